@@ -1,0 +1,81 @@
+import {
+  Incident,
+  IncidentRole,
+  IncidentStatus,
+  Severity,
+  TimelineEvent,
+} from '@multivac/plugin-multivac-common';
+import { Knex } from 'knex';
+
+export interface NewIncident {
+  title: string;
+  description?: string;
+  severity: Severity;
+  entityRefs: string[];
+  summary?: string;
+  impact?: string;
+}
+
+export type IncidentChanges = Partial<NewIncident>;
+
+export interface DeclareOptions {
+  /** Made incident controller in the same transaction. */
+  controller?: string;
+}
+
+export interface IncidentFilter {
+  /** Incidents affecting any of these entities. */
+  entityRefs?: string[];
+  statuses?: IncidentStatus[];
+  severities?: Severity[];
+  /** Created at or after (ISO time). */
+  from?: string;
+  /** Created before (ISO time). */
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface RoleChange {
+  role: IncidentRole;
+  userRef: string;
+  action: 'assign' | 'remove';
+}
+
+/**
+ * Called inside the transaction of every change, with the event that records
+ * it, so that durable side effects are stored atomically with the change.
+ */
+export type TimelineEventSink = (
+  tx: Knex.Transaction,
+  event: TimelineEvent,
+) => Promise<void>;
+
+/** Persistence of incidents and their timelines. */
+export interface IncidentStore {
+  createIncident(
+    input: NewIncident,
+    actor: string,
+    options?: DeclareOptions,
+  ): Promise<Incident>;
+  /** By id, by number, or by reference (`INC-7`). */
+  getIncident(idOrReference: string): Promise<Incident | undefined>;
+  listIncidents(
+    filter: IncidentFilter,
+  ): Promise<{ items: Incident[]; totalCount: number }>;
+  updateIncident(
+    id: string,
+    changes: IncidentChanges,
+    actor: string,
+  ): Promise<Incident>;
+  transitionIncident(
+    id: string,
+    to: IncidentStatus,
+    actor: string,
+    note?: string,
+  ): Promise<Incident>;
+  changeRole(id: string, change: RoleChange, actor: string): Promise<Incident>;
+  addNote(id: string, text: string, actor: string): Promise<TimelineEvent>;
+  getTimeline(id: string): Promise<TimelineEvent[]>;
+  getTimelineEvent(eventId: string): Promise<TimelineEvent | undefined>;
+}

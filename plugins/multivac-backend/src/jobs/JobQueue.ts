@@ -1,0 +1,34 @@
+import { JobSummary } from '@multivac/plugin-multivac-common';
+import { Knex } from 'knex';
+
+export interface EnqueueRequest {
+  /** Selects the handler, e.g. `subscriber:slack`. */
+  type: string;
+  /** Enqueueing the same key again has no effect. */
+  idempotencyKey: string;
+  /** Shows the job on this incident. */
+  incidentId?: string;
+  payload: Record<string, unknown>;
+  maxAttempts?: number;
+}
+
+export interface JobContext {
+  id: string;
+  type: string;
+  incidentId?: string;
+  payload: Record<string, unknown>;
+  /** 1 on the first run. */
+  attempt: number;
+}
+
+export type JobHandler = (job: JobContext) => Promise<void>;
+
+/**
+ * Durable side effects: recorded (optionally inside the transaction of the
+ * change that caused them), then run by a worker with retries and back-off.
+ */
+export interface JobQueue {
+  registerHandler(type: string, handler: JobHandler): void;
+  enqueue(request: EnqueueRequest, tx?: Knex.Transaction): Promise<void>;
+  listForIncident(incidentId: string): Promise<JobSummary[]>;
+}

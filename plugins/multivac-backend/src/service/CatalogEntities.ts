@@ -1,0 +1,76 @@
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import {
+  CompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+
+/** Catalog look-ups behind the incident routes. */
+export class CatalogEntities {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+  ) {}
+
+  /**
+   * Normalizes refs (`payments-api` → `component:default/payments-api`) and
+   * refuses malformed or unknown ones, naming them.
+   */
+  async requireExisting(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    const normalized = refs.map(ref => normalizeRef(ref));
+    const { items } = await this.catalog.getEntitiesByRefs(
+      { entityRefs: normalized, fields: ['kind', 'metadata.name'] },
+      { credentials },
+    );
+    const unknown = normalized.filter((_, i) => !items[i]);
+    if (unknown.length > 0) {
+      throw new InputError(
+        `entityRefs: unknown catalog ${unknown.length === 1 ? 'entity' : 'entities'}: ${unknown.join(', ')}`,
+      );
+    }
+    return normalized;
+  }
+
+  /**
+   * The refs themselves plus what they own (Groups) or contain (Systems,
+   * Domains), so that a team's page shows its services' incidents.
+   */
+  async withOwnedAndContained(refs: string[]): Promise<string[]> {
+    const normalized = refs.map(ref => normalizeRef(ref));
+    const parents = normalized.filter(ref =>
+      ['group', 'system', 'domain', 'user'].includes(parseEntityRef(ref).kind),
+    );
+    if (parents.length === 0) {
+      return normalized;
+    }
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: [
+          { 'relations.ownedBy': parents },
+          { 'relations.partOf': parents },
+        ],
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return [...new Set([...normalized, ...items.map(e => stringifyEntityRef(e))])];
+  }
+}
+
+function normalizeRef(ref: string): string {
+  let parsed: CompoundEntityRef;
+  try {
+    parsed = parseEntityRef(ref, { defaultKind: 'component', defaultNamespace: 'default' });
+  } catch (error) {
+    throw new InputError(`entityRefs: '${ref}' is not a catalog entity ref`);
+  }
+  return stringifyEntityRef(parsed);
+}

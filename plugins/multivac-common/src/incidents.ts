@@ -1,0 +1,169 @@
+/**
+ * Incident model shared by the backend, the frontend and modules.
+ */
+
+/** Lifecycle states, in the order an incident normally moves through them. */
+export const INCIDENT_STATES = [
+  'triggered',
+  'acknowledged',
+  'investigating',
+  'identified',
+  'monitoring',
+  'resolved',
+  'cancelled',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATES)[number];
+
+/** The states in which an incident still needs attention. */
+export const ACTIVE_INCIDENT_STATES: readonly IncidentStatus[] = [
+  'triggered',
+  'acknowledged',
+  'investigating',
+  'identified',
+  'monitoring',
+];
+
+export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One line per level, shown wherever a severity is picked. */
+export const SEVERITY_DESCRIPTIONS: Record<Severity, string> = {
+  SEV1: 'Critical: a core service is down or data is at risk for many customers.',
+  SEV2: 'Major: a key feature is broken or badly degraded for many users.',
+  SEV3: 'Minor: a feature is degraded for some users; a workaround exists.',
+  SEV4: 'Low: little or no customer impact; internal or cosmetic.',
+};
+
+export const INCIDENT_ROLES = [
+  'controller',
+  'responder',
+  'reporter',
+  'observer',
+] as const;
+export type IncidentRole = (typeof INCIDENT_ROLES)[number];
+
+/** Roles held by exactly one person: assigning them hands them over. */
+export const SINGLE_HOLDER_ROLES: readonly IncidentRole[] = [
+  'controller',
+  'reporter',
+];
+
+export interface IncidentRoleAssignment {
+  role: IncidentRole;
+  /** Catalog user ref, e.g. `user:default/ada.lovelace`. */
+  userRef: string;
+  assignedAt: string;
+}
+
+export type JobStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+
+/** A side effect (chat message, page, tracker issue) recorded with a change. */
+export interface JobSummary {
+  id: string;
+  type: string;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  lastError?: string;
+  nextRunAt?: string;
+  createdAt: string;
+  finishedAt?: string;
+}
+
+export interface Incident {
+  id: string;
+  /** Human number: 42 for INC-42. */
+  number: number;
+  /** `INC-<number>`. */
+  reference: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  status: IncidentStatus;
+  /** Affected catalog entities, as full entity refs. */
+  entityRefs: string[];
+  summary: string;
+  impact: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  /** When each state was last reached. */
+  stateTimestamps: Partial<Record<IncidentStatus, string>>;
+  roles: IncidentRoleAssignment[];
+  /** Side effects recorded for this incident; present on single reads. */
+  jobs?: JobSummary[];
+}
+
+export type TimelineEventType =
+  | 'declared'
+  | 'status_changed'
+  | 'reopened'
+  | 'severity_changed'
+  | 'field_changed'
+  | 'role_assigned'
+  | 'role_removed'
+  | 'note';
+
+export interface TimelineEvent {
+  id: string;
+  incidentId: string;
+  type: TimelineEventType;
+  /** Who did it: a user entity ref or `service:<name>`. */
+  actor: string;
+  createdAt: string;
+  payload: Record<string, unknown>;
+}
+
+export interface IncidentList {
+  items: Incident[];
+  totalCount: number;
+  limit: number;
+  offset: number;
+}
+
+const REFERENCE_PATTERN = /^INC-(\d+)$/i;
+
+export function formatIncidentReference(number: number): string {
+  return `INC-${number}`;
+}
+
+/** `INC-7` → 7; anything else → undefined. */
+export function parseIncidentReference(value: string): number | undefined {
+  const match = REFERENCE_PATTERN.exec(value.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+export function isActiveStatus(status: IncidentStatus): boolean {
+  return ACTIVE_INCIDENT_STATES.includes(status);
+}
+
+/**
+ * Which states an incident may move to from `from`: any later active state or
+ * `resolved` (skipping forward is fine), `cancelled` while active, and any
+ * active state to reopen a resolved incident. Nothing leaves `cancelled`.
+ */
+export function allowedTransitions(from: IncidentStatus): IncidentStatus[] {
+  if (from === 'cancelled') {
+    return [];
+  }
+  if (from === 'resolved') {
+    return [...ACTIVE_INCIDENT_STATES];
+  }
+  const index = INCIDENT_STATES.indexOf(from);
+  const forward = INCIDENT_STATES.slice(index + 1).filter(
+    s => s !== 'cancelled',
+  );
+  return [...forward, 'cancelled'];
+}
+
+export function isReopen(from: IncidentStatus, to: IncidentStatus): boolean {
+  return from === 'resolved' && isActiveStatus(to);
+}
+
+/** The person holding `role`, for single-holder roles. */
+export function roleHolder(
+  incident: Pick<Incident, 'roles'>,
+  role: IncidentRole,
+): string | undefined {
+  return incident.roles.find(r => r.role === role)?.userRef;
+}

@@ -1,0 +1,9 @@
+/**
+ * Isomorphic part of Multivac: the incident model, its state machine,
+ * permissions and API request schemas.
+ *
+ * @packageDocumentation
+ */
+export * from './incidents';
+export * from './permissions';
+export * from './schemas';

@@ -1,0 +1,25 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** See incidents, their timelines and their side effects. */
+export const incidentReadPermission = createPermission({
+  name: 'multivac.incident.read',
+  attributes: { action: 'read' },
+});
+
+/** Declare a new incident. */
+export const incidentCreatePermission = createPermission({
+  name: 'multivac.incident.create',
+  attributes: { action: 'create' },
+});
+
+/** Change an incident: fields, state, roles, notes. */
+export const incidentUpdatePermission = createPermission({
+  name: 'multivac.incident.update',
+  attributes: { action: 'update' },
+});
+
+export const multivacPermissions = [
+  incidentReadPermission,
+  incidentCreatePermission,
+  incidentUpdatePermission,
+];

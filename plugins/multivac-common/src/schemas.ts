@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { INCIDENT_ROLES, INCIDENT_STATES, SEVERITIES } from './incidents';
+
+/**
+ * Request bodies of the REST API, validated on the server and usable by any
+ * client to check input before sending it.
+ */
+
+const title = z.string().trim().min(1, 'must not be empty').max(200);
+const longText = z.string().max(20000);
+const entityRefs = z
+  .array(z.string().trim().min(1, 'must not be empty'))
+  .min(1, 'name at least one affected catalog entity')
+  .max(50);
+const userRef = z.string().trim().min(1, 'must not be empty').max(300);
+
+export const declareIncidentSchema = z
+  .object({
+    title,
+    description: longText.optional(),
+    severity: z.enum(SEVERITIES),
+    entityRefs,
+    summary: longText.optional(),
+    impact: longText.optional(),
+  })
+  .strict();
+export type DeclareIncidentRequest = z.infer<typeof declareIncidentSchema>;
+
+export const updateIncidentSchema = z
+  .object({
+    title: title.optional(),
+    description: longText.optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    entityRefs: entityRefs.optional(),
+    summary: longText.optional(),
+    impact: longText.optional(),
+  })
+  .strict()
+  .refine(body => Object.keys(body).length > 0, {
+    message: 'name at least one field to change',
+  });
+export type UpdateIncidentRequest = z.infer<typeof updateIncidentSchema>;
+
+export const transitionSchema = z
+  .object({
+    to: z.enum(INCIDENT_STATES),
+    note: longText.optional(),
+  })
+  .strict();
+export type TransitionRequest = z.infer<typeof transitionSchema>;
+
+export const roleChangeSchema = z
+  .object({
+    role: z.enum(INCIDENT_ROLES),
+    userRef,
+    action: z.enum(['assign', 'remove']).default('assign'),
+  })
+  .strict();
+export type RoleChangeRequest = z.input<typeof roleChangeSchema>;
+
+export const noteSchema = z
+  .object({ text: z.string().trim().min(1, 'must not be empty').max(20000) })
+  .strict();
+export type NoteRequest = z.infer<typeof noteSchema>;
+
+const oneOrMany = <T extends z.ZodTypeAny>(item: T) =>
+  z
+    .union([item, z.array(item)])
+    .transform(v => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
+
+export const listIncidentsQuerySchema = z
+  .object({
+    entityRef: oneOrMany(z.string().min(1)).optional(),
+    status: oneOrMany(z.enum([...INCIDENT_STATES, 'active'])).optional(),
+    severity: oneOrMany(z.enum(SEVERITIES)).optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+export type ListIncidentsQuery = z.input<typeof listIncidentsQuerySchema>;
+
+/** "severity: Invalid enum value ...; title: must not be empty" */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map(issue =>
+      issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
+    .join('; ');
+}

