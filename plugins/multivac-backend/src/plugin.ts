@@ -76,6 +76,7 @@ export const multivacPlugin = createBackendPlugin({
             store,
             jobs,
             entities: new CatalogEntities(catalog, auth),
+            auth,
             httpAuth,
             permissions,
           }),

@@ -13,8 +13,6 @@ const jobType = (subscriber: IncidentSubscriber) => `subscriber:${subscriber.id}
  * job per (subscriber, timeline event), recorded in the change's transaction.
  */
 export class IncidentDeliveries {
-  private store?: IncidentStore;
-
   constructor(
     private readonly subscribers: IncidentSubscriber[],
     private readonly jobs: JobQueue,
@@ -23,7 +21,6 @@ export class IncidentDeliveries {
 
   /** Registers one job handler per subscriber, reading from `store`. */
   attach(store: IncidentStore) {
-    this.store = store;
     for (const subscriber of this.subscribers) {
       this.jobs.registerHandler(jobType(subscriber), async job => {
         const eventId = String(job.payload.eventId);

@@ -1,4 +1,5 @@
 import {
+  AuthService,
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
@@ -35,6 +36,7 @@ export interface RouterOptions {
   store: IncidentStore;
   jobs: JobQueue;
   entities: CatalogEntities;
+  auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
 }
@@ -51,22 +53,21 @@ function parse<T extends z.ZodTypeAny>(
   return result.data;
 }
 
-/** Who is acting: the user's entity ref, or the calling service's subject. */
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.type === 'user'
-    ? principal.userEntityRef!
-    : `service:${principal.subject}`;
-}
-
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, jobs, entities, httpAuth, permissions } = options;
+  const { store, jobs, entities, auth, httpAuth, permissions } = options;
+
+  /** Who is acting: the user's entity ref, or the calling service's subject. */
+  function actorOf(credentials: BackstageCredentials): string {
+    if (auth.isPrincipal(credentials, 'user')) {
+      return credentials.principal.userEntityRef;
+    }
+    if (auth.isPrincipal(credentials, 'service')) {
+      return `service:${credentials.principal.subject}`;
+    }
+    return 'unknown';
+  }
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -104,7 +105,7 @@ export async function createRouter(
     const entityRefs = await entities.requireExisting(body.entityRefs, credentials);
     const actor = actorOf(credentials);
     const incident = await store.createIncident({ ...body, entityRefs }, actor, {
-      controller: credentials.principal.type === 'user' ? actor : undefined,
+      controller: auth.isPrincipal(credentials, 'user') ? actor : undefined,
     });
     res.status(201).json(incident);
   });
