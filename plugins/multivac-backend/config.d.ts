@@ -16,6 +16,11 @@ export interface Config {
       leaseSeconds?: number;
       /** How often workers look for due jobs. Default 2. */
       pollIntervalSeconds?: number;
+      /**
+       * How long shutdown waits for running jobs before leaving them to their
+       * lease. Default 10.
+       */
+      shutdownGraceSeconds?: number;
       /** Jobs a worker claims at a time. Default 10. */
       batchSize?: number;
     };

@@ -25,6 +25,11 @@ export interface JobQueueOptions {
   pollInterval: Duration;
   /** Jobs claimed per poll. */
   batchSize: number;
+  /**
+   * How long shutdown waits for running jobs; a job still running after that
+   * is left to its lease and run again by a worker that is alive.
+   */
+  shutdownGrace: Duration;
 }
 
 export const DEFAULT_JOB_QUEUE_OPTIONS: JobQueueOptions = {
@@ -34,6 +39,7 @@ export const DEFAULT_JOB_QUEUE_OPTIONS: JobQueueOptions = {
   lease: Duration.fromObject({ minutes: 5 }),
   pollInterval: Duration.fromObject({ seconds: 2 }),
   batchSize: 10,
+  shutdownGrace: Duration.fromObject({ seconds: 10 }),
 };
 
 type JobRow = {
@@ -81,6 +87,7 @@ export class DatabaseJobQueue implements JobQueue {
       lease: seconds(jobs, 'leaseSeconds', d.lease),
       pollInterval: seconds(jobs, 'pollIntervalSeconds', d.pollInterval),
       batchSize: jobs?.getOptionalNumber('batchSize') ?? d.batchSize,
+      shutdownGrace: seconds(jobs, 'shutdownGraceSeconds', d.shutdownGrace),
     };
   }
 
@@ -135,11 +142,16 @@ export class DatabaseJobQueue implements JobQueue {
     this.schedule(0);
   }
 
-  /** Stops the worker and waits for the jobs it is running. */
+  /** Stops the worker and waits (up to the grace period) for its running jobs. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>(resolve => {
+      graceTimer = setTimeout(resolve, this.options.shutdownGrace.toMillis());
+    });
+    await Promise.race([this.running, grace]);
+    clearTimeout(graceTimer);
   }
 
   /**
