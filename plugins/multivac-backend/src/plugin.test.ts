@@ -1,7 +1,4 @@
-import {
-  createBackendModule,
-  coreServices,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -45,7 +42,7 @@ const catalogEntities = [
 ];
 
 function startBackend(options: {
-  permission?: AuthorizeResult;
+  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   features?: any[];
   config?: object;
   knex?: Knex;

@@ -7,3 +7,4 @@
 export * from './incidents';
 export * from './permissions';
 export * from './schemas';
+export * from './format';

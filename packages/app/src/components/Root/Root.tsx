@@ -1,0 +1,31 @@
+import {
+  Sidebar,
+  SidebarDivider,
+  SidebarGroup,
+  SidebarItem,
+  SidebarPage,
+  SidebarSpace,
+} from '@backstage/core-components';
+import { MyGroupsSidebarItem } from '@backstage/plugin-org';
+import CategoryIcon from '@material-ui/icons/Category';
+import MenuIcon from '@material-ui/icons/Menu';
+import GroupIcon from '@material-ui/icons/People';
+import WhatshotIcon from '@material-ui/icons/Whatshot';
+import { PropsWithChildren } from 'react';
+import { SidebarLogo } from './SidebarLogo';
+
+export const Root = ({ children }: PropsWithChildren<{}>) => (
+  <SidebarPage>
+    <Sidebar>
+      <SidebarLogo />
+      <SidebarDivider />
+      <SidebarGroup label="Menu" icon={<MenuIcon />}>
+        <SidebarItem icon={WhatshotIcon} to="multivac/incidents" text="Incidents" />
+        <SidebarItem icon={CategoryIcon} to="catalog" text="Catalog" />
+        <MyGroupsSidebarItem singularTitle="My team" pluralTitle="My teams" icon={GroupIcon} />
+      </SidebarGroup>
+      <SidebarSpace />
+    </Sidebar>
+    {children}
+  </SidebarPage>
+);

@@ -1,0 +1,58 @@
+import { describeTimelineEvent, formatDuration, shortRef } from './format';
+import { TimelineEvent } from './incidents';
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 seconds'],
+    [1_000, '1 second'],
+    [470_200, '7 minutes 50.2 seconds'],
+    [60_000, '1 minute'],
+    [3_600_000, '1 hour'],
+    [7_530_000, '2 hours 5 minutes'],
+    [97_200_000, '1 day 3 hours'],
+    [-5, '0 seconds'],
+  ])('%d ms is "%s"', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('describeTimelineEvent', () => {
+  const event = (type: TimelineEvent['type'], payload: object): TimelineEvent => ({
+    id: '1',
+    incidentId: 'i',
+    type,
+    actor: 'user:default/ada',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    payload: payload as Record<string, unknown>,
+  });
+
+  it('says what happened in words', () => {
+    expect(
+      describeTimelineEvent(
+        event('declared', { severity: 'SEV2', entityRefs: ['component:default/payments-api'] }),
+      ),
+    ).toBe('declared the incident (SEV2) on payments-api');
+    expect(
+      describeTimelineEvent(event('status_changed', { from: 'acknowledged', to: 'identified', note: 'bad deploy' })),
+    ).toBe('moved it from acknowledged to identified: bad deploy');
+    expect(
+      describeTimelineEvent(
+        event('role_assigned', {
+          role: 'controller',
+          userRef: 'user:default/grace',
+          previous: 'user:default/ada',
+        }),
+      ),
+    ).toBe('handed controller over from ada to grace');
+    expect(describeTimelineEvent(event('field_changed', { field: 'summary', from: '', to: 'x' }))).toBe(
+      'changed summary from empty to "x"',
+    );
+    expect(describeTimelineEvent(event('note', { text: 'rolled back' }))).toBe('noted: rolled back');
+  });
+
+  it('shortens refs', () => {
+    expect(shortRef('user:default/ada.lovelace')).toBe('ada.lovelace');
+    expect(shortRef('user:ada')).toBe('ada');
+    expect(shortRef('ada')).toBe('ada');
+  });
+});

@@ -1,0 +1,74 @@
+import { TimelineEvent } from './incidents';
+
+const UNITS: Array<[string, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/**
+ * A duration in words, as people say it in a channel: "7 minutes 50.2
+ * seconds", "2 hours 5 minutes", "1 day 3 hours". Seconds are shown (with
+ * tenths) only below an hour; zero-valued units are left out.
+ */
+export function formatDuration(ms: number): string {
+  let rest = Math.max(0, Math.round(ms / 100) * 100);
+  const parts: string[] = [];
+  for (const [unit, size] of UNITS) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0) {
+      parts.push(`${count} ${unit}${count === 1 ? '' : 's'}`);
+    }
+  }
+  if (ms < 3_600_000 && (rest > 0 || parts.length === 0)) {
+    const seconds = Number((rest / 1000).toFixed(1));
+    parts.push(`${seconds} second${seconds === 1 ? '' : 's'}`);
+  }
+  return parts.join(' ');
+}
+
+/** Short name for a catalog ref: `user:default/ada.lovelace` → `ada.lovelace`. */
+export function shortRef(ref: string): string {
+  const slash = ref.lastIndexOf('/');
+  if (slash >= 0) {
+    return ref.slice(slash + 1);
+  }
+  const colon = ref.indexOf(':');
+  return colon >= 0 ? ref.slice(colon + 1) : ref;
+}
+
+function quote(value: unknown): string {
+  if (Array.isArray(value)) {
+    return value.map(v => shortRef(String(v))).join(', ') || 'none';
+  }
+  const text = String(value ?? '');
+  return text ? `"${text.length > 80 ? `${text.slice(0, 77)}...` : text}"` : 'empty';
+}
+
+/** One line saying what a timeline event did, without the actor. */
+export function describeTimelineEvent(event: TimelineEvent): string {
+  const p = event.payload as Record<string, any>;
+  switch (event.type) {
+    case 'declared':
+      return `declared the incident (${p.severity}) on ${quote(p.entityRefs)}`;
+    case 'status_changed':
+      return `moved it from ${p.from} to ${p.to}${p.note ? `: ${p.note}` : ''}`;
+    case 'reopened':
+      return `reopened it (${p.to})${p.note ? `: ${p.note}` : ''}`;
+    case 'severity_changed':
+      return `changed severity from ${p.from} to ${p.to}`;
+    case 'field_changed':
+      return `changed ${p.field} from ${quote(p.from)} to ${quote(p.to)}`;
+    case 'role_assigned':
+      return p.previous
+        ? `handed ${p.role} over from ${shortRef(p.previous)} to ${shortRef(p.userRef)}`
+        : `made ${shortRef(p.userRef)} ${p.role}`;
+    case 'role_removed':
+      return `removed ${shortRef(p.userRef)} as ${p.role}`;
+    case 'note':
+      return `noted: ${p.text}`;
+    default:
+      return event.type;
+  }
+}

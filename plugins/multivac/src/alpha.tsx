@@ -1,0 +1,60 @@
+/**
+ * The Multivac plugin for Backstage's new frontend system.
+ *
+ * @packageDocumentation
+ */
+import {
+  compatWrapper,
+  convertLegacyRouteRef,
+} from '@backstage/core-compat-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import WhatshotIcon from '@material-ui/icons/Whatshot';
+import { multivacApiRef } from './api/MultivacApi';
+import { MultivacClient } from './api/MultivacClient';
+import { rootRouteRef } from './routes';
+
+const multivacApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: multivacApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new MultivacClient(deps),
+    }),
+});
+
+const multivacPage = PageBlueprint.make({
+  params: {
+    path: '/multivac',
+    title: 'Incidents',
+    icon: <WhatshotIcon />,
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    loader: () =>
+      import('./components/MultivacPage').then(m => compatWrapper(<m.MultivacPage />)),
+  },
+});
+
+const entityIncidentsContent = EntityContentBlueprint.make({
+  name: 'incidents',
+  params: {
+    path: '/incidents',
+    title: 'Incidents',
+    filter: { kind: { $in: ['component', 'system', 'group', 'resource', 'api'] } },
+    loader: () =>
+      import('./components/EntityIncidentsContent').then(m =>
+        compatWrapper(<m.EntityIncidentsContent />),
+      ),
+  },
+});
+
+export default createFrontendPlugin({
+  pluginId: 'multivac',
+  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  extensions: [multivacApi, multivacPage, entityIncidentsContent],
+});

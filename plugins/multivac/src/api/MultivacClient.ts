@@ -1,0 +1,100 @@
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  DeclareIncidentRequest,
+  Incident,
+  IncidentList,
+  IncidentStatus,
+  ListIncidentsQuery,
+  RoleChangeRequest,
+  TimelineEvent,
+  UpdateIncidentRequest,
+} from '@multivac/plugin-multivac-common';
+import { MultivacApi } from './MultivacApi';
+
+/** Talks to `/api/multivac` with the signed-in user's token. */
+export class MultivacClient implements MultivacApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async listIncidents(query: ListIncidentsQuery = {}): Promise<IncidentList> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item !== undefined && item !== '') {
+          params.append(key, String(item));
+        }
+      }
+    }
+    return this.request(`/incidents?${params}`);
+  }
+
+  getIncident(idOrReference: string): Promise<Incident> {
+    return this.request(`/incidents/${encodeURIComponent(idOrReference)}`);
+  }
+
+  declareIncident(request: DeclareIncidentRequest): Promise<Incident> {
+    return this.request('/incidents', { method: 'POST', body: request });
+  }
+
+  updateIncident(id: string, request: UpdateIncidentRequest): Promise<Incident> {
+    return this.request(`/incidents/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      body: request,
+    });
+  }
+
+  transitionIncident(
+    id: string,
+    to: IncidentStatus,
+    note?: string,
+  ): Promise<Incident> {
+    return this.request(`/incidents/${encodeURIComponent(id)}/transitions`, {
+      method: 'POST',
+      body: note ? { to, note } : { to },
+    });
+  }
+
+  changeRole(id: string, request: RoleChangeRequest): Promise<Incident> {
+    return this.request(`/incidents/${encodeURIComponent(id)}/roles`, {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  addNote(id: string, text: string): Promise<TimelineEvent> {
+    return this.request(`/incidents/${encodeURIComponent(id)}/notes`, {
+      method: 'POST',
+      body: { text },
+    });
+  }
+
+  async getTimeline(id: string): Promise<TimelineEvent[]> {
+    const { items } = await this.request<{ items: TimelineEvent[] }>(
+      `/incidents/${encodeURIComponent(id)}/timeline`,
+    );
+    return items;
+  }
+
+  private async request<T>(
+    path: string,
+    init: { method?: string; body?: unknown } = {},
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('multivac');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers:
+        init.body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+}

@@ -1,0 +1,154 @@
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControl,
+  FormControlLabel,
+  FormLabel,
+  Radio,
+  RadioGroup,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import Alert from '@material-ui/lab/Alert';
+import {
+  declareIncidentSchema,
+  describeZodError,
+  Incident,
+  SEVERITIES,
+  Severity,
+  SEVERITY_DESCRIPTIONS,
+} from '@multivac/plugin-multivac-common';
+import { FormEvent, useEffect, useState } from 'react';
+import { multivacApiRef } from '../../api/MultivacApi';
+import { EntityRefPicker } from '../EntityRefPicker';
+
+export interface DeclareIncidentDialogProps {
+  open: boolean;
+  onClose: () => void;
+  onDeclared: (incident: Incident) => void;
+  /** Pre-filled affected entities, e.g. the entity whose page this is. */
+  defaultEntityRefs?: string[];
+}
+
+export const DeclareIncidentDialog = (props: DeclareIncidentDialogProps) => {
+  const { open, onClose, onDeclared, defaultEntityRefs = [] } = props;
+  const api = useApi(multivacApiRef);
+  const [title, setTitle] = useState('');
+  const [severity, setSeverity] = useState<Severity>('SEV3');
+  const [description, setDescription] = useState('');
+  const [entityRefs, setEntityRefs] = useState<string[]>(defaultEntityRefs);
+  const [error, setError] = useState<string>();
+  const [submitting, setSubmitting] = useState(false);
+  const defaults = defaultEntityRefs.join(',');
+
+  useEffect(() => {
+    if (open) {
+      setTitle('');
+      setSeverity('SEV3');
+      setDescription('');
+      setEntityRefs(defaults ? defaults.split(',') : []);
+      setError(undefined);
+    }
+  }, [open, defaults]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = declareIncidentSchema.safeParse({
+      title,
+      severity,
+      description: description || undefined,
+      entityRefs,
+    });
+    if (!parsed.success) {
+      setError(describeZodError(parsed.error));
+      return;
+    }
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      onDeclared(await api.declareIncident(parsed.data));
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <Dialog open={open} onClose={onClose} maxWidth="sm" fullWidth>
+      <form onSubmit={submit} noValidate>
+        <DialogTitle>Declare incident</DialogTitle>
+        <DialogContent>
+          {error && (
+            <Alert severity="error" role="alert">
+              {error}
+            </Alert>
+          )}
+          <TextField
+            id="multivac-declare-title"
+            label="What is broken?"
+            value={title}
+            onChange={e => setTitle(e.target.value)}
+            required
+            fullWidth
+            autoFocus
+            variant="outlined"
+            margin="dense"
+            inputProps={{ maxLength: 200 }}
+          />
+          <FormControl component="fieldset" margin="dense" fullWidth>
+            <FormLabel component="legend">Severity</FormLabel>
+            <RadioGroup
+              value={severity}
+              onChange={e => setSeverity(e.target.value as Severity)}
+            >
+              {SEVERITIES.map(level => (
+                <FormControlLabel
+                  key={level}
+                  value={level}
+                  control={<Radio size="small" />}
+                  label={
+                    <Typography variant="body2">
+                      <strong>{level}</strong> {SEVERITY_DESCRIPTIONS[level]}
+                    </Typography>
+                  }
+                />
+              ))}
+            </RadioGroup>
+          </FormControl>
+          <EntityRefPicker
+            id="multivac-declare-entities"
+            label="Affected services"
+            kinds={['Component', 'System', 'Resource', 'API']}
+            value={entityRefs}
+            onChange={setEntityRefs}
+            multiple
+            required
+          />
+          <TextField
+            id="multivac-declare-description"
+            label="Description"
+            helperText="What do users see? Since when? Links to dashboards."
+            value={description}
+            onChange={e => setDescription(e.target.value)}
+            fullWidth
+            multiline
+            minRows={3}
+            variant="outlined"
+            margin="dense"
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" color="primary" variant="contained" disabled={submitting}>
+            Declare
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+};

@@ -1,0 +1,2 @@
+export { DeclareIncidentDialog } from './DeclareIncidentDialog';
+export type { DeclareIncidentDialogProps } from './DeclareIncidentDialog';

@@ -1,0 +1,1 @@
+export { EditIncidentDialog } from './EditIncidentDialog';

@@ -1,0 +1,1 @@
+export { EntityIncidentsContent } from './EntityIncidentsContent';

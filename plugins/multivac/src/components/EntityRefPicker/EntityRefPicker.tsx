@@ -1,0 +1,84 @@
+import {
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { TextField } from '@material-ui/core';
+import Autocomplete from '@material-ui/lab/Autocomplete';
+import useAsync from 'react-use/esm/useAsync';
+
+export interface EntityRefPickerProps {
+  label: string;
+  /** Catalog kinds to offer, e.g. ['Component', 'System']. */
+  kinds: string[];
+  value: string[];
+  onChange: (refs: string[]) => void;
+  multiple?: boolean;
+  required?: boolean;
+  helperText?: string;
+  id?: string;
+}
+
+function displayName(entity: Entity): string {
+  const profile = (entity.spec as { profile?: { displayName?: string } } | undefined)
+    ?.profile;
+  return profile?.displayName ?? entity.metadata.title ?? entity.metadata.name;
+}
+
+/** Picks catalog entities by name, returning their full refs. */
+export const EntityRefPicker = (props: EntityRefPickerProps) => {
+  const { label, kinds, value, onChange, multiple = false, required, helperText, id } = props;
+  const catalogApi = useApi(catalogApiRef);
+  const { value: options = [], loading } = useAsync(async () => {
+    const { items } = await catalogApi.getEntities({
+      filter: { kind: kinds },
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'spec.profile'],
+    });
+    return items
+      .map(entity => ({ ref: stringifyEntityRef(entity), label: displayName(entity), kind: entity.kind }))
+      .sort((a, b) => a.label.localeCompare(b.label));
+  }, [catalogApi, kinds.join(',')]);
+
+  const labelOf = (ref: string) => {
+    const option = options.find(o => o.ref === ref);
+    return option ? `${option.label} (${option.kind.toLowerCase()})` : ref;
+  };
+
+  const input = (params: object) => (
+    <TextField
+      {...params}
+      label={label}
+      required={required}
+      helperText={helperText}
+      variant="outlined"
+      margin="dense"
+    />
+  );
+
+  if (multiple) {
+    return (
+      <Autocomplete
+        id={id}
+        multiple
+        loading={loading}
+        options={options.map(o => o.ref)}
+        getOptionLabel={labelOf}
+        value={value}
+        onChange={(_e, refs) => onChange(refs)}
+        renderInput={input}
+      />
+    );
+  }
+  return (
+    <Autocomplete
+      id={id}
+      loading={loading}
+      options={options.map(o => o.ref)}
+      getOptionLabel={labelOf}
+      value={value[0] ?? null}
+      onChange={(_e, ref) => onChange(ref ? [ref] : [])}
+      renderInput={input}
+    />
+  );
+};

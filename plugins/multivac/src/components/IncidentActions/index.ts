@@ -1,0 +1,1 @@
+export { IncidentActions } from './IncidentActions';

@@ -1,0 +1,41 @@
+import { Chip, makeStyles, Tooltip } from '@material-ui/core';
+import {
+  IncidentStatus,
+  isActiveStatus,
+  Severity,
+  SEVERITY_DESCRIPTIONS,
+} from '@multivac/plugin-multivac-common';
+
+const SEVERITY_COLORS: Record<Severity, string> = {
+  SEV1: '#b71c1c',
+  SEV2: '#e65100',
+  SEV3: '#f9a825',
+  SEV4: '#607d8b',
+};
+
+const useStyles = makeStyles({
+  severity: { color: '#fff', fontWeight: 600 },
+});
+
+export const SeverityChip = ({ severity }: { severity: Severity }) => {
+  const classes = useStyles();
+  return (
+    <Tooltip title={SEVERITY_DESCRIPTIONS[severity]}>
+      <Chip
+        size="small"
+        label={severity}
+        className={classes.severity}
+        style={{ backgroundColor: SEVERITY_COLORS[severity] }}
+      />
+    </Tooltip>
+  );
+};
+
+export const StatusChip = ({ status }: { status: IncidentStatus }) => (
+  <Chip
+    size="small"
+    variant={isActiveStatus(status) ? 'default' : 'outlined'}
+    color={status === 'triggered' ? 'secondary' : 'default'}
+    label={status}
+  />
+);

@@ -1,0 +1,1 @@
+export { SeverityChip, StatusChip } from './IncidentChips';

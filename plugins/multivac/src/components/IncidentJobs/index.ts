@@ -1,0 +1,1 @@
+export { IncidentJobs } from './IncidentJobs';

@@ -1,0 +1,164 @@
+import {
+  Content,
+  Header,
+  HeaderLabel,
+  InfoCard,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { EntityRefLinks } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { Box, Button, Grid, Typography } from '@material-ui/core';
+import EditIcon from '@material-ui/icons/Edit';
+import {
+  incidentUpdatePermission,
+  roleHolder,
+  shortRef,
+} from '@multivac/plugin-multivac-common';
+import { useState } from 'react';
+import { useParams } from 'react-router-dom';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { multivacApiRef } from '../../api/MultivacApi';
+import { EditIncidentDialog } from '../EditIncidentDialog';
+import { IncidentActions } from '../IncidentActions';
+import { IncidentJobs } from '../IncidentJobs';
+import { IncidentRoles } from '../IncidentRoles';
+import { IncidentTimeline } from '../IncidentTimeline';
+
+const Field = ({ label, value }: { label: string; value: string }) => (
+  <Box mb={2}>
+    <Typography variant="overline">{label}</Typography>
+    <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
+      {value || '—'}
+    </Typography>
+  </Box>
+);
+
+/** `/multivac/incidents/:id`: one incident, every action on it, and its timeline. */
+export const IncidentPage = () => {
+  const { id = '' } = useParams();
+  const api = useApi(multivacApiRef);
+  const alertApi = useApi(alertApiRef);
+  const { allowed: canUpdate } = usePermission({ permission: incidentUpdatePermission });
+  const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(false);
+
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
+    const [incident, timeline] = await Promise.all([
+      api.getIncident(id),
+      api.getTimeline(id),
+    ]);
+    return { incident, timeline };
+  }, [api, id]);
+
+  /** Runs a change, reports its error, and reloads the incident. */
+  const act = async (change: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await change();
+    } catch (err) {
+      alertApi.post({ message: (err as Error).message, severity: 'error' });
+      throw err;
+    } finally {
+      setBusy(false);
+      retry();
+    }
+  };
+  const quietly = (change: () => Promise<unknown>) => act(change).catch(() => {});
+
+  if (!value) {
+    return (
+      <Page themeId="tool">
+        <Header title={id} type="Incident" />
+        <Content>{error ? <ResponseErrorPanel error={error} /> : <Progress />}</Content>
+      </Page>
+    );
+  }
+  const { incident, timeline } = value;
+  const controller = roleHolder(incident, 'controller');
+  const disabled = busy || loading || !canUpdate;
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title={`${incident.reference}: ${incident.title}`}
+        type="Incident"
+        typeLink=".."
+      >
+        <HeaderLabel label="Severity" value={incident.severity} />
+        <HeaderLabel label="Status" value={incident.status} />
+        <HeaderLabel label="Controller" value={controller ? shortRef(controller) : 'nobody'} />
+      </Header>
+      <Content>
+        <Grid container spacing={3}>
+          <Grid item xs={12} md={8}>
+            <Grid container spacing={3}>
+              <Grid item xs={12}>
+                <IncidentActions
+                  incident={incident}
+                  disabled={disabled}
+                  onTransition={(to, note) =>
+                    quietly(() => api.transitionIncident(incident.id, to, note))
+                  }
+                />
+              </Grid>
+              <Grid item xs={12}>
+                <InfoCard
+                  title="Details"
+                  action={
+                    <Button
+                      startIcon={<EditIcon />}
+                      disabled={disabled}
+                      onClick={() => setEditing(true)}
+                    >
+                      Edit
+                    </Button>
+                  }
+                >
+                  <Field label="Description" value={incident.description} />
+                  <Field label="Summary" value={incident.summary} />
+                  <Field label="Impact" value={incident.impact} />
+                  <Typography variant="overline">Affected</Typography>
+                  <Box>
+                    <EntityRefLinks entityRefs={incident.entityRefs} defaultKind="component" />
+                  </Box>
+                </InfoCard>
+              </Grid>
+              <Grid item xs={12}>
+                <IncidentTimeline
+                  events={timeline}
+                  disabled={disabled}
+                  onAddNote={text => act(() => api.addNote(incident.id, text))}
+                />
+              </Grid>
+            </Grid>
+          </Grid>
+          <Grid item xs={12} md={4}>
+            <Grid container spacing={3}>
+              <Grid item xs={12}>
+                <IncidentRoles
+                  incident={incident}
+                  disabled={disabled}
+                  onChange={(role, userRef, action) =>
+                    quietly(() => api.changeRole(incident.id, { role, userRef, action }))
+                  }
+                />
+              </Grid>
+              <Grid item xs={12}>
+                <IncidentJobs jobs={incident.jobs ?? []} />
+              </Grid>
+            </Grid>
+          </Grid>
+        </Grid>
+        <EditIncidentDialog
+          incident={incident}
+          open={editing}
+          onClose={() => setEditing(false)}
+          onSave={changes => act(() => api.updateIncident(incident.id, changes))}
+        />
+      </Content>
+    </Page>
+  );
+};

@@ -1,0 +1,3 @@
+export { IncidentsTable } from './IncidentsTable';
+export type { IncidentsTableProps } from './IncidentsTable';
+export { incidentDurationMs, incidentDurationText } from './duration';

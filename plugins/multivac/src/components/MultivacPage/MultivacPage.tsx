@@ -1,0 +1,12 @@
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { IncidentPage } from '../IncidentPage';
+import { IncidentsListPage } from '../IncidentsListPage';
+
+/** Everything under `/multivac`. */
+export const MultivacPage = () => (
+  <Routes>
+    <Route path="/" element={<Navigate to="incidents" replace />} />
+    <Route path="/incidents" element={<IncidentsListPage />} />
+    <Route path="/incidents/:id" element={<IncidentPage />} />
+  </Routes>
+);

@@ -1,0 +1,1 @@
+export { MultivacPage } from './MultivacPage';

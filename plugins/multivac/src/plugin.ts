@@ -1,0 +1,45 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { multivacApiRef } from './api/MultivacApi';
+import { MultivacClient } from './api/MultivacClient';
+import { rootRouteRef } from './routes';
+
+export const multivacPlugin = createPlugin({
+  id: 'multivac',
+  apis: [
+    createApiFactory({
+      api: multivacApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new MultivacClient(deps),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+  },
+});
+
+/** The `/multivac` pages: incidents list and incident pages. */
+export const MultivacPage = multivacPlugin.provide(
+  createRoutableExtension({
+    name: 'MultivacPage',
+    component: () => import('./components/MultivacPage').then(m => m.MultivacPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/** Incidents tab for Component, System and Group pages. */
+export const EntityMultivacIncidentsContent = multivacPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMultivacIncidentsContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityIncidentsContent').then(m => m.EntityIncidentsContent),
+    },
+  }),
+);
