@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /*
- * The project runs its scripts on the Node in node_modules/.bin (Node 24),
- * but npm may have compiled better-sqlite3 against the machine's own Node
- * (e.g. Node 20 headers from a global `nodedir`). When the native module does
- * not load in the Node that runs our scripts, rebuild it against that Node's
- * headers. Users whose Node already matches pay nothing.
+ * The project runs its scripts on the Node in node_modules/.bin (Node 24,
+ * from the `node` devDependency), whatever Node the machine has. npm does not
+ * build better-sqlite3 itself (its install script is denied in allowScripts):
+ * npm would compile it against the machine's Node headers (e.g. Node 20 via a
+ * global `nodedir`), which then fails to load in Node 24. Instead, when the
+ * native module does not load in the Node that runs our scripts, compile it
+ * here against that Node's own headers. When it loads, this costs nothing.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -46,9 +48,13 @@ console.log(
   `postinstall: better-sqlite3 does not load in Node ${version}; rebuilding it against ${nodedir} (takes about a minute)`,
 );
 execFileSync(
-  'npm',
-  ['rebuild', 'better-sqlite3', `--nodedir=${nodedir}`],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${path.dirname(node)}:${process.env.PATH}` } },
+  node,
+  [require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] }), 'rebuild', '--release', `--nodedir=${nodedir}`],
+  {
+    cwd: path.join(root, 'node_modules', 'better-sqlite3'),
+    stdio: 'inherit',
+    env: { ...process.env, npm_config_nodedir: nodedir },
+  },
 );
 if (!loads(node)) {
   console.error(`postinstall: better-sqlite3 still does not load in Node ${version}`);
