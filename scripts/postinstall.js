@@ -49,7 +49,12 @@ console.log(
 );
 execFileSync(
   node,
-  [require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] }), 'rebuild', '--release', `--nodedir=${nodedir}`],
+  [
+    require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] }),
+    'rebuild',
+    '--release',
+    `--nodedir=${nodedir}`,
+  ],
   {
     cwd: path.join(root, 'node_modules', 'better-sqlite3'),
     stdio: 'inherit',
@@ -57,6 +62,8 @@ execFileSync(
   },
 );
 if (!loads(node)) {
-  console.error(`postinstall: better-sqlite3 still does not load in Node ${version}`);
+  console.error(
+    `postinstall: better-sqlite3 still does not load in Node ${version}`,
+  );
   process.exit(1);
 }

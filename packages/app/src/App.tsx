@@ -32,7 +32,10 @@ const routes = (
   <FlatRoutes>
     <Route path="/" element={<Navigate to="multivac/incidents" />} />
     <Route path="/catalog" element={<CatalogIndexPage />} />
-    <Route path="/catalog/:namespace/:kind/:name" element={<CatalogEntityPage />}>
+    <Route
+      path="/catalog/:namespace/:kind/:name"
+      element={<CatalogEntityPage />}
+    >
       {entityPage}
     </Route>
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />

@@ -41,24 +41,26 @@ const catalogEntities = [
   entity('User', 'grace.hopper'),
 ];
 
-function startBackend(options: {
-  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
-  features?: any[];
-  config?: object;
-  knex?: Knex;
-} = {}) {
+function startBackend(
+  options: {
+    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    features?: any[];
+    config?: object;
+    knex?: Knex;
+  } = {},
+) {
   return startTestBackend({
     features: [
       multivacPlugin,
       catalogServiceMock.factory({ entities: catalogEntities }),
-      mockServices.rootConfig.factory({ data: { multivac: options.config ?? {} } }),
+      mockServices.rootConfig.factory({
+        data: { multivac: options.config ?? {} },
+      }),
       ...(options.permission
         ? [mockServices.permissions.factory({ result: options.permission })]
         : []),
       ...(options.knex
-        ? [
-            mockServices.database.factory({ knex: options.knex }),
-          ]
+        ? [mockServices.database.factory({ knex: options.knex })]
         : []),
       ...(options.features ?? []),
     ],
@@ -71,7 +73,9 @@ const asGrace = { Authorization: mockCredentials.user.header(grace) };
 describe('multivac backend plugin', () => {
   it('answers /health without sign-in and refuses unauthenticated API calls', async () => {
     const { server } = await startBackend();
-    await request(server).get('/api/multivac/health').expect(200, { status: 'ok' });
+    await request(server)
+      .get('/api/multivac/health')
+      .expect(200, { status: 'ok' });
     const refused = await request(server)
       .get('/api/multivac/incidents')
       .set('Authorization', mockCredentials.none.header());
@@ -104,7 +108,9 @@ describe('multivac backend plugin', () => {
         .post('/api/multivac/incidents/INC-1/transitions')
         .set(headers)
         .send({ to });
-    expect((await move('acknowledged', asGrace)).body.status).toBe('acknowledged');
+    expect((await move('acknowledged', asGrace)).body.status).toBe(
+      'acknowledged',
+    );
     expect((await move('investigating')).body.status).toBe('investigating');
 
     const backward = await move('acknowledged');
@@ -134,7 +140,10 @@ describe('multivac backend plugin', () => {
       .patch('/api/multivac/incidents/INC-1')
       .set(asGrace)
       .send({ severity: 'SEV1', impact: 'No card payments for 8 minutes' });
-    expect(patched.body).toMatchObject({ severity: 'SEV1', impact: 'No card payments for 8 minutes' });
+    expect(patched.body).toMatchObject({
+      severity: 'SEV1',
+      impact: 'No card payments for 8 minutes',
+    });
 
     expect((await move('resolved', asGrace)).body.status).toBe('resolved');
 
@@ -153,7 +162,9 @@ describe('multivac backend plugin', () => {
       ['status_changed', grace],
     ]);
 
-    const fetched = await request(server).get('/api/multivac/incidents/INC-1').set(asAda);
+    const fetched = await request(server)
+      .get('/api/multivac/incidents/INC-1')
+      .set(asAda);
     expect(fetched.body).toMatchObject({ status: 'resolved', jobs: [] });
     expect(Object.keys(fetched.body.stateTimestamps).sort()).toEqual([
       'acknowledged',
@@ -171,7 +182,9 @@ describe('multivac backend plugin', () => {
       .send({ title: 'x', severity: 'SEV9', entityRefs: ['payments-api'] });
     expect(badSeverity.status).toBe(400);
     expect(badSeverity.body.error.name).toBe('InputError');
-    expect(badSeverity.body.error.message).toMatch(/^Invalid incident: severity: /);
+    expect(badSeverity.body.error.message).toMatch(
+      /^Invalid incident: severity: /,
+    );
 
     const noTitle = await request(server)
       .post('/api/multivac/incidents')
@@ -183,12 +196,18 @@ describe('multivac backend plugin', () => {
     const unknown = await request(server)
       .post('/api/multivac/incidents')
       .set(asAda)
-      .send({ title: 'x', severity: 'SEV3', entityRefs: ['payments-api', 'component:default/nope'] });
+      .send({
+        title: 'x',
+        severity: 'SEV3',
+        entityRefs: ['payments-api', 'component:default/nope'],
+      });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toBe(
       'entityRefs: unknown catalog entity: component:default/nope',
     );
-    const list = await request(server).get('/api/multivac/incidents').set(asAda);
+    const list = await request(server)
+      .get('/api/multivac/incidents')
+      .set(asAda);
     expect(list.body.totalCount).toBe(0);
 
     const badState = await request(server)
@@ -229,15 +248,29 @@ describe('multivac backend plugin', () => {
       .expect(200);
 
     const list = async (query: string) =>
-      (await request(server).get(`/api/multivac/incidents?${query}`).set(asAda).expect(200)).body;
+      (
+        await request(server)
+          .get(`/api/multivac/incidents?${query}`)
+          .set(asAda)
+          .expect(200)
+      ).body;
 
-    expect((await list('')).items.map((i: any) => i.reference)).toEqual(['INC-3', 'INC-2', 'INC-1']);
-    expect((await list('entityRef=component:default/payments-api')).totalCount).toBe(2);
-    expect((await list('entityRef=group:default/payments')).items.map((i: any) => i.reference)).toEqual([
+    expect((await list('')).items.map((i: any) => i.reference)).toEqual([
       'INC-3',
+      'INC-2',
       'INC-1',
     ]);
-    expect((await list('entityRef=system:default/payments')).totalCount).toBe(2);
+    expect(
+      (await list('entityRef=component:default/payments-api')).totalCount,
+    ).toBe(2);
+    expect(
+      (await list('entityRef=group:default/payments')).items.map(
+        (i: any) => i.reference,
+      ),
+    ).toEqual(['INC-3', 'INC-1']);
+    expect((await list('entityRef=system:default/payments')).totalCount).toBe(
+      2,
+    );
     expect((await list('status=active')).totalCount).toBe(2);
     expect((await list('status=resolved')).items[0].reference).toBe('INC-2');
     expect((await list('severity=SEV1&severity=SEV2')).totalCount).toBe(1);
@@ -255,12 +288,18 @@ describe('multivac backend plugin', () => {
       request(server)
         .post('/api/multivac/incidents')
         .send({ title: 'x', severity: 'SEV3', entityRefs: ['payments-api'] }),
-      request(server).patch('/api/multivac/incidents/INC-1').send({ title: 'y' }),
-      request(server).post('/api/multivac/incidents/INC-1/transitions').send({ to: 'resolved' }),
+      request(server)
+        .patch('/api/multivac/incidents/INC-1')
+        .send({ title: 'y' }),
+      request(server)
+        .post('/api/multivac/incidents/INC-1/transitions')
+        .send({ to: 'resolved' }),
       request(server)
         .post('/api/multivac/incidents/INC-1/roles')
         .send({ role: 'observer', userRef: ada }),
-      request(server).post('/api/multivac/incidents/INC-1/notes').send({ text: 'hi' }),
+      request(server)
+        .post('/api/multivac/incidents/INC-1/notes')
+        .send({ text: 'hi' }),
     ];
     for (const call of calls) {
       const res = await call.set(asAda);
@@ -281,7 +320,10 @@ describe('multivac backend plugin', () => {
           reg.registerInit({
             deps: { incidents: multivacIncidentsExtensionPoint },
             async init({ incidents }) {
-              incidents.addSubscriber({ id: 'test', onIncidentChange: handler });
+              incidents.addSubscriber({
+                id: 'test',
+                onIncidentChange: handler,
+              });
             },
           });
         },
@@ -310,7 +352,11 @@ describe('multivac backend plugin', () => {
         const declared = await request(first.server)
           .post('/api/multivac/incidents')
           .set(asAda)
-          .send({ title: 'Restart me', severity: 'SEV3', entityRefs: ['payments-api'] })
+          .send({
+            title: 'Restart me',
+            severity: 'SEV3',
+            entityRefs: ['payments-api'],
+          })
           .expect(201);
         await waitFor(async () => {
           const res = await request(first.server)
@@ -341,7 +387,10 @@ describe('multivac backend plugin', () => {
               res.body.jobs.every((j: any) => j.status === 'succeeded')
             );
           });
-          expect(received.map(c => c.event.type).sort()).toEqual(['declared', 'role_assigned']);
+          expect(received.map(c => c.event.type).sort()).toEqual([
+            'declared',
+            'role_assigned',
+          ]);
           expect(received[0].incident.reference).toBe('INC-1');
         } finally {
           await second.stop();
@@ -351,7 +400,13 @@ describe('multivac backend plugin', () => {
 
     it('shows a job that keeps failing on the incident until it gives up', async () => {
       const { server } = await startBackend({
-        config: { jobs: { maxAttempts: 2, initialBackoffSeconds: 0, pollIntervalSeconds: 0.1 } },
+        config: {
+          jobs: {
+            maxAttempts: 2,
+            initialBackoffSeconds: 0,
+            pollIntervalSeconds: 0.1,
+          },
+        },
         features: [
           subscriberModule(async () => {
             throw new Error('chat is down');
@@ -361,11 +416,17 @@ describe('multivac backend plugin', () => {
       await request(server)
         .post('/api/multivac/incidents')
         .set(asAda)
-        .send({ title: 'Failing side effect', severity: 'SEV4', entityRefs: ['payments-api'] })
+        .send({
+          title: 'Failing side effect',
+          severity: 'SEV4',
+          entityRefs: ['payments-api'],
+        })
         .expect(201);
       let jobs: any[] = [];
       await waitFor(async () => {
-        jobs = (await request(server).get('/api/multivac/incidents/INC-1').set(asAda)).body.jobs;
+        jobs = (
+          await request(server).get('/api/multivac/incidents/INC-1').set(asAda)
+        ).body.jobs;
         return jobs.length === 2 && jobs.every(j => j.status === 'failed');
       });
       expect(jobs[0]).toMatchObject({

@@ -17,7 +17,10 @@ describe('formatDuration', () => {
 });
 
 describe('describeTimelineEvent', () => {
-  const event = (type: TimelineEvent['type'], payload: object): TimelineEvent => ({
+  const event = (
+    type: TimelineEvent['type'],
+    payload: object,
+  ): TimelineEvent => ({
     id: '1',
     incidentId: 'i',
     type,
@@ -29,11 +32,20 @@ describe('describeTimelineEvent', () => {
   it('says what happened in words', () => {
     expect(
       describeTimelineEvent(
-        event('declared', { severity: 'SEV2', entityRefs: ['component:default/payments-api'] }),
+        event('declared', {
+          severity: 'SEV2',
+          entityRefs: ['component:default/payments-api'],
+        }),
       ),
     ).toBe('declared the incident (SEV2) on payments-api');
     expect(
-      describeTimelineEvent(event('status_changed', { from: 'acknowledged', to: 'identified', note: 'bad deploy' })),
+      describeTimelineEvent(
+        event('status_changed', {
+          from: 'acknowledged',
+          to: 'identified',
+          note: 'bad deploy',
+        }),
+      ),
     ).toBe('moved it from acknowledged to identified: bad deploy');
     expect(
       describeTimelineEvent(
@@ -44,10 +56,14 @@ describe('describeTimelineEvent', () => {
         }),
       ),
     ).toBe('handed controller over from ada to grace');
-    expect(describeTimelineEvent(event('field_changed', { field: 'summary', from: '', to: 'x' }))).toBe(
-      'changed summary from empty to "x"',
+    expect(
+      describeTimelineEvent(
+        event('field_changed', { field: 'summary', from: '', to: 'x' }),
+      ),
+    ).toBe('changed summary from empty to "x"');
+    expect(describeTimelineEvent(event('note', { text: 'rolled back' }))).toBe(
+      'noted: rolled back',
     );
-    expect(describeTimelineEvent(event('note', { text: 'rolled back' }))).toBe('noted: rolled back');
   });
 
   it('shortens refs', () => {

@@ -43,7 +43,9 @@ function quote(value: unknown): string {
     return value.map(v => shortRef(String(v))).join(', ') || 'none';
   }
   const text = String(value ?? '');
-  return text ? `"${text.length > 80 ? `${text.slice(0, 77)}...` : text}"` : 'empty';
+  return text
+    ? `"${text.length > 80 ? `${text.slice(0, 77)}...` : text}"`
+    : 'empty';
 }
 
 /** One line saying what a timeline event did, without the actor. */
@@ -62,7 +64,9 @@ export function describeTimelineEvent(event: TimelineEvent): string {
       return `changed ${p.field} from ${quote(p.from)} to ${quote(p.to)}`;
     case 'role_assigned':
       return p.previous
-        ? `handed ${p.role} over from ${shortRef(p.previous)} to ${shortRef(p.userRef)}`
+        ? `handed ${p.role} over from ${shortRef(p.previous)} to ${shortRef(
+            p.userRef,
+          )}`
         : `made ${shortRef(p.userRef)} ${p.role}`;
     case 'role_removed':
       return `removed ${shortRef(p.userRef)} as ${p.role}`;

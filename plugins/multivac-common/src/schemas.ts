@@ -85,7 +85,9 @@ export type ListIncidentsQuery = z.input<typeof listIncidentsQuerySchema>;
 export function describeZodError(error: z.ZodError): string {
   return error.issues
     .map(issue =>
-      issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+      issue.path.length
+        ? `${issue.path.join('.')}: ${issue.message}`
+        : issue.message,
     )
     .join('; ');
 }

@@ -36,7 +36,9 @@ const multivacPage = PageBlueprint.make({
     icon: <WhatshotIcon />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
-      import('./components/MultivacPage').then(m => compatWrapper(<m.MultivacPage />)),
+      import('./components/MultivacPage').then(m =>
+        compatWrapper(<m.MultivacPage />),
+      ),
   },
 });
 
@@ -45,7 +47,9 @@ const entityIncidentsContent = EntityContentBlueprint.make({
   params: {
     path: '/incidents',
     title: 'Incidents',
-    filter: { kind: { $in: ['component', 'system', 'group', 'resource', 'api'] } },
+    filter: {
+      kind: { $in: ['component', 'system', 'group', 'resource', 'api'] },
+    },
     loader: () =>
       import('./components/EntityIncidentsContent').then(m =>
         compatWrapper(<m.EntityIncidentsContent />),

@@ -28,7 +28,8 @@ export const multivacPlugin = createPlugin({
 export const MultivacPage = multivacPlugin.provide(
   createRoutableExtension({
     name: 'MultivacPage',
-    component: () => import('./components/MultivacPage').then(m => m.MultivacPage),
+    component: () =>
+      import('./components/MultivacPage').then(m => m.MultivacPage),
     mountPoint: rootRouteRef,
   }),
 );
@@ -39,7 +40,9 @@ export const EntityMultivacIncidentsContent = multivacPlugin.provide(
     name: 'EntityMultivacIncidentsContent',
     component: {
       lazy: () =>
-        import('./components/EntityIncidentsContent').then(m => m.EntityIncidentsContent),
+        import('./components/EntityIncidentsContent').then(
+          m => m.EntityIncidentsContent,
+        ),
     },
   }),
 );

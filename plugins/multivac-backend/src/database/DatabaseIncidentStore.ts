@@ -58,7 +58,12 @@ type TimelineRow = {
   payload: string;
 };
 
-const EDITABLE_TEXT_FIELDS = ['title', 'description', 'summary', 'impact'] as const;
+const EDITABLE_TEXT_FIELDS = [
+  'title',
+  'description',
+  'summary',
+  'impact',
+] as const;
 
 export class DatabaseIncidentStore implements IncidentStore {
   static async create(options: {
@@ -223,7 +228,9 @@ export class DatabaseIncidentStore implements IncidentStore {
         const from = [...current.entityRefs].sort();
         const to = unique(changes.entityRefs).sort();
         if (from.join('\n') !== to.join('\n')) {
-          await tx('multivac_incident_entities').where({ incident_id: id }).delete();
+          await tx('multivac_incident_entities')
+            .where({ incident_id: id })
+            .delete();
           await tx('multivac_incident_entities').insert(
             to.map(entityRef => ({ incident_id: id, entity_ref: entityRef })),
           );
@@ -254,11 +261,11 @@ export class DatabaseIncidentStore implements IncidentStore {
       const current = await this.lockForChange(tx, id);
       const allowed = allowedTransitions(current.status);
       if (!allowed.includes(to)) {
+        const hint = allowed.length
+          ? `allowed: ${allowed.join(', ')}`
+          : `${current.status} is final`;
         throw new ConflictError(
-          `${current.reference} cannot move from ${current.status} to ${to}; ` +
-            (allowed.length
-              ? `allowed: ${allowed.join(', ')}`
-              : `${current.status} is final`),
+          `${current.reference} cannot move from ${current.status} to ${to}; ${hint}`,
         );
       }
       const now = nowIso();
@@ -301,8 +308,13 @@ export class DatabaseIncidentStore implements IncidentStore {
             `${userRef} does not hold the ${role} role on ${current.reference}`,
           );
         }
-        await roles.where({ incident_id: id, role, user_ref: userRef }).delete();
-        await this.appendEvent(tx, id, 'role_removed', actor, { role, userRef });
+        await roles
+          .where({ incident_id: id, role, user_ref: userRef })
+          .delete();
+        await this.appendEvent(tx, id, 'role_removed', actor, {
+          role,
+          userRef,
+        });
       } else {
         if (holders.includes(userRef)) {
           return;
@@ -325,16 +337,24 @@ export class DatabaseIncidentStore implements IncidentStore {
           ...(replaces.length ? { previous: replaces[0] } : {}),
         });
       }
-      await tx('multivac_incidents').where({ id }).update({ updated_at: nowIso() });
+      await tx('multivac_incidents')
+        .where({ id })
+        .update({ updated_at: nowIso() });
     });
     return this.mustGet(id);
   }
 
-  async addNote(id: string, text: string, actor: string): Promise<TimelineEvent> {
+  async addNote(
+    id: string,
+    text: string,
+    actor: string,
+  ): Promise<TimelineEvent> {
     return this.db.transaction(async tx => {
       await this.lockForChange(tx, id);
       const event = await this.appendEvent(tx, id, 'note', actor, { text });
-      await tx('multivac_incidents').where({ id }).update({ updated_at: nowIso() });
+      await tx('multivac_incidents')
+        .where({ id })
+        .update({ updated_at: nowIso() });
       return event;
     });
   }
@@ -354,7 +374,10 @@ export class DatabaseIncidentStore implements IncidentStore {
   }
 
   /** Reads the incident inside `tx`, row-locked on PostgreSQL. */
-  private async lockForChange(tx: Knex.Transaction, id: string): Promise<Incident> {
+  private async lockForChange(
+    tx: Knex.Transaction,
+    id: string,
+  ): Promise<Incident> {
     const query = tx<IncidentRow>('multivac_incidents').where({ id }).first();
     if (isPostgres(tx)) {
       query.forUpdate();

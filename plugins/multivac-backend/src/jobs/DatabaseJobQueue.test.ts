@@ -34,7 +34,11 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     const queue = new DatabaseJobQueue(knex, logger, noWait);
     const handler = jest.fn(async () => {});
     queue.registerHandler('greet', handler);
-    const request = { type: 'greet', idempotencyKey: 'greet:1', payload: { who: 'ada' } };
+    const request = {
+      type: 'greet',
+      idempotencyKey: 'greet:1',
+      payload: { who: 'ada' },
+    };
     await queue.enqueue(request);
     await queue.enqueue(request);
 
@@ -42,7 +46,11 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     expect(await queue.runDueJobs()).toBe(0);
     expect(handler).toHaveBeenCalledTimes(1);
     expect(handler).toHaveBeenCalledWith(
-      expect.objectContaining({ type: 'greet', attempt: 1, payload: { who: 'ada' } }),
+      expect.objectContaining({
+        type: 'greet',
+        attempt: 1,
+        payload: { who: 'ada' },
+      }),
     );
   });
 
@@ -90,7 +98,12 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     queue.registerHandler('flaky', async () => {
       throw new Error('down');
     });
-    await queue.enqueue({ type: 'flaky', idempotencyKey: 'f', incidentId: 'i', payload: {} });
+    await queue.enqueue({
+      type: 'flaky',
+      idempotencyKey: 'f',
+      incidentId: 'i',
+      payload: {},
+    });
     const before = Date.now();
     await queue.runDueJobs();
     expect(await queue.runDueJobs()).toBe(0);
@@ -109,7 +122,12 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
         throw new Error('timeout');
       }
     });
-    await queue.enqueue({ type: 'page', idempotencyKey: 'p', incidentId: 'i', payload: {} });
+    await queue.enqueue({
+      type: 'page',
+      idempotencyKey: 'p',
+      incidentId: 'i',
+      payload: {},
+    });
     await queue.runDueJobs();
     await queue.runDueJobs();
     const [job] = await queue.listForIncident('i');
@@ -122,7 +140,10 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     const queue = new DatabaseJobQueue(knex, logger, noWait);
     await expect(
       knex.transaction(async tx => {
-        await queue.enqueue({ type: 'x', idempotencyKey: 'x', incidentId: 'i', payload: {} }, tx);
+        await queue.enqueue(
+          { type: 'x', idempotencyKey: 'x', incidentId: 'i', payload: {} },
+          tx,
+        );
         throw new Error('change failed');
       }),
     ).rejects.toThrow('change failed');
@@ -139,7 +160,11 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
       return queue;
     });
     for (let i = 0; i < 10; i++) {
-      await workers[0].enqueue({ type: 'once', idempotencyKey: `once:${i}`, payload: {} });
+      await workers[0].enqueue({
+        type: 'once',
+        idempotencyKey: `once:${i}`,
+        payload: {},
+      });
     }
     await Promise.all([workers[0].runDueJobs(), workers[1].runDueJobs()]);
     await Promise.all([workers[0].runDueJobs(), workers[1].runDueJobs()]);
@@ -152,9 +177,16 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
       lease: Duration.fromMillis(200),
     });
     dying.registerHandler('slow', () => new Promise(() => {})); // never finishes
-    await dying.enqueue({ type: 'slow', idempotencyKey: 's', incidentId: 'i', payload: {} });
+    await dying.enqueue({
+      type: 'slow',
+      idempotencyKey: 's',
+      incidentId: 'i',
+      payload: {},
+    });
     void dying.runDueJobs();
-    await waitFor(async () => (await dying.listForIncident('i'))[0].status === 'running');
+    await waitFor(
+      async () => (await dying.listForIncident('i'))[0].status === 'running',
+    );
 
     const successor = new DatabaseJobQueue(knex, logger, noWait);
     const handler = jest.fn(async () => {});
@@ -162,7 +194,9 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     expect(await successor.runDueJobs()).toBe(0); // lease still held
     await new Promise(resolve => setTimeout(resolve, 300));
     expect(await successor.runDueJobs()).toBe(1);
-    expect(handler).toHaveBeenCalledWith(expect.objectContaining({ attempt: 2 }));
+    expect(handler).toHaveBeenCalledWith(
+      expect.objectContaining({ attempt: 2 }),
+    );
     expect((await successor.listForIncident('i'))[0].status).toBe('succeeded');
   });
 
@@ -177,6 +211,9 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     try {
       await queue.enqueue({ type: 'auto', idempotencyKey: 'a', payload: {} });
       await waitFor(async () => done.mock.calls.length === 1);
+      expect(done).toHaveBeenCalledWith(
+        expect.objectContaining({ type: 'auto', attempt: 1 }),
+      );
     } finally {
       await queue.stop();
     }

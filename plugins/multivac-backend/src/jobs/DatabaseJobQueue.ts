@@ -6,12 +6,7 @@ import { Duration } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { optionalIsoString, toIsoString } from '../database/util';
-import {
-  EnqueueRequest,
-  JobContext,
-  JobHandler,
-  JobQueue,
-} from './JobQueue';
+import { EnqueueRequest, JobContext, JobHandler, JobQueue } from './JobQueue';
 
 export interface JobQueueOptions {
   /** Attempts before a job is marked failed. */
@@ -61,7 +56,9 @@ type JobRow = {
 
 function seconds(config: Config | undefined, key: string, fallback: Duration) {
   const value = config?.getOptionalNumber(key);
-  return value === undefined ? fallback : Duration.fromObject({ seconds: value });
+  return value === undefined
+    ? fallback
+    : Duration.fromObject({ seconds: value });
 }
 
 /**
@@ -208,8 +205,12 @@ export class DatabaseJobQueue implements JobQueue {
     const due = (query: Knex.QueryBuilder) =>
       query.where(q =>
         q
-          .where(p => p.where('status', 'pending').where('run_after', '<=', now))
-          .orWhere(r => r.where('status', 'running').where('locked_until', '<', now)),
+          .where(p =>
+            p.where('status', 'pending').where('run_after', '<=', now),
+          )
+          .orWhere(r =>
+            r.where('status', 'running').where('locked_until', '<', now),
+          ),
       );
     const candidates: JobRow[] = await due(this.db<JobRow>('multivac_jobs'))
       .orderBy('run_after', 'asc')
@@ -259,7 +260,9 @@ export class DatabaseJobQueue implements JobQueue {
       } else {
         const delay = this.backoff(job.attempts);
         this.logger.warn(
-          `Multivac job ${job.type} (${job.id}) failed on attempt ${job.attempts} of ${job.max_attempts}, retrying in ${delay.toHuman()}: ${message}`,
+          `Multivac job ${job.type} (${job.id}) failed on attempt ${
+            job.attempts
+          } of ${job.max_attempts}, retrying in ${delay.toHuman()}: ${message}`,
         );
         await this.db('multivac_jobs')
           .where({ id: job.id, attempts: job.attempts })
@@ -281,7 +284,12 @@ export class DatabaseJobQueue implements JobQueue {
     const now = new Date().toISOString();
     await this.db('multivac_jobs')
       .where({ id: job.id, attempts: job.attempts })
-      .update({ ...result, locked_until: null, finished_at: now, updated_at: now });
+      .update({
+        ...result,
+        locked_until: null,
+        finished_at: now,
+        updated_at: now,
+      });
   }
 
   /** initialBackoff, doubled per further attempt, capped at maxBackoff. */
@@ -302,7 +310,8 @@ function toSummary(row: JobRow): JobSummary {
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     lastError: row.last_error ?? undefined,
-    nextRunAt: row.status === 'pending' ? toIsoString(row.run_after) : undefined,
+    nextRunAt:
+      row.status === 'pending' ? toIsoString(row.run_after) : undefined,
     createdAt: toIsoString(row.created_at),
     finishedAt: optionalIsoString(row.finished_at),
   };

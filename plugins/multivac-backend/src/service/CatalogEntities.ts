@@ -33,7 +33,9 @@ export class CatalogEntities {
     const unknown = normalized.filter((_, i) => !items[i]);
     if (unknown.length > 0) {
       throw new InputError(
-        `entityRefs: unknown catalog ${unknown.length === 1 ? 'entity' : 'entities'}: ${unknown.join(', ')}`,
+        `entityRefs: unknown catalog ${
+          unknown.length === 1 ? 'entity' : 'entities'
+        }: ${unknown.join(', ')}`,
       );
     }
     return normalized;
@@ -61,14 +63,19 @@ export class CatalogEntities {
       },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
-    return [...new Set([...normalized, ...items.map(e => stringifyEntityRef(e))])];
+    return [
+      ...new Set([...normalized, ...items.map(e => stringifyEntityRef(e))]),
+    ];
   }
 }
 
 function normalizeRef(ref: string): string {
   let parsed: CompoundEntityRef;
   try {
-    parsed = parseEntityRef(ref, { defaultKind: 'component', defaultNamespace: 'default' });
+    parsed = parseEntityRef(ref, {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    });
   } catch (error) {
     throw new InputError(`entityRefs: '${ref}' is not a catalog entity ref`);
   }

@@ -6,7 +6,8 @@ import { Knex } from 'knex';
 import { IncidentStore } from '../database/IncidentStore';
 import { JobQueue } from '../jobs/JobQueue';
 
-const jobType = (subscriber: IncidentSubscriber) => `subscriber:${subscriber.id}`;
+const jobType = (subscriber: IncidentSubscriber) =>
+  `subscriber:${subscriber.id}`;
 
 /**
  * Connects module subscribers to incident changes through durable jobs: one

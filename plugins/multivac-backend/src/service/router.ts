@@ -102,11 +102,18 @@ export async function createRouter(
   router.post('/incidents', async (req, res) => {
     const credentials = await authorize(req, incidentCreatePermission);
     const body = parse(declareIncidentSchema, req.body, 'incident');
-    const entityRefs = await entities.requireExisting(body.entityRefs, credentials);
+    const entityRefs = await entities.requireExisting(
+      body.entityRefs,
+      credentials,
+    );
     const actor = actorOf(credentials);
-    const incident = await store.createIncident({ ...body, entityRefs }, actor, {
-      controller: auth.isPrincipal(credentials, 'user') ? actor : undefined,
-    });
+    const incident = await store.createIncident(
+      { ...body, entityRefs },
+      actor,
+      {
+        controller: auth.isPrincipal(credentials, 'user') ? actor : undefined,
+      },
+    );
     res.status(201).json(incident);
   });
 

@@ -1,7 +1,9 @@
 import { MultivacClient } from './MultivacClient';
 
 describe('MultivacClient', () => {
-  const discoveryApi = { getBaseUrl: async () => 'http://backend/api/multivac' };
+  const discoveryApi = {
+    getBaseUrl: async () => 'http://backend/api/multivac',
+  };
 
   function clientReturning(status: number, body: unknown) {
     const fetch = jest.fn(
@@ -11,11 +13,19 @@ describe('MultivacClient', () => {
           headers: { 'Content-Type': 'application/json' },
         }),
     );
-    return { client: new MultivacClient({ discoveryApi, fetchApi: { fetch } }), fetch };
+    return {
+      client: new MultivacClient({ discoveryApi, fetchApi: { fetch } }),
+      fetch,
+    };
   }
 
   it('encodes list filters as repeated query parameters', async () => {
-    const { client, fetch } = clientReturning(200, { items: [], totalCount: 0, limit: 20, offset: 0 });
+    const { client, fetch } = clientReturning(200, {
+      items: [],
+      totalCount: 0,
+      limit: 20,
+      offset: 0,
+    });
     await client.listIncidents({
       entityRef: ['component:default/a', 'component:default/b'],
       status: 'active',
@@ -31,17 +41,23 @@ describe('MultivacClient', () => {
     await client.transitionIncident('INC-3', 'resolved', 'fixed');
     const [url, init] = fetch.mock.calls[0];
     expect(url).toBe('http://backend/api/multivac/incidents/INC-3/transitions');
-    expect(init).toMatchObject({ method: 'POST', body: '{"to":"resolved","note":"fixed"}' });
+    expect(init).toMatchObject({
+      method: 'POST',
+      body: '{"to":"resolved","note":"fixed"}',
+    });
   });
 
   it('turns backend error bodies into errors with their message', async () => {
     const { client } = clientReturning(409, {
-      error: { name: 'ConflictError', message: 'INC-3 cannot move from investigating to acknowledged' },
+      error: {
+        name: 'ConflictError',
+        message: 'INC-3 cannot move from investigating to acknowledged',
+      },
       request: { method: 'POST', url: '/x' },
       response: { statusCode: 409 },
     });
-    await expect(client.transitionIncident('INC-3', 'acknowledged')).rejects.toThrow(
-      /cannot move from investigating to acknowledged/,
-    );
+    await expect(
+      client.transitionIncident('INC-3', 'acknowledged'),
+    ).rejects.toThrow(/cannot move from investigating to acknowledged/);
   });
 });

@@ -42,7 +42,10 @@ export class MultivacClient implements MultivacApi {
     return this.request('/incidents', { method: 'POST', body: request });
   }
 
-  updateIncident(id: string, request: UpdateIncidentRequest): Promise<Incident> {
+  updateIncident(
+    id: string,
+    request: UpdateIncidentRequest,
+  ): Promise<Incident> {
     return this.request(`/incidents/${encodeURIComponent(id)}`, {
       method: 'PATCH',
       body: request,
@@ -89,11 +92,17 @@ export class MultivacClient implements MultivacApi {
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
       method: init.method ?? 'GET',
       headers:
-        init.body === undefined ? undefined : { 'Content-Type': 'application/json' },
+        init.body === undefined
+          ? undefined
+          : { 'Content-Type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      const error = await ResponseError.fromResponse(response);
+      // Show the backend's explanation ("INC-3 cannot move from ... allowed:
+      // ...") rather than the generic "Request failed with 409".
+      error.message = error.body?.error?.message || error.message;
+      throw error;
     }
     return response.json();
   }

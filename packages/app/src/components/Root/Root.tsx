@@ -20,9 +20,17 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
       <SidebarLogo />
       <SidebarDivider />
       <SidebarGroup label="Menu" icon={<MenuIcon />}>
-        <SidebarItem icon={WhatshotIcon} to="multivac/incidents" text="Incidents" />
+        <SidebarItem
+          icon={WhatshotIcon}
+          to="multivac/incidents"
+          text="Incidents"
+        />
         <SidebarItem icon={CategoryIcon} to="catalog" text="Catalog" />
-        <MyGroupsSidebarItem singularTitle="My team" pluralTitle="My teams" icon={GroupIcon} />
+        <MyGroupsSidebarItem
+          singularTitle="My team"
+          pluralTitle="My teams"
+          icon={GroupIcon}
+        />
       </SidebarGroup>
       <SidebarSpace />
     </Sidebar>

@@ -1,4 +1,8 @@
-import { Link, sidebarConfig, useSidebarOpenState } from '@backstage/core-components';
+import {
+  Link,
+  sidebarConfig,
+  useSidebarOpenState,
+} from '@backstage/core-components';
 import { makeStyles, Typography } from '@material-ui/core';
 
 const useStyles = makeStyles({

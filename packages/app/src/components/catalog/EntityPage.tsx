@@ -28,7 +28,10 @@ import {
   isKind,
   isOrphan,
 } from '@backstage/plugin-catalog';
-import { Direction, EntityCatalogGraphCard } from '@backstage/plugin-catalog-graph';
+import {
+  Direction,
+  EntityCatalogGraphCard,
+} from '@backstage/plugin-catalog-graph';
 import {
   EntityGroupProfileCard,
   EntityMembersListCard,

@@ -95,7 +95,6 @@ export const DeclareIncidentDialog = (props: DeclareIncidentDialogProps) => {
             onChange={e => setTitle(e.target.value)}
             required
             fullWidth
-            autoFocus
             variant="outlined"
             margin="dense"
             inputProps={{ maxLength: 200 }}
@@ -144,7 +143,12 @@ export const DeclareIncidentDialog = (props: DeclareIncidentDialogProps) => {
         </DialogContent>
         <DialogActions>
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" color="primary" variant="contained" disabled={submitting}>
+          <Button
+            type="submit"
+            color="primary"
+            variant="contained"
+            disabled={submitting}
+          >
             Declare
           </Button>
         </DialogActions>

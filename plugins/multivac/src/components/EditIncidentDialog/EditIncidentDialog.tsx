@@ -37,7 +37,12 @@ const TEXT_FIELDS = [
 ] as const;
 
 /** Edits title, severity, description, summary and impact; sends only what changed. */
-export const EditIncidentDialog = ({ incident, open, onClose, onSave }: EditIncidentDialogProps) => {
+export const EditIncidentDialog = ({
+  incident,
+  open,
+  onClose,
+  onSave,
+}: EditIncidentDialogProps) => {
   const [values, setValues] = useState({
     title: incident.title,
     description: incident.description,
@@ -96,7 +101,9 @@ export const EditIncidentDialog = ({ incident, open, onClose, onSave }: EditInci
               labelId="multivac-edit-severity"
               label="Severity"
               value={values.severity}
-              onChange={e => setValues({ ...values, severity: e.target.value as Severity })}
+              onChange={e =>
+                setValues({ ...values, severity: e.target.value as Severity })
+              }
             >
               {SEVERITIES.map(level => (
                 <MenuItem key={level} value={level}>
@@ -110,7 +117,9 @@ export const EditIncidentDialog = ({ incident, open, onClose, onSave }: EditInci
               key={field.key}
               label={field.label}
               value={values[field.key]}
-              onChange={e => setValues({ ...values, [field.key]: e.target.value })}
+              onChange={e =>
+                setValues({ ...values, [field.key]: e.target.value })
+              }
               fullWidth
               multiline={field.rows > 1}
               minRows={field.rows}

@@ -29,8 +29,12 @@ export const EntityIncidentsContent = () => {
   const navigate = useNavigate();
   const incidentRoute = useRouteRef(incidentRouteRef);
   const [declaring, setDeclaring] = useState(false);
-  const { allowed: canDeclare } = usePermission({ permission: incidentCreatePermission });
-  const isContainer = ['group', 'user'].includes(entity.kind.toLocaleLowerCase('en-US'));
+  const { allowed: canDeclare } = usePermission({
+    permission: incidentCreatePermission,
+  });
+  const isContainer = ['group', 'user'].includes(
+    entity.kind.toLocaleLowerCase('en-US'),
+  );
 
   const { value, loading, error, retry } = useAsyncRetry(
     () => api.listIncidents({ entityRef, limit: 100 }),
@@ -46,7 +50,11 @@ export const EntityIncidentsContent = () => {
 
   return (
     <Grid container spacing={3}>
-      <Grid item xs={12} style={{ display: 'flex', justifyContent: 'flex-end' }}>
+      <Grid
+        item
+        xs={12}
+        style={{ display: 'flex', justifyContent: 'flex-end' }}
+      >
         <Button
           variant="contained"
           color="primary"

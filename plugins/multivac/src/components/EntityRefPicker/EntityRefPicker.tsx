@@ -1,7 +1,4 @@
-import {
-  Entity,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { TextField } from '@material-ui/core';
@@ -21,22 +18,42 @@ export interface EntityRefPickerProps {
 }
 
 function displayName(entity: Entity): string {
-  const profile = (entity.spec as { profile?: { displayName?: string } } | undefined)
-    ?.profile;
+  const profile = (
+    entity.spec as { profile?: { displayName?: string } } | undefined
+  )?.profile;
   return profile?.displayName ?? entity.metadata.title ?? entity.metadata.name;
 }
 
 /** Picks catalog entities by name, returning their full refs. */
 export const EntityRefPicker = (props: EntityRefPickerProps) => {
-  const { label, kinds, value, onChange, multiple = false, required, helperText, id } = props;
+  const {
+    label,
+    kinds,
+    value,
+    onChange,
+    multiple = false,
+    required,
+    helperText,
+    id,
+  } = props;
   const catalogApi = useApi(catalogApiRef);
   const { value: options = [], loading } = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
       filter: { kind: kinds },
-      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'spec.profile'],
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.title',
+        'spec.profile',
+      ],
     });
     return items
-      .map(entity => ({ ref: stringifyEntityRef(entity), label: displayName(entity), kind: entity.kind }))
+      .map(entity => ({
+        ref: stringifyEntityRef(entity),
+        label: displayName(entity),
+        kind: entity.kind,
+      }))
       .sort((a, b) => a.label.localeCompare(b.label));
   }, [catalogApi, kinds.join(',')]);
 

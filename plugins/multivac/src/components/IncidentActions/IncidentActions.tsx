@@ -27,7 +27,11 @@ export interface IncidentActionsProps {
 }
 
 /** The incident's state, how long it has run, and a button per allowed move. */
-export const IncidentActions = ({ incident, disabled, onTransition }: IncidentActionsProps) => {
+export const IncidentActions = ({
+  incident,
+  disabled,
+  onTransition,
+}: IncidentActionsProps) => {
   const [note, setNote] = useState('');
   const targets = allowedTransitions(incident.status);
 
@@ -65,7 +69,9 @@ export const IncidentActions = ({ incident, disabled, onTransition }: IncidentAc
                   setNote('');
                 }}
               >
-                {isReopen(incident.status, to) ? `Reopen as ${to}` : LABELS[to] ?? to}
+                {isReopen(incident.status, to)
+                  ? `Reopen as ${to}`
+                  : LABELS[to] ?? to}
               </Button>
             ))}
           </Box>

@@ -1,5 +1,17 @@
-import { InfoCard, StatusError, StatusOK, StatusPending, StatusRunning } from '@backstage/core-components';
-import { List, ListItem, ListItemIcon, ListItemText, Typography } from '@material-ui/core';
+import {
+  InfoCard,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusRunning,
+} from '@backstage/core-components';
+import {
+  List,
+  ListItem,
+  ListItemIcon,
+  ListItemText,
+  Typography,
+} from '@material-ui/core';
 import { JobStatus, JobSummary } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 
@@ -16,7 +28,9 @@ function describe(job: JobSummary): string {
     case 'pending':
       return job.attempts === 0
         ? 'waiting to run'
-        : `retrying ${DateTime.fromISO(job.nextRunAt!).toRelative()} (${tries})`;
+        : `retrying ${DateTime.fromISO(
+            job.nextRunAt!,
+          ).toRelative()} (${tries})`;
     case 'running':
       return `running (${tries})`;
     case 'succeeded':

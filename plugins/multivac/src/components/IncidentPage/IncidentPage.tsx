@@ -41,7 +41,9 @@ export const IncidentPage = () => {
   const { id = '' } = useParams();
   const api = useApi(multivacApiRef);
   const alertApi = useApi(alertApiRef);
-  const { allowed: canUpdate } = usePermission({ permission: incidentUpdatePermission });
+  const { allowed: canUpdate } = usePermission({
+    permission: incidentUpdatePermission,
+  });
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState(false);
 
@@ -66,13 +68,16 @@ export const IncidentPage = () => {
       retry();
     }
   };
-  const quietly = (change: () => Promise<unknown>) => act(change).catch(() => {});
+  const quietly = (change: () => Promise<unknown>) =>
+    act(change).catch(() => {});
 
   if (!value) {
     return (
       <Page themeId="tool">
         <Header title={id} type="Incident" />
-        <Content>{error ? <ResponseErrorPanel error={error} /> : <Progress />}</Content>
+        <Content>
+          {error ? <ResponseErrorPanel error={error} /> : <Progress />}
+        </Content>
       </Page>
     );
   }
@@ -89,7 +94,10 @@ export const IncidentPage = () => {
       >
         <HeaderLabel label="Severity" value={incident.severity} />
         <HeaderLabel label="Status" value={incident.status} />
-        <HeaderLabel label="Controller" value={controller ? shortRef(controller) : 'nobody'} />
+        <HeaderLabel
+          label="Controller"
+          value={controller ? shortRef(controller) : 'nobody'}
+        />
       </Header>
       <Content>
         <Grid container spacing={3}>
@@ -122,7 +130,10 @@ export const IncidentPage = () => {
                   <Field label="Impact" value={incident.impact} />
                   <Typography variant="overline">Affected</Typography>
                   <Box>
-                    <EntityRefLinks entityRefs={incident.entityRefs} defaultKind="component" />
+                    <EntityRefLinks
+                      entityRefs={incident.entityRefs}
+                      defaultKind="component"
+                    />
                   </Box>
                 </InfoCard>
               </Grid>
@@ -142,7 +153,9 @@ export const IncidentPage = () => {
                   incident={incident}
                   disabled={disabled}
                   onChange={(role, userRef, action) =>
-                    quietly(() => api.changeRole(incident.id, { role, userRef, action }))
+                    quietly(() =>
+                      api.changeRole(incident.id, { role, userRef, action }),
+                    )
                   }
                 />
               </Grid>
@@ -156,7 +169,9 @@ export const IncidentPage = () => {
           incident={incident}
           open={editing}
           onClose={() => setEditing(false)}
-          onSave={changes => act(() => api.updateIncident(incident.id, changes))}
+          onSave={changes =>
+            act(() => api.updateIncident(incident.id, changes))
+          }
         />
       </Content>
     </Page>

@@ -27,11 +27,19 @@ import { EntityRefPicker } from '../EntityRefPicker';
 export interface IncidentRolesProps {
   incident: Incident;
   disabled?: boolean;
-  onChange: (role: IncidentRole, userRef: string, action: 'assign' | 'remove') => Promise<void>;
+  onChange: (
+    role: IncidentRole,
+    userRef: string,
+    action: 'assign' | 'remove',
+  ) => Promise<void>;
 }
 
 /** Who holds which role, and a form to assign or hand one over. */
-export const IncidentRoles = ({ incident, disabled, onChange }: IncidentRolesProps) => {
+export const IncidentRoles = ({
+  incident,
+  disabled,
+  onChange,
+}: IncidentRolesProps) => {
   const [role, setRole] = useState<IncidentRole>('controller');
   const [user, setUser] = useState<string[]>([]);
 
@@ -44,7 +52,12 @@ export const IncidentRoles = ({ incident, disabled, onChange }: IncidentRolesPro
             .map(assignment => (
               <ListItem key={`${r}:${assignment.userRef}`}>
                 <ListItemText
-                  primary={<EntityRefLink entityRef={assignment.userRef} defaultKind="user" />}
+                  primary={
+                    <EntityRefLink
+                      entityRef={assignment.userRef}
+                      defaultKind="user"
+                    />
+                  }
                   secondary={r}
                 />
                 <ListItemSecondaryAction>
@@ -65,7 +78,10 @@ export const IncidentRoles = ({ incident, disabled, onChange }: IncidentRolesPro
         )}
         {incident.roles.length === 0 && (
           <ListItem>
-            <ListItemText primary="Nobody yet" secondary="Assign an incident controller" />
+            <ListItemText
+              primary="Nobody yet"
+              secondary="Assign an incident controller"
+            />
           </ListItem>
         )}
       </List>
@@ -101,7 +117,9 @@ export const IncidentRoles = ({ incident, disabled, onChange }: IncidentRolesPro
             setUser([]);
           }}
         >
-          {SINGLE_HOLDER_ROLES.includes(role) ? `Make ${role}` : `Add as ${role}`}
+          {SINGLE_HOLDER_ROLES.includes(role)
+            ? `Make ${role}`
+            : `Add as ${role}`}
         </Button>
       </Box>
     </InfoCard>

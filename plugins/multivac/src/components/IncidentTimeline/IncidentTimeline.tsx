@@ -30,7 +30,11 @@ const Actor = ({ actor }: { actor: string }) =>
   );
 
 /** Every change and note, oldest first, with a box to add a note. */
-export const IncidentTimeline = ({ events, disabled, onAddNote }: IncidentTimelineProps) => {
+export const IncidentTimeline = ({
+  events,
+  disabled,
+  onAddNote,
+}: IncidentTimelineProps) => {
   const [text, setText] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -70,7 +74,12 @@ export const IncidentTimeline = ({ events, disabled, onAddNote }: IncidentTimeli
             variant="outlined"
             margin="dense"
           />
-          <Button type="submit" variant="outlined" color="primary" disabled={disabled || !text.trim()}>
+          <Button
+            type="submit"
+            variant="outlined"
+            color="primary"
+            disabled={disabled || !text.trim()}
+          >
             Add note
           </Button>
         </Box>

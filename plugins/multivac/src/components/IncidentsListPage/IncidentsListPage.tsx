@@ -6,7 +6,7 @@ import {
   ResponseErrorPanel,
   SupportButton,
 } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { configApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   Button,
@@ -40,9 +40,14 @@ const ALL = 'all';
 /** `/multivac/incidents`: every incident, filtered and paged. */
 export const IncidentsListPage = () => {
   const api = useApi(multivacApiRef);
+  const organization =
+    useApi(configApiRef).getOptionalString('organization.name') ??
+    'your organization';
   const navigate = useNavigate();
   const incidentRoute = useRouteRef(incidentRouteRef);
-  const { allowed: canDeclare } = usePermission({ permission: incidentCreatePermission });
+  const { allowed: canDeclare } = usePermission({
+    permission: incidentCreatePermission,
+  });
   const [status, setStatus] = useState<string>('active');
   const [severity, setSeverity] = useState<string>(ALL);
   const [entityRefs, setEntityRefs] = useState<string[]>([]);
@@ -52,7 +57,8 @@ export const IncidentsListPage = () => {
   const { value, loading, error } = useAsync(
     () =>
       api.listIncidents({
-        status: status === ALL ? undefined : (status as IncidentStatus | 'active'),
+        status:
+          status === ALL ? undefined : (status as IncidentStatus | 'active'),
         severity: severity === ALL ? undefined : (severity as Severity),
         entityRef: entityRefs.length ? entityRefs : undefined,
         limit: PAGE_SIZE,
@@ -61,14 +67,19 @@ export const IncidentsListPage = () => {
     [api, status, severity, entityRefs.join(','), page],
   );
 
-  const filter = (setter: (v: string) => void) => (e: React.ChangeEvent<{ value: unknown }>) => {
-    setter(String(e.target.value));
-    setPage(0);
-  };
+  const filter =
+    (setter: (v: string) => void) =>
+    (e: React.ChangeEvent<{ value: unknown }>) => {
+      setter(String(e.target.value));
+      setPage(0);
+    };
 
   return (
     <Page themeId="tool">
-      <Header title="Incidents" subtitle="Declare, run and review incidents across Nimbus' services" />
+      <Header
+        title="Incidents"
+        subtitle={`Declare, run and review incidents across ${organization}'s services`}
+      />
       <Content>
         <ContentHeader title="">
           <Button
@@ -160,7 +171,9 @@ export const IncidentsListPage = () => {
         <DeclareIncidentDialog
           open={declaring}
           onClose={() => setDeclaring(false)}
-          onDeclared={incident => navigate(incidentRoute({ id: incident.reference }))}
+          onDeclared={incident =>
+            navigate(incidentRoute({ id: incident.reference }))
+          }
         />
       </Content>
     </Page>

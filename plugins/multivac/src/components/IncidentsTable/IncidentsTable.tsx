@@ -1,10 +1,7 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLinks } from '@backstage/plugin-catalog-react';
-import {
-  Incident,
-  roleHolder,
-} from '@multivac/plugin-multivac-common';
+import { Incident, roleHolder } from '@multivac/plugin-multivac-common';
 import { TablePagination } from '@material-ui/core';
 import { ReactNode } from 'react';
 import { incidentRouteRef } from '../../routes';
@@ -61,7 +58,10 @@ export const IncidentsTable = (props: IncidentsTableProps) => {
           {
             title: 'Affected',
             render: (incident: Incident) => (
-              <EntityRefLinks entityRefs={incident.entityRefs} defaultKind="component" />
+              <EntityRefLinks
+                entityRefs={incident.entityRefs}
+                defaultKind="component"
+              />
             ),
           },
         ]
