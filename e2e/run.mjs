@@ -144,7 +144,7 @@ async function expectText(page, text) {
 }
 
 async function runFlow(page) {
-  const title = `Card payments failing ${Date.now()}`;
+  const title = 'Card payments failing for Visa';
 
   await step('entity Incidents tab shows no incidents yet', async () => {
     await page.goto(
@@ -205,15 +205,31 @@ async function runFlow(page) {
     );
   });
 
+  await step('edit severity, summary and impact', async () => {
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Severity').click();
+    await page.getByRole('option', { name: /^SEV1/ }).click();
+    await page
+      .getByLabel('Summary (current understanding)')
+      .fill('ledger-service 4.2.1 times out on Visa captures');
+    await page
+      .getByLabel('Impact (who is affected, how badly)')
+      .fill('About 30% of card payments failed for 12 minutes');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectText(page, 'changed severity from SEV2 to SEV1');
+    await expectText(page, 'About 30% of card payments failed for 12 minutes');
+  });
+
   await step('identify, monitor and resolve', async () => {
     await moveTo('Cause identified', 'identified');
     await moveTo('Monitoring fix', 'monitoring');
     await moveTo('Resolve', 'resolved');
     await expectText(page, 'Took ');
-    await page.screenshot({
-      path: join(output, '2-incident-resolved.png'),
-      fullPage: true,
-    });
+    // back to the top of the scrolled content before the picture
+    await page.mouse.move(700, 500);
+    await page.mouse.wheel(0, -10_000);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(output, '2-incident-resolved.png') });
   });
 
   await step('the entity tab lists it under past incidents', async () => {

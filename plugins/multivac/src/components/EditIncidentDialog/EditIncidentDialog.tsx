@@ -115,6 +115,7 @@ export const EditIncidentDialog = ({
           {TEXT_FIELDS.map(field => (
             <TextField
               key={field.key}
+              id={`multivac-edit-${field.key}`}
               label={field.label}
               value={values[field.key]}
               onChange={e =>

@@ -50,6 +50,7 @@ export const IncidentActions = ({
       ) : (
         <>
           <TextField
+            id="multivac-transition-note"
             label="Note for this change (optional)"
             value={note}
             onChange={e => setNote(e.target.value)}
