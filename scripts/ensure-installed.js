@@ -4,6 +4,11 @@
  * a fresh clone: installs from the lockfile when node_modules is missing, and
  * re-installs when a manifest or the lockfile changed since the last install.
  * Otherwise it returns at once. Runs on whatever Node the machine has.
+ *
+ * `npm install` rather than `npm ci`: the lockfile cannot list optional
+ * packages for other platforms that the registry lacks (e.g. some
+ * @swc/core-darwin-* builds), and `npm ci` rejects it for that. `npm install`
+ * installs the locked versions and skips those.
  */
 const { execSync } = require('node:child_process');
 const fs = require('node:fs');
