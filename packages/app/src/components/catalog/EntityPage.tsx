@@ -67,6 +67,12 @@ const entityWarningContent = (
   </>
 );
 
+const incidentsRoute = (
+  <EntityLayout.Route path="/incidents" title="Incidents">
+    <EntityMultivacIncidentsContent />
+  </EntityLayout.Route>
+);
+
 const graph = (
   <EntityCatalogGraphCard
     height={400}
@@ -108,9 +114,7 @@ const componentPage = (
         </Grid>
       </Grid>
     </EntityLayout.Route>
-    <EntityLayout.Route path="/incidents" title="Incidents">
-      <EntityMultivacIncidentsContent />
-    </EntityLayout.Route>
+    {incidentsRoute}
   </EntityLayout>
 );
 
@@ -133,9 +137,7 @@ const systemPage = (
         </Grid>
       </Grid>
     </EntityLayout.Route>
-    <EntityLayout.Route path="/incidents" title="Incidents">
-      <EntityMultivacIncidentsContent />
-    </EntityLayout.Route>
+    {incidentsRoute}
   </EntityLayout>
 );
 
@@ -155,9 +157,7 @@ const groupPage = (
         </Grid>
       </Grid>
     </EntityLayout.Route>
-    <EntityLayout.Route path="/incidents" title="Incidents">
-      <EntityMultivacIncidentsContent />
-    </EntityLayout.Route>
+    {incidentsRoute}
   </EntityLayout>
 );
 

@@ -1,20 +1,12 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ResponseErrorPanel } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
-import { Button, Grid, Typography } from '@material-ui/core';
-import AddIcon from '@material-ui/icons/Add';
-import {
-  incidentCreatePermission,
-  isActiveStatus,
-} from '@multivac/plugin-multivac-common';
-import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { Grid, Typography } from '@material-ui/core';
+import { isActiveStatus } from '@multivac/plugin-multivac-common';
+import useAsync from 'react-use/esm/useAsync';
 import { multivacApiRef } from '../../api/MultivacApi';
-import { incidentRouteRef } from '../../routes';
-import { DeclareIncidentDialog } from '../DeclareIncidentDialog';
+import { DeclareIncidentButton } from '../DeclareIncidentButton';
 import { IncidentsTable } from '../IncidentsTable';
 
 /**
@@ -26,17 +18,11 @@ export const EntityIncidentsContent = () => {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(multivacApiRef);
-  const navigate = useNavigate();
-  const incidentRoute = useRouteRef(incidentRouteRef);
-  const [declaring, setDeclaring] = useState(false);
-  const { allowed: canDeclare } = usePermission({
-    permission: incidentCreatePermission,
-  });
   const isContainer = ['group', 'user'].includes(
     entity.kind.toLocaleLowerCase('en-US'),
   );
 
-  const { value, loading, error, retry } = useAsyncRetry(
+  const { value, loading, error } = useAsync(
     () => api.listIncidents({ entityRef, limit: 100 }),
     [api, entityRef],
   );
@@ -55,15 +41,9 @@ export const EntityIncidentsContent = () => {
         xs={12}
         style={{ display: 'flex', justifyContent: 'flex-end' }}
       >
-        <Button
-          variant="contained"
-          color="primary"
-          startIcon={<AddIcon />}
-          disabled={!canDeclare}
-          onClick={() => setDeclaring(true)}
-        >
-          Declare incident
-        </Button>
+        <DeclareIncidentButton
+          defaultEntityRefs={isContainer ? [] : [entityRef]}
+        />
       </Grid>
       <Grid item xs={12}>
         <IncidentsTable
@@ -87,16 +67,6 @@ export const EntityIncidentsContent = () => {
           }
         />
       </Grid>
-      <DeclareIncidentDialog
-        open={declaring}
-        onClose={() => setDeclaring(false)}
-        defaultEntityRefs={isContainer ? [] : [entityRef]}
-        onDeclared={incident => {
-          setDeclaring(false);
-          retry();
-          navigate(incidentRoute({ id: incident.reference }));
-        }}
-      />
     </Grid>
   );
 };

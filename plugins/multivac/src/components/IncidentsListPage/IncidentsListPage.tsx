@@ -6,32 +6,20 @@ import {
   ResponseErrorPanel,
   SupportButton,
 } from '@backstage/core-components';
-import { configApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { Grid, Typography } from '@material-ui/core';
 import {
-  Button,
-  FormControl,
-  Grid,
-  InputLabel,
-  MenuItem,
-  Select,
-  Typography,
-} from '@material-ui/core';
-import AddIcon from '@material-ui/icons/Add';
-import {
-  incidentCreatePermission,
   INCIDENT_STATES,
   IncidentStatus,
   SEVERITIES,
   Severity,
 } from '@multivac/plugin-multivac-common';
 import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { multivacApiRef } from '../../api/MultivacApi';
-import { incidentRouteRef } from '../../routes';
-import { DeclareIncidentDialog } from '../DeclareIncidentDialog';
+import { DeclareIncidentButton } from '../DeclareIncidentButton';
 import { EntityRefPicker } from '../EntityRefPicker';
+import { FilterSelect } from '../FilterSelect';
 import { IncidentsTable } from '../IncidentsTable';
 
 const PAGE_SIZE = 20;
@@ -43,16 +31,10 @@ export const IncidentsListPage = () => {
   const organization =
     useApi(configApiRef).getOptionalString('organization.name') ??
     'your organization';
-  const navigate = useNavigate();
-  const incidentRoute = useRouteRef(incidentRouteRef);
-  const { allowed: canDeclare } = usePermission({
-    permission: incidentCreatePermission,
-  });
   const [status, setStatus] = useState<string>('active');
   const [severity, setSeverity] = useState<string>(ALL);
   const [entityRefs, setEntityRefs] = useState<string[]>([]);
   const [page, setPage] = useState(0);
-  const [declaring, setDeclaring] = useState(false);
 
   const { value, loading, error } = useAsync(
     () =>
@@ -67,12 +49,11 @@ export const IncidentsListPage = () => {
     [api, status, severity, entityRefs.join(','), page],
   );
 
-  const filter =
-    (setter: (v: string) => void) =>
-    (e: React.ChangeEvent<{ value: unknown }>) => {
-      setter(String(e.target.value));
-      setPage(0);
-    };
+  /** A filter change starts again on the first page. */
+  const filter = (setter: (v: string) => void) => (next: string) => {
+    setter(next);
+    setPage(0);
+  };
 
   return (
     <Page themeId="tool">
@@ -82,56 +63,39 @@ export const IncidentsListPage = () => {
       />
       <Content>
         <ContentHeader title="">
-          <Button
-            variant="contained"
-            color="primary"
-            startIcon={<AddIcon />}
-            disabled={!canDeclare}
-            onClick={() => setDeclaring(true)}
-          >
-            Declare incident
-          </Button>
+          <DeclareIncidentButton />
           <SupportButton>
             Every incident, newest first. Filter by state, severity or service.
           </SupportButton>
         </ContentHeader>
         <Grid container spacing={2} alignItems="center">
           <Grid item xs={12} sm={3}>
-            <FormControl fullWidth variant="outlined" margin="dense">
-              <InputLabel id="multivac-filter-status">Status</InputLabel>
-              <Select
-                labelId="multivac-filter-status"
-                label="Status"
-                value={status}
-                onChange={filter(setStatus)}
-              >
-                <MenuItem value="active">Active</MenuItem>
-                <MenuItem value={ALL}>All</MenuItem>
-                {INCIDENT_STATES.map(s => (
-                  <MenuItem key={s} value={s}>
-                    {s}
-                  </MenuItem>
-                ))}
-              </Select>
-            </FormControl>
+            <FilterSelect
+              id="multivac-filter-status"
+              label="Status"
+              value={status}
+              onChange={filter(setStatus)}
+              options={[
+                { value: 'active', label: 'Active' },
+                { value: ALL, label: 'All' },
+                ...INCIDENT_STATES.map(state => ({
+                  value: state,
+                  label: state,
+                })),
+              ]}
+            />
           </Grid>
           <Grid item xs={12} sm={3}>
-            <FormControl fullWidth variant="outlined" margin="dense">
-              <InputLabel id="multivac-filter-severity">Severity</InputLabel>
-              <Select
-                labelId="multivac-filter-severity"
-                label="Severity"
-                value={severity}
-                onChange={filter(setSeverity)}
-              >
-                <MenuItem value={ALL}>All</MenuItem>
-                {SEVERITIES.map(s => (
-                  <MenuItem key={s} value={s}>
-                    {s}
-                  </MenuItem>
-                ))}
-              </Select>
-            </FormControl>
+            <FilterSelect
+              id="multivac-filter-severity"
+              label="Severity"
+              value={severity}
+              onChange={filter(setSeverity)}
+              options={[
+                { value: ALL, label: 'All' },
+                ...SEVERITIES.map(level => ({ value: level, label: level })),
+              ]}
+            />
           </Grid>
           <Grid item xs={12} sm={6}>
             <EntityRefPicker
@@ -168,13 +132,6 @@ export const IncidentsListPage = () => {
             )}
           </Grid>
         </Grid>
-        <DeclareIncidentDialog
-          open={declaring}
-          onClose={() => setDeclaring(false)}
-          onDeclared={incident =>
-            navigate(incidentRoute({ id: incident.reference }))
-          }
-        />
       </Content>
     </Page>
   );

@@ -1,0 +1,1 @@
+export { DeclareIncidentButton } from './DeclareIncidentButton';
