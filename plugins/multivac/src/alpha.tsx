@@ -35,6 +35,8 @@ const multivacPage = PageBlueprint.make({
     title: 'Incidents',
     icon: <WhatshotIcon />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
+    // the pages bring their own Backstage header
+    noHeader: true,
     loader: () =>
       import('./components/MultivacPage').then(m =>
         compatWrapper(<m.MultivacPage />),
