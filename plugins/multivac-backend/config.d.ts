@@ -1,6 +1,51 @@
 export interface Config {
   /** Multivac incident management. */
   multivac?: {
+    /** Built-in on-call (used for entities annotated `multivac.io/oncall-schedule`). */
+    onCall?: {
+      /** Built-in schedules; entities name them by id. */
+      schedules?: Array<{
+        id: string;
+        name: string;
+        /** IANA time zone of hand-offs and restrictions, e.g. Europe/Berlin. */
+        timeZone: string;
+        /** Later layers take precedence where they have someone on call. */
+        layers: Array<{
+          name: string;
+          /** Catalog user refs in rotation order. */
+          members: string[];
+          rotation:
+            | { type: 'daily' }
+            | {
+                type: 'weekly';
+                handoffDay:
+                  | 'monday'
+                  | 'tuesday'
+                  | 'wednesday'
+                  | 'thursday'
+                  | 'friday'
+                  | 'saturday'
+                  | 'sunday';
+              }
+            | { type: 'custom'; hours: number };
+          /** Local hand-off time, HH:mm. Default 09:00. */
+          handoffTime?: string;
+          /** When the first member's first shift starts (date or date-time in the zone). */
+          start: string;
+          /** Only these local windows are covered by this layer. */
+          restrictions?: Array<{ days: string[]; from: string; to: string }>;
+        }>;
+        /** Someone covers a window (ISO date-times with offset). */
+        overrides?: Array<{ userRef: string; start: string; end: string }>;
+        /** Who is paged at each level and how long before escalating. */
+        escalation?: Array<{
+          timeoutMinutes: number;
+          targets: Array<{ type: 'schedule' } | { type: 'user'; userRef: string }>;
+        }>;
+      }>;
+      /** Phone numbers of people whose User entity has no `multivac.io/phone`. */
+      contacts?: Array<{ user: string; phone: string }>;
+    };
     /** Durable side-effect jobs (chat messages, pages, tracker issues). */
     jobs?: {
       /** Attempts before a job is marked failed. Default 8. */

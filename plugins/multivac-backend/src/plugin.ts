@@ -7,11 +7,19 @@ import { multivacPermissions } from '@multivac/plugin-multivac-common';
 import {
   IncidentSubscriber,
   multivacIncidentsExtensionPoint,
+  multivacOnCallExtensionPoint,
+  OnCallProvider,
 } from '@multivac/plugin-multivac-node';
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
 import { DatabaseJobQueue } from './jobs/DatabaseJobQueue';
+import { BuiltinOnCallProvider } from './oncall/BuiltinOnCallProvider';
+import { OnCallService } from './oncall/OnCallService';
+import { PeopleDirectory } from './oncall/PeopleDirectory';
+import { parseSchedules } from './oncall/schedule';
 import { CatalogEntities } from './service/CatalogEntities';
 import { IncidentDeliveries } from './service/deliveries';
+import { RequestAuth } from './service/RequestAuth';
+import { createOnCallRouter } from './service/oncallRouter';
 import { createRouter } from './service/router';
 
 /**
@@ -30,6 +38,12 @@ export const multivacPlugin = createBackendPlugin({
           );
         }
         subscribers.push(subscriber);
+      },
+    });
+    const onCallProviders: OnCallProvider[] = [];
+    env.registerExtensionPoint(multivacOnCallExtensionPoint, {
+      addProvider(provider) {
+        onCallProviders.push(provider);
       },
     });
 
@@ -70,16 +84,25 @@ export const multivacPlugin = createBackendPlugin({
         });
         deliveries.attach(store);
 
+        // Bad schedules fail the start-up with a message naming the field.
+        const builtin = new BuiltinOnCallProvider(
+          parseSchedules(config),
+          PeopleDirectory.fromConfig(config, { catalog, auth }),
+        );
+        // Modules (e.g. PagerDuty) are asked before the built-in schedules.
+        const onCall = new OnCallService(catalog, auth, [
+          ...onCallProviders,
+          builtin,
+        ]);
+        const entities = new CatalogEntities(catalog, auth);
+        const requestAuth = new RequestAuth(auth, httpAuth, permissions);
+
         permissionsRegistry.addPermissions(multivacPermissions);
         httpRouter.use(
-          await createRouter({
-            store,
-            jobs,
-            entities: new CatalogEntities(catalog, auth),
-            auth,
-            httpAuth,
-            permissions,
-          }),
+          await createRouter({ store, jobs, entities, requestAuth }),
+        );
+        httpRouter.use(
+          createOnCallRouter({ onCall, builtin, entities, requestAuth }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 

@@ -8,3 +8,5 @@ export * from './incidents';
 export * from './permissions';
 export * from './schemas';
 export * from './format';
+export * from './annotations';
+export * from './oncall';

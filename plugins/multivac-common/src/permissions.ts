@@ -18,8 +18,16 @@ export const incidentUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+
+/** See who is on call and the schedules. */
+export const oncallReadPermission = createPermission({
+  name: 'multivac.oncall.read',
+  attributes: { action: 'read' },
+});
+
 export const multivacPermissions = [
   incidentReadPermission,
   incidentCreatePermission,
   incidentUpdatePermission,
+  oncallReadPermission,
 ];

@@ -14,7 +14,10 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import WhatshotIcon from '@material-ui/icons/Whatshot';
 import { multivacApiRef } from './api/MultivacApi';
 import { MultivacClient } from './api/MultivacClient';
@@ -59,8 +62,17 @@ const entityIncidentsContent = EntityContentBlueprint.make({
   },
 });
 
+const entityOnCallCard = EntityCardBlueprint.make({
+  name: 'oncall',
+  params: {
+    filter: { kind: { $in: ['component', 'system', 'group', 'resource', 'api'] } },
+    loader: () =>
+      import('./components/OnCallCard').then(m => compatWrapper(<m.OnCallCard />)),
+  },
+});
+
 export default createFrontendPlugin({
   pluginId: 'multivac',
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [multivacApi, multivacPage, entityIncidentsContent],
+  extensions: [multivacApi, multivacPage, entityIncidentsContent, entityOnCallCard],
 });

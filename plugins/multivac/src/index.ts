@@ -7,6 +7,7 @@ export {
   multivacPlugin,
   MultivacPage,
   EntityMultivacIncidentsContent,
+  EntityMultivacOnCallCard,
 } from './plugin';
 export { multivacApiRef } from './api/MultivacApi';
 export type { MultivacApi } from './api/MultivacApi';

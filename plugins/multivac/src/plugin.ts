@@ -46,3 +46,13 @@ export const EntityMultivacIncidentsContent = multivacPlugin.provide(
     },
   }),
 );
+
+/** On-call card for entity overview pages. */
+export const EntityMultivacOnCallCard = multivacPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMultivacOnCallCard',
+    component: {
+      lazy: () => import('./components/OnCallCard').then(m => m.OnCallCard),
+    },
+  }),
+);

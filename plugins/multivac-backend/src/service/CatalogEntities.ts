@@ -21,11 +21,16 @@ export class CatalogEntities {
    * Normalizes refs (`payments-api` → `component:default/payments-api`) and
    * refuses malformed or unknown ones, naming them.
    */
+  /** `payments-api` → `component:default/payments-api`; 400 when malformed. */
+  normalize(refs: string[]): string[] {
+    return refs.map(ref => normalizeRef(ref));
+  }
+
   async requireExisting(
     refs: string[],
     credentials: BackstageCredentials,
   ): Promise<string[]> {
-    const normalized = refs.map(ref => normalizeRef(ref));
+    const normalized = this.normalize(refs);
     const { items } = await this.catalog.getEntitiesByRefs(
       { entityRefs: normalized, fields: ['kind', 'metadata.name'] },
       { credentials },
@@ -46,7 +51,7 @@ export class CatalogEntities {
    * Domains), so that a team's page shows its services' incidents.
    */
   async withOwnedAndContained(refs: string[]): Promise<string[]> {
-    const normalized = refs.map(ref => normalizeRef(ref));
+    const normalized = this.normalize(refs);
     const parents = normalized.filter(ref =>
       ['group', 'system', 'domain', 'user'].includes(parseEntityRef(ref).kind),
     );

@@ -1,17 +1,6 @@
-import {
-  AuthService,
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { NotFoundError } from '@backstage/errors';
 import {
   declareIncidentSchema,
-  describeZodError,
   Incident,
   incidentCreatePermission,
   incidentReadPermission,
@@ -27,65 +16,27 @@ import {
 } from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
 import { IncidentStore } from '../database/IncidentStore';
 import { JobQueue } from '../jobs/JobQueue';
 import { CatalogEntities } from './CatalogEntities';
+import { RequestAuth } from './RequestAuth';
+import { parseInput as parse } from './validation';
 
 export interface RouterOptions {
   store: IncidentStore;
   jobs: JobQueue;
   entities: CatalogEntities;
-  auth: AuthService;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-}
-
-function parse<T extends z.ZodTypeAny>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.output<T> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    throw new InputError(`Invalid ${what}: ${describeZodError(result.error)}`);
-  }
-  return result.data;
+  requestAuth: RequestAuth;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, jobs, entities, auth, httpAuth, permissions } = options;
-
-  /** Who is acting: the user's entity ref, or the calling service's subject. */
-  function actorOf(credentials: BackstageCredentials): string {
-    if (auth.isPrincipal(credentials, 'user')) {
-      return credentials.principal.userEntityRef;
-    }
-    if (auth.isPrincipal(credentials, 'service')) {
-      return `service:${credentials.principal.subject}`;
-    }
-    return 'unknown';
-  }
+  const { store, jobs, entities, requestAuth } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
-
-  async function authorize(
-    req: express.Request,
-    permission: BasicPermission,
-  ): Promise<BackstageCredentials> {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You are not allowed to ${permission.name}`);
-    }
-    return credentials;
-  }
+  const authorize = requestAuth.authorize.bind(requestAuth);
+  const actorOf = requestAuth.actorOf.bind(requestAuth);
 
   async function findIncident(idOrReference: string): Promise<Incident> {
     const incident = await store.getIncident(idOrReference);
@@ -111,7 +62,7 @@ export async function createRouter(
       { ...body, entityRefs },
       actor,
       {
-        controller: auth.isPrincipal(credentials, 'user') ? actor : undefined,
+        controller: requestAuth.isUser(credentials) ? actor : undefined,
       },
     );
     res.status(201).json(incident);

@@ -64,6 +64,10 @@ export function mockMultivacApi(
     changeRole: jest.fn(async () => anIncident()),
     addNote: jest.fn(async () => anEvent('note', { text: 'x' })),
     getTimeline: jest.fn(async () => []),
+    getOnCall: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
+    listSchedules: jest.fn(async () => []),
     ...impl,
   } as jest.Mocked<MultivacApi>;
 }

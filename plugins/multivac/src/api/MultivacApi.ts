@@ -5,6 +5,8 @@ import {
   IncidentList,
   IncidentStatus,
   ListIncidentsQuery,
+  OnCallAnswer,
+  ScheduleOverview,
   RoleChangeRequest,
   TimelineEvent,
   UpdateIncidentRequest,
@@ -25,6 +27,10 @@ export interface MultivacApi {
   changeRole(id: string, request: RoleChangeRequest): Promise<Incident>;
   addNote(id: string, text: string): Promise<TimelineEvent>;
   getTimeline(id: string): Promise<TimelineEvent[]>;
+  /** Who is on call for an entity (its own, its owner's or its System's schedule). */
+  getOnCall(entityRef: string): Promise<OnCallAnswer>;
+  /** Built-in schedules with who is on call now and the next `days` of shifts. */
+  listSchedules(days?: number): Promise<ScheduleOverview[]>;
 }
 
 export const multivacApiRef = createApiRef<MultivacApi>({

@@ -6,6 +6,8 @@ import {
   IncidentList,
   IncidentStatus,
   ListIncidentsQuery,
+  OnCallAnswer,
+  ScheduleOverview,
   RoleChangeRequest,
   TimelineEvent,
   UpdateIncidentRequest,
@@ -80,6 +82,17 @@ export class MultivacClient implements MultivacApi {
   async getTimeline(id: string): Promise<TimelineEvent[]> {
     const { items } = await this.request<{ items: TimelineEvent[] }>(
       `/incidents/${encodeURIComponent(id)}/timeline`,
+    );
+    return items;
+  }
+
+  getOnCall(entityRef: string): Promise<OnCallAnswer> {
+    return this.request(`/oncall?entityRef=${encodeURIComponent(entityRef)}`);
+  }
+
+  async listSchedules(days = 7): Promise<ScheduleOverview[]> {
+    const { items } = await this.request<{ items: ScheduleOverview[] }>(
+      `/oncall/schedules?days=${days}`,
     );
     return items;
   }

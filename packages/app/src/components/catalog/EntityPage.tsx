@@ -39,7 +39,10 @@ import {
   EntityUserProfileCard,
 } from '@backstage/plugin-org';
 import { Grid } from '@material-ui/core';
-import { EntityMultivacIncidentsContent } from '@multivac/plugin-multivac';
+import {
+  EntityMultivacIncidentsContent,
+  EntityMultivacOnCallCard,
+} from '@multivac/plugin-multivac';
 
 const entityWarningContent = (
   <>
@@ -101,9 +104,12 @@ const componentPage = (
           <EntityAboutCard />
         </Grid>
         <Grid item md={6} xs={12}>
+          <EntityMultivacOnCallCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
           {graph}
         </Grid>
-        <Grid item md={4} xs={12}>
+        <Grid item md={6} xs={12}>
           <EntityLinksCard />
         </Grid>
         <Grid item md={8} xs={12}>
@@ -148,6 +154,9 @@ const groupPage = (
         {entityWarningContent}
         <Grid item xs={12} md={6}>
           <EntityGroupProfileCard />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <EntityMultivacOnCallCard />
         </Grid>
         <Grid item xs={12} md={6}>
           <EntityOwnershipCard />

@@ -1,0 +1,83 @@
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  getCompoundEntityRef,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  RELATION_PART_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { OnCallAnswer } from '@multivac/plugin-multivac-common';
+import { OnCallProvider } from '@multivac/plugin-multivac-node';
+
+/**
+ * Answers "who is on call for this entity": the entity's own annotation, else
+ * its owner Group's, else its System's; the first provider that handles the
+ * annotated entity answers.
+ */
+export class OnCallService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+    private readonly providers: OnCallProvider[],
+  ) {}
+
+  async whoIsOnCall(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    at: Date = new Date(),
+  ): Promise<OnCallAnswer> {
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      throw new NotFoundError(`No catalog entity ${entityRef}`);
+    }
+    const candidates = [entity, ...(await this.ownerAndSystem(entity))];
+    for (const candidate of candidates) {
+      const provider = this.providers.find(p => p.handles(candidate));
+      if (provider) {
+        const answer = await provider.getOnCall(candidate, at);
+        return {
+          ...answer,
+          entityRef: stringifyEntityRef(entity),
+          resolvedFrom: stringifyEntityRef(candidate),
+        };
+      }
+    }
+    throw new NotFoundError(
+      `Nobody is on call for ${stringifyEntityRef(entity)}: none of ` +
+        `${candidates
+          .map(c => stringifyEntityRef(c))
+          .join(', ')} has an on-call ` +
+        `annotation (multivac.io/oncall-schedule or pagerduty.com/service-id)`,
+    );
+  }
+
+  /** Owner Group(s), then System, as catalog entities. */
+  private async ownerAndSystem(entity: Entity): Promise<Entity[]> {
+    const related = (type: string, kind: string) =>
+      (entity.relations ?? [])
+        .filter(
+          r => r.type === type && parseEntityRef(r.targetRef).kind === kind,
+        )
+        .map(r => r.targetRef);
+    const refs = [
+      ...related(RELATION_OWNED_BY, 'group'),
+      ...related(RELATION_PART_OF, 'system'),
+    ].filter(ref => ref !== stringifyEntityRef(getCompoundEntityRef(entity)));
+    if (refs.length === 0) {
+      return [];
+    }
+    const { items } = await this.catalog.getEntitiesByRefs(
+      { entityRefs: refs },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return items.filter((e): e is Entity => Boolean(e));
+  }
+}

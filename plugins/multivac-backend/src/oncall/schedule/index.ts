@@ -1,0 +1,9 @@
+export * from './types';
+export {
+  escalationChain,
+  finalShifts,
+  layerShifts,
+  nextShift,
+  onCallAt,
+} from './ScheduleEngine';
+export { parseSchedules } from './parseScheduleConfig';

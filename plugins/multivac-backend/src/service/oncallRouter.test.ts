@@ -1,0 +1,256 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { multivacPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const asAda = {
+  Authorization: mockCredentials.user.header('user:default/ada.lovelace'),
+};
+
+function entity(
+  kind: string,
+  name: string,
+  options: {
+    annotations?: Record<string, string>;
+    relations?: Entity['relations'];
+    spec?: object;
+  } = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: 'default', annotations: options.annotations },
+    spec: options.spec ?? {},
+    relations: options.relations,
+  };
+}
+
+const user = (
+  name: string,
+  displayName: string,
+  annotations?: Record<string, string>,
+) =>
+  entity('User', name, {
+    annotations,
+    spec: { profile: { displayName, email: `${name}@nimbus.example` } },
+  });
+
+const owned = (group: string, system?: string): Entity['relations'] => [
+  { type: 'ownedBy', targetRef: `group:default/${group}` },
+  ...(system
+    ? [{ type: 'partOf', targetRef: `system:default/${system}` }]
+    : []),
+];
+
+const catalog = [
+  entity('Group', 'payments', {
+    annotations: { 'multivac.io/oncall-schedule': 'payments-primary' },
+  }),
+  entity('Group', 'storefront'),
+  entity('System', 'shop', {
+    annotations: { 'multivac.io/oncall-schedule': 'shop-247' },
+  }),
+  entity('Component', 'payments-api', { relations: owned('payments', 'shop') }),
+  entity('Component', 'ledger', {
+    annotations: { 'multivac.io/oncall-schedule': 'shop-247' },
+    relations: owned('payments'),
+  }),
+  entity('Component', 'cart', { relations: owned('storefront', 'shop') }),
+  entity('Component', 'orphan', { relations: owned('storefront') }),
+  entity('Component', 'misconfigured', {
+    annotations: { 'multivac.io/oncall-schedule': 'no-such-schedule' },
+  }),
+  user('ada.lovelace', 'Ada Lovelace', {
+    'multivac.io/phone': '+49 30 1001',
+    'slack.com/user-id': 'U0ADA',
+  }),
+  user('grace.hopper', 'Grace Hopper'),
+  user('ken.thompson', 'Ken Thompson'),
+];
+
+const schedules = [
+  {
+    id: 'payments-primary',
+    name: 'Payments primary',
+    timeZone: 'Europe/Berlin',
+    layers: [
+      {
+        name: 'weekly',
+        members: ['user:default/ada.lovelace', 'user:default/grace.hopper'],
+        rotation: { type: 'weekly', handoffDay: 'monday' },
+        handoffTime: '09:00',
+        start: '2026-11-02',
+      },
+    ],
+    escalation: [
+      { timeoutMinutes: 10, targets: [{ type: 'schedule' }] },
+      {
+        timeoutMinutes: 15,
+        targets: [{ type: 'user', userRef: 'user:default/ken.thompson' }],
+      },
+    ],
+  },
+  {
+    id: 'shop-247',
+    name: 'Shop 24/7',
+    timeZone: 'UTC',
+    layers: [
+      {
+        name: 'all week',
+        members: ['user:default/ken.thompson'],
+        rotation: { type: 'daily' },
+        start: '2026-01-01',
+      },
+    ],
+  },
+];
+
+function startBackend(
+  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+) {
+  return startTestBackend({
+    features: [
+      multivacPlugin,
+      catalogServiceMock.factory({ entities: catalog }),
+      mockServices.rootConfig.factory({
+        data: {
+          multivac: {
+            onCall: {
+              schedules,
+              contacts: [
+                { user: 'user:default/grace.hopper', phone: '+49 30 1002' },
+              ],
+            },
+          },
+        },
+      }),
+      ...(permission
+        ? [mockServices.permissions.factory({ result: permission })]
+        : []),
+    ],
+  });
+}
+
+// Tuesday 2026-11-10 12:00 in Berlin: week 2 of the rotation, Grace's turn.
+const AT = '2026-11-10T11:00:00Z';
+
+describe('GET /api/multivac/oncall', () => {
+  it("answers from the owner Group's schedule with contacts, next shift and escalation", async () => {
+    const { server } = await startBackend();
+    const res = await request(server)
+      .get(`/api/multivac/oncall?entityRef=payments-api&at=${AT}`)
+      .set(asAda);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      resolvedFrom: 'group:default/payments',
+      provider: 'builtin',
+      schedule: { id: 'payments-primary', name: 'Payments primary' },
+    });
+    const [level1, level2] = res.body.levels;
+    expect(level1).toMatchObject({ level: 1, timeoutMinutes: 10 });
+    expect(level1.onCall).toEqual([
+      {
+        person: {
+          userRef: 'user:default/grace.hopper',
+          name: 'Grace Hopper',
+          email: 'grace.hopper@nimbus.example',
+          phone: '+49 30 1002',
+        },
+        start: '2026-11-09T09:00:00.000+01:00',
+        end: '2026-11-16T09:00:00.000+01:00',
+      },
+    ]);
+    expect(level2.onCall[0].person.name).toBe('Ken Thompson');
+    expect(res.body.next).toMatchObject({
+      person: {
+        name: 'Ada Lovelace',
+        phone: '+49 30 1001',
+        slackUserId: 'U0ADA',
+      },
+      start: '2026-11-16T09:00:00.000+01:00',
+    });
+  });
+
+  it("prefers the entity's own annotation, then the owner's, then the System's", async () => {
+    const { server } = await startBackend();
+    const from = async (ref: string) =>
+      (
+        await request(server)
+          .get(`/api/multivac/oncall?entityRef=${ref}&at=${AT}`)
+          .set(asAda)
+      ).body.resolvedFrom;
+    expect(await from('component:default/ledger')).toBe(
+      'component:default/ledger',
+    );
+    expect(await from('payments-api')).toBe('group:default/payments');
+    expect(await from('cart')).toBe('system:default/shop');
+  });
+
+  it('says plainly when nobody can be found', async () => {
+    const { server } = await startBackend();
+    const none = await request(server)
+      .get('/api/multivac/oncall?entityRef=orphan')
+      .set(asAda);
+    expect(none.status).toBe(404);
+    expect(none.body.error.message).toBe(
+      'Nobody is on call for component:default/orphan: none of component:default/orphan, ' +
+        'group:default/storefront has an on-call annotation (multivac.io/oncall-schedule or pagerduty.com/service-id)',
+    );
+    const unknownSchedule = await request(server)
+      .get('/api/multivac/oncall?entityRef=misconfigured')
+      .set(asAda);
+    expect(unknownSchedule.status).toBe(404);
+    expect(unknownSchedule.body.error.message).toContain(
+      "names on-call schedule 'no-such-schedule', which is not in multivac.onCall.schedules",
+    );
+    const unknownEntity = await request(server)
+      .get('/api/multivac/oncall?entityRef=nope')
+      .set(asAda);
+    expect(unknownEntity.status).toBe(404);
+    const missing = await request(server)
+      .get('/api/multivac/oncall')
+      .set(asAda);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('entityRef');
+  });
+
+  it('lists the schedules with who is on call and the next days of shifts', async () => {
+    const { server } = await startBackend();
+    const res = await request(server)
+      .get(`/api/multivac/oncall/schedules?from=${AT}&days=14`)
+      .set(asAda);
+    expect(res.status).toBe(200);
+    const payments = res.body.items.find(
+      (s: any) => s.id === 'payments-primary',
+    );
+    expect(payments.onCallNow.person.name).toBe('Grace Hopper');
+    expect(payments.shifts.map((s: any) => [s.person.name, s.start])).toEqual([
+      ['Grace Hopper', '2026-11-10T12:00:00.000+01:00'],
+      ['Ada Lovelace', '2026-11-16T09:00:00.000+01:00'],
+      ['Grace Hopper', '2026-11-23T09:00:00.000+01:00'],
+    ]);
+    const bad = await request(server)
+      .get('/api/multivac/oncall/schedules?days=400')
+      .set(asAda);
+    expect(bad.status).toBe(400);
+  });
+
+  it('checks the on-call read permission', async () => {
+    const { server } = await startBackend(AuthorizeResult.DENY);
+    for (const path of [
+      '/api/multivac/oncall?entityRef=payments-api',
+      '/api/multivac/oncall/schedules',
+    ]) {
+      expect((await request(server).get(path).set(asAda)).status).toBe(403);
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { ResponseError } from '@backstage/errors';
+import { Box, Divider, Typography } from '@material-ui/core';
+import Alert from '@material-ui/lab/Alert';
+import {
+  OnCallPerson,
+  OnCallShiftInfo,
+} from '@multivac/plugin-multivac-common';
+import { DateTime } from 'luxon';
+import useAsync from 'react-use/esm/useAsync';
+import { multivacApiRef } from '../../api/MultivacApi';
+
+function when(iso: string): string {
+  return DateTime.fromISO(iso).toLocaleString(DateTime.DATETIME_MED);
+}
+
+const Person = ({ person }: { person: OnCallPerson }) => (
+  <Typography variant="body1" component="span">
+    {person.userRef ? (
+      <EntityRefLink entityRef={person.userRef} title={person.name} />
+    ) : (
+      person.name
+    )}
+  </Typography>
+);
+
+const Contact = ({ person }: { person: OnCallPerson }) => (
+  <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
+    {person.phone && <Link to={`tel:${person.phone.replace(/\s/g, '')}`}>{person.phone}</Link>}
+    {person.email && <Link to={`mailto:${person.email}`}>{person.email}</Link>}
+    {person.slackUserId && (
+      <Link to={`https://slack.com/app_redirect?channel=${person.slackUserId}`}>Slack</Link>
+    )}
+  </Box>
+);
+
+const Shift = ({ shift, label }: { shift: OnCallShiftInfo; label: string }) => (
+  <Box mb={1}>
+    <Typography variant="overline">{label}</Typography>
+    <Box>
+      <Person person={shift.person} />
+      <Typography variant="body2" color="textSecondary" component="span">
+        {label === 'Next' ? ` from ${when(shift.start)}` : ` until ${when(shift.end)}`}
+      </Typography>
+    </Box>
+    {label !== 'Next' && <Contact person={shift.person} />}
+  </Box>
+);
+
+/**
+ * On-call card for the entity overview: who is on call now and until when,
+ * how to reach them, who is next, and the escalation chain.
+ */
+export const OnCallCard = () => {
+  const { entity } = useEntity();
+  const api = useApi(multivacApiRef);
+  const entityRef = stringifyEntityRef(entity);
+  const { value, loading, error } = useAsync(() => api.getOnCall(entityRef), [api, entityRef]);
+
+  if (loading) {
+    return (
+      <InfoCard title="On call">
+        <Progress />
+      </InfoCard>
+    );
+  }
+  if (error) {
+    return (
+      <InfoCard title="On call">
+        {error instanceof ResponseError && error.statusCode === 404 ? (
+          <Alert severity="info">{error.message}</Alert>
+        ) : (
+          <ResponseErrorPanel error={error} />
+        )}
+      </InfoCard>
+    );
+  }
+  const answer = value!;
+  const [first, ...escalation] = answer.levels;
+  const viaOther = answer.resolvedFrom !== answer.entityRef;
+
+  return (
+    <InfoCard
+      title="On call"
+      subheader={
+        <>
+          {answer.schedule.name} ({answer.provider})
+          {viaOther && (
+            <>
+              {' '}
+              via <EntityRefLink entityRef={answer.resolvedFrom} />
+            </>
+          )}
+        </>
+      }
+    >
+      {first?.onCall.length ? (
+        first.onCall.map(shift => (
+          <Shift key={`${shift.person.name}-${shift.start}`} shift={shift} label="Now" />
+        ))
+      ) : (
+        <Alert severity="warning">Nobody is on call right now.</Alert>
+      )}
+      {answer.next && <Shift shift={answer.next} label="Next" />}
+      {escalation.length > 0 && (
+        <>
+          <Divider />
+          <Box mt={1}>
+            <Typography variant="overline">Escalation</Typography>
+            {escalation.map(level => (
+              <Typography key={level.level} variant="body2">
+                Level {level.level}, after {answer.levels[level.level - 2].timeoutMinutes} min
+                without acknowledgement:{' '}
+                {level.onCall.map(s => s.person.name).join(', ') || 'nobody'}
+              </Typography>
+            ))}
+          </Box>
+        </>
+      )}
+    </InfoCard>
+  );
+};
