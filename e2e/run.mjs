@@ -143,6 +143,23 @@ async function expectText(page, text) {
   await page.getByText(text, { exact: false }).first().waitFor();
 }
 
+/** Fails on the dev server's runtime-error overlay or a Backstage error boundary. */
+async function expectNoAppErrors(page) {
+  await page.waitForTimeout(1000);
+  const overlays = page.locator(
+    '#react-refresh-overlay, #webpack-dev-server-client-overlay',
+  );
+  const text = await page.locator('body').innerText();
+  const shown = /Something Went Wrong|NotImplementedError|Error in [\w-]+/.exec(
+    text,
+  );
+  if (shown || (await overlays.count())) {
+    throw new Error(
+      `the app shows an error: ${shown ? shown[0] : 'runtime error overlay'}`,
+    );
+  }
+}
+
 async function runFlow(page) {
   const title = 'Card payments failing for Visa';
 
@@ -167,6 +184,7 @@ async function runFlow(page) {
     await page.waitForURL(/\/multivac\/incidents\/INC-\d+$/);
     await expectText(page, title);
     await expectText(page, 'declared the incident (SEV2) on payments-api');
+    await expectNoAppErrors(page);
   });
 
   const moveTo = async (button, status) => {
@@ -238,6 +256,7 @@ async function runFlow(page) {
     );
     await expectText(page, 'Past incidents');
     await expectText(page, title);
+    await expectNoAppErrors(page);
     await page.screenshot({
       path: join(output, '3-entity-incidents.png'),
       fullPage: true,
@@ -248,6 +267,33 @@ async function runFlow(page) {
     await page.goto(`${appUrl}/catalog/default/group/payments/incidents`);
     await expectText(page, title);
   });
+
+  await step(
+    'the service overview shows who is on call and how to reach them',
+    async () => {
+      await page.goto(`${appUrl}/catalog/default/component/payments-api`);
+      await expectText(page, 'Payments primary (builtin)');
+      await page.locator('a[href^="tel:+"]').first().waitFor();
+      await expectText(page, 'Escalation');
+      await expectNoAppErrors(page);
+      await page.screenshot({ path: join(output, '5-oncall-card.png') });
+    },
+  );
+
+  await step(
+    'the on-call page shows every schedule and its next 7 days',
+    async () => {
+      await page.goto(`${appUrl}/multivac/oncall`);
+      await expectText(page, 'Payments primary');
+      await expectText(page, 'Platform SRE follow-the-sun');
+      await page.getByTestId('oncall-shift').first().waitFor();
+      await expectNoAppErrors(page);
+      await page.screenshot({
+        path: join(output, '6-oncall-page.png'),
+        fullPage: true,
+      });
+    },
+  );
 
   await step('the incidents page lists it with filters', async () => {
     await page.goto(`${appUrl}/multivac/incidents`);

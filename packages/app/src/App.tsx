@@ -14,10 +14,12 @@ import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
 import { orgPlugin } from '@backstage/plugin-org';
 import { MultivacPage } from '@multivac/plugin-multivac';
 import { Navigate, Route } from 'react-router-dom';
+import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
 
 const app = createApp({
+  apis,
   bindRoutes({ bind }) {
     bind(orgPlugin.externalRoutes, {
       catalogIndex: catalogPlugin.routes.catalogIndex,

@@ -65,14 +65,23 @@ const entityIncidentsContent = EntityContentBlueprint.make({
 const entityOnCallCard = EntityCardBlueprint.make({
   name: 'oncall',
   params: {
-    filter: { kind: { $in: ['component', 'system', 'group', 'resource', 'api'] } },
+    filter: {
+      kind: { $in: ['component', 'system', 'group', 'resource', 'api'] },
+    },
     loader: () =>
-      import('./components/OnCallCard').then(m => compatWrapper(<m.OnCallCard />)),
+      import('./components/OnCallCard').then(m =>
+        compatWrapper(<m.OnCallCard />),
+      ),
   },
 });
 
 export default createFrontendPlugin({
   pluginId: 'multivac',
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
-  extensions: [multivacApi, multivacPage, entityIncidentsContent, entityOnCallCard],
+  extensions: [
+    multivacApi,
+    multivacPage,
+    entityIncidentsContent,
+    entityOnCallCard,
+  ],
 });

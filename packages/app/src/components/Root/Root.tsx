@@ -10,6 +10,7 @@ import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import CategoryIcon from '@material-ui/icons/Category';
 import MenuIcon from '@material-ui/icons/Menu';
 import GroupIcon from '@material-ui/icons/People';
+import PhoneInTalkIcon from '@material-ui/icons/PhoneInTalk';
 import WhatshotIcon from '@material-ui/icons/Whatshot';
 import { PropsWithChildren } from 'react';
 import { SidebarLogo } from './SidebarLogo';
@@ -24,6 +25,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           icon={WhatshotIcon}
           to="multivac/incidents"
           text="Incidents"
+        />
+        <SidebarItem
+          icon={PhoneInTalkIcon}
+          to="multivac/oncall"
+          text="On call"
         />
         <SidebarItem icon={CategoryIcon} to="catalog" text="Catalog" />
         <MyGroupsSidebarItem

@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { IncidentPage } from '../IncidentPage';
 import { IncidentsListPage } from '../IncidentsListPage';
+import { OnCallPage } from '../OnCallPage';
 
 /** Everything under `/multivac`. */
 export const MultivacPage = () => (
@@ -8,5 +9,6 @@ export const MultivacPage = () => (
     <Route path="/" element={<Navigate to="incidents" replace />} />
     <Route path="/incidents" element={<IncidentsListPage />} />
     <Route path="/incidents/:id" element={<IncidentPage />} />
+    <Route path="/oncall" element={<OnCallPage />} />
   </Routes>
 );

@@ -1,7 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InfoCard,
-  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -17,6 +16,7 @@ import {
 import { DateTime } from 'luxon';
 import useAsync from 'react-use/esm/useAsync';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { EmailLink, PersonName, PhoneLink, SlackLink } from '../OnCallPerson';
 
 function when(iso: string): string {
   return DateTime.fromISO(iso).toLocaleString(DateTime.DATETIME_MED);
@@ -24,21 +24,15 @@ function when(iso: string): string {
 
 const Person = ({ person }: { person: OnCallPerson }) => (
   <Typography variant="body1" component="span">
-    {person.userRef ? (
-      <EntityRefLink entityRef={person.userRef} title={person.name} />
-    ) : (
-      person.name
-    )}
+    <PersonName person={person} />
   </Typography>
 );
 
 const Contact = ({ person }: { person: OnCallPerson }) => (
   <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
-    {person.phone && <Link to={`tel:${person.phone.replace(/\s/g, '')}`}>{person.phone}</Link>}
-    {person.email && <Link to={`mailto:${person.email}`}>{person.email}</Link>}
-    {person.slackUserId && (
-      <Link to={`https://slack.com/app_redirect?channel=${person.slackUserId}`}>Slack</Link>
-    )}
+    {person.phone && <PhoneLink phone={person.phone} />}
+    {person.email && <EmailLink email={person.email} />}
+    {person.slackUserId && <SlackLink slackUserId={person.slackUserId} />}
   </Box>
 );
 
@@ -48,7 +42,9 @@ const Shift = ({ shift, label }: { shift: OnCallShiftInfo; label: string }) => (
     <Box>
       <Person person={shift.person} />
       <Typography variant="body2" color="textSecondary" component="span">
-        {label === 'Next' ? ` from ${when(shift.start)}` : ` until ${when(shift.end)}`}
+        {label === 'Next'
+          ? ` from ${when(shift.start)}`
+          : ` until ${when(shift.end)}`}
       </Typography>
     </Box>
     {label !== 'Next' && <Contact person={shift.person} />}
@@ -63,7 +59,10 @@ export const OnCallCard = () => {
   const { entity } = useEntity();
   const api = useApi(multivacApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(() => api.getOnCall(entityRef), [api, entityRef]);
+  const { value, loading, error } = useAsync(
+    () => api.getOnCall(entityRef),
+    [api, entityRef],
+  );
 
   if (loading) {
     return (
@@ -104,7 +103,11 @@ export const OnCallCard = () => {
     >
       {first?.onCall.length ? (
         first.onCall.map(shift => (
-          <Shift key={`${shift.person.name}-${shift.start}`} shift={shift} label="Now" />
+          <Shift
+            key={`${shift.person.name}-${shift.start}`}
+            shift={shift}
+            label="Now"
+          />
         ))
       ) : (
         <Alert severity="warning">Nobody is on call right now.</Alert>
@@ -117,8 +120,9 @@ export const OnCallCard = () => {
             <Typography variant="overline">Escalation</Typography>
             {escalation.map(level => (
               <Typography key={level.level} variant="body2">
-                Level {level.level}, after {answer.levels[level.level - 2].timeoutMinutes} min
-                without acknowledgement:{' '}
+                Level {level.level}, after{' '}
+                {answer.levels[level.level - 2].timeoutMinutes} min without
+                acknowledgement:{' '}
                 {level.onCall.map(s => s.person.name).join(', ') || 'nobody'}
               </Typography>
             ))}

@@ -1,0 +1,140 @@
+import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { OnCallAnswer } from '@multivac/plugin-multivac-common';
+import { screen } from '@testing-library/react';
+import { mockMultivacApi } from '../../__testUtils__/fixtures';
+import { renderWithMultivac } from '../../__testUtils__/render';
+import { OnCallCard } from './OnCallCard';
+
+const paymentsApi: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments-api', namespace: 'default' },
+};
+
+const answer: OnCallAnswer = {
+  entityRef: 'component:default/payments-api',
+  resolvedFrom: 'group:default/payments',
+  provider: 'builtin',
+  schedule: { id: 'payments-primary', name: 'Payments primary' },
+  levels: [
+    {
+      level: 1,
+      timeoutMinutes: 10,
+      onCall: [
+        {
+          person: {
+            userRef: 'user:default/grace.hopper',
+            name: 'Grace Hopper',
+            email: 'grace.hopper@nimbus.example',
+            phone: '+49 30 5550 1002',
+            slackUserId: 'U0GRACE',
+          },
+          start: '2026-11-16T09:00:00.000+01:00',
+          end: '2026-11-23T09:00:00.000+01:00',
+        },
+      ],
+    },
+    {
+      level: 2,
+      timeoutMinutes: 15,
+      onCall: [
+        {
+          person: {
+            userRef: 'user:default/ken.thompson',
+            name: 'Ken Thompson',
+          },
+          start: '2026-11-20T09:00:00.000+01:00',
+          end: '2026-11-21T09:00:00.000+01:00',
+        },
+      ],
+    },
+  ],
+  next: {
+    person: { userRef: 'user:default/alan.turing', name: 'Alan Turing' },
+    start: '2026-11-23T09:00:00.000+01:00',
+    end: '2026-11-30T09:00:00.000+01:00',
+  },
+};
+
+function renderCard(api = mockMultivacApi()) {
+  return renderWithMultivac(
+    <EntityProvider entity={paymentsApi}>
+      <OnCallCard />
+    </EntityProvider>,
+    { api },
+  );
+}
+
+describe('OnCallCard', () => {
+  it('shows who is on call, how to reach them, who is next and the escalation', async () => {
+    const api = mockMultivacApi({ getOnCall: jest.fn(async () => answer) });
+    await renderCard(api);
+    expect(await screen.findByText('Grace Hopper')).toBeInTheDocument();
+    expect(api.getOnCall).toHaveBeenCalledWith(
+      'component:default/payments-api',
+    );
+    expect(screen.getByText('+49 30 5550 1002').closest('a')).toHaveAttribute(
+      'href',
+      'tel:+493055501002',
+    );
+    expect(
+      screen.getByText('grace.hopper@nimbus.example').closest('a'),
+    ).toHaveAttribute('href', 'mailto:grace.hopper@nimbus.example');
+    expect(screen.getByText('Slack').closest('a')).toHaveAttribute(
+      'href',
+      'https://slack.com/app_redirect?channel=U0GRACE',
+    );
+    expect(screen.getByText('Alan Turing')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Level 2, after 10 min without acknowledgement: Ken Thompson/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Payments primary \(builtin\)/),
+    ).toBeInTheDocument();
+  });
+
+  it('explains when nobody is configured for the entity', async () => {
+    const notFound = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: {
+            name: 'NotFoundError',
+            message: 'Nobody is on call for component:default/payments-api',
+          },
+          response: { statusCode: 404 },
+        }),
+        { status: 404, headers: { 'Content-Type': 'application/json' } },
+      ),
+    );
+    notFound.message = 'Nobody is on call for component:default/payments-api';
+    await renderCard(
+      mockMultivacApi({
+        getOnCall: jest.fn(async () => Promise.reject(notFound)),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Nobody is on call for component:default/payments-api',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('warns when the schedule has a gap right now', async () => {
+    await renderCard(
+      mockMultivacApi({
+        getOnCall: jest.fn(async () => ({
+          ...answer,
+          levels: [{ level: 1, timeoutMinutes: 10, onCall: [] }],
+          next: undefined,
+        })),
+      }),
+    );
+    expect(
+      await screen.findByText('Nobody is on call right now.'),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,111 @@
+import {
+  Content,
+  ContentHeader,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  SupportButton,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { Box, Grid, Typography } from '@material-ui/core';
+import Alert from '@material-ui/lab/Alert';
+import { ScheduleOverview } from '@multivac/plugin-multivac-common';
+import { DateTime } from 'luxon';
+import useAsync from 'react-use/esm/useAsync';
+import { multivacApiRef } from '../../api/MultivacApi';
+import { OnCallNowTable } from './OnCallNowTable';
+import { ScheduleTimeline } from './ScheduleTimeline';
+
+/** How many days of shifts the page shows. */
+const DAYS = 7;
+
+const Schedules = ({
+  schedules,
+  from,
+}: {
+  schedules: ScheduleOverview[];
+  from: number;
+}) => {
+  const to = DateTime.fromMillis(from).plus({ days: DAYS }).toMillis();
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard title="On call now" noPadding>
+          <OnCallNowTable schedules={schedules} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title={`Next ${DAYS} days`}
+          subheader="Hover over a shift for its exact times. Striped: nobody is on call."
+        >
+          {schedules.map(schedule => (
+            <Box key={schedule.id} mb={3}>
+              <Typography variant="subtitle2">
+                {schedule.name}{' '}
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  component="span"
+                >
+                  ({schedule.timeZone})
+                </Typography>
+              </Typography>
+              <ScheduleTimeline
+                name={schedule.name}
+                shifts={schedule.shifts}
+                from={from}
+                to={to}
+              />
+            </Box>
+          ))}
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+};
+
+/** `/multivac/oncall`: who is on call now, and the next days of every built-in schedule. */
+export const OnCallPage = () => {
+  const api = useApi(multivacApiRef);
+  const { value, loading, error } = useAsync(async () => {
+    const schedules = await api.listSchedules(DAYS);
+    return { schedules, from: Date.now() };
+  }, [api]);
+
+  let body;
+  if (loading) {
+    body = <Progress />;
+  } else if (error) {
+    body = <ResponseErrorPanel error={error} />;
+  } else if (!value?.schedules.length) {
+    body = (
+      <Alert severity="info">
+        No built-in schedules are configured. Add them under{' '}
+        <code>multivac.onCall.schedules</code> in <code>app-config.yaml</code>.
+      </Alert>
+    );
+  } else {
+    body = <Schedules schedules={value.schedules} from={value.from} />;
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="On call"
+        subtitle={`Who is on call now, and the next ${DAYS} days of every schedule`}
+      />
+      <Content>
+        <ContentHeader title="">
+          <SupportButton>
+            Multivac&apos;s built-in on-call schedules. Times are shown in your
+            local time.
+          </SupportButton>
+        </ContentHeader>
+        {body}
+      </Content>
+    </Page>
+  );
+};

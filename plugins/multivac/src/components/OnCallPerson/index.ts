@@ -1,0 +1,1 @@
+export { EmailLink, PersonName, PhoneLink, SlackLink } from './OnCallPerson';
