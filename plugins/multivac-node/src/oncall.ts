@@ -22,6 +22,37 @@ export interface OnCallProvider {
   ): Promise<Omit<OnCallAnswer, 'entityRef' | 'resolvedFrom'>>;
 }
 
+/** A page: wake someone up with everything they need to know. */
+export interface PageRequest {
+  /** One line, e.g. "SEV2 payments-api: card payments failing". */
+  summary: string;
+  /** Everything the reporter said, shown to the person paged. */
+  details: Record<string, unknown>;
+  urgency: 'high' | 'low';
+  /** Same key = same page: repeats update it instead of paging again. */
+  dedupKey: string;
+  /** Link back to the report or incident in the portal. */
+  link?: { href: string; text: string };
+}
+
+export interface PageResult {
+  /** The provider's id for the page or alert, when it has one. */
+  externalId?: string;
+  /** Human-readable delivery state, e.g. "accepted by PagerDuty". */
+  status: string;
+}
+
+/**
+ * A provider that can also page. Paging goes to the escalation chain of the
+ * annotated entity; the provider escalates (or Multivac does, for built-in
+ * schedules) until someone acknowledges.
+ */
+export interface PagingOnCallProvider extends OnCallProvider {
+  page(annotated: Entity, request: PageRequest): Promise<PageResult>;
+  acknowledge(annotated: Entity, dedupKey: string): Promise<void>;
+  resolve(annotated: Entity, dedupKey: string): Promise<void>;
+}
+
 export interface MultivacOnCallExtensionPoint {
   addProvider(provider: OnCallProvider): void;
 }
