@@ -11,9 +11,11 @@ import {
   OnCallProvider,
 } from '@multivac/plugin-multivac-node';
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
+import { DatabasePageStore } from './database/DatabasePageStore';
 import { DatabaseJobQueue } from './jobs/DatabaseJobQueue';
 import { BuiltinOnCallProvider } from './oncall/BuiltinOnCallProvider';
 import { OnCallService } from './oncall/OnCallService';
+import { PagingService } from './oncall/PagingService';
 import { PeopleDirectory } from './oncall/PeopleDirectory';
 import { parseSchedules } from './oncall/schedule';
 import { CatalogEntities } from './service/CatalogEntities';
@@ -94,6 +96,13 @@ export const multivacPlugin = createBackendPlugin({
           ...onCallProviders,
           builtin,
         ]);
+        const paging = new PagingService(
+          new DatabasePageStore(await database.getClient()),
+          onCall,
+          jobs,
+          catalog,
+          auth,
+        );
         const entities = new CatalogEntities(catalog, auth);
         const requestAuth = new RequestAuth(auth, httpAuth, permissions);
 
@@ -102,7 +111,13 @@ export const multivacPlugin = createBackendPlugin({
           await createRouter({ store, jobs, entities, requestAuth }),
         );
         httpRouter.use(
-          createOnCallRouter({ onCall, builtin, entities, requestAuth }),
+          createOnCallRouter({
+            onCall,
+            paging,
+            builtin,
+            entities,
+            requestAuth,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 

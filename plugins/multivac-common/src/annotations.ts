@@ -6,7 +6,8 @@ export const ANNOTATION_ONCALL_SCHEDULE = 'multivac.io/oncall-schedule';
 /** A User's phone number for on-call contact. */
 export const ANNOTATION_PHONE = 'multivac.io/phone';
 export const ANNOTATION_PAGERDUTY_SERVICE_ID = 'pagerduty.com/service-id';
-export const ANNOTATION_PAGERDUTY_INTEGRATION_KEY = 'pagerduty.com/integration-key';
+export const ANNOTATION_PAGERDUTY_INTEGRATION_KEY =
+  'pagerduty.com/integration-key';
 export const ANNOTATION_PAGERDUTY_ACCOUNT = 'pagerduty.com/account';
 export const ANNOTATION_SLACK_CHANNEL = 'slack.com/channel';
 export const ANNOTATION_SLACK_USER_ID = 'slack.com/user-id';

@@ -50,3 +50,36 @@ export interface ScheduleOverview {
   /** Final shifts over the requested window (gaps are times with nobody). */
   shifts: OnCallShiftInfo[];
 }
+
+export type PageStatus = 'triggered' | 'acknowledged';
+
+/** A page sent to whoever is on call for an entity. */
+export interface PageRecord {
+  id: string;
+  /** The entity the page is about. */
+  entityRef: string;
+  /** The entity whose on-call annotation answered. */
+  resolvedFrom: string;
+  /** `builtin` or the module that delivers it, e.g. `pagerduty`. */
+  provider: string;
+  scheduleName: string;
+  summary: string;
+  details: Record<string, unknown>;
+  urgency: 'high' | 'low';
+  /** Idempotency key sent to the provider. */
+  dedupKey: string;
+  status: PageStatus;
+  /** Escalation level currently paged (1 = first). */
+  level: number;
+  /** People paged at the current level. */
+  targets: OnCallPerson[];
+  /** Where delivery stands, in words. */
+  delivery: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  /** What happened to the page, oldest first. */
+  history: Array<{ at: string; text: string }>;
+}

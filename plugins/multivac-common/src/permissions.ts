@@ -18,11 +18,16 @@ export const incidentUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
-
 /** See who is on call and the schedules. */
 export const oncallReadPermission = createPermission({
   name: 'multivac.oncall.read',
   attributes: { action: 'read' },
+});
+
+/** Page whoever is on call, and acknowledge pages. */
+export const oncallPagePermission = createPermission({
+  name: 'multivac.oncall.page',
+  attributes: { action: 'update' },
 });
 
 export const multivacPermissions = [
@@ -30,4 +35,5 @@ export const multivacPermissions = [
   incidentCreatePermission,
   incidentUpdatePermission,
   oncallReadPermission,
+  oncallPagePermission,
 ];

@@ -81,6 +81,16 @@ export const listIncidentsQuerySchema = z
   .strict();
 export type ListIncidentsQuery = z.input<typeof listIncidentsQuerySchema>;
 
+export const pageRequestSchema = z
+  .object({
+    entityRef: z.string().trim().min(1, 'must not be empty'),
+    summary: z.string().trim().min(1, 'say why you are paging').max(1000),
+    urgency: z.enum(['high', 'low']).default('high'),
+    details: z.record(z.unknown()).optional(),
+  })
+  .strict();
+export type PageRequestBody = z.input<typeof pageRequestSchema>;
+
 /** "severity: Invalid enum value ...; title: must not be empty" */
 export function describeZodError(error: z.ZodError): string {
   return error.issues

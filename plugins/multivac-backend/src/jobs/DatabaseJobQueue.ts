@@ -113,7 +113,7 @@ export class DatabaseJobQueue implements JobQueue {
         status: 'pending',
         attempts: 0,
         max_attempts: request.maxAttempts ?? this.options.maxAttempts,
-        run_after: now,
+        run_after: request.runAfter?.toISOString() ?? now,
         created_at: now,
         updated_at: now,
       })

@@ -10,6 +10,8 @@ export interface EnqueueRequest {
   incidentId?: string;
   payload: Record<string, unknown>;
   maxAttempts?: number;
+  /** Not before this time (e.g. an escalation timeout); default now. */
+  runAfter?: Date;
 }
 
 export interface JobContext {

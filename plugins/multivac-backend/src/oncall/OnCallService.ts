@@ -32,6 +32,23 @@ export class OnCallService {
     credentials: BackstageCredentials,
     at: Date = new Date(),
   ): Promise<OnCallAnswer> {
+    return (await this.resolve(entityRef, credentials, at)).answer;
+  }
+
+  provider(id: string): OnCallProvider | undefined {
+    return this.providers.find(p => p.id === id);
+  }
+
+  /** The answer, plus the provider and the annotated entity that gave it. */
+  async resolve(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    at: Date = new Date(),
+  ): Promise<{
+    answer: OnCallAnswer;
+    provider: OnCallProvider;
+    annotated: Entity;
+  }> {
     const entity = await this.catalog.getEntityByRef(entityRef, {
       credentials,
     });
@@ -44,9 +61,13 @@ export class OnCallService {
       if (provider) {
         const answer = await provider.getOnCall(candidate, at);
         return {
-          ...answer,
-          entityRef: stringifyEntityRef(entity),
-          resolvedFrom: stringifyEntityRef(candidate),
+          answer: {
+            ...answer,
+            entityRef: stringifyEntityRef(entity),
+            resolvedFrom: stringifyEntityRef(candidate),
+          },
+          provider,
+          annotated: candidate,
         };
       }
     }

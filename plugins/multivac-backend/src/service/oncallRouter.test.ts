@@ -244,13 +244,95 @@ describe('GET /api/multivac/oncall', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('checks the on-call read permission', async () => {
+  it('checks the on-call permissions on every route', async () => {
     const { server } = await startBackend(AuthorizeResult.DENY);
     for (const path of [
       '/api/multivac/oncall?entityRef=payments-api',
       '/api/multivac/oncall/schedules',
+      '/api/multivac/pages',
+      '/api/multivac/pages/some-id',
     ]) {
       expect((await request(server).get(path).set(asAda)).status).toBe(403);
     }
+    const page = await request(server)
+      .post('/api/multivac/pages')
+      .set(asAda)
+      .send({ entityRef: 'payments-api', summary: 'x' });
+    expect(page.status).toBe(403);
+    const ack = await request(server)
+      .post('/api/multivac/pages/some-id/acknowledge')
+      .set(asAda);
+    expect(ack.status).toBe(403);
+  });
+});
+
+describe('/api/multivac/pages', () => {
+  it('pages whoever is on call, lists the page and lets it be acknowledged once', async () => {
+    const { server } = await startBackend();
+    const created = await request(server)
+      .post('/api/multivac/pages')
+      .set(asAda)
+      .send({
+        entityRef: 'payments-api',
+        summary: 'Card payments failing',
+        details: { usersAffected: '1000+', where: 'global' },
+      });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      resolvedFrom: 'group:default/payments',
+      provider: 'builtin',
+      urgency: 'high',
+      status: 'triggered',
+      level: 1,
+      details: { usersAffected: '1000+', where: 'global' },
+      createdBy: 'user:default/ada.lovelace',
+    });
+    expect(created.body.targets).toHaveLength(1);
+
+    const list = await request(server)
+      .get('/api/multivac/pages?entityRef=component:default/payments-api')
+      .set(asAda);
+    expect(list.body.items.map((p: any) => p.id)).toEqual([created.body.id]);
+    const other = await request(server)
+      .get('/api/multivac/pages?entityRef=cart')
+      .set(asAda);
+    expect(other.body.items).toEqual([]);
+
+    const ack = await request(server)
+      .post(`/api/multivac/pages/${created.body.id}/acknowledge`)
+      .set(asAda);
+    expect(ack.body).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'user:default/ada.lovelace',
+    });
+    const again = await request(server)
+      .post(`/api/multivac/pages/${created.body.id}/acknowledge`)
+      .set(asAda);
+    expect(again.status).toBe(409);
+  });
+
+  it('refuses bad pages with the reason', async () => {
+    const { server } = await startBackend();
+    const noSummary = await request(server)
+      .post('/api/multivac/pages')
+      .set(asAda)
+      .send({ entityRef: 'payments-api', summary: '' });
+    expect(noSummary.status).toBe(400);
+    expect(noSummary.body.error.message).toBe(
+      'Invalid page: summary: say why you are paging',
+    );
+    const nobody = await request(server)
+      .post('/api/multivac/pages')
+      .set(asAda)
+      .send({ entityRef: 'orphan', summary: 'help' });
+    expect(nobody.status).toBe(404);
+    expect(nobody.body.error.message).toContain(
+      'Nobody is on call for component:default/orphan',
+    );
+    const missing = await request(server)
+      .post('/api/multivac/pages/nope/acknowledge')
+      .set(asAda);
+    expect(missing.status).toBe(404);
   });
 });

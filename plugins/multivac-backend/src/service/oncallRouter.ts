@@ -1,9 +1,15 @@
-import { oncallReadPermission } from '@multivac/plugin-multivac-common';
+import { NotFoundError } from '@backstage/errors';
+import {
+  oncallPagePermission,
+  oncallReadPermission,
+  pageRequestSchema,
+} from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
 import { OnCallService } from '../oncall/OnCallService';
+import { PagingService } from '../oncall/PagingService';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
 import { parseInput } from './validation';
@@ -22,15 +28,26 @@ const schedulesQuery = z
   })
   .strict();
 
-/** `GET /oncall` and `GET /oncall/schedules`. */
+const pagesQuery = z
+  .object({
+    entityRef: z
+      .union([z.string().min(1), z.array(z.string().min(1))])
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+/** Who is on call (`/oncall`, `/oncall/schedules`) and paging (`/pages`). */
 export function createOnCallRouter(options: {
   onCall: OnCallService;
+  paging: PagingService;
   builtin: BuiltinOnCallProvider;
   entities: CatalogEntities;
   requestAuth: RequestAuth;
 }): express.Router {
-  const { onCall, builtin, entities, requestAuth } = options;
+  const { onCall, paging, builtin, entities, requestAuth } = options;
   const router = Router();
+  router.use(express.json({ limit: '1mb' }));
 
   router.get('/oncall', async (req, res) => {
     const credentials = await requestAuth.authorize(req, oncallReadPermission);
@@ -53,6 +70,46 @@ export function createOnCallRouter(options: {
       days,
     );
     res.json({ items });
+  });
+
+  router.post('/pages', async (req, res) => {
+    const credentials = await requestAuth.authorize(req, oncallPagePermission);
+    const body = parseInput(pageRequestSchema, req.body, 'page');
+    const [entityRef] = entities.normalize([body.entityRef]);
+    const page = await paging.page(
+      { ...body, entityRef },
+      credentials,
+      requestAuth.actorOf(credentials),
+    );
+    res.status(201).json(page);
+  });
+
+  router.get('/pages', async (req, res) => {
+    await requestAuth.authorize(req, oncallReadPermission);
+    const query = parseInput(pagesQuery, req.query, 'query');
+    const refs = query.entityRef ? [query.entityRef].flat() : undefined;
+    res.json({
+      items: await paging.list({
+        entityRefs: refs && entities.normalize(refs),
+        limit: query.limit,
+      }),
+    });
+  });
+
+  router.get('/pages/:id', async (req, res) => {
+    await requestAuth.authorize(req, oncallReadPermission);
+    const page = await paging.get(req.params.id);
+    if (!page) {
+      throw new NotFoundError(`No page ${req.params.id}`);
+    }
+    res.json(page);
+  });
+
+  router.post('/pages/:id/acknowledge', async (req, res) => {
+    const credentials = await requestAuth.authorize(req, oncallPagePermission);
+    res.json(
+      await paging.acknowledge(req.params.id, requestAuth.actorOf(credentials)),
+    );
   });
 
   return router;

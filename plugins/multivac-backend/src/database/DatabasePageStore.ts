@@ -1,0 +1,238 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  OnCallPerson,
+  PageRecord,
+  PageStatus,
+} from '@multivac/plugin-multivac-common';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { isPostgres, nowIso, optionalIsoString, toIsoString } from './util';
+
+type PageRow = {
+  id: string;
+  entity_ref: string;
+  resolved_from: string;
+  provider: string;
+  schedule_name: string;
+  summary: string;
+  details: string;
+  urgency: 'high' | 'low';
+  dedup_key: string;
+  status: PageStatus;
+  level: number;
+  targets: string;
+  delivery: string;
+  created_by: string;
+  created_at: Date | string;
+  updated_at: Date | string;
+  acknowledged_at: Date | string | null;
+  acknowledged_by: string | null;
+  history: string;
+};
+
+export type NewPage = Omit<
+  PageRecord,
+  | 'id'
+  | 'dedupKey'
+  | 'status'
+  | 'level'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'acknowledgedAt'
+  | 'acknowledgedBy'
+  | 'history'
+>;
+
+/** Pages and their escalation state; runs on the plugin's database. */
+export class DatabasePageStore {
+  constructor(private readonly db: Knex) {}
+
+  /** Records a page at level 1, calling `andThen` inside the same transaction. */
+  async create(
+    page: NewPage,
+    andThen: (tx: Knex.Transaction, page: PageRecord) => Promise<void>,
+  ): Promise<PageRecord> {
+    const id = randomUUID();
+    const now = nowIso();
+    await this.db.transaction(async tx => {
+      await tx('multivac_pages').insert({
+        id,
+        entity_ref: page.entityRef,
+        resolved_from: page.resolvedFrom,
+        provider: page.provider,
+        schedule_name: page.scheduleName,
+        summary: page.summary,
+        details: JSON.stringify(page.details),
+        urgency: page.urgency,
+        dedup_key: `multivac-page-${id}`,
+        status: 'triggered',
+        level: 1,
+        targets: JSON.stringify(page.targets),
+        delivery: page.delivery,
+        created_by: page.createdBy,
+        created_at: now,
+        updated_at: now,
+        history: JSON.stringify([
+          { at: now, text: `paged level 1: ${names(page.targets)}` },
+        ]),
+      });
+      await andThen(
+        tx,
+        toRecord((await tx<PageRow>('multivac_pages').where({ id }).first())!),
+      );
+    });
+    return this.mustGet(id);
+  }
+
+  async get(id: string): Promise<PageRecord | undefined> {
+    const row = await this.db<PageRow>('multivac_pages').where({ id }).first();
+    return row && toRecord(row);
+  }
+
+  async list(filter: {
+    entityRefs?: string[];
+    limit: number;
+  }): Promise<PageRecord[]> {
+    const query = this.db<PageRow>('multivac_pages');
+    if (filter.entityRefs) {
+      query.whereIn('entity_ref', filter.entityRefs);
+    }
+    const rows = await query.orderBy('created_at', 'desc').limit(filter.limit);
+    return rows.map(toRecord);
+  }
+
+  /** Acknowledges a triggered page; 409 if it already was. */
+  async acknowledge(
+    id: string,
+    by: string,
+    andThen: (tx: Knex.Transaction, page: PageRecord) => Promise<void>,
+  ): Promise<PageRecord> {
+    await this.change(id, async (tx, page) => {
+      if (page.status !== 'triggered') {
+        throw new ConflictError(
+          `The page was already acknowledged by ${page.acknowledgedBy} at ${page.acknowledgedAt}`,
+        );
+      }
+      const now = nowIso();
+      await tx('multivac_pages')
+        .where({ id })
+        .update({
+          status: 'acknowledged',
+          acknowledged_at: now,
+          acknowledged_by: by,
+          updated_at: now,
+          history: appendHistory(page, now, `acknowledged by ${by}`),
+        });
+      await andThen(tx, page);
+    });
+    return this.mustGet(id);
+  }
+
+  /**
+   * Moves a still-triggered page from `fromLevel` to the next level. Returns
+   * false (and changes nothing) when it was acknowledged or already moved on,
+   * which makes a repeated escalation job harmless.
+   */
+  async escalate(
+    id: string,
+    fromLevel: number,
+    targets: OnCallPerson[],
+    andThen: (tx: Knex.Transaction) => Promise<void>,
+  ): Promise<boolean> {
+    let moved = false;
+    await this.change(id, async (tx, page) => {
+      if (page.status !== 'triggered' || page.level !== fromLevel) {
+        return;
+      }
+      const now = nowIso();
+      await tx('multivac_pages')
+        .where({ id })
+        .update({
+          level: fromLevel + 1,
+          targets: JSON.stringify(targets),
+          updated_at: now,
+          history: appendHistory(
+            page,
+            now,
+            `not acknowledged; escalated to level ${fromLevel + 1}: ${names(
+              targets,
+            )}`,
+          ),
+        });
+      await andThen(tx);
+      moved = true;
+    });
+    return moved;
+  }
+
+  /** Records where delivery stands (and adds it to the history). */
+  async setDelivery(id: string, delivery: string): Promise<void> {
+    await this.change(id, async (tx, page) => {
+      const now = nowIso();
+      await tx('multivac_pages')
+        .where({ id })
+        .update({
+          delivery,
+          updated_at: now,
+          history: appendHistory(page, now, delivery),
+        });
+    });
+  }
+
+  private async change(
+    id: string,
+    fn: (tx: Knex.Transaction, page: PageRecord) => Promise<void>,
+  ) {
+    await this.db.transaction(async tx => {
+      const query = tx<PageRow>('multivac_pages').where({ id }).first();
+      if (isPostgres(tx)) {
+        query.forUpdate();
+      }
+      const row = await query;
+      if (!row) {
+        throw new NotFoundError(`No page ${id}`);
+      }
+      await fn(tx, toRecord(row));
+    });
+  }
+
+  private async mustGet(id: string): Promise<PageRecord> {
+    const page = await this.get(id);
+    if (!page) {
+      throw new NotFoundError(`No page ${id}`);
+    }
+    return page;
+  }
+}
+
+function names(people: OnCallPerson[]): string {
+  return people.map(p => p.name).join(', ') || 'nobody is on call';
+}
+
+function appendHistory(page: PageRecord, at: string, text: string): string {
+  return JSON.stringify([...page.history, { at, text }]);
+}
+
+function toRecord(row: PageRow): PageRecord {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    resolvedFrom: row.resolved_from,
+    provider: row.provider,
+    scheduleName: row.schedule_name,
+    summary: row.summary,
+    details: JSON.parse(row.details),
+    urgency: row.urgency,
+    dedupKey: row.dedup_key,
+    status: row.status,
+    level: row.level,
+    targets: JSON.parse(row.targets),
+    delivery: row.delivery,
+    createdBy: row.created_by,
+    createdAt: toIsoString(row.created_at),
+    updatedAt: toIsoString(row.updated_at),
+    acknowledgedAt: optionalIsoString(row.acknowledged_at),
+    acknowledgedBy: row.acknowledged_by ?? undefined,
+    history: JSON.parse(row.history),
+  };
+}

@@ -1,0 +1,246 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ConflictError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { PagingOnCallProvider } from '@multivac/plugin-multivac-node';
+import { Duration } from 'luxon';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { databaseServiceFor } from '../__testUtils__/fakeDatabaseService';
+import { DatabaseIncidentStore } from '../database/DatabaseIncidentStore';
+import { DatabasePageStore } from '../database/DatabasePageStore';
+import {
+  DatabaseJobQueue,
+  DEFAULT_JOB_QUEUE_OPTIONS,
+} from '../jobs/DatabaseJobQueue';
+import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
+import { OnCallService } from './OnCallService';
+import { PagingService } from './PagingService';
+import { PeopleDirectory } from './PeopleDirectory';
+import { ScheduleDefinition } from './schedule';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const credentials = mockCredentials.user('user:default/ada.lovelace');
+
+const entity = (
+  kind: string,
+  name: string,
+  annotations?: Record<string, string>,
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name, namespace: 'default', annotations },
+  spec: kind === 'User' ? { profile: { displayName: name } } : {},
+});
+
+const catalogEntities = [
+  entity('Component', 'payments-api', {
+    'multivac.io/oncall-schedule': 'payments',
+  }),
+  entity('Component', 'checkout', { 'pagerduty.com/service-id': 'PSVC1' }),
+  entity('User', 'grace'),
+  entity('User', 'ken'),
+];
+
+const schedule: ScheduleDefinition = {
+  id: 'payments',
+  name: 'Payments',
+  timeZone: 'UTC',
+  layers: [
+    {
+      name: 'always grace',
+      members: ['user:default/grace'],
+      rotation: { type: 'daily' },
+      handoffTime: '00:00',
+      start: '2026-01-01',
+    },
+  ],
+  escalation: [
+    { timeoutMinutes: 10, targets: [{ type: 'schedule' }] },
+    {
+      timeoutMinutes: 15,
+      targets: [{ type: 'user', userRef: 'user:default/ken' }],
+    },
+  ],
+};
+
+/** A provider that pages itself, like PagerDuty. */
+function delegatingProvider(): PagingOnCallProvider & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    id: 'fakepd',
+    calls,
+    handles: e => Boolean(e.metadata.annotations?.['pagerduty.com/service-id']),
+    getOnCall: async () => ({
+      provider: 'fakepd',
+      schedule: { id: 'EP1', name: 'Checkout policy' },
+      levels: [{ level: 1, timeoutMinutes: 5, onCall: [] }],
+    }),
+    page: async (_e, request) => {
+      calls.push(
+        `page ${request.dedupKey} ${request.urgency} ${request.summary}`,
+      );
+      return { externalId: request.dedupKey, status: 'accepted by fakepd' };
+    },
+    acknowledge: async (_e, dedupKey) => {
+      calls.push(`acknowledge ${dedupKey}`);
+    },
+    resolve: async () => {},
+  };
+}
+
+describe.each(databases.eachSupportedId())('PagingService on %s', id => {
+  let knex: Knex;
+  let jobs: DatabaseJobQueue;
+  let paging: PagingService;
+  let provider: ReturnType<typeof delegatingProvider>;
+
+  beforeEach(async () => {
+    knex = await databases.init(id);
+    await DatabaseIncidentStore.create({ database: databaseServiceFor(knex) });
+    const catalog = catalogServiceMock({ entities: catalogEntities });
+    const auth = mockServices.auth();
+    jobs = new DatabaseJobQueue(knex, mockServices.logger.mock(), {
+      ...DEFAULT_JOB_QUEUE_OPTIONS,
+      maxAttempts: 2,
+      initialBackoff: Duration.fromMillis(0),
+    });
+    provider = delegatingProvider();
+    const builtin = new BuiltinOnCallProvider(
+      [schedule],
+      new PeopleDirectory(catalog, auth),
+    );
+    const onCall = new OnCallService(catalog, auth, [provider, builtin]);
+    paging = new PagingService(
+      new DatabasePageStore(knex),
+      onCall,
+      jobs,
+      catalog,
+      auth,
+    );
+  });
+
+  /** Lets the escalation timeout pass by making every pending job due now. */
+  async function timePasses() {
+    await knex('multivac_jobs')
+      .where({ status: 'pending' })
+      .update({ run_after: new Date(Date.now() - 1000).toISOString() });
+    await jobs.runDueJobs();
+  }
+
+  const pagePayments = () =>
+    paging.page(
+      {
+        entityRef: 'component:default/payments-api',
+        summary: 'Card payments failing',
+        urgency: 'high',
+      },
+      credentials,
+      'user:default/ada.lovelace',
+    );
+
+  it('records a built-in page at level 1 and escalates it while nobody acknowledges', async () => {
+    const page = await pagePayments();
+    expect(page).toMatchObject({
+      provider: 'builtin',
+      scheduleName: 'Payments',
+      status: 'triggered',
+      level: 1,
+      targets: [{ userRef: 'user:default/grace', name: 'grace' }],
+      createdBy: 'user:default/ada.lovelace',
+    });
+    const [escalation] = await knex('multivac_jobs').where({
+      type: 'page.escalate',
+    });
+    const waitMs = new Date(escalation.run_after).getTime() - Date.now();
+    expect(waitMs).toBeGreaterThan(9 * 60_000);
+    expect(waitMs).toBeLessThanOrEqual(10 * 60_000);
+
+    await jobs.runDueJobs(); // not yet due
+    expect((await paging.get(page.id))!.level).toBe(1);
+
+    await timePasses();
+    const escalated = (await paging.get(page.id))!;
+    expect(escalated).toMatchObject({ level: 2, targets: [{ name: 'ken' }] });
+    expect(escalated.history.map(h => h.text)).toEqual([
+      'paged level 1: grace',
+      'not acknowledged; escalated to level 2: ken',
+    ]);
+
+    await timePasses();
+    const exhausted = (await paging.get(page.id))!;
+    expect(exhausted.level).toBe(2);
+    expect(exhausted.delivery).toBe(
+      'not acknowledged after level 2, the last escalation level',
+    );
+  });
+
+  it('stops escalating once acknowledged, and refuses a second acknowledgement', async () => {
+    const page = await pagePayments();
+    const acknowledged = await paging.acknowledge(
+      page.id,
+      'user:default/grace',
+    );
+    expect(acknowledged).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'user:default/grace',
+    });
+    await timePasses();
+    expect((await paging.get(page.id))!.level).toBe(1);
+    await expect(
+      paging.acknowledge(page.id, 'user:default/ken'),
+    ).rejects.toThrow(ConflictError);
+  });
+
+  it('hands pages for a paging provider to it through durable jobs', async () => {
+    const page = await paging.page(
+      {
+        entityRef: 'component:default/checkout',
+        summary: 'Checkout down',
+        urgency: 'low',
+      },
+      credentials,
+      'user:default/ada.lovelace',
+    );
+    expect(page).toMatchObject({
+      provider: 'fakepd',
+      delivery: 'sending to fakepd',
+    });
+    expect(provider.calls).toEqual([]); // nothing runs inside the request
+    await jobs.runDueJobs();
+    expect(provider.calls).toEqual([`page ${page.dedupKey} low Checkout down`]);
+    expect((await paging.get(page.id))!.delivery).toBe('accepted by fakepd');
+
+    await paging.acknowledge(page.id, 'user:default/ada.lovelace');
+    await jobs.runDueJobs();
+    expect(provider.calls[1]).toBe(`acknowledge ${page.dedupKey}`);
+  });
+
+  it('keeps the page when the provider is down, and retries the delivery', async () => {
+    let failures = 1;
+    provider.page = async () => {
+      if (failures-- > 0) {
+        throw new Error('PagerDuty answered 503');
+      }
+      return { status: 'accepted by fakepd' };
+    };
+    const page = await paging.page(
+      {
+        entityRef: 'component:default/checkout',
+        summary: 'Checkout down',
+        urgency: 'high',
+      },
+      credentials,
+      'user:default/ada.lovelace',
+    );
+    await jobs.runDueJobs();
+    const [job] = await knex('multivac_jobs').where({ type: 'page.deliver' });
+    expect(job).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(job.last_error).toContain('PagerDuty answered 503');
+    expect((await paging.get(page.id))!.status).toBe('triggered');
+    await timePasses();
+    expect((await paging.get(page.id))!.delivery).toBe('accepted by fakepd');
+  });
+});
