@@ -126,7 +126,7 @@ async function main() {
     } catch {
       /* already gone */
     }
-    if (results.some(r => !r.ok)) {
+    if (process.exitCode || results.some(r => !r.ok) || results.length === 0) {
       console.error(portal.logs().split('\n').slice(-40).join('\n'));
     }
   }
@@ -276,7 +276,27 @@ async function runFlow(page) {
       await page.locator('a[href^="tel:+"]').first().waitFor();
       await expectText(page, 'Escalation');
       await expectNoAppErrors(page);
+    },
+  );
+
+  await step(
+    'page on-call from the card, then acknowledge the page',
+    async () => {
+      await page.getByRole('button', { name: /Page on-call/ }).click();
+      await page
+        .locator('#multivac-page-summary')
+        .fill('Checkout returns 502 for card payments');
+      await page.getByRole('button', { name: 'Page', exact: true }).click();
+      const recent = page.getByRole('list', { name: 'recent pages' });
+      await recent
+        .getByText('Checkout returns 502 for card payments')
+        .waitFor();
+      await recent.getByText(/level 1: /).waitFor();
       await page.screenshot({ path: join(output, '5-oncall-card.png') });
+      await recent.getByRole('button', { name: 'Acknowledge' }).click();
+      await recent
+        .getByText(/acknowledged by user:default\/ada\.lovelace/)
+        .waitFor();
     },
   );
 

@@ -17,5 +17,7 @@ backend.add(
 );
 
 backend.add(import('@multivac/plugin-multivac-backend'));
+// Switches on when multivac.pagerDuty is configured; otherwise it logs and does nothing.
+backend.add(import('@multivac/plugin-multivac-backend-module-pagerduty'));
 
 backend.start();

@@ -68,6 +68,13 @@ export function mockMultivacApi(
       throw new Error('not configured in this test');
     }),
     listSchedules: jest.fn(async () => []),
+    createPage: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
+    listPages: jest.fn(async () => []),
+    acknowledgePage: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
     ...impl,
   } as jest.Mocked<MultivacApi>;
 }

@@ -6,6 +6,8 @@ import {
   IncidentStatus,
   ListIncidentsQuery,
   OnCallAnswer,
+  PageRecord,
+  PageRequestBody,
   ScheduleOverview,
   RoleChangeRequest,
   TimelineEvent,
@@ -31,6 +33,11 @@ export interface MultivacApi {
   getOnCall(entityRef: string): Promise<OnCallAnswer>;
   /** Built-in schedules with who is on call now and the next `days` of shifts. */
   listSchedules(days?: number): Promise<ScheduleOverview[]>;
+  /** Pages whoever is on call for the entity. */
+  createPage(request: PageRequestBody): Promise<PageRecord>;
+  /** Recent pages about an entity, newest first. */
+  listPages(entityRef: string): Promise<PageRecord[]>;
+  acknowledgePage(id: string): Promise<PageRecord>;
 }
 
 export const multivacApiRef = createApiRef<MultivacApi>({

@@ -7,6 +7,8 @@ import {
   IncidentStatus,
   ListIncidentsQuery,
   OnCallAnswer,
+  PageRecord,
+  PageRequestBody,
   ScheduleOverview,
   RoleChangeRequest,
   TimelineEvent,
@@ -95,6 +97,23 @@ export class MultivacClient implements MultivacApi {
       `/oncall/schedules?days=${days}`,
     );
     return items;
+  }
+
+  createPage(request: PageRequestBody): Promise<PageRecord> {
+    return this.request('/pages', { method: 'POST', body: request });
+  }
+
+  async listPages(entityRef: string): Promise<PageRecord[]> {
+    const { items } = await this.request<{ items: PageRecord[] }>(
+      `/pages?entityRef=${encodeURIComponent(entityRef)}&limit=5`,
+    );
+    return items;
+  }
+
+  acknowledgePage(id: string): Promise<PageRecord> {
+    return this.request(`/pages/${encodeURIComponent(id)}/acknowledge`, {
+      method: 'POST',
+    });
   }
 
   private async request<T>(

@@ -16,7 +16,6 @@ import {
 import Alert from '@material-ui/lab/Alert';
 import {
   declareIncidentSchema,
-  describeZodError,
   Incident,
   SEVERITIES,
   Severity,
@@ -24,6 +23,7 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { FormEvent, useEffect, useState } from 'react';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { useValidatedSubmit } from '../../hooks/useValidatedSubmit';
 import { EntityRefPicker } from '../EntityRefPicker';
 
 export interface DeclareIncidentDialogProps {
@@ -41,8 +41,11 @@ export const DeclareIncidentDialog = (props: DeclareIncidentDialogProps) => {
   const [severity, setSeverity] = useState<Severity>('SEV3');
   const [description, setDescription] = useState('');
   const [entityRefs, setEntityRefs] = useState<string[]>(defaultEntityRefs);
-  const [error, setError] = useState<string>();
-  const [submitting, setSubmitting] = useState(false);
+  const { submit, submitting, error, setError } = useValidatedSubmit(
+    declareIncidentSchema,
+    body => api.declareIncident(body),
+    onDeclared,
+  );
   const defaults = defaultEntityRefs.join(',');
 
   useEffect(() => {
@@ -53,34 +56,21 @@ export const DeclareIncidentDialog = (props: DeclareIncidentDialogProps) => {
       setEntityRefs(defaults ? defaults.split(',') : []);
       setError(undefined);
     }
-  }, [open, defaults]);
+  }, [open, defaults, setError]);
 
-  const submit = async (e: FormEvent) => {
+  const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const parsed = declareIncidentSchema.safeParse({
+    submit({
       title,
       severity,
       description: description || undefined,
       entityRefs,
     });
-    if (!parsed.success) {
-      setError(describeZodError(parsed.error));
-      return;
-    }
-    setSubmitting(true);
-    setError(undefined);
-    try {
-      onDeclared(await api.declareIncident(parsed.data));
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setSubmitting(false);
-    }
   };
 
   return (
     <Dialog open={open} onClose={onClose} maxWidth="sm" fullWidth>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <DialogTitle>Declare incident</DialogTitle>
         <DialogContent>
           {error && (

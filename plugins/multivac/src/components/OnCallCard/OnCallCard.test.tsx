@@ -1,8 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { OnCallAnswer } from '@multivac/plugin-multivac-common';
-import { screen } from '@testing-library/react';
+import { OnCallAnswer, PageRecord } from '@multivac/plugin-multivac-common';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderWithMultivac } from '../../__testUtils__/render';
 import { OnCallCard } from './OnCallCard';
@@ -136,5 +136,72 @@ describe('OnCallCard', () => {
     expect(
       await screen.findByText('Nobody is on call right now.'),
     ).toBeInTheDocument();
+  });
+
+  it('pages on-call with a reason, shows the page and acknowledges it', async () => {
+    const page: PageRecord = {
+      id: 'p1',
+      entityRef: 'component:default/payments-api',
+      resolvedFrom: 'group:default/payments',
+      provider: 'builtin',
+      scheduleName: 'Payments primary',
+      summary: 'Card payments failing',
+      details: {},
+      urgency: 'high',
+      dedupKey: 'multivac-page-p1',
+      status: 'triggered',
+      level: 1,
+      targets: [{ name: 'Grace Hopper' }],
+      delivery: 'recorded; shown on the On call card and page',
+      createdBy: 'user:default/ada.lovelace',
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      history: [],
+    };
+    const listPages = jest
+      .fn()
+      .mockResolvedValueOnce([])
+      .mockResolvedValue([page]);
+    const api = mockMultivacApi({
+      getOnCall: jest.fn(async () => answer),
+      createPage: jest.fn(async () => page),
+      listPages,
+      acknowledgePage: jest.fn(async () => ({
+        ...page,
+        status: 'acknowledged' as const,
+      })),
+    });
+    await renderCard(api);
+    fireEvent.click(
+      await screen.findByRole('button', { name: /Page on-call/ }),
+    );
+    expect(
+      screen.getByText(/Grace Hopper will be paged now/),
+    ).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Page' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'summary: say why you are paging',
+    );
+    expect(api.createPage).not.toHaveBeenCalled();
+
+    fireEvent.change(screen.getByLabelText(/What is wrong/), {
+      target: { value: 'Card payments failing' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Page' }));
+    await waitFor(() =>
+      expect(api.createPage).toHaveBeenCalledWith({
+        entityRef: 'component:default/payments-api',
+        summary: 'Card payments failing',
+        urgency: 'high',
+      }),
+    );
+    const recent = await screen.findByRole('list', { name: 'recent pages' });
+    expect(recent).toHaveTextContent('Card payments failing');
+    expect(recent).toHaveTextContent('level 1: Grace Hopper');
+    fireEvent.click(
+      within(recent).getByRole('button', { name: 'Acknowledge' }),
+    );
+    await waitFor(() => expect(api.acknowledgePage).toHaveBeenCalledWith('p1'));
   });
 });

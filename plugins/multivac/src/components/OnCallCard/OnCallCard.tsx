@@ -7,16 +7,23 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
-import { Box, Divider, Typography } from '@material-ui/core';
+import { Box, Button, Divider, Typography } from '@material-ui/core';
+import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
 import Alert from '@material-ui/lab/Alert';
 import {
+  oncallPagePermission,
   OnCallPerson,
   OnCallShiftInfo,
 } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { EmailLink, PersonName, PhoneLink, SlackLink } from '../OnCallPerson';
+import { PageOnCallDialog } from '../PageOnCallDialog';
+import { RecentPages } from '../RecentPages';
 
 function when(iso: string): string {
   return DateTime.fromISO(iso).toLocaleString(DateTime.DATETIME_MED);
@@ -63,6 +70,11 @@ export const OnCallCard = () => {
     () => api.getOnCall(entityRef),
     [api, entityRef],
   );
+  const pages = useAsyncRetry(() => api.listPages(entityRef), [api, entityRef]);
+  const { allowed: canPage } = usePermission({
+    permission: oncallPagePermission,
+  });
+  const [paging, setPaging] = useState(false);
 
   if (loading) {
     return (
@@ -129,6 +141,32 @@ export const OnCallCard = () => {
           </Box>
         </>
       )}
+      <RecentPages
+        pages={pages.value ?? []}
+        canAcknowledge={canPage}
+        onChange={pages.retry}
+      />
+      <Box mt={2}>
+        <Button
+          variant="contained"
+          color="secondary"
+          startIcon={<NotificationsActiveIcon />}
+          disabled={!canPage}
+          onClick={() => setPaging(true)}
+        >
+          Page on-call
+        </Button>
+      </Box>
+      <PageOnCallDialog
+        entityRef={entityRef}
+        onCallName={first?.onCall.map(s => s.person.name).join(', ')}
+        open={paging}
+        onClose={() => setPaging(false)}
+        onPaged={() => {
+          setPaging(false);
+          pages.retry();
+        }}
+      />
     </InfoCard>
   );
 };

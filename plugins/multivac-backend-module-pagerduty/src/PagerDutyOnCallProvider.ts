@@ -1,0 +1,303 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { InputError, isError, NotFoundError } from '@backstage/errors';
+import {
+  ANNOTATION_PAGERDUTY_ACCOUNT,
+  ANNOTATION_PAGERDUTY_INTEGRATION_KEY,
+  ANNOTATION_PAGERDUTY_SERVICE_ID,
+  OnCallAnswer,
+  OnCallPerson,
+  OnCallShiftInfo,
+} from '@multivac/plugin-multivac-common';
+import {
+  PageRequest,
+  PageResult,
+  PagingOnCallProvider,
+} from '@multivac/plugin-multivac-node';
+import {
+  DEFAULT_ACCOUNT,
+  PagerDutyClient,
+  PagerDutyEvent,
+  PagerDutyOnCall,
+  PagerDutyService,
+  PagerDutyUser,
+} from './client/PagerDutyClient';
+
+/** Events API v2 limit on `payload.summary`. */
+const SUMMARY_MAX_LENGTH = 1024;
+/** How far ahead the next hand-off is looked for. */
+const NEXT_SHIFT_HORIZON_DAYS = 14;
+/**
+ * PagerDuty has no end for permanent on-calls (users targeted directly by the
+ * policy); they are shown as ending a year after the asked time.
+ */
+const PERMANENT_ON_CALL_DAYS = 365;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const PHONE_CONTACT_TYPES = new Set([
+  'phone_contact_method',
+  'sms_contact_method',
+]);
+
+type OnCallResult = Omit<OnCallAnswer, 'entityRef' | 'resolvedFrom'>;
+
+interface Shift {
+  userId: string;
+  level: number;
+  start: Date;
+  end: Date;
+}
+
+/**
+ * On-call and paging through PagerDuty for entities annotated
+ * `pagerduty.com/service-id` (who is on call: the service's escalation policy)
+ * and `pagerduty.com/integration-key` (paging: Events API v2). The
+ * `pagerduty.com/account` annotation picks one of `multivac.pagerDuty.accounts`.
+ */
+export class PagerDutyOnCallProvider implements PagingOnCallProvider {
+  readonly id = 'pagerduty';
+
+  static fromConfig(
+    config: Config,
+    options?: Parameters<typeof PagerDutyClient.fromConfig>[1],
+  ): PagerDutyOnCallProvider {
+    return new PagerDutyOnCallProvider(
+      PagerDutyClient.fromConfig(config, options),
+    );
+  }
+
+  /** `clients` by account id; `default` serves entities without an account. */
+  constructor(private readonly clients: Map<string, PagerDutyClient>) {}
+
+  handles(entity: Entity): boolean {
+    return Boolean(
+      annotation(entity, ANNOTATION_PAGERDUTY_SERVICE_ID) ||
+        annotation(entity, ANNOTATION_PAGERDUTY_INTEGRATION_KEY),
+    );
+  }
+
+  async getOnCall(annotated: Entity, at: Date): Promise<OnCallResult> {
+    const client = this.clientFor(annotated);
+    const serviceId = annotation(annotated, ANNOTATION_PAGERDUTY_SERVICE_ID);
+    if (!serviceId) {
+      // Only an integration key: pages can still be sent, but who receives
+      // them is known only to PagerDuty.
+      return {
+        provider: this.id,
+        schedule: { id: 'integration-key', name: 'PagerDuty integration' },
+        levels: [],
+      };
+    }
+    const service = await this.getService(client, annotated, serviceId);
+    const policyId = service.escalation_policy.id;
+    // Whole hours keep the URL, and so the cache entry, the same for an hour;
+    // the shifts are filtered against `at` below.
+    const since = new Date(Math.floor(+at / HOUR_MS) * HOUR_MS);
+    const until = new Date(+since + (NEXT_SHIFT_HORIZON_DAYS + 1) * DAY_MS);
+    const [policy, onCalls] = await Promise.all([
+      client.getEscalationPolicy(policyId),
+      client.listOnCalls({ escalationPolicyIds: [policyId], since, until }),
+    ]);
+
+    const shifts = onCalls.map(onCall => toShift(onCall, at));
+    const current = shifts.filter(s => s.start <= at && at < s.end);
+    const next = nextShift(
+      shifts.filter(s => s.level === 1),
+      at,
+    );
+    const people = await this.people(client, [
+      ...current,
+      ...(next ? [next] : []),
+    ]);
+    const toInfo = (shift: Shift): OnCallShiftInfo => ({
+      person: people.get(shift.userId)!,
+      start: shift.start.toISOString(),
+      end: shift.end.toISOString(),
+    });
+    return {
+      provider: this.id,
+      schedule: {
+        id: policy.id,
+        name: policy.name,
+        url: policy.html_url ?? undefined,
+      },
+      levels: policy.escalation_rules.map((rule, index) => ({
+        level: index + 1,
+        timeoutMinutes: rule.escalation_delay_in_minutes,
+        onCall: oncePerUser(current.filter(s => s.level === index + 1)).map(
+          toInfo,
+        ),
+      })),
+      next: next && toInfo(next),
+    };
+  }
+
+  async page(annotated: Entity, request: PageRequest): Promise<PageResult> {
+    const result = await this.sendEvent(annotated, {
+      event_action: 'trigger',
+      dedup_key: request.dedupKey,
+      payload: {
+        summary: truncate(request.summary, SUMMARY_MAX_LENGTH),
+        source: 'multivac',
+        severity: request.urgency === 'high' ? 'critical' : 'warning',
+        custom_details: request.details,
+      },
+      ...(request.link && {
+        links: [{ href: request.link.href, text: request.link.text }],
+      }),
+    });
+    return {
+      externalId: result.dedup_key ?? request.dedupKey,
+      status: 'accepted by PagerDuty',
+    };
+  }
+
+  async acknowledge(annotated: Entity, dedupKey: string): Promise<void> {
+    await this.sendEvent(annotated, {
+      event_action: 'acknowledge',
+      dedup_key: dedupKey,
+    });
+  }
+
+  async resolve(annotated: Entity, dedupKey: string): Promise<void> {
+    await this.sendEvent(annotated, {
+      event_action: 'resolve',
+      dedup_key: dedupKey,
+    });
+  }
+
+  private sendEvent(annotated: Entity, event: PagerDutyEvent) {
+    const routingKey = annotation(
+      annotated,
+      ANNOTATION_PAGERDUTY_INTEGRATION_KEY,
+    );
+    if (!routingKey) {
+      throw new InputError(
+        `${stringifyEntityRef(annotated)} cannot be paged through PagerDuty: ` +
+          `it needs the ${ANNOTATION_PAGERDUTY_INTEGRATION_KEY} annotation ` +
+          `(the key of an Events API v2 integration of its service)`,
+      );
+    }
+    return this.clientFor(annotated).sendEvent(routingKey, event);
+  }
+
+  private clientFor(entity: Entity): PagerDutyClient {
+    const account =
+      annotation(entity, ANNOTATION_PAGERDUTY_ACCOUNT) ?? DEFAULT_ACCOUNT;
+    const client = this.clients.get(account);
+    if (!client) {
+      throw new NotFoundError(
+        `${stringifyEntityRef(entity)} names PagerDuty account '${account}' ` +
+          `(${ANNOTATION_PAGERDUTY_ACCOUNT}), which is not in multivac.pagerDuty.accounts`,
+      );
+    }
+    return client;
+  }
+
+  private async getService(
+    client: PagerDutyClient,
+    annotated: Entity,
+    serviceId: string,
+  ): Promise<PagerDutyService> {
+    try {
+      return await client.getService(serviceId);
+    } catch (error) {
+      if (isError(error) && error.name === 'NotFoundError') {
+        throw new NotFoundError(
+          `${stringifyEntityRef(annotated)} names PagerDuty service ` +
+            `'${serviceId}' (${ANNOTATION_PAGERDUTY_SERVICE_ID}), which ` +
+            `PagerDuty account '${client.account.id}' does not have`,
+          error,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Name, email and phone of everyone in `shifts`, by PagerDuty user id. */
+  private async people(
+    client: PagerDutyClient,
+    shifts: Shift[],
+  ): Promise<Map<string, OnCallPerson>> {
+    const ids = [...new Set(shifts.map(s => s.userId))];
+    return new Map(
+      await Promise.all(
+        ids.map(
+          async (id): Promise<[string, OnCallPerson]> => [
+            id,
+            toPerson(await client.getUser(id)),
+          ],
+        ),
+      ),
+    );
+  }
+}
+
+function annotation(entity: Entity, key: string): string | undefined {
+  return entity.metadata.annotations?.[key] || undefined;
+}
+
+function toShift(onCall: PagerDutyOnCall, at: Date): Shift {
+  return {
+    userId: onCall.user.id,
+    level: onCall.escalation_level,
+    start: onCall.start ? new Date(onCall.start) : at,
+    end: onCall.end
+      ? new Date(onCall.end)
+      : new Date(+at + PERMANENT_ON_CALL_DAYS * DAY_MS),
+  };
+}
+
+/**
+ * The first level-1 shift that starts when or after the current level-1 shift
+ * ends (the earliest end when several people are on call). A current
+ * person's contiguous next shift is not a hand-off.
+ */
+function nextShift(level1: Shift[], at: Date): Shift | undefined {
+  const current = level1.filter(s => s.start <= at && at < s.end);
+  const onCallNow = new Set(current.map(s => s.userId));
+  let handOver =
+    current.length > 0 ? Math.min(...current.map(s => +s.end)) : +at;
+  const upcoming = level1
+    .filter(s => s.start > at)
+    .sort((a, b) => +a.start - +b.start);
+  for (const shift of upcoming) {
+    if (+shift.start === handOver && onCallNow.has(shift.userId)) {
+      handOver = +shift.end;
+    } else if (+shift.start >= handOver) {
+      return shift;
+    }
+  }
+  return undefined;
+}
+
+/** PagerDuty lists a user once per schedule that puts them on call. */
+function oncePerUser(shifts: Shift[]): Shift[] {
+  const seen = new Set<string>();
+  return shifts.filter(s => {
+    if (seen.has(s.userId)) {
+      return false;
+    }
+    seen.add(s.userId);
+    return true;
+  });
+}
+
+function toPerson(user: PagerDutyUser): OnCallPerson {
+  const phone = user.contact_methods.find(
+    method => PHONE_CONTACT_TYPES.has(method.type) && method.address,
+  );
+  return {
+    name: user.name,
+    email: user.email,
+    phone:
+      phone &&
+      (phone.country_code
+        ? `+${phone.country_code} ${phone.address}`
+        : phone.address),
+  };
+}
+
+function truncate(text: string, maxLength: number): string {
+  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
+}

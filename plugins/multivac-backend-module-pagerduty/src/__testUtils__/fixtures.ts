@@ -1,0 +1,236 @@
+import { Entity } from '@backstage/catalog-model';
+import { FakePagerDutyData } from './fakePagerDuty';
+
+/** The time tests ask about: Monday 2 March 2026, 10:30 UTC. */
+export const AT = new Date('2026-03-02T10:30:00Z');
+
+const user = (id: string, summary: string) => ({
+  id,
+  type: 'user_reference',
+  summary,
+});
+
+const policyRef = {
+  id: 'PEP1',
+  type: 'escalation_policy_reference',
+  summary: 'Payments escalation',
+};
+
+/**
+ * Payments on PagerDuty: level 1 a weekly rotation (Grace until 10:15 today,
+ * then Ada in two contiguous pieces, then Grace again), level 2 Alan targeted
+ * directly (permanent), level 3 Linus through two schedules.
+ */
+export const paymentsAccount = (
+  overrides: Partial<FakePagerDutyData> = {},
+): FakePagerDutyData => ({
+  apiToken: 'us-token',
+  services: [
+    {
+      id: 'PSVC1',
+      type: 'service',
+      name: 'Payments API',
+      html_url: 'https://nimbus.pagerduty.com/service-directory/PSVC1',
+      escalation_policy: policyRef,
+    },
+  ],
+  escalationPolicies: [
+    {
+      id: 'PEP1',
+      type: 'escalation_policy',
+      name: 'Payments escalation',
+      summary: 'Payments escalation',
+      html_url: 'https://nimbus.pagerduty.com/escalation_policies/PEP1',
+      num_loops: 0,
+      escalation_rules: [
+        { id: 'R1', escalation_delay_in_minutes: 30, targets: [] },
+        { id: 'R2', escalation_delay_in_minutes: 15, targets: [] },
+        { id: 'R3', escalation_delay_in_minutes: 60, targets: [] },
+      ],
+    },
+  ],
+  users: [
+    {
+      id: 'PADA',
+      type: 'user',
+      name: 'Ada Lovelace',
+      email: 'ada@nimbus.example',
+      contact_methods: [
+        {
+          id: 'C1',
+          type: 'email_contact_method',
+          label: 'Work',
+          address: 'ada@nimbus.example',
+        },
+        {
+          id: 'C2',
+          type: 'phone_contact_method',
+          label: 'Mobile',
+          country_code: 49,
+          address: '3055501001',
+        },
+        {
+          id: 'C3',
+          type: 'sms_contact_method',
+          label: 'Other',
+          country_code: 49,
+          address: '3055509999',
+        },
+      ],
+    },
+    {
+      id: 'PGRACE',
+      type: 'user',
+      name: 'Grace Hopper',
+      email: 'grace@nimbus.example',
+      contact_methods: [
+        {
+          id: 'C4',
+          type: 'push_notification_contact_method',
+          label: 'Phone app',
+          address: 'device-token',
+        },
+        {
+          id: 'C5',
+          type: 'sms_contact_method',
+          label: 'Mobile',
+          country_code: 44,
+          address: '2055501003',
+        },
+      ],
+    },
+    {
+      id: 'PALAN',
+      type: 'user',
+      name: 'Alan Turing',
+      email: 'alan@nimbus.example',
+      contact_methods: [
+        {
+          id: 'C6',
+          type: 'email_contact_method',
+          label: 'Work',
+          address: 'alan@nimbus.example',
+        },
+      ],
+    },
+    {
+      id: 'PLINUS',
+      type: 'user',
+      name: 'Linus Torvalds',
+      email: 'linus@nimbus.example',
+      contact_methods: [
+        {
+          id: 'C7',
+          type: 'phone_contact_method',
+          label: 'Work',
+          country_code: 1,
+          address: '5035550105',
+        },
+      ],
+    },
+  ],
+  oncalls: [
+    {
+      user: user('PGRACE', 'Grace Hopper'),
+      escalation_policy: policyRef,
+      escalation_level: 1,
+      start: '2026-02-23T10:15:00Z',
+      end: '2026-03-02T10:15:00Z',
+    },
+    {
+      user: user('PADA', 'Ada Lovelace'),
+      escalation_policy: policyRef,
+      escalation_level: 1,
+      start: '2026-03-02T10:15:00Z',
+      end: '2026-03-05T10:15:00Z',
+    },
+    {
+      user: user('PADA', 'Ada Lovelace'),
+      escalation_policy: policyRef,
+      escalation_level: 1,
+      start: '2026-03-05T10:15:00Z',
+      end: '2026-03-09T10:15:00Z',
+    },
+    {
+      user: user('PGRACE', 'Grace Hopper'),
+      escalation_policy: policyRef,
+      escalation_level: 1,
+      // PagerDuty renders times in the account's zone.
+      start: '2026-03-09T11:15:00+01:00',
+      end: '2026-03-16T11:15:00+01:00',
+    },
+    {
+      user: user('PALAN', 'Alan Turing'),
+      escalation_policy: policyRef,
+      escalation_level: 2,
+      start: null,
+      end: null,
+    },
+    {
+      user: user('PLINUS', 'Linus Torvalds'),
+      escalation_policy: policyRef,
+      escalation_level: 3,
+      start: '2026-03-01T00:00:00Z',
+      end: '2026-04-01T00:00:00Z',
+    },
+    {
+      user: user('PLINUS', 'Linus Torvalds'),
+      escalation_policy: policyRef,
+      escalation_level: 3,
+      start: '2026-02-15T00:00:00Z',
+      end: '2026-03-15T00:00:00Z',
+    },
+    {
+      user: user('PADA', 'Ada Lovelace'),
+      escalation_policy: { id: 'POTHER' },
+      escalation_level: 1,
+      start: '2026-03-01T00:00:00Z',
+      end: '2026-03-31T00:00:00Z',
+    },
+  ],
+  ...overrides,
+});
+
+/** A second account (the EU service region). */
+export const euAccount = (): FakePagerDutyData => ({
+  apiToken: 'eu-token',
+  services: [
+    {
+      id: 'PEUSVC',
+      name: 'Ledger',
+      escalation_policy: { id: 'PEUEP', summary: 'Ledger escalation' },
+    },
+  ],
+  escalationPolicies: [
+    {
+      id: 'PEUEP',
+      name: 'Ledger escalation',
+      html_url: 'https://nimbus-eu.eu.pagerduty.com/escalation_policies/PEUEP',
+      escalation_rules: [{ escalation_delay_in_minutes: 10, targets: [] }],
+    },
+  ],
+  users: [
+    {
+      id: 'PHEDY',
+      name: 'Hedy Lamarr',
+      email: 'hedy@nimbus.example',
+      contact_methods: [],
+    },
+  ],
+  oncalls: [
+    {
+      user: { id: 'PHEDY', summary: 'Hedy Lamarr' },
+      escalation_policy: { id: 'PEUEP' },
+      escalation_level: 1,
+      start: '2026-03-01T08:00:00Z',
+      end: '2026-03-08T08:00:00Z',
+    },
+  ],
+});
+
+export const component = (annotations: Record<string, string>): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments-api', namespace: 'default', annotations },
+  spec: { owner: 'payments' },
+});

@@ -1,0 +1,20 @@
+/**
+ * PagerDuty module for Multivac: who is on call from PagerDuty, paging
+ * through Events API v2.
+ *
+ * @packageDocumentation
+ */
+export { multivacModulePagerDuty as default } from './module';
+export { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
+export { DEFAULT_ACCOUNT, PagerDutyClient } from './client/PagerDutyClient';
+export type {
+  PagerDutyAccount,
+  PagerDutyClientOptions,
+  PagerDutyEscalationPolicy,
+  PagerDutyEvent,
+  PagerDutyEventResult,
+  PagerDutyOnCall,
+  PagerDutyService,
+  PagerDutyUser,
+} from './client/PagerDutyClient';
+export { TtlCache } from './client/cache';

@@ -1,0 +1,1 @@
+export { PageOnCallDialog } from './PageOnCallDialog';

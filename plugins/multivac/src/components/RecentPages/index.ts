@@ -1,0 +1,1 @@
+export { RecentPages } from './RecentPages';
