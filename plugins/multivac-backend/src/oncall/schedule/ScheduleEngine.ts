@@ -7,6 +7,7 @@ import {
   ScheduleDefinition,
   Shift,
   Weekday,
+  WEEKDAYS,
 } from './types';
 
 /** How far onCallAt looks back and ahead, and how far nextShift searches. */
@@ -14,17 +15,6 @@ const SEARCH_HORIZON = Duration.fromObject({ weeks: 8 });
 
 const DEFAULT_ESCALATION: EscalationLevelDefinition[] = [
   { timeoutMinutes: 15, targets: [{ type: 'schedule' }] },
-];
-
-/** In luxon's order: DateTime.weekday is 1 for Monday through 7 for Sunday. */
-const WEEKDAYS: Weekday[] = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
 ];
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;

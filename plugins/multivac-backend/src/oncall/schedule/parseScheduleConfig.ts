@@ -2,7 +2,7 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { ScheduleDefinition } from './types';
+import { ScheduleDefinition, WEEKDAYS } from './types';
 
 const CONFIG_KEY = 'multivac.onCall.schedules';
 
@@ -16,15 +16,7 @@ const isoDateTime = z
     message: 'must be an ISO date or date-time',
   });
 
-const weekday = z.enum([
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-]);
+const weekday = z.enum(WEEKDAYS);
 
 const nonEmpty = { message: 'must not be empty' };
 const positive = { message: 'must be positive' };

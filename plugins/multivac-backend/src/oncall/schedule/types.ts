@@ -1,13 +1,17 @@
 import { DateTime } from 'luxon';
 
-export type Weekday =
-  | 'monday'
-  | 'tuesday'
-  | 'wednesday'
-  | 'thursday'
-  | 'friday'
-  | 'saturday'
-  | 'sunday';
+/** In luxon's order: DateTime.weekday is 1 for Monday through 7 for Sunday. */
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+
+export type Weekday = (typeof WEEKDAYS)[number];
 
 export interface RotationRestriction {
   days: Weekday[];
