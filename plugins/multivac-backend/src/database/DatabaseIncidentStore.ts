@@ -239,13 +239,10 @@ export class DatabaseIncidentStore implements IncidentStore {
             from,
             to,
           });
-          update.updated_at = nowIso();
         }
       }
       if (Object.keys(update).length > 0) {
-        await tx('multivac_incidents')
-          .where({ id })
-          .update({ ...update, updated_at: nowIso() });
+        await tx('multivac_incidents').where({ id }).update(update);
       }
     });
     return this.mustGet(id);
@@ -273,7 +270,6 @@ export class DatabaseIncidentStore implements IncidentStore {
         .where({ id })
         .update({
           status: to,
-          updated_at: now,
           state_timestamps: JSON.stringify({
             ...current.stateTimestamps,
             [to]: now,
@@ -337,9 +333,6 @@ export class DatabaseIncidentStore implements IncidentStore {
           ...(replaces.length ? { previous: replaces[0] } : {}),
         });
       }
-      await tx('multivac_incidents')
-        .where({ id })
-        .update({ updated_at: nowIso() });
     });
     return this.mustGet(id);
   }
@@ -352,9 +345,6 @@ export class DatabaseIncidentStore implements IncidentStore {
     return this.db.transaction(async tx => {
       await this.lockForChange(tx, id);
       const event = await this.appendEvent(tx, id, 'note', actor, { text });
-      await tx('multivac_incidents')
-        .where({ id })
-        .update({ updated_at: nowIso() });
       return event;
     });
   }
@@ -398,6 +388,10 @@ export class DatabaseIncidentStore implements IncidentStore {
     payload: Record<string, unknown>,
   ): Promise<TimelineEvent> {
     const createdAt = nowIso();
+    // Every change is recorded as an event, so this is where it counts as an update.
+    await tx('multivac_incidents')
+      .where({ id: incidentId })
+      .update({ updated_at: createdAt });
     const [inserted] = await tx('multivac_timeline')
       .insert({
         incident_id: incidentId,
