@@ -40,11 +40,62 @@ export interface Config {
         /** Who is paged at each level and how long before escalating. */
         escalation?: Array<{
           timeoutMinutes: number;
-          targets: Array<{ type: 'schedule' } | { type: 'user'; userRef: string }>;
+          targets: Array<
+            { type: 'schedule' } | { type: 'user'; userRef: string }
+          >;
         }>;
       }>;
       /** Phone numbers of people whose User entity has no `multivac.io/phone`. */
       contacts?: Array<{ user: string; phone: string }>;
+      /**
+       * Id of a built-in schedule paged when a triage report's entity has no
+       * on-call annotation or its provider cannot be reached. Without it the
+       * report is still stored and paging is retried.
+       */
+      fallbackSchedule?: string;
+    };
+    /**
+     * Severity of a triage report from where the problem is seen and how many
+     * users it affects. Cells given here replace the default's (see the
+     * README); reporters may raise the result, and lowering it needs a reason.
+     */
+    severityRubric?: {
+      /** The problem is seen everywhere. */
+      global?: {
+        one?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** 2–10 users */
+        few?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** 11–100 users */
+        dozens?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** 101–1,000 users */
+        hundreds?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** More than 1,000 users */
+        thousands?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+      };
+      /** One region. */
+      region?: {
+        one?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** 2–10 users */
+        few?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** 11–100 users */
+        dozens?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** 101–1,000 users */
+        hundreds?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** More than 1,000 users */
+        thousands?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+      };
+      /** A single customer. */
+      customer?: {
+        one?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** 2–10 users */
+        few?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** 11–100 users */
+        dozens?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** 101–1,000 users */
+        hundreds?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+        /** More than 1,000 users */
+        thousands?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+      };
     };
     /** Durable side-effect jobs (chat messages, pages, tracker issues). */
     jobs?: {

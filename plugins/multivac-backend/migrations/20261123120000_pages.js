@@ -18,7 +18,10 @@ exports.up = async function up(knex) {
     table.string('dedup_key').notNullable().unique();
     table.string('status', 16).notNullable();
     table.integer('level').notNullable();
-    table.text('targets').notNullable().comment('JSON: people paged at this level');
+    table
+      .text('targets')
+      .notNullable()
+      .comment('JSON: people paged at this level');
     table.text('delivery').notNullable();
     table.string('created_by').notNullable();
     table.timestamp('created_at', { useTz: true }).notNullable();

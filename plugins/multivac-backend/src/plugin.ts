@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { multivacPermissions } from '@multivac/plugin-multivac-common';
 import {
@@ -9,19 +10,25 @@ import {
   multivacIncidentsExtensionPoint,
   multivacOnCallExtensionPoint,
   OnCallProvider,
+  PageUpdateReceiver,
 } from '@multivac/plugin-multivac-node';
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
 import { DatabasePageStore } from './database/DatabasePageStore';
+import { DatabaseReportStore } from './database/DatabaseReportStore';
 import { DatabaseJobQueue } from './jobs/DatabaseJobQueue';
 import { BuiltinOnCallProvider } from './oncall/BuiltinOnCallProvider';
 import { OnCallService } from './oncall/OnCallService';
+import { PageUpdates } from './oncall/PageUpdates';
 import { PagingService } from './oncall/PagingService';
 import { PeopleDirectory } from './oncall/PeopleDirectory';
 import { parseSchedules } from './oncall/schedule';
+import { ReportService } from './reports/ReportService';
+import { readSeverityRubric } from './reports/severityRubric';
 import { CatalogEntities } from './service/CatalogEntities';
 import { IncidentDeliveries } from './service/deliveries';
 import { RequestAuth } from './service/RequestAuth';
 import { createOnCallRouter } from './service/oncallRouter';
+import { createReportsRouter } from './service/reportsRouter';
 import { createRouter } from './service/router';
 
 /**
@@ -43,9 +50,19 @@ export const multivacPlugin = createBackendPlugin({
       },
     });
     const onCallProviders: OnCallProvider[] = [];
+    // Modules get the receiver before the plugin's init has built it.
+    let pageUpdates: PageUpdateReceiver | undefined;
     env.registerExtensionPoint(multivacOnCallExtensionPoint, {
       addProvider(provider) {
         onCallProviders.push(provider);
+      },
+      pageUpdates: {
+        record(update) {
+          if (!pageUpdates) {
+            throw new Error('The multivac plugin has not started yet');
+          }
+          return pageUpdates.record(update);
+        },
       },
     });
 
@@ -96,13 +113,33 @@ export const multivacPlugin = createBackendPlugin({
           ...onCallProviders,
           builtin,
         ]);
+        const pageStore = new DatabasePageStore(await database.getClient());
         const paging = new PagingService(
-          new DatabasePageStore(await database.getClient()),
+          pageStore,
           onCall,
           jobs,
           catalog,
           auth,
+          builtin,
         );
+        pageUpdates = new PageUpdates(pageStore, store);
+        const reports = new ReportService({
+          reports: new DatabaseReportStore(
+            await database.getClient(),
+            pageStore,
+          ),
+          paging,
+          incidents: store,
+          jobs,
+          auth,
+          logger,
+          rubric: readSeverityRubric(config),
+          fallbackScheduleId: fallbackSchedule(config, builtin),
+          reportUrl: reference =>
+            `${
+              config.getOptionalString('app.baseUrl') ?? ''
+            }/multivac/reports/${reference}`,
+        });
         const entities = new CatalogEntities(catalog, auth);
         const requestAuth = new RequestAuth(auth, httpAuth, permissions);
 
@@ -119,6 +156,7 @@ export const multivacPlugin = createBackendPlugin({
             requestAuth,
           }),
         );
+        httpRouter.use(createReportsRouter({ reports, entities, requestAuth }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
         lifecycle.addStartupHook(() => jobs.start());
@@ -127,3 +165,17 @@ export const multivacPlugin = createBackendPlugin({
     });
   },
 });
+
+/** `multivac.onCall.fallbackSchedule`, checked against the built-in schedules. */
+function fallbackSchedule(
+  config: Config,
+  builtin: BuiltinOnCallProvider,
+): string | undefined {
+  const id = config.getOptionalString('multivac.onCall.fallbackSchedule');
+  if (id !== undefined && !builtin.hasSchedule(id)) {
+    throw new Error(
+      `multivac.onCall.fallbackSchedule: '${id}' is not in multivac.onCall.schedules`,
+    );
+  }
+  return id;
+}

@@ -40,6 +40,17 @@ describe('describeTimelineEvent', () => {
     ).toBe('declared the incident (SEV2) on payments-api');
     expect(
       describeTimelineEvent(
+        event('declared', {
+          severity: 'SEV3',
+          entityRefs: ['component:default/payments-api'],
+          fromReport: 'RPT-4',
+        }),
+      ),
+    ).toBe(
+      'declared the incident (SEV3) on payments-api from triage report RPT-4',
+    );
+    expect(
+      describeTimelineEvent(
         event('status_changed', {
           from: 'acknowledged',
           to: 'identified',

@@ -53,7 +53,9 @@ export function describeTimelineEvent(event: TimelineEvent): string {
   const p = event.payload as Record<string, any>;
   switch (event.type) {
     case 'declared':
-      return `declared the incident (${p.severity}) on ${quote(p.entityRefs)}`;
+      return `declared the incident (${p.severity}) on ${quote(p.entityRefs)}${
+        p.fromReport ? ` from triage report ${p.fromReport}` : ''
+      }`;
     case 'status_changed':
       return `moved it from ${p.from} to ${p.to}${p.note ? `: ${p.note}` : ''}`;
     case 'reopened':

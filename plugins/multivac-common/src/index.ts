@@ -10,3 +10,4 @@ export * from './schemas';
 export * from './format';
 export * from './annotations';
 export * from './oncall';
+export * from './reports';

@@ -51,7 +51,7 @@ export interface ScheduleOverview {
   shifts: OnCallShiftInfo[];
 }
 
-export type PageStatus = 'triggered' | 'acknowledged';
+export type PageStatus = 'triggered' | 'acknowledged' | 'resolved';
 
 /** A page sent to whoever is on call for an entity. */
 export interface PageRecord {
@@ -62,7 +62,18 @@ export interface PageRecord {
   resolvedFrom: string;
   /** `builtin` or the module that delivers it, e.g. `pagerduty`. */
   provider: string;
+  /** The provider's schedule (or escalation policy) id. */
+  scheduleId: string;
   scheduleName: string;
+  /**
+   * True when nobody could be resolved for the entity and the configured
+   * fallback schedule was paged instead.
+   */
+  fallback: boolean;
+  /** The triage report that caused the page. */
+  reportId?: string;
+  /** The incident the page belongs to, once there is one. */
+  incidentId?: string;
   summary: string;
   details: Record<string, unknown>;
   urgency: 'high' | 'low';
@@ -80,6 +91,7 @@ export interface PageRecord {
   updatedAt: string;
   acknowledgedAt?: string;
   acknowledgedBy?: string;
+  resolvedAt?: string;
   /** What happened to the page, oldest first. */
   history: Array<{ at: string; text: string }>;
 }

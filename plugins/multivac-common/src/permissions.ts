@@ -30,10 +30,24 @@ export const oncallPagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** See triage reports. */
+export const reportReadPermission = createPermission({
+  name: 'multivac.report.read',
+  attributes: { action: 'read' },
+});
+
+/** Submit a triage report, which pages whoever is on call. */
+export const reportCreatePermission = createPermission({
+  name: 'multivac.report.create',
+  attributes: { action: 'create' },
+});
+
 export const multivacPermissions = [
   incidentReadPermission,
   incidentCreatePermission,
   incidentUpdatePermission,
   oncallReadPermission,
   oncallPagePermission,
+  reportReadPermission,
+  reportCreatePermission,
 ];

@@ -53,8 +53,36 @@ export interface PagingOnCallProvider extends OnCallProvider {
   resolve(annotated: Entity, dedupKey: string): Promise<void>;
 }
 
+/**
+ * Something that happened to a page on the provider's side, e.g. the person
+ * paged acknowledged it in the PagerDuty app.
+ */
+export interface PageUpdate {
+  /** The `dedupKey` Multivac sent with the page. */
+  dedupKey: string;
+  status: 'acknowledged' | 'resolved';
+  /** Who did it, as the provider names them (e.g. "Ada Lovelace"). */
+  by?: string;
+  /** Where it happened, e.g. `PagerDuty`; shown in page and incident history. */
+  source: string;
+}
+
+export interface PageUpdateReceiver {
+  /**
+   * Records the update on the Multivac page with that dedup key and on the
+   * incident linked to it. Returns false when no page has that key (e.g. an
+   * incident raised in PagerDuty directly), which is not an error.
+   */
+  record(update: PageUpdate): Promise<boolean>;
+}
+
 export interface MultivacOnCallExtensionPoint {
   addProvider(provider: OnCallProvider): void;
+  /**
+   * Where a module reports page updates it learns about (webhooks). Usable as
+   * soon as the backend has started.
+   */
+  readonly pageUpdates: PageUpdateReceiver;
 }
 
 /** Lets modules such as PagerDuty answer "who is on call". */

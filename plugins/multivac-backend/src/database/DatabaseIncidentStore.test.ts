@@ -49,7 +49,7 @@ describe.each(databases.eachSupportedId())(
           impact: 'Customers cannot pay',
         },
         ada,
-        { controller: ada },
+        { roles: [{ role: 'controller', userRef: ada }] },
       );
       expect(incident).toMatchObject({
         number: 1,

@@ -27,7 +27,7 @@ import {
   RoleChange,
   TimelineEventSink,
 } from './IncidentStore';
-import { isPostgres, nowIso, toIsoString } from './util';
+import { isPostgres, nextNumber, nowIso, toIsoString } from './util';
 
 const migrationsDir = resolvePackagePath(
   '@multivac/plugin-multivac-backend',
@@ -98,15 +98,9 @@ export class DatabaseIncidentStore implements IncidentStore {
     const id = randomUUID();
     await this.db.transaction(async tx => {
       const now = nowIso();
-      await tx('multivac_counters')
-        .where({ name: 'incident_number' })
-        .increment('value', 1);
-      const { value } = await tx('multivac_counters')
-        .where({ name: 'incident_number' })
-        .first('value');
       await tx('multivac_incidents').insert({
         id,
-        number: Number(value),
+        number: await nextNumber(tx, 'incident_number'),
         title: input.title,
         description: input.description ?? '',
         severity: input.severity,
@@ -128,19 +122,21 @@ export class DatabaseIncidentStore implements IncidentStore {
         title: input.title,
         severity: input.severity,
         entityRefs: unique(input.entityRefs),
+        ...(options.fromReport && { fromReport: options.fromReport }),
       });
-      if (options.controller) {
+      for (const { role, userRef } of options.roles ?? []) {
         await tx('multivac_incident_roles').insert({
           incident_id: id,
-          role: 'controller',
-          user_ref: options.controller,
+          role,
+          user_ref: userRef,
           assigned_at: now,
         });
         await this.appendEvent(tx, id, 'role_assigned', actor, {
-          role: 'controller',
-          userRef: options.controller,
+          role,
+          userRef,
         });
       }
+      await options.andThen?.(tx, id);
     });
     return this.mustGet(id);
   }

@@ -13,7 +13,11 @@ type PageRow = {
   entity_ref: string;
   resolved_from: string;
   provider: string;
+  schedule_id: string;
   schedule_name: string;
+  fallback: boolean | number;
+  report_id: string | null;
+  incident_id: string | null;
   summary: string;
   details: string;
   urgency: 'high' | 'low';
@@ -27,6 +31,7 @@ type PageRow = {
   updated_at: Date | string;
   acknowledged_at: Date | string | null;
   acknowledged_by: string | null;
+  resolved_at: Date | string | null;
   history: string;
 };
 
@@ -40,6 +45,8 @@ export type NewPage = Omit<
   | 'updatedAt'
   | 'acknowledgedAt'
   | 'acknowledgedBy'
+  | 'resolvedAt'
+  | 'incidentId'
   | 'history'
 >;
 
@@ -60,7 +67,10 @@ export class DatabasePageStore {
         entity_ref: page.entityRef,
         resolved_from: page.resolvedFrom,
         provider: page.provider,
+        schedule_id: page.scheduleId,
         schedule_name: page.scheduleName,
+        fallback: page.fallback,
+        report_id: page.reportId ?? null,
         summary: page.summary,
         details: JSON.stringify(page.details),
         urgency: page.urgency,
@@ -73,7 +83,12 @@ export class DatabasePageStore {
         created_at: now,
         updated_at: now,
         history: JSON.stringify([
-          { at: now, text: `paged level 1: ${names(page.targets)}` },
+          {
+            at: now,
+            text: `paged level 1${
+              page.fallback ? ' of the fallback schedule' : ''
+            }: ${names(page.targets)}`,
+          },
         ]),
       });
       await andThen(
@@ -87,6 +102,32 @@ export class DatabasePageStore {
   async get(id: string): Promise<PageRecord | undefined> {
     const row = await this.db<PageRow>('multivac_pages').where({ id }).first();
     return row && toRecord(row);
+  }
+
+  async findByDedupKey(dedupKey: string): Promise<PageRecord | undefined> {
+    const row = await this.db<PageRow>('multivac_pages')
+      .where({ dedup_key: dedupKey })
+      .first();
+    return row && toRecord(row);
+  }
+
+  /** The pages of these reports, oldest first. */
+  async listForReports(reportIds: string[]): Promise<PageRecord[]> {
+    const rows = await this.db<PageRow>('multivac_pages')
+      .whereIn('report_id', reportIds)
+      .orderBy('created_at', 'asc');
+    return rows.map(toRecord);
+  }
+
+  /** Links a report's pages to the incident it became. */
+  async linkIncident(
+    tx: Knex.Transaction,
+    reportId: string,
+    incidentId: string,
+  ): Promise<void> {
+    await tx('multivac_pages')
+      .where({ report_id: reportId })
+      .update({ incident_id: incidentId, updated_at: nowIso() });
   }
 
   async list(filter: {
@@ -110,7 +151,9 @@ export class DatabasePageStore {
     await this.change(id, async (tx, page) => {
       if (page.status !== 'triggered') {
         throw new ConflictError(
-          `The page was already acknowledged by ${page.acknowledgedBy} at ${page.acknowledgedAt}`,
+          page.status === 'resolved'
+            ? `The page was already resolved at ${page.resolvedAt}`
+            : `The page was already acknowledged by ${page.acknowledgedBy} at ${page.acknowledgedAt}`,
         );
       }
       const now = nowIso();
@@ -126,6 +169,35 @@ export class DatabasePageStore {
       await andThen(tx, page);
     });
     return this.mustGet(id);
+  }
+
+  /**
+   * Marks the page resolved (it needs nobody's attention any more); false when
+   * it already was.
+   */
+  async resolve(
+    id: string,
+    text: string,
+    andThen: (tx: Knex.Transaction, page: PageRecord) => Promise<void>,
+  ): Promise<boolean> {
+    let changed = false;
+    await this.change(id, async (tx, page) => {
+      if (page.status === 'resolved') {
+        return;
+      }
+      const now = nowIso();
+      await tx('multivac_pages')
+        .where({ id })
+        .update({
+          status: 'resolved',
+          resolved_at: now,
+          updated_at: now,
+          history: appendHistory(page, now, text),
+        });
+      await andThen(tx, page);
+      changed = true;
+    });
+    return changed;
   }
 
   /**
@@ -219,7 +291,11 @@ function toRecord(row: PageRow): PageRecord {
     entityRef: row.entity_ref,
     resolvedFrom: row.resolved_from,
     provider: row.provider,
+    scheduleId: row.schedule_id,
     scheduleName: row.schedule_name,
+    fallback: Boolean(row.fallback),
+    reportId: row.report_id ?? undefined,
+    incidentId: row.incident_id ?? undefined,
     summary: row.summary,
     details: JSON.parse(row.details),
     urgency: row.urgency,
@@ -233,6 +309,7 @@ function toRecord(row: PageRow): PageRecord {
     updatedAt: toIsoString(row.updated_at),
     acknowledgedAt: optionalIsoString(row.acknowledged_at),
     acknowledgedBy: row.acknowledged_by ?? undefined,
+    resolvedAt: optionalIsoString(row.resolved_at),
     history: JSON.parse(row.history),
   };
 }

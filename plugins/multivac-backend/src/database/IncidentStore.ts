@@ -19,8 +19,12 @@ export interface NewIncident {
 export type IncidentChanges = Partial<NewIncident>;
 
 export interface DeclareOptions {
-  /** Made incident controller in the same transaction. */
-  controller?: string;
+  /** Roles given in the same transaction (one holder per single-holder role). */
+  roles?: Array<{ role: IncidentRole; userRef: string }>;
+  /** The triage report (`RPT-3`) the incident was started from. */
+  fromReport?: string;
+  /** Runs inside the declaring transaction; throwing undoes the declare. */
+  andThen?: (tx: Knex.Transaction, incidentId: string) => Promise<void>;
 }
 
 export interface IncidentFilter {

@@ -18,3 +18,18 @@ export function nowIso(): string {
 export function isPostgres(knex: Knex): boolean {
   return knex.client.config.client === 'pg';
 }
+
+/**
+ * The next value of a counter seeded by a migration. The UPDATE takes the row
+ * lock on PostgreSQL, so concurrent transactions get consecutive numbers.
+ */
+export async function nextNumber(
+  tx: Knex.Transaction,
+  counter: 'incident_number' | 'report_number',
+): Promise<number> {
+  await tx('multivac_counters').where({ name: counter }).increment('value', 1);
+  const { value } = await tx('multivac_counters')
+    .where({ name: counter })
+    .first('value');
+  return Number(value);
+}

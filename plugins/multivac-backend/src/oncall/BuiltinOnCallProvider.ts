@@ -42,13 +42,28 @@ export class BuiltinOnCallProvider implements OnCallProvider {
     at: Date,
   ): Promise<Omit<OnCallAnswer, 'entityRef' | 'resolvedFrom'>> {
     const id = annotated.metadata.annotations![ANNOTATION_ONCALL_SCHEDULE];
-    const schedule = this.schedules.get(id);
-    if (!schedule) {
+    if (!this.schedules.has(id)) {
       throw new NotFoundError(
         `${stringifyEntityRef(
           annotated,
         )} names on-call schedule '${id}', which is not in multivac.onCall.schedules`,
       );
+    }
+    return this.getOnCallForSchedule(id, at);
+  }
+
+  hasSchedule(id: string): boolean {
+    return this.schedules.has(id);
+  }
+
+  /** The escalation chain of one schedule at `at`. */
+  async getOnCallForSchedule(
+    id: string,
+    at: Date,
+  ): Promise<Omit<OnCallAnswer, 'entityRef' | 'resolvedFrom'>> {
+    const schedule = this.schedules.get(id);
+    if (!schedule) {
+      throw new NotFoundError(`No on-call schedule '${id}'`);
     }
     const now = DateTime.fromJSDate(at);
     const levels = escalationChain(schedule, now);

@@ -1,12 +1,15 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { PagingOnCallProvider } from '@multivac/plugin-multivac-node';
 import { Duration } from 'luxon';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { databaseServiceFor } from '../__testUtils__/fakeDatabaseService';
+import {
+  catalogEntities,
+  delegatingProvider,
+  schedule,
+} from '../__testUtils__/paging';
 import { DatabaseIncidentStore } from '../database/DatabaseIncidentStore';
 import { DatabasePageStore } from '../database/DatabasePageStore';
 import {
@@ -17,79 +20,11 @@ import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';
 import { PagingService } from './PagingService';
 import { PeopleDirectory } from './PeopleDirectory';
-import { ScheduleDefinition } from './schedule';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 const credentials = mockCredentials.user('user:default/ada.lovelace');
-
-const entity = (
-  kind: string,
-  name: string,
-  annotations?: Record<string, string>,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind,
-  metadata: { name, namespace: 'default', annotations },
-  spec: kind === 'User' ? { profile: { displayName: name } } : {},
-});
-
-const catalogEntities = [
-  entity('Component', 'payments-api', {
-    'multivac.io/oncall-schedule': 'payments',
-  }),
-  entity('Component', 'checkout', { 'pagerduty.com/service-id': 'PSVC1' }),
-  entity('User', 'grace'),
-  entity('User', 'ken'),
-];
-
-const schedule: ScheduleDefinition = {
-  id: 'payments',
-  name: 'Payments',
-  timeZone: 'UTC',
-  layers: [
-    {
-      name: 'always grace',
-      members: ['user:default/grace'],
-      rotation: { type: 'daily' },
-      handoffTime: '00:00',
-      start: '2026-01-01',
-    },
-  ],
-  escalation: [
-    { timeoutMinutes: 10, targets: [{ type: 'schedule' }] },
-    {
-      timeoutMinutes: 15,
-      targets: [{ type: 'user', userRef: 'user:default/ken' }],
-    },
-  ],
-};
-
-/** A provider that pages itself, like PagerDuty. */
-function delegatingProvider(): PagingOnCallProvider & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    id: 'fakepd',
-    calls,
-    handles: e => Boolean(e.metadata.annotations?.['pagerduty.com/service-id']),
-    getOnCall: async () => ({
-      provider: 'fakepd',
-      schedule: { id: 'EP1', name: 'Checkout policy' },
-      levels: [{ level: 1, timeoutMinutes: 5, onCall: [] }],
-    }),
-    page: async (_e, request) => {
-      calls.push(
-        `page ${request.dedupKey} ${request.urgency} ${request.summary}`,
-      );
-      return { externalId: request.dedupKey, status: 'accepted by fakepd' };
-    },
-    acknowledge: async (_e, dedupKey) => {
-      calls.push(`acknowledge ${dedupKey}`);
-    },
-    resolve: async () => {},
-  };
-}
 
 describe.each(databases.eachSupportedId())('PagingService on %s', id => {
   let knex: Knex;
@@ -119,6 +54,7 @@ describe.each(databases.eachSupportedId())('PagingService on %s', id => {
       jobs,
       catalog,
       auth,
+      builtin,
     );
   });
 

@@ -12,11 +12,21 @@ import {
 } from '@multivac/plugin-multivac-node';
 import { DatabasePageStore } from '../database/DatabasePageStore';
 import { JobQueue } from '../jobs/JobQueue';
+import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';
 
 const DELIVER = 'page.deliver';
 const ACKNOWLEDGE = 'page.acknowledge';
 const ESCALATE = 'page.escalate';
+
+export interface PageInput {
+  entityRef: string;
+  summary: string;
+  urgency: 'high' | 'low';
+  details?: Record<string, unknown>;
+  /** The triage report that asks for the page. */
+  reportId?: string;
+}
 
 function canPage(provider: OnCallProvider): provider is PagingOnCallProvider {
   return 'page' in provider;
@@ -35,6 +45,7 @@ export class PagingService {
     private readonly jobs: JobQueue,
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
+    private readonly builtin: BuiltinOnCallProvider,
   ) {
     jobs.registerHandler(DELIVER, job =>
       this.deliver(String(job.payload.pageId)),
@@ -48,12 +59,7 @@ export class PagingService {
   }
 
   async page(
-    request: {
-      entityRef: string;
-      summary: string;
-      urgency: 'high' | 'low';
-      details?: Record<string, unknown>;
-    },
+    request: PageInput,
     credentials: BackstageCredentials,
     actor: string,
   ): Promise<PageRecord> {
@@ -68,7 +74,10 @@ export class PagingService {
         entityRef: answer.entityRef,
         resolvedFrom: answer.resolvedFrom,
         provider: provider.id,
+        scheduleId: answer.schedule.id,
         scheduleName: answer.schedule.name,
+        fallback: false,
+        reportId: request.reportId,
         summary: request.summary,
         details: request.details ?? {},
         urgency: request.urgency,
@@ -97,6 +106,41 @@ export class PagingService {
           );
         }
       },
+    );
+  }
+
+  /**
+   * Pages a built-in schedule directly: the fallback when nobody could be
+   * resolved for the entity or its provider is down.
+   */
+  async pageSchedule(
+    scheduleId: string,
+    request: PageInput,
+    actor: string,
+  ): Promise<PageRecord> {
+    const answer = await this.builtin.getOnCallForSchedule(
+      scheduleId,
+      new Date(),
+    );
+    const first = answer.levels[0];
+    return this.store.create(
+      {
+        entityRef: request.entityRef,
+        resolvedFrom: request.entityRef,
+        provider: this.builtin.id,
+        scheduleId,
+        scheduleName: answer.schedule.name,
+        fallback: true,
+        reportId: request.reportId,
+        summary: request.summary,
+        details: request.details ?? {},
+        urgency: request.urgency,
+        targets: first?.onCall.map(s => s.person) ?? [],
+        delivery: 'recorded; shown on the On call page',
+        createdBy: actor,
+      },
+      (tx, page) =>
+        this.scheduleEscalation(tx, page.id, 1, first?.timeoutMinutes ?? 0),
     );
   }
 
@@ -161,9 +205,10 @@ export class PagingService {
     if (!page || page.status !== 'triggered' || page.level !== fromLevel) {
       return;
     }
-    const { answer } = await this.onCall.resolve(
-      page.entityRef,
-      await this.auth.getOwnServiceCredentials(),
+    // Built-in pages escalate along the schedule that was paged.
+    const answer = await this.builtin.getOnCallForSchedule(
+      page.scheduleId,
+      new Date(),
     );
     const next = answer.levels[fromLevel];
     if (!next) {

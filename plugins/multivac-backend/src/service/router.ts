@@ -62,7 +62,9 @@ export async function createRouter(
       { ...body, entityRefs },
       actor,
       {
-        controller: requestAuth.isUser(credentials) ? actor : undefined,
+        roles: requestAuth.isUser(credentials)
+          ? [{ role: 'controller', userRef: actor }]
+          : [],
       },
     );
     res.status(201).json(incident);

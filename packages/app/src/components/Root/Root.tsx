@@ -7,10 +7,12 @@ import {
   SidebarSpace,
 } from '@backstage/core-components';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
+import AssignmentIcon from '@material-ui/icons/Assignment';
 import CategoryIcon from '@material-ui/icons/Category';
 import MenuIcon from '@material-ui/icons/Menu';
 import GroupIcon from '@material-ui/icons/People';
 import PhoneInTalkIcon from '@material-ui/icons/PhoneInTalk';
+import ReportProblemIcon from '@material-ui/icons/ReportProblem';
 import WhatshotIcon from '@material-ui/icons/Whatshot';
 import { PropsWithChildren } from 'react';
 import { SidebarLogo } from './SidebarLogo';
@@ -22,9 +24,19 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
       <SidebarDivider />
       <SidebarGroup label="Menu" icon={<MenuIcon />}>
         <SidebarItem
+          icon={ReportProblemIcon}
+          to="multivac/report"
+          text="Report a problem"
+        />
+        <SidebarItem
           icon={WhatshotIcon}
           to="multivac/incidents"
           text="Incidents"
+        />
+        <SidebarItem
+          icon={AssignmentIcon}
+          to="multivac/reports"
+          text="Reports"
         />
         <SidebarItem
           icon={PhoneInTalkIcon}

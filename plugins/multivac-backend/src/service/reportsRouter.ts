@@ -1,0 +1,78 @@
+import {
+  incidentCreatePermission,
+  listReportsQuerySchema,
+  reportCreatePermission,
+  reportReadPermission,
+  reportRequestSchema,
+} from '@multivac/plugin-multivac-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { ReportService } from '../reports/ReportService';
+import { CatalogEntities } from './CatalogEntities';
+import { RequestAuth } from './RequestAuth';
+import { parseInput } from './validation';
+
+/** Triage reports (`/reports`) and turning them into incidents. */
+export function createReportsRouter(options: {
+  reports: ReportService;
+  entities: CatalogEntities;
+  requestAuth: RequestAuth;
+}): express.Router {
+  const { reports, entities, requestAuth } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  router.get('/reports/rubric', async (req, res) => {
+    await requestAuth.authorize(req, reportReadPermission);
+    res.json({ rubric: reports.rubric });
+  });
+
+  router.post('/reports', async (req, res) => {
+    const credentials = await requestAuth.authorize(
+      req,
+      reportCreatePermission,
+    );
+    const body = parseInput(reportRequestSchema, req.body, 'report');
+    const [entityRef] = await entities.requireExisting(
+      [body.entityRef],
+      credentials,
+    );
+    res
+      .status(201)
+      .json(
+        await reports.submit(
+          { ...body, entityRef },
+          requestAuth.actorOf(credentials),
+        ),
+      );
+  });
+
+  router.get('/reports', async (req, res) => {
+    await requestAuth.authorize(req, reportReadPermission);
+    const query = parseInput(listReportsQuerySchema, req.query, 'query');
+    res.json(await reports.list(query));
+  });
+
+  router.get('/reports/:id', async (req, res) => {
+    await requestAuth.authorize(req, reportReadPermission);
+    res.json(await reports.get(req.params.id));
+  });
+
+  router.post('/reports/:id/incident', async (req, res) => {
+    const credentials = await requestAuth.authorize(
+      req,
+      incidentCreatePermission,
+    );
+    res
+      .status(201)
+      .json(
+        await reports.startIncident(
+          req.params.id,
+          requestAuth.actorOf(credentials),
+          requestAuth.isUser(credentials),
+        ),
+      );
+  });
+
+  return router;
+}
