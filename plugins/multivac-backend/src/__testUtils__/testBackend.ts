@@ -3,6 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { BackendFeature } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -115,6 +116,7 @@ export const schedules = [
 export function startBackend(
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
   multivacConfig: object = {},
+  features: Array<BackendFeature> = [],
 ) {
   return startTestBackend({
     features: [
@@ -136,6 +138,7 @@ export function startBackend(
       ...(permission
         ? [mockServices.permissions.factory({ result: permission })]
         : []),
+      ...features,
     ],
   });
 }

@@ -1,4 +1,9 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  multivacOnCallExtensionPoint,
+  PageUpdateReceiver,
+} from '@multivac/plugin-multivac-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { asAda, startBackend } from '../__testUtils__/testBackend';
@@ -132,5 +137,41 @@ describe('/api/multivac/reports', () => {
       const res = await call.set(asAda);
       expect(res.status).toBe(403);
     }
+  });
+
+  it("gives modules a receiver for page updates from the provider's side", async () => {
+    let receiver: PageUpdateReceiver | undefined;
+    const webhookModule = createBackendModule({
+      pluginId: 'multivac',
+      moduleId: 'test-webhooks',
+      register(reg) {
+        reg.registerInit({
+          deps: { onCall: multivacOnCallExtensionPoint },
+          async init({ onCall }) {
+            receiver = onCall.pageUpdates;
+          },
+        });
+      },
+    });
+    const { server } = await startBackend(undefined, {}, [webhookModule]);
+    const created = await request(server)
+      .post('/api/multivac/reports')
+      .set(asAda)
+      .send(report);
+    const update = {
+      dedupKey: created.body.pages[0].dedupKey,
+      status: 'acknowledged' as const,
+      by: 'Grace Hopper',
+      source: 'PagerDuty',
+    };
+    expect(await receiver!.record(update)).toBe(true);
+    expect(await receiver!.record({ ...update, dedupKey: 'other' })).toBe(
+      false,
+    );
+    const read = await request(server)
+      .get(`/api/multivac/reports/${created.body.id}`)
+      .set(asAda);
+    expect(read.body.status).toBe('acknowledged');
+    expect(read.body.pages[0].acknowledgedBy).toBe('Grace Hopper in PagerDuty');
   });
 });
