@@ -2,15 +2,54 @@ export interface Config {
   multivac?: {
     /**
      * PagerDuty: who is on call for entities annotated
-     * `pagerduty.com/service-id`, paging through `pagerduty.com/integration-key`.
+     * `pagerduty.com/service-id`, paging through `pagerduty.com/integration-key`,
+     * and acknowledgements and resolutions made in PagerDuty, from its v3
+     * webhooks.
      */
     pagerDuty?: {
       /**
        * REST API token of the default account (entities without a
-       * `pagerduty.com/account` annotation).
+       * `pagerduty.com/account` annotation). Set exactly one of `apiToken`
+       * and `oauth`.
        * @visibility secret
        */
-      apiToken: string;
+      apiToken?: string;
+      /**
+       * Scoped OAuth client credentials of a PagerDuty app, instead of
+       * `apiToken`. Tokens are requested when first needed and renewed
+       * shortly before they expire.
+       */
+      oauth?: {
+        clientId: string;
+        /** @visibility secret */
+        clientSecret: string;
+        /** The account's subdomain, as in `<subdomain>.pagerduty.com`. */
+        subdomain: string;
+        /** Service region of the account. Default `us`. */
+        region?: 'us' | 'eu';
+        /**
+         * Space-separated scopes; the `as_account-<region>.<subdomain>` scope
+         * is added. Default: `services.read escalation_policies.read
+         * schedules.read users.read users:contact_methods.read oncalls.read
+         * incidents.read incidents.write`.
+         */
+        scopes?: string;
+        /** Token endpoint. Default https://identity.pagerduty.com/oauth/token. */
+        tokenUrl?: string;
+      };
+      /**
+       * Email of the PagerDuty user that Multivac acts as when it creates,
+       * acknowledges or resolves incidents through the REST API (the `From`
+       * header).
+       */
+      fromEmail?: string;
+      /**
+       * Secrets of the PagerDuty v3 webhook subscriptions that send to
+       * `/api/multivac/pagerduty/webhooks`. A webhook is accepted when it is
+       * signed with any secret of any account; without secrets, none is.
+       * @visibility secret
+       */
+      webhookSecrets?: string[];
       /** REST API base URL. Default https://api.pagerduty.com. */
       apiBaseUrl?: string;
       /** Events API v2 base URL. Default https://events.pagerduty.com. */
@@ -19,13 +58,32 @@ export interface Config {
       cacheTtlSeconds?: number;
       /**
        * Further accounts, chosen by the `pagerduty.com/account` annotation.
-       * Base URLs default to the top-level ones.
+       * Base URLs and `fromEmail` default to the top-level ones.
        */
       accounts?: Array<{
         /** The `pagerduty.com/account` value; `default` is reserved. */
         id: string;
-        /** @visibility secret */
-        apiToken: string;
+        /**
+         * Exactly one of `apiToken` and `oauth`, as at the top level.
+         * @visibility secret
+         */
+        apiToken?: string;
+        /** Scoped OAuth client credentials, as at the top level. */
+        oauth?: {
+          clientId: string;
+          /** @visibility secret */
+          clientSecret: string;
+          subdomain: string;
+          region?: 'us' | 'eu';
+          scopes?: string;
+          tokenUrl?: string;
+        };
+        fromEmail?: string;
+        /**
+         * Secrets of this account's webhook subscriptions.
+         * @visibility secret
+         */
+        webhookSecrets?: string[];
         apiBaseUrl?: string;
         eventsBaseUrl?: string;
       }>;

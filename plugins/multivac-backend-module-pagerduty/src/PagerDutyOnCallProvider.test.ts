@@ -299,6 +299,39 @@ describe('PagerDutyOnCallProvider', () => {
       });
     });
 
+    it('answers through a Scoped OAuth client with the default scopes', async () => {
+      await us.close();
+      us = await startFakePagerDuty(
+        paymentsAccount({
+          oauthClients: [
+            { clientId: 'app', clientSecret: 'secret', subdomain: 'nimbus' },
+          ],
+        }),
+      );
+      provider = PagerDutyOnCallProvider.fromConfig(
+        new ConfigReader({
+          multivac: {
+            pagerDuty: {
+              apiBaseUrl: us.url,
+              oauth: {
+                clientId: 'app',
+                clientSecret: 'secret',
+                subdomain: 'nimbus',
+                tokenUrl: `${us.url}/oauth/token`,
+              },
+            },
+          },
+        }),
+      );
+
+      const answer = await provider.getOnCall(payments, AT);
+
+      expect(answer.levels[0].onCall[0].person.phone).toBe('+49 3055501001');
+      expect(
+        us.requests.filter(r => r.headers.authorization?.startsWith('Bearer')),
+      ).toHaveLength(us.requests.length - 1);
+    });
+
     it('waits out a rate limit and answers', async () => {
       const sleeps: number[] = [];
       provider = PagerDutyOnCallProvider.fromConfig(

@@ -1,6 +1,6 @@
 /**
  * PagerDuty module for Multivac: who is on call from PagerDuty, paging
- * through Events API v2.
+ * through Events API v2, page updates from PagerDuty v3 webhooks.
  *
  * @packageDocumentation
  */
@@ -13,6 +13,9 @@ export type {
   PagerDutyEscalationPolicy,
   PagerDutyEvent,
   PagerDutyEventResult,
+  PagerDutyIncident,
+  PagerDutyIncidentRequest,
+  PagerDutyOAuth,
   PagerDutyOnCall,
   PagerDutyService,
   PagerDutyUser,

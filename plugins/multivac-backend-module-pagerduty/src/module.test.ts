@@ -2,18 +2,33 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   multivacOnCallExtensionPoint,
   OnCallProvider,
+  PageUpdate,
 } from '@multivac/plugin-multivac-node';
+import request from 'supertest';
+import { incidentWebhook } from './__testUtils__/fixtures';
 import { multivacModulePagerDuty } from './module';
+import { signatureOf } from './webhooks/verifySignature';
 
 describe('multivacModulePagerDuty', () => {
-  async function start(config: object) {
-    const providers: OnCallProvider[] = [];
-    const logger = mockServices.logger.mock();
-    const backend = await startTestBackend({
+  let providers: OnCallProvider[];
+  let record: jest.Mock<Promise<boolean>, [PageUpdate]>;
+  let logger: ReturnType<typeof mockServices.logger.mock>;
+
+  beforeEach(() => {
+    providers = [];
+    record = jest.fn<Promise<boolean>, [PageUpdate]>().mockResolvedValue(true);
+    logger = mockServices.logger.mock();
+  });
+
+  function startBackend(config: object) {
+    return startTestBackend({
       extensionPoints: [
         [
           multivacOnCallExtensionPoint,
-          { addProvider: provider => providers.push(provider) },
+          {
+            addProvider: provider => providers.push(provider),
+            pageUpdates: { record },
+          },
         ],
       ],
       features: [
@@ -22,22 +37,74 @@ describe('multivacModulePagerDuty', () => {
         logger.factory,
       ],
     });
-    await backend.stop();
-    return { providers, logger };
   }
 
   it('registers nothing without multivac.pagerDuty', async () => {
-    const { providers, logger } = await start({ multivac: {} });
+    const backend = await startBackend({ multivac: {} });
+    await backend.stop();
 
     expect(providers).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith('PagerDuty not configured');
   });
 
   it('registers the PagerDuty provider when configured', async () => {
-    const { providers } = await start({
+    const backend = await startBackend({
       multivac: { pagerDuty: { apiToken: 'token' } },
     });
+    await backend.stop();
 
     expect(providers.map(p => p.id)).toEqual(['pagerduty']);
+    expect(logger.info).toHaveBeenCalledWith(
+      'PagerDuty webhooks off: no multivac.pagerDuty webhookSecrets',
+    );
+  });
+
+  it('records webhooks signed with the secret of any account, without a Backstage token', async () => {
+    const backend = await startBackend({
+      multivac: {
+        pagerDuty: {
+          apiToken: 'token',
+          webhookSecrets: ['us-secret'],
+          accounts: [
+            { id: 'eu', apiToken: 'eu-token', webhookSecrets: ['eu-secret'] },
+          ],
+        },
+      },
+    });
+    const body = JSON.stringify(incidentWebhook('incident.acknowledged'));
+
+    try {
+      const res = await request(backend.server)
+        .post('/api/multivac/pagerduty/webhooks')
+        .set('Content-Type', 'application/json')
+        .set('X-PagerDuty-Signature', signatureOf(body, 'eu-secret'))
+        .send(body);
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ recorded: true });
+      expect(record).toHaveBeenCalledWith({
+        dedupKey: 'multivac-page-1',
+        status: 'acknowledged',
+        by: 'Ada Lovelace',
+        source: 'PagerDuty',
+      });
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('fails to start with ambiguous credentials, naming the keys', async () => {
+    await expect(
+      startBackend({
+        multivac: {
+          pagerDuty: {
+            apiToken: 'token',
+            oauth: { clientId: 'app', clientSecret: 's', subdomain: 'nimbus' },
+          },
+        },
+      }),
+    ).rejects.toThrow(
+      'Set exactly one of multivac.pagerDuty.apiToken and multivac.pagerDuty.oauth (found both)',
+    );
   });
 });

@@ -10,7 +10,13 @@ describe('fake PagerDuty', () => {
   let fake: FakePagerDuty;
 
   beforeEach(async () => {
-    fake = await startFakePagerDuty(paymentsAccount());
+    fake = await startFakePagerDuty(
+      paymentsAccount({
+        oauthClients: [
+          { clientId: 'app', clientSecret: 'secret', subdomain: 'nimbus' },
+        ],
+      }),
+    );
   });
   afterEach(() => fake.close());
 
@@ -84,6 +90,183 @@ describe('fake PagerDuty', () => {
     expect(limited.headers.get('retry-after')).toBe('7');
     await expect(get('/services/PSVC1', REST_HEADERS)).resolves.toMatchObject({
       status: 200,
+    });
+  });
+
+  const token = async (fields: Record<string, string>) => {
+    const response = await fetch(`${fake.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const clientCredentials = {
+    grant_type: 'client_credentials',
+    client_id: 'app',
+    client_secret: 'secret',
+    scope: 'as_account-us.nimbus services.read',
+  };
+
+  it('issues bearer tokens to known clients for their account', async () => {
+    const { status, body } = await token(clientCredentials);
+
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      access_token: expect.stringMatching(/^pdus\+_/),
+      token_type: 'bearer',
+      expires_in: 3600,
+      scope: 'as_account-us.nimbus services.read',
+    });
+    const bearer = {
+      ...REST_HEADERS,
+      Authorization: `Bearer ${body.access_token}`,
+    };
+    await expect(get('/services/PSVC1', bearer)).resolves.toMatchObject({
+      status: 200,
+    });
+    await expect(get('/oncalls', bearer)).resolves.toMatchObject({
+      status: 403,
+      body: { error: { code: 2010 } },
+    });
+  });
+
+  it.each([
+    [{ grant_type: 'password' }, 400, 'unsupported_grant_type'],
+    [{ client_secret: 'wrong' }, 401, 'invalid_client'],
+    [{ scope: 'services.read' }, 400, 'invalid_scope'],
+    [{ scope: 'as_account-eu.nimbus services.read' }, 400, 'invalid_scope'],
+  ])(
+    'rejects token requests with %o',
+    async (change, expectedStatus, error) => {
+      await expect(
+        token({ ...clientCredentials, ...change }),
+      ).resolves.toMatchObject({ status: expectedStatus, body: { error } });
+    },
+  );
+
+  it('rejects token requests that are not forms', async () => {
+    const response = await fetch(`${fake.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(clientCredentials),
+    });
+
+    expect(response.status).toBe(400);
+  });
+
+  describe('incidents', () => {
+    const write = async (
+      method: string,
+      path: string,
+      body: unknown,
+      from?: string,
+    ) => {
+      const response = await fetch(`${fake.url}${path}`, {
+        method,
+        headers: {
+          ...REST_HEADERS,
+          'Content-Type': 'application/json',
+          ...(from && { From: from }),
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const valid = {
+      incident: {
+        type: 'incident',
+        title: 'Card payments failing',
+        service: { id: 'PSVC1', type: 'service_reference' },
+      },
+    };
+
+    it('needs the From header of a known user to create or update', async () => {
+      await expect(write('POST', '/incidents', valid)).resolves.toMatchObject({
+        status: 400,
+        body: {
+          error: {
+            errors: ['A valid From header (the email of a user) is required'],
+          },
+        },
+      });
+      await expect(
+        write('PUT', '/incidents/PINC1', valid, 'eve@evil.example'),
+      ).resolves.toMatchObject({
+        status: 400,
+        body: { error: { errors: ['Requester User Not Found'] } },
+      });
+      expect(fake.incidents()).toEqual([]);
+    });
+
+    it('checks the body of a new incident against the API description', async () => {
+      const { status, body } = await write(
+        'POST',
+        '/incidents',
+        {
+          incident: {
+            type: 'incident_reference',
+            title: '',
+            service: { id: 'PNOPE', type: 'service_reference' },
+            urgency: 'critical',
+            body: { details: 'no type' },
+            escalation_policy: { id: 'PEP1' },
+          },
+        },
+        'ada@nimbus.example',
+      );
+
+      expect(status).toBe(400);
+      expect(body.error.errors).toEqual([
+        "'type' must be incident",
+        "'title' is missing or blank",
+        "'service' must be a service_reference to an existing service",
+        "'urgency' must be high or low",
+        "'body' must be an incident_body with details",
+        "'escalation_policy' must be an escalation_policy_reference to an existing policy",
+      ]);
+    });
+
+    it('creates, lists and updates incidents', async () => {
+      const created = await write(
+        'POST',
+        '/incidents',
+        valid,
+        'ada@nimbus.example',
+      );
+      expect(created).toMatchObject({
+        status: 201,
+        body: { incident: { id: 'PINC1', status: 'triggered' } },
+      });
+
+      await expect(
+        write(
+          'PUT',
+          '/incidents/PINC1',
+          { incident: { type: 'incident_reference', status: 'closed' } },
+          'ada@nimbus.example',
+        ),
+      ).resolves.toMatchObject({ status: 400 });
+      await expect(
+        write(
+          'PUT',
+          '/incidents/PINC1',
+          { incident: { type: 'incident_reference', status: 'resolved' } },
+          'ada@nimbus.example',
+        ),
+      ).resolves.toMatchObject({
+        status: 200,
+        body: { incident: { id: 'PINC1', status: 'resolved' } },
+      });
+      await expect(
+        get('/incidents?statuses[]=resolved', REST_HEADERS),
+      ).resolves.toMatchObject({
+        status: 200,
+        body: { incidents: [{ id: 'PINC1' }], more: false },
+      });
+      await expect(
+        get('/incidents?sort_by=title', REST_HEADERS),
+      ).resolves.toMatchObject({ status: 400 });
     });
   });
 });

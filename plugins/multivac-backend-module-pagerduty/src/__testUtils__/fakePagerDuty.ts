@@ -4,11 +4,27 @@ import {
   IncomingMessage,
   ServerResponse,
 } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 
 const REST_ACCEPT = 'application/vnd.pagerduty+json;version=2';
 const EVENT_ACTIONS = ['trigger', 'acknowledge', 'resolve'];
 const SEVERITIES = ['critical', 'error', 'warning', 'info'];
+const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'];
+const URGENCIES = ['high', 'low'];
+const INCIDENT_SORTS = ['created_at', 'created_at:asc', 'created_at:desc'];
+/** Without `date_range=all` or `since`, incidents of the last month. */
+const DEFAULT_INCIDENT_WINDOW_MS = 30 * 24 * 3_600_000;
+/** Scopes a bearer token needs, per `METHOD /collection`. */
+const REQUIRED_SCOPES: Record<string, string> = {
+  'GET /services': 'services.read',
+  'GET /escalation_policies': 'escalation_policies.read',
+  'GET /users': 'users.read',
+  'GET /oncalls': 'oncalls.read',
+  'GET /incidents': 'incidents.read',
+  'POST /incidents': 'incidents.write',
+  'PUT /incidents': 'incidents.write',
+};
 
 /** A REST resource as PagerDuty returns it. */
 export type FakeResource = { id: string } & Record<string, unknown>;
@@ -16,19 +32,40 @@ export type FakeResource = { id: string } & Record<string, unknown>;
 export interface FakeOnCall {
   user: { id: string; summary?: string };
   escalation_policy: { id: string };
+  /** The schedule that puts the user on call; `null` when targeted directly. */
+  schedule?: { id: string; summary?: string } | null;
   escalation_level: number;
   start: string | null;
   end: string | null;
 }
 
+/** A Scoped OAuth client of a PagerDuty app, for `POST /oauth/token`. */
+export interface FakeOAuthClient {
+  clientId: string;
+  clientSecret: string;
+  /** The account, asked for as `as_account-<region>.<subdomain>`. */
+  subdomain: string;
+  /** Default `us`. */
+  region?: 'us' | 'eu';
+}
+
 export interface FakePagerDutyData {
-  /** The only REST token accepted (`Authorization: Token token=...`). */
+  /** The only REST API token accepted (`Authorization: Token token=...`). */
   apiToken: string;
+  /** Clients that get bearer tokens with the scopes they ask for. */
+  oauthClients?: FakeOAuthClient[];
+  /** `expires_in` of issued tokens. Default 3600. */
+  tokenLifetimeSeconds?: number;
   services?: FakeResource[];
   escalationPolicies?: FakeResource[];
-  /** `contact_methods` are returned only with `include[]=contact_methods`. */
+  /**
+   * `contact_methods` are returned only with `include[]=contact_methods`.
+   * Their emails are the valid `From` headers.
+   */
   users?: FakeResource[];
   oncalls?: FakeOnCall[];
+  /** Existing incidents; `POST /incidents` adds to them. */
+  incidents?: FakeResource[];
   /** Most on-calls per page, whatever `limit` asks for. Default 100. */
   pageSize?: number;
 }
@@ -38,7 +75,7 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON body, if any. */
+  /** Parsed JSON body, or the fields of a form, if any. */
   body?: unknown;
 }
 
@@ -49,21 +86,30 @@ export interface FakePagerDuty {
   requests: RecordedRequest[];
   /** Bodies of the events accepted by `POST /v2/enqueue`. */
   events(): unknown[];
+  /** Every incident, in creation order, with its current status. */
+  incidents(): FakeResource[];
   /** Answers the next `count` requests with 429 and `Retry-After`. */
   rateLimitNext(count: number, retryAfterSeconds?: number): void;
+  /** Rejects the bearer tokens issued so far, as if they had expired. */
+  revokeTokens(): void;
   close(): Promise<void>;
 }
 
 /**
  * A strict stand-in for PagerDuty on 127.0.0.1: REST `/services/{id}`,
- * `/escalation_policies/{id}`, `/users/{id}`, `/oncalls` and Events API v2
- * `/v2/enqueue`, answering malformed requests the way PagerDuty does.
+ * `/escalation_policies/{id}`, `/users/{id}`, `/oncalls`, `/incidents`
+ * (list, create, update), Events API v2 `/v2/enqueue` and the Scoped OAuth
+ * token endpoint `/oauth/token`, answering malformed requests the way
+ * PagerDuty does.
  */
 export async function startFakePagerDuty(
   data: FakePagerDutyData,
 ): Promise<FakePagerDuty> {
   const requests: RecordedRequest[] = [];
   const accepted: unknown[] = [];
+  const incidents: FakeResource[] = [...(data.incidents ?? [])];
+  /** Scopes of each bearer token issued and not revoked. */
+  const tokens = new Map<string, Set<string>>();
   let rateLimited = { remaining: 0, retryAfterSeconds: 1 };
 
   const server = createServer(async (req, res) => {
@@ -74,7 +120,7 @@ export async function startFakePagerDuty(
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
-      body: text ? parseJson(text) : undefined,
+      body: text ? parseBody(req.headers['content-type'], text) : undefined,
     };
     requests.push(request);
 
@@ -88,11 +134,16 @@ export async function startFakePagerDuty(
       enqueue(request, text, res);
       return;
     }
+    if (request.path === '/oauth/token') {
+      issueToken(request, text, res);
+      return;
+    }
     rest(request, res);
   });
 
   function rest(request: RecordedRequest, res: ServerResponse) {
-    if (request.headers.authorization !== `Token token=${data.apiToken}`) {
+    const scopes = grantedScopes(request.headers.authorization);
+    if (!scopes) {
       restError(res, 401, 'Unauthorized', 2006);
       return;
     }
@@ -102,11 +153,27 @@ export async function startFakePagerDuty(
       ]);
       return;
     }
+    const [, collection, id, ...deeper] = request.path.split('/');
+    const missing = [
+      REQUIRED_SCOPES[`${request.method} /${collection}`],
+      collection === 'users' && includes(request.query, 'contact_methods')
+        ? 'users:contact_methods.read'
+        : undefined,
+    ].filter(scope => scope && scopes !== 'all' && !scopes.has(scope));
+    if (missing.length > 0) {
+      restError(res, 403, 'Access Denied', 2010, [
+        `The token lacks the scopes ${missing.join(', ')}`,
+      ]);
+      return;
+    }
+    if (collection === 'incidents' && deeper.length === 0) {
+      incidentRequest(request, id, res);
+      return;
+    }
     if (request.method !== 'GET') {
       restError(res, 404, 'Not Found', 2100);
       return;
     }
-    const [, collection, id, ...deeper] = request.path.split('/');
     if (collection === 'oncalls' && id === undefined) {
       oncalls(request.query, res);
       return;
@@ -117,6 +184,269 @@ export async function startFakePagerDuty(
       return;
     }
     send(res, 200, found);
+  }
+
+  /** `all` for the API token, the token's scopes for a bearer token. */
+  function grantedScopes(
+    authorization: string | undefined,
+  ): 'all' | Set<string> | undefined {
+    if (authorization === `Token token=${data.apiToken}`) {
+      return 'all';
+    }
+    const bearer = authorization?.match(/^Bearer (.+)$/)?.[1];
+    return bearer ? tokens.get(bearer) : undefined;
+  }
+
+  function issueToken(
+    request: RecordedRequest,
+    text: string,
+    res: ServerResponse,
+  ) {
+    const oauthError = (status: number, error: string, description: string) =>
+      send(res, status, { error, error_description: description });
+    if (
+      request.method !== 'POST' ||
+      !request.headers['content-type']?.startsWith(
+        'application/x-www-form-urlencoded',
+      )
+    ) {
+      oauthError(
+        400,
+        'invalid_request',
+        'POST a form (application/x-www-form-urlencoded)',
+      );
+      return;
+    }
+    const form = new URLSearchParams(text);
+    if (form.get('grant_type') !== 'client_credentials') {
+      oauthError(400, 'unsupported_grant_type', 'Use client_credentials');
+      return;
+    }
+    const clients = (data.oauthClients ?? []).filter(
+      c =>
+        c.clientId === form.get('client_id') &&
+        c.clientSecret === form.get('client_secret'),
+    );
+    if (clients.length === 0) {
+      oauthError(401, 'invalid_client', 'Client authentication failed');
+      return;
+    }
+    const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+    const accounts = clients.map(
+      c => `as_account-${c.region ?? 'us'}.${c.subdomain}`,
+    );
+    if (!accounts.some(account => scopes.includes(account))) {
+      oauthError(
+        400,
+        'invalid_scope',
+        `The scope must include one of ${accounts.join(', ')}`,
+      );
+      return;
+    }
+    const accessToken = `pdus+_${randomUUID()}`;
+    tokens.set(accessToken, new Set(scopes));
+    send(res, 200, {
+      access_token: accessToken,
+      token_type: 'bearer',
+      expires_in: data.tokenLifetimeSeconds ?? 3600,
+      scope: scopes.join(' '),
+    });
+  }
+
+  function incidentRequest(
+    request: RecordedRequest,
+    id: string | undefined,
+    res: ServerResponse,
+  ) {
+    if (request.method === 'GET') {
+      if (id === undefined) {
+        listIncidents(request.query, res);
+        return;
+      }
+      const incident = incidents.find(i => i.id === id);
+      if (!incident) {
+        restError(res, 404, 'Not Found', 2100);
+        return;
+      }
+      send(res, 200, { incident });
+      return;
+    }
+    if (!request.headers['content-type']?.startsWith('application/json')) {
+      restError(res, 400, 'Invalid Input Provided', 2001, [
+        'Content-Type must be application/json',
+      ]);
+      return;
+    }
+    const from = request.headers.from;
+    const requester = (data.users ?? []).find(
+      u => typeof from === 'string' && u.email === from,
+    );
+    if (!requester) {
+      restError(res, 400, 'Invalid Input Provided', 2001, [
+        from
+          ? 'Requester User Not Found'
+          : 'A valid From header (the email of a user) is required',
+      ]);
+      return;
+    }
+    const body = request.body as { incident?: Record<string, any> } | undefined;
+    if (request.method === 'POST' && id === undefined) {
+      createIncident(body?.incident, res);
+    } else if (request.method === 'PUT' && id !== undefined) {
+      updateIncident(id, body?.incident, res);
+    } else {
+      restError(res, 404, 'Not Found', 2100);
+    }
+  }
+
+  function listIncidents(query: URLSearchParams, res: ServerResponse) {
+    const dateRange = query.get('date_range');
+    const sortBy = query.get('sort_by') ?? 'created_at';
+    const statuses = query.getAll('statuses[]');
+    const errors = [
+      ...(dateRange === null || dateRange === 'all'
+        ? []
+        : ['date_range must be all']),
+      ...(INCIDENT_SORTS.includes(sortBy)
+        ? []
+        : [`sort_by ${sortBy} is not supported here`]),
+      ...(statuses.every(s => INCIDENT_STATUSES.includes(s))
+        ? []
+        : ['statuses[] must be triggered, acknowledged or resolved']),
+    ];
+    if (errors.length > 0) {
+      restError(res, 400, 'Invalid Input Provided', 2001, errors);
+      return;
+    }
+    const until = Date.parse(query.get('until') ?? new Date().toISOString());
+    const since = query.has('since')
+      ? Date.parse(query.get('since')!)
+      : until - DEFAULT_INCIDENT_WINDOW_MS;
+    const key = query.get('incident_key');
+    const matching = incidents
+      .filter(
+        i =>
+          (key === null || i.incident_key === key) &&
+          (statuses.length === 0 || statuses.includes(String(i.status))) &&
+          (dateRange === 'all' ||
+            (Date.parse(String(i.created_at)) >= since &&
+              Date.parse(String(i.created_at)) <= until)),
+      )
+      .sort(
+        (a, b) =>
+          Date.parse(String(a.created_at)) - Date.parse(String(b.created_at)),
+      );
+    if (sortBy.endsWith(':desc')) {
+      matching.reverse();
+    }
+    const offset = Number(query.get('offset') ?? 0);
+    const limit = Math.min(Number(query.get('limit') ?? 25), 100);
+    send(res, 200, {
+      incidents: matching.slice(offset, offset + limit),
+      limit,
+      offset,
+      more: offset + limit < matching.length,
+      total: null,
+    });
+  }
+
+  function createIncident(
+    incident: Record<string, any> | undefined,
+    res: ServerResponse,
+  ) {
+    const service = (data.services ?? []).find(
+      s => s.id === incident?.service?.id,
+    );
+    const policyId =
+      incident?.escalation_policy?.id ??
+      (service?.escalation_policy as FakeResource | undefined)?.id;
+    const key = incident?.incident_key;
+    const errors = [
+      ...(incident?.type === 'incident' ? [] : ["'type' must be incident"]),
+      ...(typeof incident?.title === 'string' && incident.title
+        ? []
+        : ["'title' is missing or blank"]),
+      ...(service && incident?.service?.type === 'service_reference'
+        ? []
+        : ["'service' must be a service_reference to an existing service"]),
+      ...(incident?.urgency === undefined ||
+      URGENCIES.includes(incident.urgency)
+        ? []
+        : ["'urgency' must be high or low"]),
+      ...(incident?.body === undefined ||
+      (incident.body?.type === 'incident_body' &&
+        ['string', 'object'].includes(typeof incident.body.details))
+        ? []
+        : ["'body' must be an incident_body with details"]),
+      ...(incident?.escalation_policy === undefined ||
+      (incident.escalation_policy?.type === 'escalation_policy_reference' &&
+        (data.escalationPolicies ?? []).some(p => p.id === policyId))
+        ? []
+        : [
+            "'escalation_policy' must be an escalation_policy_reference to an existing policy",
+          ]),
+      ...(key === undefined || (typeof key === 'string' && key)
+        ? []
+        : ["'incident_key' must be a non-empty string"]),
+      ...(incidents.some(
+        i =>
+          key !== undefined &&
+          i.incident_key === key &&
+          (i.service as FakeResource).id === service?.id &&
+          i.status !== 'resolved',
+      )
+        ? [`Open incident with key '${key}' already exists`]
+        : []),
+    ];
+    if (!incident || errors.length > 0) {
+      restError(res, 400, 'Invalid Input Provided', 2001, errors);
+      return;
+    }
+    const number = incidents.length + 1;
+    const id = `PINC${number}`;
+    const created: FakeResource = {
+      id,
+      type: 'incident',
+      incident_number: number,
+      title: incident.title,
+      summary: `[#${number}] ${incident.title}`,
+      status: 'triggered',
+      urgency: incident.urgency ?? 'high',
+      incident_key: key ?? randomUUID().replace(/-/g, ''),
+      created_at: new Date().toISOString(),
+      html_url: `https://fake.pagerduty.com/incidents/${id}`,
+      service: { id: service!.id, type: 'service_reference' },
+      escalation_policy: { id: policyId, type: 'escalation_policy_reference' },
+      ...(incident.body && { body: incident.body }),
+    };
+    incidents.push(created);
+    send(res, 201, { incident: created });
+  }
+
+  function updateIncident(
+    id: string,
+    update: Record<string, any> | undefined,
+    res: ServerResponse,
+  ) {
+    const incident = incidents.find(i => i.id === id);
+    if (!incident) {
+      restError(res, 404, 'Not Found', 2100);
+      return;
+    }
+    const errors = [
+      ...(['incident', 'incident_reference'].includes(update?.type)
+        ? []
+        : ["'type' must be incident or incident_reference"]),
+      ...(INCIDENT_STATUSES.includes(update?.status)
+        ? []
+        : ["'status' must be triggered, acknowledged or resolved"]),
+    ];
+    if (errors.length > 0) {
+      restError(res, 400, 'Invalid Input Provided', 2001, errors);
+      return;
+    }
+    incident.status = update?.status;
+    send(res, 200, { incident });
   }
 
   function lookup(collection: string, id: string, query: URLSearchParams) {
@@ -242,9 +572,11 @@ export async function startFakePagerDuty(
     url: `http://127.0.0.1:${port}`,
     requests,
     events: () => [...accepted],
+    incidents: () => [...incidents],
     rateLimitNext(count, retryAfterSeconds = 1) {
       rateLimited = { remaining: count, retryAfterSeconds };
     },
+    revokeTokens: () => tokens.clear(),
     close() {
       // fetch keeps connections alive; close() would wait for them.
       server.closeAllConnections();
@@ -272,6 +604,12 @@ function restError(
 function send(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+function parseBody(contentType: string | undefined, text: string): unknown {
+  return contentType?.startsWith('application/x-www-form-urlencoded')
+    ? Object.fromEntries(new URLSearchParams(text))
+    : parseJson(text);
 }
 
 function parseJson(text: string): unknown {

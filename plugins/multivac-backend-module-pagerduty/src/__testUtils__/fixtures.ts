@@ -234,3 +234,54 @@ export const component = (annotations: Record<string, string>): Entity => ({
   metadata: { name: 'payments-api', namespace: 'default', annotations },
   spec: { owner: 'payments' },
 });
+
+/** A v3 webhook as PagerDuty sends it (developer docs, "Webhook Payload"). */
+export const incidentWebhook = (
+  eventType: string,
+  overrides: { agent?: object | null; data?: object } = {},
+) => ({
+  event: {
+    id: '01DEN1HNLBC1VITK192ETFXQ5N',
+    event_type: eventType,
+    resource_type: 'incident',
+    occurred_at: '2026-03-02T10:31:04.231Z',
+    agent: {
+      html_url: 'https://nimbus.pagerduty.com/users/PADA',
+      id: 'PADA',
+      self: 'https://api.pagerduty.com/users/PADA',
+      summary: 'Ada Lovelace',
+      type: 'user_reference',
+    },
+    client: { name: 'PagerDuty' },
+    data: {
+      id: 'PINC1',
+      type: 'incident',
+      self: 'https://api.pagerduty.com/incidents/PINC1',
+      html_url: 'https://nimbus.pagerduty.com/incidents/PINC1',
+      number: 1,
+      status: eventType.replace('incident.', ''),
+      incident_key: 'multivac-page-1',
+      created_at: '2026-03-02T10:30:00Z',
+      title: 'SEV2 payments-api: card payments failing',
+      service: {
+        html_url: 'https://nimbus.pagerduty.com/services/PSVC1',
+        id: 'PSVC1',
+        self: 'https://api.pagerduty.com/services/PSVC1',
+        summary: 'Payments API',
+        type: 'service_reference',
+      },
+      assignees: [],
+      escalation_policy: {
+        id: 'PEP1',
+        summary: 'Payments escalation',
+        type: 'escalation_policy_reference',
+      },
+      teams: [],
+      priority: null,
+      urgency: 'high',
+      conference_bridge: null,
+      resolve_reason: null,
+    },
+    ...overrides,
+  },
+});

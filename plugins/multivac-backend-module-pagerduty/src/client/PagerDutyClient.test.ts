@@ -11,7 +11,14 @@ import {
   PagerDutyClient,
   PagerDutyClientOptions,
   PagerDutyEvent,
+  PagerDutyOAuth,
 } from './PagerDutyClient';
+
+type TokenAccount = Extract<PagerDutyAccount, { apiToken: string }>;
+
+const DEFAULT_SCOPES =
+  'services.read escalation_policies.read schedules.read users.read ' +
+  'users:contact_methods.read oncalls.read incidents.read incidents.write';
 
 describe('PagerDutyClient', () => {
   let fake: FakePagerDuty;
@@ -23,7 +30,7 @@ describe('PagerDutyClient', () => {
   });
   afterEach(() => fake.close());
 
-  const account = (overrides: Partial<PagerDutyAccount> = {}) => ({
+  const account = (overrides: Partial<TokenAccount> = {}): TokenAccount => ({
     id: DEFAULT_ACCOUNT,
     apiToken: 'us-token',
     apiBaseUrl: fake.url,
@@ -31,7 +38,7 @@ describe('PagerDutyClient', () => {
     ...overrides,
   });
   const client = (
-    overrides: Partial<PagerDutyAccount> = {},
+    overrides: Partial<TokenAccount> = {},
     options: PagerDutyClientOptions = {},
   ) =>
     new PagerDutyClient(account(overrides), {
@@ -342,7 +349,7 @@ describe('PagerDutyClient', () => {
           accounts: [{ id: 'default', apiToken: 'other' }],
         }),
       ).toThrow(
-        "multivac.pagerDuty.accounts: id 'default' is used more than once ('default' is the top-level apiToken)",
+        "multivac.pagerDuty.accounts: id 'default' is used more than once ('default' is the top-level account)",
       );
     });
 
@@ -354,10 +361,438 @@ describe('PagerDutyClient', () => {
       );
     });
 
-    it('needs the top-level apiToken', () => {
+    it('needs the top-level apiToken or oauth', () => {
       expect(() => fromConfig({ accounts: [] })).toThrow(
-        "Missing required config value at 'multivac.pagerDuty.apiToken'",
+        'Set exactly one of multivac.pagerDuty.apiToken and multivac.pagerDuty.oauth (found neither)',
       );
+    });
+
+    const oauth = {
+      clientId: 'multivac-app',
+      clientSecret: 'app-secret',
+      subdomain: 'nimbus',
+    };
+
+    it('reads an OAuth client with defaults for region, scopes and token URL', () => {
+      const clients = fromConfig({
+        oauth,
+        fromEmail: 'multivac@nimbus.example',
+        accounts: [
+          {
+            id: 'eu',
+            oauth: {
+              ...oauth,
+              subdomain: 'nimbus-eu',
+              region: 'eu',
+              scopes: 'oncalls.read',
+              tokenUrl: 'http://127.0.0.1:7007/oauth/token/',
+            },
+          },
+        ],
+      });
+
+      expect(clients.get('default')!.account).toEqual({
+        id: 'default',
+        apiBaseUrl: 'https://api.pagerduty.com',
+        eventsBaseUrl: 'https://events.pagerduty.com',
+        fromEmail: 'multivac@nimbus.example',
+        oauth: {
+          ...oauth,
+          region: 'us',
+          scopes: DEFAULT_SCOPES,
+          tokenUrl: 'https://identity.pagerduty.com/oauth/token',
+        },
+      });
+      expect(clients.get('eu')!.account).toMatchObject({
+        fromEmail: 'multivac@nimbus.example',
+        oauth: {
+          subdomain: 'nimbus-eu',
+          region: 'eu',
+          scopes: 'oncalls.read',
+          tokenUrl: 'http://127.0.0.1:7007/oauth/token',
+        },
+      });
+    });
+
+    it('takes the From email of an account over the top-level one', () => {
+      const clients = fromConfig({
+        apiToken: 'token',
+        fromEmail: 'multivac@nimbus.example',
+        accounts: [
+          { id: 'eu', apiToken: 'eu-token', fromEmail: 'ops@nimbus.example' },
+        ],
+      });
+
+      expect(clients.get('eu')!.account.fromEmail).toBe('ops@nimbus.example');
+    });
+
+    it('names the account whose credentials are ambiguous', () => {
+      expect(() =>
+        fromConfig({
+          apiToken: 'token',
+          accounts: [{ id: 'eu', apiToken: 'eu-token', oauth }],
+        }),
+      ).toThrow(
+        'Set exactly one of multivac.pagerDuty.accounts[0].apiToken and multivac.pagerDuty.accounts[0].oauth (found both)',
+      );
+    });
+
+    it('rejects an unknown OAuth region and missing OAuth keys', () => {
+      expect(() => fromConfig({ oauth: { ...oauth, region: 'apac' } })).toThrow(
+        "multivac.pagerDuty.oauth.region must be one of us, eu, not 'apac'",
+      );
+      expect(() =>
+        fromConfig({ oauth: { clientId: 'app', clientSecret: 'secret' } }),
+      ).toThrow(
+        "Missing required config value at 'multivac.pagerDuty.oauth.subdomain'",
+      );
+    });
+  });
+
+  describe('incidents', () => {
+    const from = 'ada@nimbus.example';
+
+    it('creates an incident with the From header and the documented body', async () => {
+      const incident = await client().createIncident(
+        {
+          serviceId: 'PSVC1',
+          title: 'Card payments failing',
+          urgency: 'high',
+          body: 'Declared in Multivac',
+          incidentKey: 'multivac-incident-7',
+          escalationPolicyId: 'PEP1',
+        },
+        from,
+      );
+
+      expect(incident).toMatchObject({
+        id: 'PINC1',
+        title: 'Card payments failing',
+        status: 'triggered',
+        incident_key: 'multivac-incident-7',
+        urgency: 'high',
+        service: { id: 'PSVC1' },
+      });
+      expect(fake.requests[0]).toMatchObject({
+        method: 'POST',
+        path: '/incidents',
+        headers: {
+          from,
+          authorization: 'Token token=us-token',
+          'content-type': 'application/json',
+        },
+        body: {
+          incident: {
+            type: 'incident',
+            title: 'Card payments failing',
+            service: { id: 'PSVC1', type: 'service_reference' },
+            urgency: 'high',
+            body: { type: 'incident_body', details: 'Declared in Multivac' },
+            incident_key: 'multivac-incident-7',
+            escalation_policy: {
+              id: 'PEP1',
+              type: 'escalation_policy_reference',
+            },
+          },
+        },
+      });
+    });
+
+    it('sends only what was given', async () => {
+      await client().createIncident(
+        { serviceId: 'PSVC1', title: 'Slow', urgency: 'low' },
+        from,
+      );
+
+      expect(fake.requests[0].body).toEqual({
+        incident: {
+          type: 'incident',
+          title: 'Slow',
+          service: { id: 'PSVC1', type: 'service_reference' },
+          urgency: 'low',
+        },
+      });
+    });
+
+    it('acknowledges and resolves with an incident reference, as the account From email', async () => {
+      const pagerDuty = client({ fromEmail: from });
+      const { id } = await pagerDuty.createIncident({
+        serviceId: 'PSVC1',
+        title: 'Card payments failing',
+        urgency: 'high',
+      });
+
+      await expect(pagerDuty.acknowledgeIncident(id)).resolves.toMatchObject({
+        id,
+        status: 'acknowledged',
+      });
+      await expect(
+        pagerDuty.resolveIncident(id, 'grace@nimbus.example'),
+      ).resolves.toMatchObject({ id, status: 'resolved' });
+
+      const updates = fake.requests.filter(r => r.method === 'PUT');
+      expect(updates.map(r => [r.path, r.headers.from, r.body])).toEqual([
+        [
+          `/incidents/${id}`,
+          from,
+          { incident: { type: 'incident_reference', status: 'acknowledged' } },
+        ],
+        [
+          `/incidents/${id}`,
+          'grace@nimbus.example',
+          { incident: { type: 'incident_reference', status: 'resolved' } },
+        ],
+      ]);
+      expect(fake.incidents()[0].status).toBe('resolved');
+    });
+
+    it('needs a From email before calling PagerDuty', async () => {
+      await expect(client().acknowledgeIncident('PINC1')).rejects.toMatchObject(
+        {
+          name: 'InputError',
+          message:
+            "PagerDuty PUT /incidents/PINC1 needs the email of a PagerDuty user for its From header: set multivac.pagerDuty.fromEmail, or fromEmail of account 'default'",
+        },
+      );
+      expect(fake.requests).toEqual([]);
+    });
+
+    it("reports PagerDuty's reasons for rejecting an incident", async () => {
+      const pagerDuty = client({ fromEmail: from });
+      const request = {
+        serviceId: 'PSVC1',
+        title: 'Card payments failing',
+        urgency: 'high' as const,
+        incidentKey: 'multivac-incident-7',
+      };
+      await pagerDuty.createIncident(request);
+
+      await expect(pagerDuty.createIncident(request)).rejects.toMatchObject({
+        name: 'InputError',
+        message:
+          "PagerDuty POST /incidents answered 400: Invalid Input Provided; Open incident with key 'multivac-incident-7' already exists",
+      });
+      await expect(
+        pagerDuty.createIncident(request, 'nobody@nimbus.example'),
+      ).rejects.toThrow(
+        'answered 400: Invalid Input Provided; Requester User Not Found',
+      );
+      await expect(pagerDuty.resolveIncident('PNOPE')).rejects.toMatchObject({
+        name: 'NotFoundError',
+      });
+    });
+
+    it('finds the newest incident with a key, however old, without caching', async () => {
+      await fake.close();
+      const incident = (id: string, createdAt: string, status: string) => ({
+        id,
+        type: 'incident',
+        title: 'Card payments failing',
+        status,
+        incident_key: 'multivac-page-1',
+        created_at: createdAt,
+        service: { id: 'PSVC1', type: 'service_reference' },
+      });
+      fake = await startFakePagerDuty(
+        paymentsAccount({
+          incidents: [
+            incident('POLD', '2024-01-01T00:00:00Z', 'resolved'),
+            incident('PNEW', '2024-06-01T00:00:00Z', 'acknowledged'),
+          ],
+        }),
+      );
+      const pagerDuty = client();
+
+      await expect(
+        pagerDuty.findIncidentByKey('multivac-page-1'),
+      ).resolves.toMatchObject({ id: 'PNEW', status: 'acknowledged' });
+      await expect(pagerDuty.findIncidentByKey('unknown')).resolves.toBe(
+        undefined,
+      );
+      await pagerDuty.findIncidentByKey('multivac-page-1');
+
+      expect(pagerDuty.stats.upstreamCalls).toBe(3);
+      expect(Object.fromEntries(fake.requests[0].query)).toEqual({
+        incident_key: 'multivac-page-1',
+        date_range: 'all',
+        sort_by: 'created_at:desc',
+        limit: '1',
+      });
+    });
+  });
+
+  describe('OAuth client credentials', () => {
+    let now: number;
+    const oauth = (
+      overrides: Partial<PagerDutyOAuth> = {},
+    ): PagerDutyOAuth => ({
+      clientId: 'multivac-app',
+      clientSecret: 'app-secret',
+      region: 'us',
+      subdomain: 'nimbus',
+      scopes: DEFAULT_SCOPES,
+      tokenUrl: `${fake.url}/oauth/token`,
+      ...overrides,
+    });
+    // Without the cache every call goes to PagerDuty with the token.
+    const oauthClient = (
+      overrides: Partial<PagerDutyOAuth> = {},
+      apiBaseUrl = fake.url,
+    ) =>
+      new PagerDutyClient(
+        {
+          id: DEFAULT_ACCOUNT,
+          apiBaseUrl,
+          eventsBaseUrl: fake.url,
+          oauth: oauth(overrides),
+        },
+        { cache: new TtlCache(0), now: () => now },
+      );
+    const tokenRequests = () =>
+      fake.requests.filter(r => r.path === '/oauth/token');
+
+    beforeEach(async () => {
+      now = 0;
+      await fake.close();
+      fake = await startFakePagerDuty(
+        paymentsAccount({
+          oauthClients: [
+            {
+              clientId: 'multivac-app',
+              clientSecret: 'app-secret',
+              subdomain: 'nimbus',
+            },
+            {
+              clientId: 'multivac-app',
+              clientSecret: 'app-secret',
+              subdomain: 'nimbus-eu',
+              region: 'eu',
+            },
+          ],
+        }),
+      );
+    });
+
+    it('asks for a token when first needed and sends it as Bearer', async () => {
+      const pagerDuty = oauthClient();
+      expect(fake.requests).toEqual([]);
+
+      await pagerDuty.getService('PSVC1');
+      await pagerDuty.getUser('PADA');
+
+      const [tokenRequest, ...calls] = fake.requests;
+      expect(tokenRequest).toMatchObject({
+        method: 'POST',
+        path: '/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: {
+          grant_type: 'client_credentials',
+          client_id: 'multivac-app',
+          client_secret: 'app-secret',
+          scope: `as_account-us.nimbus ${DEFAULT_SCOPES}`,
+        },
+      });
+      expect(calls.map(r => r.headers.authorization)).toEqual([
+        expect.stringMatching(/^Bearer pdus\+_/),
+        calls[0].headers.authorization,
+      ]);
+      expect(pagerDuty.stats.upstreamCalls).toBe(3);
+    });
+
+    it('asks for the account in its service region', async () => {
+      await oauthClient({ region: 'eu', subdomain: 'nimbus-eu' }).getService(
+        'PSVC1',
+      );
+
+      expect(tokenRequests()[0].body).toMatchObject({
+        scope: `as_account-eu.nimbus-eu ${DEFAULT_SCOPES}`,
+      });
+    });
+
+    it('shares one token request between concurrent calls', async () => {
+      const pagerDuty = oauthClient();
+
+      await Promise.all([
+        pagerDuty.getService('PSVC1'),
+        pagerDuty.getEscalationPolicy('PEP1'),
+        pagerDuty.getUser('PADA'),
+      ]);
+
+      expect(tokenRequests()).toHaveLength(1);
+    });
+
+    it('renews the token a minute before expires_in runs out', async () => {
+      const pagerDuty = oauthClient();
+      await pagerDuty.getService('PSVC1');
+
+      now = 3_539_000;
+      await pagerDuty.getService('PSVC1');
+      expect(tokenRequests()).toHaveLength(1);
+
+      now = 3_540_000;
+      await pagerDuty.getService('PSVC1');
+      expect(tokenRequests()).toHaveLength(2);
+      const [first, , renewed] = fake.requests
+        .filter(r => r.path === '/services/PSVC1')
+        .map(r => r.headers.authorization);
+      expect(renewed).not.toBe(first);
+    });
+
+    it('gets a new token once when PagerDuty rejects the current one', async () => {
+      const pagerDuty = oauthClient();
+      await pagerDuty.getService('PSVC1');
+      fake.revokeTokens();
+
+      await expect(pagerDuty.getService('PSVC1')).resolves.toMatchObject({
+        id: 'PSVC1',
+      });
+      expect(tokenRequests()).toHaveLength(2);
+      expect(fake.requests.map(r => r.path)).toEqual([
+        '/oauth/token',
+        '/services/PSVC1',
+        '/services/PSVC1',
+        '/oauth/token',
+        '/services/PSVC1',
+      ]);
+    });
+
+    it('gives up after a 401 with a fresh token', async () => {
+      const otherAccount = await startFakePagerDuty(paymentsAccount());
+      try {
+        await expect(
+          oauthClient({}, otherAccount.url).getService('PSVC1'),
+        ).rejects.toMatchObject({
+          name: 'AuthenticationError',
+          message:
+            "PagerDuty GET /services/PSVC1 answered 401: Unauthorized; check the oauth client (clientId, clientSecret, subdomain, scopes) of PagerDuty account 'default'",
+        });
+        expect(tokenRequests()).toHaveLength(2);
+        expect(otherAccount.requests).toHaveLength(2);
+      } finally {
+        await otherAccount.close();
+      }
+    });
+
+    it('reports rejected client credentials', async () => {
+      await expect(
+        oauthClient({ clientSecret: 'wrong' }).getService('PSVC1'),
+      ).rejects.toMatchObject({
+        name: 'AuthenticationError',
+        message:
+          "PagerDuty POST oauth/token answered 401: invalid_client: Client authentication failed; check the oauth client (clientId, clientSecret, subdomain, scopes) of PagerDuty account 'default'",
+      });
+      expect(tokenRequests()).toHaveLength(1);
+    });
+
+    it('reports a missing scope', async () => {
+      await expect(
+        oauthClient({ scopes: 'users.read' }).getUser('PADA'),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(
+          'answered 403: Access Denied; The token lacks the scopes users:contact_methods.read',
+        ),
+      });
     });
   });
 });

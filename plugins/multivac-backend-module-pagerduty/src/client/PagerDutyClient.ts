@@ -8,18 +8,27 @@ import { Config } from '@backstage/config';
 import {
   AuthenticationError,
   InputError,
+  isError,
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { z } from 'zod';
+import { describeIssues } from '../validation';
 import { TtlCache } from './cache';
+import { OAuthToken } from './oauthToken';
 
-/** The account of the top-level `multivac.pagerDuty.apiToken`. */
+/** The account of the top-level credentials in `multivac.pagerDuty`. */
 export const DEFAULT_ACCOUNT = 'default';
 
 const DEFAULT_API_BASE_URL = 'https://api.pagerduty.com';
 const DEFAULT_EVENTS_BASE_URL = 'https://events.pagerduty.com';
+const DEFAULT_TOKEN_URL = 'https://identity.pagerduty.com/oauth/token';
+/** What the module reads and writes; `incidents.read` finds incidents by key. */
+const DEFAULT_OAUTH_SCOPES =
+  'services.read escalation_policies.read schedules.read users.read ' +
+  'users:contact_methods.read oncalls.read incidents.read incidents.write';
+const OAUTH_REGIONS = ['us', 'eu'] as const;
 const DEFAULT_CACHE_TTL_SECONDS = 60;
 const REST_ACCEPT = 'application/vnd.pagerduty+json;version=2';
 const PAGE_SIZE = 100;
@@ -85,6 +94,26 @@ const onCallsPageSchema = z.object({
 });
 const userBodySchema = z.object({ user: userSchema });
 
+const incidentSchema = z.object({
+  id: z.string(),
+  incident_number: z.number().optional(),
+  title: z.string(),
+  status: z.enum(['triggered', 'acknowledged', 'resolved']),
+  /** `null` for incidents grouped from several alerts. */
+  incident_key: z.string().nullish(),
+  urgency: z.enum(['high', 'low']).optional(),
+  html_url: z.string().nullish(),
+  service: reference,
+});
+const incidentBodySchema = z.object({ incident: incidentSchema });
+const incidentsPageSchema = z.object({ incidents: z.array(incidentSchema) });
+
+const tokenAnswerSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().regex(/^bearer$/i),
+  expires_in: z.number().positive(),
+});
+
 const eventResultSchema = z.object({
   status: z.string(),
   message: z.string().optional(),
@@ -99,12 +128,31 @@ const errorDetails = z.object({
 const errorBodySchema = errorDetails.extend({
   error: errorDetails.optional(),
 });
+/** The token endpoint answers with standard OAuth errors. */
+const oauthErrorSchema = z.object({
+  error: z.string(),
+  error_description: z.string().optional(),
+});
 
 export type PagerDutyService = z.infer<typeof serviceSchema>;
 export type PagerDutyEscalationPolicy = z.infer<typeof escalationPolicySchema>;
 export type PagerDutyOnCall = z.infer<typeof onCallSchema>;
 export type PagerDutyUser = z.infer<typeof userSchema>;
 export type PagerDutyEventResult = z.infer<typeof eventResultSchema>;
+export type PagerDutyIncident = z.infer<typeof incidentSchema>;
+
+/** An incident to open through the REST API (`POST /incidents`). */
+export interface PagerDutyIncidentRequest {
+  serviceId: string;
+  title: string;
+  urgency: 'high' | 'low';
+  /** Details shown on the incident. */
+  body?: string;
+  /** Rejected by PagerDuty while an open incident of the service has it. */
+  incidentKey?: string;
+  /** Instead of the service's escalation policy. */
+  escalationPolicyId?: string;
+}
 
 /** An Events API v2 event; the client adds the `routing_key`. */
 export interface PagerDutyEvent {
@@ -120,13 +168,31 @@ export interface PagerDutyEvent {
   links?: Array<{ href: string; text?: string }>;
 }
 
-export interface PagerDutyAccount {
+/** Scoped OAuth client credentials of a PagerDuty app. */
+export interface PagerDutyOAuth {
+  clientId: string;
+  clientSecret: string;
+  /** Service region of the account, the `<region>` of `as_account-`. */
+  region: (typeof OAUTH_REGIONS)[number];
+  /** The account's `<subdomain>.pagerduty.com`. */
+  subdomain: string;
+  /** Space-separated scopes, without the `as_account-` one. */
+  scopes: string;
+  tokenUrl: string;
+}
+
+/** An account authenticates with either an API token or an OAuth client. */
+export type PagerDutyAccount = {
   /** `default`, or the `pagerduty.com/account` value that selects it. */
   id: string;
-  apiToken: string;
   apiBaseUrl: string;
   eventsBaseUrl: string;
-}
+  /** Email of the PagerDuty user sent as `From` when changing incidents. */
+  fromEmail?: string;
+} & (
+  | { apiToken: string; oauth?: undefined }
+  | { oauth: PagerDutyOAuth; apiToken?: undefined }
+);
 
 export interface PagerDutyClientOptions {
   /** GET answers; keys start with the account id, so accounts may share it. */
@@ -135,35 +201,49 @@ export interface PagerDutyClientOptions {
   maxRetries?: number;
   /** How to wait out a `Retry-After`; tests replace it. */
   sleep?: (ms: number) => Promise<void>;
+  /** Clock of the cache and OAuth token expiry; tests replace it. */
+  now?: () => number;
 }
 
 type Query = Array<[string, string]>;
 
-/** One PagerDuty account: REST API (cached GETs) and Events API v2. */
+/**
+ * One PagerDuty account: REST API (cached GETs, incidents) and Events API v2.
+ */
 export class PagerDutyClient {
-  /** Requests sent to PagerDuty, retries included; cache hits send none. */
+  /**
+   * Requests sent to PagerDuty, retries and OAuth token requests included;
+   * cache hits send none.
+   */
   readonly stats = { upstreamCalls: 0 };
   private readonly cache: TtlCache;
   private readonly maxRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly oauthToken?: OAuthToken;
 
   /**
    * One client per account in `multivac.pagerDuty`, keyed by account id (the
-   * top-level token is `default`). They share one cache.
+   * top-level credentials are `default`). They share one cache.
    */
   static fromConfig(
     config: Config,
-    options: Omit<PagerDutyClientOptions, 'cache'> & {
-      now?: () => number;
-    } = {},
+    options: Omit<PagerDutyClientOptions, 'cache'> = {},
   ): Map<string, PagerDutyClient> {
-    const pagerDuty = config.getConfig('multivac.pagerDuty');
-    const apiBaseUrl = readUrl(pagerDuty, 'apiBaseUrl', DEFAULT_API_BASE_URL);
+    const path = 'multivac.pagerDuty';
+    const pagerDuty = config.getConfig(path);
+    const apiBaseUrl = readUrl(
+      pagerDuty,
+      path,
+      'apiBaseUrl',
+      DEFAULT_API_BASE_URL,
+    );
     const eventsBaseUrl = readUrl(
       pagerDuty,
+      path,
       'eventsBaseUrl',
       DEFAULT_EVENTS_BASE_URL,
     );
+    const fromEmail = pagerDuty.getOptionalString('fromEmail');
     const ttlSeconds =
       pagerDuty.getOptionalNumber('cacheTtlSeconds') ??
       DEFAULT_CACHE_TTL_SECONDS;
@@ -172,23 +252,35 @@ export class PagerDutyClient {
     const accounts: PagerDutyAccount[] = [
       {
         id: DEFAULT_ACCOUNT,
-        apiToken: pagerDuty.getString('apiToken'),
         apiBaseUrl,
         eventsBaseUrl,
+        fromEmail,
+        ...readCredentials(pagerDuty, path),
       },
-      ...(pagerDuty.getOptionalConfigArray('accounts') ?? []).map(account => ({
-        id: account.getString('id'),
-        apiToken: account.getString('apiToken'),
-        apiBaseUrl: readUrl(account, 'apiBaseUrl', apiBaseUrl),
-        eventsBaseUrl: readUrl(account, 'eventsBaseUrl', eventsBaseUrl),
-      })),
+      ...(pagerDuty.getOptionalConfigArray('accounts') ?? []).map(
+        (account, index) => {
+          const accountPath = `${path}.accounts[${index}]`;
+          return {
+            id: account.getString('id'),
+            apiBaseUrl: readUrl(account, accountPath, 'apiBaseUrl', apiBaseUrl),
+            eventsBaseUrl: readUrl(
+              account,
+              accountPath,
+              'eventsBaseUrl',
+              eventsBaseUrl,
+            ),
+            fromEmail: account.getOptionalString('fromEmail') ?? fromEmail,
+            ...readCredentials(account, accountPath),
+          };
+        },
+      ),
     ];
     const clients = new Map<string, PagerDutyClient>();
     for (const account of accounts) {
       if (clients.has(account.id)) {
         throw new InputError(
           `multivac.pagerDuty.accounts: id '${account.id}' is used more than once ` +
-            `('${DEFAULT_ACCOUNT}' is the top-level apiToken)`,
+            `('${DEFAULT_ACCOUNT}' is the top-level account)`,
         );
       }
       clients.set(
@@ -204,10 +296,18 @@ export class PagerDutyClient {
     options: PagerDutyClientOptions = {},
   ) {
     this.cache =
-      options.cache ?? new TtlCache(DEFAULT_CACHE_TTL_SECONDS * 1000);
+      options.cache ??
+      new TtlCache(DEFAULT_CACHE_TTL_SECONDS * 1000, options.now);
     this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.sleep =
       options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    const oauth = account.oauth;
+    if (oauth) {
+      this.oauthToken = new OAuthToken(
+        () => this.requestToken(oauth),
+        options.now,
+      );
+    }
   }
 
   async getService(id: string): Promise<PagerDutyService> {
@@ -290,24 +390,166 @@ export class PagerDutyClient {
     return parseAnswer(call, eventResultSchema, body);
   }
 
+  /** Opens an incident on the service; `fromEmail` defaults to the account's. */
+  async createIncident(
+    request: PagerDutyIncidentRequest,
+    fromEmail = this.account.fromEmail,
+  ): Promise<PagerDutyIncident> {
+    const body = await this.rest('POST', '/incidents', [], incidentBodySchema, {
+      fromEmail,
+      body: {
+        incident: {
+          type: 'incident',
+          title: request.title,
+          service: { id: request.serviceId, type: 'service_reference' },
+          urgency: request.urgency,
+          ...(request.body && {
+            body: { type: 'incident_body', details: request.body },
+          }),
+          ...(request.incidentKey && { incident_key: request.incidentKey }),
+          ...(request.escalationPolicyId && {
+            escalation_policy: {
+              id: request.escalationPolicyId,
+              type: 'escalation_policy_reference',
+            },
+          }),
+        },
+      },
+    });
+    return body.incident;
+  }
+
+  acknowledgeIncident(
+    id: string,
+    fromEmail = this.account.fromEmail,
+  ): Promise<PagerDutyIncident> {
+    return this.setIncidentStatus(id, 'acknowledged', fromEmail);
+  }
+
+  resolveIncident(
+    id: string,
+    fromEmail = this.account.fromEmail,
+  ): Promise<PagerDutyIncident> {
+    return this.setIncidentStatus(id, 'resolved', fromEmail);
+  }
+
+  /**
+   * The newest incident with that key (the dedup key of an Events API
+   * alert), of any age and status. Not cached: callers act on its status.
+   */
+  async findIncidentByKey(
+    incidentKey: string,
+  ): Promise<PagerDutyIncident | undefined> {
+    const page = await this.rest(
+      'GET',
+      '/incidents',
+      [
+        ['incident_key', incidentKey],
+        ['date_range', 'all'],
+        ['sort_by', 'created_at:desc'],
+        ['limit', '1'],
+      ],
+      incidentsPageSchema,
+    );
+    return page.incidents[0];
+  }
+
+  private async setIncidentStatus(
+    id: string,
+    status: 'acknowledged' | 'resolved',
+    fromEmail: string | undefined,
+  ): Promise<PagerDutyIncident> {
+    const body = await this.rest(
+      'PUT',
+      `/incidents/${encodeURIComponent(id)}`,
+      [],
+      incidentBodySchema,
+      { fromEmail, body: { incident: { type: 'incident_reference', status } } },
+    );
+    return body.incident;
+  }
+
   private get<T extends z.ZodTypeAny>(
     path: string,
     query: Query,
     schema: T,
   ): Promise<z.infer<T>> {
     const url = joinUrl(this.account.apiBaseUrl, path, query);
-    const call = `GET ${path}`;
-    return this.cache.getOrLoad(`${this.account.id} ${url}`, async () => {
-      const body = await this.send(call, url, {
-        method: 'GET',
-        headers: {
-          Authorization: `Token token=${this.account.apiToken}`,
-          Accept: REST_ACCEPT,
-          'Content-Type': 'application/json',
-        },
+    return this.cache.getOrLoad(`${this.account.id} ${url}`, () =>
+      this.rest('GET', path, query, schema),
+    );
+  }
+
+  /** A REST API call with the account's credentials. */
+  private async rest<T extends z.ZodTypeAny>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    query: Query,
+    schema: T,
+    write?: { fromEmail: string | undefined; body: unknown },
+  ): Promise<z.infer<T>> {
+    const call = `${method} ${path}`;
+    const headers: Record<string, string> = {
+      Accept: REST_ACCEPT,
+      'Content-Type': 'application/json',
+    };
+    if (write) {
+      if (!write.fromEmail) {
+        throw new InputError(
+          `PagerDuty ${call} needs the email of a PagerDuty user for its From ` +
+            `header: set multivac.pagerDuty.fromEmail, or fromEmail of ` +
+            `account '${this.account.id}'`,
+        );
+      }
+      headers.From = write.fromEmail;
+    }
+    const url = joinUrl(this.account.apiBaseUrl, path, query);
+    const send = (authorization: string) =>
+      this.send(call, url, {
+        method,
+        headers: { ...headers, Authorization: authorization },
+        body: write && JSON.stringify(write.body),
       });
-      return parseAnswer(call, schema, body);
+    const body = await this.sendAuthorized(send);
+    return parseAnswer(call, schema, body);
+  }
+
+  private async sendAuthorized(
+    send: (authorization: string) => Promise<unknown>,
+  ): Promise<unknown> {
+    if (!this.oauthToken) {
+      return send(`Token token=${this.account.apiToken}`);
+    }
+    const token = await this.oauthToken.get();
+    try {
+      return await send(`Bearer ${token}`);
+    } catch (error) {
+      // A token can be revoked before its expires_in: one fresh token is
+      // worth a try, a second 401 is the caller's problem.
+      if (!isError(error) || error.name !== 'AuthenticationError') {
+        throw error;
+      }
+      this.oauthToken.invalidate(token);
+      return send(`Bearer ${await this.oauthToken.get()}`);
+    }
+  }
+
+  private async requestToken(oauth: PagerDutyOAuth) {
+    const call = 'POST oauth/token';
+    const body = await this.send(call, oauth.tokenUrl, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+        scope: `as_account-${oauth.region}.${oauth.subdomain} ${oauth.scopes}`,
+      }).toString(),
     });
+    return parseAnswer(call, tokenAnswerSchema, body);
   }
 
   /** Sends the request, waiting out 429s; returns the parsed JSON body. */
@@ -351,24 +593,22 @@ export class PagerDutyClient {
     if (status >= 200 && status < 300) {
       return body;
     }
-    const parsed = errorBodySchema.safeParse(body);
-    const details = parsed.success
-      ? parsed.data.error ?? parsed.data
-      : { message: text.slice(0, 200) };
-    const reason = [details.message, ...(details.errors ?? [])]
-      .filter(Boolean)
-      .join('; ');
+    const reason = errorReason(body, text);
     const message = `PagerDuty ${call} answered ${status}${
       reason ? `: ${reason}` : ''
     }`;
-    const checkToken = `; check the apiToken of PagerDuty account '${this.account.id}'`;
+    const checkCredentials = `; check the ${
+      this.account.oauth
+        ? 'oauth client (clientId, clientSecret, subdomain, scopes)'
+        : 'apiToken'
+    } of PagerDuty account '${this.account.id}'`;
     switch (status) {
       case 400:
         throw new InputError(message);
       case 401:
-        throw new AuthenticationError(message + checkToken);
+        throw new AuthenticationError(message + checkCredentials);
       case 403:
-        throw new NotAllowedError(message + checkToken);
+        throw new NotAllowedError(message + checkCredentials);
       case 404:
         throw new NotFoundError(message);
       default:
@@ -384,14 +624,29 @@ function parseAnswer<T extends z.ZodTypeAny>(
 ): z.infer<T> {
   const result = schema.safeParse(body);
   if (!result.success) {
-    const problems = result.error.issues
-      .map(issue => `${issue.path.join('.') || 'body'}: ${issue.message}`)
-      .join(', ');
     throw new ServiceUnavailableError(
-      `PagerDuty ${call} answered an unexpected body (${problems})`,
+      `PagerDuty ${call} answered an unexpected body (${describeIssues(
+        result.error,
+      )})`,
     );
   }
   return result.data;
+}
+
+function errorReason(body: unknown, text: string): string {
+  const oauth = oauthErrorSchema.safeParse(body);
+  if (oauth.success) {
+    return [oauth.data.error, oauth.data.error_description]
+      .filter(Boolean)
+      .join(': ');
+  }
+  const parsed = errorBodySchema.safeParse(body);
+  const details = parsed.success
+    ? parsed.data.error ?? parsed.data
+    : { message: text.slice(0, 200) };
+  return [details.message, ...(details.errors ?? [])]
+    .filter(Boolean)
+    .join('; ');
 }
 
 function parseJson(text: string): unknown {
@@ -418,12 +673,60 @@ function joinUrl(base: string, path: string, query: Query = []): string {
 }
 
 /** An absolute URL without trailing slashes, so paths can be appended. */
-function readUrl(config: Config, key: string, fallback: string): string {
+function readUrl(
+  config: Config,
+  path: string,
+  key: string,
+  fallback: string,
+): string {
   const value = config.getOptionalString(key) ?? fallback;
   if (!URL.canParse(value)) {
     throw new InputError(
-      `PagerDuty ${key} '${value}' in multivac.pagerDuty is not an absolute URL`,
+      `PagerDuty ${key} '${value}' in ${path} is not an absolute URL`,
     );
   }
   return value.replace(/\/+$/, '');
+}
+
+/** Exactly one of `apiToken` and `oauth`, at `path` in the config. */
+function readCredentials(
+  config: Config,
+  path: string,
+): { apiToken: string } | { oauth: PagerDutyOAuth } {
+  const apiToken = config.getOptionalString('apiToken');
+  const oauth = config.getOptionalConfig('oauth');
+  if (apiToken && !oauth) {
+    return { apiToken };
+  }
+  if (!oauth || apiToken) {
+    throw new InputError(
+      `Set exactly one of ${path}.apiToken and ${path}.oauth (found ${
+        apiToken ? 'both' : 'neither'
+      })`,
+    );
+  }
+  return { oauth: readOAuth(oauth, `${path}.oauth`) };
+}
+
+function readOAuth(config: Config, path: string): PagerDutyOAuth {
+  const region = config.getOptionalString('region') ?? 'us';
+  if (!isOAuthRegion(region)) {
+    throw new InputError(
+      `${path}.region must be one of ${OAUTH_REGIONS.join(
+        ', ',
+      )}, not '${region}'`,
+    );
+  }
+  return {
+    clientId: config.getString('clientId'),
+    clientSecret: config.getString('clientSecret'),
+    region,
+    subdomain: config.getString('subdomain'),
+    scopes: config.getOptionalString('scopes') ?? DEFAULT_OAUTH_SCOPES,
+    tokenUrl: readUrl(config, path, 'tokenUrl', DEFAULT_TOKEN_URL),
+  };
+}
+
+function isOAuthRegion(region: string): region is PagerDutyOAuth['region'] {
+  return (OAUTH_REGIONS as readonly string[]).includes(region);
 }

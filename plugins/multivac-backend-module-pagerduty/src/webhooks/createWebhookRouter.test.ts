@@ -1,0 +1,250 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { PageUpdate } from '@multivac/plugin-multivac-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import request from 'supertest';
+import { incidentWebhook } from '../__testUtils__/fixtures';
+import { createWebhookRouter, WEBHOOK_PATH } from './createWebhookRouter';
+import { signatureOf } from './verifySignature';
+
+const URL_PATH = '/api/multivac/pagerduty/webhooks';
+const SECRET = 'subscription-secret';
+
+describe('createWebhookRouter', () => {
+  let record: jest.Mock<Promise<boolean>, [PageUpdate]>;
+  let logger: ReturnType<typeof mockServices.logger.mock>;
+  let backends: Array<{ stop(): Promise<void> }>;
+
+  beforeEach(() => {
+    record = jest.fn<Promise<boolean>, [PageUpdate]>().mockResolvedValue(true);
+    logger = mockServices.logger.mock();
+    backends = [];
+  });
+  afterEach(() => Promise.all(backends.map(backend => backend.stop())));
+
+  /** The router in a plugin whose next router parses JSON, as Multivac's do. */
+  async function start(secrets: string[]) {
+    const backend = await startTestBackend({
+      features: [
+        logger.factory,
+        createBackendPlugin({
+          pluginId: 'multivac',
+          register(env) {
+            env.registerInit({
+              deps: {
+                httpRouter: coreServices.httpRouter,
+                logger: coreServices.logger,
+              },
+              async init({ httpRouter, logger: pluginLogger }) {
+                httpRouter.use(
+                  createWebhookRouter({
+                    secrets,
+                    pageUpdates: { record },
+                    logger: pluginLogger,
+                  }),
+                );
+                httpRouter.addAuthPolicy({
+                  path: WEBHOOK_PATH,
+                  allow: 'unauthenticated',
+                });
+                const next = Router();
+                next.use(express.json());
+                next.post('/echo', (req, res) => {
+                  res.json(req.body);
+                });
+                httpRouter.use(next);
+              },
+            });
+          },
+        }),
+      ],
+    });
+    backends.push(backend);
+    return backend.server;
+  }
+
+  async function post(
+    body: string | object,
+    signature: string | undefined = undefined,
+    secrets = [SECRET],
+  ) {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const req = request(await start(secrets))
+      .post(URL_PATH)
+      .set('Content-Type', 'application/json');
+    return req
+      .set(
+        signature === undefined ? {} : { 'X-PagerDuty-Signature': signature },
+      )
+      .send(text);
+  }
+  const signed = (body: object, secret = SECRET) =>
+    post(body, signatureOf(JSON.stringify(body), secret));
+
+  it('records an acknowledgement made in PagerDuty on the page', async () => {
+    const res = await signed(incidentWebhook('incident.acknowledged'));
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ recorded: true });
+    expect(record).toHaveBeenCalledWith({
+      dedupKey: 'multivac-page-1',
+      status: 'acknowledged',
+      by: 'Ada Lovelace',
+      source: 'PagerDuty',
+    });
+  });
+
+  it('records a resolution PagerDuty made itself, without an agent', async () => {
+    const res = await signed(
+      incidentWebhook('incident.resolved', { agent: null }),
+    );
+
+    expect(res.body).toEqual({ recorded: true });
+    expect(record).toHaveBeenCalledWith({
+      dedupKey: 'multivac-page-1',
+      status: 'resolved',
+      by: undefined,
+      source: 'PagerDuty',
+    });
+  });
+
+  it('answers recorded: false for an incident key of no page', async () => {
+    record.mockResolvedValue(false);
+
+    const res = await signed(incidentWebhook('incident.resolved'));
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ recorded: false });
+  });
+
+  it('answers recorded: false for an incident without a key', async () => {
+    // Incidents grouped from several alerts have none.
+    const data = { id: 'PINC2', type: 'incident', incident_key: null };
+
+    const res = await signed(incidentWebhook('incident.resolved', { data }));
+
+    expect(res.body).toEqual({ recorded: false });
+    expect(record).not.toHaveBeenCalled();
+  });
+
+  it.each(['incident.triggered', 'incident.annotated', 'service.updated'])(
+    'ignores %s with a 2xx, so that PagerDuty does not retry',
+    async eventType => {
+      const res = await signed(incidentWebhook(eventType));
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ ignored: eventType });
+      expect(record).not.toHaveBeenCalled();
+    },
+  );
+
+  it('accepts a delivery whose second signature matches, while secrets rotate', async () => {
+    const body = incidentWebhook('incident.acknowledged');
+    const text = JSON.stringify(body);
+
+    const res = await post(
+      body,
+      `${signatureOf(text, 'old-secret')},${signatureOf(text, SECRET)}`,
+      ['another-account-secret', SECRET],
+    );
+
+    expect(res.body).toEqual({ recorded: true });
+  });
+
+  it('rejects a wrong signature with 401', async () => {
+    const res = await signed(incidentWebhook('incident.resolved'), 'guessed');
+
+    expect(res.status).toBe(401);
+    expect(res.body.error).toEqual({
+      name: 'AuthenticationError',
+      message:
+        'X-PagerDuty-Signature does not match the body for any configured webhook secret',
+    });
+    expect(record).not.toHaveBeenCalled();
+  });
+
+  it('rejects a request without signature with 401', async () => {
+    const res = await post(incidentWebhook('incident.resolved'));
+
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toBe(
+      'Missing X-PagerDuty-Signature header: PagerDuty signs every v3 webhook',
+    );
+  });
+
+  it('rejects a body changed after signing', async () => {
+    const original = incidentWebhook('incident.resolved');
+    const tampered = incidentWebhook('incident.resolved', {
+      data: { ...original.event.data, incident_key: 'multivac-page-2' },
+    });
+
+    const res = await post(
+      tampered,
+      signatureOf(JSON.stringify(original), SECRET),
+    );
+
+    expect(res.status).toBe(401);
+    expect(record).not.toHaveBeenCalled();
+  });
+
+  it('rejects a signed body that is not JSON with 400', async () => {
+    const res = await post('{"event":', signatureOf('{"event":', SECRET));
+
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({
+      name: 'InputError',
+      message: 'PagerDuty webhook body is not JSON',
+    });
+  });
+
+  it('rejects signed JSON that is not a v3 event with 400', async () => {
+    const res = await signed({ messages: [] });
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'PagerDuty webhook body is not a v3 webhook event (event: Required)',
+    );
+  });
+
+  it('accepts nothing without configured secrets', async () => {
+    const body = incidentWebhook('incident.resolved');
+
+    const res = await post(body, signatureOf(JSON.stringify(body), ''), []);
+
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toBe(
+      'PagerDuty webhooks are off: no webhook secret is configured (multivac.pagerDuty.webhookSecrets or accounts[].webhookSecrets)',
+    );
+    expect(record).not.toHaveBeenCalled();
+  });
+
+  it('leaves the bodies of the other routes to them', async () => {
+    const server = await start([SECRET]);
+
+    const res = await request(server)
+      .post('/api/multivac/echo')
+      .send({ hello: 'world' });
+
+    expect(res.body).toEqual({ hello: 'world' });
+  });
+
+  it('logs neither secrets nor signatures', async () => {
+    const body = incidentWebhook('incident.acknowledged');
+    const signature = signatureOf(JSON.stringify(body), SECRET);
+    await post(body, signature);
+    await post(body, 'v1=0000');
+
+    const logged = JSON.stringify(
+      Object.values(logger).flatMap(method =>
+        jest.isMockFunction(method) ? method.mock.calls : [],
+      ),
+    );
+    expect(logged).toContain('multivac-page-1');
+    expect(logged).not.toContain(SECRET);
+    expect(logged).not.toContain(signature.slice(3));
+  });
+});
