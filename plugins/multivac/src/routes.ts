@@ -13,3 +13,22 @@ export const incidentRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/incidents/:id',
 });
+
+/** The triage form: tell the on-call person about a problem. */
+export const reportRouteRef = createSubRouteRef({
+  id: 'multivac/report',
+  parent: rootRouteRef,
+  path: '/report',
+});
+
+export const reportsRouteRef = createSubRouteRef({
+  id: 'multivac/reports',
+  parent: rootRouteRef,
+  path: '/reports',
+});
+
+export const reportDetailsRouteRef = createSubRouteRef({
+  id: 'multivac/report-details',
+  parent: rootRouteRef,
+  path: '/reports/:id',
+});

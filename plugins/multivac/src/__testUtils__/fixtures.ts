@@ -1,4 +1,10 @@
-import { Incident, TimelineEvent } from '@multivac/plugin-multivac-common';
+import {
+  DEFAULT_SEVERITY_RUBRIC,
+  Incident,
+  PageRecord,
+  TimelineEvent,
+  TriageReport,
+} from '@multivac/plugin-multivac-common';
 import { MultivacApi } from '../api/MultivacApi';
 
 export function anIncident(overrides: Partial<Incident> = {}): Incident {
@@ -46,6 +52,67 @@ export function anEvent(
   };
 }
 
+/** A page to Grace Hopper, level 1 of Payments primary, not yet acknowledged. */
+export function aPage(overrides: Partial<PageRecord> = {}): PageRecord {
+  return {
+    id: 'page-1',
+    entityRef: 'component:default/payments-api',
+    resolvedFrom: 'group:default/payments',
+    provider: 'builtin',
+    scheduleId: 'payments-primary',
+    scheduleName: 'Payments primary',
+    fallback: false,
+    summary: 'Card payments failing',
+    details: {},
+    urgency: 'high',
+    dedupKey: 'multivac-page-page-1',
+    status: 'triggered',
+    level: 1,
+    targets: [
+      {
+        userRef: 'user:default/grace.hopper',
+        name: 'Grace Hopper',
+        email: 'grace.hopper@nimbus.example',
+        phone: '+49 30 5550 1002',
+        slackUserId: 'U0GRACE',
+      },
+    ],
+    delivery: 'recorded; shown on the On call card and page',
+    createdBy: 'user:default/ada.lovelace',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    updatedAt: '2026-11-23T10:00:00.000Z',
+    history: [
+      { at: '2026-11-23T10:00:00.000Z', text: 'Paged Grace Hopper (level 1)' },
+    ],
+    ...overrides,
+  };
+}
+
+/** RPT-1: an open report about payments-api that paged Grace Hopper. */
+export function aReport(overrides: Partial<TriageReport> = {}): TriageReport {
+  return {
+    id: 'report-1',
+    number: 1,
+    reference: 'RPT-1',
+    title: 'Card payments failing',
+    description: 'Visa payments return 502 at checkout',
+    entityRef: 'component:default/payments-api',
+    usersAffected: 'dozens',
+    scope: 'global',
+    customerFacing: true,
+    links: [],
+    severity: 'SEV2',
+    rubricSeverity: 'SEV2',
+    status: 'open',
+    reportedBy: 'user:default/ada.lovelace',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    updatedAt: '2026-11-23T10:00:00.000Z',
+    paging: 'Paged Grace Hopper (level 1 of Payments primary)',
+    pages: [aPage({ reportId: 'report-1' })],
+    ...overrides,
+  };
+}
+
 /** A MultivacApi whose methods are jest mocks. */
 export function mockMultivacApi(
   impl: Partial<MultivacApi> = {},
@@ -75,6 +142,11 @@ export function mockMultivacApi(
     acknowledgePage: jest.fn(async () => {
       throw new Error('not configured in this test');
     }),
+    getSeverityRubric: jest.fn(async () => DEFAULT_SEVERITY_RUBRIC),
+    submitReport: jest.fn(async () => aReport()),
+    listReports: jest.fn(async () => ({ items: [], totalCount: 0 })),
+    getReport: jest.fn(async () => aReport()),
+    startIncidentFromReport: jest.fn(async () => anIncident()),
     ...impl,
   } as jest.Mocked<MultivacApi>;
 }

@@ -13,6 +13,7 @@ import { ReactElement } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { MultivacApi, multivacApiRef } from '../api/MultivacApi';
 import { IncidentPage } from '../components/IncidentPage';
+import { MultivacPage } from '../components/MultivacPage';
 import { rootRouteRef } from '../routes';
 import { mockMultivacApi } from './fixtures';
 
@@ -71,5 +72,15 @@ export function renderIncidentPage(options: RenderOptions = {}) {
       <Route path="/multivac/incidents/:id" element={<IncidentPage />} />
     </Routes>,
     { routeEntries: ['/multivac/incidents/INC-1'], ...options },
+  );
+}
+
+/** Everything under /multivac as the app mounts it, opened at `path`. */
+export function renderMultivacPage(path: string, options: RenderOptions = {}) {
+  return renderWithMultivac(
+    <Routes>
+      <Route path="/multivac/*" element={<MultivacPage />} />
+    </Routes>,
+    { routeEntries: [path], ...options },
   );
 }

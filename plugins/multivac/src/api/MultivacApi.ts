@@ -5,12 +5,17 @@ import {
   IncidentList,
   IncidentStatus,
   ListIncidentsQuery,
+  ListReportsQuery,
   OnCallAnswer,
   PageRecord,
   PageRequestBody,
   ScheduleOverview,
+  ReportRequest,
   RoleChangeRequest,
+  SeverityRubric,
   TimelineEvent,
+  TriageReport,
+  TriageReportList,
   UpdateIncidentRequest,
 } from '@multivac/plugin-multivac-common';
 
@@ -38,6 +43,16 @@ export interface MultivacApi {
   /** Recent pages about an entity, newest first. */
   listPages(entityRef: string): Promise<PageRecord[]>;
   acknowledgePage(id: string): Promise<PageRecord>;
+  /** The rubric the server rates triage reports with. */
+  getSeverityRubric(): Promise<SeverityRubric>;
+  /** Stores the report and pages whoever is on call for its entity. */
+  submitReport(request: ReportRequest): Promise<TriageReport>;
+  /** Newest first; `open`: not yet an incident, `handled`: turned into one. */
+  listReports(query?: ListReportsQuery): Promise<TriageReportList>;
+  /** By id or reference (`RPT-3`), with its pages and where paging stands. */
+  getReport(idOrReference: string): Promise<TriageReport>;
+  /** Turns the report into an incident; refused when it already is one. */
+  startIncidentFromReport(idOrReference: string): Promise<Incident>;
 }
 
 export const multivacApiRef = createApiRef<MultivacApi>({

@@ -6,15 +6,33 @@ import {
   IncidentList,
   IncidentStatus,
   ListIncidentsQuery,
+  ListReportsQuery,
   OnCallAnswer,
   PageRecord,
   PageRequestBody,
   ScheduleOverview,
+  ReportRequest,
   RoleChangeRequest,
+  SeverityRubric,
   TimelineEvent,
+  TriageReport,
+  TriageReportList,
   UpdateIncidentRequest,
 } from '@multivac/plugin-multivac-common';
 import { MultivacApi } from './MultivacApi';
+
+/** Query parameters, arrays repeated, unset and empty values left out. */
+function queryString(query: object): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== '') {
+        params.append(key, String(item));
+      }
+    }
+  }
+  return params;
+}
 
 /** Talks to `/api/multivac` with the signed-in user's token. */
 export class MultivacClient implements MultivacApi {
@@ -26,16 +44,8 @@ export class MultivacClient implements MultivacApi {
     this.fetchApi = options.fetchApi;
   }
 
-  async listIncidents(query: ListIncidentsQuery = {}): Promise<IncidentList> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      for (const item of Array.isArray(value) ? value : [value]) {
-        if (item !== undefined && item !== '') {
-          params.append(key, String(item));
-        }
-      }
-    }
-    return this.request(`/incidents?${params}`);
+  listIncidents(query: ListIncidentsQuery = {}): Promise<IncidentList> {
+    return this.request(`/incidents?${queryString(query)}`);
   }
 
   getIncident(idOrReference: string): Promise<Incident> {
@@ -114,6 +124,32 @@ export class MultivacClient implements MultivacApi {
     return this.request(`/pages/${encodeURIComponent(id)}/acknowledge`, {
       method: 'POST',
     });
+  }
+
+  async getSeverityRubric(): Promise<SeverityRubric> {
+    const { rubric } = await this.request<{ rubric: SeverityRubric }>(
+      '/reports/rubric',
+    );
+    return rubric;
+  }
+
+  submitReport(request: ReportRequest): Promise<TriageReport> {
+    return this.request('/reports', { method: 'POST', body: request });
+  }
+
+  listReports(query: ListReportsQuery = {}): Promise<TriageReportList> {
+    return this.request(`/reports?${queryString(query)}`);
+  }
+
+  getReport(idOrReference: string): Promise<TriageReport> {
+    return this.request(`/reports/${encodeURIComponent(idOrReference)}`);
+  }
+
+  startIncidentFromReport(idOrReference: string): Promise<Incident> {
+    return this.request(
+      `/reports/${encodeURIComponent(idOrReference)}/incident`,
+      { method: 'POST', body: {} },
+    );
   }
 
   private async request<T>(

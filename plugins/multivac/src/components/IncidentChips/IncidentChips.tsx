@@ -2,6 +2,8 @@ import { Chip, makeStyles, Tooltip } from '@material-ui/core';
 import {
   IncidentStatus,
   isActiveStatus,
+  PageStatus,
+  ReportStatus,
   Severity,
   SEVERITY_DESCRIPTIONS,
 } from '@multivac/plugin-multivac-common';
@@ -36,6 +38,25 @@ export const StatusChip = ({ status }: { status: IncidentStatus }) => (
     size="small"
     variant={isActiveStatus(status) ? 'default' : 'outlined'}
     color={status === 'triggered' ? 'secondary' : 'default'}
+    label={status}
+  />
+);
+
+/** A page's status; `triggered` stands out until someone acknowledges it. */
+export const PageStatusChip = ({ status }: { status: PageStatus }) => (
+  <Chip
+    size="small"
+    label={status}
+    color={status === 'triggered' ? 'secondary' : 'default'}
+  />
+);
+
+/** A report's status; `open` stands out until the on-call person answers. */
+export const ReportStatusChip = ({ status }: { status: ReportStatus }) => (
+  <Chip
+    size="small"
+    variant={status === 'incident' ? 'outlined' : 'default'}
+    color={status === 'open' ? 'secondary' : 'default'}
     label={status}
   />
 );

@@ -1,1 +1,6 @@
-export { SeverityChip, StatusChip } from './IncidentChips';
+export {
+  PageStatusChip,
+  ReportStatusChip,
+  SeverityChip,
+  StatusChip,
+} from './IncidentChips';

@@ -21,20 +21,12 @@ import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { DetailField } from '../DetailField';
 import { EditIncidentDialog } from '../EditIncidentDialog';
 import { IncidentActions } from '../IncidentActions';
 import { IncidentJobs } from '../IncidentJobs';
 import { IncidentRoles } from '../IncidentRoles';
 import { IncidentTimeline } from '../IncidentTimeline';
-
-const Field = ({ label, value }: { label: string; value: string }) => (
-  <Box mb={2}>
-    <Typography variant="overline">{label}</Typography>
-    <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
-      {value || '—'}
-    </Typography>
-  </Box>
-);
 
 /** `/multivac/incidents/:id`: one incident, every action on it, and its timeline. */
 export const IncidentPage = () => {
@@ -125,9 +117,11 @@ export const IncidentPage = () => {
                     </Button>
                   }
                 >
-                  <Field label="Description" value={incident.description} />
-                  <Field label="Summary" value={incident.summary} />
-                  <Field label="Impact" value={incident.impact} />
+                  <DetailField label="Description">
+                    {incident.description}
+                  </DetailField>
+                  <DetailField label="Summary">{incident.summary}</DetailField>
+                  <DetailField label="Impact">{incident.impact}</DetailField>
                   <Typography variant="overline">Affected</Typography>
                   <Box>
                     <EntityRefLinks

@@ -2,10 +2,10 @@ import { Link, Table, TableColumn } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import { Incident, roleHolder } from '@multivac/plugin-multivac-common';
-import { TablePagination } from '@material-ui/core';
 import { ReactNode } from 'react';
 import { incidentRouteRef } from '../../routes';
 import { SeverityChip, StatusChip } from '../IncidentChips';
+import { ServerPagination, ServerPaginationProps } from '../ServerPagination';
 import { incidentDurationText } from './duration';
 
 export interface IncidentsTableProps {
@@ -16,12 +16,7 @@ export interface IncidentsTableProps {
   /** Show the affected entities column (off on an entity's own page). */
   showEntities?: boolean;
   /** Server-side paging; without it the table pages what it was given. */
-  pagination?: {
-    page: number;
-    pageSize: number;
-    totalCount: number;
-    onPageChange: (page: number) => void;
-  };
+  pagination?: ServerPaginationProps;
 }
 
 export const IncidentsTable = (props: IncidentsTableProps) => {
@@ -98,16 +93,7 @@ export const IncidentsTable = (props: IncidentsTableProps) => {
           padding: 'dense',
         }}
       />
-      {pagination && pagination.totalCount > pagination.pageSize && (
-        <TablePagination
-          component="div"
-          count={pagination.totalCount}
-          page={pagination.page}
-          rowsPerPage={pagination.pageSize}
-          rowsPerPageOptions={[pagination.pageSize]}
-          onPageChange={(_e, page) => pagination.onPageChange(page)}
-        />
-      )}
+      {pagination && <ServerPagination {...pagination} />}
     </>
   );
 };

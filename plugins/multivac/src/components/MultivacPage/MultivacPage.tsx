@@ -2,6 +2,9 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import { IncidentPage } from '../IncidentPage';
 import { IncidentsListPage } from '../IncidentsListPage';
 import { OnCallPage } from '../OnCallPage';
+import { ReportDetailsPage } from '../ReportDetailsPage';
+import { ReportPage } from '../ReportPage';
+import { ReportsListPage } from '../ReportsListPage';
 
 /** Everything under `/multivac`. */
 export const MultivacPage = () => (
@@ -10,5 +13,8 @@ export const MultivacPage = () => (
     <Route path="/incidents" element={<IncidentsListPage />} />
     <Route path="/incidents/:id" element={<IncidentPage />} />
     <Route path="/oncall" element={<OnCallPage />} />
+    <Route path="/report" element={<ReportPage />} />
+    <Route path="/reports" element={<ReportsListPage />} />
+    <Route path="/reports/:id" element={<ReportDetailsPage />} />
   </Routes>
 );

@@ -1,9 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { OnCallAnswer, PageRecord } from '@multivac/plugin-multivac-common';
+import { OnCallAnswer } from '@multivac/plugin-multivac-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { mockMultivacApi } from '../../__testUtils__/fixtures';
+import { aPage, mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderWithMultivac } from '../../__testUtils__/render';
 import { OnCallCard } from './OnCallCard';
 
@@ -139,25 +139,7 @@ describe('OnCallCard', () => {
   });
 
   it('pages on-call with a reason, shows the page and acknowledges it', async () => {
-    const page: PageRecord = {
-      id: 'p1',
-      entityRef: 'component:default/payments-api',
-      resolvedFrom: 'group:default/payments',
-      provider: 'builtin',
-      scheduleName: 'Payments primary',
-      summary: 'Card payments failing',
-      details: {},
-      urgency: 'high',
-      dedupKey: 'multivac-page-p1',
-      status: 'triggered',
-      level: 1,
-      targets: [{ name: 'Grace Hopper' }],
-      delivery: 'recorded; shown on the On call card and page',
-      createdBy: 'user:default/ada.lovelace',
-      createdAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-      history: [],
-    };
+    const page = aPage({ id: 'p1', targets: [{ name: 'Grace Hopper' }] });
     const listPages = jest
       .fn()
       .mockResolvedValueOnce([])

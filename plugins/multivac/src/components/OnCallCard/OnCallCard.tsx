@@ -21,7 +21,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
-import { EmailLink, PersonName, PhoneLink, SlackLink } from '../OnCallPerson';
+import { ContactLinks, PersonName } from '../OnCallPerson';
 import { PageOnCallDialog } from '../PageOnCallDialog';
 import { RecentPages } from '../RecentPages';
 
@@ -35,14 +35,6 @@ const Person = ({ person }: { person: OnCallPerson }) => (
   </Typography>
 );
 
-const Contact = ({ person }: { person: OnCallPerson }) => (
-  <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
-    {person.phone && <PhoneLink phone={person.phone} />}
-    {person.email && <EmailLink email={person.email} />}
-    {person.slackUserId && <SlackLink slackUserId={person.slackUserId} />}
-  </Box>
-);
-
 const Shift = ({ shift, label }: { shift: OnCallShiftInfo; label: string }) => (
   <Box mb={1}>
     <Typography variant="overline">{label}</Typography>
@@ -54,7 +46,7 @@ const Shift = ({ shift, label }: { shift: OnCallShiftInfo; label: string }) => (
           : ` until ${when(shift.end)}`}
       </Typography>
     </Box>
-    {label !== 'Next' && <Contact person={shift.person} />}
+    {label !== 'Next' && <ContactLinks person={shift.person} />}
   </Box>
 );
 

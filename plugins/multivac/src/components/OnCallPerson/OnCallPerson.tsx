@@ -1,5 +1,6 @@
 import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Box } from '@material-ui/core';
 import { OnCallPerson } from '@multivac/plugin-multivac-common';
 
 /** The person's name, linked to their catalog page when they have one. */
@@ -24,4 +25,13 @@ export const SlackLink = ({ slackUserId }: { slackUserId: string }) => (
   <Link to={`https://slack.com/app_redirect?channel=${slackUserId}`}>
     Slack
   </Link>
+);
+
+/** Every way to reach the person that is known: phone, email, Slack. */
+export const ContactLinks = ({ person }: { person: OnCallPerson }) => (
+  <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
+    {person.phone && <PhoneLink phone={person.phone} />}
+    {person.email && <EmailLink email={person.email} />}
+    {person.slackUserId && <SlackLink slackUserId={person.slackUserId} />}
+  </Box>
 );

@@ -1,1 +1,7 @@
-export { EmailLink, PersonName, PhoneLink, SlackLink } from './OnCallPerson';
+export {
+  ContactLinks,
+  EmailLink,
+  PersonName,
+  PhoneLink,
+  SlackLink,
+} from './OnCallPerson';

@@ -1,8 +1,5 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   Box,
-  Button,
-  Chip,
   List,
   ListItem,
   ListItemSecondaryAction,
@@ -11,7 +8,8 @@ import {
 } from '@material-ui/core';
 import { PageRecord } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
-import { multivacApiRef } from '../../api/MultivacApi';
+import { AcknowledgePageButton } from '../AcknowledgePageButton';
+import { PageStatusChip } from '../IncidentChips';
 
 export interface RecentPagesProps {
   pages: PageRecord[];
@@ -25,19 +23,9 @@ export const RecentPages = ({
   canAcknowledge,
   onChange,
 }: RecentPagesProps) => {
-  const api = useApi(multivacApiRef);
-  const alertApi = useApi(alertApiRef);
   if (pages.length === 0) {
     return null;
   }
-  const acknowledge = async (page: PageRecord) => {
-    try {
-      await api.acknowledgePage(page.id);
-    } catch (error) {
-      alertApi.post({ message: (error as Error).message, severity: 'error' });
-    }
-    onChange();
-  };
 
   return (
     <Box mt={1}>
@@ -48,14 +36,7 @@ export const RecentPages = ({
             <ListItemText
               primary={
                 <>
-                  <Chip
-                    size="small"
-                    label={page.status}
-                    color={
-                      page.status === 'triggered' ? 'secondary' : 'default'
-                    }
-                  />{' '}
-                  {page.summary}
+                  <PageStatusChip status={page.status} /> {page.summary}
                 </>
               }
               secondary={`${DateTime.fromISO(
@@ -70,13 +51,11 @@ export const RecentPages = ({
             />
             {page.status === 'triggered' && (
               <ListItemSecondaryAction>
-                <Button
-                  size="small"
+                <AcknowledgePageButton
+                  pageId={page.id}
                   disabled={!canAcknowledge}
-                  onClick={() => acknowledge(page)}
-                >
-                  Acknowledge
-                </Button>
+                  onDone={onChange}
+                />
               </ListItemSecondaryAction>
             )}
           </ListItem>

@@ -1,0 +1,2 @@
+export { AcknowledgePageButton } from './AcknowledgePageButton';
+export type { AcknowledgePageButtonProps } from './AcknowledgePageButton';

@@ -1,0 +1,366 @@
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import {
+  Box,
+  Button,
+  FormControl,
+  FormControlLabel,
+  FormLabel,
+  MenuItem,
+  Radio,
+  RadioGroup,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import Alert from '@material-ui/lab/Alert';
+import {
+  IMPACT_SCOPE_LABELS,
+  IMPACT_SCOPES,
+  ImpactScope,
+  isLowerSeverity,
+  rateSeverity,
+  reportRequestSchema,
+  SEVERITIES,
+  Severity,
+  SEVERITY_DESCRIPTIONS,
+  SeverityRubric,
+  USERS_AFFECTED,
+  USERS_AFFECTED_LABELS,
+  UsersAffected,
+} from '@multivac/plugin-multivac-common';
+import { DateTime } from 'luxon';
+import { FormEvent, useMemo, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import { z } from 'zod';
+import { multivacApiRef } from '../../api/MultivacApi';
+import { useValidatedSubmit } from '../../hooks/useValidatedSubmit';
+import { reportDetailsRouteRef } from '../../routes';
+import { EntityRefPicker } from '../EntityRefPicker';
+import { SeverityChip } from '../IncidentChips';
+
+/**
+ * The shared schema plus the check the server makes with its rubric, so a
+ * lowered severity without a reason is named before anything is sent.
+ */
+function reportSchemaFor(rubric: SeverityRubric | undefined) {
+  return reportRequestSchema.superRefine((report, ctx) => {
+    if (!rubric || !report.severity) {
+      return;
+    }
+    const rated = rateSeverity(rubric, report).severity;
+    if (isLowerSeverity(report.severity, rated) && !report.severityReason) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['severityReason'],
+        message: `${report.severity} is lower than the rubric's ${rated}; say why`,
+      });
+    }
+  });
+}
+
+/** What the rubric makes of the impact chosen so far. */
+const RubricRating = ({
+  rubric,
+  rating,
+}: {
+  rubric: { loading: boolean; error?: Error; value?: SeverityRubric };
+  rating?: { severity: Severity; reason: string };
+}) => {
+  if (rubric.loading) {
+    return (
+      <Typography variant="body2">Loading the severity rubric…</Typography>
+    );
+  }
+  if (!rubric.value) {
+    return (
+      <Alert severity="warning" role="status">
+        The severity rubric could not be loaded ({rubric.error?.message}). The
+        server rates the report when you send it.
+      </Alert>
+    );
+  }
+  if (!rating) {
+    return (
+      <Alert severity="info" role="status">
+        Say how many users are affected and where, and the severity rubric rates
+        the problem.
+      </Alert>
+    );
+  }
+  return (
+    <Alert severity="info" icon={false} role="status">
+      <Typography variant="body2" component="div">
+        <SeverityChip severity={rating.severity} /> — {rating.reason}
+      </Typography>
+      <Typography variant="body2">
+        {SEVERITY_DESCRIPTIONS[rating.severity]}
+      </Typography>
+    </Alert>
+  );
+};
+
+/**
+ * The triage form. The severity follows the rubric until the reporter picks
+ * one; picking a lower one asks why.
+ */
+export const ReportForm = ({
+  defaultEntityRef,
+}: {
+  defaultEntityRef?: string;
+}) => {
+  const api = useApi(multivacApiRef);
+  const navigate = useNavigate();
+  const reportDetailsRoute = useRouteRef(reportDetailsRouteRef);
+  const rubric = useAsync(() => api.getSeverityRubric(), [api]);
+
+  const [title, setTitle] = useState('');
+  const [entityRefs, setEntityRefs] = useState<string[]>(
+    defaultEntityRef ? [defaultEntityRef] : [],
+  );
+  const [usersAffected, setUsersAffected] = useState<UsersAffected>();
+  const [scope, setScope] = useState<ImpactScope>();
+  const [region, setRegion] = useState('');
+  const [customer, setCustomer] = useState('');
+  const [customerFacing, setCustomerFacing] = useState<boolean>();
+  const [chosenSeverity, setChosenSeverity] = useState<Severity>();
+  const [severityReason, setSeverityReason] = useState('');
+  const [startedAt, setStartedAt] = useState('');
+  const [description, setDescription] = useState('');
+  const [links, setLinks] = useState('');
+
+  const schema = useMemo(() => reportSchemaFor(rubric.value), [rubric.value]);
+  const { submit, submitting, error } = useValidatedSubmit(
+    schema,
+    body => api.submitReport(body),
+    report => navigate(reportDetailsRoute({ id: report.reference })),
+  );
+
+  const rating =
+    rubric.value && usersAffected && scope
+      ? rateSeverity(rubric.value, { usersAffected, scope })
+      : undefined;
+  const rubricSeverity = rating?.severity;
+  const severity = chosenSeverity ?? rubricSeverity;
+  const lowered =
+    !!severity && !!rubricSeverity && isLowerSeverity(severity, rubricSeverity);
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    submit({
+      title,
+      description,
+      entityRef: entityRefs[0] ?? '',
+      // Left unchosen, these reach the schema as missing and it names them.
+      usersAffected: usersAffected as UsersAffected,
+      scope: scope as ImpactScope,
+      customerFacing: customerFacing as boolean,
+      region: scope === 'region' ? region : undefined,
+      customer: scope === 'customer' ? customer : undefined,
+      // datetime-local gives local time without an offset; the API wants one.
+      startedAt: startedAt
+        ? DateTime.fromISO(startedAt).toISO() ?? startedAt
+        : undefined,
+      links: links
+        .split('\n')
+        .map(link => link.trim())
+        .filter(Boolean),
+      severity,
+      severityReason: lowered ? severityReason : undefined,
+    });
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <TextField
+        id="multivac-report-title"
+        label="What is broken?"
+        helperText="One line, e.g. “Card payments fail with 502 at checkout”"
+        value={title}
+        onChange={e => setTitle(e.target.value)}
+        required
+        fullWidth
+        variant="outlined"
+        margin="dense"
+        inputProps={{ maxLength: 200 }}
+      />
+      <EntityRefPicker
+        id="multivac-report-entity"
+        label="Affected service"
+        helperText="Whoever is on call for it is paged."
+        kinds={['Component', 'System', 'Resource', 'API']}
+        value={entityRefs}
+        onChange={setEntityRefs}
+        required
+      />
+      <TextField
+        id="multivac-report-users"
+        select
+        label="Users affected"
+        value={usersAffected ?? ''}
+        onChange={e => setUsersAffected(e.target.value as UsersAffected)}
+        required
+        fullWidth
+        variant="outlined"
+        margin="dense"
+      >
+        {USERS_AFFECTED.map(users => (
+          <MenuItem key={users} value={users}>
+            {USERS_AFFECTED_LABELS[users]}
+          </MenuItem>
+        ))}
+      </TextField>
+      <FormControl component="fieldset" margin="dense" fullWidth required>
+        <FormLabel component="legend">Where is it seen?</FormLabel>
+        <RadioGroup
+          row
+          value={scope ?? ''}
+          onChange={e => setScope(e.target.value as ImpactScope)}
+        >
+          {IMPACT_SCOPES.map(where => (
+            <FormControlLabel
+              key={where}
+              value={where}
+              control={<Radio size="small" />}
+              label={IMPACT_SCOPE_LABELS[where]}
+            />
+          ))}
+        </RadioGroup>
+      </FormControl>
+      {scope === 'region' && (
+        <TextField
+          id="multivac-report-region"
+          label="Which region?"
+          value={region}
+          onChange={e => setRegion(e.target.value)}
+          required
+          fullWidth
+          variant="outlined"
+          margin="dense"
+        />
+      )}
+      {scope === 'customer' && (
+        <TextField
+          id="multivac-report-customer"
+          label="Which customer?"
+          value={customer}
+          onChange={e => setCustomer(e.target.value)}
+          required
+          fullWidth
+          variant="outlined"
+          margin="dense"
+        />
+      )}
+      <FormControl component="fieldset" margin="dense" fullWidth required>
+        <FormLabel component="legend">Do customers see it?</FormLabel>
+        <RadioGroup
+          row
+          value={customerFacing === undefined ? '' : String(customerFacing)}
+          onChange={e => setCustomerFacing(e.target.value === 'true')}
+        >
+          <FormControlLabel
+            value="true"
+            control={<Radio size="small" />}
+            label="Yes, customer-facing"
+          />
+          <FormControlLabel
+            value="false"
+            control={<Radio size="small" />}
+            label="No, internal only"
+          />
+        </RadioGroup>
+      </FormControl>
+      <Box my={1}>
+        <RubricRating rubric={rubric} rating={rating} />
+      </Box>
+      <TextField
+        id="multivac-report-severity"
+        select
+        label="Severity"
+        helperText={
+          severity
+            ? SEVERITY_DESCRIPTIONS[severity]
+            : 'The rubric’s, unless you pick one'
+        }
+        value={severity ?? ''}
+        onChange={e => setChosenSeverity(e.target.value as Severity)}
+        fullWidth
+        variant="outlined"
+        margin="dense"
+      >
+        {SEVERITIES.map(level => (
+          <MenuItem key={level} value={level}>
+            {level === rubricSeverity ? `${level} (the rubric’s)` : level}
+          </MenuItem>
+        ))}
+      </TextField>
+      {lowered && (
+        <TextField
+          id="multivac-report-severity-reason"
+          label="Why lower than the rubric?"
+          helperText={`The rubric says ${rubricSeverity}; say why it is less severe.`}
+          value={severityReason}
+          onChange={e => setSeverityReason(e.target.value)}
+          required
+          fullWidth
+          multiline
+          minRows={2}
+          variant="outlined"
+          margin="dense"
+        />
+      )}
+      <TextField
+        id="multivac-report-started"
+        type="datetime-local"
+        label="When did it start?"
+        helperText="Optional; your local time"
+        value={startedAt}
+        onChange={e => setStartedAt(e.target.value)}
+        InputLabelProps={{ shrink: true }}
+        fullWidth
+        variant="outlined"
+        margin="dense"
+      />
+      <TextField
+        id="multivac-report-description"
+        label="Description"
+        helperText="What do users see? What did you try?"
+        value={description}
+        onChange={e => setDescription(e.target.value)}
+        fullWidth
+        multiline
+        minRows={3}
+        variant="outlined"
+        margin="dense"
+      />
+      <TextField
+        id="multivac-report-links"
+        label="Links"
+        helperText="Dashboards, alerts, screenshots: one full URL per line"
+        value={links}
+        onChange={e => setLinks(e.target.value)}
+        fullWidth
+        multiline
+        minRows={2}
+        variant="outlined"
+        margin="dense"
+      />
+      {error && (
+        <Box my={1}>
+          <Alert severity="error" role="alert">
+            {error}
+          </Alert>
+        </Box>
+      )}
+      <Box mt={2}>
+        <Button
+          type="submit"
+          color="secondary"
+          variant="contained"
+          disabled={submitting}
+        >
+          Report and page on-call
+        </Button>
+      </Box>
+    </form>
+  );
+};

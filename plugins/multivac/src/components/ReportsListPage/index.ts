@@ -1,0 +1,1 @@
+export { ReportsListPage } from './ReportsListPage';

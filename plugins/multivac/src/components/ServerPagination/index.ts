@@ -1,0 +1,2 @@
+export { ServerPagination } from './ServerPagination';
+export type { ServerPaginationProps } from './ServerPagination';
