@@ -1,0 +1,44 @@
+export interface Config {
+  multivac?: {
+    /**
+     * The Multivac Slack bot. Without it the Slack module does nothing.
+     */
+    slack?: {
+      /**
+       * Bot User OAuth Token (`xoxb-...`) the bot calls the Web API with.
+       * @visibility secret
+       */
+      botToken: string;
+      /**
+       * Signing Secret of the Slack app (Basic Information page): requests
+       * to `/api/multivac/slack/*` are accepted only when signed with it.
+       * @visibility secret
+       */
+      signingSecret: string;
+      /**
+       * App-Level Token (`xapp-...`, scope `connections:write`). When set,
+       * the bot also receives commands, interactions and events over Socket
+       * Mode, so Slack does not need to reach the backend over HTTP.
+       * @visibility secret
+       */
+      appToken?: string;
+      /**
+       * Web API base URL. Default `https://slack.com/api/`; tests point it at
+       * a fake Slack.
+       */
+      apiUrl?: string;
+      /** The slash command of the Slack app. Default `/multivac`. */
+      command?: string;
+      /**
+       * Channel ID (`C...`) where new incidents are announced. Unset: they
+       * are announced in their own channels only.
+       */
+      triageChannel?: string;
+      /**
+       * Minutes after an incident is closed before its channel is archived.
+       * Unset: channels are never archived.
+       */
+      archiveAfterMinutes?: number;
+    };
+  };
+}

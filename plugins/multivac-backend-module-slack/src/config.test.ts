@@ -1,0 +1,64 @@
+import { ConfigReader } from '@backstage/config';
+import { readSlackConfig } from './config';
+
+const read = (slack?: object) =>
+  readSlackConfig(new ConfigReader({ multivac: { slack } }));
+
+describe('readSlackConfig', () => {
+  it('is undefined without multivac.slack', () => {
+    expect(read()).toBeUndefined();
+  });
+
+  it('applies the defaults', () => {
+    expect(read({ botToken: 'xoxb-1', signingSecret: 's' })).toEqual({
+      botToken: 'xoxb-1',
+      signingSecret: 's',
+      appToken: undefined,
+      apiUrl: 'https://slack.com/api/',
+      command: '/multivac',
+      triageChannel: undefined,
+      archiveAfterMinutes: undefined,
+    });
+  });
+
+  it('reads every key, ending the API URL with a slash', () => {
+    expect(
+      read({
+        botToken: 'xoxb-1',
+        signingSecret: 's',
+        appToken: 'xapp-1',
+        apiUrl: 'http://127.0.0.1:4000/api',
+        command: '/incident',
+        triageChannel: 'C0TRIAGE',
+        archiveAfterMinutes: 1440,
+      }),
+    ).toMatchObject({
+      appToken: 'xapp-1',
+      apiUrl: 'http://127.0.0.1:4000/api/',
+      command: '/incident',
+      triageChannel: 'C0TRIAGE',
+      archiveAfterMinutes: 1440,
+    });
+  });
+
+  it.each([
+    [
+      { signingSecret: 's' },
+      "Missing required config value at 'multivac.slack.botToken'",
+    ],
+    [
+      { botToken: 'xoxb-1' },
+      "Missing required config value at 'multivac.slack.signingSecret'",
+    ],
+    [
+      { botToken: 'xoxb-1', signingSecret: 's', command: 'multivac' },
+      'multivac.slack.command must start with /, got multivac',
+    ],
+    [
+      { botToken: 'xoxb-1', signingSecret: 's', archiveAfterMinutes: -5 },
+      'multivac.slack.archiveAfterMinutes must be 0 or more, got -5',
+    ],
+  ])('rejects %j', (slack, message) => {
+    expect(() => read(slack)).toThrow(message);
+  });
+});

@@ -1,0 +1,48 @@
+import { Config } from '@backstage/config';
+
+/** `multivac.slack` with its defaults applied. */
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** Set: commands, interactions and events also arrive over Socket Mode. */
+  appToken?: string;
+  /** Ends with `/`, as the Web API client expects. */
+  apiUrl: string;
+  command: string;
+  triageChannel?: string;
+  archiveAfterMinutes?: number;
+}
+
+export const DEFAULT_API_URL = 'https://slack.com/api/';
+export const DEFAULT_COMMAND = '/multivac';
+
+/**
+ * Reads `multivac.slack`, or returns undefined when it is absent. Throws,
+ * naming the key, when a required key is missing or a value is invalid.
+ */
+export function readSlackConfig(config: Config): SlackConfig | undefined {
+  const slack = config.getOptionalConfig('multivac.slack');
+  if (!slack) {
+    return undefined;
+  }
+  const apiUrl = slack.getOptionalString('apiUrl') ?? DEFAULT_API_URL;
+  const archiveAfterMinutes = slack.getOptionalNumber('archiveAfterMinutes');
+  if (archiveAfterMinutes !== undefined && !(archiveAfterMinutes >= 0)) {
+    throw new Error(
+      `multivac.slack.archiveAfterMinutes must be 0 or more, got ${archiveAfterMinutes}`,
+    );
+  }
+  const command = slack.getOptionalString('command') ?? DEFAULT_COMMAND;
+  if (!command.startsWith('/')) {
+    throw new Error(`multivac.slack.command must start with /, got ${command}`);
+  }
+  return {
+    botToken: slack.getString('botToken'),
+    signingSecret: slack.getString('signingSecret'),
+    appToken: slack.getOptionalString('appToken'),
+    apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    command,
+    triageChannel: slack.getOptionalString('triageChannel'),
+    archiveAfterMinutes,
+  };
+}
