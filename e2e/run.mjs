@@ -315,6 +315,84 @@ async function runFlow(page) {
     },
   );
 
+  const reportTitle = 'Cart loses items at checkout';
+  await step(
+    'report a problem: the severity follows the rubric, lowering needs a reason',
+    async () => {
+      await page.goto(
+        `${appUrl}/multivac/report?entityRef=component:default/cart-service`,
+      );
+      await page.locator('#multivac-report-title').fill(reportTitle);
+      await page
+        .locator('#multivac-report-description')
+        .fill('Items vanish from the cart when paying; seen in EU stores.');
+      await page.locator('#multivac-report-users').click();
+      await page.getByRole('option', { name: '101–1,000 users' }).click();
+      await page.getByLabel('One region').check();
+      await page.locator('#multivac-report-region').fill('eu-central-1');
+      await page.getByLabel('Yes, customer-facing').check();
+      await expectText(page, 'SEV2 by the severity rubric');
+      await page
+        .locator('#multivac-report-links')
+        .fill('https://grafana.nimbus.example/d/cart');
+
+      await page.locator('#multivac-report-severity').click();
+      await page.getByRole('option', { name: /SEV3/ }).click();
+      await page
+        .getByRole('button', { name: 'Report and page on-call' })
+        .click();
+      await expectText(page, 'is lower than the rubric');
+      await page
+        .locator('#multivac-report-severity-reason')
+        .fill('Only the EU beta stores are affected');
+      await page.screenshot({
+        path: join(output, '7-report-form.png'),
+        fullPage: true,
+      });
+      await page
+        .getByRole('button', { name: 'Report and page on-call' })
+        .click();
+      await page.waitForURL(/\/multivac\/reports\/RPT-1$/);
+    },
+  );
+
+  await step(
+    'the reporter sees who was paged, their phone and the page status',
+    async () => {
+      await expectText(page, `RPT-1: ${reportTitle}`);
+      await expectText(page, 'Paged ');
+      await page.locator('a[href^="tel:+"]').first().waitFor();
+      await expectText(page, 'Only the EU beta stores are affected');
+      await expectNoAppErrors(page);
+      await page.screenshot({
+        path: join(output, '8-report-paged.png'),
+        fullPage: true,
+      });
+    },
+  );
+
+  await step('the on-caller acknowledges and starts the incident', async () => {
+    await page.getByRole('button', { name: 'Acknowledge' }).first().click();
+    await expectText(page, 'Acknowledged by');
+    await page.getByRole('button', { name: 'Start incident' }).click();
+    await page.waitForURL(/\/multivac\/incidents\/INC-2$/);
+    await expectText(page, reportTitle);
+    await expectText(page, 'from triage report RPT-1');
+    await expectText(page, 'eu-central-1');
+    await expectNoAppErrors(page);
+    await page.screenshot({
+      path: join(output, '9-incident-from-report.png'),
+      fullPage: true,
+    });
+  });
+
+  await step('the reports list shows it as handled', async () => {
+    await page.goto(`${appUrl}/multivac/reports`);
+    await page.getByLabel('State').click();
+    await page.getByRole('option', { name: /Handled/i }).click();
+    await expectText(page, reportTitle);
+  });
+
   await step('the incidents page lists it with filters', async () => {
     await page.goto(`${appUrl}/multivac/incidents`);
     await page.getByLabel('Status').click();

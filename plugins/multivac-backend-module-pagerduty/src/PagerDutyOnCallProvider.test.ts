@@ -13,6 +13,7 @@ import {
   component,
   euAccount,
   paymentsAccount,
+  serviceFleet,
 } from './__testUtils__/fixtures';
 import { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
 
@@ -144,22 +145,23 @@ describe('PagerDutyOnCallProvider', () => {
       expect(answer.levels[0].onCall[0].person.userRef).toBeUndefined();
     });
 
-    it('asks PagerDuty for the service, its policy, on-calls for 14 days and each person', async () => {
+    it("lists the account's services with their policies, the policies' on-calls for 14 days and the users", async () => {
       await provider.getOnCall(payments, AT);
 
-      const paths = us.requests.map(r => r.path);
-      expect(paths).toEqual(
-        expect.arrayContaining([
-          '/services/PSVC1',
-          '/escalation_policies/PEP1',
-          '/oncalls',
-          '/users/PADA',
-          '/users/PALAN',
-          '/users/PLINUS',
-          '/users/PGRACE',
-        ]),
-      );
-      expect(paths.filter(p => p.startsWith('/users/'))).toHaveLength(4);
+      // On-calls and users are read side by side.
+      expect(us.requests.map(r => r.path).sort()).toEqual([
+        ...Array(3).fill('/oncalls'),
+        '/services',
+        ...Array(2).fill('/users'),
+      ]);
+      expect(us.requests[0].query.getAll('include[]')).toEqual([
+        'escalation_policies',
+      ]);
+      const userPages = us.requests.filter(r => r.path === '/users');
+      expect(userPages.map(r => r.query.getAll('include[]'))).toEqual([
+        ['contact_methods'],
+        ['contact_methods'],
+      ]);
       const onCallPages = us.requests.filter(r => r.path === '/oncalls');
       expect(onCallPages.map(r => r.query.get('offset'))).toEqual([
         '0',
@@ -245,14 +247,96 @@ describe('PagerDutyOnCallProvider', () => {
       });
     });
 
-    it('names the entity and the service when PagerDuty does not know the service', async () => {
+    it('names the entity and the service when PagerDuty does not know the service, asking once per TTL', async () => {
       const entity = component({ [ANNOTATION_PAGERDUTY_SERVICE_ID]: 'PNOPE' });
-
-      await expect(provider.getOnCall(entity, AT)).rejects.toMatchObject({
+      const notFound = {
         name: 'NotFoundError',
         message:
-          "component:default/payments-api names PagerDuty service 'PNOPE' (pagerduty.com/service-id), which PagerDuty account 'default' does not have; caused by NotFoundError: PagerDuty GET /services/PNOPE answered 404: Not Found",
+          "component:default/payments-api names PagerDuty service 'PNOPE' (pagerduty.com/service-id), which PagerDuty account 'default' does not have",
+      };
+
+      await expect(provider.getOnCall(entity, AT)).rejects.toMatchObject(
+        notFound,
+      );
+      await expect(provider.getOnCall(entity, AT)).rejects.toMatchObject(
+        notFound,
+      );
+
+      expect(us.requests.map(r => r.path)).toEqual([
+        '/services',
+        '/services/PNOPE',
+      ]);
+    });
+
+    it('finds a service created after the services were listed, for one call', async () => {
+      const account = paymentsAccount({ pageSize: 3 });
+      await us.close();
+      us = await startFakePagerDuty(account);
+      provider = PagerDutyOnCallProvider.fromConfig(
+        new ConfigReader({
+          multivac: { pagerDuty: { apiToken: 'us-token', apiBaseUrl: us.url } },
+        }),
+      );
+      const first = await provider.getOnCall(payments, AT);
+      const listed = us.requests.length;
+      account.services!.push({
+        id: 'PSVC2',
+        type: 'service',
+        name: 'Payments Webhooks',
+        escalation_policy: { id: 'PEP1', type: 'escalation_policy_reference' },
       });
+      const webhooks = component({
+        [ANNOTATION_PAGERDUTY_SERVICE_ID]: 'PSVC2',
+      });
+
+      const answer = await provider.getOnCall(webhooks, AT);
+      await provider.getOnCall(webhooks, AT);
+
+      expect(answer).toEqual(first);
+      expect(us.requests.slice(listed).map(r => r.path)).toEqual([
+        '/services/PSVC2',
+      ]);
+    });
+
+    it('reads a user put on call after the users were listed', async () => {
+      const account = paymentsAccount();
+      await us.close();
+      us = await startFakePagerDuty(account);
+      provider = PagerDutyOnCallProvider.fromConfig(
+        new ConfigReader({
+          multivac: { pagerDuty: { apiToken: 'us-token', apiBaseUrl: us.url } },
+        }),
+      );
+      await provider.getOnCall(payments, AT);
+      account.users!.push({
+        id: 'PKATHERINE',
+        type: 'user',
+        name: 'Katherine Johnson',
+        email: 'katherine@nimbus.example',
+        contact_methods: [],
+      });
+      account.oncalls!.push({
+        user: { id: 'PKATHERINE' },
+        escalation_policy: { id: 'PEP1' },
+        escalation_level: 2,
+        start: null,
+        end: null,
+      });
+
+      // Another hour: the on-calls are read again, the users are not.
+      const answer = await provider.getOnCall(
+        payments,
+        new Date(+AT + 3_600_000),
+      );
+
+      expect(answer.levels[1].onCall.map(s => s.person)).toEqual([
+        { name: 'Alan Turing', email: 'alan@nimbus.example' },
+        { name: 'Katherine Johnson', email: 'katherine@nimbus.example' },
+      ]);
+      expect(us.requests.slice(-2).map(r => r.path)).toEqual([
+        '/oncalls',
+        '/users/PKATHERINE',
+      ]);
     });
 
     it('answers with no levels for an entity with only an integration key', async () => {
@@ -271,7 +355,7 @@ describe('PagerDutyOnCallProvider', () => {
     it('costs no upstream calls within the cache TTL and fresh calls after it', async () => {
       const first = await provider.getOnCall(payments, AT);
       const callsForOneAnswer = us.requests.length;
-      expect(callsForOneAnswer).toBe(9);
+      expect(callsForOneAnswer).toBe(6);
 
       now += 59_000;
       const later = new Date(+AT + 59_000);
@@ -295,7 +379,7 @@ describe('PagerDutyOnCallProvider', () => {
       await expect(provider.getOnCall(payments, AT)).rejects.toMatchObject({
         name: 'AuthenticationError',
         message:
-          "PagerDuty GET /services/PSVC1 answered 401: Unauthorized; check the apiToken of PagerDuty account 'default'",
+          "PagerDuty GET /services answered 401: Unauthorized; check the apiToken of PagerDuty account 'default'",
       });
     });
 
@@ -350,6 +434,96 @@ describe('PagerDutyOnCallProvider', () => {
 
       expect(answer.levels).toHaveLength(3);
       expect(sleeps).toEqual([1000, 1000]);
+      expect(us.requests.slice(0, 3).map(r => r.path)).toEqual([
+        '/services',
+        '/services',
+        '/services',
+      ]);
+    });
+  });
+
+  describe('upstream calls for many services', () => {
+    const SERVICES = 30;
+    const ENTITIES_PER_SERVICE = 4;
+    let fleet: FakePagerDuty;
+
+    beforeEach(async () => {
+      fleet = await startFakePagerDuty(serviceFleet(SERVICES, AT));
+      provider = PagerDutyOnCallProvider.fromConfig(
+        new ConfigReader({
+          multivac: {
+            pagerDuty: {
+              apiToken: 'fleet-token',
+              apiBaseUrl: fleet.url,
+              cacheTtlSeconds: 60,
+            },
+          },
+        }),
+        { now: () => now },
+      );
+    });
+    afterEach(() => fleet.close());
+
+    /** Every card at once, as a catalog page asks; checks each answer. */
+    const askForEveryCard = () =>
+      Promise.all(
+        Array.from(
+          { length: SERVICES * ENTITIES_PER_SERVICE },
+          async (_, i) => {
+            const service = String(i % SERVICES).padStart(2, '0');
+            const answer = await provider.getOnCall(
+              component({
+                [ANNOTATION_PAGERDUTY_SERVICE_ID]: `PSVC${service}`,
+              }),
+              AT,
+            );
+            expect(answer.levels[0].onCall[0].person).toEqual({
+              name: `Responder ${service}`,
+              email: `responder${service}@nimbus.example`,
+              phone: `+1 50355501${service}`,
+            });
+          },
+        ),
+      );
+    const calls = () => fleet.requests.map(r => `${r.method} ${r.path}`).sort();
+
+    it('cost at most one upstream call per service within one TTL', async () => {
+      await askForEveryCard();
+
+      expect(fleet.requests.length).toBeLessThanOrEqual(SERVICES);
+      expect(calls()).toEqual([
+        'GET /oncalls',
+        'GET /oncalls',
+        'GET /services',
+        'GET /users',
+      ]);
+      // The policies of 25 services, then of the other 5.
+      expect(
+        fleet.requests
+          .filter(r => r.path === '/oncalls')
+          .map(r => r.query.getAll('escalation_policy_ids[]').length)
+          .sort((a, b) => a - b),
+      ).toEqual([5, 25]);
+    });
+
+    it('cost nothing with a warm cache', async () => {
+      await askForEveryCard();
+      const cold = fleet.requests.length;
+
+      now += 59_000;
+      await askForEveryCard();
+
+      expect(fleet.requests).toHaveLength(cold);
+    });
+
+    it('are read again after the TTL', async () => {
+      await askForEveryCard();
+      const cold = calls();
+
+      now += 60_000;
+      await askForEveryCard();
+
+      expect(calls()).toEqual([...cold, ...cold].sort());
     });
   });
 

@@ -1,6 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { InputError, isError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ANNOTATION_PAGERDUTY_ACCOUNT,
   ANNOTATION_PAGERDUTY_INTEGRATION_KEY,
@@ -27,6 +27,12 @@ import {
 const SUMMARY_MAX_LENGTH = 1024;
 /** How far ahead the next hand-off is looked for. */
 const NEXT_SHIFT_HORIZON_DAYS = 14;
+/**
+ * Escalation policies whose on-calls are read together. One read for many
+ * services keeps the calls per service low; PagerDuty lists at most 10,000
+ * records per query, which leaves 400 on-calls per policy in the 15 days read.
+ */
+const POLICIES_PER_ON_CALL_READ = 25;
 /**
  * PagerDuty has no end for permanent on-calls (users targeted directly by the
  * policy); they are shown as ending a year after the asked time.
@@ -88,24 +94,36 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
         levels: [],
       };
     }
-    const service = await this.getService(client, annotated, serviceId);
-    const policyId = service.escalation_policy.id;
-    // Whole hours keep the URL, and so the cache entry, the same for an hour;
+    // Account-wide reads, each cached for the TTL and shared by every card
+    // of the account: the services with their policies, the on-calls of a
+    // group of policies, and the users with their contact methods.
+    const services = await client.servicesById();
+    const service =
+      services.get(serviceId) ??
+      (await this.unlistedService(client, annotated, serviceId));
+    const policy = service.escalation_policy;
+    // Whole hours keep the query, and so the cache entry, the same for an hour;
     // the shifts are filtered against `at` below.
     const since = new Date(Math.floor(+at / HOUR_MS) * HOUR_MS);
     const until = new Date(+since + (NEXT_SHIFT_HORIZON_DAYS + 1) * DAY_MS);
-    const [policy, onCalls] = await Promise.all([
-      client.getEscalationPolicy(policyId),
-      client.listOnCalls({ escalationPolicyIds: [policyId], since, until }),
+    const [onCalls, users] = await Promise.all([
+      client.listOnCalls({
+        escalationPolicyIds: policyGroup(services, policy.id),
+        since,
+        until,
+      }),
+      client.usersById(),
     ]);
 
-    const shifts = onCalls.map(onCall => toShift(onCall, at));
+    const shifts = onCalls
+      .filter(onCall => onCall.escalation_policy.id === policy.id)
+      .map(onCall => toShift(onCall, at));
     const current = shifts.filter(s => s.start <= at && at < s.end);
     const next = nextShift(
       shifts.filter(s => s.level === 1),
       at,
     );
-    const people = await this.people(client, [
+    const people = await this.people(client, users, [
       ...current,
       ...(next ? [next] : []),
     ]);
@@ -194,29 +212,30 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
     return client;
   }
 
-  private async getService(
+  /** A service missing from the listed ones, such as one created since. */
+  private async unlistedService(
     client: PagerDutyClient,
     annotated: Entity,
     serviceId: string,
   ): Promise<PagerDutyService> {
-    try {
-      return await client.getService(serviceId);
-    } catch (error) {
-      if (isError(error) && error.name === 'NotFoundError') {
-        throw new NotFoundError(
-          `${stringifyEntityRef(annotated)} names PagerDuty service ` +
-            `'${serviceId}' (${ANNOTATION_PAGERDUTY_SERVICE_ID}), which ` +
-            `PagerDuty account '${client.account.id}' does not have`,
-          error,
-        );
-      }
-      throw error;
+    const service = await client.findService(serviceId);
+    if (!service) {
+      throw new NotFoundError(
+        `${stringifyEntityRef(annotated)} names PagerDuty service ` +
+          `'${serviceId}' (${ANNOTATION_PAGERDUTY_SERVICE_ID}), which ` +
+          `PagerDuty account '${client.account.id}' does not have`,
+      );
     }
+    return service;
   }
 
-  /** Name, email and phone of everyone in `shifts`, by PagerDuty user id. */
+  /**
+   * Name, email and phone of everyone in `shifts`, by PagerDuty user id;
+   * users missing from the listed ones (added since) are read one by one.
+   */
   private async people(
     client: PagerDutyClient,
+    users: ReadonlyMap<string, PagerDutyUser>,
     shifts: Shift[],
   ): Promise<Map<string, OnCallPerson>> {
     const ids = [...new Set(shifts.map(s => s.userId))];
@@ -225,12 +244,43 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
         ids.map(
           async (id): Promise<[string, OnCallPerson]> => [
             id,
-            toPerson(await client.getUser(id)),
+            toPerson(users.get(id) ?? (await client.getUser(id))),
           ],
         ),
       ),
     );
   }
+}
+
+const policyGroupsByServices = new WeakMap<
+  ReadonlyMap<string, PagerDutyService>,
+  ReadonlyMap<string, string[]>
+>();
+
+/**
+ * The policies whose on-calls are read together with `policyId`'s: its group
+ * of POLICIES_PER_ON_CALL_READ among the policies of `services`. Computed
+ * once per listing of the services (cached for the TTL), not per card.
+ */
+function policyGroup(
+  services: ReadonlyMap<string, PagerDutyService>,
+  policyId: string,
+): string[] {
+  let groups = policyGroupsByServices.get(services);
+  if (!groups) {
+    const policyIds = [
+      ...new Set([...services.values()].map(s => s.escalation_policy.id)),
+    ];
+    const byPolicy = new Map<string, string[]>();
+    for (let i = 0; i < policyIds.length; i += POLICIES_PER_ON_CALL_READ) {
+      const group = policyIds.slice(i, i + POLICIES_PER_ON_CALL_READ);
+      group.forEach(id => byPolicy.set(id, group));
+    }
+    groups = byPolicy;
+    policyGroupsByServices.set(services, groups);
+  }
+  // A policy of a service created since the listing is read on its own.
+  return groups.get(policyId) ?? [policyId];
 }
 
 function annotation(entity: Entity, key: string): string | undefined {

@@ -56,6 +56,102 @@ describe('fake PagerDuty', () => {
     expect(body.user).not.toHaveProperty('contact_methods');
   });
 
+  it('lists with classic pagination: limit, offset, more and total on request', async () => {
+    const page = (query: string) =>
+      get(`/users?${query}`, REST_HEADERS).then(({ status, body }) => ({
+        status,
+        ids: body.users?.map((u: { id: string }) => u.id),
+        limit: body.limit,
+        offset: body.offset,
+        more: body.more,
+        total: body.total,
+      }));
+
+    await expect(page('limit=3')).resolves.toEqual({
+      status: 200,
+      ids: ['PADA', 'PGRACE', 'PALAN'],
+      limit: 3,
+      offset: 0,
+      more: true,
+      total: null,
+    });
+    await expect(page('limit=3&offset=3&total=true')).resolves.toEqual({
+      status: 200,
+      ids: ['PLINUS'],
+      limit: 3,
+      offset: 3,
+      more: false,
+      total: 4,
+    });
+    await expect(page('limit=500')).resolves.toMatchObject({
+      limit: 100,
+      more: false,
+    });
+    await expect(page('offset=-1')).resolves.toMatchObject({ status: 400 });
+    await expect(page('offset=9990&limit=25')).resolves.toMatchObject({
+      status: 400,
+    });
+  });
+
+  it('refuses to page past 10,000 records as PagerDuty does', async () => {
+    await expect(
+      get('/oncalls?offset=9950&limit=100', REST_HEADERS),
+    ).resolves.toEqual({
+      status: 400,
+      body: {
+        error: {
+          message: 'Arguments Caused Error',
+          code: 2002,
+          errors: [
+            'Offset+limit exceeds maximum allowed value of 10000. Please try to refine your search to reduce the returned set of records below this number, like adding a date range.',
+          ],
+        },
+      },
+    });
+  });
+
+  it('inlines escalation policies in services only when included', async () => {
+    const listed = await get(
+      '/services?include[]=escalation_policies',
+      REST_HEADERS,
+    );
+    expect(listed.body.services[0].escalation_policy).toMatchObject({
+      type: 'escalation_policy',
+      escalation_rules: expect.any(Array),
+    });
+
+    const { body } = await get('/services/PSVC1', REST_HEADERS);
+    expect(body.service.escalation_policy).toEqual({
+      id: 'PEP1',
+      type: 'escalation_policy_reference',
+      summary: 'Payments escalation',
+    });
+  });
+
+  it('answers 400 to query parameters and includes it does not implement', async () => {
+    await expect(
+      get('/services?query=pay&include[]=teams', REST_HEADERS),
+    ).resolves.toEqual({
+      status: 400,
+      body: {
+        error: {
+          message: 'Invalid Input Provided',
+          code: 2001,
+          errors: [
+            'query is not supported here',
+            'include[]=teams is not supported here',
+          ],
+        },
+      },
+    });
+    await expect(
+      get('/oncalls?earliest=true', REST_HEADERS),
+    ).resolves.toMatchObject({ status: 400 });
+    await expect(
+      get('/escalation_policies/PEP1', REST_HEADERS),
+    ).resolves.toMatchObject({ status: 404 });
+  });
+
   it('rejects events without routing key, action or trigger payload', async () => {
     await expect(enqueue({ event_action: 'trigger' })).resolves.toEqual({
       status: 400,
@@ -128,6 +224,16 @@ describe('fake PagerDuty', () => {
     await expect(get('/oncalls', bearer)).resolves.toMatchObject({
       status: 403,
       body: { error: { code: 2010 } },
+    });
+    await expect(
+      get('/services?include[]=escalation_policies', bearer),
+    ).resolves.toMatchObject({
+      status: 403,
+      body: {
+        error: {
+          errors: ['The token lacks the scopes escalation_policies.read'],
+        },
+      },
     });
   });
 

@@ -15,16 +15,28 @@ const URGENCIES = ['high', 'low'];
 const INCIDENT_SORTS = ['created_at', 'created_at:asc', 'created_at:desc'];
 /** Without `date_range=all` or `since`, incidents of the last month. */
 const DEFAULT_INCIDENT_WINDOW_MS = 30 * 24 * 3_600_000;
+/** Records per page when `limit` is not given. */
+const DEFAULT_LIMIT = 25;
+/** PagerDuty refuses pages beyond this many records (`offset + limit`). */
+const MAX_LISTED_RECORDS = 10_000;
+const PAGINATION = ['limit', 'offset', 'total'];
 /** Scopes a bearer token needs, per `METHOD /collection`. */
 const REQUIRED_SCOPES: Record<string, string> = {
   'GET /services': 'services.read',
-  'GET /escalation_policies': 'escalation_policies.read',
   'GET /users': 'users.read',
   'GET /oncalls': 'oncalls.read',
   'GET /incidents': 'incidents.read',
   'POST /incidents': 'incidents.write',
   'PUT /incidents': 'incidents.write',
 };
+
+interface GetRoute {
+  /** Query parameters implemented. */
+  parameters: string[];
+  /** `include[]` models implemented. */
+  includes?: string[];
+  answer(query: URLSearchParams, res: ServerResponse, id?: string): void;
+}
 
 /** A REST resource as PagerDuty returns it. */
 export type FakeResource = { id: string } & Record<string, unknown>;
@@ -49,6 +61,11 @@ export interface FakeOAuthClient {
   region?: 'us' | 'eu';
 }
 
+/**
+ * The account the fake serves. Its services, policies, users and on-calls are
+ * read as requests come, so a test can add one while the fake runs (as if
+ * created after the client listed them).
+ */
 export interface FakePagerDutyData {
   /** The only REST API token accepted (`Authorization: Token token=...`). */
   apiToken: string;
@@ -57,6 +74,7 @@ export interface FakePagerDutyData {
   /** `expires_in` of issued tokens. Default 3600. */
   tokenLifetimeSeconds?: number;
   services?: FakeResource[];
+  /** Inlined in services with `include[]=escalation_policies`. */
   escalationPolicies?: FakeResource[];
   /**
    * `contact_methods` are returned only with `include[]=contact_methods`.
@@ -66,7 +84,7 @@ export interface FakePagerDutyData {
   oncalls?: FakeOnCall[];
   /** Existing incidents; `POST /incidents` adds to them. */
   incidents?: FakeResource[];
-  /** Most on-calls per page, whatever `limit` asks for. Default 100. */
+  /** Most records per page of any list, whatever `limit` asks for. Default 100. */
   pageSize?: number;
 }
 
@@ -96,11 +114,12 @@ export interface FakePagerDuty {
 }
 
 /**
- * A strict stand-in for PagerDuty on 127.0.0.1: REST `/services/{id}`,
- * `/escalation_policies/{id}`, `/users/{id}`, `/oncalls`, `/incidents`
- * (list, create, update), Events API v2 `/v2/enqueue` and the Scoped OAuth
- * token endpoint `/oauth/token`, answering malformed requests the way
- * PagerDuty does.
+ * A strict stand-in for PagerDuty on 127.0.0.1: REST `/services` and
+ * `/users` (list, by id), `/oncalls`, `/incidents` (list, create, update),
+ * Events API v2 `/v2/enqueue` and the Scoped OAuth token endpoint
+ * `/oauth/token`, answering malformed requests the way PagerDuty does. Lists
+ * page like PagerDuty's classic pagination (`limit`, `offset`, `more`,
+ * `total`).
  */
 export async function startFakePagerDuty(
   data: FakePagerDutyData,
@@ -111,6 +130,76 @@ export async function startFakePagerDuty(
   /** Scopes of each bearer token issued and not revoked. */
   const tokens = new Map<string, Set<string>>();
   let rateLimited = { remaining: 0, retryAfterSeconds: 1 };
+
+  /**
+   * The GET routes and the query parameters (`include[]` models apart) the
+   * fake implements. PagerDuty ignores parameters it does not know; the fake
+   * answers 400 to any it does not implement, so a test cannot pass on a
+   * filter or an include that was silently dropped.
+   */
+  const getRoutes: Record<string, GetRoute> = {
+    '/services': {
+      parameters: [...PAGINATION, 'include[]'],
+      includes: ['escalation_policies'],
+      answer: (query, res) =>
+        sendPage(
+          res,
+          query,
+          'services',
+          (data.services ?? []).map(service => expandService(service, query)),
+        ),
+    },
+    '/services/{id}': {
+      parameters: ['include[]'],
+      includes: ['escalation_policies'],
+      answer: (query, res, id) => {
+        const service = (data.services ?? []).find(s => s.id === id);
+        sendFound(res, service && { service: expandService(service, query) });
+      },
+    },
+    '/users': {
+      parameters: [...PAGINATION, 'include[]'],
+      includes: ['contact_methods'],
+      answer: (query, res) =>
+        sendPage(
+          res,
+          query,
+          'users',
+          (data.users ?? []).map(user => expandUser(user, query)),
+        ),
+    },
+    '/users/{id}': {
+      parameters: ['include[]'],
+      includes: ['contact_methods'],
+      answer: (query, res, id) => {
+        const user = (data.users ?? []).find(u => u.id === id);
+        sendFound(res, user && { user: expandUser(user, query) });
+      },
+    },
+    '/oncalls': {
+      parameters: [...PAGINATION, 'escalation_policy_ids[]', 'since', 'until'],
+      answer: oncalls,
+    },
+    '/incidents': {
+      parameters: [
+        ...PAGINATION,
+        'incident_key',
+        'date_range',
+        'sort_by',
+        'statuses[]',
+        'since',
+        'until',
+      ],
+      answer: listIncidents,
+    },
+    '/incidents/{id}': {
+      parameters: [],
+      answer: (_query, res, id) => {
+        const incident = incidents.find(i => i.id === id);
+        sendFound(res, incident && { incident });
+      },
+    },
+  };
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -154,9 +243,13 @@ export async function startFakePagerDuty(
       return;
     }
     const [, collection, id, ...deeper] = request.path.split('/');
+    const { query } = request;
     const missing = [
       REQUIRED_SCOPES[`${request.method} /${collection}`],
-      collection === 'users' && includes(request.query, 'contact_methods')
+      collection === 'services' && includes(query, 'escalation_policies')
+        ? 'escalation_policies.read'
+        : undefined,
+      collection === 'users' && includes(query, 'contact_methods')
         ? 'users:contact_methods.read'
         : undefined,
     ].filter(scope => scope && scopes !== 'all' && !scopes.has(scope));
@@ -166,24 +259,94 @@ export async function startFakePagerDuty(
       ]);
       return;
     }
-    if (collection === 'incidents' && deeper.length === 0) {
-      incidentRequest(request, id, res);
-      return;
-    }
     if (request.method !== 'GET') {
+      if (collection === 'incidents' && deeper.length === 0) {
+        changeIncidents(request, id, res);
+      } else {
+        restError(res, 404, 'Not Found', 2100);
+      }
+      return;
+    }
+    const route =
+      deeper.length === 0 &&
+      getRoutes[`/${collection}${id === undefined ? '' : '/{id}'}`];
+    if (!route) {
       restError(res, 404, 'Not Found', 2100);
       return;
     }
-    if (collection === 'oncalls' && id === undefined) {
-      oncalls(request.query, res);
+    const unsupported = unsupportedParameters(query, route);
+    if (unsupported.length > 0) {
+      restError(res, 400, 'Invalid Input Provided', 2001, unsupported);
       return;
     }
-    const found = deeper.length === 0 && lookup(collection, id, request.query);
-    if (!found) {
-      restError(res, 404, 'Not Found', 2100);
+    route.answer(query, res, id);
+  }
+
+  /**
+   * Classic pagination: `limit` records (default 25, at most `pageSize`)
+   * from `offset`, whether `more` follow, and the `total` only when asked
+   * for with `total=true`.
+   */
+  function sendPage(
+    res: ServerResponse,
+    query: URLSearchParams,
+    key: string,
+    records: unknown[],
+  ) {
+    const limit = Math.min(
+      Number(query.get('limit') ?? DEFAULT_LIMIT),
+      data.pageSize ?? 100,
+    );
+    const offset = Number(query.get('offset') ?? 0);
+    const total = query.get('total') ?? 'false';
+    const errors = [
+      ...(Number.isInteger(limit) && limit > 0
+        ? []
+        : ['limit must be a positive integer']),
+      ...(Number.isInteger(offset) && offset >= 0
+        ? []
+        : ['offset must be a non-negative integer']),
+      ...(['true', 'false'].includes(total) ? [] : ['total must be a boolean']),
+    ];
+    if (errors.length > 0) {
+      restError(res, 400, 'Invalid Input Provided', 2001, errors);
       return;
     }
-    send(res, 200, found);
+    if (offset + limit > MAX_LISTED_RECORDS) {
+      restError(res, 400, 'Arguments Caused Error', 2002, [
+        `Offset+limit exceeds maximum allowed value of ${MAX_LISTED_RECORDS}. ` +
+          'Please try to refine your search to reduce the returned set of ' +
+          'records below this number, like adding a date range.',
+      ]);
+      return;
+    }
+    send(res, 200, {
+      [key]: records.slice(offset, offset + limit),
+      limit,
+      offset,
+      more: offset + limit < records.length,
+      total: total === 'true' ? records.length : null,
+    });
+  }
+
+  /** With `include[]=escalation_policies`, the whole policy in its place. */
+  function expandService(service: FakeResource, query: URLSearchParams) {
+    const reference = service.escalation_policy as FakeResource | undefined;
+    const policy = (data.escalationPolicies ?? []).find(
+      p => p.id === reference?.id,
+    );
+    return includes(query, 'escalation_policies') && policy
+      ? { ...service, escalation_policy: policy }
+      : service;
+  }
+
+  /** Contact methods only with `include[]=contact_methods`. */
+  function expandUser(user: FakeResource, query: URLSearchParams) {
+    if (includes(query, 'contact_methods')) {
+      return user;
+    }
+    const { contact_methods: _omitted, ...withoutContacts } = user;
+    return withoutContacts;
   }
 
   /** `all` for the API token, the token's scopes for a bearer token. */
@@ -253,24 +416,12 @@ export async function startFakePagerDuty(
     });
   }
 
-  function incidentRequest(
+  /** `POST /incidents` and `PUT /incidents/{id}`. */
+  function changeIncidents(
     request: RecordedRequest,
     id: string | undefined,
     res: ServerResponse,
   ) {
-    if (request.method === 'GET') {
-      if (id === undefined) {
-        listIncidents(request.query, res);
-        return;
-      }
-      const incident = incidents.find(i => i.id === id);
-      if (!incident) {
-        restError(res, 404, 'Not Found', 2100);
-        return;
-      }
-      send(res, 200, { incident });
-      return;
-    }
     if (!request.headers['content-type']?.startsWith('application/json')) {
       restError(res, 400, 'Invalid Input Provided', 2001, [
         'Content-Type must be application/json',
@@ -339,15 +490,7 @@ export async function startFakePagerDuty(
     if (sortBy.endsWith(':desc')) {
       matching.reverse();
     }
-    const offset = Number(query.get('offset') ?? 0);
-    const limit = Math.min(Number(query.get('limit') ?? 25), 100);
-    send(res, 200, {
-      incidents: matching.slice(offset, offset + limit),
-      limit,
-      offset,
-      more: offset + limit < matching.length,
-      total: null,
-    });
+    sendPage(res, query, 'incidents', matching);
   }
 
   function createIncident(
@@ -449,24 +592,6 @@ export async function startFakePagerDuty(
     send(res, 200, { incident });
   }
 
-  function lookup(collection: string, id: string, query: URLSearchParams) {
-    const byCollection: Record<string, [string, FakeResource[] | undefined]> = {
-      services: ['service', data.services],
-      escalation_policies: ['escalation_policy', data.escalationPolicies],
-      users: ['user', data.users],
-    };
-    const [key, resources] = byCollection[collection] ?? [];
-    const resource = resources?.find(r => r.id === id);
-    if (!key || !resource) {
-      return undefined;
-    }
-    if (key === 'user' && !includes(query, 'contact_methods')) {
-      const { contact_methods: _omitted, ...withoutContacts } = resource;
-      return { [key]: withoutContacts };
-    }
-    return { [key]: resource };
-  }
-
   function oncalls(query: URLSearchParams, res: ServerResponse) {
     const now = new Date().toISOString();
     const since = Date.parse(query.get('since') ?? now);
@@ -485,18 +610,7 @@ export async function startFakePagerDuty(
         (o.start === null || Date.parse(o.start) <= until) &&
         (o.end === null || Date.parse(o.end) > since),
     );
-    const offset = Number(query.get('offset') ?? 0);
-    const limit = Math.min(
-      Number(query.get('limit') ?? 25),
-      data.pageSize ?? 100,
-    );
-    send(res, 200, {
-      oncalls: matching.slice(offset, offset + limit),
-      limit,
-      offset,
-      more: offset + limit < matching.length,
-      total: null,
-    });
+    sendPage(res, query, 'oncalls', matching);
   }
 
   function enqueue(
@@ -589,6 +703,29 @@ export async function startFakePagerDuty(
 
 function includes(query: URLSearchParams, model: string) {
   return query.getAll('include[]').includes(model);
+}
+
+function unsupportedParameters(
+  query: URLSearchParams,
+  route: GetRoute,
+): string[] {
+  return [
+    ...[...new Set(query.keys())]
+      .filter(parameter => !route.parameters.includes(parameter))
+      .map(parameter => `${parameter} is not supported here`),
+    ...query
+      .getAll('include[]')
+      .filter(model => !route.includes?.includes(model))
+      .map(model => `include[]=${model} is not supported here`),
+  ];
+}
+
+function sendFound(res: ServerResponse, body: object | undefined) {
+  if (body) {
+    send(res, 200, body);
+  } else {
+    restError(res, 404, 'Not Found', 2100);
+  }
 }
 
 function restError(

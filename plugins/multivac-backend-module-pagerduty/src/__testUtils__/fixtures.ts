@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { FakePagerDutyData } from './fakePagerDuty';
+import { FakeOnCall, FakePagerDutyData, FakeResource } from './fakePagerDuty';
 
 /** The time tests ask about: Monday 2 March 2026, 10:30 UTC. */
 export const AT = new Date('2026-03-02T10:30:00Z');
@@ -227,6 +227,86 @@ export const euAccount = (): FakePagerDutyData => ({
     },
   ],
 });
+
+const DAY_MS = 24 * 3_600_000;
+const pad = (n: number) => String(n).padStart(2, '0');
+const ref = (id: string, type: string) => ({ id, type, summary: id });
+
+/**
+ * An account of `count` services (`PSVC00`, ...) and as many users. Service
+ * i escalates to policy i: level 1 a weekly schedule (`Responder <i>` until
+ * 6 days after `now`, then user i+1), level 2 user i+2 targeted directly,
+ * level 3 a monthly schedule (user i+3).
+ */
+export function serviceFleet(count: number, now: Date): FakePagerDutyData {
+  const users: FakeResource[] = [];
+  const services: FakeResource[] = [];
+  const escalationPolicies: FakeResource[] = [];
+  const oncalls: FakeOnCall[] = [];
+  const userId = (i: number) => `PUSER${pad(i % count)}`;
+  const at = (days: number) => new Date(+now + days * DAY_MS).toISOString();
+  for (let i = 0; i < count; i++) {
+    users.push({
+      id: userId(i),
+      type: 'user',
+      name: `Responder ${pad(i)}`,
+      email: `responder${pad(i)}@nimbus.example`,
+      contact_methods: [
+        {
+          id: `PCM${pad(i)}`,
+          type: 'phone_contact_method',
+          country_code: 1,
+          address: `50355501${pad(i)}`,
+        },
+      ],
+    });
+    const policy = ref(`PEP${pad(i)}`, 'escalation_policy_reference');
+    services.push({
+      id: `PSVC${pad(i)}`,
+      type: 'service',
+      name: `Service ${pad(i)}`,
+      escalation_policy: policy,
+    });
+    escalationPolicies.push({
+      id: policy.id,
+      type: 'escalation_policy',
+      name: `Escalation ${pad(i)}`,
+      escalation_rules: [30, 15, 60].map(delay => ({
+        escalation_delay_in_minutes: delay,
+        targets: [],
+      })),
+    });
+    const weekly = ref(`PSCHW${pad(i)}`, 'schedule_reference');
+    const monthly = ref(`PSCHM${pad(i)}`, 'schedule_reference');
+    const onCall = (
+      responder: number,
+      level: number,
+      schedule: typeof weekly | null,
+      start: string | null,
+      end: string | null,
+    ): FakeOnCall => ({
+      user: ref(userId(responder), 'user_reference'),
+      escalation_policy: policy,
+      schedule,
+      escalation_level: level,
+      start,
+      end,
+    });
+    oncalls.push(
+      onCall(i, 1, weekly, at(-1), at(6)),
+      onCall(i + 1, 1, weekly, at(6), at(13)),
+      onCall(i + 2, 2, null, null, null),
+      onCall(i + 3, 3, monthly, at(-10), at(20)),
+    );
+  }
+  return {
+    apiToken: 'fleet-token',
+    services,
+    escalationPolicies,
+    users,
+    oncalls,
+  };
+}
 
 export const component = (annotations: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',

@@ -3,7 +3,7 @@ import {
   FakePagerDuty,
   startFakePagerDuty,
 } from '../__testUtils__/fakePagerDuty';
-import { paymentsAccount } from '../__testUtils__/fixtures';
+import { AT, paymentsAccount, serviceFleet } from '../__testUtils__/fixtures';
 import { TtlCache } from './cache';
 import {
   DEFAULT_ACCOUNT,
@@ -49,36 +49,85 @@ describe('PagerDutyClient', () => {
     });
 
   it('sends the REST token and API version headers', async () => {
-    const service = await client().getService('PSVC1');
+    const service = await client().findService('PSVC1');
 
     expect(service).toEqual({
       id: 'PSVC1',
       name: 'Payments API',
       html_url: 'https://nimbus.pagerduty.com/service-directory/PSVC1',
-      escalation_policy: expect.objectContaining({ id: 'PEP1' }),
+      escalation_policy: {
+        id: 'PEP1',
+        name: 'Payments escalation',
+        html_url: 'https://nimbus.pagerduty.com/escalation_policies/PEP1',
+        escalation_rules: [
+          { escalation_delay_in_minutes: 30 },
+          { escalation_delay_in_minutes: 15 },
+          { escalation_delay_in_minutes: 60 },
+        ],
+      },
     });
     expect(fake.requests[0].path).toBe('/services/PSVC1');
+    expect(fake.requests[0].query.getAll('include[]')).toEqual([
+      'escalation_policies',
+    ]);
     expect(fake.requests[0].headers).toMatchObject({
       authorization: 'Token token=us-token',
       accept: 'application/vnd.pagerduty+json;version=2',
     });
   });
 
-  it('reads the escalation rules of a policy', async () => {
-    const policy = await client().getEscalationPolicy('PEP1');
+  it('finds no service for an unknown id, once per TTL', async () => {
+    const pagerDuty = client();
 
-    expect(policy.name).toBe('Payments escalation');
-    expect(
-      policy.escalation_rules.map(r => r.escalation_delay_in_minutes),
-    ).toEqual([30, 15, 60]);
+    await expect(pagerDuty.findService('PNOPE')).resolves.toBeUndefined();
+    await expect(pagerDuty.findService('PNOPE')).resolves.toBeUndefined();
+
+    expect(fake.requests.map(r => r.path)).toEqual(['/services/PNOPE']);
   });
 
-  it('lists on-calls across pages with offset and more', async () => {
-    const onCalls = await client().listOnCalls({
+  it('lists every service with its escalation policy, page by page', async () => {
+    await fake.close();
+    fake = await startFakePagerDuty({
+      ...serviceFleet(7, AT),
+      apiToken: 'us-token',
+      pageSize: 3,
+    });
+
+    const services = await client().servicesById();
+
+    expect([...services.keys()]).toEqual([
+      'PSVC00',
+      'PSVC01',
+      'PSVC02',
+      'PSVC03',
+      'PSVC04',
+      'PSVC05',
+      'PSVC06',
+    ]);
+    expect(services.get('PSVC03')!.escalation_policy).toMatchObject({
+      id: 'PEP03',
+      name: 'Escalation 03',
+    });
+    expect(
+      fake.requests.map(r => [r.path, Object.fromEntries(r.query)]),
+    ).toEqual(
+      ['0', '3', '6'].map(offset => [
+        '/services',
+        { 'include[]': 'escalation_policies', limit: '100', offset },
+      ]),
+    );
+  });
+
+  it('lists on-calls across pages with offset and more, as one cache entry', async () => {
+    const pagerDuty = client();
+    const filter = {
       escalationPolicyIds: ['PEP1'],
       since: new Date('2026-02-01T00:00:00Z'),
       until: new Date('2026-04-01T00:00:00Z'),
-    });
+    };
+
+    const onCalls = await pagerDuty.listOnCalls(filter);
+    await pagerDuty.listOnCalls(filter);
 
     expect(onCalls).toHaveLength(7);
     expect(onCalls.every(o => o.escalation_policy.id === 'PEP1')).toBe(true);
@@ -87,6 +136,37 @@ describe('PagerDutyClient', () => {
     expect(pages[0].query.getAll('escalation_policy_ids[]')).toEqual(['PEP1']);
     expect(pages[0].query.get('since')).toBe('2026-02-01T00:00:00.000Z');
     expect(pages[0].query.get('until')).toBe('2026-04-01T00:00:00.000Z');
+    expect(pages[0].query.get('limit')).toBe('100');
+  });
+
+  it('lists every user with contact methods, page by page', async () => {
+    const users = await client().usersById();
+
+    expect([...users.keys()]).toEqual(['PADA', 'PGRACE', 'PALAN', 'PLINUS']);
+    expect(users.get('PADA')!.contact_methods).toContainEqual(
+      expect.objectContaining({ type: 'phone_contact_method' }),
+    );
+    expect(fake.requests.map(r => r.query.get('offset'))).toEqual(['0', '3']);
+    expect(fake.requests[0].query.getAll('include[]')).toEqual([
+      'contact_methods',
+    ]);
+  });
+
+  it("stops listing at PagerDuty's 10,000 records instead of asking past them", async () => {
+    await fake.close();
+    fake = await startFakePagerDuty({
+      apiToken: 'us-token',
+      users: Array.from({ length: 10_050 }, (_, i) => ({
+        id: `PU${i}`,
+        name: `User ${i}`,
+      })),
+    });
+
+    const users = await client().usersById();
+
+    expect(users.size).toBe(10_000);
+    expect(fake.requests).toHaveLength(100);
+    expect(fake.requests.at(-1)!.query.get('offset')).toBe('9900');
   });
 
   it('reads a user with contact methods', async () => {
@@ -139,13 +219,13 @@ describe('PagerDutyClient', () => {
       let now = 0;
       const pagerDuty = client({}, { cache: new TtlCache(60_000, () => now) });
 
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
       now = 59_000;
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
       expect(pagerDuty.stats.upstreamCalls).toBe(1);
 
       now = 60_000;
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
       expect(pagerDuty.stats.upstreamCalls).toBe(2);
       expect(fake.requests).toHaveLength(2);
     });
@@ -158,27 +238,40 @@ describe('PagerDutyClient', () => {
       expect(pagerDuty.stats.upstreamCalls).toBe(1);
     });
 
+    it('shares a read of every page between concurrent callers', async () => {
+      const pagerDuty = client();
+
+      const [first, second] = await Promise.all([
+        pagerDuty.usersById(),
+        pagerDuty.usersById(),
+      ]);
+
+      expect(second).toBe(first);
+      expect(pagerDuty.stats.upstreamCalls).toBe(2);
+      expect(fake.requests).toHaveLength(2);
+    });
+
     it('does not remember failures', async () => {
       const pagerDuty = client();
       fake.rateLimitNext(1, 120);
 
-      await expect(pagerDuty.getService('PSVC1')).rejects.toThrow(
+      await expect(pagerDuty.findService('PSVC1')).rejects.toThrow(
         /rate limited/,
       );
-      await expect(pagerDuty.getService('PSVC1')).resolves.toMatchObject({
+      await expect(pagerDuty.findService('PSVC1')).resolves.toMatchObject({
         id: 'PSVC1',
       });
     });
 
     it('does not share answers between accounts', async () => {
       const cache = new TtlCache(60_000);
-      await client({}, { cache }).getService('PSVC1');
+      await client({}, { cache }).findService('PSVC1');
 
       const otherAccount = client(
         { id: 'other', apiToken: 'other-token' },
         { cache },
       );
-      await expect(otherAccount.getService('PSVC1')).rejects.toMatchObject({
+      await expect(otherAccount.findService('PSVC1')).rejects.toMatchObject({
         name: 'AuthenticationError',
       });
       expect(otherAccount.stats.upstreamCalls).toBe(1);
@@ -187,8 +280,8 @@ describe('PagerDutyClient', () => {
     it('is off with a TTL of 0', async () => {
       const pagerDuty = client({}, { cache: new TtlCache(0) });
 
-      await pagerDuty.getService('PSVC1');
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
+      await pagerDuty.findService('PSVC1');
 
       expect(pagerDuty.stats.upstreamCalls).toBe(2);
     });
@@ -199,7 +292,7 @@ describe('PagerDutyClient', () => {
       const pagerDuty = client();
       fake.rateLimitNext(2, 1);
 
-      await expect(pagerDuty.getService('PSVC1')).resolves.toMatchObject({
+      await expect(pagerDuty.findService('PSVC1')).resolves.toMatchObject({
         id: 'PSVC1',
       });
 
@@ -213,7 +306,7 @@ describe('PagerDutyClient', () => {
       fake.rateLimitNext(1, 1);
       const started = Date.now();
 
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
 
       expect(Date.now() - started).toBeGreaterThanOrEqual(990);
       expect(fake.requests).toHaveLength(2);
@@ -235,7 +328,7 @@ describe('PagerDutyClient', () => {
       const pagerDuty = client({}, { maxRetries: 2 });
       fake.rateLimitNext(1000, 1);
 
-      await expect(pagerDuty.getService('PSVC1')).rejects.toMatchObject({
+      await expect(pagerDuty.findService('PSVC1')).rejects.toMatchObject({
         name: 'ServiceUnavailableError',
         message:
           'PagerDuty GET /services/PSVC1 is rate limited: 429 Too Many Requests after 2 retries, Retry-After 1s; try again later',
@@ -246,7 +339,7 @@ describe('PagerDutyClient', () => {
     it('fails at once when Retry-After is too long to wait', async () => {
       fake.rateLimitNext(1, 120);
 
-      await expect(client().getService('PSVC1')).rejects.toThrow(
+      await expect(client().findService('PSVC1')).rejects.toThrow(
         'PagerDuty GET /services/PSVC1 is rate limited: 429 Too Many Requests after 0 retries, Retry-After 120s; try again later',
       );
       expect(sleeps).toEqual([]);
@@ -256,7 +349,7 @@ describe('PagerDutyClient', () => {
   describe('errors', () => {
     it('turns 401 into an AuthenticationError naming the call and account', async () => {
       await expect(
-        client({ apiToken: 'wrong' }).getService('PSVC1'),
+        client({ apiToken: 'wrong' }).findService('PSVC1'),
       ).rejects.toMatchObject({
         name: 'AuthenticationError',
         message:
@@ -277,7 +370,7 @@ describe('PagerDutyClient', () => {
       fake = await startFakePagerDuty(paymentsAccount());
 
       await expect(
-        client({ apiBaseUrl: url }).getService('PSVC1'),
+        client({ apiBaseUrl: url }).findService('PSVC1'),
       ).rejects.toMatchObject({
         name: 'ServiceUnavailableError',
         message: expect.stringMatching(
@@ -292,7 +385,7 @@ describe('PagerDutyClient', () => {
         paymentsAccount({ services: [{ id: 'PSVC1', name: 'No policy' }] }),
       );
 
-      await expect(client().getService('PSVC1')).rejects.toThrow(
+      await expect(client().findService('PSVC1')).rejects.toThrow(
         'PagerDuty GET /services/PSVC1 answered an unexpected body (service.escalation_policy: Required)',
       );
     });
@@ -677,7 +770,7 @@ describe('PagerDutyClient', () => {
       const pagerDuty = oauthClient();
       expect(fake.requests).toEqual([]);
 
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
       await pagerDuty.getUser('PADA');
 
       const [tokenRequest, ...calls] = fake.requests;
@@ -700,7 +793,7 @@ describe('PagerDutyClient', () => {
     });
 
     it('asks for the account in its service region', async () => {
-      await oauthClient({ region: 'eu', subdomain: 'nimbus-eu' }).getService(
+      await oauthClient({ region: 'eu', subdomain: 'nimbus-eu' }).findService(
         'PSVC1',
       );
 
@@ -713,9 +806,9 @@ describe('PagerDutyClient', () => {
       const pagerDuty = oauthClient();
 
       await Promise.all([
-        pagerDuty.getService('PSVC1'),
-        pagerDuty.getEscalationPolicy('PEP1'),
-        pagerDuty.getUser('PADA'),
+        pagerDuty.servicesById(),
+        pagerDuty.findService('PSVC1'),
+        pagerDuty.usersById(),
       ]);
 
       expect(tokenRequests()).toHaveLength(1);
@@ -723,14 +816,14 @@ describe('PagerDutyClient', () => {
 
     it('renews the token a minute before expires_in runs out', async () => {
       const pagerDuty = oauthClient();
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
 
       now = 3_539_000;
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
       expect(tokenRequests()).toHaveLength(1);
 
       now = 3_540_000;
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
       expect(tokenRequests()).toHaveLength(2);
       const [first, , renewed] = fake.requests
         .filter(r => r.path === '/services/PSVC1')
@@ -740,10 +833,10 @@ describe('PagerDutyClient', () => {
 
     it('gets a new token once when PagerDuty rejects the current one', async () => {
       const pagerDuty = oauthClient();
-      await pagerDuty.getService('PSVC1');
+      await pagerDuty.findService('PSVC1');
       fake.revokeTokens();
 
-      await expect(pagerDuty.getService('PSVC1')).resolves.toMatchObject({
+      await expect(pagerDuty.findService('PSVC1')).resolves.toMatchObject({
         id: 'PSVC1',
       });
       expect(tokenRequests()).toHaveLength(2);
@@ -760,7 +853,7 @@ describe('PagerDutyClient', () => {
       const otherAccount = await startFakePagerDuty(paymentsAccount());
       try {
         await expect(
-          oauthClient({}, otherAccount.url).getService('PSVC1'),
+          oauthClient({}, otherAccount.url).findService('PSVC1'),
         ).rejects.toMatchObject({
           name: 'AuthenticationError',
           message:
@@ -775,7 +868,7 @@ describe('PagerDutyClient', () => {
 
     it('reports rejected client credentials', async () => {
       await expect(
-        oauthClient({ clientSecret: 'wrong' }).getService('PSVC1'),
+        oauthClient({ clientSecret: 'wrong' }).findService('PSVC1'),
       ).rejects.toMatchObject({
         name: 'AuthenticationError',
         message:
@@ -791,6 +884,14 @@ describe('PagerDutyClient', () => {
         name: 'NotAllowedError',
         message: expect.stringContaining(
           'answered 403: Access Denied; The token lacks the scopes users:contact_methods.read',
+        ),
+      });
+      await expect(
+        oauthClient({ scopes: 'services.read' }).servicesById(),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(
+          'PagerDuty GET /services answered 403: Access Denied; The token lacks the scopes escalation_policies.read',
         ),
       });
     });

@@ -26,7 +26,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
         <SidebarItem
           icon={ReportProblemIcon}
           to="multivac/report"
-          text="Report a problem"
+          text="Report problem"
         />
         <SidebarItem
           icon={WhatshotIcon}
