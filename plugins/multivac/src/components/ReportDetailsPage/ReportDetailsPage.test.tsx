@@ -260,7 +260,8 @@ describe('ReportDetailsPage', () => {
   it('stops re-reading when the page is left', async () => {
     // fake time also moves with real time, so rendering needs no manual ticks
     jest.useFakeTimers({ advanceTimers: true });
-    const api = await openReport();
+    const api = mockMultivacApi();
+    await openReport(api);
     await screen.findByText(PAGED);
     cleanup();
     const reads = api.getReport.mock.calls.length;
