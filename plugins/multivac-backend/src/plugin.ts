@@ -91,8 +91,9 @@ export const multivacPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
       }) {
+        const db = await database.getClient();
         const jobs = new DatabaseJobQueue(
-          await database.getClient(),
+          db,
           logger,
           DatabaseJobQueue.optionsFromConfig(config),
         );
@@ -113,7 +114,7 @@ export const multivacPlugin = createBackendPlugin({
           ...onCallProviders,
           builtin,
         ]);
-        const pageStore = new DatabasePageStore(await database.getClient());
+        const pageStore = new DatabasePageStore(db);
         const paging = new PagingService(
           pageStore,
           onCall,
@@ -124,10 +125,7 @@ export const multivacPlugin = createBackendPlugin({
         );
         pageUpdates = new PageUpdates(pageStore, store);
         const reports = new ReportService({
-          reports: new DatabaseReportStore(
-            await database.getClient(),
-            pageStore,
-          ),
+          reports: new DatabaseReportStore(db, pageStore),
           paging,
           incidents: store,
           jobs,

@@ -13,8 +13,8 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { describeZodError } from '@multivac/plugin-multivac-common';
 import { z } from 'zod';
-import { describeIssues } from '../validation';
 import { TtlCache } from './cache';
 import { OAuthToken } from './oauthToken';
 
@@ -698,7 +698,7 @@ function parseAnswer<T extends z.ZodTypeAny>(
   const result = schema.safeParse(body);
   if (!result.success) {
     throw new ServiceUnavailableError(
-      `PagerDuty ${call} answered an unexpected body (${describeIssues(
+      `PagerDuty ${call} answered an unexpected body (${describeZodError(
         result.error,
       )})`,
     );

@@ -4,8 +4,8 @@ import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { PageUpdate, PageUpdateReceiver } from '@multivac/plugin-multivac-node';
 import express from 'express';
 import Router from 'express-promise-router';
+import { describeZodError } from '@multivac/plugin-multivac-common';
 import { z } from 'zod';
-import { describeIssues } from '../validation';
 import { SIGNATURE_HEADER, verifySignature } from './verifySignature';
 
 /** Served at `/api/multivac/pagerduty/webhooks`. */
@@ -110,7 +110,7 @@ function parseWebhook(body: Buffer) {
   const result = webhookSchema.safeParse(json);
   if (!result.success) {
     throw new InputError(
-      `PagerDuty webhook body is not a v3 webhook event (${describeIssues(
+      `PagerDuty webhook body is not a v3 webhook event (${describeZodError(
         result.error,
       )})`,
     );

@@ -13,13 +13,7 @@ import {
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { DatabasePageStore } from './DatabasePageStore';
-import {
-  isPostgres,
-  nextNumber,
-  nowIso,
-  optionalIsoString,
-  toIsoString,
-} from './util';
+import { nextNumber, nowIso, optionalIsoString, toIsoString } from './util';
 
 type ReportRow = {
   id: string;
@@ -171,26 +165,23 @@ export class DatabaseReportStore {
     id: string,
     incidentId: string,
   ): Promise<void> {
-    const query = tx<ReportRow>('multivac_reports').where({ id }).first();
-    if (isPostgres(tx)) {
-      query.forUpdate();
-    }
-    const row = await query;
-    if (!row) {
-      throw new NotFoundError(`No triage report ${id}`);
-    }
+    // The IS NULL guard makes the first of two concurrent starts win.
     const updated = await tx('multivac_reports')
       .where({ id })
       .whereNull('incident_id')
       .update({ incident_id: incidentId, updated_at: nowIso() });
     if (updated === 0) {
-      const incident = await tx('multivac_incidents')
-        .where({ id: row.incident_id })
-        .first('number');
+      // Read inside the transaction: SQLite has a single connection.
+      const row: ReportRow | undefined = await this.select(tx)
+        .where({ 'multivac_reports.id': id })
+        .first();
+      if (!row) {
+        throw new NotFoundError(`No triage report ${id}`);
+      }
       throw new ConflictError(
         `${formatReportReference(
           row.number,
-        )} is already ${formatIncidentReference(incident.number)}`,
+        )} is already ${formatIncidentReference(row.incident_number!)}`,
       );
     }
     await this.pages.linkIncident(tx, id, incidentId);

@@ -5,7 +5,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { PageRecord } from '@multivac/plugin-multivac-common';
+import { OnCallAnswer, PageRecord } from '@multivac/plugin-multivac-common';
 import {
   OnCallProvider,
   PagingOnCallProvider,
@@ -67,6 +67,46 @@ export class PagingService {
       request.entityRef,
       credentials,
     );
+    return this.record(request, answer, provider, false, actor);
+  }
+
+  /**
+   * Pages a built-in schedule directly: the fallback when nobody could be
+   * resolved for the entity or its provider is down.
+   */
+  async pageSchedule(
+    scheduleId: string,
+    request: PageInput,
+    actor: string,
+  ): Promise<PageRecord> {
+    const answer = await this.builtin.getOnCallForSchedule(
+      scheduleId,
+      new Date(),
+    );
+    return this.record(
+      request,
+      {
+        ...answer,
+        entityRef: request.entityRef,
+        resolvedFrom: request.entityRef,
+      },
+      this.builtin,
+      true,
+      actor,
+    );
+  }
+
+  /**
+   * Stores the page for level 1 of `answer` and, in the same transaction,
+   * hands it to a paging provider or schedules its built-in escalation.
+   */
+  private record(
+    request: PageInput,
+    answer: OnCallAnswer,
+    provider: OnCallProvider,
+    fallback: boolean,
+    actor: string,
+  ): Promise<PageRecord> {
     const first = answer.levels[0];
     const delegated = canPage(provider);
     return this.store.create(
@@ -76,7 +116,7 @@ export class PagingService {
         provider: provider.id,
         scheduleId: answer.schedule.id,
         scheduleName: answer.schedule.name,
-        fallback: false,
+        fallback,
         reportId: request.reportId,
         summary: request.summary,
         details: request.details ?? {},
@@ -106,41 +146,6 @@ export class PagingService {
           );
         }
       },
-    );
-  }
-
-  /**
-   * Pages a built-in schedule directly: the fallback when nobody could be
-   * resolved for the entity or its provider is down.
-   */
-  async pageSchedule(
-    scheduleId: string,
-    request: PageInput,
-    actor: string,
-  ): Promise<PageRecord> {
-    const answer = await this.builtin.getOnCallForSchedule(
-      scheduleId,
-      new Date(),
-    );
-    const first = answer.levels[0];
-    return this.store.create(
-      {
-        entityRef: request.entityRef,
-        resolvedFrom: request.entityRef,
-        provider: this.builtin.id,
-        scheduleId,
-        scheduleName: answer.schedule.name,
-        fallback: true,
-        reportId: request.reportId,
-        summary: request.summary,
-        details: request.details ?? {},
-        urgency: request.urgency,
-        targets: first?.onCall.map(s => s.person) ?? [],
-        delivery: 'recorded; shown on the On call page',
-        createdBy: actor,
-      },
-      (tx, page) =>
-        this.scheduleEscalation(tx, page.id, 1, first?.timeoutMinutes ?? 0),
     );
   }
 

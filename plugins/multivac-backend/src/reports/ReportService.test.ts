@@ -292,6 +292,24 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
     ).toBe(1);
   });
 
+  it('lets only one of two simultaneous starts declare the incident', async () => {
+    const reports = await createService();
+    const stored = await reports.submit(report(), ada);
+    const results = await Promise.allSettled([
+      reports.startIncident(stored.id, ada, true),
+      reports.startIncident(stored.id, grace, true),
+    ]);
+    const started = results.filter(r => r.status === 'fulfilled');
+    const refused = results.filter(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    );
+    expect(started).toHaveLength(1);
+    expect(refused.map(r => r.reason.name)).toEqual(['ConflictError']);
+    expect(
+      (await incidents.listIncidents({ limit: 10, offset: 0 })).totalCount,
+    ).toBe(1);
+  });
+
   it('carries acknowledge and resolve from the provider into the page and its incident', async () => {
     const reports = await createService();
     const stored = await reports.submit(report(), ada);
