@@ -9,8 +9,12 @@ import {
   IncidentSubscriber,
   multivacIncidentsExtensionPoint,
   multivacOnCallExtensionPoint,
+  multivacWorkflowExtensionPoint,
+  MultivacWorkflow,
   OnCallProvider,
+  PageSubscriber,
   PageUpdateReceiver,
+  ReportSubscriber,
 } from '@multivac/plugin-multivac-node';
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
 import { DatabasePageStore } from './database/DatabasePageStore';
@@ -30,6 +34,9 @@ import { RequestAuth } from './service/RequestAuth';
 import { createOnCallRouter } from './service/oncallRouter';
 import { createReportsRouter } from './service/reportsRouter';
 import { createRouter } from './service/router';
+import { createWorkflow } from './service/createWorkflow';
+import { UserPermissions } from './service/UserPermissions';
+import { WorkflowDeliveries } from './service/WorkflowDeliveries';
 
 /**
  * Multivac backend plugin: incidents REST API under `/api/multivac`, their
@@ -66,12 +73,28 @@ export const multivacPlugin = createBackendPlugin({
       },
     });
 
+    const workflowReady: Array<(workflow: MultivacWorkflow) => void> = [];
+    const reportSubscribers: ReportSubscriber[] = [];
+    const pageSubscribers: PageSubscriber[] = [];
+    env.registerExtensionPoint(multivacWorkflowExtensionPoint, {
+      onReady(callback) {
+        workflowReady.push(callback);
+      },
+      addReportSubscriber(subscriber) {
+        reportSubscribers.push(subscriber);
+      },
+      addPageSubscriber(subscriber) {
+        pageSubscribers.push(subscriber);
+      },
+    });
+
     env.registerInit({
       deps: {
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        discovery: coreServices.discovery,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
@@ -84,6 +107,7 @@ export const multivacPlugin = createBackendPlugin({
         catalog,
         config,
         database,
+        discovery,
         httpAuth,
         httpRouter,
         lifecycle,
@@ -105,9 +129,10 @@ export const multivacPlugin = createBackendPlugin({
         deliveries.attach(store);
 
         // Bad schedules fail the start-up with a message naming the field.
+        const people = PeopleDirectory.fromConfig(config, { catalog, auth });
         const builtin = new BuiltinOnCallProvider(
           parseSchedules(config),
-          PeopleDirectory.fromConfig(config, { catalog, auth }),
+          people,
         );
         // Modules (e.g. PagerDuty) are asked before the built-in schedules.
         const onCall = new OnCallService(catalog, auth, [
@@ -115,30 +140,62 @@ export const multivacPlugin = createBackendPlugin({
           builtin,
         ]);
         const pageStore = new DatabasePageStore(db);
-        const paging = new PagingService(
-          pageStore,
+        const workflowDeliveries = new WorkflowDeliveries(
+          jobs,
+          reportSubscribers,
+          pageSubscribers,
+        );
+        const paging = new PagingService({
+          store: pageStore,
           onCall,
           jobs,
           catalog,
           auth,
           builtin,
-        );
-        pageUpdates = new PageUpdates(pageStore, store);
+          people,
+          deliveries: workflowDeliveries,
+        });
+        pageUpdates = new PageUpdates(pageStore, store, workflowDeliveries);
+        const baseUrl = config.getOptionalString('app.baseUrl') ?? '';
+        const reportStore = new DatabaseReportStore(db, pageStore);
         const reports = new ReportService({
-          reports: new DatabaseReportStore(db, pageStore),
+          reports: reportStore,
           paging,
           incidents: store,
           jobs,
+          deliveries: workflowDeliveries,
           auth,
           logger,
           rubric: readSeverityRubric(config),
           fallbackScheduleId: fallbackSchedule(config, builtin),
-          reportUrl: reference =>
-            `${
-              config.getOptionalString('app.baseUrl') ?? ''
-            }/multivac/reports/${reference}`,
+          reportUrl: reference => `${baseUrl}/multivac/reports/${reference}`,
+        });
+        workflowDeliveries.attach({
+          report: id => reportStore.mustGet(id),
+          page: id => pageStore.get(id),
         });
         const entities = new CatalogEntities(catalog, auth);
+        if (workflowReady.length > 0) {
+          const userPermissions = new UserPermissions({
+            auth,
+            discovery,
+            permissions,
+            logger,
+          });
+          const workflow = createWorkflow({
+            store,
+            reports,
+            onCall,
+            paging,
+            jobs,
+            entities,
+            auth,
+            authorize: (userRef, permission) =>
+              userPermissions.authorize(userRef, permission),
+            baseUrl,
+          });
+          workflowReady.forEach(ready => ready(workflow));
+        }
         const requestAuth = new RequestAuth(auth, httpAuth, permissions);
 
         permissionsRegistry.addPermissions(multivacPermissions);

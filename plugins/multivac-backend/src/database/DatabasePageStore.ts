@@ -46,7 +46,6 @@ export type NewPage = Omit<
   | 'acknowledgedAt'
   | 'acknowledgedBy'
   | 'resolvedAt'
-  | 'incidentId'
   | 'history'
 >;
 
@@ -71,6 +70,7 @@ export class DatabasePageStore {
         schedule_name: page.scheduleName,
         fallback: page.fallback,
         report_id: page.reportId ?? null,
+        incident_id: page.incidentId ?? null,
         summary: page.summary,
         details: JSON.stringify(page.details),
         urgency: page.urgency,

@@ -39,8 +39,8 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
       idempotencyKey: 'greet:1',
       payload: { who: 'ada' },
     };
-    await queue.enqueue(request);
-    await queue.enqueue(request);
+    expect(await queue.enqueue(request)).toBe(true);
+    expect(await queue.enqueue(request)).toBe(false);
 
     expect(await queue.runDueJobs()).toBe(1);
     expect(await queue.runDueJobs()).toBe(0);
@@ -169,6 +169,18 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     await Promise.all([workers[0].runDueJobs(), workers[1].runDueJobs()]);
     await Promise.all([workers[0].runDueJobs(), workers[1].runDueJobs()]);
     expect(runs).toHaveLength(10);
+  });
+
+  it('tells exactly one of two replicas enqueueing the same key at once that it recorded the job', async () => {
+    const replicas = [1, 2].map(
+      () => new DatabaseJobQueue(knex, logger, noWait),
+    );
+    const results = await Promise.all(
+      replicas.map(queue =>
+        queue.enqueue({ type: 'slack', idempotencyKey: 'Ev1', payload: {} }),
+      ),
+    );
+    expect(results.sort()).toEqual([false, true]);
   });
 
   it('runs a job again after its worker died, once the lease expires', async () => {

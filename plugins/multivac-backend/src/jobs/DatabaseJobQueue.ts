@@ -101,11 +101,16 @@ export class DatabaseJobQueue implements JobQueue {
     this.handlers.set(type, handler);
   }
 
-  async enqueue(request: EnqueueRequest, tx?: Knex.Transaction): Promise<void> {
+  async enqueue(
+    request: EnqueueRequest,
+    tx?: Knex.Transaction,
+  ): Promise<boolean> {
     const now = new Date().toISOString();
-    await (tx ?? this.db)('multivac_jobs')
+    const id = randomUUID();
+    const db = tx ?? this.db;
+    await db('multivac_jobs')
       .insert({
-        id: randomUUID(),
+        id,
         type: request.type,
         idempotency_key: request.idempotencyKey,
         incident_id: request.incidentId ?? null,
@@ -119,11 +124,16 @@ export class DatabaseJobQueue implements JobQueue {
       })
       .onConflict('idempotency_key')
       .ignore();
+    // Portable across SQLite and PostgreSQL, unlike reading what the insert returned.
+    const stored = await db('multivac_jobs')
+      .where({ idempotency_key: request.idempotencyKey })
+      .first('id');
     if (tx) {
       tx.executionPromise.then(() => this.wake()).catch(() => {});
     } else {
       this.wake();
     }
+    return stored?.id === id;
   }
 
   async listForIncident(incidentId: string): Promise<JobSummary[]> {

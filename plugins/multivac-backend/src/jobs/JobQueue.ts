@@ -31,6 +31,7 @@ export type JobHandler = (job: JobContext) => Promise<void>;
  */
 export interface JobQueue {
   registerHandler(type: string, handler: JobHandler): void;
-  enqueue(request: EnqueueRequest, tx?: Knex.Transaction): Promise<void>;
+  /** False when a job with the same idempotency key already exists. */
+  enqueue(request: EnqueueRequest, tx?: Knex.Transaction): Promise<boolean>;
   listForIncident(incidentId: string): Promise<JobSummary[]>;
 }

@@ -2,6 +2,7 @@ import { isActiveStatus, PageRecord } from '@multivac/plugin-multivac-common';
 import { PageUpdate, PageUpdateReceiver } from '@multivac/plugin-multivac-node';
 import { DatabasePageStore } from '../database/DatabasePageStore';
 import { IncidentStore } from '../database/IncidentStore';
+import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
 
 /**
  * Page updates reported by providers (e.g. PagerDuty webhooks): recorded on
@@ -12,6 +13,7 @@ export class PageUpdates implements PageUpdateReceiver {
   constructor(
     private readonly pages: DatabasePageStore,
     private readonly incidents: IncidentStore,
+    private readonly deliveries: WorkflowDeliveries,
   ) {}
 
   async record(update: PageUpdate): Promise<boolean> {
@@ -22,10 +24,14 @@ export class PageUpdates implements PageUpdateReceiver {
     const who = `${update.by ?? 'someone'} in ${update.source}`;
     if (update.status === 'acknowledged') {
       if (page.status === 'triggered') {
-        await this.pages.acknowledge(page.id, who, async () => {});
+        await this.pages.acknowledge(page.id, who, (tx, acknowledged) =>
+          this.deliveries.pageChanged(acknowledged, 'acknowledged', '', tx),
+        );
       }
     } else {
-      await this.pages.resolve(page.id, `resolved by ${who}`, async () => {});
+      await this.pages.resolve(page.id, `resolved by ${who}`, (tx, resolved) =>
+        this.deliveries.pageChanged(resolved, 'resolved', '', tx),
+      );
     }
     await this.syncIncident(page, update, who);
     return true;

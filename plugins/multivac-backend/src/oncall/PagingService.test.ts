@@ -19,6 +19,7 @@ import {
 import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';
 import { PagingService } from './PagingService';
+import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
 import { PeopleDirectory } from './PeopleDirectory';
 
 jest.setTimeout(60_000);
@@ -30,6 +31,7 @@ describe.each(databases.eachSupportedId())('PagingService on %s', id => {
   let knex: Knex;
   let jobs: DatabaseJobQueue;
   let paging: PagingService;
+  let pageChanges: string[];
   let provider: ReturnType<typeof delegatingProvider>;
 
   beforeEach(async () => {
@@ -48,14 +50,36 @@ describe.each(databases.eachSupportedId())('PagingService on %s', id => {
       new PeopleDirectory(catalog, auth),
     );
     const onCall = new OnCallService(catalog, auth, [provider, builtin]);
-    paging = new PagingService(
-      new DatabasePageStore(knex),
+    const store = new DatabasePageStore(knex);
+    pageChanges = [];
+    const deliveries = new WorkflowDeliveries(
+      jobs,
+      [],
+      [
+        {
+          id: 'chat',
+          async onPageChange({ page, change }) {
+            pageChanges.push(
+              `${change} ${page.targets.map(t => t.name).join(', ')}`,
+            );
+          },
+        },
+      ],
+    );
+    deliveries.attach({
+      report: () => Promise.reject(new Error('no reports here')),
+      page: id => store.get(id),
+    });
+    paging = new PagingService({
+      store,
       onCall,
       jobs,
       catalog,
       auth,
       builtin,
-    );
+      people: new PeopleDirectory(catalog, auth),
+      deliveries,
+    });
   });
 
   /** Lets the escalation timeout pass by making every pending job due now. */
@@ -111,6 +135,30 @@ describe.each(databases.eachSupportedId())('PagingService on %s', id => {
     expect(exhausted.delivery).toBe(
       'not acknowledged after level 2, the last escalation level',
     );
+    // chat subscribers hear of each new set of people paged
+    expect(pageChanges).toEqual(['triggered grace', 'escalated ken']);
+  });
+
+  it('pages one person directly, without escalation, through the subscribers', async () => {
+    const page = await paging.pageUser(
+      'user:default/ken',
+      { summary: 'Need you in INC-3', urgency: 'high', incidentId: undefined },
+      'user:default/ada.lovelace',
+    );
+    expect(page).toMatchObject({
+      provider: 'builtin',
+      entityRef: 'user:default/ken',
+      scheduleName: 'direct page to ken',
+      targets: [{ userRef: 'user:default/ken' }],
+      status: 'triggered',
+    });
+    await timePasses();
+    await timePasses();
+    expect((await paging.get(page.id))!.level).toBe(1);
+    expect(pageChanges).toEqual(['triggered ken']);
+    await paging.acknowledge(page.id, 'user:default/ken');
+    await jobs.runDueJobs();
+    expect(pageChanges).toEqual(['triggered ken', 'acknowledged ken']);
   });
 
   it('stops escalating once acknowledged, and refuses a second acknowledgement', async () => {

@@ -14,18 +14,34 @@ import { DatabasePageStore } from '../database/DatabasePageStore';
 import { JobQueue } from '../jobs/JobQueue';
 import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';
+import { PeopleDirectory } from './PeopleDirectory';
+import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
 
 const DELIVER = 'page.deliver';
 const ACKNOWLEDGE = 'page.acknowledge';
 const ESCALATE = 'page.escalate';
 
 export interface PageInput {
+  /** The entity the page is about (for a direct page: the user paged). */
   entityRef: string;
   summary: string;
   urgency: 'high' | 'low';
   details?: Record<string, unknown>;
   /** The triage report that asks for the page. */
   reportId?: string;
+  /** The incident the page is for. */
+  incidentId?: string;
+}
+
+export interface PagingServiceOptions {
+  store: DatabasePageStore;
+  onCall: OnCallService;
+  jobs: JobQueue;
+  catalog: CatalogService;
+  auth: AuthService;
+  builtin: BuiltinOnCallProvider;
+  people: PeopleDirectory;
+  deliveries: WorkflowDeliveries;
 }
 
 function canPage(provider: OnCallProvider): provider is PagingOnCallProvider {
@@ -39,14 +55,25 @@ function canPage(provider: OnCallProvider): provider is PagingOnCallProvider {
  * to the next escalation level when nobody acknowledged it in time.
  */
 export class PagingService {
-  constructor(
-    private readonly store: DatabasePageStore,
-    private readonly onCall: OnCallService,
-    private readonly jobs: JobQueue,
-    private readonly catalog: CatalogService,
-    private readonly auth: AuthService,
-    private readonly builtin: BuiltinOnCallProvider,
-  ) {
+  private readonly store: DatabasePageStore;
+  private readonly onCall: OnCallService;
+  private readonly jobs: JobQueue;
+  private readonly catalog: CatalogService;
+  private readonly auth: AuthService;
+  private readonly builtin: BuiltinOnCallProvider;
+  private readonly people: PeopleDirectory;
+  private readonly deliveries: WorkflowDeliveries;
+
+  constructor(options: PagingServiceOptions) {
+    this.store = options.store;
+    this.onCall = options.onCall;
+    this.jobs = options.jobs;
+    this.catalog = options.catalog;
+    this.auth = options.auth;
+    this.builtin = options.builtin;
+    this.people = options.people;
+    this.deliveries = options.deliveries;
+    const { jobs } = options;
     jobs.registerHandler(DELIVER, job =>
       this.deliver(String(job.payload.pageId)),
     );
@@ -97,6 +124,37 @@ export class PagingService {
   }
 
   /**
+   * Pages one catalog user directly, through the built-in provider: the page
+   * reaches them through chat subscribers and does not escalate.
+   */
+  async pageUser(
+    userRef: string,
+    request: Omit<PageInput, 'entityRef'>,
+    actor: string,
+  ): Promise<PageRecord> {
+    const person = (await this.people.lookup([userRef])).get(userRef)!;
+    return this.store.create(
+      {
+        entityRef: userRef,
+        resolvedFrom: userRef,
+        provider: this.builtin.id,
+        scheduleId: userRef,
+        scheduleName: `direct page to ${person.name}`,
+        fallback: false,
+        reportId: request.reportId,
+        incidentId: request.incidentId,
+        summary: request.summary,
+        details: request.details ?? {},
+        urgency: request.urgency,
+        targets: [person],
+        delivery: 'recorded; sent to chat where configured',
+        createdBy: actor,
+      },
+      (tx, page) => this.deliveries.pageChanged(page, 'triggered', '', tx),
+    );
+  }
+
+  /**
    * Stores the page for level 1 of `answer` and, in the same transaction,
    * hands it to a paging provider or schedules its built-in escalation.
    */
@@ -118,6 +176,7 @@ export class PagingService {
         scheduleName: answer.schedule.name,
         fallback,
         reportId: request.reportId,
+        incidentId: request.incidentId,
         summary: request.summary,
         details: request.details ?? {},
         urgency: request.urgency,
@@ -128,6 +187,7 @@ export class PagingService {
         createdBy: actor,
       },
       async (tx, page) => {
+        await this.deliveries.pageChanged(page, 'triggered', '', tx);
         if (delegated) {
           await this.jobs.enqueue(
             {
@@ -151,6 +211,7 @@ export class PagingService {
 
   async acknowledge(id: string, actor: string): Promise<PageRecord> {
     return this.store.acknowledge(id, actor, async (tx, page) => {
+      await this.deliveries.pageChanged(page, 'acknowledged', '', tx);
       if (page.provider !== 'builtin') {
         await this.jobs.enqueue(
           {
@@ -227,8 +288,20 @@ export class PagingService {
       pageId,
       fromLevel,
       next.onCall.map(s => s.person),
-      tx =>
-        this.scheduleEscalation(tx, pageId, fromLevel + 1, next.timeoutMinutes),
+      async tx => {
+        await this.deliveries.pageChanged(
+          page,
+          'escalated',
+          String(fromLevel + 1),
+          tx,
+        );
+        await this.scheduleEscalation(
+          tx,
+          pageId,
+          fromLevel + 1,
+          next.timeoutMinutes,
+        );
+      },
     );
   }
 

@@ -25,6 +25,7 @@ import { PageUpdates } from '../oncall/PageUpdates';
 import { PagingService } from '../oncall/PagingService';
 import { PeopleDirectory } from '../oncall/PeopleDirectory';
 import { ReportInput, ReportService } from './ReportService';
+import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
 
 jest.setTimeout(60_000);
 
@@ -58,6 +59,8 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
   let pages: DatabasePageStore;
   let provider: ReturnType<typeof delegatingProvider>;
   let paging: PagingService;
+  let deliveries: WorkflowDeliveries;
+  let changes: string[];
 
   async function createService(fallbackScheduleId?: string) {
     return new ReportService({
@@ -65,6 +68,7 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
       paging,
       incidents,
       jobs,
+      deliveries,
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
       rubric: DEFAULT_SEVERITY_RUBRIC,
@@ -101,14 +105,41 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
       new PeopleDirectory(catalog, auth),
     );
     pages = new DatabasePageStore(knex);
-    paging = new PagingService(
-      pages,
-      new OnCallService(catalog, auth, [provider, builtin]),
+    changes = [];
+    deliveries = new WorkflowDeliveries(
+      jobs,
+      [
+        {
+          id: 'triage',
+          async onReportChange({ report: current, change }) {
+            changes.push(`${current.reference} ${change}`);
+          },
+        },
+      ],
+      [
+        {
+          id: 'chat',
+          async onPageChange({ page, change }) {
+            changes.push(`page ${change} ${page.status}`);
+          },
+        },
+      ],
+    );
+    const reportStore = new DatabaseReportStore(knex, pages);
+    deliveries.attach({
+      report: reportId => reportStore.mustGet(reportId),
+      page: pageId => pages.get(pageId),
+    });
+    paging = new PagingService({
+      store: pages,
+      onCall: new OnCallService(catalog, auth, [provider, builtin]),
       jobs,
       catalog,
       auth,
       builtin,
-    );
+      people: new PeopleDirectory(catalog, auth),
+      deliveries,
+    });
   });
 
   it('stores the report and pages the on-call person with everything the reporter said', async () => {
@@ -290,6 +321,17 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
     expect(
       (await incidents.listIncidents({ limit: 10, offset: 0 })).totalCount,
     ).toBe(1);
+
+    // the triage channel and the paged person's chat hear of each step
+    await jobs.runDueJobs();
+    expect(changes.sort()).toEqual([
+      'RPT-1 acknowledged',
+      'RPT-1 incident',
+      'RPT-1 paged',
+      'RPT-1 submitted',
+      'page acknowledged acknowledged',
+      'page triggered acknowledged',
+    ]);
   });
 
   it('lets only one of two simultaneous starts declare the incident', async () => {
@@ -315,7 +357,7 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
     const stored = await reports.submit(report(), ada);
     const page = stored.pages[0];
     const incident = await reports.startIncident(stored.id, ada, true);
-    const updates = new PageUpdates(pages, incidents);
+    const updates = new PageUpdates(pages, incidents, deliveries);
 
     const acknowledged = {
       dedupKey: page.dedupKey,

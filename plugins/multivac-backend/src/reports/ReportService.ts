@@ -18,6 +18,7 @@ import { DatabaseReportStore } from '../database/DatabaseReportStore';
 import { IncidentStore } from '../database/IncidentStore';
 import { JobQueue } from '../jobs/JobQueue';
 import { PageInput, PagingService } from '../oncall/PagingService';
+import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
 
 const PAGE_REPORT = 'report.page';
 /** The safety net runs this long after a report, in case paging never ran. */
@@ -38,6 +39,7 @@ export class ReportService {
       paging: PagingService;
       incidents: IncidentStore;
       jobs: JobQueue;
+      deliveries: WorkflowDeliveries;
       auth: AuthService;
       logger: LoggerService;
       rubric: SeverityRubric;
@@ -77,8 +79,8 @@ export class ReportService {
         paging: 'Finding who is on call',
         reportedBy: reporter,
       },
-      (tx, reportId) =>
-        jobs.enqueue(
+      async (tx, reportId) => {
+        await jobs.enqueue(
           {
             type: PAGE_REPORT,
             idempotencyKey: `${PAGE_REPORT}:${reportId}`,
@@ -86,7 +88,14 @@ export class ReportService {
             runAfter: new Date(Date.now() + SAFETY_NET_DELAY_MS),
           },
           tx,
-        ),
+        );
+        await this.options.deliveries.reportChanged(
+          reportId,
+          'submitted',
+          '',
+          tx,
+        );
+      },
     );
     try {
       await this.pageOnCall(report.id);
@@ -149,8 +158,15 @@ export class ReportService {
       {
         roles,
         fromReport: report.reference,
-        andThen: (tx, incidentId) =>
-          reports.markIncident(tx, report.id, incidentId),
+        andThen: async (tx, incidentId) => {
+          await reports.markIncident(tx, report.id, incidentId);
+          await this.options.deliveries.reportChanged(
+            report.id,
+            'incident',
+            incidentId,
+            tx,
+          );
+        },
       },
     );
   }
@@ -161,7 +177,8 @@ export class ReportService {
    * the job queue retries.
    */
   private async pageOnCall(reportId: string): Promise<void> {
-    const { reports, paging, auth, fallbackScheduleId } = this.options;
+    const { reports, paging, auth, fallbackScheduleId, deliveries } =
+      this.options;
     const report = await reports.mustGet(reportId);
     if (report.incidentId || report.pages.some(p => !p.fallback)) {
       return;
@@ -174,6 +191,7 @@ export class ReportService {
         report.reportedBy,
       );
       await reports.setPaging(report.id, describePage(page));
+      await deliveries.reportChanged(report.id, 'paged', page.id);
     } catch (error) {
       let fallback = report.pages.find(p => p.fallback);
       if (!fallback && fallbackScheduleId) {
@@ -192,6 +210,11 @@ export class ReportService {
             ? `${describePage(fallback)}, from the fallback schedule, instead.`
             : 'No fallback schedule is configured (multivac.onCall.fallbackSchedule).'
         } Your report is saved and Multivac keeps trying.`,
+      );
+      await deliveries.reportChanged(
+        report.id,
+        'paged',
+        fallback?.id ?? 'nobody',
       );
       throw error;
     }

@@ -1,0 +1,184 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  Incident,
+  IncidentRole,
+  IncidentStatus,
+  OnCallAnswer,
+  PageRecord,
+  ReportRequest,
+  Severity,
+  SeverityRubric,
+  TimelineEvent,
+  TriageReport,
+} from '@multivac/plugin-multivac-common';
+
+/*
+ * The incident workflow as chat modules (Slack, a terminal shell) drive it.
+ * `actor` is always the catalog user acting (`user:default/ada`): modules map
+ * their own users to catalog users and check permissions with `authorize`
+ * before acting.
+ */
+
+export interface WorkflowIncidents {
+  /** Declares an incident; the actor becomes its controller. */
+  declare(
+    input: {
+      title: string;
+      severity: Severity;
+      entityRefs: string[];
+      description?: string;
+    },
+    actor: string,
+  ): Promise<Incident>;
+  /** By id or reference (`INC-7`); undefined when there is none. */
+  get(idOrReference: string): Promise<Incident | undefined>;
+  update(
+    id: string,
+    changes: { severity?: Severity; summary?: string; title?: string },
+    actor: string,
+  ): Promise<Incident>;
+  /** Moves the incident through its state machine (409 when not allowed). */
+  transition(
+    id: string,
+    to: IncidentStatus,
+    actor: string,
+    note?: string,
+  ): Promise<Incident>;
+  assignRole(
+    id: string,
+    role: IncidentRole,
+    userRef: string,
+    actor: string,
+  ): Promise<Incident>;
+  addNote(id: string, text: string, actor: string): Promise<TimelineEvent>;
+  timeline(id: string): Promise<TimelineEvent[]>;
+}
+
+export interface WorkflowReports {
+  readonly rubric: SeverityRubric;
+  /** Validates like `POST /reports`, stores and pages (see ReportService). */
+  submit(input: ReportRequest, reporter: string): Promise<TriageReport>;
+  /** By id or reference (`RPT-3`); 404 when there is none. */
+  get(idOrReference: string): Promise<TriageReport>;
+  /** Turns the report into an incident (409 when it already is one). */
+  startIncident(idOrReference: string, actor: string): Promise<Incident>;
+}
+
+export interface WorkflowPage {
+  summary: string;
+  urgency: 'high' | 'low';
+  details?: Record<string, unknown>;
+  /** The incident the page is for; the page is linked to it. */
+  incidentId?: string;
+}
+
+export interface WorkflowOnCall {
+  /** Who is on call for the entity (through its owner and System). */
+  whoIsOnCall(entityRef: string): Promise<OnCallAnswer>;
+  /** Pages the escalation chain of an entity. */
+  pageEntity(
+    entityRef: string,
+    page: WorkflowPage,
+    actor: string,
+  ): Promise<PageRecord>;
+  /** Pages one catalog user directly (built-in page, escalation-free). */
+  pageUser(
+    userRef: string,
+    page: WorkflowPage,
+    actor: string,
+  ): Promise<PageRecord>;
+  acknowledge(pageId: string, actor: string): Promise<PageRecord>;
+}
+
+/** A module's own durable work, run by the core's job queue. */
+export interface WorkflowJobs {
+  /** `type` must start with the module's prefix, e.g. `slack.`. */
+  registerHandler(
+    type: string,
+    handler: (job: {
+      id: string;
+      payload: Record<string, unknown>;
+      attempt: number;
+    }) => Promise<void>,
+  ): void;
+  /**
+   * Records the job unless one with `idempotencyKey` already exists (on any
+   * replica sharing the database): returns false for a duplicate.
+   */
+  enqueue(request: {
+    type: string;
+    idempotencyKey: string;
+    payload: Record<string, unknown>;
+    incidentId?: string;
+    runAfter?: Date;
+    maxAttempts?: number;
+  }): Promise<boolean>;
+}
+
+/** What the core gives chat modules once the plugin has started. */
+export interface MultivacWorkflow {
+  incidents: WorkflowIncidents;
+  reports: WorkflowReports;
+  onCall: WorkflowOnCall;
+  jobs: WorkflowJobs;
+  /** Whether the permission policy allows `userRef` the permission. */
+  authorize(userRef: string, permission: BasicPermission): Promise<boolean>;
+  /** Links to the portal. */
+  urls: {
+    incident(reference: string): string;
+    report(reference: string): string;
+  };
+}
+
+/** What a report subscriber receives. */
+export interface ReportChange {
+  /** The report as it is when the subscriber runs. */
+  report: TriageReport;
+  /** `submitted`, `paged`, `acknowledged` or `incident` (started). */
+  change: 'submitted' | 'paged' | 'acknowledged' | 'incident';
+  deliveryId: string;
+  attempt: number;
+}
+
+/** Like IncidentSubscriber, for triage reports (e.g. the triage channel). */
+export interface ReportSubscriber {
+  id: string;
+  onReportChange(change: ReportChange): Promise<void>;
+}
+
+/** What a page subscriber receives. */
+export interface PageChange {
+  /** The page as it is when the subscriber runs. */
+  page: PageRecord;
+  /**
+   * `triggered` (new), `escalated` (new targets), `acknowledged`, `resolved`.
+   * Built-in pages (`provider: 'builtin'`) reach people only through
+   * subscribers; the others are delivered by their provider too.
+   */
+  change: 'triggered' | 'escalated' | 'acknowledged' | 'resolved';
+  deliveryId: string;
+  attempt: number;
+}
+
+/** Delivers pages to people, e.g. a Slack direct message. */
+export interface PageSubscriber {
+  id: string;
+  onPageChange(change: PageChange): Promise<void>;
+}
+
+export interface MultivacWorkflowExtensionPoint {
+  /**
+   * Called once, during the plugin's start-up and before its job worker
+   * starts, with the workflow: register job handlers there.
+   */
+  onReady(callback: (workflow: MultivacWorkflow) => void): void;
+  addReportSubscriber(subscriber: ReportSubscriber): void;
+  addPageSubscriber(subscriber: PageSubscriber): void;
+}
+
+/** Lets chat modules (Slack, a shell) run the incident workflow. */
+export const multivacWorkflowExtensionPoint =
+  createExtensionPoint<MultivacWorkflowExtensionPoint>({
+    id: 'multivac.workflow',
+  });
