@@ -2,13 +2,24 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  multivacIncidentsExtensionPoint,
+  multivacWorkflowExtensionPoint,
+} from '@multivac/plugin-multivac-node';
+import { WebClient } from '@slack/web-api';
+import { IncidentChannels } from './bot/IncidentChannels';
+import { SlackBot } from './bot/SlackBot';
+import { CommandRegistry } from './commands/CommandRegistry';
+import { incidentCommands } from './commands/incidentCommands';
 import { readSlackConfig } from './config';
+import { SlackStore } from './database/SlackStore';
+import { SlackUsers } from './users/SlackUsers';
 import { createSlackRouter, SLACK_PATH } from './transport/createSlackRouter';
 import {
   createSocketModeClient,
   listenToSocketMode,
 } from './transport/socketMode';
-import { SlackInbox } from './transport/types';
 
 /**
  * The Multivac Slack bot: receives slash commands, interactions and events
@@ -21,26 +32,63 @@ export const multivacModuleSlack = createBackendModule({
   register(reg) {
     reg.registerInit({
       deps: {
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
         config: coreServices.rootConfig,
+        database: coreServices.database,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
+        incidents: multivacIncidentsExtensionPoint,
+        workflowPoint: multivacWorkflowExtensionPoint,
       },
-      async init({ config, logger, httpRouter, lifecycle }) {
+      async init({
+        auth,
+        catalog,
+        config,
+        database,
+        logger,
+        httpRouter,
+        lifecycle,
+        incidents,
+        workflowPoint,
+      }) {
         const slack = readSlackConfig(config);
         if (!slack) {
           logger.info('Slack not configured');
           return;
         }
-        // Until the incident workflow is wired in, deliveries are only logged.
-        const inbox: SlackInbox = {
-          async receive(delivery) {
-            logger.info(
-              `Slack ${delivery.kind} ${delivery.dedupKey} received; no workflow handles it yet`,
-            );
-            return undefined;
-          },
-        };
+        // Rate-limited calls are retried after Slack's Retry-After.
+        const client = new WebClient(slack.botToken, {
+          slackApiUrl: slack.apiUrl,
+        });
+        const store = await SlackStore.create(database);
+        const users = new SlackUsers(client, catalog, auth);
+        const inbox = new SlackBot({
+          client,
+          store,
+          users,
+          commands: new CommandRegistry(incidentCommands, slack.command, logger),
+          config: slack,
+          logger,
+        });
+        const channels = new IncidentChannels({
+          client,
+          store,
+          users,
+          workflow: () => inbox.workflow,
+          catalog,
+          auth,
+          config: slack,
+          logger,
+        });
+        incidents.addSubscriber(channels);
+        workflowPoint.addReportSubscriber(inbox);
+        workflowPoint.addPageSubscriber(inbox);
+        workflowPoint.onReady(workflow => {
+          inbox.start(workflow);
+          channels.registerJobs(workflow);
+        });
 
         httpRouter.use(
           createSlackRouter({

@@ -13,6 +13,7 @@ export const DEFAULT_BOT_SCOPES = [
   'commands',
   'groups:read',
   'groups:write',
+  'im:write',
   'pins:write',
   'reactions:write',
   'users:read',
@@ -224,10 +225,11 @@ export async function startFakeSlack(
   function addChannel(
     seed: FakeSlackChannelSeed,
     creator: string,
+    idPrefix: 'C' | 'D' = 'C',
   ): ChannelState {
     const now = unixSeconds();
     const channel: ChannelState = {
-      id: `C${String(next()).padStart(9, '0')}`,
+      id: `${idPrefix}${String(next()).padStart(9, '0')}`,
       name: seed.name,
       is_private: seed.is_private ?? false,
       is_archived: false,
@@ -582,6 +584,32 @@ export async function startFakeSlack(
             response_metadata: { warnings: ['already_in_channel'] },
           }),
         };
+      },
+    },
+    'conversations.open': {
+      required: ['users'],
+      scopes: ['im:write'],
+      handle(args) {
+        const userId = stringArg(args, 'users')!;
+        if (userId.includes(',')) {
+          throw new SlackApiError('method_not_supported_for_channel_type');
+        }
+        if (!users.has(userId)) {
+          throw new SlackApiError('user_not_found');
+        }
+        // One direct message channel per user, private to them and the bot.
+        const dm =
+          [...channels.values()].find(c => c.name === `dm-${userId}`) ??
+          addChannel(
+            {
+              name: `dm-${userId}`,
+              is_private: true,
+              members: [FAKE_BOT_USER_ID, userId],
+            },
+            FAKE_BOT_USER_ID,
+            'D',
+          );
+        return { channel: { id: dm.id } };
       },
     },
     'conversations.info': {

@@ -1,0 +1,101 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
+import { incidentReadPermission } from '@multivac/plugin-multivac-common';
+import { helpText } from '../messages';
+import { ChatCommand, CommandContext } from './types';
+
+/** How a command went, for the ✅ / ❓ reaction on a typed message. */
+export type CommandOutcome = 'done' | 'failed' | 'unknown';
+
+/** Errors whose message is meant for the person who typed the command. */
+const USER_ERRORS = [
+  'InputError',
+  'NotAllowedError',
+  'NotFoundError',
+  'ConflictError',
+];
+
+/**
+ * The commands the bot understands, open to more (`add`), with `help` built
+ * from whatever is registered.
+ */
+export class CommandRegistry {
+  private readonly commands = new Map<string, ChatCommand>();
+
+  constructor(
+    commands: ChatCommand[],
+    private readonly slashCommand: string,
+    private readonly logger: LoggerService,
+  ) {
+    this.add({
+      name: 'help',
+      usage: '',
+      description: 'what I can do',
+      permission: incidentReadPermission,
+      run: context => context.reply(this.help()),
+    });
+    commands.forEach(command => this.add(command));
+  }
+
+  add(command: ChatCommand): void {
+    if (this.commands.has(command.name)) {
+      throw new Error(`A chat command '${command.name}' is already registered`);
+    }
+    this.commands.set(command.name, command);
+  }
+
+  has(name: string): boolean {
+    return this.commands.has(name.toLowerCase());
+  }
+
+  help(): string {
+    return helpText([...this.commands.values()], this.slashCommand);
+  }
+
+  /** Runs `text` (`sev 2`) for `context.actor`, answering them in `reply`. */
+  async run(
+    text: string,
+    context: Omit<CommandContext, 'args'>,
+  ): Promise<CommandOutcome> {
+    const [name = ''] = text.trim().split(/\s+/);
+    const command = this.commands.get(name.toLowerCase());
+    if (!command) {
+      return 'unknown';
+    }
+    if (command.needsIncident && !context.incident) {
+      await context.reply(
+        `\`${command.name}\` works inside an incident channel. Start one with \`${this.slashCommand} start <service> [title]\`.`,
+      );
+      return 'failed';
+    }
+    if (
+      !(await context.workflow.authorize(
+        context.actor.userRef,
+        command.permission,
+      ))
+    ) {
+      await context.reply(
+        `Sorry, you are not allowed to ${command.permission.name} (${command.name}).`,
+      );
+      return 'failed';
+    }
+    const args = text.trim().slice(name.length).trim();
+    try {
+      await command.run({ ...context, args });
+      return 'done';
+    } catch (error) {
+      if (isError(error) && USER_ERRORS.includes(error.name)) {
+        await context.reply(error.message);
+        return 'failed';
+      }
+      // Not retried: the command may have half-run; the user can try again.
+      this.logger.error(`Chat command '${text}' failed: ${error}`);
+      await context.reply(
+        `Sorry, \`${command.name}\` failed: ${
+          isError(error) ? error.message : String(error)
+        }`,
+      );
+      return 'failed';
+    }
+  }
+}

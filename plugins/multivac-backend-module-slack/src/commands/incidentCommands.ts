@@ -1,0 +1,285 @@
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  incidentCreatePermission,
+  incidentReadPermission,
+  incidentUpdatePermission,
+  INCIDENT_STATES,
+  IncidentStatus,
+  oncallPagePermission,
+  oncallReadPermission,
+  OnCallAnswer,
+  reportCreatePermission,
+  roleHolder,
+  Severity,
+  shortRef,
+} from '@multivac/plugin-multivac-common';
+import { escapeMrkdwn } from '../messages';
+import { ChatCommand, CommandContext } from './types';
+
+const SEVERITY_WORD = /^sev([1-4])$/i;
+
+function incidentOf(context: CommandContext) {
+  // The bot only runs `needsIncident` commands inside incident channels.
+  return context.incident!;
+}
+
+function requireArgs(context: CommandContext, usage: string): string {
+  if (!context.args) {
+    throw new InputError(`Usage: \`${usage}\``);
+  }
+  return context.args;
+}
+
+async function requireUser(context: CommandContext, mention: string) {
+  const user = await context.findUser(mention);
+  if (!user) {
+    throw new InputError(
+      `I cannot find ${escapeMrkdwn(
+        mention,
+      )} in the catalog (by Slack id or email), so they cannot take a role or be paged.`,
+    );
+  }
+  return user;
+}
+
+function describeOnCall(answer: OnCallAnswer): string {
+  const lines = answer.levels.map(level => {
+    const people = level.onCall
+      .map(
+        shift =>
+          `${escapeMrkdwn(shift.person.name)}${
+            shift.person.phone ? ` (${escapeMrkdwn(shift.person.phone)})` : ''
+          } until ${shift.end}`,
+      )
+      .join(', ');
+    return `Level ${level.level}: ${people || 'nobody'}`;
+  });
+  return [
+    `*On call for ${shortRef(answer.entityRef)}* (${escapeMrkdwn(
+      answer.schedule.name,
+    )}, ${answer.provider}):`,
+    ...lines,
+  ].join('\n');
+}
+
+/** The incident commands; `help` is added by the registry. */
+export const incidentCommands: ChatCommand[] = [
+  {
+    name: 'report',
+    usage: '',
+    description: 'report a problem: opens the triage form',
+    permission: reportCreatePermission,
+    run: context => context.openReportForm(),
+  },
+  {
+    name: 'start',
+    usage: '<service> [sev1-4] [title]',
+    description: 'declare an incident and open its channel',
+    permission: incidentCreatePermission,
+    async run(context) {
+      const words = requireArgs(
+        context,
+        'start <service> [sev1-4] [title]',
+      ).split(/\s+/);
+      const [service, ...rest] = words;
+      const severityWord = rest.find(w => SEVERITY_WORD.test(w));
+      const title =
+        rest.filter(w => w !== severityWord).join(' ') || `${service} incident`;
+      const incident = await context.workflow.incidents.declare(
+        {
+          title,
+          severity: (severityWord?.toUpperCase() as Severity) ?? 'SEV3',
+          entityRefs: [service],
+        },
+        context.actor.userRef,
+      );
+      await context.reply(
+        `Declared ${incident.reference} (${incident.severity}); I am opening its channel.`,
+      );
+    },
+  },
+  {
+    name: 'status',
+    usage: '[new state]',
+    description: `show the incident, or move it on (${INCIDENT_STATES.join(
+      ', ',
+    )})`,
+    permission: incidentReadPermission,
+    needsIncident: true,
+    async run(context) {
+      const incident = incidentOf(context);
+      if (context.args) {
+        const to = context.args.toLowerCase() as IncidentStatus;
+        if (!INCIDENT_STATES.includes(to)) {
+          throw new InputError(
+            `${escapeMrkdwn(context.args)} is not a state; use one of ${INCIDENT_STATES.join(
+              ', ',
+            )}`,
+          );
+        }
+        if (
+          !(await context.workflow.authorize(
+            context.actor.userRef,
+            incidentUpdatePermission,
+          ))
+        ) {
+          throw new NotAllowedError(
+            `You are not allowed to ${incidentUpdatePermission.name}`,
+          );
+        }
+        await context.workflow.incidents.transition(
+          incident.id,
+          to,
+          context.actor.userRef,
+        );
+        return;
+      }
+      const controller = roleHolder(incident, 'controller');
+      await context.reply(
+        [
+          `*${incident.reference}: ${escapeMrkdwn(incident.title)}*`,
+          `${incident.severity} | ${incident.status} | controller: ${
+            controller ? shortRef(controller) : 'nobody yet'
+          }`,
+          incident.summary && `Latest update: ${escapeMrkdwn(incident.summary)}`,
+          `Portal: ${context.workflow.urls.incident(incident.reference)}`,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
+    },
+  },
+  {
+    name: 'update',
+    usage: '<text>',
+    description: 'post a status update; it becomes the incident summary',
+    permission: incidentUpdatePermission,
+    needsIncident: true,
+    async run(context) {
+      await context.workflow.incidents.update(
+        incidentOf(context).id,
+        { summary: requireArgs(context, 'update <text>') },
+        context.actor.userRef,
+      );
+    },
+  },
+  {
+    name: 'sev',
+    usage: '<1-4>',
+    description: 'change the severity',
+    permission: incidentUpdatePermission,
+    needsIncident: true,
+    async run(context) {
+      const match = /^(?:sev)?([1-4])$/i.exec(context.args);
+      if (!match) {
+        throw new InputError('Usage: `sev <1-4>`, e.g. `sev 2`');
+      }
+      await context.workflow.incidents.update(
+        incidentOf(context).id,
+        { severity: `SEV${match[1]}` as Severity },
+        context.actor.userRef,
+      );
+    },
+  },
+  {
+    name: 'controller',
+    usage: '@user',
+    description: 'hand the incident controller role to someone',
+    permission: incidentUpdatePermission,
+    needsIncident: true,
+    async run(context) {
+      const user = await requireUser(
+        context,
+        requireArgs(context, 'controller @user'),
+      );
+      await context.workflow.incidents.assignRole(
+        incidentOf(context).id,
+        'controller',
+        user.userRef,
+        context.actor.userRef,
+      );
+    },
+  },
+  {
+    name: 'page',
+    usage: '@user|<service>',
+    description: 'page a person, or whoever is on call for a service',
+    permission: oncallPagePermission,
+    needsIncident: true,
+    async run(context) {
+      const incident = incidentOf(context);
+      const target = requireArgs(context, 'page @user|<service>');
+      const page = {
+        summary: `${incident.severity} ${incident.reference}: ${incident.title}`,
+        urgency: ['SEV1', 'SEV2'].includes(incident.severity)
+          ? ('high' as const)
+          : ('low' as const),
+        incidentId: incident.id,
+        details: {
+          incident: incident.reference,
+          link: context.workflow.urls.incident(incident.reference),
+        },
+      };
+      const record = target.startsWith('<@')
+        ? await context.workflow.onCall.pageUser(
+            (
+              await requireUser(context, target)
+            ).userRef,
+            page,
+            context.actor.userRef,
+          )
+        : await context.workflow.onCall.pageEntity(
+            target,
+            page,
+            context.actor.userRef,
+          );
+      await context.reply(
+        `Paged ${
+          record.targets.map(t => escapeMrkdwn(t.name)).join(', ') ||
+          escapeMrkdwn(record.scheduleName)
+        } (${record.delivery}).`,
+      );
+    },
+  },
+  {
+    name: 'oncall',
+    usage: '<service>',
+    description: 'who is on call for a service, with phone numbers',
+    permission: oncallReadPermission,
+    async run(context) {
+      const answer = await context.workflow.onCall.whoIsOnCall(
+        requireArgs(context, 'oncall <service>'),
+      );
+      await context.reply(describeOnCall(answer));
+    },
+  },
+  {
+    name: 'note',
+    usage: '<text>',
+    description: 'add a note to the timeline',
+    permission: incidentUpdatePermission,
+    needsIncident: true,
+    async run(context) {
+      await context.workflow.incidents.addNote(
+        incidentOf(context).id,
+        requireArgs(context, 'note <text>'),
+        context.actor.userRef,
+      );
+    },
+  },
+  {
+    name: 'resolve',
+    usage: '',
+    description: 'resolve the incident; the channel is archived later',
+    permission: incidentUpdatePermission,
+    needsIncident: true,
+    async run(context) {
+      await context.workflow.incidents.transition(
+        incidentOf(context).id,
+        'resolved',
+        context.actor.userRef,
+        context.args || undefined,
+      );
+    },
+  },
+];

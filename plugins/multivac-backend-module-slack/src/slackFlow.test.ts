@@ -1,0 +1,364 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  FakeSlack,
+  FakeSlackMessage,
+  FAKE_BOT_USER_ID,
+  startFakeSlack,
+} from './__testUtils__/fakeSlack';
+import {
+  eventually,
+  startSlackBackend,
+} from './__testUtils__/slackBackend';
+import {
+  blockActions,
+  eventCallback,
+  slashCommand,
+} from './__testUtils__/slackPayloads';
+import { ACTIONS } from './messages';
+
+jest.setTimeout(120_000);
+
+const ADA = 'U0ADA';
+const GRACE = 'U0GRACE';
+const KEN = 'U0KEN';
+
+function entity(
+  kind: string,
+  name: string,
+  extra: { annotations?: Record<string, string>; spec?: object; relations?: Entity['relations'] } = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: 'default', annotations: extra.annotations },
+    spec: extra.spec ?? {},
+    relations: extra.relations,
+  };
+}
+
+const user = (name: string, displayName: string, annotations?: Record<string, string>) =>
+  entity('User', name, {
+    annotations,
+    spec: { profile: { displayName, email: `${name}@nimbus.example` } },
+  });
+
+function catalog(teamChannel: string): Entity[] {
+  return [
+    entity('Group', 'payments', {
+      annotations: {
+        'multivac.io/oncall-schedule': 'payments-primary',
+        'slack.com/channel': teamChannel,
+      },
+      relations: [
+        { type: 'hasMember', targetRef: 'user:default/ada.lovelace' },
+        { type: 'hasMember', targetRef: 'user:default/grace.hopper' },
+      ],
+    }),
+    entity('Component', 'payments-api', {
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/payments' }],
+    }),
+    // Ada is found by annotation, Grace and Ken by email.
+    user('ada.lovelace', 'Ada Lovelace', { 'slack.com/user-id': ADA }),
+    user('grace.hopper', 'Grace Hopper', { 'multivac.io/phone': '+49 30 2002' }),
+    user('ken.thompson', 'Ken Thompson'),
+  ];
+}
+
+const schedules = [
+  {
+    id: 'payments-primary',
+    name: 'Payments primary',
+    timeZone: 'Europe/Berlin',
+    layers: [
+      {
+        name: 'always grace',
+        members: ['user:default/grace.hopper'],
+        rotation: { type: 'daily' },
+        start: '2026-01-01',
+      },
+    ],
+    escalation: [{ timeoutMinutes: 10, targets: [{ type: 'schedule' }] }],
+  },
+];
+
+const allText = (message: FakeSlackMessage) =>
+  `${message.text ?? ''}\n${JSON.stringify(message.blocks ?? [])}`;
+
+function buttonValue(message: FakeSlackMessage, actionId: string): string {
+  const text = JSON.stringify(message.blocks);
+  const match = new RegExp(
+    `"action_id":"${actionId.replace(/\./g, '\\.')}","value":"([^"]+)"`,
+  ).exec(text);
+  if (!match) {
+    throw new Error(`No ${actionId} button in ${text}`);
+  }
+  return match[1];
+}
+
+describe('the Slack incident workflow, end to end', () => {
+  let fake: FakeSlack;
+
+  beforeEach(async () => {
+    fake = await startFakeSlack({
+      users: [
+        { id: ADA, name: 'ada.lovelace', email: 'ada.lovelace@nimbus.example' },
+        { id: GRACE, name: 'grace.hopper', email: 'grace.hopper@nimbus.example' },
+        { id: KEN, name: 'ken.thompson', email: 'ken.thompson@nimbus.example' },
+        { id: 'U0STRANGER', name: 'stranger', email: 'who@elsewhere.example' },
+      ],
+      channels: [
+        { name: 'triage', members: [FAKE_BOT_USER_ID, ADA, GRACE, KEN] },
+        { name: 'team-payments', members: [GRACE] },
+      ],
+    });
+  });
+  afterEach(() => fake.close());
+
+  it('runs report → triage → acknowledge → start → commands → resolve → archive', async () => {
+    const triage = fake.channel('triage')!.id;
+    const team = fake.channel('team-payments')!.id;
+    const { backend, slack } = await startSlackBackend({
+      fake,
+      entities: catalog(team),
+      deniedUsers: ['user:default/ken.thompson'],
+      multivac: {
+        onCall: { schedules },
+        slack: { triageChannel: triage, archiveAfterMinutes: 0 },
+      },
+    });
+    try {
+      // 1. /multivac report opens the triage form
+      const opened = await slack.command(
+        slashCommand({
+          text: 'report',
+          user_id: ADA,
+          channel_id: triage,
+          trigger_id: fake.newTriggerId(ADA),
+        }),
+      );
+      expect(opened.status).toBe(200);
+      const modal = await eventually(() => fake.views()[0], 'the report modal');
+      expect(modal.view.callback_id).toBe('multivac.report');
+
+      // 2. an invalid submission is answered with errors under the inputs
+      const values = (overrides: Record<string, unknown> = {}) => ({
+        title: { title: { type: 'plain_text_input', value: 'Card payments fail' } },
+        description: {
+          description: { type: 'plain_text_input', value: 'Every card is declined' },
+        },
+        entity: { entity: { type: 'plain_text_input', value: 'payments-api' } },
+        usersAffected: {
+          usersAffected: {
+            type: 'static_select',
+            selected_option: { value: 'thousands' },
+          },
+        },
+        scope: {
+          scope: { type: 'static_select', selected_option: { value: 'global' } },
+        },
+        customerFacing: {
+          customerFacing: {
+            type: 'radio_buttons',
+            selected_option: { value: 'yes' },
+          },
+        },
+        ...overrides,
+      });
+      const submit = (state: object, triggerId: string) =>
+        slack.interaction({
+          type: 'view_submission',
+          user: { id: ADA, username: 'ada.lovelace' },
+          trigger_id: triggerId,
+          view: {
+            id: modal.id,
+            hash: modal.hash,
+            callback_id: 'multivac.report',
+            state: { values: state },
+          },
+        });
+      const invalid = await submit(
+        values({ title: { title: { type: 'plain_text_input', value: '' } } }),
+        'T-invalid',
+      );
+      expect(invalid.status).toBe(200);
+      expect(invalid.body).toMatchObject({
+        response_action: 'errors',
+        errors: { title: expect.any(String) },
+      });
+      const accepted = await submit(values(), 'T-valid');
+      expect(accepted.body).toEqual({ response_action: 'clear' });
+
+      // 3. the triage channel tags the reporter and names the on-caller with phone
+      const triagePost = await eventually(
+        () =>
+          fake
+            .messages(triage)
+            .find(m => allText(m).includes('Acknowledge')),
+        'the triage message with the page',
+      );
+      expect(allText(triagePost)).toContain(`Hi <@${ADA}>`);
+      expect(allText(triagePost)).toContain(`<@${GRACE}>`);
+      expect(allText(triagePost)).toContain('+49 30 2002');
+
+      // Ken may not act (the policy denies him): refused politely, nothing changes
+      const pageId = buttonValue(triagePost, ACTIONS.acknowledgeReport);
+      const click = (userId: string, actionId: string, value: string) =>
+        slack.interaction(
+          blockActions({
+            user: { id: userId },
+            trigger_id: `T-${userId}-${actionId}`,
+            container: { type: 'message', message_ts: triagePost.ts, channel_id: triage },
+            channel: { id: triage },
+            actions: [
+              {
+                type: 'button',
+                action_id: actionId,
+                block_id: 'actions',
+                value,
+                action_ts: `${Date.now()}`,
+              },
+            ],
+          }),
+        );
+      expect((await click(KEN, ACTIONS.acknowledgeReport, pageId)).status).toBe(200);
+      await eventually(
+        () => fake.ephemerals(triage).find(e => e.user === KEN),
+        'the refusal to Ken',
+      );
+      expect(fake.ephemerals(triage).find(e => e.user === KEN)!.text).toContain(
+        'not allowed',
+      );
+
+      // 4. Grace acknowledges, then starts the incident
+      await click(GRACE, ACTIONS.acknowledgeReport, pageId);
+      await eventually(
+        () => allText(fake.messages(triage)[0]).includes('acknowledged by'),
+        'the triage message showing the acknowledgement',
+      );
+      await click(
+        GRACE,
+        ACTIONS.startIncident,
+        buttonValue(fake.messages(triage)[0], ACTIONS.startIncident),
+      );
+      const channel = await eventually(
+        () => fake.channel('inc-1-card-payments-fail')?.pins.length === 1 &&
+          fake.channel('inc-1-card-payments-fail'),
+        'the incident channel with its pinned summary',
+      );
+      expect(channel.members).toEqual(
+        expect.arrayContaining([ADA, GRACE]),
+      );
+      expect(channel.topic).toBe('SEV1 | triggered | controller: Grace Hopper');
+      await eventually(
+        () => fake.messages(team).find(m => allText(m).includes(channel.id)),
+        'the announcement in the team channel',
+      );
+      await eventually(
+        () => allText(fake.messages(triage)[0]).includes('INC-1'),
+        'the triage message linking the incident',
+      );
+
+      // 5. commands typed in the channel: ✅ when run, ❓ when not understood
+      let eventNumber = 0;
+      const say = (userId: string, text: string, type = 'message') => {
+        eventNumber++;
+        const ts = `1700000000.${String(eventNumber).padStart(6, '0')}`;
+        return slack
+          .event(
+            eventCallback(
+              { type, user: userId, text, ts, channel: channel.id },
+              { event_id: `Ev${eventNumber}` },
+            ),
+          )
+          .then(() => ts);
+      };
+      const reactionOn = (ts: string, name: string) =>
+        eventually(
+          () =>
+            fake.calls.find(
+              c =>
+                c.method === 'reactions.add' &&
+                c.args.timestamp === ts &&
+                c.args.name === name,
+            ),
+          `:${name}: on ${ts}`,
+        );
+      await reactionOn(await say(GRACE, 'sev 2'), 'white_check_mark');
+      await eventually(
+        () => fake.channel(channel.id)!.topic.startsWith('SEV2 |'),
+        'the topic following the severity',
+      );
+      await reactionOn(await say(ADA, 'note failover to the standby started'), 'white_check_mark');
+      await eventually(
+        () => fake.messages(channel.id).find(m => allText(m).includes('failover')),
+        'the note in the channel',
+      );
+      await reactionOn(
+        await say(ADA, `<@${FAKE_BOT_USER_ID}> dance`, 'app_mention'),
+        'question',
+      );
+      await eventually(
+        () => fake.ephemerals(channel.id).find(e => e.user === ADA && /help/.test(e.text ?? '')),
+        'the hint after an unknown command',
+      );
+      // plain conversation is left alone
+      await say(ADA, 'I think the database is fine');
+
+      // 6. resolve: duration in words, archive, post-mortem prompt
+      await reactionOn(await say(GRACE, 'resolve'), 'white_check_mark');
+      const resolved = await eventually(
+        () => fake.messages(channel.id).find(m => /took \d/.test(allText(m))),
+        'the resolution message',
+      );
+      expect(allText(resolved)).toMatch(/It took [\d.]+ seconds?/);
+      expect(allText(resolved)).toContain(ACTIONS.writePostmortem);
+      await eventually(
+        () => fake.channel(channel.id)!.is_archived,
+        'the archived channel',
+      );
+      expect(
+        fake.calls.filter(c => c.method === 'reactions.add' && c.args.timestamp === '1700000000.000004'),
+      ).toHaveLength(0);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('has the effect of a duplicated event once, and refuses users it cannot map', async () => {
+    const triage = fake.channel('triage')!.id;
+    const { backend, slack } = await startSlackBackend({
+      fake,
+      entities: catalog(fake.channel('team-payments')!.id),
+      multivac: { onCall: { schedules } },
+    });
+    try {
+      const start = slashCommand({
+        text: 'start payments-api sev2 checkout down',
+        user_id: ADA,
+        channel_id: triage,
+        trigger_id: 'T-start-1',
+      });
+      expect((await slack.command(start)).status).toBe(200);
+      expect((await slack.command(start)).status).toBe(200);
+      await eventually(
+        () => fake.channel('inc-1-checkout-down')?.pins.length === 1,
+        'the incident channel',
+      );
+      await new Promise(resolve => setTimeout(resolve, 1000));
+      expect(fake.callsTo('conversations.create')).toHaveLength(1);
+
+      await slack.command(
+        slashCommand({ text: 'help', user_id: 'U0STRANGER', channel_id: triage, trigger_id: 'T-x' }),
+      );
+      await eventually(
+        () =>
+          fake
+            .callsTo('chat.postEphemeral')
+            .find(c => c.args.user === 'U0STRANGER' && /catalog/.test(String(c.args.text))),
+        'the polite refusal',
+      );
+    } finally {
+      await backend.stop();
+    }
+  });
+});
