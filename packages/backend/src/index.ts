@@ -7,6 +7,8 @@ backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Lets the chat bot act with the permissions of the catalog user behind a Slack user.
+backend.add(import('@multivac/plugin-auth-backend-module-multivac-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 
@@ -19,5 +21,7 @@ backend.add(
 backend.add(import('@multivac/plugin-multivac-backend'));
 // Switches on when multivac.pagerDuty is configured; otherwise it logs and does nothing.
 backend.add(import('@multivac/plugin-multivac-backend-module-pagerduty'));
+// Switches on when multivac.slack is configured.
+backend.add(import('@multivac/plugin-multivac-backend-module-slack'));
 
 backend.start();

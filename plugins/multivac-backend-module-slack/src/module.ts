@@ -58,9 +58,12 @@ export const multivacModuleSlack = createBackendModule({
           logger.info('Slack not configured');
           return;
         }
-        // Rate-limited calls are retried after Slack's Retry-After.
+        // Rate-limited calls wait for Slack's Retry-After. Few retries in
+        // the client: the durable jobs retry with back-off, and a job must
+        // not hold its worker for long.
         const client = new WebClient(slack.botToken, {
           slackApiUrl: slack.apiUrl,
+          retryConfig: { retries: 3, maxTimeout: 10_000 },
         });
         const store = await SlackStore.create(database);
         const users = new SlackUsers(client, catalog, auth);
@@ -68,7 +71,11 @@ export const multivacModuleSlack = createBackendModule({
           client,
           store,
           users,
-          commands: new CommandRegistry(incidentCommands, slack.command, logger),
+          commands: new CommandRegistry(
+            incidentCommands,
+            slack.command,
+            logger,
+          ),
           config: slack,
           logger,
         });
@@ -104,22 +111,22 @@ export const multivacModuleSlack = createBackendModule({
         });
 
         if (slack.appToken) {
-          const client = createSocketModeClient({
+          const socket = createSocketModeClient({
             appToken: slack.appToken,
             apiUrl: slack.apiUrl,
             logger,
           });
-          listenToSocketMode({ client, inbox, logger });
+          listenToSocketMode({ client: socket, inbox, logger });
           // Not awaited: the backend starts while Slack is unreachable, and
           // the client keeps reconnecting.
           lifecycle.addStartupHook(() => {
-            client.start().then(
+            socket.start().then(
               () => logger.info('Slack Socket Mode connected'),
               error =>
                 logger.error(`Slack Socket Mode could not connect: ${error}`),
             );
           });
-          lifecycle.addShutdownHook(() => client.disconnect());
+          lifecycle.addShutdownHook(() => socket.disconnect());
         }
       },
     });

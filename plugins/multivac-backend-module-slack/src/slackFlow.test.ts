@@ -1,14 +1,17 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import knexFactory from 'knex';
 import {
   FakeSlack,
   FakeSlackMessage,
   FAKE_BOT_USER_ID,
   startFakeSlack,
 } from './__testUtils__/fakeSlack';
-import {
-  eventually,
-  startSlackBackend,
-} from './__testUtils__/slackBackend';
+import { eventually, startSlackBackend } from './__testUtils__/slackBackend';
 import {
   blockActions,
   eventCallback,
@@ -25,7 +28,11 @@ const KEN = 'U0KEN';
 function entity(
   kind: string,
   name: string,
-  extra: { annotations?: Record<string, string>; spec?: object; relations?: Entity['relations'] } = {},
+  extra: {
+    annotations?: Record<string, string>;
+    spec?: object;
+    relations?: Entity['relations'];
+  } = {},
 ): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -36,7 +43,11 @@ function entity(
   };
 }
 
-const user = (name: string, displayName: string, annotations?: Record<string, string>) =>
+const user = (
+  name: string,
+  displayName: string,
+  annotations?: Record<string, string>,
+) =>
   entity('User', name, {
     annotations,
     spec: { profile: { displayName, email: `${name}@nimbus.example` } },
@@ -59,7 +70,9 @@ function catalog(teamChannel: string): Entity[] {
     }),
     // Ada is found by annotation, Grace and Ken by email.
     user('ada.lovelace', 'Ada Lovelace', { 'slack.com/user-id': ADA }),
-    user('grace.hopper', 'Grace Hopper', { 'multivac.io/phone': '+49 30 2002' }),
+    user('grace.hopper', 'Grace Hopper', {
+      'multivac.io/phone': '+49 30 2002',
+    }),
     user('ken.thompson', 'Ken Thompson'),
   ];
 }
@@ -102,7 +115,11 @@ describe('the Slack incident workflow, end to end', () => {
     fake = await startFakeSlack({
       users: [
         { id: ADA, name: 'ada.lovelace', email: 'ada.lovelace@nimbus.example' },
-        { id: GRACE, name: 'grace.hopper', email: 'grace.hopper@nimbus.example' },
+        {
+          id: GRACE,
+          name: 'grace.hopper',
+          email: 'grace.hopper@nimbus.example',
+        },
         { id: KEN, name: 'ken.thompson', email: 'ken.thompson@nimbus.example' },
         { id: 'U0STRANGER', name: 'stranger', email: 'who@elsewhere.example' },
       ],
@@ -142,9 +159,14 @@ describe('the Slack incident workflow, end to end', () => {
 
       // 2. an invalid submission is answered with errors under the inputs
       const values = (overrides: Record<string, unknown> = {}) => ({
-        title: { title: { type: 'plain_text_input', value: 'Card payments fail' } },
+        title: {
+          title: { type: 'plain_text_input', value: 'Card payments fail' },
+        },
         description: {
-          description: { type: 'plain_text_input', value: 'Every card is declined' },
+          description: {
+            type: 'plain_text_input',
+            value: 'Every card is declined',
+          },
         },
         entity: { entity: { type: 'plain_text_input', value: 'payments-api' } },
         usersAffected: {
@@ -154,7 +176,10 @@ describe('the Slack incident workflow, end to end', () => {
           },
         },
         scope: {
-          scope: { type: 'static_select', selected_option: { value: 'global' } },
+          scope: {
+            type: 'static_select',
+            selected_option: { value: 'global' },
+          },
         },
         customerFacing: {
           customerFacing: {
@@ -191,9 +216,7 @@ describe('the Slack incident workflow, end to end', () => {
       // 3. the triage channel tags the reporter and names the on-caller with phone
       const triagePost = await eventually(
         () =>
-          fake
-            .messages(triage)
-            .find(m => allText(m).includes('Acknowledge')),
+          fake.messages(triage).find(m => allText(m).includes('Acknowledge')),
         'the triage message with the page',
       );
       expect(allText(triagePost)).toContain(`Hi <@${ADA}>`);
@@ -207,7 +230,11 @@ describe('the Slack incident workflow, end to end', () => {
           blockActions({
             user: { id: userId },
             trigger_id: `T-${userId}-${actionId}`,
-            container: { type: 'message', message_ts: triagePost.ts, channel_id: triage },
+            container: {
+              type: 'message',
+              message_ts: triagePost.ts,
+              channel_id: triage,
+            },
             channel: { id: triage },
             actions: [
               {
@@ -220,7 +247,9 @@ describe('the Slack incident workflow, end to end', () => {
             ],
           }),
         );
-      expect((await click(KEN, ACTIONS.acknowledgeReport, pageId)).status).toBe(200);
+      expect((await click(KEN, ACTIONS.acknowledgeReport, pageId)).status).toBe(
+        200,
+      );
       await eventually(
         () => fake.ephemerals(triage).find(e => e.user === KEN),
         'the refusal to Ken',
@@ -241,13 +270,12 @@ describe('the Slack incident workflow, end to end', () => {
         buttonValue(fake.messages(triage)[0], ACTIONS.startIncident),
       );
       const channel = await eventually(
-        () => fake.channel('inc-1-card-payments-fail')?.pins.length === 1 &&
+        () =>
+          fake.channel('inc-1-card-payments-fail')?.pins.length === 1 &&
           fake.channel('inc-1-card-payments-fail'),
         'the incident channel with its pinned summary',
       );
-      expect(channel.members).toEqual(
-        expect.arrayContaining([ADA, GRACE]),
-      );
+      expect(channel.members).toEqual(expect.arrayContaining([ADA, GRACE]));
       expect(channel.topic).toBe('SEV1 | triggered | controller: Grace Hopper');
       await eventually(
         () => fake.messages(team).find(m => allText(m).includes(channel.id)),
@@ -288,9 +316,13 @@ describe('the Slack incident workflow, end to end', () => {
         () => fake.channel(channel.id)!.topic.startsWith('SEV2 |'),
         'the topic following the severity',
       );
-      await reactionOn(await say(ADA, 'note failover to the standby started'), 'white_check_mark');
+      await reactionOn(
+        await say(ADA, 'note failover to the standby started'),
+        'white_check_mark',
+      );
       await eventually(
-        () => fake.messages(channel.id).find(m => allText(m).includes('failover')),
+        () =>
+          fake.messages(channel.id).find(m => allText(m).includes('failover')),
         'the note in the channel',
       );
       await reactionOn(
@@ -298,7 +330,10 @@ describe('the Slack incident workflow, end to end', () => {
         'question',
       );
       await eventually(
-        () => fake.ephemerals(channel.id).find(e => e.user === ADA && /help/.test(e.text ?? '')),
+        () =>
+          fake
+            .ephemerals(channel.id)
+            .find(e => e.user === ADA && /help/.test(e.text ?? '')),
         'the hint after an unknown command',
       );
       // plain conversation is left alone
@@ -317,7 +352,11 @@ describe('the Slack incident workflow, end to end', () => {
         'the archived channel',
       );
       expect(
-        fake.calls.filter(c => c.method === 'reactions.add' && c.args.timestamp === '1700000000.000004'),
+        fake.calls.filter(
+          c =>
+            c.method === 'reactions.add' &&
+            c.args.timestamp === '1700000000.000004',
+        ),
       ).toHaveLength(0);
     } finally {
       await backend.stop();
@@ -348,17 +387,91 @@ describe('the Slack incident workflow, end to end', () => {
       expect(fake.callsTo('conversations.create')).toHaveLength(1);
 
       await slack.command(
-        slashCommand({ text: 'help', user_id: 'U0STRANGER', channel_id: triage, trigger_id: 'T-x' }),
+        slashCommand({
+          text: 'help',
+          user_id: 'U0STRANGER',
+          channel_id: triage,
+          trigger_id: 'T-x',
+        }),
       );
       await eventually(
         () =>
           fake
             .callsTo('chat.postEphemeral')
-            .find(c => c.args.user === 'U0STRANGER' && /catalog/.test(String(c.args.text))),
+            .find(
+              c =>
+                c.args.user === 'U0STRANGER' &&
+                /catalog/.test(String(c.args.text)),
+            ),
         'the polite refusal',
       );
     } finally {
       await backend.stop();
     }
+  });
+
+  const POSTGRES_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+  const describeOnPostgres =
+    process.env[POSTGRES_ENV] || process.env.CI ? describe : describe.skip;
+
+  describeOnPostgres('on PostgreSQL', () => {
+    const databases = TestDatabases.create({
+      ids: ['POSTGRES_15'],
+      disableDocker: true,
+    });
+
+    it('opens one channel when two backends sharing one PostgreSQL receive the same command', async () => {
+      const shared = await databases.init('POSTGRES_15');
+      // The multivac plugin of both replicas on one PostgreSQL database.
+      const database = createServiceFactory({
+        service: coreServices.database,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) =>
+          mockServices.database({
+            knex:
+              plugin.getId() === 'multivac'
+                ? shared
+                : knexFactory({
+                    client: 'better-sqlite3',
+                    connection: ':memory:',
+                    useNullAsDefault: true,
+                  }),
+          }),
+      });
+      const replicas = [];
+      for (let i = 0; i < 2; i++) {
+        replicas.push(
+          await startSlackBackend({
+            fake,
+            entities: catalog(fake.channel('team-payments')!.id),
+            multivac: { onCall: { schedules } },
+            features: [database],
+          }),
+        );
+      }
+      try {
+        const start = slashCommand({
+          text: 'start payments-api sev1 ledger is down',
+          user_id: ADA,
+          channel_id: fake.channel('triage')!.id,
+          trigger_id: 'T-start-on-both',
+        });
+        const answers = await Promise.all(
+          replicas.map(({ slack }) => slack.command(start)),
+        );
+        expect(answers.map(a => a.status)).toEqual([200, 200]);
+        await eventually(
+          () => fake.channel('inc-1-ledger-is-down')?.pins.length === 1,
+          'the incident channel',
+        );
+        await new Promise(resolve => setTimeout(resolve, 1500));
+        expect(fake.callsTo('conversations.create')).toHaveLength(1);
+        expect(
+          await shared('multivac_incidents').count({ count: '*' }),
+        ).toEqual([{ count: '1' }]);
+      } finally {
+        await Promise.all(replicas.map(({ backend }) => backend.stop()));
+      }
+    });
   });
 });

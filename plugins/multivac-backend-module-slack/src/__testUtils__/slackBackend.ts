@@ -33,7 +33,7 @@ function policyDenying(deniedUsers: string[]) {
         async init({ policy }) {
           policy.setPolicy({
             async handle(_request, caller) {
-              const user = caller?.credentials.principal.userEntityRef;
+              const user = caller?.info.userEntityRef;
               return {
                 result:
                   user && deniedUsers.includes(user)

@@ -60,9 +60,15 @@ export class IncidentChannels implements IncidentSubscriber {
       const channel = await this.deps.store.channelForIncident(
         String(job.payload.incidentId),
       );
-      const incident = channel && (await workflow.incidents.get(channel.incidentId));
+      const incident =
+        channel && (await workflow.incidents.get(channel.incidentId));
       // Reopened meanwhile: keep the channel.
-      if (!channel || channel.archived || !incident || incident.status !== 'resolved') {
+      if (
+        !channel ||
+        channel.archived ||
+        !incident ||
+        incident.status !== 'resolved'
+      ) {
         return;
       }
       try {
@@ -154,7 +160,11 @@ export class IncidentChannels implements IncidentSubscriber {
 
   private async createChannel(incident: Incident): Promise<IncidentChannel> {
     for (let attempt = 1; attempt <= CHANNEL_NAME_ATTEMPTS; attempt++) {
-      const name = incidentChannelName(incident.number, incident.title, attempt);
+      const name = incidentChannelName(
+        incident.number,
+        incident.title,
+        attempt,
+      );
       try {
         const created = await this.deps.client.conversations.create({ name });
         const channel = {
@@ -234,12 +244,17 @@ export class IncidentChannels implements IncidentSubscriber {
     const credentials = await this.deps.auth.getOwnServiceCredentials();
     const get = (ref: string) =>
       this.deps.catalog.getEntityByRef(ref, { credentials });
-    const entity = incident.entityRefs[0] && (await get(incident.entityRefs[0]));
+    const entity =
+      incident.entityRefs[0] && (await get(incident.entityRefs[0]));
     if (!entity) {
       return { members: [] };
     }
-    const ownerRef = entity.relations?.find(r => r.type === 'ownedBy')?.targetRef;
-    const owner: Entity | undefined = ownerRef ? await get(ownerRef) : undefined;
+    const ownerRef = entity.relations?.find(
+      r => r.type === 'ownedBy',
+    )?.targetRef;
+    const owner: Entity | undefined = ownerRef
+      ? await get(ownerRef)
+      : undefined;
     const channelOf = (e?: Entity) =>
       e?.metadata.annotations?.[ANNOTATION_SLACK_CHANNEL];
     return {

@@ -37,6 +37,9 @@ import { CatalogUser, SlackUsers } from '../users/SlackUsers';
 import { describeSlackError } from './slackErrors';
 
 const DELIVERY = 'slack.delivery';
+const NOT_IN_CATALOG =
+  'Sorry, I cannot find you in the Backstage catalog (by your Slack id or email), so I cannot act for you. Ask your Backstage admins to add your email or the slack.com/user-id annotation to your User.';
+
 const REPORT = 'slack.report';
 
 /** Where to answer one person: ephemeral in a channel, else their DM. */
@@ -254,9 +257,9 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
     if (outcome === 'unknown') {
       await this.tell(
         where,
-        `I don't know \`${escapeMrkdwn(
-          text.split(/\s+/)[0],
-        )}\`. Try \`${this.deps.config.command} help\`.`,
+        `I don't know \`${escapeMrkdwn(text.split(/\s+/)[0])}\`. Try \`${
+          this.deps.config.command
+        } help\`.`,
       );
     }
     return outcome;
@@ -347,9 +350,9 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
       }
     } catch (error) {
       logger.warn(
-        `Could not answer Slack user ${audience.slackUserId}: ${describeSlackError(
-          error,
-        )}`,
+        `Could not answer Slack user ${
+          audience.slackUserId
+        }: ${describeSlackError(error)}`,
       );
     }
   }
@@ -408,7 +411,9 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
       });
     } else {
       // The first post has not happened yet; the retry updates it.
-      throw new Error(`The triage message of ${report.reference} is not posted yet`);
+      throw new Error(
+        `The triage message of ${report.reference} is not posted yet`,
+      );
     }
   }
 
@@ -427,9 +432,9 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
       const key = `page:${page.id}:${slackId}`;
       const text =
         page.status === 'triggered'
-          ? `:rotating_light: You are paged (${page.urgency} urgency): ${escapeMrkdwn(
-              page.summary,
-            )}${
+          ? `:rotating_light: You are paged (${
+              page.urgency
+            } urgency): ${escapeMrkdwn(page.summary)}${
               typeof page.details.link === 'string'
                 ? `\n${page.details.link}`
                 : ''
@@ -473,6 +478,3 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
     }
   }
 }
-
-const NOT_IN_CATALOG =
-  'Sorry, I cannot find you in the Backstage catalog (by your Slack id or email), so I cannot act for you. Ask your Backstage admins to add your email or the slack.com/user-id annotation to your User.';

@@ -112,9 +112,9 @@ export const incidentCommands: ChatCommand[] = [
         const to = context.args.toLowerCase() as IncidentStatus;
         if (!INCIDENT_STATES.includes(to)) {
           throw new InputError(
-            `${escapeMrkdwn(context.args)} is not a state; use one of ${INCIDENT_STATES.join(
-              ', ',
-            )}`,
+            `${escapeMrkdwn(
+              context.args,
+            )} is not a state; use one of ${INCIDENT_STATES.join(', ')}`,
           );
         }
         if (
@@ -141,7 +141,8 @@ export const incidentCommands: ChatCommand[] = [
           `${incident.severity} | ${incident.status} | controller: ${
             controller ? shortRef(controller) : 'nobody yet'
           }`,
-          incident.summary && `Latest update: ${escapeMrkdwn(incident.summary)}`,
+          incident.summary &&
+            `Latest update: ${escapeMrkdwn(incident.summary)}`,
           `Portal: ${context.workflow.urls.incident(incident.reference)}`,
         ]
           .filter(Boolean)

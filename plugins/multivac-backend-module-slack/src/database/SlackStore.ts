@@ -99,9 +99,7 @@ export class SlackStore {
   }
 
   async getMessage(key: string): Promise<StoredMessage | undefined> {
-    const row = await this.db('multivac_slack_messages')
-      .where({ key })
-      .first();
+    const row = await this.db('multivac_slack_messages').where({ key }).first();
     return row && { channelId: row.channel_id, ts: row.ts };
   }
 

@@ -10,7 +10,6 @@ export interface CatalogUser {
   name: string;
 }
 
-
 /**
  * Maps Slack users to catalog users and back: by the User's
  * `slack.com/user-id` annotation, else by email (`users.info` one way,

@@ -68,7 +68,7 @@ describe.each(databases.eachSupportedId())('PagingService on %s', id => {
     );
     deliveries.attach({
       report: () => Promise.reject(new Error('no reports here')),
-      page: id => store.get(id),
+      page: pageId => store.get(pageId),
     });
     paging = new PagingService({
       store,

@@ -39,19 +39,22 @@ export class WorkflowDeliveries {
       );
     }
     for (const subscriber of this.pageSubscribers) {
-      this.jobs.registerHandler(`page-subscriber:${subscriber.id}`, async job => {
-        const pageId = String(job.payload.pageId);
-        const page = await load.page(pageId);
-        if (!page) {
-          throw new NotFoundError(`No page ${pageId}`);
-        }
-        await subscriber.onPageChange({
-          page,
-          change: job.payload.change as PageChange['change'],
-          deliveryId: job.id,
-          attempt: job.attempt,
-        });
-      });
+      this.jobs.registerHandler(
+        `page-subscriber:${subscriber.id}`,
+        async job => {
+          const pageId = String(job.payload.pageId);
+          const page = await load.page(pageId);
+          if (!page) {
+            throw new NotFoundError(`No page ${pageId}`);
+          }
+          await subscriber.onPageChange({
+            page,
+            change: job.payload.change as PageChange['change'],
+            deliveryId: job.id,
+            attempt: job.attempt,
+          });
+        },
+      );
     }
   }
 
