@@ -30,13 +30,15 @@ export interface Config {
       /** The slash command of the Slack app. Default `/multivac`. */
       command?: string;
       /**
-       * Channel ID (`C...`) where new incidents are announced. Unset: they
-       * are announced in their own channels only.
+       * Channel ID (`C...`) where every triage report, from Slack or the
+       * portal, is posted with the on-call person and Acknowledge / Start
+       * incident buttons. The bot must be a member. Unset: reports are not
+       * posted to Slack.
        */
       triageChannel?: string;
       /**
-       * Minutes after an incident is closed before its channel is archived.
-       * Unset: channels are never archived.
+       * Minutes after an incident is resolved before its channel is
+       * archived (0: right away). Unset: channels are never archived.
        */
       archiveAfterMinutes?: number;
     };
