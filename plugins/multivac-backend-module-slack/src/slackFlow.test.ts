@@ -222,6 +222,17 @@ describe('the Slack incident workflow, end to end', () => {
       expect(allText(triagePost)).toContain(`Hi <@${ADA}>`);
       expect(allText(triagePost)).toContain(`<@${GRACE}>`);
       expect(allText(triagePost)).toContain('+49 30 2002');
+      // the built-in page reaches Grace as a direct message
+      const dm = await eventually(
+        () => fake.channel(`dm-${GRACE}`),
+        "Grace's direct message channel",
+      );
+      const pageMessage = await eventually(
+        () => fake.messages(dm.id)[0],
+        'the page in a direct message',
+      );
+      expect(allText(pageMessage)).toContain('You are paged');
+      expect(allText(pageMessage)).toContain(ACTIONS.acknowledgeReport);
 
       // Ken may not act (the policy denies him): refused politely, nothing changes
       const pageId = buttonValue(triagePost, ACTIONS.acknowledgeReport);
@@ -263,6 +274,10 @@ describe('the Slack incident workflow, end to end', () => {
       await eventually(
         () => allText(fake.messages(triage)[0]).includes('acknowledged by'),
         'the triage message showing the acknowledgement',
+      );
+      await eventually(
+        () => /is acknowledged/.test(fake.messages(dm.id)[0].text ?? ''),
+        'the direct message showing the acknowledgement',
       );
       await click(
         GRACE,
