@@ -5,6 +5,7 @@ import {
   incidentUpdatePermission,
   oncallPagePermission,
   reportCreatePermission,
+  ReportRequest,
 } from '@multivac/plugin-multivac-common';
 import {
   MultivacWorkflow,
@@ -21,6 +22,7 @@ import { SlackStore } from '../database/SlackStore';
 import {
   ACTIONS,
   escapeMrkdwn,
+  pageMessage,
   parseReportSubmission,
   REPORT_MODAL_CALLBACK_ID,
   reportModal,
@@ -82,7 +84,8 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
     );
     workflow.jobs.registerHandler(REPORT, job =>
       this.submitReport(
-        job.payload.submission as SlackViewSubmission,
+        job.payload.request as ReportRequest,
+        job.payload.slackUserId as string,
         job.payload.actor as CatalogUser,
       ),
     );
@@ -130,29 +133,25 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
     await this.workflow.jobs.enqueue({
       type: REPORT,
       idempotencyKey: `${REPORT}:${dedupKey}`,
-      payload: { submission, actor },
+      // The form was parsed above; the job only submits what it read.
+      payload: {
+        request: { ...parsed.request, entityRef: parsed.entity },
+        slackUserId: submission.user.id,
+        actor,
+      },
       maxAttempts: 1,
     });
     return { response_action: 'clear' };
   }
 
   private async submitReport(
-    submission: SlackViewSubmission,
+    request: ReportRequest,
+    slackUserId: string,
     actor: CatalogUser,
   ): Promise<void> {
-    const parsed = parseReportSubmission(
-      submission.view.state.values,
-      this.workflow.reports.rubric,
-    );
-    const audience = { slackUserId: submission.user.id };
-    if (!parsed.ok) {
-      return;
-    }
+    const audience = { slackUserId };
     await this.asUser(actor, reportCreatePermission, audience, async () => {
-      const report = await this.workflow.reports.submit(
-        { ...parsed.request, entityRef: parsed.entity },
-        actor.userRef,
-      );
+      const report = await this.workflow.reports.submit(request, actor.userRef);
       await this.tell(
         audience,
         `Thanks, ${report.reference} is reported. ${escapeMrkdwn(
@@ -422,6 +421,7 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
     if (page.provider !== 'builtin') {
       return;
     }
+    const message = pageMessage(page);
     for (const target of page.targets) {
       const slackId = target.userRef
         ? await this.deps.users.slackId(target.userRef)
@@ -430,49 +430,17 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
         continue;
       }
       const key = `page:${page.id}:${slackId}`;
-      const text =
-        page.status === 'triggered'
-          ? `:rotating_light: You are paged (${
-              page.urgency
-            } urgency): ${escapeMrkdwn(page.summary)}${
-              typeof page.details.link === 'string'
-                ? `\n${page.details.link}`
-                : ''
-            }`
-          : `Page "${escapeMrkdwn(page.summary)}" is ${page.status}${
-              page.acknowledgedBy ? ` by ${page.acknowledgedBy}` : ''
-            }.`;
-      const blocks = [
-        { type: 'section', text: { type: 'mrkdwn', text } },
-        ...(page.status === 'triggered'
-          ? [
-              {
-                type: 'actions',
-                elements: [
-                  {
-                    type: 'button',
-                    action_id: ACTIONS.acknowledgeReport,
-                    value: page.id,
-                    style: 'primary',
-                    text: { type: 'plain_text', text: 'Acknowledge' },
-                  },
-                ],
-              },
-            ]
-          : []),
-      ];
       const posted = await this.deps.store.getMessage(key);
       if (posted) {
         await this.deps.client.chat.update({
           channel: posted.channelId,
           ts: posted.ts,
-          text,
-          blocks,
+          ...message,
         });
       } else if (change === 'triggered' || change === 'escalated') {
         await this.deps.store.saveMessage(
           key,
-          await this.direct(slackId, { text, blocks }),
+          await this.direct(slackId, message),
         );
       }
     }

@@ -7,3 +7,4 @@ export * from './channelName';
 export * from './incidentMessages';
 export * from './reportModal';
 export * from './helpText';
+export * from './pageMessage';

@@ -1,0 +1,36 @@
+import { ACTIONS } from './actions';
+import { allText, buttonsOf, page } from './__testUtils__/fixtures';
+import { pageMessage } from './pageMessage';
+
+describe('pageMessage', () => {
+  it('pages with the link and an Acknowledge button while triggered', () => {
+    const message = pageMessage(
+      page({
+        status: 'triggered',
+        summary: 'SEV1 <payments> down',
+        details: { link: 'http://portal/multivac/reports/RPT-1' },
+      }),
+    );
+    expect(message.text).toContain('You are paged');
+    expect(message.text).toContain('SEV1 &lt;payments&gt; down');
+    expect(allText(message.blocks)).toContain(
+      'http://portal/multivac/reports/RPT-1',
+    );
+    expect(buttonsOf(message.blocks).map(b => b.action_id)).toEqual([
+      ACTIONS.acknowledgeReport,
+    ]);
+  });
+
+  it('says who acknowledged, without a button', () => {
+    const message = pageMessage(
+      page({
+        status: 'acknowledged',
+        acknowledgedBy: 'Grace Hopper in PagerDuty',
+      }),
+    );
+    expect(message.text).toMatch(
+      /is acknowledged by Grace Hopper in PagerDuty\.$/,
+    );
+    expect(buttonsOf(message.blocks)).toEqual([]);
+  });
+});
