@@ -3,14 +3,15 @@
  * End-to-end test: starts the real portal and backend (embedded defaults,
  * own ports, empty in-memory database), then drives headless Chromium through
  * declare → acknowledge → investigate → note → hand over controller →
- * identified → monitoring → resolve, checking what the user sees at each step.
- * Screenshots go to e2e/output/.
+ * identified → monitoring → resolve → post-mortem (write a section, add an
+ * action item, review, publish, export), checking what the user sees at each
+ * step. Screenshots go to e2e/output/.
  *
  * Needs Chromium (Debian: `apt-get install chromium`, or set CHROMIUM_PATH).
  * Without it the run is skipped with a message, except on CI where it fails.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -118,7 +119,10 @@ async function main() {
       viewport: { width: 1440, height: 1000 },
     });
     page.setDefaultTimeout(60_000);
-    await runFlow(page);
+    await runFlow(page).catch(async error => {
+      await page.screenshot({ path: join(output, 'failure.png') });
+      throw error;
+    });
   } finally {
     await browser?.close();
     try {
@@ -160,7 +164,113 @@ async function expectNoAppErrors(page) {
   }
 }
 
+/** `days` from today at `hours`:`minutes`, as a datetime-local value. */
+function localInput(days, hours, minutes) {
+  const time = new Date();
+  time.setDate(time.getDate() + days);
+  time.setHours(hours, minutes, 0, 0);
+  const pad = n => String(n).padStart(2, '0');
+  return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(
+    time.getDate(),
+  )}T${pad(hours)}:${pad(minutes)}`;
+}
+
+/**
+ * The release calendar, before any incident exists (an active incident
+ * would freeze releases of payments-api and what it depends on).
+ * payments-api dependsOn ledger-service in examples/components.yaml.
+ */
+async function runReleaseFlow(page) {
+  const bookRelease = async (entity, title, start, end) => {
+    await page.getByRole('button', { name: 'Book a release' }).click();
+    await page.locator('#multivac-release-entity').fill(entity);
+    await page.getByRole('option', { name: new RegExp(entity) }).click();
+    await page.locator('#multivac-release-title').fill(title);
+    await page.locator('#multivac-release-start').fill(start);
+    await page.locator('#multivac-release-end').fill(end);
+  };
+
+  await step('open the release calendar', async () => {
+    await page.goto(`${appUrl}/multivac/releases`);
+    await signIn(page);
+    await expectText(page, 'Release calendar');
+    await expectNoAppErrors(page);
+  });
+
+  await step('book a ledger-service release in production', async () => {
+    await bookRelease(
+      'Ledger service',
+      'v7.0.0',
+      localInput(2, 14, 0),
+      localInput(2, 14, 30),
+    );
+    await expectText(page, 'No conflicts in this window.');
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+    await expectText(page, 'ledger-service v7.0.0 · production');
+  });
+
+  await step(
+    'an overlapping payments-api release shows the live conflict, and is forced with a reason',
+    async () => {
+      await bookRelease(
+        'Payments API',
+        'v2.4.1',
+        localInput(2, 14, 10),
+        localInput(2, 15, 0),
+      );
+      await expectText(
+        page,
+        'payments-api depends on ledger-service, which releases',
+      );
+      const book = page.getByRole('button', { name: 'Book anyway' });
+      if (await book.isEnabled()) {
+        throw new Error('a blocked release can be booked without a reason');
+      }
+      await page.getByLabel('Release anyway').check();
+      await page
+        .locator('#multivac-release-force-reason')
+        .fill('ledger v7 is backwards compatible with v2.4');
+      await page.waitForTimeout(300); // the enabled button, in the picture
+      await page.screenshot({ path: join(output, 'release-conflict.png') });
+      await book.click();
+      await expectText(page, '⚠ payments-api v2.4.1 · production');
+      // the release it conflicts with is marked too, from its own side
+      await expectText(page, '⚠ ledger-service v7.0.0 · production');
+      await expectNoAppErrors(page);
+      // the day of the booking, wide enough to read the events
+      await page.getByRole('button', { name: 'Day', exact: true }).click();
+      await page.mouse.move(10, 10);
+      await page.screenshot({ path: join(output, 'release-calendar.png') });
+    },
+  );
+
+  await step('the forced release shows who forced it and why', async () => {
+    await page.getByText('⚠ payments-api v2.4.1 · production').click();
+    await expectText(page, 'ledger v7 is backwards compatible with v2.4');
+    await expectText(page, 'Blocks: payments-api depends on ledger-service');
+    await page.getByRole('button', { name: 'Close' }).click();
+  });
+
+  await step(
+    "the entity Releases tab lists its release and its dependency's",
+    async () => {
+      await page.goto(
+        `${appUrl}/catalog/default/component/payments-api/releases`,
+      );
+      await expectText(page, 'Upcoming releases of its dependencies');
+      await expectText(page, 'payments-api depends on ledger-service');
+      await expectText(page, 'v2.4.1');
+      await expectNoAppErrors(page);
+      await page.screenshot({
+        path: join(output, 'entity-releases.png'),
+        fullPage: true,
+      });
+    },
+  );
+}
+
 async function runFlow(page) {
+  await runReleaseFlow(page);
   const title = 'Card payments failing for Visa';
 
   await step('entity Incidents tab shows no incidents yet', async () => {
@@ -249,6 +359,109 @@ async function runFlow(page) {
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(output, '2-incident-resolved.png') });
   });
+
+  const incidentUrl = page.url();
+  await step('write the post-mortem of the resolved incident', async () => {
+    await page.getByRole('button', { name: 'Write post-mortem' }).click();
+    await page.waitForURL(/\/multivac\/postmortems\/PM-\d+$/);
+    await expectText(page, `Post-mortem: ${title}`);
+    // pre-filled from what Multivac recorded
+    await expectText(page, 'What Multivac recorded');
+    await expectText(page, 'About 30% of card payments failed for 12 minutes');
+    await page
+      .getByRole('list', { name: 'post-mortem timeline' })
+      .getByText('noted: Rolled back ledger-service 4.2.1')
+      .waitFor();
+    await expectNoAppErrors(page);
+  });
+
+  await step('write the summary and see it rendered', async () => {
+    await page
+      .locator('#multivac-section-summary')
+      .fill('ledger-service 4.2.1 **timed out** on Visa captures');
+    await page.getByRole('button', { name: 'Save Summary' }).click();
+    await page
+      .getByTestId('multivac-section-summary-preview')
+      .locator('strong', { hasText: 'timed out' })
+      .waitFor();
+    await expectNoAppErrors(page);
+  });
+
+  await step('add an action item with an owner and a due date', async () => {
+    await page.getByRole('button', { name: 'Add action item' }).click();
+    await page
+      .locator('#multivac-action-title')
+      .fill('Alert on ledger p99 latency');
+    await page.locator('#multivac-action-owner').fill('Grace');
+    await page.getByRole('option', { name: /Grace Hopper/ }).click();
+    await page.locator('#multivac-action-due').fill('2030-01-15');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const items = page.getByRole('table', { name: 'action items' });
+    await items.getByText('Alert on ledger p99 latency').waitFor();
+    await items.getByText('2030-01-15').waitFor();
+    await items
+      .getByRole('link', { name: /grace\.hopper|Grace Hopper/ })
+      .waitFor();
+  });
+
+  await step('send it for review, then publish it', async () => {
+    await page.getByRole('button', { name: 'Send for review' }).click();
+    await page.getByRole('button', { name: 'Publish' }).waitFor();
+    await expectText(page, 'In review');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page
+      .getByText(/Published/)
+      .first()
+      .waitFor();
+    await page
+      .getByText(/ by (ada\.lovelace|Ada Lovelace)/)
+      .first()
+      .waitFor();
+    if (await page.getByRole('button', { name: 'Back to draft' }).count()) {
+      throw new Error('a published post-mortem still offers Back to draft');
+    }
+    await expectNoAppErrors(page);
+    // the page scrolls inside the layout: a tall window shows all of it
+    await page.setViewportSize({ width: 1440, height: 3800 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(output, 'postmortem.png') });
+    await page.setViewportSize({ width: 1440, height: 1000 });
+  });
+
+  await step('export the post-mortem as Markdown', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export Markdown' }).click(),
+    ]);
+    if (!/^PM-\d+\.md$/.test(download.suggestedFilename())) {
+      throw new Error(`downloaded ${download.suggestedFilename()}`);
+    }
+    const markdown = readFileSync(await download.path(), 'utf8');
+    for (const expected of [
+      'ledger-service 4.2.1 **timed out** on Visa captures',
+      'Alert on ledger p99 latency',
+    ]) {
+      if (!markdown.includes(expected)) {
+        throw new Error(`the export lacks "${expected}"`);
+      }
+    }
+  });
+
+  await step(
+    'the incident, the list and the entity tab link to it',
+    async () => {
+      await page.goto(incidentUrl);
+      await page.getByRole('link', { name: /^Post-mortem PM-\d+$/ }).waitFor();
+      await page.goto(`${appUrl}/multivac/postmortems`);
+      await expectText(page, `Post-mortem: ${title}`);
+      await page.goto(
+        `${appUrl}/catalog/default/component/payments-api/postmortems`,
+      );
+      await expectText(page, `Post-mortem: ${title}`);
+      await expectNoAppErrors(page);
+    },
+  );
 
   await step('the entity tab lists it under past incidents', async () => {
     await page.goto(

@@ -3,8 +3,8 @@ export interface Config {
     /**
      * PagerDuty: who is on call for entities annotated
      * `pagerduty.com/service-id`, paging through `pagerduty.com/integration-key`,
-     * and acknowledgements and resolutions made in PagerDuty, from its v3
-     * webhooks.
+     * acknowledgements and resolutions made in PagerDuty, from its v3
+     * webhooks, and change events for releases.
      */
     pagerDuty?: {
       /**
@@ -44,6 +44,14 @@ export interface Config {
        */
       fromEmail?: string;
       /**
+       * Service on which a page to one person (`POST /pages` with a
+       * `userRef`, the bot's `page @user`) opens a PagerDuty incident
+       * assigned to them, when the page is not about an entity with its own
+       * `pagerduty.com/service-id`. Without it such pages go to chat only.
+       * People are found by their catalog email.
+       */
+      directPageServiceId?: string;
+      /**
        * Secrets of the PagerDuty v3 webhook subscriptions that send to
        * `/api/multivac/pagerduty/webhooks`. A webhook is accepted when it is
        * signed with any secret of any account; without secrets, none is.
@@ -56,6 +64,20 @@ export interface Config {
       eventsBaseUrl?: string;
       /** How long REST answers are reused. Default 60; 0 turns caching off. */
       cacheTtlSeconds?: number;
+      /**
+       * PagerDuty change events for releases of the release calendar, sent to
+       * the `pagerduty.com/integration-key` of the released entity and of the
+       * entities that depend on it.
+       */
+      changeEvents?: {
+        /** Default true. */
+        enabled?: boolean;
+        /**
+         * Also when a release is booked or moved, not only when it starts.
+         * Default false: change events are meant for changes that happen.
+         */
+        onScheduled?: boolean;
+      };
       /**
        * Further accounts, chosen by the `pagerduty.com/account` annotation.
        * Base URLs and `fromEmail` default to the top-level ones.
@@ -79,6 +101,8 @@ export interface Config {
           tokenUrl?: string;
         };
         fromEmail?: string;
+        /** As at the top level, a service of this account. */
+        directPageServiceId?: string;
         /**
          * Secrets of this account's webhook subscriptions.
          * @visibility secret

@@ -32,8 +32,9 @@ export interface Config {
       /**
        * Channel ID (`C...`) where every triage report, from Slack or the
        * portal, is posted with the on-call person and Acknowledge / Start
-       * incident buttons. The bot must be a member. Unset: reports are not
-       * posted to Slack.
+       * incident buttons, every declared incident is announced, and Slack
+       * problems the bot cannot fix itself are reported. The bot must be a
+       * member. Unset: none of these are posted to Slack.
        */
       triageChannel?: string;
       /**
@@ -41,6 +42,12 @@ export interface Config {
        * archived (0: right away). Unset: channels are never archived.
        */
       archiveAfterMinutes?: number;
+      /**
+       * Emoji that marks a message in an incident channel as a key message:
+       * reacting with it (or pinning the message) records the message in the
+       * incident timeline. Default `pushpin`.
+       */
+      keyMessageReaction?: string;
     };
   };
 }

@@ -120,5 +120,79 @@ export interface Config {
       /** Jobs a worker claims at a time. Default 10. */
       batchSize?: number;
     };
+    /** The release calendar and its conflict check. */
+    releases?: {
+      /**
+       * Environments releases go into, and what their conflicts do: `warn`,
+       * or `block` unless the release is forced with a reason. Default:
+       * production (block) and staging (warn).
+       */
+      environments?: Array<{ id: string; policy: 'warn' | 'block' }>;
+      /** IANA time zone of the times in conflict sentences. Default UTC. */
+      timeZone?: string;
+      /**
+       * How many dependsOn/API links away another entity's release still
+       * conflicts. Default 2.
+       */
+      dependencyDepth?: number;
+      /** Whether releases of entities in the same System conflict. Default true. */
+      sameSystem?: boolean;
+      /** How long the catalog's dependency graph is cached. Default 5. */
+      catalogRefreshMinutes?: number;
+      /**
+       * Active incidents freeze releases of the affected entities (and what
+       * depends on them or they depend on) that start within this many hours.
+       * Default 24.
+       */
+      incidentFreezeHours?: number;
+      /** Periods without releases. */
+      freezes?: Array<{
+        id: string;
+        name: string;
+        reason?: string;
+        /** One-off: ISO times with a zone. */
+        start?: string;
+        end?: string;
+        /**
+         * Recurring: an RFC 5545 RRULE in local time of `timeZone`, e.g.
+         * `FREQ=WEEKLY;BYDAY=FR;BYHOUR=16;BYMINUTE=0`, optionally with a
+         * DTSTART line.
+         */
+        rrule?: string;
+        /** Length of each recurring period. */
+        durationMinutes?: number;
+        /** Zone of the rule. Default: `multivac.releases.timeZone`. */
+        timeZone?: string;
+        /** Only releases of entities in these Systems. */
+        systems?: string[];
+        /** Only releases of entities owned by these Groups. */
+        groups?: string[];
+        /** Only releases of these entities. */
+        entities?: string[];
+        /** Only releases into these environments. Default: all. */
+        environments?: string[];
+      }>;
+    };
+    /** Post-mortems of resolved incidents. */
+    postmortems?: {
+      /**
+       * The sections people write, in order. Default: Summary, Trigger,
+       * Impact, Detection, Resolution, What went well, What went wrong, Where
+       * we got lucky. Action items are a list of their own, not a section.
+       */
+      template?: Array<{
+        /** Lower-case letters, digits and dashes; `impact` is pre-filled. */
+        id: string;
+        title: string;
+        /** What to write there. */
+        hint?: string;
+      }>;
+      /** Business days (Mon–Fri) from resolution to the due date. Default 5. */
+      dueBusinessDays?: number;
+      /** IANA time zone of due dates and exported times. Default UTC. */
+      timeZone?: string;
+      /** How often action items' status is read from the issue tracker. Default 15. */
+      trackerSyncMinutes?: number;
+    };
   };
 }

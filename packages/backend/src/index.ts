@@ -23,5 +23,7 @@ backend.add(import('@multivac/plugin-multivac-backend'));
 backend.add(import('@multivac/plugin-multivac-backend-module-pagerduty'));
 // Switches on when multivac.slack is configured.
 backend.add(import('@multivac/plugin-multivac-backend-module-slack'));
+// Switches on when multivac.jira is configured.
+backend.add(import('@multivac/plugin-multivac-backend-module-jira'));
 
 backend.start();

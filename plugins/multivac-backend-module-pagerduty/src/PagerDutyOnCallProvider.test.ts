@@ -527,6 +527,105 @@ describe('PagerDutyOnCallProvider', () => {
     });
   });
 
+  describe('paging one person', () => {
+    const ada = { name: 'Ada Lovelace', email: 'ADA@nimbus.example' };
+    const page = {
+      summary: 'SEV2 INC-7: card payments failing',
+      details: { incident: 'INC-7', usersAffected: '1000+' },
+      urgency: 'high' as const,
+      dedupKey: 'multivac-page-9',
+    };
+    const withDirectService = (directPageServiceId?: string) =>
+      PagerDutyOnCallProvider.fromConfig(
+        new ConfigReader({
+          multivac: {
+            pagerDuty: {
+              apiToken: 'us-token',
+              apiBaseUrl: us.url,
+              fromEmail: 'grace@nimbus.example',
+              directPageServiceId,
+            },
+          },
+        }),
+      );
+
+    it('pages someone PagerDuty knows by email, about a service or on the direct-page service', async () => {
+      const direct = withDirectService();
+      expect(await direct.person.canPage(ada, payments)).toBe(true);
+      expect(await direct.person.canPage(ada, undefined)).toBe(false);
+      expect(await direct.person.canPage(ada, component({}))).toBe(false);
+      expect(
+        await direct.person.canPage(
+          { name: 'Stranger', email: 'stranger@nimbus.example' },
+          payments,
+        ),
+      ).toBe(false);
+      expect(await direct.person.canPage({ name: 'No email' }, payments)).toBe(
+        false,
+      );
+      expect(
+        await withDirectService('PSVC1').person.canPage(ada, undefined),
+      ).toBe(true);
+    });
+
+    it('opens an incident assigned to the user, keyed by the dedup key, once', async () => {
+      const direct = withDirectService();
+      const result = await direct.person.page(ada, payments, page);
+      expect(result).toEqual({
+        externalId: 'PINC1',
+        status: 'PagerDuty incident 1 assigned to Ada Lovelace',
+      });
+      const created = us.requests.find(
+        r => r.method === 'POST' && r.path === '/incidents',
+      );
+      expect(created?.headers.from).toBe('grace@nimbus.example');
+      expect(created?.body).toEqual({
+        incident: {
+          type: 'incident',
+          title: 'SEV2 INC-7: card payments failing',
+          service: { id: 'PSVC1', type: 'service_reference' },
+          urgency: 'high',
+          body: {
+            type: 'incident_body',
+            details: 'incident: INC-7\nusersAffected: 1000+',
+          },
+          incident_key: 'multivac-page-9',
+          assignments: [{ assignee: { id: 'PADA', type: 'user_reference' } }],
+        },
+      });
+
+      // A retried delivery finds the incident instead of opening another.
+      expect(await direct.person.page(ada, payments, page)).toEqual(result);
+      expect(us.incidents()).toHaveLength(1);
+
+      await direct.person.acknowledge(ada, payments, 'multivac-page-9');
+      expect(us.incidents()[0].status).toBe('acknowledged');
+      // Acknowledging again (a retried job) changes nothing.
+      await direct.person.acknowledge(ada, payments, 'multivac-page-9');
+      expect(
+        us.requests.filter(r => r.method === 'PUT').map(r => r.path),
+      ).toEqual(['/incidents/PINC1']);
+    });
+
+    it('says why a page cannot go through any more', async () => {
+      const direct = withDirectService();
+      await expect(
+        direct.person.page(
+          { name: 'Stranger', email: 'stranger@nimbus.example' },
+          payments,
+          page,
+        ),
+      ).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message:
+          'PagerDuty can no longer page Stranger: no PagerDuty user has their email, or no service to open the incident on',
+      });
+      await expect(
+        direct.person.acknowledge(ada, payments, 'never-sent'),
+      ).rejects.toMatchObject({ name: 'NotFoundError' });
+    });
+  });
+
   describe('paging', () => {
     it('triggers an Events API v2 alert with the integration key', async () => {
       const result = await provider.page(payments, {

@@ -2,7 +2,6 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  ANNOTATION_PAGERDUTY_ACCOUNT,
   ANNOTATION_PAGERDUTY_INTEGRATION_KEY,
   ANNOTATION_PAGERDUTY_SERVICE_ID,
   OnCallAnswer,
@@ -13,6 +12,7 @@ import {
   PageRequest,
   PageResult,
   PagingOnCallProvider,
+  PersonPaging,
 } from '@multivac/plugin-multivac-node';
 import {
   DEFAULT_ACCOUNT,
@@ -21,10 +21,10 @@ import {
   PagerDutyOnCall,
   PagerDutyService,
   PagerDutyUser,
+  truncateSummary,
 } from './client/PagerDutyClient';
+import { annotation, clientForEntity } from './entities';
 
-/** Events API v2 limit on `payload.summary`. */
-const SUMMARY_MAX_LENGTH = 1024;
 /** How far ahead the next hand-off is looked for. */
 const NEXT_SHIFT_HORIZON_DAYS = 14;
 /**
@@ -73,7 +73,7 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
   }
 
   /** `clients` by account id; `default` serves entities without an account. */
-  constructor(private readonly clients: Map<string, PagerDutyClient>) {}
+  constructor(private readonly clients: ReadonlyMap<string, PagerDutyClient>) {}
 
   handles(entity: Entity): boolean {
     return Boolean(
@@ -155,7 +155,7 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
       event_action: 'trigger',
       dedup_key: request.dedupKey,
       payload: {
-        summary: truncate(request.summary, SUMMARY_MAX_LENGTH),
+        summary: truncateSummary(request.summary),
         source: 'multivac',
         severity: request.urgency === 'high' ? 'critical' : 'warning',
         custom_details: request.details,
@@ -169,6 +169,57 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
       status: 'accepted by PagerDuty',
     };
   }
+
+  /**
+   * Direct pages: a PagerDuty incident assigned to the user with the
+   * person's email, opened on the service of the entity the page is about
+   * (its own `pagerduty.com/service-id`) or else on the account's
+   * `directPageServiceId`. The dedup key is the incident key, so a retried
+   * delivery finds the incident instead of opening a second one, and the
+   * webhooks sync its acknowledgement like any other page.
+   */
+  readonly person: PersonPaging = {
+    canPage: async (person, context) =>
+      Boolean(await this.personTarget(person, context)),
+    page: async (person, context, request) => {
+      const target = await this.personTarget(person, context);
+      if (!target) {
+        throw new NotFoundError(
+          `PagerDuty can no longer page ${person.name}: no PagerDuty user has ` +
+            `their email, or no service to open the incident on`,
+        );
+      }
+      const { client } = target;
+      const incident =
+        (await client.findIncidentByKey(request.dedupKey)) ??
+        (await client.createIncident({
+          serviceId: target.serviceId,
+          title: truncateSummary(request.summary),
+          urgency: request.urgency,
+          body: describeDetails(request.details),
+          incidentKey: request.dedupKey,
+          assigneeIds: [target.userId],
+        }));
+      return {
+        externalId: incident.id,
+        status: `PagerDuty incident ${
+          incident.incident_number ?? incident.id
+        } assigned to ${person.name}`,
+      };
+    },
+    acknowledge: async (person, context, dedupKey) => {
+      const client = this.personClient(context);
+      const incident = await client?.findIncidentByKey(dedupKey);
+      if (!client || !incident) {
+        throw new NotFoundError(
+          `No PagerDuty incident with key ${dedupKey} to acknowledge for ${person.name}`,
+        );
+      }
+      if (incident.status === 'triggered') {
+        await client.acknowledgeIncident(incident.id);
+      }
+    },
+  };
 
   async acknowledge(annotated: Entity, dedupKey: string): Promise<void> {
     await this.sendEvent(annotated, {
@@ -199,17 +250,37 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
     return this.clientFor(annotated).sendEvent(routingKey, event);
   }
 
-  private clientFor(entity: Entity): PagerDutyClient {
-    const account =
-      annotation(entity, ANNOTATION_PAGERDUTY_ACCOUNT) ?? DEFAULT_ACCOUNT;
-    const client = this.clients.get(account);
-    if (!client) {
-      throw new NotFoundError(
-        `${stringifyEntityRef(entity)} names PagerDuty account '${account}' ` +
-          `(${ANNOTATION_PAGERDUTY_ACCOUNT}), which is not in multivac.pagerDuty.accounts`,
-      );
+  /** The account that pages people about `context`. */
+  private personClient(context: Entity | undefined) {
+    return context && annotation(context, ANNOTATION_PAGERDUTY_SERVICE_ID)
+      ? this.clientFor(context)
+      : this.clients.get(DEFAULT_ACCOUNT);
+  }
+
+  /** Where a direct page to `person` goes, if PagerDuty can take it. */
+  private async personTarget(
+    person: OnCallPerson,
+    context: Entity | undefined,
+  ): Promise<
+    { client: PagerDutyClient; serviceId: string; userId: string } | undefined
+  > {
+    const client = this.personClient(context);
+    const serviceId =
+      (context && annotation(context, ANNOTATION_PAGERDUTY_SERVICE_ID)) ??
+      client?.account.directPageServiceId;
+    const email = person.email?.toLocaleLowerCase('en-US');
+    if (!client || !serviceId || !email) {
+      return undefined;
     }
-    return client;
+    const users = await client.usersById();
+    const user = [...users.values()].find(
+      u => u.email?.toLocaleLowerCase('en-US') === email,
+    );
+    return user && { client, serviceId, userId: user.id };
+  }
+
+  private clientFor(entity: Entity): PagerDutyClient {
+    return clientForEntity(this.clients, entity);
   }
 
   /** A service missing from the listed ones, such as one created since. */
@@ -283,10 +354,6 @@ function policyGroup(
   return groups.get(policyId) ?? [policyId];
 }
 
-function annotation(entity: Entity, key: string): string | undefined {
-  return entity.metadata.annotations?.[key] || undefined;
-}
-
 function toShift(onCall: PagerDutyOnCall, at: Date): Shift {
   return {
     userId: onCall.user.id,
@@ -348,6 +415,12 @@ function toPerson(user: PagerDutyUser): OnCallPerson {
   };
 }
 
-function truncate(text: string, maxLength: number): string {
-  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
+/** The page's details as the incident body, one `key: value` per line. */
+function describeDetails(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(
+      ([key, value]) =>
+        `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+    )
+    .join('\n');
 }

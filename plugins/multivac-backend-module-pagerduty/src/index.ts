@@ -1,6 +1,7 @@
 /**
  * PagerDuty module for Multivac: who is on call from PagerDuty, paging
- * through Events API v2, page updates from PagerDuty v3 webhooks.
+ * through Events API v2, page updates from PagerDuty v3 webhooks, change
+ * events for releases.
  *
  * @packageDocumentation
  */
@@ -9,6 +10,7 @@ export { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
 export { DEFAULT_ACCOUNT, PagerDutyClient } from './client/PagerDutyClient';
 export type {
   PagerDutyAccount,
+  PagerDutyChangeEvent,
   PagerDutyClientOptions,
   PagerDutyEscalationPolicy,
   PagerDutyEvent,
@@ -21,3 +23,5 @@ export type {
   PagerDutyUser,
 } from './client/PagerDutyClient';
 export { TtlCache } from './client/cache';
+export { PagerDutyReleaseSubscriber } from './releases/PagerDutyReleaseSubscriber';
+export type { PagerDutyReleaseSubscriberOptions } from './releases/PagerDutyReleaseSubscriber';

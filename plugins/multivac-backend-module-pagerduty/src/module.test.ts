@@ -1,8 +1,11 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   multivacOnCallExtensionPoint,
+  multivacReleasesExtensionPoint,
   OnCallProvider,
   PageUpdate,
+  ReleaseSubscriber,
 } from '@multivac/plugin-multivac-node';
 import request from 'supertest';
 import { incidentWebhook } from './__testUtils__/fixtures';
@@ -11,11 +14,13 @@ import { signatureOf } from './webhooks/verifySignature';
 
 describe('multivacModulePagerDuty', () => {
   let providers: OnCallProvider[];
+  let releaseSubscribers: ReleaseSubscriber[];
   let record: jest.Mock<Promise<boolean>, [PageUpdate]>;
   let logger: ReturnType<typeof mockServices.logger.mock>;
 
   beforeEach(() => {
     providers = [];
+    releaseSubscribers = [];
     record = jest.fn<Promise<boolean>, [PageUpdate]>().mockResolvedValue(true);
     logger = mockServices.logger.mock();
   });
@@ -30,9 +35,17 @@ describe('multivacModulePagerDuty', () => {
             pageUpdates: { record },
           },
         ],
+        [
+          multivacReleasesExtensionPoint,
+          {
+            addReleaseSubscriber: subscriber =>
+              releaseSubscribers.push(subscriber),
+          },
+        ],
       ],
       features: [
         multivacModulePagerDuty,
+        catalogServiceMock.factory(),
         mockServices.rootConfig.factory({ data: config }),
         logger.factory,
       ],
@@ -44,6 +57,7 @@ describe('multivacModulePagerDuty', () => {
     await backend.stop();
 
     expect(providers).toEqual([]);
+    expect(releaseSubscribers).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith('PagerDuty not configured');
   });
 
@@ -54,8 +68,24 @@ describe('multivacModulePagerDuty', () => {
     await backend.stop();
 
     expect(providers.map(p => p.id)).toEqual(['pagerduty']);
+    expect(releaseSubscribers.map(s => s.id)).toEqual(['pagerduty']);
     expect(logger.info).toHaveBeenCalledWith(
       'PagerDuty webhooks off: no multivac.pagerDuty webhookSecrets',
+    );
+  });
+
+  it('sends no change events for releases with changeEvents.enabled: false', async () => {
+    const backend = await startBackend({
+      multivac: {
+        pagerDuty: { apiToken: 'token', changeEvents: { enabled: false } },
+      },
+    });
+    await backend.stop();
+
+    expect(providers.map(p => p.id)).toEqual(['pagerduty']);
+    expect(releaseSubscribers).toEqual([]);
+    expect(logger.info).toHaveBeenCalledWith(
+      'PagerDuty change events for releases off: multivac.pagerDuty.changeEvents.enabled is false',
     );
   });
 

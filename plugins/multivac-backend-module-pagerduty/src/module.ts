@@ -2,8 +2,14 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { multivacOnCallExtensionPoint } from '@multivac/plugin-multivac-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  multivacOnCallExtensionPoint,
+  multivacReleasesExtensionPoint,
+} from '@multivac/plugin-multivac-node';
+import { PagerDutyClient } from './client/PagerDutyClient';
 import { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
+import { PagerDutyReleaseSubscriber } from './releases/PagerDutyReleaseSubscriber';
 import {
   createWebhookRouter,
   WEBHOOK_PATH,
@@ -12,9 +18,9 @@ import {
 
 /**
  * PagerDuty for Multivac: on-call from PagerDuty escalation policies, paging
- * through Events API v2, and acknowledgements and resolutions made in
- * PagerDuty from its v3 webhooks. Without `multivac.pagerDuty` it does
- * nothing.
+ * through Events API v2, acknowledgements and resolutions made in
+ * PagerDuty from its v3 webhooks, and change events for releases. Without
+ * `multivac.pagerDuty` it does nothing.
  */
 export const multivacModulePagerDuty = createBackendModule({
   pluginId: 'multivac',
@@ -25,14 +31,44 @@ export const multivacModulePagerDuty = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
         onCall: multivacOnCallExtensionPoint,
+        releases: multivacReleasesExtensionPoint,
       },
-      async init({ config, logger, httpRouter, onCall }) {
+      async init({
+        config,
+        logger,
+        httpRouter,
+        auth,
+        catalog,
+        onCall,
+        releases,
+      }) {
         if (!config.has('multivac.pagerDuty')) {
           logger.info('PagerDuty not configured');
           return;
         }
-        onCall.addProvider(PagerDutyOnCallProvider.fromConfig(config));
+        const clients = PagerDutyClient.fromConfig(config);
+        onCall.addProvider(new PagerDutyOnCallProvider(clients));
+
+        const releaseSubscriber = PagerDutyReleaseSubscriber.fromConfig(
+          config,
+          {
+            clients,
+            catalog,
+            auth,
+            logger,
+            portalBaseUrl: config.getOptionalString('app.baseUrl'),
+          },
+        );
+        if (releaseSubscriber) {
+          releases.addReleaseSubscriber(releaseSubscriber);
+        } else {
+          logger.info(
+            'PagerDuty change events for releases off: multivac.pagerDuty.changeEvents.enabled is false',
+          );
+        }
 
         const secrets = webhookSecretsFromConfig(config);
         if (secrets.length === 0) {

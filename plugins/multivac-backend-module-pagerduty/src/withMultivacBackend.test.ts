@@ -33,9 +33,11 @@ describe('PagerDuty with the multivac backend', () => {
   });
   afterEach(() => fake.close());
 
-  async function eventually<T>(read: () => T | undefined): Promise<T> {
+  async function eventually<T>(
+    read: () => T | undefined | Promise<T | undefined>,
+  ): Promise<T> {
     for (let i = 0; i < 100; i++) {
-      const value = read();
+      const value = await read();
       if (value !== undefined) {
         return value;
       }
@@ -44,17 +46,51 @@ describe('PagerDuty with the multivac backend', () => {
     throw new Error('timed out');
   }
 
-  it('pages a report through Events API v2 and syncs the webhook acknowledge and resolve into its incident', async () => {
-    const backend = await startTestBackend({
+  const startBackend = () =>
+    startTestBackend({
       features: [
         multivacPlugin,
         multivacModulePagerDuty,
         catalogServiceMock.factory({
           entities: [
-            component({
-              'pagerduty.com/service-id': 'PSVC1',
-              'pagerduty.com/integration-key': 'PAYMENTS-KEY',
-            }),
+            {
+              ...component({
+                'pagerduty.com/service-id': 'PSVC1',
+                'pagerduty.com/integration-key': 'PAYMENTS-KEY',
+              }),
+              relations: [
+                { type: 'ownedBy', targetRef: 'group:default/payments' },
+              ],
+            },
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'checkout',
+                namespace: 'default',
+                annotations: {
+                  'pagerduty.com/integration-key': 'CHECKOUT-KEY',
+                },
+              },
+              spec: {},
+              relations: [
+                {
+                  type: 'dependsOn',
+                  targetRef: 'component:default/payments-api',
+                },
+              ],
+            },
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'User',
+              metadata: { name: 'ada.lovelace', namespace: 'default' },
+              spec: {
+                profile: {
+                  displayName: 'Ada Lovelace',
+                  email: 'ada@nimbus.example',
+                },
+              },
+            },
           ],
         }),
         mockServices.rootConfig.factory({
@@ -66,6 +102,7 @@ describe('PagerDuty with the multivac backend', () => {
                 apiToken: 'us-token',
                 apiBaseUrl: fake.url,
                 eventsBaseUrl: fake.url,
+                fromEmail: 'grace@nimbus.example',
                 webhookSecrets: ['whsec'],
               },
             },
@@ -73,6 +110,9 @@ describe('PagerDuty with the multivac backend', () => {
         }),
       ],
     });
+
+  it('pages a report through Events API v2 and syncs the webhook acknowledge and resolve into its incident', async () => {
+    const backend = await startBackend();
     const { server } = backend;
     try {
       const report = await request(server)
@@ -136,6 +176,119 @@ describe('PagerDuty with the multivac backend', () => {
         status: 'resolved',
         acknowledgedBy: 'Ada Lovelace in PagerDuty',
       });
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('pages one person as a PagerDuty incident assigned to them, and acknowledges it there', async () => {
+    const backend = await startBackend();
+    const { server } = backend;
+    try {
+      const created = await request(server)
+        .post('/api/multivac/pages')
+        .set(asAda)
+        .send({
+          userRef: 'ada.lovelace',
+          entityRef: 'payments-api',
+          summary: 'Ledger lag on payments-api',
+        });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        provider: 'pagerduty',
+        resolvedFrom: 'user:default/ada.lovelace',
+        delivery: 'sending to pagerduty',
+      });
+
+      const incident = await eventually(() => fake.incidents()[0]);
+      expect(incident).toMatchObject({
+        title: 'Ledger lag on payments-api',
+        incident_key: created.body.dedupKey,
+        service: { id: 'PSVC1' },
+        assignments: [{ assignee: { id: 'PADA', type: 'user_reference' } }],
+      });
+      const readPage = async () =>
+        (
+          await request(server)
+            .get(`/api/multivac/pages/${created.body.id}`)
+            .set(asAda)
+        ).body;
+      await eventually(async () =>
+        (await readPage()).delivery.startsWith('PagerDuty incident')
+          ? true
+          : undefined,
+      );
+      expect((await readPage()).delivery).toBe(
+        'PagerDuty incident 1 assigned to Ada Lovelace',
+      );
+
+      await request(server)
+        .post(`/api/multivac/pages/${created.body.id}/acknowledge`)
+        .set(asAda)
+        .expect(200);
+      await eventually(() =>
+        fake.incidents()[0].status === 'acknowledged' ? true : undefined,
+      );
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('sends a change event to the released entity and its dependents when a release starts', async () => {
+    const backend = await startBackend();
+    const { server } = backend;
+    try {
+      const booked = await request(server)
+        .post('/api/multivac/releases')
+        .set(asAda)
+        .send({
+          entityRef: 'payments-api',
+          title: 'v2.4.1',
+          environment: 'production',
+          start: '2030-11-24T14:00:00Z',
+          end: '2030-11-24T14:30:00Z',
+          links: [{ kind: 'ci', url: 'https://ci.example.com/runs/7' }],
+        });
+      expect(booked.status).toBe(201);
+
+      const started = await request(server)
+        .post(`/api/multivac/releases/${booked.body.id}/status`)
+        .set(asAda)
+        .send({ to: 'in_progress' });
+      expect(started.status).toBe(200);
+
+      const events = await eventually(() =>
+        fake.changeEvents().length >= 2 ? fake.changeEvents() : undefined,
+      );
+      const payload = {
+        summary:
+          'Release payments-api v2.4.1 to production started (14:00–14:30 UTC)',
+        timestamp: started.body.history[1].at,
+        source: 'component:default/payments-api',
+        custom_details: expect.objectContaining({
+          release: 'REL-1',
+          status: 'in_progress',
+          owner: 'group:default/payments',
+          dependents: ['checkout depends on payments-api'],
+        }),
+      };
+      const links = [
+        {
+          href: 'http://portal.example/multivac/releases/REL-1',
+          text: 'REL-1 in Multivac',
+        },
+        { href: 'https://ci.example.com/runs/7', text: 'CI run' },
+      ];
+      // Booking sent none: onScheduled is off by default. The two are sent
+      // at the same time, so they may arrive in either order.
+      expect(events).toHaveLength(2);
+      expect(events).toEqual(
+        expect.arrayContaining([
+          { routing_key: 'PAYMENTS-KEY', payload, links },
+          { routing_key: 'CHECKOUT-KEY', payload, links },
+        ]),
+      );
+      expect(fake.events()).toEqual([]);
     } finally {
       await backend.stop();
     }

@@ -18,6 +18,7 @@ describe('readSlackConfig', () => {
       command: '/multivac',
       triageChannel: undefined,
       archiveAfterMinutes: undefined,
+      keyMessageReaction: 'pushpin',
     });
   });
 
@@ -31,8 +32,10 @@ describe('readSlackConfig', () => {
         command: '/incident',
         triageChannel: 'C0TRIAGE',
         archiveAfterMinutes: 1440,
+        keyMessageReaction: 'star',
       }),
     ).toMatchObject({
+      keyMessageReaction: 'star',
       appToken: 'xapp-1',
       apiUrl: 'http://127.0.0.1:4000/api/',
       command: '/incident',
@@ -41,7 +44,33 @@ describe('readSlackConfig', () => {
     });
   });
 
+  it('takes the key message reaction with or without colons', () => {
+    expect(
+      read({
+        botToken: 'xoxb-1',
+        signingSecret: 's',
+        keyMessageReaction: ':round_pushpin:',
+      })?.keyMessageReaction,
+    ).toBe('round_pushpin');
+  });
+
   it.each([
+    [
+      {
+        botToken: 'xoxb-1',
+        signingSecret: 's',
+        keyMessageReaction: 'push pin',
+      },
+      'multivac.slack.keyMessageReaction must be an emoji name such as pushpin, got push pin',
+    ],
+    [
+      {
+        botToken: 'xoxb-1',
+        signingSecret: 's',
+        keyMessageReaction: ':white_check_mark:',
+      },
+      'multivac.slack.keyMessageReaction cannot be white_check_mark: the bot reacts with it to commands',
+    ],
     [
       { signingSecret: 's' },
       "Missing required config value at 'multivac.slack.botToken'",

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { COMMAND_REACTIONS } from './messages/actions';
 
 /** `multivac.slack` with its defaults applied. */
 export interface SlackConfig {
@@ -11,10 +12,13 @@ export interface SlackConfig {
   command: string;
   triageChannel?: string;
   archiveAfterMinutes?: number;
+  /** Emoji name, without colons, that marks a key message for the timeline. */
+  keyMessageReaction: string;
 }
 
 export const DEFAULT_API_URL = 'https://slack.com/api/';
 export const DEFAULT_COMMAND = '/multivac';
+export const DEFAULT_KEY_MESSAGE_REACTION = 'pushpin';
 
 /**
  * Reads `multivac.slack`, or returns undefined when it is absent. Throws,
@@ -36,6 +40,20 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
   if (!command.startsWith('/')) {
     throw new Error(`multivac.slack.command must start with /, got ${command}`);
   }
+  const reaction = slack.getOptionalString('keyMessageReaction');
+  // People write emoji with colons (`:pushpin:`); Slack's events name them without.
+  const keyMessageReaction =
+    reaction?.replace(/^:(.*):$/, '$1') ?? DEFAULT_KEY_MESSAGE_REACTION;
+  if (!/^[a-z0-9_+'-]+$/.test(keyMessageReaction)) {
+    throw new Error(
+      `multivac.slack.keyMessageReaction must be an emoji name such as pushpin, got ${reaction}`,
+    );
+  }
+  if (Object.values<string>(COMMAND_REACTIONS).includes(keyMessageReaction)) {
+    throw new Error(
+      `multivac.slack.keyMessageReaction cannot be ${keyMessageReaction}: the bot reacts with it to commands`,
+    );
+  }
   return {
     botToken: slack.getString('botToken'),
     signingSecret: slack.getString('signingSecret'),
@@ -44,5 +62,6 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
     command,
     triageChannel: slack.getOptionalString('triageChannel'),
     archiveAfterMinutes,
+    keyMessageReaction,
   };
 }

@@ -5,14 +5,21 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   multivacIncidentsExtensionPoint,
+  multivacReleasesExtensionPoint,
+  MultivacWorkflow,
   multivacWorkflowExtensionPoint,
 } from '@multivac/plugin-multivac-node';
 import { WebClient } from '@slack/web-api';
 import { IncidentChannels } from './bot/IncidentChannels';
+import { PostmortemNotices } from './bot/PostmortemNotices';
+import { ReleaseNotices } from './bot/ReleaseNotices';
 import { SlackBot } from './bot/SlackBot';
+import { ChatUsers } from './chat/ChatUsers';
+import { createChatRouter } from './chat/chatRouter';
 import { CommandRegistry } from './commands/CommandRegistry';
 import { incidentCommands } from './commands/incidentCommands';
-import { readSlackConfig } from './config';
+import { releaseCommands } from './commands/releaseCommands';
+import { DEFAULT_COMMAND, readSlackConfig } from './config';
 import { SlackStore } from './database/SlackStore';
 import { SlackUsers } from './users/SlackUsers';
 import { createSlackRouter, SLACK_PATH } from './transport/createSlackRouter';
@@ -23,8 +30,10 @@ import {
 
 /**
  * The Multivac Slack bot: receives slash commands, interactions and events
- * from Slack, over HTTP and, with an app-level token, Socket Mode. Without
- * `multivac.slack` it does nothing.
+ * from Slack, over HTTP and, with an app-level token, Socket Mode. Its chat
+ * commands are also served to signed-in users at `/api/multivac/chat` (the
+ * terminal shell), with or without `multivac.slack`; everything Slack needs
+ * that config.
  */
 export const multivacModuleSlack = createBackendModule({
   pluginId: 'multivac',
@@ -38,9 +47,11 @@ export const multivacModuleSlack = createBackendModule({
         database: coreServices.database,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
         lifecycle: coreServices.lifecycle,
         incidents: multivacIncidentsExtensionPoint,
         workflowPoint: multivacWorkflowExtensionPoint,
+        releasesPoint: multivacReleasesExtensionPoint,
       },
       async init({
         auth,
@@ -49,11 +60,33 @@ export const multivacModuleSlack = createBackendModule({
         database,
         logger,
         httpRouter,
+        httpAuth,
         lifecycle,
         incidents,
         workflowPoint,
+        releasesPoint,
       }) {
         const slack = readSlackConfig(config);
+        const commands = new CommandRegistry(
+          [...incidentCommands, ...releaseCommands],
+          slack?.command ?? DEFAULT_COMMAND,
+          logger,
+        );
+        let started: MultivacWorkflow | undefined;
+        workflowPoint.onReady(workflow => {
+          started = workflow;
+        });
+        httpRouter.use(
+          createChatRouter({
+            commands,
+            workflow: () => started,
+            users: new ChatUsers(catalog, auth),
+            auth,
+            httpAuth,
+            portalUrl: config.getOptionalString('app.baseUrl') ?? '',
+          }),
+        );
+
         if (!slack) {
           logger.info('Slack not configured');
           return;
@@ -71,13 +104,11 @@ export const multivacModuleSlack = createBackendModule({
           client,
           store,
           users,
-          commands: new CommandRegistry(
-            incidentCommands,
-            slack.command,
-            logger,
-          ),
+          commands,
           config: slack,
           logger,
+          catalog,
+          auth,
         });
         const channels = new IncidentChannels({
           client,
@@ -92,6 +123,25 @@ export const multivacModuleSlack = createBackendModule({
         incidents.addSubscriber(channels);
         workflowPoint.addReportSubscriber(inbox);
         workflowPoint.addPageSubscriber(inbox);
+        workflowPoint.addPostmortemSubscriber(
+          new PostmortemNotices({
+            client,
+            store,
+            users,
+            config: slack,
+            logger,
+          }),
+        );
+        releasesPoint.addReleaseSubscriber(
+          new ReleaseNotices({
+            client,
+            store,
+            workflow: () => inbox.workflow,
+            catalog,
+            auth,
+            logger,
+          }),
+        );
         workflowPoint.onReady(workflow => {
           inbox.start(workflow);
           channels.registerJobs(workflow);

@@ -15,6 +15,8 @@ import { eventually, startSlackBackend } from './__testUtils__/slackBackend';
 import {
   blockActions,
   eventCallback,
+  pinAdded,
+  reactionAdded,
   slashCommand,
 } from './__testUtils__/slackPayloads';
 import { ACTIONS } from './messages';
@@ -210,6 +212,22 @@ describe('the Slack incident workflow, end to end', () => {
         response_action: 'errors',
         errors: { title: expect.any(String) },
       });
+      // the entity is checked in the catalog while Slack waits
+      const unknownEntity = await submit(
+        values({
+          entity: {
+            entity: { type: 'plain_text_input', value: 'payments-apx' },
+          },
+        }),
+        'T-unknown-entity',
+      );
+      expect(unknownEntity.body).toEqual({
+        response_action: 'errors',
+        errors: {
+          entity:
+            'There is no component:default/payments-apx in the catalog: check the spelling',
+        },
+      });
       const accepted = await submit(values(), 'T-valid');
       expect(accepted.body).toEqual({ response_action: 'clear' });
 
@@ -300,6 +318,25 @@ describe('the Slack incident workflow, end to end', () => {
         () => allText(fake.messages(triage)[0]).includes('INC-1'),
         'the triage message linking the incident',
       );
+      // the incident is announced in the report's thread, with its channel
+      const announced = await eventually(
+        () =>
+          fake
+            .messages(triage)
+            .find(
+              m =>
+                m.thread_ts === triagePost.ts &&
+                allText(m).includes(`<#${channel.id}>`),
+            ),
+        "the announcement in the report's thread",
+      );
+      expect(announced.text).toBe(
+        `:rotating_light: SEV1 INC-1 declared by <@${GRACE}>: Card payments fail. Join <#${channel.id}>.`,
+      );
+      expect(allText(announced)).toContain(
+        '<http://portal.example/multivac/incidents/INC-1|Open INC-1 in Backstage>',
+      );
+      expect(fake.messages(triage).filter(m => !m.thread_ts)).toHaveLength(1);
 
       // 5. commands typed in the channel: ✅ when run, ❓ when not understood
       let eventNumber = 0;
@@ -354,6 +391,105 @@ describe('the Slack incident workflow, end to end', () => {
       // plain conversation is left alone
       await say(ADA, 'I think the database is fine');
 
+      // key messages: marked with :pushpin: or pinned, in the timeline once
+      const mark = (event: Record<string, unknown>) => {
+        eventNumber++;
+        return slack.event(
+          eventCallback(event, { event_id: `Ev${eventNumber}` }),
+        );
+      };
+      const memos = (text: string) =>
+        fake
+          .messages(channel.id)
+          .filter(m => m.text?.startsWith(':memo:') && m.text.includes(text));
+      const rollback = fake.postAs(
+        GRACE,
+        channel.id,
+        'Rolling back to v41 <now> & watching',
+      );
+      const rollbackLink = `https://fake.slack.com/archives/${
+        channel.id
+      }/p${rollback.replace('.', '')}`;
+      await mark(
+        reactionAdded({
+          user: ADA,
+          item_user: GRACE,
+          item: { type: 'message', channel: channel.id, ts: rollback },
+        }),
+      );
+      const [recorded] = await eventually(
+        () => memos('Rolling back').length > 0 && memos('Rolling back'),
+        'the key message in the timeline',
+      );
+      expect(recorded.text).toBe(
+        `:memo: Ada Lovelace: Key message from Grace Hopper: Rolling back to v41 &lt;now&gt; &amp; watching (${rollbackLink})`,
+      );
+      const pinned = (ts: string, userId: string) =>
+        pinAdded({
+          user: userId,
+          channel_id: channel.id,
+          item: {
+            type: 'message',
+            channel: channel.id,
+            created_by: userId,
+            message: { type: 'message', ts, text: '...' },
+          },
+        });
+      // the same message pinned and marked again, the bot's summary pinned,
+      // another emoji: nothing more is recorded
+      await mark(pinned(rollback, GRACE));
+      await mark(
+        reactionAdded({
+          user: GRACE,
+          item: { type: 'message', channel: channel.id, ts: rollback },
+        }),
+      );
+      await mark(pinned(channel.pins[0], FAKE_BOT_USER_ID));
+      const other = fake.postAs(ADA, channel.id, 'Is the standby healthy?');
+      await mark(
+        reactionAdded({
+          user: GRACE,
+          reaction: 'eyes',
+          item: { type: 'message', channel: channel.id, ts: other },
+        }),
+      );
+      // a reply in a thread, marked by someone the catalog does not know
+      const reply = fake.postAs(GRACE, channel.id, 'standby is healthy', other);
+      await mark(
+        reactionAdded({
+          user: 'U0STRANGER',
+          item: { type: 'message', channel: channel.id, ts: reply },
+        }),
+      );
+      const [byStranger] = await eventually(
+        () =>
+          memos('standby is healthy').length > 0 && memos('standby is healthy'),
+        'the thread reply in the timeline',
+      );
+      expect(byStranger.text).toContain(
+        ':memo: slack: Key message from Grace Hopper, marked by stranger: standby is healthy (',
+      );
+      // Ken may not update incidents: told so, nothing recorded
+      await mark(
+        reactionAdded({
+          user: KEN,
+          item: { type: 'message', channel: channel.id, ts: other },
+        }),
+      );
+      await eventually(
+        () =>
+          fake
+            .callsTo('chat.postEphemeral')
+            .find(
+              c =>
+                c.args.user === KEN && /not allowed/.test(String(c.args.text)),
+            ),
+        "the refusal of Ken's key message",
+      );
+      await new Promise(resolve => setTimeout(resolve, 1000));
+      expect(memos('Key message')).toHaveLength(2);
+      expect(fake.callsTo('conversations.replies')).toHaveLength(1);
+
       // 6. resolve: duration in words, archive, post-mortem prompt
       await reactionOn(await say(GRACE, 'resolve'), 'white_check_mark');
       const resolved = await eventually(
@@ -366,6 +502,40 @@ describe('the Slack incident workflow, end to end', () => {
         () => fake.channel(channel.id)!.is_archived,
         'the archived channel',
       );
+
+      // 7. the post-mortem button creates it, answers with its link, and the
+      // triage channel hears of it (the incident channel is archived)
+      const incidentId = buttonValue(resolved, ACTIONS.writePostmortem);
+      await click(ADA, ACTIONS.writePostmortem, incidentId);
+      const created = await eventually(
+        () =>
+          fake
+            .ephemerals(triage)
+            .find(e => e.user === ADA && /^Created/.test(e.text ?? '')),
+        'the post-mortem link for Ada',
+      );
+      const pmLink =
+        '<http://portal.example/multivac/postmortems/PM-1|PM-1: Post-mortem: Card payments fail>';
+      expect(created.text).toContain(pmLink);
+      const pmAnnouncement = await eventually(
+        () => fake.messages(triage).find(m => m.text?.startsWith('📝')),
+        'the post-mortem announcement',
+      );
+      expect(pmAnnouncement.text).toMatch(
+        /^📝 The post-mortem of INC-1 is ready to write: .+\. Owner: <@U\w+>, due \d{4}-\d{2}-\d{2}\.$/,
+      );
+      expect(pmAnnouncement.text).toContain(pmLink);
+      await click(GRACE, ACTIONS.writePostmortem, incidentId);
+      await eventually(
+        () =>
+          fake
+            .ephemerals(triage)
+            .find(e => e.user === GRACE && /already has/.test(e.text ?? '')),
+        'the existing post-mortem for a second click',
+      );
+      expect(
+        fake.messages(triage).filter(m => m.text?.startsWith('📝')),
+      ).toHaveLength(1);
       expect(
         fake.calls.filter(
           c =>
@@ -420,6 +590,102 @@ describe('the Slack incident workflow, end to end', () => {
             ),
         'the polite refusal',
       );
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('announces an incident in the triage channel once, and tells people what to fix when Slack refuses', async () => {
+    const triage = fake.channel('triage')!.id;
+    const { backend, slack } = await startSlackBackend({
+      fake,
+      entities: catalog(fake.channel('team-payments')!.id),
+      multivac: {
+        onCall: { schedules },
+        jobs: {
+          pollIntervalSeconds: 0.1,
+          initialBackoffSeconds: 0.2,
+          maxBackoffSeconds: 0.4,
+        },
+        slack: { triageChannel: triage },
+      },
+    });
+    try {
+      // The app was installed without the scope to create channels, and
+      // Slack has a passing hiccup when the triage message is updated.
+      fake.missingScope('conversations.create', 'channels:manage');
+      fake.failNext('chat.update', 'fatal_error');
+      await slack.command(
+        slashCommand({
+          text: 'start payments-api sev2 checkout down',
+          user_id: ADA,
+          channel_id: triage,
+          trigger_id: 'T-start-problem',
+        }),
+      );
+
+      const problem =
+        'I could not create the channel for INC-1: Slack says the app lacks the `channels:manage` scope. ' +
+        "Add it in the app's OAuth settings (OAuth & Permissions, Bot Token Scopes) and reinstall the app; I will retry.";
+      const dm = await eventually(
+        () => fake.channel(`dm-${ADA}`),
+        "the controller's direct messages",
+      );
+      await eventually(
+        () => fake.messages(dm.id).find(m => m.text === problem),
+        'the problem told to the controller',
+      );
+      await eventually(
+        () => fake.messages(triage).find(m => m.text === problem),
+        'the problem told in the triage channel',
+      );
+      const announcement = await eventually(
+        () =>
+          fake
+            .messages(triage)
+            .find(m => m.text?.startsWith(':rotating_light: SEV2 INC-1')),
+        'the announcement in the triage channel',
+      );
+      expect(announcement.text).toBe(
+        `:rotating_light: SEV2 INC-1 declared by <@${ADA}>: checkout down. I am opening its channel.`,
+      );
+      // retried with back-off, without telling again
+      await eventually(
+        () => fake.callsTo('conversations.create').length >= 3,
+        'the retries of the channel creation',
+      );
+      fake.grantScope('channels:manage');
+      const channel = await eventually(
+        () =>
+          fake.channel('inc-1-checkout-down')?.pins.length === 1 &&
+          fake.channel('inc-1-checkout-down'),
+        'the incident channel, once the scope is there',
+      );
+      await eventually(
+        () =>
+          fake
+            .messages(triage)
+            .find(m => m.ts === announcement.ts)
+            ?.text?.endsWith(`Join <#${channel.id}>.`),
+        'the channel shown in the announcement',
+      );
+      await new Promise(resolve => setTimeout(resolve, 1000));
+
+      expect(
+        fake
+          .callsTo('chat.update')
+          .filter(c => c.response.error === 'fatal_error'),
+      ).toHaveLength(1);
+      const told = [...fake.messages(dm.id), ...fake.messages(triage)];
+      expect(told.filter(m => m.text === problem)).toHaveLength(2);
+      expect(
+        told.filter(m => /fatal_error|I could not/.test(m.text ?? '')),
+      ).toHaveLength(2);
+      expect(
+        fake
+          .messages(triage)
+          .filter(m => m.text?.startsWith(':rotating_light:')),
+      ).toHaveLength(1);
     } finally {
       await backend.stop();
     }

@@ -7,13 +7,18 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { multivacPermissions } from '@multivac/plugin-multivac-common';
 import {
   IncidentSubscriber,
+  IssueTracker,
   multivacIncidentsExtensionPoint,
+  multivacIssueTrackerExtensionPoint,
   multivacOnCallExtensionPoint,
+  multivacReleasesExtensionPoint,
   multivacWorkflowExtensionPoint,
   MultivacWorkflow,
   OnCallProvider,
   PageSubscriber,
   PageUpdateReceiver,
+  PostmortemSubscriber,
+  ReleaseSubscriber,
   ReportSubscriber,
 } from '@multivac/plugin-multivac-node';
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
@@ -26,12 +31,19 @@ import { PageUpdates } from './oncall/PageUpdates';
 import { PagingService } from './oncall/PagingService';
 import { PeopleDirectory } from './oncall/PeopleDirectory';
 import { parseSchedules } from './oncall/schedule';
+import { createPostmortems } from './postmortems';
+import { createReleases, releaseUrl } from './releases';
 import { ReportService } from './reports/ReportService';
 import { readSeverityRubric } from './reports/severityRubric';
 import { CatalogEntities } from './service/CatalogEntities';
 import { IncidentDeliveries } from './service/deliveries';
 import { RequestAuth } from './service/RequestAuth';
 import { createOnCallRouter } from './service/oncallRouter';
+import { createPostmortemsRouter } from './service/postmortemsRouter';
+import {
+  createReleasesRouter,
+  RELEASE_CALENDAR_PATH,
+} from './service/releasesRouter';
 import { createReportsRouter } from './service/reportsRouter';
 import { createRouter } from './service/router';
 import { createWorkflow } from './service/createWorkflow';
@@ -76,6 +88,7 @@ export const multivacPlugin = createBackendPlugin({
     const workflowReady: Array<(workflow: MultivacWorkflow) => void> = [];
     const reportSubscribers: ReportSubscriber[] = [];
     const pageSubscribers: PageSubscriber[] = [];
+    const postmortemSubscribers: PostmortemSubscriber[] = [];
     env.registerExtensionPoint(multivacWorkflowExtensionPoint, {
       onReady(callback) {
         workflowReady.push(callback);
@@ -85,6 +98,33 @@ export const multivacPlugin = createBackendPlugin({
       },
       addPageSubscriber(subscriber) {
         pageSubscribers.push(subscriber);
+      },
+      addPostmortemSubscriber(subscriber) {
+        postmortemSubscribers.push(subscriber);
+      },
+    });
+
+    const releaseSubscribers: ReleaseSubscriber[] = [];
+    env.registerExtensionPoint(multivacReleasesExtensionPoint, {
+      addReleaseSubscriber(subscriber) {
+        if (releaseSubscribers.some(s => s.id === subscriber.id)) {
+          throw new Error(
+            `A release subscriber with id '${subscriber.id}' is already registered`,
+          );
+        }
+        releaseSubscribers.push(subscriber);
+      },
+    });
+
+    let issueTracker: IssueTracker | undefined;
+    env.registerExtensionPoint(multivacIssueTrackerExtensionPoint, {
+      setIssueTracker(tracker) {
+        if (issueTracker) {
+          throw new Error(
+            `Cannot use issue tracker '${tracker.id}': '${issueTracker.id}' is already set, and Multivac tracks post-mortems in one tracker`,
+          );
+        }
+        issueTracker = tracker;
       },
     });
 
@@ -101,6 +141,7 @@ export const multivacPlugin = createBackendPlugin({
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
       },
       async init({
         auth,
@@ -114,6 +155,7 @@ export const multivacPlugin = createBackendPlugin({
         logger,
         permissions,
         permissionsRegistry,
+        scheduler,
       }) {
         const db = await database.getClient();
         const jobs = new DatabaseJobQueue(
@@ -144,6 +186,7 @@ export const multivacPlugin = createBackendPlugin({
           jobs,
           reportSubscribers,
           pageSubscribers,
+          postmortemSubscribers,
         );
         const paging = new PagingService({
           store: pageStore,
@@ -174,19 +217,53 @@ export const multivacPlugin = createBackendPlugin({
           report: id => reportStore.mustGet(id),
           page: id => pageStore.get(id),
         });
+        const postmortems = await createPostmortems({
+          db,
+          config,
+          baseUrl,
+          incidents: store,
+          reports: reportStore,
+          pages: pageStore,
+          jobs,
+          deliveries: workflowDeliveries,
+          catalog,
+          auth,
+          logger,
+          scheduler,
+          tracker: issueTracker,
+        });
+        workflowDeliveries.attachPostmortems(id => postmortems.get(id));
         const entities = new CatalogEntities(catalog, auth);
+        // Chat users and calendar feed owners are checked as catalog users.
+        const userPermissions = new UserPermissions({
+          auth,
+          discovery,
+          permissions,
+          logger,
+        });
+        const releases = await createReleases({
+          db,
+          config,
+          incidents: store,
+          jobs,
+          subscribers: releaseSubscribers,
+          catalog,
+          auth,
+          logger,
+          scheduler,
+        });
         if (workflowReady.length > 0) {
-          const userPermissions = new UserPermissions({
-            auth,
-            discovery,
-            permissions,
-            logger,
-          });
           const workflow = createWorkflow({
             store,
             reports,
             onCall,
             paging,
+            postmortems,
+            releases: {
+              service: releases.releases,
+              environments: releases.environments,
+              timeZone: releases.timeZone,
+            },
             jobs,
             entities,
             auth,
@@ -212,7 +289,29 @@ export const multivacPlugin = createBackendPlugin({
           }),
         );
         httpRouter.use(createReportsRouter({ reports, entities, requestAuth }));
+        httpRouter.use(
+          createPostmortemsRouter({ postmortems, entities, requestAuth }),
+        );
+        httpRouter.use(
+          createReleasesRouter({
+            ...releases,
+            entities,
+            requestAuth,
+            authorizeUser: (userRef, permission) =>
+              userPermissions.authorize(userRef, permission),
+            feedUrl: async token =>
+              `${await discovery.getExternalBaseUrl(
+                'multivac',
+              )}${RELEASE_CALENDAR_PATH}?token=${token}`,
+            releaseUrl: reference => releaseUrl(baseUrl, reference),
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // Calendar clients cannot sign in: the feed token is checked instead.
+        httpRouter.addAuthPolicy({
+          path: RELEASE_CALENDAR_PATH,
+          allow: 'unauthenticated',
+        });
 
         lifecycle.addStartupHook(() => jobs.start());
         lifecycle.addShutdownHook(() => jobs.stop());

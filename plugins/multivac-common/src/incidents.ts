@@ -1,3 +1,5 @@
+import { humanReference } from './references';
+
 /**
  * Incident model shared by the backend, the frontend and modules.
  */
@@ -121,17 +123,12 @@ export interface IncidentList {
   offset: number;
 }
 
-const REFERENCE_PATTERN = /^INC-(\d+)$/i;
+const incidentReference = humanReference('INC');
 
-export function formatIncidentReference(number: number): string {
-  return `INC-${number}`;
-}
-
+/** 7 → `INC-7` */
+export const formatIncidentReference = incidentReference.format;
 /** `INC-7` → 7; anything else → undefined. */
-export function parseIncidentReference(value: string): number | undefined {
-  const match = REFERENCE_PATTERN.exec(value.trim());
-  return match ? Number(match[1]) : undefined;
-}
+export const parseIncidentReference = incidentReference.parse;
 
 export function isActiveStatus(status: IncidentStatus): boolean {
   return ACTIVE_INCIDENT_STATES.includes(status);

@@ -11,3 +11,5 @@ export * from './format';
 export * from './annotations';
 export * from './oncall';
 export * from './reports';
+export * from './postmortems';
+export * from './releases';

@@ -42,6 +42,51 @@ export const reportCreatePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/** See post-mortems and export them. */
+export const postmortemReadPermission = createPermission({
+  name: 'multivac.postmortem.read',
+  attributes: { action: 'read' },
+});
+
+/** Create the post-mortem of a resolved incident. */
+export const postmortemCreatePermission = createPermission({
+  name: 'multivac.postmortem.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Edit a post-mortem: sections, owner, reviewers, due date, action items, and
+ * moving it between draft and review.
+ */
+export const postmortemUpdatePermission = createPermission({
+  name: 'multivac.postmortem.update',
+  attributes: { action: 'update' },
+});
+
+/** Publish a post-mortem that is in review. */
+export const postmortemPublishPermission = createPermission({
+  name: 'multivac.postmortem.publish',
+  attributes: { action: 'update' },
+});
+
+/** See the release calendar and subscribe to its iCalendar feeds. */
+export const releaseReadPermission = createPermission({
+  name: 'multivac.release.read',
+  attributes: { action: 'read' },
+});
+
+/** Book a release (CI with an external access token included). */
+export const releaseCreatePermission = createPermission({
+  name: 'multivac.release.create',
+  attributes: { action: 'create' },
+});
+
+/** Move a release's window, edit it, and change its status. */
+export const releaseUpdatePermission = createPermission({
+  name: 'multivac.release.update',
+  attributes: { action: 'update' },
+});
+
 export const multivacPermissions = [
   incidentReadPermission,
   incidentCreatePermission,
@@ -50,4 +95,11 @@ export const multivacPermissions = [
   oncallPagePermission,
   reportReadPermission,
   reportCreatePermission,
+  postmortemReadPermission,
+  postmortemCreatePermission,
+  postmortemUpdatePermission,
+  postmortemPublishPermission,
+  releaseReadPermission,
+  releaseCreatePermission,
+  releaseUpdatePermission,
 ];

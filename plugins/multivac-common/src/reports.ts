@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Severity, SEVERITIES } from './incidents';
 import { PageRecord } from './oncall';
+import { humanReference } from './references';
 
 /**
  * Triage reports: what someone who noticed a problem tells the on-call
@@ -131,17 +132,12 @@ export interface TriageReportList {
   totalCount: number;
 }
 
-const REPORT_REFERENCE_PATTERN = /^RPT-(\d+)$/i;
+const reportReference = humanReference('RPT');
 
-export function formatReportReference(number: number): string {
-  return `RPT-${number}`;
-}
-
-/** `RPT-3` → 3; anything else → undefined. */
-export function parseReportReference(value: string): number | undefined {
-  const match = REPORT_REFERENCE_PATTERN.exec(value.trim());
-  return match ? Number(match[1]) : undefined;
-}
+/** 7 → `RPT-7` */
+export const formatReportReference = reportReference.format;
+/** `RPT-7` → 7; anything else → undefined. */
+export const parseReportReference = reportReference.parse;
 
 const optionalText = (max: number) =>
   z

@@ -63,7 +63,8 @@ export const noteSchema = z
   .strict();
 export type NoteRequest = z.infer<typeof noteSchema>;
 
-const oneOrMany = <T extends z.ZodTypeAny>(item: T) =>
+/** A query parameter given once or repeated: always an array. */
+export const oneOrMany = <T extends z.ZodTypeAny>(item: T) =>
   z
     .union([item, z.array(item)])
     .transform(v => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
@@ -81,14 +82,38 @@ export const listIncidentsQuerySchema = z
   .strict();
 export type ListIncidentsQuery = z.input<typeof listIncidentsQuerySchema>;
 
+/**
+ * A page: whoever is on call for `entityRef`, one person (`userRef`), or a
+ * built-in schedule (`scheduleId`). With a person or a schedule, `entityRef`
+ * is what the page is about.
+ */
 export const pageRequestSchema = z
   .object({
-    entityRef: z.string().trim().min(1, 'must not be empty'),
+    entityRef: z.string().trim().min(1, 'must not be empty').optional(),
+    userRef: z.string().trim().min(1, 'must not be empty').optional(),
+    scheduleId: z.string().trim().min(1, 'must not be empty').optional(),
     summary: z.string().trim().min(1, 'say why you are paging').max(1000),
     urgency: z.enum(['high', 'low']).default('high'),
     details: z.record(z.unknown()).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((page, context) => {
+    if (page.userRef && page.scheduleId) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['scheduleId'],
+        message: 'page a person (userRef) or a schedule, not both',
+      });
+    } else if (!page.userRef && !page.entityRef) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['entityRef'],
+        message: page.scheduleId
+          ? 'say which entity the schedule is paged about'
+          : "name the entity whose on-call to page, or a person's userRef",
+      });
+    }
+  });
 export type PageRequestBody = z.input<typeof pageRequestSchema>;
 
 /** "severity: Invalid enum value ...; title: must not be empty" */

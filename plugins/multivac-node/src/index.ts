@@ -3,6 +3,10 @@
  *
  * @packageDocumentation
  */
+export * from './catalogWalk';
 export * from './extensions';
+export * from './issueTracker';
 export * from './oncall';
 export * from './workflow';
+export * from './releases';
+export * from './vendorHttp';

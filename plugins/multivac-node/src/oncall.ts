@@ -1,6 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { OnCallAnswer } from '@multivac/plugin-multivac-common';
+import { OnCallAnswer, OnCallPerson } from '@multivac/plugin-multivac-common';
 
 /**
  * Where on-call comes from (built-in schedules, PagerDuty, ...). The core walks
@@ -51,6 +51,32 @@ export interface PagingOnCallProvider extends OnCallProvider {
   page(annotated: Entity, request: PageRequest): Promise<PageResult>;
   acknowledge(annotated: Entity, dedupKey: string): Promise<void>;
   resolve(annotated: Entity, dedupKey: string): Promise<void>;
+  /**
+   * Pages one person directly rather than a schedule. Optional: without it
+   * (or when `canPagePerson` says no) Multivac records the page itself and
+   * chat modules deliver it.
+   */
+  person?: PersonPaging;
+}
+
+/** Paging one person through a provider, e.g. a PagerDuty user. */
+export interface PersonPaging {
+  /**
+   * Whether the provider can reach `person` about `context` (the entity the
+   * page is about, when there is one): e.g. PagerDuty has a user with their
+   * email and a service to open the incident on.
+   */
+  canPage(person: OnCallPerson, context?: Entity): Promise<boolean>;
+  page(
+    person: OnCallPerson,
+    context: Entity | undefined,
+    request: PageRequest,
+  ): Promise<PageResult>;
+  acknowledge(
+    person: OnCallPerson,
+    context: Entity | undefined,
+    dedupKey: string,
+  ): Promise<void>;
 }
 
 /**

@@ -6,6 +6,10 @@ import {
   IncidentStatus,
   OnCallAnswer,
   PageRecord,
+  Postmortem,
+  RelevantRelease,
+  ReleaseEnvironment,
+  ReleaseStatus,
   ReportRequest,
   Severity,
   SeverityRubric,
@@ -82,13 +86,59 @@ export interface WorkflowOnCall {
     page: WorkflowPage,
     actor: string,
   ): Promise<PageRecord>;
-  /** Pages one catalog user directly (built-in page, escalation-free). */
+  /**
+   * Pages one catalog user directly, without escalation: through a provider
+   * that knows them (a PagerDuty user), else recorded for chat modules to
+   * deliver. `about` is the entity the page concerns (e.g. the incident's
+   * service); it picks the provider's service and lists the page with it.
+   */
   pageUser(
     userRef: string,
-    page: WorkflowPage,
+    page: WorkflowPage & { about?: string },
     actor: string,
   ): Promise<PageRecord>;
   acknowledge(pageId: string, actor: string): Promise<PageRecord>;
+}
+
+export interface WorkflowPostmortems {
+  /**
+   * Creates the post-mortem of a resolved incident (409 otherwise), or
+   * returns the one it already has (`created: false`).
+   */
+  create(
+    incidentIdOrReference: string,
+    actor: string,
+  ): Promise<{ postmortem: Postmortem; created: boolean }>;
+  /**
+   * By post-mortem id or reference (`PM-7`), or by its incident's id or
+   * reference (`INC-7`); undefined when there is none.
+   */
+  get(idOrIncidentReference: string): Promise<Postmortem | undefined>;
+}
+
+export type { RelevantRelease };
+
+export interface WorkflowReleases {
+  /** `multivac.releases.environments`, in their configured order. */
+  readonly environments: ReleaseEnvironment[];
+  /** The IANA zone release times are shown in (`multivac.releases.timeZone`). */
+  readonly timeZone: string;
+  /**
+   * Releases of `entityRefs` and of what they depend on (through dependsOn
+   * and APIs, to `multivac.releases.dependencyDepth`) whose windows overlap
+   * `from`..`to`, by start; 400 for an unknown entity or environment.
+   */
+  around(
+    entityRefs: string[],
+    window: {
+      from: string;
+      to: string;
+      /** Default: every environment. */
+      environment?: string;
+      /** Default: every status. */
+      statuses?: readonly ReleaseStatus[];
+    },
+  ): Promise<RelevantRelease[]>;
 }
 
 /** A module's own durable work, run by the core's job queue. */
@@ -121,6 +171,8 @@ export interface MultivacWorkflow {
   incidents: WorkflowIncidents;
   reports: WorkflowReports;
   onCall: WorkflowOnCall;
+  postmortems: WorkflowPostmortems;
+  releases: WorkflowReleases;
   jobs: WorkflowJobs;
   /** Whether the permission policy allows `userRef` the permission. */
   authorize(userRef: string, permission: BasicPermission): Promise<boolean>;
@@ -128,6 +180,10 @@ export interface MultivacWorkflow {
   urls: {
     incident(reference: string): string;
     report(reference: string): string;
+    /** By post-mortem id or reference (`PM-7`). */
+    postmortem(idOrReference: string): string;
+    /** By release reference (`REL-12`). */
+    release(reference: string): string;
   };
 }
 
@@ -167,6 +223,25 @@ export interface PageSubscriber {
   onPageChange(change: PageChange): Promise<void>;
 }
 
+/** What a post-mortem subscriber receives. */
+export interface PostmortemChange {
+  /** The post-mortem as it is when the subscriber runs. */
+  postmortem: Postmortem;
+  /**
+   * `created`; `status` (moved to draft, in review or published); `due`
+   * (overdue, sent at most once a day while it stays unpublished).
+   */
+  change: 'created' | 'status' | 'due';
+  deliveryId: string;
+  attempt: number;
+}
+
+/** Tells people about post-mortems, e.g. in the incident's channel. */
+export interface PostmortemSubscriber {
+  id: string;
+  onPostmortemChange(change: PostmortemChange): Promise<void>;
+}
+
 export interface MultivacWorkflowExtensionPoint {
   /**
    * Called once, during the plugin's start-up and before its job worker
@@ -175,6 +250,7 @@ export interface MultivacWorkflowExtensionPoint {
   onReady(callback: (workflow: MultivacWorkflow) => void): void;
   addReportSubscriber(subscriber: ReportSubscriber): void;
   addPageSubscriber(subscriber: PageSubscriber): void;
+  addPostmortemSubscriber(subscriber: PostmortemSubscriber): void;
 }
 
 /** Lets chat modules (Slack, a shell) run the incident workflow. */

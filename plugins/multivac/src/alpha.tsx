@@ -62,6 +62,36 @@ const entityIncidentsContent = EntityContentBlueprint.make({
   },
 });
 
+const entityPostmortemsContent = EntityContentBlueprint.make({
+  name: 'postmortems',
+  params: {
+    path: '/postmortems',
+    title: 'Post-mortems',
+    filter: {
+      kind: { $in: ['component', 'system', 'group', 'resource', 'api'] },
+    },
+    loader: () =>
+      import('./components/EntityPostmortemsContent').then(m =>
+        compatWrapper(<m.EntityPostmortemsContent />),
+      ),
+  },
+});
+
+const entityReleasesContent = EntityContentBlueprint.make({
+  name: 'releases',
+  params: {
+    path: '/releases',
+    title: 'Releases',
+    filter: {
+      kind: { $in: ['component', 'system', 'group', 'resource', 'api'] },
+    },
+    loader: () =>
+      import('./components/EntityReleasesContent').then(m =>
+        compatWrapper(<m.EntityReleasesContent />),
+      ),
+  },
+});
+
 const entityOnCallCard = EntityCardBlueprint.make({
   name: 'oncall',
   params: {
@@ -82,6 +112,8 @@ export default createFrontendPlugin({
     multivacApi,
     multivacPage,
     entityIncidentsContent,
+    entityPostmortemsContent,
+    entityReleasesContent,
     entityOnCallCard,
   ],
 });

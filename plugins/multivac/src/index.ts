@@ -8,7 +8,15 @@ export {
   MultivacPage,
   EntityMultivacIncidentsContent,
   EntityMultivacOnCallCard,
+  EntityMultivacPostmortemsContent,
+  EntityMultivacReleasesContent,
 } from './plugin';
 export { multivacApiRef } from './api/MultivacApi';
-export type { MultivacApi } from './api/MultivacApi';
+export { ReleaseBlockedError } from './api/MultivacApi';
+export type {
+  CheckedRelease,
+  MultivacApi,
+  PostmortemMarkdown,
+  ReleaseFeedToken,
+} from './api/MultivacApi';
 export { MultivacClient } from './api/MultivacClient';

@@ -24,7 +24,7 @@ export const multivacPlugin = createPlugin({
   },
 });
 
-/** The `/multivac` pages: incidents list and incident pages. */
+/** The `/multivac` pages: incidents, triage reports, on-call, post-mortems. */
 export const MultivacPage = multivacPlugin.provide(
   createRoutableExtension({
     name: 'MultivacPage',
@@ -47,12 +47,41 @@ export const EntityMultivacIncidentsContent = multivacPlugin.provide(
   }),
 );
 
+/** Post-mortems tab for Component, System and Group pages. */
+export const EntityMultivacPostmortemsContent = multivacPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMultivacPostmortemsContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityPostmortemsContent').then(
+          m => m.EntityPostmortemsContent,
+        ),
+    },
+  }),
+);
+
 /** On-call card for entity overview pages. */
 export const EntityMultivacOnCallCard = multivacPlugin.provide(
   createComponentExtension({
     name: 'EntityMultivacOnCallCard',
     component: {
       lazy: () => import('./components/OnCallCard').then(m => m.OnCallCard),
+    },
+  }),
+);
+
+/**
+ * Releases tab for Component, System and Group pages: its upcoming and past
+ * releases and its dependencies' upcoming ones.
+ */
+export const EntityMultivacReleasesContent = multivacPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMultivacReleasesContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityReleasesContent').then(
+          m => m.EntityReleasesContent,
+        ),
     },
   }),
 );

@@ -32,3 +32,29 @@ export const reportDetailsRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/reports/:id',
 });
+
+export const postmortemsRouteRef = createSubRouteRef({
+  id: 'multivac/postmortems',
+  parent: rootRouteRef,
+  path: '/postmortems',
+});
+
+/** By id or reference (`PM-7`). */
+export const postmortemRouteRef = createSubRouteRef({
+  id: 'multivac/postmortem',
+  parent: rootRouteRef,
+  path: '/postmortems/:id',
+});
+
+export const releasesRouteRef = createSubRouteRef({
+  id: 'multivac/releases',
+  parent: rootRouteRef,
+  path: '/releases',
+});
+
+/** The calendar with one release open, by id or reference (`REL-7`). */
+export const releaseRouteRef = createSubRouteRef({
+  id: 'multivac/release',
+  parent: rootRouteRef,
+  path: '/releases/:id',
+});

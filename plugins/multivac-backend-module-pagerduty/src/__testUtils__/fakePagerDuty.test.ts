@@ -24,8 +24,8 @@ describe('fake PagerDuty', () => {
     const response = await fetch(`${fake.url}${path}`, { headers });
     return { status: response.status, body: await response.json() };
   };
-  const enqueue = async (event: unknown) => {
-    const response = await fetch(`${fake.url}/v2/enqueue`, {
+  const enqueue = async (event: unknown, path = '/v2/enqueue') => {
+    const response = await fetch(`${fake.url}${path}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(event),
@@ -174,6 +174,72 @@ describe('fake PagerDuty', () => {
     ).resolves.toMatchObject({ status: 400 });
     expect(fake.events()).toEqual([]);
     expect(fake.requests).toHaveLength(3);
+  });
+
+  it('accepts change events as the Events API v2 description has them, with 202', async () => {
+    // The description's own example, timestamp offset without a colon.
+    const example = {
+      routing_key: '737ea619db564d41bd9824063e1f6b08',
+      payload: {
+        summary:
+          'Build Success: Increase snapshot create timeout to 30 seconds',
+        timestamp: '2015-07-17T08:42:58.315+0000',
+        source: 'prod-build-agent-i-0b148d1040d565540',
+        custom_details: { build_state: 'passed', build_number: '220' },
+      },
+      links: [
+        {
+          href: 'https://buildpipeline.com/pagerduty/deployment/builds/220',
+          text: 'View in Build Pipeline',
+        },
+      ],
+    };
+    await expect(enqueue(example, '/v2/change/enqueue')).resolves.toEqual({
+      status: 202,
+      body: { status: 'success', message: 'Change event processed' },
+    });
+    expect(fake.changeEvents()).toEqual([example]);
+    expect(fake.events()).toEqual([]);
+  });
+
+  it('rejects change events without routing key or summary, with a bad timestamp or alert fields', async () => {
+    const change = (event: unknown) => enqueue(event, '/v2/change/enqueue');
+    await expect(
+      change({ payload: { summary: ' ', timestamp: 'yesterday' } }),
+    ).resolves.toEqual({
+      status: 400,
+      body: {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: [
+          "'routing_key' is missing or blank",
+          "'payload.summary' is missing or blank",
+          "'payload.timestamp' must be an ISO 8601 date-time",
+        ],
+      },
+    });
+    await expect(change({ routing_key: 'key' })).resolves.toEqual({
+      status: 400,
+      body: expect.objectContaining({ errors: ["'payload' is missing"] }),
+    });
+    await expect(
+      change({
+        routing_key: 'key',
+        event_action: 'trigger',
+        payload: { summary: 'Deploy', severity: 'info' },
+        links: [{ href: 'not a url' }],
+      }),
+    ).resolves.toEqual({
+      status: 400,
+      body: expect.objectContaining({
+        errors: [
+          "'event_action' is not a change event field",
+          "'payload.severity' is not a change event field",
+          "'links' must be a list of { href, text } with URLs",
+        ],
+      }),
+    });
+    expect(fake.changeEvents()).toEqual([]);
   });
 
   it('answers 429 with Retry-After for the next requests only', async () => {

@@ -12,6 +12,16 @@ const EVENT_ACTIONS = ['trigger', 'acknowledge', 'resolve'];
 const SEVERITIES = ['critical', 'error', 'warning', 'info'];
 const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'];
 const URGENCIES = ['high', 'low'];
+const CHANGE_EVENT_FIELDS = ['routing_key', 'payload', 'links', 'images'];
+const CHANGE_PAYLOAD_FIELDS = [
+  'summary',
+  'timestamp',
+  'source',
+  'custom_details',
+];
+/** ISO 8601 as PagerDuty takes it, e.g. `2015-07-17T08:42:58.315+0000`. */
+const DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const INCIDENT_SORTS = ['created_at', 'created_at:asc', 'created_at:desc'];
 /** Without `date_range=all` or `since`, incidents of the last month. */
 const DEFAULT_INCIDENT_WINDOW_MS = 30 * 24 * 3_600_000;
@@ -104,6 +114,8 @@ export interface FakePagerDuty {
   requests: RecordedRequest[];
   /** Bodies of the events accepted by `POST /v2/enqueue`. */
   events(): unknown[];
+  /** Bodies of the change events accepted by `POST /v2/change/enqueue`. */
+  changeEvents(): unknown[];
   /** Every incident, in creation order, with its current status. */
   incidents(): FakeResource[];
   /** Answers the next `count` requests with 429 and `Retry-After`. */
@@ -116,7 +128,7 @@ export interface FakePagerDuty {
 /**
  * A strict stand-in for PagerDuty on 127.0.0.1: REST `/services` and
  * `/users` (list, by id), `/oncalls`, `/incidents` (list, create, update),
- * Events API v2 `/v2/enqueue` and the Scoped OAuth token endpoint
+ * Events API v2 `/v2/enqueue` and `/v2/change/enqueue`, and the Scoped OAuth token endpoint
  * `/oauth/token`, answering malformed requests the way PagerDuty does. Lists
  * page like PagerDuty's classic pagination (`limit`, `offset`, `more`,
  * `total`).
@@ -126,6 +138,7 @@ export async function startFakePagerDuty(
 ): Promise<FakePagerDuty> {
   const requests: RecordedRequest[] = [];
   const accepted: unknown[] = [];
+  const acceptedChanges: unknown[] = [];
   const incidents: FakeResource[] = [...(data.incidents ?? [])];
   /** Scopes of each bearer token issued and not revoked. */
   const tokens = new Map<string, Set<string>>();
@@ -221,6 +234,10 @@ export async function startFakePagerDuty(
     }
     if (request.path === '/v2/enqueue') {
       enqueue(request, text, res);
+      return;
+    }
+    if (request.path === '/v2/change/enqueue') {
+      enqueueChange(request, text, res);
       return;
     }
     if (request.path === '/oauth/token') {
@@ -528,6 +545,19 @@ export async function startFakePagerDuty(
         : [
             "'escalation_policy' must be an escalation_policy_reference to an existing policy",
           ]),
+      ...(incident?.assignments === undefined ||
+      (incident.escalation_policy === undefined &&
+        Array.isArray(incident.assignments) &&
+        incident.assignments.length > 0 &&
+        incident.assignments.every(
+          (a: any) =>
+            a?.assignee?.type === 'user_reference' &&
+            (data.users ?? []).some(u => u.id === a.assignee.id),
+        ))
+        ? []
+        : [
+            "'assignments' must be user_reference assignees of existing users, without an escalation_policy",
+          ]),
       ...(key === undefined || (typeof key === 'string' && key)
         ? []
         : ["'incident_key' must be a non-empty string"]),
@@ -561,6 +591,11 @@ export async function startFakePagerDuty(
       service: { id: service!.id, type: 'service_reference' },
       escalation_policy: { id: policyId, type: 'escalation_policy_reference' },
       ...(incident.body && { body: incident.body }),
+      ...(incident.assignments && {
+        assignments: incident.assignments.map((a: any) => ({
+          assignee: { id: a.assignee.id, type: 'user_reference' },
+        })),
+      }),
     };
     incidents.push(created);
     send(res, 201, { incident: created });
@@ -613,32 +648,47 @@ export async function startFakePagerDuty(
     sendPage(res, query, 'oncalls', matching);
   }
 
-  function enqueue(
+  function invalidEvent(res: ServerResponse, errors: string[]) {
+    send(res, 400, {
+      status: 'invalid event',
+      message: 'Event object is invalid',
+      errors,
+    });
+  }
+
+  /** The JSON object POSTed, or undefined once a 400 is sent. */
+  function readEvent(
     request: RecordedRequest,
     text: string,
     res: ServerResponse,
-  ) {
-    const invalid = (...errors: string[]) =>
-      send(res, 400, {
-        status: 'invalid event',
-        message: 'Event object is invalid',
-        errors,
-      });
+  ): Record<string, any> | undefined {
     if (request.method !== 'POST') {
-      invalid('Events must be POSTed');
-      return;
+      invalidEvent(res, ['Events must be POSTed']);
+      return undefined;
     }
     if (!request.headers['content-type']?.startsWith('application/json')) {
-      invalid('Content-Type must be application/json');
-      return;
+      invalidEvent(res, ['Content-Type must be application/json']);
+      return undefined;
     }
-    const event = parseJson(text) as Record<string, any> | undefined;
-    if (!event || typeof event !== 'object') {
+    const event = parseJson(text);
+    if (!event || typeof event !== 'object' || Array.isArray(event)) {
       send(res, 400, {
         status: 'Unrecognized object',
         message: 'Event object format is unrecognized',
         errors: ['JSON parse error'],
       });
+      return undefined;
+    }
+    return event as Record<string, any>;
+  }
+
+  function enqueue(
+    request: RecordedRequest,
+    text: string,
+    res: ServerResponse,
+  ) {
+    const event = readEvent(request, text, res);
+    if (!event) {
       return;
     }
     const errors = [
@@ -669,7 +719,7 @@ export async function startFakePagerDuty(
           ]),
     ];
     if (errors.length > 0) {
-      invalid(...errors);
+      invalidEvent(res, errors);
       return;
     }
     accepted.push(event);
@@ -680,12 +730,82 @@ export async function startFakePagerDuty(
     });
   }
 
+  /**
+   * A change event (Events API v2 description, `/change/enqueue`). Fields
+   * the description does not have, such as `event_action` or `severity`,
+   * are rejected: they belong to alert events.
+   */
+  function enqueueChange(
+    request: RecordedRequest,
+    text: string,
+    res: ServerResponse,
+  ) {
+    const event = readEvent(request, text, res);
+    if (!event) {
+      return;
+    }
+    const payload = event.payload;
+    const links: unknown = event.links;
+    const isObject = (value: unknown) =>
+      Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+    const errors = [
+      ...Object.keys(event)
+        .filter(field => !CHANGE_EVENT_FIELDS.includes(field))
+        .map(field => `'${field}' is not a change event field`),
+      ...(typeof event.routing_key === 'string' && event.routing_key
+        ? []
+        : ["'routing_key' is missing or blank"]),
+      ...(isObject(payload)
+        ? [
+            ...Object.keys(payload)
+              .filter(field => !CHANGE_PAYLOAD_FIELDS.includes(field))
+              .map(field => `'payload.${field}' is not a change event field`),
+            ...(typeof payload.summary === 'string' && payload.summary.trim()
+              ? []
+              : ["'payload.summary' is missing or blank"]),
+            ...(payload.timestamp === undefined ||
+            (typeof payload.timestamp === 'string' &&
+              DATE_TIME.test(payload.timestamp) &&
+              !Number.isNaN(Date.parse(payload.timestamp)))
+              ? []
+              : ["'payload.timestamp' must be an ISO 8601 date-time"]),
+            ...(payload.source === undefined ||
+            typeof payload.source === 'string'
+              ? []
+              : ["'payload.source' must be a string"]),
+            ...(payload.custom_details === undefined ||
+            isObject(payload.custom_details)
+              ? []
+              : ["'payload.custom_details' must be an object"]),
+          ]
+        : ["'payload' is missing"]),
+      ...(links === undefined ||
+      (Array.isArray(links) &&
+        links.every(
+          link =>
+            isObject(link) &&
+            typeof link.href === 'string' &&
+            URL.canParse(link.href) &&
+            (link.text === undefined || typeof link.text === 'string'),
+        ))
+        ? []
+        : ["'links' must be a list of { href, text } with URLs"]),
+    ];
+    if (errors.length > 0) {
+      invalidEvent(res, errors);
+      return;
+    }
+    acceptedChanges.push(event);
+    send(res, 202, { status: 'success', message: 'Change event processed' });
+  }
+
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     events: () => [...accepted],
+    changeEvents: () => [...acceptedChanges],
     incidents: () => [...incidents],
     rateLimitNext(count, retryAfterSeconds = 1) {
       rateLimited = { remaining: count, retryAfterSeconds };

@@ -8,6 +8,7 @@ import { TtlCache } from './cache';
 import {
   DEFAULT_ACCOUNT,
   PagerDutyAccount,
+  PagerDutyChangeEvent,
   PagerDutyClient,
   PagerDutyClientOptions,
   PagerDutyEvent,
@@ -214,6 +215,40 @@ describe('PagerDutyClient', () => {
     });
   });
 
+  it('sends change events to /v2/change/enqueue and turns a refusal into an InputError', async () => {
+    const change: PagerDutyChangeEvent = {
+      payload: {
+        summary: 'Release payments-api v2.4.1 to production started',
+        timestamp: '2026-11-24T14:02:00.000Z',
+        source: 'component:default/payments-api',
+        custom_details: { release: 'REL-1' },
+      },
+      links: [{ href: 'https://ci.example.com/runs/7', text: 'CI run' }],
+    };
+
+    await expect(
+      client().sendChangeEvent('routing-key', change),
+    ).resolves.toEqual({
+      status: 'success',
+      message: 'Change event processed',
+    });
+    expect(fake.changeEvents()).toEqual([
+      { routing_key: 'routing-key', ...change },
+    ]);
+    expect(fake.requests[0].headers.authorization).toBeUndefined();
+
+    await expect(
+      client().sendChangeEvent('routing-key', {
+        payload: { ...change.payload, timestamp: 'Tuesday' },
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        "PagerDuty POST /v2/change/enqueue (change) answered 400: Event object is invalid; 'payload.timestamp' must be an ISO 8601 date-time",
+    });
+    expect(fake.changeEvents()).toHaveLength(1);
+  });
+
   describe('cache', () => {
     it('answers the same GET from the cache within the TTL', async () => {
       let now = 0;
@@ -256,7 +291,7 @@ describe('PagerDutyClient', () => {
       fake.rateLimitNext(1, 120);
 
       await expect(pagerDuty.findService('PSVC1')).rejects.toThrow(
-        /rate limited/,
+        /429 Too Many Requests/,
       );
       await expect(pagerDuty.findService('PSVC1')).resolves.toMatchObject({
         id: 'PSVC1',
@@ -324,6 +359,17 @@ describe('PagerDutyClient', () => {
       expect(fake.events()).toHaveLength(1);
     });
 
+    it('retries change events too', async () => {
+      fake.rateLimitNext(2, 1);
+
+      await client().sendChangeEvent('routing-key', {
+        payload: { summary: 'Deploy' },
+      });
+
+      expect(sleeps).toEqual([1000, 1000]);
+      expect(fake.changeEvents()).toHaveLength(1);
+    });
+
     it('gives up with a clear error after the last retry', async () => {
       const pagerDuty = client({}, { maxRetries: 2 });
       fake.rateLimitNext(1000, 1);
@@ -331,7 +377,7 @@ describe('PagerDutyClient', () => {
       await expect(pagerDuty.findService('PSVC1')).rejects.toMatchObject({
         name: 'ServiceUnavailableError',
         message:
-          'PagerDuty GET /services/PSVC1 is rate limited: 429 Too Many Requests after 2 retries, Retry-After 1s; try again later',
+          'PagerDuty GET /services/PSVC1 answered 429 Too Many Requests after 2 retries, Retry-After 1s; try again later',
       });
       expect(fake.requests).toHaveLength(3);
     });
@@ -340,7 +386,7 @@ describe('PagerDutyClient', () => {
       fake.rateLimitNext(1, 120);
 
       await expect(client().findService('PSVC1')).rejects.toThrow(
-        'PagerDuty GET /services/PSVC1 is rate limited: 429 Too Many Requests after 0 retries, Retry-After 120s; try again later',
+        'PagerDuty GET /services/PSVC1 answered 429 Too Many Requests after 0 retries, Retry-After 120s; try again later',
       );
       expect(sleeps).toEqual([]);
     });

@@ -14,6 +14,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { describeZodError } from '@multivac/plugin-multivac-common';
+import { fetchFromVendor, parseJsonBody } from '@multivac/plugin-multivac-node';
 import { z } from 'zod';
 import { TtlCache } from './cache';
 import { OAuthToken } from './oauthToken';
@@ -35,12 +36,9 @@ const REST_ACCEPT = 'application/vnd.pagerduty+json;version=2';
 const PAGE_SIZE = 100;
 /** PagerDuty answers 400 to a page whose `offset + limit` exceeds this. */
 const MAX_LISTED_RECORDS = 10_000;
-const REQUEST_TIMEOUT_MS = 10_000;
+/** Events API v2 limit on `payload.summary`. */
+const SUMMARY_MAX_LENGTH = 1024;
 const DEFAULT_MAX_RETRIES = 3;
-/** Used when a 429 comes without a usable `Retry-After`. */
-const DEFAULT_RETRY_AFTER_SECONDS = 1;
-/** A longer `Retry-After` fails at once instead of holding the caller. */
-const MAX_RETRY_AFTER_SECONDS = 30;
 
 const reference = z.object({ id: z.string(), summary: z.string().optional() });
 
@@ -156,6 +154,8 @@ export interface PagerDutyIncidentRequest {
   incidentKey?: string;
   /** Instead of the service's escalation policy. */
   escalationPolicyId?: string;
+  /** PagerDuty users to assign it to, instead of any escalation policy. */
+  assigneeIds?: string[];
 }
 
 /** An Events API v2 event; the client adds the `routing_key`. */
@@ -167,6 +167,22 @@ export interface PagerDutyEvent {
     summary: string;
     source: string;
     severity: 'critical' | 'error' | 'warning' | 'info';
+    custom_details?: Record<string, unknown>;
+  };
+  links?: Array<{ href: string; text?: string }>;
+}
+
+/**
+ * An Events API v2 change event (`POST /v2/change/enqueue`): something that
+ * changed, shown next to the service's incidents; it opens no incident and
+ * notifies nobody. The client adds the `routing_key`.
+ */
+export interface PagerDutyChangeEvent {
+  payload: {
+    summary: string;
+    /** When the change happened (ISO 8601); PagerDuty's receipt time without it. */
+    timestamp?: string;
+    source?: string;
     custom_details?: Record<string, unknown>;
   };
   links?: Array<{ href: string; text?: string }>;
@@ -193,6 +209,11 @@ export type PagerDutyAccount = {
   eventsBaseUrl: string;
   /** Email of the PagerDuty user sent as `From` when changing incidents. */
   fromEmail?: string;
+  /**
+   * Service on which incidents paging one person are opened when the page
+   * is not about an entity with a service of this account.
+   */
+  directPageServiceId?: string;
 } & (
   | { apiToken: string; oauth?: undefined }
   | { oauth: PagerDutyOAuth; apiToken?: undefined }
@@ -259,6 +280,7 @@ export class PagerDutyClient {
         apiBaseUrl,
         eventsBaseUrl,
         fromEmail,
+        directPageServiceId: pagerDuty.getOptionalString('directPageServiceId'),
         ...readCredentials(pagerDuty, path),
       },
       ...(pagerDuty.getOptionalConfigArray('accounts') ?? []).map(
@@ -274,6 +296,9 @@ export class PagerDutyClient {
               eventsBaseUrl,
             ),
             fromEmail: account.getOptionalString('fromEmail') ?? fromEmail,
+            directPageServiceId: account.getOptionalString(
+              'directPageServiceId',
+            ),
             ...readCredentials(account, accountPath),
           };
         },
@@ -408,24 +433,28 @@ export class PagerDutyClient {
   }
 
   /** Sends an event to Events API v2; `routingKey` is the integration key. */
-  async sendEvent(
+  sendEvent(
     routingKey: string,
     event: PagerDutyEvent,
   ): Promise<PagerDutyEventResult> {
-    const call = `POST /v2/enqueue (${event.event_action})`;
-    const body = await this.send(
-      call,
-      joinUrl(this.account.eventsBaseUrl, '/v2/enqueue'),
-      {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-        },
-        body: JSON.stringify({ routing_key: routingKey, ...event }),
-      },
-    );
-    return parseAnswer(call, eventResultSchema, body);
+    return this.enqueue('/v2/enqueue', event.event_action, {
+      routing_key: routingKey,
+      ...event,
+    });
+  }
+
+  /**
+   * Sends a change event to Events API v2. PagerDuty has no dedup key for
+   * change events: sending one twice shows it twice.
+   */
+  sendChangeEvent(
+    routingKey: string,
+    event: PagerDutyChangeEvent,
+  ): Promise<PagerDutyEventResult> {
+    return this.enqueue('/v2/change/enqueue', 'change', {
+      routing_key: routingKey,
+      ...event,
+    });
   }
 
   /** Opens an incident on the service; `fromEmail` defaults to the account's. */
@@ -433,6 +462,11 @@ export class PagerDutyClient {
     request: PagerDutyIncidentRequest,
     fromEmail = this.account.fromEmail,
   ): Promise<PagerDutyIncident> {
+    if (request.escalationPolicyId && request.assigneeIds) {
+      throw new InputError(
+        'A PagerDuty incident has either an escalation policy or assignees, not both',
+      );
+    }
     const body = await this.rest('POST', '/incidents', [], incidentBodySchema, {
       fromEmail,
       body: {
@@ -450,6 +484,11 @@ export class PagerDutyClient {
               id: request.escalationPolicyId,
               type: 'escalation_policy_reference',
             },
+          }),
+          ...(request.assigneeIds && {
+            assignments: request.assigneeIds.map(id => ({
+              assignee: { id, type: 'user_reference' },
+            })),
           }),
         },
       },
@@ -505,6 +544,27 @@ export class PagerDutyClient {
       { fromEmail, body: { incident: { type: 'incident_reference', status } } },
     );
     return body.incident;
+  }
+
+  private async enqueue(
+    path: string,
+    kind: string,
+    event: object,
+  ): Promise<PagerDutyEventResult> {
+    const call = `POST ${path} (${kind})`;
+    const body = await this.send(
+      call,
+      joinUrl(this.account.eventsBaseUrl, path),
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
+        body: JSON.stringify(event),
+      },
+    );
+    return parseAnswer(call, eventResultSchema, body);
   }
 
   /**
@@ -631,38 +691,19 @@ export class PagerDutyClient {
     url: string,
     init: RequestInit,
   ): Promise<unknown> {
-    for (let retries = 0; ; retries++) {
-      this.stats.upstreamCalls++;
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetch(url, {
-          ...init,
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        text = await response.text();
-      } catch (error) {
-        throw new ServiceUnavailableError(`PagerDuty ${call} failed`, error);
-      }
-      if (response.status !== 429) {
-        return this.bodyOrThrow(call, response.status, text);
-      }
-      const waitSeconds = retryAfterSeconds(
-        response.headers.get('retry-after'),
-      );
-      if (retries >= this.maxRetries || waitSeconds > MAX_RETRY_AFTER_SECONDS) {
-        throw new ServiceUnavailableError(
-          `PagerDuty ${call} is rate limited: 429 Too Many Requests after ` +
-            `${retries} ${retries === 1 ? 'retry' : 'retries'}, ` +
-            `Retry-After ${waitSeconds}s; try again later`,
-        );
-      }
-      await this.sleep(waitSeconds * 1000);
-    }
+    const { status, text } = await fetchFromVendor({
+      call: `PagerDuty ${call}`,
+      url,
+      init,
+      maxRetries: this.maxRetries,
+      sleep: this.sleep,
+      onRequest: () => this.stats.upstreamCalls++,
+    });
+    return this.bodyOrThrow(call, status, text);
   }
 
   private bodyOrThrow(call: string, status: number, text: string): unknown {
-    const body = parseJson(text);
+    const body = parseJsonBody(text);
     if (status >= 200 && status < 300) {
       return body;
     }
@@ -688,6 +729,13 @@ export class PagerDutyClient {
         throw new ServiceUnavailableError(message);
     }
   }
+}
+
+/** A summary PagerDuty keeps whole: at most 1024 characters. */
+export function truncateSummary(text: string): string {
+  return text.length <= SUMMARY_MAX_LENGTH
+    ? text
+    : `${text.slice(0, SUMMARY_MAX_LENGTH - 1)}…`;
 }
 
 function parseAnswer<T extends z.ZodTypeAny>(
@@ -720,21 +768,6 @@ function errorReason(body: unknown, text: string): string {
   return [details.message, ...(details.errors ?? [])]
     .filter(Boolean)
     .join('; ');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function retryAfterSeconds(header: string | null): number {
-  const seconds = Number(header);
-  return header && Number.isFinite(seconds) && seconds >= 0
-    ? seconds
-    : DEFAULT_RETRY_AFTER_SECONDS;
 }
 
 function byId<T extends { id: string }>(records: T[]): ReadonlyMap<string, T> {

@@ -272,6 +272,138 @@ describe('fake Slack', () => {
     });
   });
 
+  describe('reading messages', () => {
+    let general: string;
+    let first: string;
+    let second: string;
+    let reply: string;
+
+    beforeEach(() => {
+      general = fake.channel('general')!.id;
+      first = fake.postAs(ADA.id, general, 'We fail over now');
+      second = fake.postAs(GRACE.id, general, 'Failover done');
+      reply = fake.postAs(GRACE.id, general, 'standby is healthy', first);
+    });
+
+    it('reads one message of the history by its ts, newest first', async () => {
+      const exact = await slack.conversations.history({
+        channel: general,
+        latest: first,
+        inclusive: true,
+        limit: 1,
+      });
+      const before = await slack.conversations.history({
+        channel: general,
+        latest: second,
+        limit: 1,
+      });
+      const all = await slack.conversations.history({ channel: general });
+
+      expect(exact).toMatchObject({
+        ok: true,
+        messages: [{ type: 'message', user: ADA.id, text: 'We fail over now' }],
+        has_more: false,
+        pin_count: 0,
+      });
+      expect(exact.messages![0]).not.toHaveProperty('bot_id');
+      expect(before.messages!.map(m => m.ts)).toEqual([first]);
+      // the reply stays in its thread
+      expect(all.messages!.map(m => m.ts)).toEqual([second, first]);
+    });
+
+    it('reads a thread from its parent or one of its replies', async () => {
+      for (const ts of [first, reply]) {
+        const thread = await slack.conversations.replies({
+          channel: general,
+          ts,
+        });
+        expect(thread.messages).toEqual([
+          expect.objectContaining({
+            ts: first,
+            thread_ts: first,
+            reply_count: 1,
+          }),
+          expect.objectContaining({
+            ts: reply,
+            thread_ts: first,
+            parent_user_id: ADA.id,
+            text: 'standby is healthy',
+          }),
+        ]);
+      }
+      await expect(
+        slack.conversations.replies({ channel: general, ts: second }),
+      ).resolves.toMatchObject({
+        messages: [{ ts: second, text: 'Failover done' }],
+      });
+      await expect(
+        slackError(
+          slack.conversations.replies({ channel: general, ts: '1.000001' }),
+        ),
+      ).resolves.toMatchObject({ error: 'thread_not_found' });
+    });
+
+    it('links to a message, and to a reply in its thread', async () => {
+      const plain = await slack.chat.getPermalink({
+        channel: general,
+        message_ts: second,
+      });
+      const inThread = await slack.chat.getPermalink({
+        channel: general,
+        message_ts: reply,
+      });
+
+      expect(plain).toMatchObject({
+        channel: general,
+        permalink: `https://fake.slack.com/archives/${general}/p${second.replace(
+          '.',
+          '',
+        )}`,
+      });
+      expect(inThread.permalink).toContain(
+        `?thread_ts=${first}&cid=${general}`,
+      );
+      await expect(
+        slackError(
+          slack.chat.getPermalink({ channel: general, message_ts: '1.000001' }),
+        ),
+      ).resolves.toMatchObject({ error: 'message_not_found' });
+    });
+
+    it('needs the history scope of the channel kind, and membership', async () => {
+      const incidents = fake.channel('incidents')!.id;
+      fake.postAs(ADA.id, incidents, 'hello');
+
+      await expect(
+        slackError(slack.conversations.history({ channel: incidents })),
+      ).resolves.toMatchObject({ error: 'not_in_channel' });
+      fake.missingScope('conversations.history', 'channels:history');
+      await expect(
+        slackError(slack.conversations.history({ channel: general })),
+      ).resolves.toMatchObject({
+        error: 'missing_scope',
+        needed: 'channels:history',
+      });
+      await expect(
+        slackError(
+          slack.conversations.replies({ channel: general, ts: first }),
+        ),
+      ).resolves.toMatchObject({ needed: 'channels:history' });
+      fake.grantScope('channels:history');
+      await expect(
+        slack.conversations.history({ channel: general }),
+      ).resolves.toMatchObject({ ok: true });
+      await expect(
+        slackError(
+          slack.conversations.history({
+            channel: general,
+            latest: 'yesterday',
+          }),
+        ),
+      ).resolves.toMatchObject({ error: 'invalid_ts_latest' });
+    });
+  });
+
   describe('views', () => {
     afterEach(() => jest.restoreAllMocks());
 

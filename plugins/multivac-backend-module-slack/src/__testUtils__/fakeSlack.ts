@@ -11,10 +11,13 @@ export const DEFAULT_BOT_SCOPES = [
   'channels:read',
   'chat:write',
   'commands',
+  'groups:history',
   'groups:read',
   'groups:write',
   'im:write',
+  'pins:read',
   'pins:write',
+  'reactions:read',
   'reactions:write',
   'users:read',
   'users:read.email',
@@ -143,6 +146,19 @@ export interface FakeSlack {
    * method needing it, answers `missing_scope`.
    */
   missingScope(method: string, scope: string): void;
+  /** Gives the bot token `scope` (back), as reinstalling the app does. */
+  grantScope(scope: string): void;
+  /**
+   * A message `userId` typed in a channel (a reply when `threadTs` is
+   * given); Slack keeps its text with `&`, `<` and `>` escaped. Returns its
+   * `ts`.
+   */
+  postAs(
+    userId: string,
+    channelIdOrName: string,
+    text: string,
+    threadTs?: string,
+  ): string;
   close(): Promise<void>;
 }
 
@@ -326,16 +342,56 @@ export async function startFakeSlack(
     return {
       type: 'message',
       user: message.user,
-      bot_id: FAKE_BOT_ID,
+      ...(message.user === FAKE_BOT_USER_ID && { bot_id: FAKE_BOT_ID }),
       ts: message.ts,
-      ...(message.text !== undefined && { text: message.text }),
+      // Slack's messages always have a text, empty when only blocks say it.
+      text: message.text ?? '',
       ...(message.blocks && { blocks: message.blocks }),
       ...(message.thread_ts && { thread_ts: message.thread_ts }),
       ...(message.edited && {
-        edited: { user: FAKE_BOT_USER_ID, ts: message.edited },
+        edited: { user: message.user, ts: message.edited },
       }),
     };
   }
+  function repliesTo(message: MessageState): MessageState[] {
+    return messages
+      .get(message.channel)!
+      .filter(m => m.thread_ts === message.ts && m.ts !== message.ts);
+  }
+  /** `oldest` and `latest` bound a time range; `inclusive` keeps its ends. */
+  function inRange(args: Args) {
+    const bound = (name: 'oldest' | 'latest') => {
+      const value = stringArg(args, name);
+      if (value !== undefined && !/^\d+(\.\d+)?$/.test(value)) {
+        throw new SlackApiError(`invalid_ts_${name}`);
+      }
+      return value;
+    };
+    const oldest = bound('oldest');
+    const latest = bound('latest');
+    const inclusive = booleanArg(args, 'inclusive');
+    return (ts: string) => {
+      const afterOldest = oldest === undefined || compareTs(ts, oldest) > 0;
+      const beforeLatest = latest === undefined || compareTs(ts, latest) < 0;
+      const atEnd =
+        inclusive && (ts === normalTs(oldest) || ts === normalTs(latest));
+      return (afterOldest && beforeLatest) || atEnd;
+    };
+  }
+  function limitArg(args: Args, fallback: number) {
+    const limit = Number(stringArg(args, 'limit') ?? fallback);
+    return Number.isInteger(limit) && limit > 0
+      ? Math.min(limit, 999)
+      : fallback;
+  }
+  /** Reading messages needs the history scope of the conversation's kind. */
+  const historyScope = (args: Args) => {
+    const id = stringArg(args, 'channel') ?? '';
+    if (id.startsWith('D')) {
+      return 'im:history';
+    }
+    return channels.get(id)?.is_private ? 'groups:history' : 'channels:history';
+  };
 
   /** `text` and `blocks` of a chat method, checked as Slack does. */
   function content(args: Args) {
@@ -472,6 +528,24 @@ export async function startFakeSlack(
           ts: message.ts,
           text: message.text,
           message: messageJson(message),
+        };
+      },
+    },
+    'chat.getPermalink': {
+      required: ['channel', 'message_ts'],
+      scopes: [],
+      handle(args) {
+        const channel = visibleChannel(args);
+        const message = findMessage(channel, stringArg(args, 'message_ts'));
+        const thread =
+          message.thread_ts && message.thread_ts !== message.ts
+            ? `?thread_ts=${message.thread_ts}&cid=${channel.id}`
+            : '';
+        return {
+          channel: channel.id,
+          permalink: `https://fake.slack.com/archives/${
+            channel.id
+          }/p${message.ts.replace('.', '')}${thread}`,
         };
       },
     },
@@ -617,6 +691,68 @@ export async function startFakeSlack(
       scopes: ['channels:read', 'groups:read'],
       scope: channelScope(false),
       handle: args => ({ channel: channelJson(visibleChannel(args)) }),
+    },
+    'conversations.history': {
+      required: ['channel'],
+      scopes: ['channels:history', 'groups:history', 'im:history'],
+      scope: historyScope,
+      handle(args) {
+        const channel = visibleChannel(args);
+        requireMember(channel);
+        const wanted = inRange(args);
+        // Newest first; replies stay in their thread.
+        const found = messages
+          .get(channel.id)!
+          .filter(m => !m.thread_ts || m.thread_ts === m.ts)
+          .filter(m => wanted(m.ts))
+          .reverse();
+        const limit = limitArg(args, 100);
+        return {
+          messages: found.slice(0, limit).map(messageJson),
+          has_more: found.length > limit,
+          pin_count: channel.pins.size,
+          channel_actions_ts: null,
+          channel_actions_count: 0,
+        };
+      },
+    },
+    'conversations.replies': {
+      required: ['channel', 'ts'],
+      scopes: ['channels:history', 'groups:history', 'im:history'],
+      scope: historyScope,
+      handle(args) {
+        const channel = visibleChannel(args);
+        requireMember(channel);
+        const ts = stringArg(args, 'ts');
+        const message = messages.get(channel.id)!.find(m => m.ts === ts);
+        if (!message) {
+          throw new SlackApiError('thread_not_found');
+        }
+        const parent =
+          message.thread_ts && message.thread_ts !== message.ts
+            ? findMessage(channel, message.thread_ts)
+            : message;
+        const replies = repliesTo(parent);
+        const wanted = inRange(args);
+        // The parent first, then its replies, oldest first.
+        const found = [parent, ...replies.filter(m => wanted(m.ts))];
+        const limit = limitArg(args, 1000);
+        return {
+          messages: found.slice(0, limit).map(m =>
+            m === parent
+              ? {
+                  ...messageJson(m),
+                  ...(replies.length > 0 && {
+                    thread_ts: m.ts,
+                    reply_count: replies.length,
+                    subscribed: false,
+                  }),
+                }
+              : { ...messageJson(m), parent_user_id: parent.user },
+          ),
+          has_more: found.length > limit,
+        };
+      },
     },
     'pins.add': {
       required: ['channel'],
@@ -884,6 +1020,30 @@ export async function startFakeSlack(
       }
       scopes.delete(scope);
     },
+    grantScope(scope) {
+      scopes.add(scope);
+    },
+    postAs(userId, channelIdOrName, text, threadTs) {
+      const channel =
+        channels.get(channelIdOrName) ??
+        [...channels.values()].find(c => c.name === channelIdOrName);
+      if (!channel || !users.has(userId)) {
+        throw new Error(`No channel ${channelIdOrName} or user ${userId}`);
+      }
+      const message: MessageState = {
+        channel: channel.id,
+        ts: newTs(),
+        user: userId,
+        text: text
+          .replace(/&/g, '&amp;')
+          .replace(/</g, '&lt;')
+          .replace(/>/g, '&gt;'),
+        thread_ts: threadTs,
+        reactions: new Map(),
+      };
+      messages.get(channel.id)!.push(message);
+      return message.ts;
+    },
     close() {
       // The WebClient keeps connections alive; close() would wait for them.
       server.closeAllConnections();
@@ -978,6 +1138,25 @@ function blocksArg(args: Args): unknown[] | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Slack's `ts` compared as the time it is: seconds, then microseconds. */
+function compareTs(a: string, b: string): number {
+  const [aSeconds, aMicros = '0'] = a.split('.');
+  const [bSeconds, bMicros = '0'] = b.split('.');
+  return (
+    Number(aSeconds) - Number(bSeconds) ||
+    Number(aMicros.padEnd(6, '0')) - Number(bMicros.padEnd(6, '0'))
+  );
+}
+
+/** `1700000000.1` → `1700000000.100000`, as Slack writes a `ts`. */
+function normalTs(ts: string | undefined): string | undefined {
+  if (ts === undefined) {
+    return undefined;
+  }
+  const [seconds, micros = ''] = ts.split('.');
+  return `${seconds}.${micros.padEnd(6, '0')}`;
 }
 
 function unixSeconds() {

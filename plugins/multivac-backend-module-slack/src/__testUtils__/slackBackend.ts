@@ -23,7 +23,7 @@ import { signSlackRequest } from './signSlackRequest';
 export const SIGNING_SECRET = 'test-signing-secret';
 
 /** Everyone may do everything, except the users named here. */
-function policyDenying(deniedUsers: string[]) {
+export function policyDenying(deniedUsers: string[]) {
   return createBackendModule({
     pluginId: 'permission',
     moduleId: 'test-policy',
@@ -59,6 +59,8 @@ export async function startSlackBackend(options: {
   multivac: Record<string, unknown>;
   deniedUsers?: string[];
   features?: BackendFeature[];
+  /** More root config, e.g. `backend.database` (default: SQLite in memory). */
+  config?: Record<string, unknown>;
 }) {
   const backend = await startTestBackend({
     features: [
@@ -75,6 +77,7 @@ export async function startSlackBackend(options: {
       catalogServiceMock.factory({ entities: options.entities }),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           app: { baseUrl: 'http://portal.example' },
           permission: { enabled: true },
           auth: { providers: { multivac: {} } },

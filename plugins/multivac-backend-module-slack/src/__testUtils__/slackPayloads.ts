@@ -115,3 +115,42 @@ export function appMention(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** Ada reacting with :pushpin: to a message in #incidents. */
+export function reactionAdded(overrides: Record<string, unknown> = {}) {
+  return {
+    type: 'reaction_added',
+    user: 'U2147483697',
+    reaction: 'pushpin',
+    item_user: 'U0G9QF9C6',
+    item: { type: 'message', channel: 'C2147483705', ts: '1360782400.498405' },
+    event_ts: '1360782804.083113',
+    ...overrides,
+  };
+}
+
+/** Ada pinning a message in #incidents. */
+export function pinAdded(overrides: Record<string, unknown> = {}) {
+  return {
+    type: 'pin_added',
+    user: 'U2147483697',
+    channel_id: 'C2147483705',
+    item: {
+      type: 'message',
+      channel: 'C2147483705',
+      created: 1360782804,
+      created_by: 'U2147483697',
+      message: {
+        type: 'message',
+        user: 'U0G9QF9C6',
+        text: 'Rolling back to v41 now',
+        ts: '1360782400.498405',
+        permalink:
+          'https://nimbus.slack.com/archives/C2147483705/p1360782400498405',
+        pinned_to: ['C2147483705'],
+      },
+    },
+    event_ts: '1360782804.083113',
+    ...overrides,
+  };
+}

@@ -1,9 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthService } from '@backstage/backend-plugin-api';
 import {
-  ANNOTATION_SLACK_CHANNEL,
   Incident,
   roleHolder,
   shortRef,
@@ -15,7 +13,12 @@ import {
 } from '@multivac/plugin-multivac-node';
 import { WebClient } from '@slack/web-api';
 import { SlackConfig } from '../config';
-import { IncidentChannel, SlackStore } from '../database/SlackStore';
+import {
+  IncidentChannel,
+  reportMessageKey,
+  SlackStore,
+  triageAnnouncementKey,
+} from '../database/SlackStore';
 import {
   announcement,
   declaredMessage,
@@ -23,12 +26,18 @@ import {
   incidentChannelName,
   incidentSummary,
   incidentTopic,
+  mention,
   resolvedMessage,
+  SlackMessage,
+  triageAnnouncement,
 } from '../messages';
 import { SlackUsers } from '../users/SlackUsers';
 import { slackErrorCode } from './slackErrors';
+import { SlackProblems } from './SlackProblems';
+import { owningTeam, OwningTeam, postJoining } from './teams';
 
 const ARCHIVE = 'slack.archive';
+const TRIAGE = 'slack.triage';
 /** Tries `inc-7-title`, `inc-7-title-2`, ... before giving up. */
 const CHANNEL_NAME_ATTEMPTS = 5;
 
@@ -40,6 +49,7 @@ const CHANNEL_NAME_ATTEMPTS = 5;
  */
 export class IncidentChannels implements IncidentSubscriber {
   readonly id = 'slack';
+  private readonly problems: SlackProblems;
 
   constructor(
     private readonly deps: {
@@ -52,10 +62,23 @@ export class IncidentChannels implements IncidentSubscriber {
       config: SlackConfig;
       logger: LoggerService;
     },
-  ) {}
+  ) {
+    this.problems = new SlackProblems(deps);
+  }
 
-  /** Registers the delayed archive job with the core's queue. */
+  /** Registers the triage announcement and the delayed archive jobs. */
   registerJobs(workflow: MultivacWorkflow) {
+    workflow.jobs.registerHandler(TRIAGE, async job => {
+      const incident = await workflow.incidents.get(
+        String(job.payload.incidentId),
+      );
+      if (incident) {
+        await this.announceInTriage(
+          incident,
+          job.payload.fromReport as string | undefined,
+        );
+      }
+    });
     workflow.jobs.registerHandler(ARCHIVE, async job => {
       const channel = await this.deps.store.channelForIncident(
         String(job.payload.incidentId),
@@ -71,21 +94,32 @@ export class IncidentChannels implements IncidentSubscriber {
       ) {
         return;
       }
-      try {
-        await this.deps.client.conversations.archive({
-          channel: channel.channelId,
-        });
-      } catch (error) {
-        if (slackErrorCode(error) !== 'already_archived') {
-          throw error;
-        }
-      }
+      await this.step(incident, 'archive the channel', () =>
+        this.ignoring(['already_archived'], () =>
+          this.deps.client.conversations.archive({
+            channel: channel.channelId,
+          }),
+        ),
+      );
       await this.deps.store.markArchived(channel.incidentId);
     });
   }
 
   async onIncidentChange({ event, incident }: IncidentChange): Promise<void> {
     if (event.type === 'declared') {
+      if (this.deps.config.triageChannel) {
+        // Its own job, once per incident: the triage channel hears even
+        // when the incident channel cannot be made yet.
+        await this.deps.workflow().jobs.enqueue({
+          type: TRIAGE,
+          idempotencyKey: `${TRIAGE}:${incident.id}`,
+          incidentId: incident.id,
+          payload: {
+            incidentId: incident.id,
+            fromReport: event.payload.fromReport,
+          },
+        });
+      }
       await this.open(incident);
       return;
     }
@@ -98,11 +132,13 @@ export class IncidentChannels implements IncidentSubscriber {
       await this.announceEnd(incident, channel);
     } else if (event.type === 'note') {
       const name = await this.nameOf(event.actor);
-      await this.post(
-        channel.channelId,
-        `:memo: ${escapeMrkdwn(name)}: ${escapeMrkdwn(
-          String(event.payload.text ?? ''),
-        )}`,
+      await this.step(incident, 'post a note in the channel', () =>
+        this.post(
+          channel.channelId,
+          `:memo: ${escapeMrkdwn(name)}: ${escapeMrkdwn(
+            String(event.payload.text ?? ''),
+          )}`,
+        ),
       );
     }
   }
@@ -112,7 +148,12 @@ export class IncidentChannels implements IncidentSubscriber {
     const { client, store } = this.deps;
     const channel =
       (await store.channelForIncident(incident.id)) ??
-      (await this.createChannel(incident));
+      (await this.step(incident, 'create the channel', () =>
+        this.createChannel(incident),
+      ));
+    await this.step(incident, 'show the channel in the triage channel', () =>
+      this.showChannelInTriage(incident),
+    );
 
     const people = incident.roles.map(r => r.userRef);
     const team = await this.owningTeam(incident);
@@ -122,40 +163,124 @@ export class IncidentChannels implements IncidentSubscriber {
     ]);
     const invited = [...new Set(Object.values(slackIds))];
     if (invited.length > 0) {
-      await this.ignoring(['already_in_channel'], () =>
-        client.conversations.invite({
-          channel: channel.channelId,
-          users: invited.join(','),
-        }),
+      await this.step(incident, 'invite people to the channel', () =>
+        this.ignoring(['already_in_channel'], () =>
+          client.conversations.invite({
+            channel: channel.channelId,
+            users: invited.join(','),
+          }),
+        ),
       );
     }
     await this.refresh(incident, channel);
-    if (!channel.summaryTs) {
+    let summaryTs = channel.summaryTs;
+    if (!summaryTs) {
       const reporter = roleHolder(incident, 'reporter');
-      await this.post(
-        channel.channelId,
-        declaredMessage(incident, {
-          reporter: reporter ? slackIds[reporter] : undefined,
-          invited,
-        }),
+      summaryTs = await this.step(
+        incident,
+        'post the summary in the channel',
+        async () => {
+          await this.post(
+            channel.channelId,
+            declaredMessage(incident, {
+              reporter: reporter ? slackIds[reporter] : undefined,
+              invited,
+            }),
+          );
+          return this.post(channel.channelId, await this.summary(incident));
+        },
       );
-      const summary = await this.post(
-        channel.channelId,
-        await this.summary(incident),
-      );
-      await client.pins.add({ channel: channel.channelId, timestamp: summary });
-      await store.setSummary(incident.id, summary);
+      // Saved before pinning: the pin's event must find it is the bot's own.
+      await store.setSummary(incident.id, summaryTs);
     }
+    await this.step(incident, 'pin the summary', () =>
+      this.ignoring(['already_pinned'], () =>
+        client.pins.add({ channel: channel.channelId, timestamp: summaryTs }),
+      ),
+    );
     if (team.channel && !(await store.getMessage(`announce:${incident.id}`))) {
-      const ts = await this.post(
-        team.channel,
-        announcement(incident, channel.channelId),
+      const teamChannel = team.channel;
+      const ts = await this.step(
+        incident,
+        `announce it in the team channel <#${teamChannel}>`,
+        () => this.post(teamChannel, announcement(incident, channel.channelId)),
       );
       await store.saveMessage(`announce:${incident.id}`, {
-        channelId: team.channel,
+        channelId: teamChannel,
         ts,
       });
     }
+  }
+
+  /**
+   * Announces the incident in the triage channel, in the thread of the
+   * report it was started from when the bot posted that report; once.
+   */
+  private async announceInTriage(incident: Incident, fromReport?: string) {
+    const { store, config } = this.deps;
+    const key = triageAnnouncementKey(incident.id);
+    if (!(await store.getMessage(key))) {
+      const channel = await store.channelForIncident(incident.id);
+      const reportMessage = fromReport
+        ? await store.getMessage(
+            reportMessageKey(
+              (
+                await this.deps.workflow().reports.get(fromReport)
+              ).id,
+            ),
+          )
+        : undefined;
+      const where = reportMessage ?? { channelId: config.triageChannel! };
+      const ts = await this.step(
+        incident,
+        'announce it in the triage channel',
+        async () =>
+          this.post(
+            where.channelId,
+            await this.triageMessage(incident, channel?.channelId),
+            reportMessage?.ts,
+          ),
+      );
+      await store.saveMessage(key, { channelId: where.channelId, ts });
+      if (channel) {
+        return;
+      }
+    }
+    // The channel may have been opened since: open() shows it only in an
+    // announcement it finds.
+    await this.step(incident, 'show the channel in the triage channel', () =>
+      this.showChannelInTriage(incident),
+    );
+  }
+
+  /** Adds the incident channel to the triage announcement, when both exist. */
+  private async showChannelInTriage(incident: Incident) {
+    const { store } = this.deps;
+    const announced = await store.getMessage(
+      triageAnnouncementKey(incident.id),
+    );
+    const channel = await store.channelForIncident(incident.id);
+    if (announced && channel) {
+      await this.deps.client.chat.update({
+        channel: announced.channelId,
+        ts: announced.ts,
+        ...(await this.triageMessage(incident, channel.channelId)),
+      });
+    }
+  }
+
+  private async triageMessage(
+    incident: Incident,
+    channelId?: string,
+  ): Promise<SlackMessage> {
+    const slackId = await this.deps.users.slackId(incident.createdBy);
+    return triageAnnouncement(incident, {
+      declaredBy: slackId
+        ? mention(slackId)
+        : escapeMrkdwn(await this.nameOf(incident.createdBy)),
+      channelId,
+      incidentUrl: this.deps.workflow().urls.incident(incident.reference),
+    });
   }
 
   private async createChannel(incident: Incident): Promise<IncidentChannel> {
@@ -191,27 +316,36 @@ export class IncidentChannels implements IncidentSubscriber {
   /** Topic and pinned summary follow the incident. */
   private async refresh(incident: Incident, channel: IncidentChannel) {
     const controller = roleHolder(incident, 'controller');
-    await this.deps.client.conversations.setTopic({
-      channel: channel.channelId,
-      topic: incidentTopic(
-        incident,
-        controller ? await this.nameOf(controller) : undefined,
-      ),
-    });
-    if (channel.summaryTs) {
-      await this.deps.client.chat.update({
+    const topic = incidentTopic(
+      incident,
+      controller ? await this.nameOf(controller) : undefined,
+    );
+    await this.step(incident, 'set the channel topic', () =>
+      this.deps.client.conversations.setTopic({
         channel: channel.channelId,
-        ts: channel.summaryTs,
-        ...(await this.summary(incident)),
-      });
+        topic,
+      }),
+    );
+    const summaryTs = channel.summaryTs;
+    if (summaryTs) {
+      const summary = await this.summary(incident);
+      await this.step(incident, 'update the pinned summary', () =>
+        this.deps.client.chat.update({
+          channel: channel.channelId,
+          ts: summaryTs,
+          ...summary,
+        }),
+      );
     }
   }
 
   private async announceEnd(incident: Incident, channel: IncidentChannel) {
     const { archiveAfterMinutes } = this.deps.config;
-    await this.post(
-      channel.channelId,
-      resolvedMessage(incident, { archiveAfterMinutes }),
+    await this.step(incident, 'post the resolution in the channel', () =>
+      this.post(
+        channel.channelId,
+        resolvedMessage(incident, { archiveAfterMinutes }),
+      ),
     );
     if (archiveAfterMinutes !== undefined) {
       await this.deps.workflow().jobs.enqueue({
@@ -241,28 +375,15 @@ export class IncidentChannels implements IncidentSubscriber {
   private async owningTeam(
     incident: Incident,
   ): Promise<{ members: string[]; channel?: string }> {
-    const credentials = await this.deps.auth.getOwnServiceCredentials();
-    const get = (ref: string) =>
-      this.deps.catalog.getEntityByRef(ref, { credentials });
-    const entity =
-      incident.entityRefs[0] && (await get(incident.entityRefs[0]));
-    if (!entity) {
-      return { members: [] };
-    }
-    const ownerRef = entity.relations?.find(
-      r => r.type === 'ownedBy',
-    )?.targetRef;
-    const owner: Entity | undefined = ownerRef
-      ? await get(ownerRef)
-      : undefined;
-    const channelOf = (e?: Entity) =>
-      e?.metadata.annotations?.[ANNOTATION_SLACK_CHANNEL];
+    const { owner, channel }: OwningTeam = incident.entityRefs[0]
+      ? await owningTeam(this.deps, incident.entityRefs[0])
+      : {};
     return {
       members:
         owner?.relations
           ?.filter(r => r.type === 'hasMember')
           .map(r => r.targetRef) ?? [],
-      channel: channelOf(entity) ?? channelOf(owner),
+      channel,
     };
   }
 
@@ -278,25 +399,29 @@ export class IncidentChannels implements IncidentSubscriber {
     return displayName ?? (entity ? entity.metadata.name : shortRef(ref));
   }
 
-  private async post(
+  private post(
     channel: string,
     message: string | { text: string; blocks?: unknown[] },
+    threadTs?: string,
   ): Promise<string> {
-    const content = typeof message === 'string' ? { text: message } : message;
-    const send = () =>
-      this.deps.client.chat.postMessage({
-        channel,
-        ...(content as { text: string }),
-      });
+    return postJoining(this.deps.client, channel, message, threadTs);
+  }
+
+  /**
+   * Runs one step of an incident's Slack work. When Slack refuses it for a
+   * reason only a person can fix, they are told before the error fails the
+   * job, which the queue retries with back-off.
+   */
+  private async step<T>(
+    incident: Incident,
+    what: string,
+    call: () => Promise<T>,
+  ): Promise<T> {
     try {
-      return (await send()).ts!;
+      return await call();
     } catch (error) {
-      // A team's public channel the bot has not joined yet.
-      if (slackErrorCode(error) !== 'not_in_channel') {
-        throw error;
-      }
-      await this.deps.client.conversations.join({ channel });
-      return (await send()).ts!;
+      await this.problems.report(incident, what, error);
+      throw error;
     }
   }
 

@@ -1,9 +1,11 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { isError } from '@backstage/errors';
 import {
   incidentCreatePermission,
   incidentUpdatePermission,
   oncallPagePermission,
+  postmortemCreatePermission,
   reportCreatePermission,
   ReportRequest,
 } from '@multivac/plugin-multivac-common';
@@ -18,24 +20,31 @@ import { WebClient } from '@slack/web-api';
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import { CommandRegistry } from '../commands/CommandRegistry';
 import { SlackConfig } from '../config';
-import { SlackStore } from '../database/SlackStore';
+import { reportMessageKey, SlackStore } from '../database/SlackStore';
 import {
   ACTIONS,
+  COMMAND_REACTIONS,
   escapeMrkdwn,
   pageMessage,
   parseReportSubmission,
+  postmortemReply,
   REPORT_MODAL_CALLBACK_ID,
   reportModal,
   triageMessage,
 } from '../messages';
 import {
   SlackAck,
+  SlackAppMentionEvent,
   SlackBlockActions,
   SlackDelivery,
   SlackInbox,
+  SlackMessageEvent,
   SlackViewSubmission,
 } from '../transport/types';
 import { CatalogUser, SlackUsers } from '../users/SlackUsers';
+import { sendDirectMessage } from './directMessage';
+import { entityProblem } from './entityCheck';
+import { KeyMessages } from './KeyMessages';
 import { describeSlackError } from './slackErrors';
 
 const DELIVERY = 'slack.delivery';
@@ -58,6 +67,7 @@ interface Audience {
 export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
   readonly id = 'slack';
   private workflowRef?: MultivacWorkflow;
+  private readonly keyMessages: KeyMessages;
 
   constructor(
     private readonly deps: {
@@ -67,8 +77,17 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
       commands: CommandRegistry;
       config: SlackConfig;
       logger: LoggerService;
+      /** To check a report's entity while Slack waits. */
+      catalog: CatalogService;
+      auth: AuthService;
     },
-  ) {}
+  ) {
+    this.keyMessages = new KeyMessages({
+      ...deps,
+      workflow: () => this.workflow,
+      tell: (audience, text) => this.tell(audience, text),
+    });
+  }
 
   get workflow(): MultivacWorkflow {
     if (!this.workflowRef) {
@@ -89,6 +108,7 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
         job.payload.actor as CatalogUser,
       ),
     );
+    this.keyMessages.registerJobs(workflow);
   }
 
   async receive(delivery: SlackDelivery): Promise<SlackAck> {
@@ -123,12 +143,24 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
     if (!parsed.ok) {
       return { response_action: 'errors', errors: parsed.errors };
     }
-    const actor = await this.deps.users.catalogUser(submission.user.id);
+    const { catalog, auth, logger } = this.deps;
+    const [actor, entityError] = await Promise.all([
+      this.deps.users.catalogUser(submission.user.id),
+      entityProblem({
+        catalog,
+        auth,
+        logger,
+        entity: parsed.entity,
+      }),
+    ]);
     if (!actor) {
       return {
         response_action: 'errors',
         errors: { title: NOT_IN_CATALOG },
       };
+    }
+    if (entityError) {
+      return { response_action: 'errors', errors: { entity: entityError } };
     }
     await this.workflow.jobs.enqueue({
       type: REPORT,
@@ -170,15 +202,18 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
         triggerId: command.trigger_id,
       });
     } else if (delivery.kind === 'event') {
-      await this.handleMessage(delivery.event);
+      const { event } = delivery;
+      if (event.type === 'reaction_added' || event.type === 'pin_added') {
+        await this.keyMessages.mark(event);
+      } else {
+        await this.handleMessage(event);
+      }
     } else if (delivery.payload.type === 'block_actions') {
       await this.handleActions(delivery.payload);
     }
   }
 
-  private async handleMessage(
-    event: Extract<SlackDelivery, { kind: 'event' }>['event'],
-  ) {
+  private async handleMessage(event: SlackMessageEvent | SlackAppMentionEvent) {
     if (!event.user || ('bot_id' in event && event.bot_id)) {
       return;
     }
@@ -201,9 +236,7 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
       slackUserId: event.user,
       channelId: event.channel,
     });
-    const reaction = { done: 'white_check_mark', unknown: 'question' }[
-      outcome as 'done' | 'unknown'
-    ];
+    const reaction = COMMAND_REACTIONS[outcome as 'done' | 'unknown'];
     if (reaction) {
       await this.deps.client.reactions.add({
         channel: event.channel,
@@ -297,9 +330,15 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
           );
           break;
         case ACTIONS.writePostmortem:
-          await this.tell(
+          await this.asUser(
+            actor,
+            postmortemCreatePermission,
             audience,
-            'Post-mortems are not part of this Multivac yet: write it from the incident page in the portal for now.',
+            async () => {
+              const { postmortem, created } =
+                await this.workflow.postmortems.create(value, actor.userRef);
+              await this.tell(audience, postmortemReply(postmortem, created));
+            },
           );
           break;
         default:
@@ -345,7 +384,7 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
           text,
         });
       } else {
-        await this.direct(audience.slackUserId, { text });
+        await sendDirectMessage(client, audience.slackUserId, { text });
       }
     } catch (error) {
       logger.warn(
@@ -354,20 +393,6 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
         }: ${describeSlackError(error)}`,
       );
     }
-  }
-
-  private async direct(
-    slackUserId: string,
-    message: { text: string; blocks?: unknown[] },
-  ): Promise<{ channelId: string; ts: string }> {
-    const { client } = this.deps;
-    const opened = await client.conversations.open({ users: slackUserId });
-    const channelId = opened.channel!.id!;
-    const posted = await client.chat.postMessage({
-      channel: channelId,
-      ...(message as { text: string }),
-    });
-    return { channelId, ts: posted.ts! };
   }
 
   /** The triage channel's message for each report, kept current. */
@@ -391,7 +416,7 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
         : undefined,
       incidentChannelId: incidentChannel?.channelId,
     });
-    const key = `report:${report.id}`;
+    const key = reportMessageKey(report.id);
     const posted = await store.getMessage(key);
     if (posted) {
       await client.chat.update({
@@ -440,7 +465,7 @@ export class SlackBot implements SlackInbox, ReportSubscriber, PageSubscriber {
       } else if (change === 'triggered' || change === 'escalated') {
         await this.deps.store.saveMessage(
           key,
-          await this.direct(slackId, message),
+          await sendDirectMessage(this.deps.client, slackId, message),
         );
       }
     }

@@ -32,7 +32,8 @@ export class CommandRegistry {
       usage: '',
       description: 'what I can do',
       permission: incidentReadPermission,
-      run: context => context.reply(this.help()),
+      run: context =>
+        context.reply(context.wording?.help(this.list()) ?? this.help()),
     });
     commands.forEach(command => this.add(command));
   }
@@ -48,8 +49,13 @@ export class CommandRegistry {
     return this.commands.has(name.toLowerCase());
   }
 
+  /** The registered commands, `help` first. */
+  list(): ChatCommand[] {
+    return [...this.commands.values()];
+  }
+
   help(): string {
-    return helpText([...this.commands.values()], this.slashCommand);
+    return helpText(this.list(), this.slashCommand);
   }
 
   /** Runs `text` (`sev 2`) for `context.actor`, answering them in `reply`. */
@@ -64,7 +70,8 @@ export class CommandRegistry {
     }
     if (command.needsIncident && !context.incident) {
       await context.reply(
-        `\`${command.name}\` works inside an incident channel. Start one with \`${this.slashCommand} start <service> [title]\`.`,
+        context.wording?.needsIncident(command.name) ??
+          `\`${command.name}\` works inside an incident channel. Start one with \`${this.slashCommand} start &lt;service&gt; [title]\`.`,
       );
       return 'failed';
     }

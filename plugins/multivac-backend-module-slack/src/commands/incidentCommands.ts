@@ -8,24 +8,25 @@ import {
   oncallPagePermission,
   oncallReadPermission,
   OnCallAnswer,
+  postmortemCreatePermission,
   reportCreatePermission,
   roleHolder,
   Severity,
   shortRef,
 } from '@multivac/plugin-multivac-common';
-import { escapeMrkdwn } from '../messages';
+import { escapeMrkdwn, postmortemReply } from '../messages';
 import { ChatCommand, CommandContext } from './types';
 
 const SEVERITY_WORD = /^sev([1-4])$/i;
 
 function incidentOf(context: CommandContext) {
-  // The bot only runs `needsIncident` commands inside incident channels.
+  // The registry runs `needsIncident` commands only with an incident.
   return context.incident!;
 }
 
 function requireArgs(context: CommandContext, usage: string): string {
   if (!context.args) {
-    throw new InputError(`Usage: \`${usage}\``);
+    throw new InputError(`Usage: \`${escapeMrkdwn(usage)}\``);
   }
   return context.args;
 }
@@ -36,10 +37,15 @@ async function requireUser(context: CommandContext, mention: string) {
     throw new InputError(
       `I cannot find ${escapeMrkdwn(
         mention,
-      )} in the catalog (by Slack id or email), so they cannot take a role or be paged.`,
+      )} in the catalog, so they cannot take a role or be paged.`,
     );
   }
   return user;
+}
+
+/** `<@U123>`, `@ada`, `ada@example.com` or `user:ada`, rather than a service. */
+function isPerson(target: string): boolean {
+  return target.includes('@') || /^user:/i.test(target);
 }
 
 function describeOnCall(answer: OnCallAnswer): string {
@@ -74,7 +80,7 @@ export const incidentCommands: ChatCommand[] = [
   {
     name: 'start',
     usage: '<service> [sev1-4] [title]',
-    description: 'declare an incident and open its channel',
+    description: 'declare an incident (and open its Slack channel)',
     permission: incidentCreatePermission,
     async run(context) {
       const words = requireArgs(
@@ -93,9 +99,16 @@ export const incidentCommands: ChatCommand[] = [
         },
         context.actor.userRef,
       );
-      await context.reply(
-        `Declared ${incident.reference} (${incident.severity}); I am opening its channel.`,
-      );
+      if (context.enterIncident) {
+        await context.enterIncident(incident);
+        await context.reply(
+          `Declared ${incident.reference} (${incident.severity}); your next commands apply to it.`,
+        );
+      } else {
+        await context.reply(
+          `Declared ${incident.reference} (${incident.severity}); I am opening its channel.`,
+        );
+      }
     },
   },
   {
@@ -173,7 +186,7 @@ export const incidentCommands: ChatCommand[] = [
     async run(context) {
       const match = /^(?:sev)?([1-4])$/i.exec(context.args);
       if (!match) {
-        throw new InputError('Usage: `sev <1-4>`, e.g. `sev 2`');
+        throw new InputError('Usage: `sev &lt;1-4&gt;`, e.g. `sev 2`');
       }
       await context.workflow.incidents.update(
         incidentOf(context).id,
@@ -221,12 +234,12 @@ export const incidentCommands: ChatCommand[] = [
           link: context.workflow.urls.incident(incident.reference),
         },
       };
-      const record = target.startsWith('<@')
+      const record = isPerson(target)
         ? await context.workflow.onCall.pageUser(
             (
               await requireUser(context, target)
             ).userRef,
-            page,
+            { ...page, about: incident.entityRefs[0] },
             context.actor.userRef,
           )
         : await context.workflow.onCall.pageEntity(
@@ -269,9 +282,24 @@ export const incidentCommands: ChatCommand[] = [
     },
   },
   {
+    name: 'postmortem',
+    usage: '',
+    description:
+      'write the post-mortem of this resolved incident (or find the one it has)',
+    permission: postmortemCreatePermission,
+    needsIncident: true,
+    async run(context) {
+      const { postmortem, created } = await context.workflow.postmortems.create(
+        incidentOf(context).id,
+        context.actor.userRef,
+      );
+      await context.reply(postmortemReply(postmortem, created));
+    },
+  },
+  {
     name: 'resolve',
     usage: '',
-    description: 'resolve the incident; the channel is archived later',
+    description: 'resolve the incident (its Slack channel is archived later)',
     permission: incidentUpdatePermission,
     needsIncident: true,
     async run(context) {

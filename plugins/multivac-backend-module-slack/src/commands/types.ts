@@ -1,7 +1,19 @@
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import { Incident } from '@multivac/plugin-multivac-common';
 import { MultivacWorkflow } from '@multivac/plugin-multivac-node';
+import { HelpCommand } from '../messages';
 import { CatalogUser } from '../users/SlackUsers';
+
+/**
+ * What a chat platform other than Slack says differently (e.g. the terminal
+ * shell, which has no slash command and no incident channels).
+ */
+export interface CommandWording {
+  /** The answer to `help`. */
+  help(commands: HelpCommand[]): string;
+  /** The answer to a `needsIncident` command typed outside an incident. */
+  needsIncident(command: string): string;
+}
 
 /** Where and by whom a command was typed. */
 export interface CommandContext {
@@ -14,10 +26,17 @@ export interface CommandContext {
   workflow: MultivacWorkflow;
   /** Answers only the person who typed the command (mrkdwn). */
   reply(text: string): Promise<void>;
-  /** `<@U123>` or a plain handle → the catalog user. */
+  /** `<@U123>` in Slack; `@ada`, `ada`, a User ref or an email in the shell. */
   findUser(mention: string): Promise<CatalogUser | undefined>;
   /** Opens the triage report form where the chat platform has one. */
   openReportForm(): Promise<void>;
+  /**
+   * Where the platform has no incident channels (the terminal shell): makes
+   * `incident` the one the person's next commands apply to.
+   */
+  enterIncident?(incident: Incident): Promise<void>;
+  /** Slack's wording when absent. */
+  wording?: CommandWording;
 }
 
 /**

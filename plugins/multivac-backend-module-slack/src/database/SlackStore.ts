@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
 
 const migrationsDir = resolvePackagePath(
   '@multivac/plugin-multivac-backend-module-slack',
@@ -17,6 +18,13 @@ export interface IncidentChannel {
   summaryTs?: string;
   archived: boolean;
 }
+
+/** Key of the triage channel's message about a report. */
+export const reportMessageKey = (reportId: string) => `report:${reportId}`;
+
+/** Key of the triage channel's announcement of an incident. */
+export const triageAnnouncementKey = (incidentId: string) =>
+  `triage:${incidentId}`;
 
 export interface StoredMessage {
   channelId: string;
@@ -101,6 +109,28 @@ export class SlackStore {
   async getMessage(key: string): Promise<StoredMessage | undefined> {
     const row = await this.db('multivac_slack_messages').where({ key }).first();
     return row && { channelId: row.channel_id, ts: row.ts };
+  }
+
+  /**
+   * Claims `key` for something to be said once (whichever job or replica
+   * asks first): true for the one caller that got it.
+   */
+  async claimNotice(key: string): Promise<boolean> {
+    const claim = randomUUID();
+    await this.db('multivac_slack_notices')
+      .insert({ key, claim, created_at: new Date().toISOString() })
+      .onConflict('key')
+      .ignore();
+    // Portable across SQLite and PostgreSQL, unlike reading what the insert returned.
+    const row = await this.db('multivac_slack_notices')
+      .where({ key })
+      .first('claim');
+    return row?.claim === claim;
+  }
+
+  /** Gives a claimed key back, when what was to be said could not be. */
+  async releaseNotice(key: string): Promise<void> {
+    await this.db('multivac_slack_notices').where({ key }).delete();
   }
 
   async saveMessage(key: string, message: StoredMessage): Promise<void> {

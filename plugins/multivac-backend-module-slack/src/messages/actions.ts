@@ -8,3 +8,9 @@ export const ACTIONS = {
 
 /** `callback_id` of the report modal, to recognise its `view_submission`. */
 export const REPORT_MODAL_CALLBACK_ID = 'multivac.report';
+
+/** The bot's reactions to a command typed in a channel: ran, or not understood. */
+export const COMMAND_REACTIONS = {
+  done: 'white_check_mark',
+  unknown: 'question',
+} as const;

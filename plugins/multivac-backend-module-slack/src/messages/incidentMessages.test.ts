@@ -2,7 +2,9 @@ import { ACTIONS } from './actions';
 import {
   announcement,
   declaredMessage,
+  keyMessageNote,
   resolvedMessage,
+  triageAnnouncement,
 } from './incidentMessages';
 import {
   allText,
@@ -126,5 +128,76 @@ describe('declaredMessage', () => {
     );
     expect(all).toContain('ken.thompson declared INC-7');
     expect(all).toContain('Nobody else was invited yet.');
+  });
+});
+
+describe('triageAnnouncement', () => {
+  const url = 'http://portal.example/multivac/incidents/INC-7';
+
+  it('says what, who and where, with a portal link', () => {
+    const { text, blocks } = triageAnnouncement(incident(), {
+      declaredBy: '<@U0ADA>',
+      channelId: 'C0INC7',
+      incidentUrl: url,
+    });
+    expect(text).toBe(
+      ':rotating_light: SEV2 INC-7 declared by <@U0ADA>: Checkout fails with a 500 error. Join <#C0INC7>.',
+    );
+    expect(allText(blocks)).toContain(text);
+    expect(allText(blocks)).toContain(`<${url}|Open INC-7 in Backstage>`);
+    expectWithinSlackLimits(blocks);
+  });
+
+  it('says the channel is coming before it exists, and escapes the title', () => {
+    const { text } = triageAnnouncement(incident({ title: '<!here> down' }), {
+      declaredBy: 'ken.thompson',
+      incidentUrl: url,
+    });
+    expect(text).toBe(
+      ':rotating_light: SEV2 INC-7 declared by ken.thompson: &lt;!here&gt; down. I am opening its channel.',
+    );
+  });
+});
+
+describe('keyMessageNote', () => {
+  const permalink =
+    'https://nimbus.slack.com/archives/C0INC7/p1700000000000100';
+
+  it('quotes the message as typed, with its author and link', () => {
+    expect(
+      keyMessageNote({
+        author: 'Grace Hopper',
+        text: 'Rolling back: 5xx &lt; 1% &amp; falling',
+        permalink,
+      }),
+    ).toBe(
+      `Key message from Grace Hopper: Rolling back: 5xx < 1% & falling (${permalink})`,
+    );
+  });
+
+  it('names who marked it when the catalog does not know them', () => {
+    expect(
+      keyMessageNote({
+        author: 'Grace Hopper',
+        text: 'ok',
+        permalink,
+        markedBy: 'stranger',
+      }),
+    ).toBe(
+      `Key message from Grace Hopper, marked by stranger: ok (${permalink})`,
+    );
+  });
+
+  it('cuts long messages and shows empty ones', () => {
+    const long = keyMessageNote({
+      author: 'Ada',
+      text: 'x'.repeat(5000),
+      permalink,
+    });
+    expect(long).toContain(`${'x'.repeat(999)}… (${permalink})`);
+    expect(long.length).toBeLessThan(1100);
+    expect(keyMessageNote({ author: 'Ada', text: ' ', permalink })).toBe(
+      `Key message from Ada: (no text) (${permalink})`,
+    );
   });
 });

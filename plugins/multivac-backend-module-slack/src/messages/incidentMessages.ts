@@ -4,8 +4,14 @@ import {
   shortRef,
 } from '@multivac/plugin-multivac-common';
 import { ACTIONS } from './actions';
-import { button, listText, section, SlackMessage } from './blocks';
-import { channelLink, escapeMrkdwn, mention } from './mrkdwn';
+import { button, listText, section, SlackMessage, truncate } from './blocks';
+import {
+  channelLink,
+  escapeMrkdwn,
+  link,
+  mention,
+  unescapeMrkdwn,
+} from './mrkdwn';
 
 /** Posted in the incident channel when the incident is resolved. */
 export function resolvedMessage(
@@ -57,6 +63,70 @@ export function announcement(
     incident,
   )}. Join ${channelLink(channelId)}.`;
   return { text, blocks: [section(text)] };
+}
+
+/**
+ * Posted in the triage channel when an incident is declared (in the thread
+ * of its report, when it was started from one), and updated with the
+ * incident's channel once that exists.
+ */
+export function triageAnnouncement(
+  incident: Incident,
+  options: {
+    /** Who declared it: a mention, or a name (escaped). */
+    declaredBy: string;
+    channelId?: string;
+    incidentUrl: string;
+  },
+): SlackMessage {
+  const where = options.channelId
+    ? `Join ${channelLink(options.channelId)}.`
+    : 'I am opening its channel.';
+  const text = `:rotating_light: ${incident.severity} ${
+    incident.reference
+  } declared by ${options.declaredBy}: ${escapeMrkdwn(
+    incident.title,
+  )}. ${where}`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: link(
+              options.incidentUrl,
+              `Open ${incident.reference} in Backstage`,
+            ),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Key messages longer than this are cut; the permalink has the rest. */
+const KEY_MESSAGE_MAX = 1000;
+
+/**
+ * A key message of an incident channel as a timeline note (plain text):
+ * who wrote it, what it says and where it is.
+ */
+export function keyMessageNote(message: {
+  author: string;
+  /** The message's text as Slack stores it (mrkdwn, `&<>` escaped). */
+  text: string;
+  permalink: string;
+  /** Set when whoever marked it is not in the catalog: their Slack name. */
+  markedBy?: string;
+}): string {
+  const text =
+    truncate(unescapeMrkdwn(message.text).trim(), KEY_MESSAGE_MAX) ||
+    '(no text)';
+  const markedBy = message.markedBy ? `, marked by ${message.markedBy}` : '';
+  return `Key message from ${message.author}${markedBy}: ${text} (${message.permalink})`;
 }
 
 /** The first message in the incident channel. */

@@ -8,3 +8,5 @@ export * from './incidentMessages';
 export * from './reportModal';
 export * from './helpText';
 export * from './pageMessage';
+export * from './postmortemMessages';
+export * from './releaseMessages';

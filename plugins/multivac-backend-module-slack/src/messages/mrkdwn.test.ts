@@ -1,4 +1,11 @@
-import { channelLink, escapeMrkdwn, link, mention, slackDate } from './mrkdwn';
+import {
+  channelLink,
+  escapeMrkdwn,
+  link,
+  mention,
+  slackDate,
+  unescapeMrkdwn,
+} from './mrkdwn';
 
 describe('escapeMrkdwn', () => {
   it('escapes the three characters Slack parses', () => {
@@ -9,6 +16,14 @@ describe('escapeMrkdwn', () => {
 
   it('escapes an ampersand of an entity again, so it shows as typed', () => {
     expect(escapeMrkdwn('&lt;')).toBe('&amp;lt;');
+  });
+});
+
+describe('unescapeMrkdwn', () => {
+  it('gives back what was typed, whatever it was', () => {
+    for (const typed of ['<!channel> & <script>', '&lt;', '&amp;amp; >']) {
+      expect(unescapeMrkdwn(escapeMrkdwn(typed))).toBe(typed);
+    }
   });
 });
 

@@ -10,6 +10,14 @@ export function escapeMrkdwn(text: string): string {
     .replace(/>/g, '&gt;');
 }
 
+/** Slack's message text back to what was typed (`&lt;` → `<`). */
+export function unescapeMrkdwn(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
 export function mention(slackUserId: string): string {
   return `<@${slackUserId}>`;
 }

@@ -2,6 +2,8 @@ import {
   appMention,
   blockActions,
   eventCallback,
+  pinAdded,
+  reactionAdded,
   slashCommand,
   viewSubmission,
 } from '../__testUtils__/slackPayloads';
@@ -135,6 +137,41 @@ describe('toEventDelivery', () => {
         api_app_id: 'A123456',
       }),
     ).toEqual({ ignored: 'event envelope app_rate_limited' });
+  });
+
+  it('delivers reactions and pins, which mark key messages', () => {
+    expect(toEventDelivery(eventCallback(reactionAdded()))).toEqual({
+      kind: 'event',
+      dedupKey: 'Ev08MFMKH6',
+      event: reactionAdded(),
+    });
+    expect(toEventDelivery(eventCallback(pinAdded()))).toMatchObject({
+      event: {
+        type: 'pin_added',
+        channel_id: 'C2147483705',
+        item: { message: { ts: '1360782400.498405' } },
+      },
+    });
+  });
+
+  it('rejects a reaction without reactor or emoji', () => {
+    expect(() =>
+      toEventDelivery(
+        eventCallback(reactionAdded({ user: undefined, reaction: '' })),
+      ),
+    ).toThrow(
+      'Slack reaction_added event is malformed (user: Required, reaction: String must contain at least 1 character(s))',
+    );
+  });
+
+  it('rejects a pinned message without ts', () => {
+    expect(() =>
+      toEventDelivery(
+        eventCallback(
+          pinAdded({ item: { type: 'message', message: { text: 'hi' } } }),
+        ),
+      ),
+    ).toThrow('Slack pin_added event is malformed (item.message.ts: Required)');
   });
 
   it('rejects an app mention without text', () => {

@@ -154,6 +154,40 @@ const eventSchemas: {
       thread_ts: z.string().optional(),
     })
     .passthrough(),
+  reaction_added: z
+    .object({
+      type: z.literal('reaction_added'),
+      user: nonEmpty,
+      reaction: nonEmpty,
+      item_user: z.string().optional(),
+      item: z
+        .object({
+          type: nonEmpty,
+          channel: nonEmpty.optional(),
+          ts: nonEmpty.optional(),
+        })
+        .passthrough(),
+      event_ts: nonEmpty,
+    })
+    .passthrough(),
+  pin_added: z
+    .object({
+      type: z.literal('pin_added'),
+      user: nonEmpty,
+      channel_id: nonEmpty,
+      item: z
+        .object({
+          type: nonEmpty,
+          channel: nonEmpty.optional(),
+          message: z
+            .object({ ts: nonEmpty, thread_ts: z.string().optional() })
+            .passthrough()
+            .optional(),
+        })
+        .passthrough(),
+      event_ts: nonEmpty,
+    })
+    .passthrough(),
 };
 
 const typed = z.object({ type: nonEmpty }).passthrough();

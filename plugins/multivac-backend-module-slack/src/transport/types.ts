@@ -163,8 +163,41 @@ export interface SlackAppMentionEvent {
   thread_ts?: string;
 }
 
+/** Someone added an emoji reaction to a message or file (`reactions:read`). */
+export interface SlackReactionAddedEvent {
+  type: 'reaction_added';
+  /** Who reacted. */
+  user: string;
+  /** The emoji's name, without colons, e.g. `pushpin`. */
+  reaction: string;
+  /** Who wrote the item reacted to, when a user did. */
+  item_user?: string;
+  /** For a message: its channel and `ts`; files have no channel. */
+  item: { type: string; channel?: string; ts?: string };
+  event_ts: string;
+}
+
+/** Someone pinned a message or file in a channel (`pins:read`). */
+export interface SlackPinAddedEvent {
+  type: 'pin_added';
+  /** Who pinned it. */
+  user: string;
+  channel_id: string;
+  /** For a message: the message, with its `ts`. */
+  item: {
+    type: string;
+    channel?: string;
+    message?: { ts: string; thread_ts?: string };
+  };
+  event_ts: string;
+}
+
 /** The events the bot subscribes to. */
-export type SlackEvent = SlackMessageEvent | SlackAppMentionEvent;
+export type SlackEvent =
+  | SlackMessageEvent
+  | SlackAppMentionEvent
+  | SlackReactionAddedEvent
+  | SlackPinAddedEvent;
 
 export interface SlackCommandDelivery {
   kind: 'command';

@@ -119,6 +119,14 @@ export class DatabasePageStore {
     return rows.map(toRecord);
   }
 
+  /** The pages linked to an incident, oldest first. */
+  async listForIncident(incidentId: string): Promise<PageRecord[]> {
+    const rows = await this.db<PageRow>('multivac_pages')
+      .where({ incident_id: incidentId })
+      .orderBy('created_at', 'asc');
+    return rows.map(toRecord);
+  }
+
   /** Links a report's pages to the incident it became. */
   async linkIncident(
     tx: Knex.Transaction,

@@ -25,7 +25,7 @@ export function isPostgres(knex: Knex): boolean {
  */
 export async function nextNumber(
   tx: Knex.Transaction,
-  counter: 'incident_number' | 'report_number',
+  counter: 'incident_number' | 'report_number' | 'release_number',
 ): Promise<number> {
   await tx('multivac_counters').where({ name: counter }).increment('value', 1);
   const { value } = await tx('multivac_counters')

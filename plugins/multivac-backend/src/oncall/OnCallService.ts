@@ -2,18 +2,14 @@ import {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  getCompoundEntityRef,
-  parseEntityRef,
-  RELATION_OWNED_BY,
-  RELATION_PART_OF,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { OnCallAnswer } from '@multivac/plugin-multivac-common';
-import { OnCallProvider } from '@multivac/plugin-multivac-node';
+import {
+  OnCallProvider,
+  ownerAndSystemRefs,
+} from '@multivac/plugin-multivac-node';
 
 /**
  * Answers "who is on call for this entity": the entity's own annotation, else
@@ -37,6 +33,11 @@ export class OnCallService {
 
   provider(id: string): OnCallProvider | undefined {
     return this.providers.find(p => p.id === id);
+  }
+
+  /** In the order they are asked. */
+  allProviders(): readonly OnCallProvider[] {
+    return this.providers;
   }
 
   /** The answer, plus the provider and the annotated entity that gave it. */
@@ -82,16 +83,7 @@ export class OnCallService {
 
   /** Owner Group(s), then System, as catalog entities. */
   private async ownerAndSystem(entity: Entity): Promise<Entity[]> {
-    const related = (type: string, kind: string) =>
-      (entity.relations ?? [])
-        .filter(
-          r => r.type === type && parseEntityRef(r.targetRef).kind === kind,
-        )
-        .map(r => r.targetRef);
-    const refs = [
-      ...related(RELATION_OWNED_BY, 'group'),
-      ...related(RELATION_PART_OF, 'system'),
-    ].filter(ref => ref !== stringifyEntityRef(getCompoundEntityRef(entity)));
+    const refs = ownerAndSystemRefs(entity);
     if (refs.length === 0) {
       return [];
     }

@@ -161,6 +161,83 @@ describe.each(databases.eachSupportedId())('PagingService on %s', id => {
     expect(pageChanges).toEqual(['triggered ken', 'acknowledged ken']);
   });
 
+  it('pages a person through a provider that knows them, about an entity, through jobs', async () => {
+    provider.person = {
+      canPage: async (person, context) =>
+        person.name === 'ken' && context?.metadata.name === 'checkout',
+      page: async (person, context, request) => {
+        provider.calls.push(
+          `page ${person.name} about ${context?.metadata.name} ${request.dedupKey}`,
+        );
+        return { status: `paged ${person.name} in fakepd` };
+      },
+      acknowledge: async (person, _context, dedupKey) => {
+        provider.calls.push(`acknowledge ${person.name} ${dedupKey}`);
+      },
+    };
+    const page = await paging.pageUser(
+      'user:default/ken',
+      {
+        summary: 'Need you in INC-3',
+        urgency: 'high',
+        about: 'component:default/checkout',
+      },
+      'user:default/ada.lovelace',
+    );
+    expect(page).toMatchObject({
+      provider: 'fakepd',
+      entityRef: 'component:default/checkout',
+      resolvedFrom: 'user:default/ken',
+      delivery: 'sending to fakepd',
+    });
+    expect(provider.calls).toEqual([]);
+    await jobs.runDueJobs();
+    expect(provider.calls).toEqual([
+      `page ken about checkout ${page.dedupKey}`,
+    ]);
+    expect((await paging.get(page.id))!.delivery).toBe('paged ken in fakepd');
+    await paging.acknowledge(page.id, 'user:default/ken');
+    await jobs.runDueJobs();
+    expect(provider.calls[1]).toBe(`acknowledge ken ${page.dedupKey}`);
+
+    // Someone the provider does not know is paged through chat instead.
+    const grace = await paging.pageUser(
+      'user:default/grace',
+      {
+        summary: 'Need you too',
+        urgency: 'high',
+        about: 'component:default/checkout',
+      },
+      'user:default/ada.lovelace',
+    );
+    expect(grace).toMatchObject({
+      provider: 'builtin',
+      delivery: 'recorded; sent to chat where configured',
+    });
+  });
+
+  it('pages a person through chat, saying so, when their provider is down', async () => {
+    provider.person = {
+      canPage: async () => {
+        throw new Error('PagerDuty answered 503');
+      },
+      page: async () => ({ status: 'unreachable' }),
+      acknowledge: async () => {},
+    };
+    const page = await paging.pageUser(
+      'user:default/ken',
+      { summary: 'Need you in INC-3', urgency: 'high' },
+      'user:default/ada.lovelace',
+    );
+    expect(page).toMatchObject({
+      provider: 'builtin',
+      delivery:
+        'recorded; sent to chat where configured (fakepd unavailable: Error: PagerDuty answered 503)',
+    });
+    await jobs.runDueJobs();
+    expect(pageChanges).toEqual(['triggered ken']);
+  });
+
   it('stops escalating once acknowledged, and refuses a second acknowledgement', async () => {
     const page = await pagePayments();
     const acknowledged = await paging.acknowledge(

@@ -2,13 +2,18 @@ import {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { NotFoundError, stringifyError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { OnCallAnswer, PageRecord } from '@multivac/plugin-multivac-common';
+import {
+  OnCallAnswer,
+  OnCallPerson,
+  PageRecord,
+} from '@multivac/plugin-multivac-common';
 import {
   OnCallProvider,
   PagingOnCallProvider,
+  PersonPaging,
 } from '@multivac/plugin-multivac-node';
 import { DatabasePageStore } from '../database/DatabasePageStore';
 import { JobQueue } from '../jobs/JobQueue';
@@ -98,13 +103,14 @@ export class PagingService {
   }
 
   /**
-   * Pages a built-in schedule directly: the fallback when nobody could be
-   * resolved for the entity or its provider is down.
+   * Pages a built-in schedule directly, e.g. as the `fallback` when nobody
+   * could be resolved for the entity or its provider is down.
    */
   async pageSchedule(
     scheduleId: string,
     request: PageInput,
     actor: string,
+    options: { fallback: boolean },
   ): Promise<PageRecord> {
     const answer = await this.builtin.getOnCallForSchedule(
       scheduleId,
@@ -118,26 +124,34 @@ export class PagingService {
         resolvedFrom: request.entityRef,
       },
       this.builtin,
-      true,
+      options.fallback,
       actor,
     );
   }
 
   /**
-   * Pages one catalog user directly, through the built-in provider: the page
-   * reaches them through chat subscribers and does not escalate.
+   * Pages one catalog user directly, without escalation. A paging provider
+   * that can reach them (a PagerDuty user) gets the page through a durable
+   * job; otherwise it is recorded for chat subscribers to deliver.
    */
   async pageUser(
     userRef: string,
-    request: Omit<PageInput, 'entityRef'>,
+    request: Omit<PageInput, 'entityRef'> & { about?: string },
     actor: string,
   ): Promise<PageRecord> {
     const person = (await this.people.lookup([userRef])).get(userRef)!;
+    const context = request.about
+      ? await this.entity(request.about)
+      : undefined;
+    const { provider, unavailable } = await this.personProvider(
+      person,
+      context,
+    );
     return this.store.create(
       {
-        entityRef: userRef,
+        entityRef: request.about ?? userRef,
         resolvedFrom: userRef,
-        provider: this.builtin.id,
+        provider: provider?.id ?? this.builtin.id,
         scheduleId: userRef,
         scheduleName: `direct page to ${person.name}`,
         fallback: false,
@@ -147,11 +161,45 @@ export class PagingService {
         details: request.details ?? {},
         urgency: request.urgency,
         targets: [person],
-        delivery: 'recorded; sent to chat where configured',
+        delivery: provider
+          ? `sending to ${provider.id}`
+          : `recorded; sent to chat where configured${unavailable}`,
         createdBy: actor,
       },
-      (tx, page) => this.deliveries.pageChanged(page, 'triggered', '', tx),
+      async (tx, page) => {
+        await this.deliveries.pageChanged(page, 'triggered', '', tx);
+        if (provider) {
+          await this.enqueueDelivery(tx, page.id);
+        }
+      },
     );
+  }
+
+  /**
+   * The first paging provider that can reach `person`; a provider that
+   * cannot say (it is down) is named so the page record explains why chat
+   * carries the page instead.
+   */
+  private async personProvider(
+    person: OnCallPerson,
+    context: Entity | undefined,
+  ): Promise<{ provider?: PagingOnCallProvider; unavailable: string }> {
+    const failures: string[] = [];
+    for (const provider of this.onCall.allProviders()) {
+      if (!canPage(provider) || !provider.person) {
+        continue;
+      }
+      try {
+        if (await provider.person.canPage(person, context)) {
+          return { provider, unavailable: '' };
+        }
+      } catch (error) {
+        failures.push(`${provider.id} unavailable: ${stringifyError(error)}`);
+      }
+    }
+    return {
+      unavailable: failures.length ? ` (${failures.join('; ')})` : '',
+    };
   }
 
   /**
@@ -189,14 +237,7 @@ export class PagingService {
       async (tx, page) => {
         await this.deliveries.pageChanged(page, 'triggered', '', tx);
         if (delegated) {
-          await this.jobs.enqueue(
-            {
-              type: DELIVER,
-              idempotencyKey: `${DELIVER}:${page.id}`,
-              payload: { pageId: page.id },
-            },
-            tx,
-          );
+          await this.enqueueDelivery(tx, page.id);
         } else {
           await this.scheduleEscalation(
             tx,
@@ -233,6 +274,20 @@ export class PagingService {
     return this.store.list(filter);
   }
 
+  private enqueueDelivery(
+    tx: Parameters<JobQueue['enqueue']>[1],
+    pageId: string,
+  ) {
+    return this.jobs.enqueue(
+      {
+        type: DELIVER,
+        idempotencyKey: `${DELIVER}:${pageId}`,
+        payload: { pageId },
+      },
+      tx,
+    );
+  }
+
   private scheduleEscalation(
     tx: Parameters<JobQueue['enqueue']>[1],
     pageId: string,
@@ -251,19 +306,33 @@ export class PagingService {
   }
 
   private async deliver(pageId: string) {
-    const { page, provider, annotated } = await this.load(pageId);
-    const result = await provider.page(annotated, {
+    const target = await this.load(pageId);
+    const { page } = target;
+    const request = {
       summary: page.summary,
       details: page.details,
       urgency: page.urgency,
       dedupKey: page.dedupKey,
-    });
+    };
+    const result =
+      'person' in target
+        ? await target.person.page(page.targets[0], target.context, request)
+        : await target.provider.page(target.annotated, request);
     await this.store.setDelivery(pageId, result.status);
   }
 
   private async acknowledgeUpstream(pageId: string) {
-    const { page, provider, annotated } = await this.load(pageId);
-    await provider.acknowledge(annotated, page.dedupKey);
+    const target = await this.load(pageId);
+    const { page } = target;
+    if ('person' in target) {
+      await target.person.acknowledge(
+        page.targets[0],
+        target.context,
+        page.dedupKey,
+      );
+    } else {
+      await target.provider.acknowledge(target.annotated, page.dedupKey);
+    }
   }
 
   private async escalate(pageId: string, fromLevel: number) {
@@ -305,24 +374,61 @@ export class PagingService {
     );
   }
 
-  private async load(pageId: string): Promise<{
-    page: PageRecord;
-    provider: PagingOnCallProvider;
-    annotated: Entity;
-  }> {
+  /**
+   * What a delegated page is delivered through: the provider and the
+   * annotated entity, or for a direct page the provider's person paging and
+   * the entity the page is about.
+   */
+  private async load(
+    pageId: string,
+  ): Promise<
+    { page: PageRecord } & (
+      | { provider: PagingOnCallProvider; annotated: Entity }
+      | { person: PersonPaging; context?: Entity }
+    )
+  > {
     const page = await this.store.get(pageId);
     if (!page) {
       throw new NotFoundError(`No page ${pageId}`);
     }
     const provider = this.onCall.provider(page.provider);
-    const annotated = await this.catalog.getEntityByRef(page.resolvedFrom, {
-      credentials: await this.auth.getOwnServiceCredentials(),
-    });
-    if (!provider || !canPage(provider) || !annotated) {
+    if (!provider || !canPage(provider)) {
       throw new NotFoundError(
-        `Cannot deliver page ${pageId}: provider '${page.provider}' or ${page.resolvedFrom} is gone`,
+        `Cannot deliver page ${pageId}: provider '${page.provider}' is not installed`,
+      );
+    }
+    if (isDirectPage(page)) {
+      if (!provider.person) {
+        throw new NotFoundError(
+          `Cannot deliver page ${pageId}: provider '${page.provider}' no longer pages people`,
+        );
+      }
+      return {
+        page,
+        person: provider.person,
+        context:
+          page.entityRef === page.resolvedFrom
+            ? undefined
+            : await this.entity(page.entityRef),
+      };
+    }
+    const annotated = await this.entity(page.resolvedFrom);
+    if (!annotated) {
+      throw new NotFoundError(
+        `Cannot deliver page ${pageId}: ${page.resolvedFrom} is not in the catalog`,
       );
     }
     return { page, provider, annotated };
   }
+
+  private async entity(ref: string): Promise<Entity | undefined> {
+    return this.catalog.getEntityByRef(ref, {
+      credentials: await this.auth.getOwnServiceCredentials(),
+    });
+  }
+}
+
+/** A page to one person (`pageUser`) rather than to a schedule. */
+function isDirectPage(page: PageRecord): boolean {
+  return parseEntityRef(page.resolvedFrom).kind === 'user';
 }

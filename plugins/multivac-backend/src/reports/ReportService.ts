@@ -199,6 +199,7 @@ export class ReportService {
           fallbackScheduleId,
           request,
           report.reportedBy,
+          { fallback: true },
         );
       }
       await reports.setPaging(

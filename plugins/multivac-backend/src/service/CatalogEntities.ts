@@ -17,10 +17,6 @@ export class CatalogEntities {
     private readonly auth: AuthService,
   ) {}
 
-  /**
-   * Normalizes refs (`payments-api` → `component:default/payments-api`) and
-   * refuses malformed or unknown ones, naming them.
-   */
   /** `payments-api` → `component:default/payments-api`; 400 when malformed. */
   normalize(refs: string[]): string[] {
     return refs.map(ref => normalizeRef(ref));
@@ -29,8 +25,39 @@ export class CatalogEntities {
   async requireExisting(
     refs: string[],
     credentials: BackstageCredentials,
+    field = 'entityRefs',
   ): Promise<string[]> {
-    const normalized = this.normalize(refs);
+    return this.requireInCatalog(this.normalize(refs), credentials, field);
+  }
+
+  /** `ada` → `user:default/ada`; 400 naming `field` when malformed. */
+  normalizeUsers(refs: string[], field: string): string[] {
+    return refs.map(ref => normalizeRef(ref, field, 'user'));
+  }
+
+  /** Normalized users; 400 naming `field` unless each is a catalog User. */
+  async requireUsers(
+    refs: string[],
+    credentials: BackstageCredentials,
+    field: string,
+  ): Promise<string[]> {
+    const normalized = this.normalizeUsers(refs, field);
+    const notUsers = normalized.filter(
+      ref => parseEntityRef(ref).kind !== 'user',
+    );
+    if (notUsers.length > 0) {
+      throw new InputError(
+        `${field}: not a catalog User: ${notUsers.join(', ')}`,
+      );
+    }
+    return this.requireInCatalog(normalized, credentials, field);
+  }
+
+  private async requireInCatalog(
+    normalized: string[],
+    credentials: BackstageCredentials,
+    field: string,
+  ): Promise<string[]> {
     const { items } = await this.catalog.getEntitiesByRefs(
       { entityRefs: normalized, fields: ['kind', 'metadata.name'] },
       { credentials },
@@ -38,7 +65,7 @@ export class CatalogEntities {
     const unknown = normalized.filter((_, i) => !items[i]);
     if (unknown.length > 0) {
       throw new InputError(
-        `entityRefs: unknown catalog ${
+        `${field}: unknown catalog ${
           unknown.length === 1 ? 'entity' : 'entities'
         }: ${unknown.join(', ')}`,
       );
@@ -74,15 +101,16 @@ export class CatalogEntities {
   }
 }
 
-function normalizeRef(ref: string): string {
+function normalizeRef(
+  ref: string,
+  field = 'entityRefs',
+  defaultKind = 'component',
+): string {
   let parsed: CompoundEntityRef;
   try {
-    parsed = parseEntityRef(ref, {
-      defaultKind: 'component',
-      defaultNamespace: 'default',
-    });
+    parsed = parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' });
   } catch (error) {
-    throw new InputError(`entityRefs: '${ref}' is not a catalog entity ref`);
+    throw new InputError(`${field}: '${ref}' is not a catalog entity ref`);
   }
   return stringifyEntityRef(parsed);
 }

@@ -1,8 +1,14 @@
 import { NotFoundError } from '@backstage/errors';
-import { PageRecord, TriageReport } from '@multivac/plugin-multivac-common';
+import {
+  PageRecord,
+  Postmortem,
+  TriageReport,
+} from '@multivac/plugin-multivac-common';
 import {
   PageChange,
   PageSubscriber,
+  PostmortemChange,
+  PostmortemSubscriber,
   ReportChange,
   ReportSubscriber,
 } from '@multivac/plugin-multivac-node';
@@ -10,17 +16,33 @@ import { Knex } from 'knex';
 import { JobQueue } from '../jobs/JobQueue';
 
 /**
- * Carries report and page changes to module subscribers (the Slack triage
- * channel, direct messages for built-in pages) as durable jobs, recorded in
- * the change's transaction when there is one. Subscribers read the current
- * report or page when their job runs.
+ * Carries report, page and post-mortem changes to module subscribers (the
+ * Slack triage channel, direct messages for built-in pages) as durable jobs,
+ * recorded in the change's transaction when there is one. Subscribers read
+ * the current report, page or post-mortem when their job runs.
  */
 export class WorkflowDeliveries {
   constructor(
     private readonly jobs: JobQueue,
     private readonly reportSubscribers: ReportSubscriber[],
     private readonly pageSubscribers: PageSubscriber[],
+    private readonly postmortemSubscribers: PostmortemSubscriber[] = [],
   ) {}
+
+  attachPostmortems(load: (id: string) => Promise<Postmortem>) {
+    for (const subscriber of this.postmortemSubscribers) {
+      this.jobs.registerHandler(
+        `postmortem-subscriber:${subscriber.id}`,
+        async job =>
+          subscriber.onPostmortemChange({
+            postmortem: await load(String(job.payload.postmortemId)),
+            change: job.payload.change as PostmortemChange['change'],
+            deliveryId: job.id,
+            attempt: job.attempt,
+          }),
+      );
+    }
+  }
 
   attach(load: {
     report(id: string): Promise<TriageReport>;
@@ -96,6 +118,27 @@ export class WorkflowDeliveries {
           idempotencyKey: `${type}:${page.id}:${change}:${key}`,
           incidentId: page.incidentId,
           payload: { pageId: page.id, change },
+        },
+        tx,
+      );
+    }
+  }
+
+  /** `key` tells repeated changes of one kind apart (e.g. the day of a reminder). */
+  async postmortemChanged(
+    postmortem: Pick<Postmortem, 'id' | 'incidentId'>,
+    change: PostmortemChange['change'],
+    key: string,
+    tx?: Knex.Transaction,
+  ): Promise<void> {
+    for (const { id } of this.postmortemSubscribers) {
+      const type = `postmortem-subscriber:${id}`;
+      await this.jobs.enqueue(
+        {
+          type,
+          idempotencyKey: `${type}:${postmortem.id}:${change}:${key}`,
+          incidentId: postmortem.incidentId,
+          payload: { postmortemId: postmortem.id, change },
         },
         tx,
       );

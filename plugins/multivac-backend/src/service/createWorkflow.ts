@@ -1,13 +1,19 @@
 import { AuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  ReleaseEnvironment,
+  reportRequestSchema,
+} from '@multivac/plugin-multivac-common';
 import { MultivacWorkflow } from '@multivac/plugin-multivac-node';
 import { IncidentStore } from '../database/IncidentStore';
 import { JobQueue } from '../jobs/JobQueue';
 import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
+import { postmortemUrl, PostmortemService } from '../postmortems';
+import { ReleaseService, releaseUrl } from '../releases';
 import { ReportService } from '../reports/ReportService';
 import { CatalogEntities } from './CatalogEntities';
 import { parseInput } from './validation';
-import { reportRequestSchema } from '@multivac/plugin-multivac-common';
 
 /**
  * The workflow handed to chat modules: the same services and checks as the
@@ -18,13 +24,29 @@ export function createWorkflow(deps: {
   reports: ReportService;
   onCall: OnCallService;
   paging: PagingService;
+  postmortems: PostmortemService;
+  releases: {
+    service: ReleaseService;
+    environments: ReleaseEnvironment[];
+    timeZone: string;
+  };
   jobs: JobQueue;
   entities: CatalogEntities;
   auth: AuthService;
   authorize: MultivacWorkflow['authorize'];
   baseUrl: string;
 }): MultivacWorkflow {
-  const { store, reports, onCall, paging, jobs, entities, auth } = deps;
+  const {
+    store,
+    reports,
+    onCall,
+    paging,
+    postmortems,
+    releases,
+    jobs,
+    entities,
+    auth,
+  } = deps;
   const serviceCredentials = () => auth.getOwnServiceCredentials();
   const existing = async (refs: string[]) =>
     entities.requireExisting(refs, await serviceCredentials());
@@ -80,10 +102,39 @@ export function createWorkflow(deps: {
         );
       },
       async pageUser(userRef, page, actor) {
-        const [ref] = await existing([userRef]);
-        return paging.pageUser(ref, page, actor);
+        const [ref, about] = await existing(
+          page.about ? [userRef, page.about] : [userRef],
+        );
+        return paging.pageUser(ref, { ...page, about }, actor);
       },
       acknowledge: (pageId, actor) => paging.acknowledge(pageId, actor),
+    },
+    postmortems: {
+      create: (incidentIdOrReference, actor) =>
+        postmortems.create(incidentIdOrReference, actor),
+      get: idOrIncidentReference => postmortems.find(idOrIncidentReference),
+    },
+    releases: {
+      environments: releases.environments,
+      timeZone: releases.timeZone,
+      async around(entityRefs, { environment, statuses, from, to }) {
+        if (
+          environment !== undefined &&
+          !releases.environments.some(e => e.id === environment)
+        ) {
+          throw new InputError(
+            `Unknown environment '${environment}'; configured: ${releases.environments
+              .map(e => e.id)
+              .join(', ')}`,
+          );
+        }
+        return releases.service.around(await existing(entityRefs), {
+          environments: environment === undefined ? undefined : [environment],
+          statuses: statuses && [...statuses],
+          from,
+          to,
+        });
+      },
     },
     jobs: {
       registerHandler: (type, handler) =>
@@ -96,6 +147,8 @@ export function createWorkflow(deps: {
     urls: {
       incident: reference => `${deps.baseUrl}/multivac/incidents/${reference}`,
       report: reference => `${deps.baseUrl}/multivac/reports/${reference}`,
+      postmortem: idOrReference => postmortemUrl(deps.baseUrl, idOrReference),
+      release: reference => releaseUrl(deps.baseUrl, reference),
     },
   };
 }

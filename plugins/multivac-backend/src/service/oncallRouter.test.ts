@@ -177,6 +177,107 @@ describe('/api/multivac/pages', () => {
     expect(again.status).toBe(409);
   });
 
+  it('pages one person directly, listed with the entity it is about, without escalation', async () => {
+    const { server } = await startBackend();
+    const created = await request(server)
+      .post('/api/multivac/pages')
+      .set(asAda)
+      .send({
+        userRef: 'grace.hopper',
+        entityRef: 'payments-api',
+        summary: 'Can you look at the ledger lag?',
+        urgency: 'low',
+      });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      resolvedFrom: 'user:default/grace.hopper',
+      provider: 'builtin',
+      scheduleName: 'direct page to Grace Hopper',
+      fallback: false,
+      urgency: 'low',
+      targets: [{ userRef: 'user:default/grace.hopper', name: 'Grace Hopper' }],
+      delivery: 'recorded; sent to chat where configured',
+    });
+    const list = await request(server)
+      .get('/api/multivac/pages?entityRef=payments-api')
+      .set(asAda);
+    expect(list.body.items.map((p: any) => p.id)).toEqual([created.body.id]);
+
+    const aboutNothing = await request(server)
+      .post('/api/multivac/pages')
+      .set(asAda)
+      .send({ userRef: 'user:default/ken.thompson', summary: 'call me' });
+    expect(aboutNothing.body).toMatchObject({
+      entityRef: 'user:default/ken.thompson',
+      targets: [{ name: 'Ken Thompson' }],
+    });
+  });
+
+  it('pages a named built-in schedule about an entity', async () => {
+    const { server } = await startBackend();
+    const created = await request(server)
+      .post('/api/multivac/pages')
+      .set(asAda)
+      .send({
+        scheduleId: 'shop-247',
+        entityRef: 'payments-api',
+        summary: 'Shop-wide checkout errors',
+      });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      provider: 'builtin',
+      scheduleId: 'shop-247',
+      scheduleName: 'Shop 24/7',
+      fallback: false,
+      targets: [{ name: 'Ken Thompson' }],
+    });
+  });
+
+  it('refuses pages to the wrong kind of target, naming the field', async () => {
+    const { server } = await startBackend();
+    const send = async (body: object) => {
+      const res = await request(server)
+        .post('/api/multivac/pages')
+        .set(asAda)
+        .send({ summary: 'help', ...body });
+      return [res.status, res.body.error?.message];
+    };
+    expect(await send({})).toEqual([
+      400,
+      "Invalid page: entityRef: name the entity whose on-call to page, or a person's userRef",
+    ]);
+    expect(
+      await send({ userRef: 'ada.lovelace', scheduleId: 'shop-247' }),
+    ).toEqual([
+      400,
+      'Invalid page: scheduleId: page a person (userRef) or a schedule, not both',
+    ]);
+    expect(await send({ scheduleId: 'shop-247' })).toEqual([
+      400,
+      'Invalid page: entityRef: say which entity the schedule is paged about',
+    ]);
+    expect(
+      await send({ scheduleId: 'nightly', entityRef: 'payments-api' }),
+    ).toEqual([
+      400,
+      "scheduleId: no built-in schedule 'nightly' in multivac.onCall.schedules",
+    ]);
+    expect(await send({ userRef: 'group:default/payments' })).toEqual([
+      400,
+      'userRef: not a catalog User: group:default/payments',
+    ]);
+    expect(await send({ userRef: 'nobody' })).toEqual([
+      400,
+      'userRef: unknown catalog entity: user:default/nobody',
+    ]);
+    expect(await send({ entityRef: 'no-such-service' })).toEqual([
+      400,
+      'entityRefs: unknown catalog entity: component:default/no-such-service',
+    ]);
+  });
+
   it('refuses bad pages with the reason', async () => {
     const { server } = await startBackend();
     const noSummary = await request(server)

@@ -1,7 +1,8 @@
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   oncallPagePermission,
   oncallReadPermission,
+  PageRecord,
   pageRequestSchema,
 } from '@multivac/plugin-multivac-common';
 import express from 'express';
@@ -74,14 +75,43 @@ export function createOnCallRouter(options: {
 
   router.post('/pages', async (req, res) => {
     const credentials = await requestAuth.authorize(req, oncallPagePermission);
-    const body = parseInput(pageRequestSchema, req.body, 'page');
-    const [entityRef] = entities.normalize([body.entityRef]);
-    const page = await paging.page(
-      { ...body, entityRef },
-      credentials,
-      requestAuth.actorOf(credentials),
+    const { userRef, scheduleId, entityRef, ...page } = parseInput(
+      pageRequestSchema,
+      req.body,
+      'page',
     );
-    res.status(201).json(page);
+    const actor = requestAuth.actorOf(credentials);
+    const [about] = entityRef
+      ? await entities.requireExisting([entityRef], credentials)
+      : [];
+    let record: PageRecord;
+    if (userRef) {
+      const [user] = await entities.requireUsers(
+        [userRef],
+        credentials,
+        'userRef',
+      );
+      record = await paging.pageUser(user, { ...page, about }, actor);
+    } else if (scheduleId) {
+      if (!builtin.hasSchedule(scheduleId)) {
+        throw new InputError(
+          `scheduleId: no built-in schedule '${scheduleId}' in multivac.onCall.schedules`,
+        );
+      }
+      record = await paging.pageSchedule(
+        scheduleId,
+        { ...page, entityRef: about! },
+        actor,
+        { fallback: false },
+      );
+    } else {
+      record = await paging.page(
+        { ...page, entityRef: about! },
+        credentials,
+        actor,
+      );
+    }
+    res.status(201).json(record);
   });
 
   router.get('/pages', async (req, res) => {

@@ -1,7 +1,11 @@
 import {
   DEFAULT_SEVERITY_RUBRIC,
   Incident,
+  DEFAULT_POSTMORTEM_TEMPLATE,
   PageRecord,
+  Postmortem,
+  PostmortemActionItem,
+  Release,
   TimelineEvent,
   TriageReport,
 } from '@multivac/plugin-multivac-common';
@@ -113,6 +117,109 @@ export function aReport(overrides: Partial<TriageReport> = {}): TriageReport {
   };
 }
 
+/** An open action item of PM-1, without a tracker. */
+export function anActionItem(
+  overrides: Partial<PostmortemActionItem> = {},
+): PostmortemActionItem {
+  return {
+    id: 'item-1',
+    postmortemId: 'postmortem-1',
+    title: 'Alert on ledger p99 latency',
+    ownerRef: 'user:default/grace.hopper',
+    dueDate: '2026-12-04',
+    status: 'open',
+    createdBy: 'user:default/ada.lovelace',
+    createdAt: '2026-11-24T09:00:00.000Z',
+    updatedAt: '2026-11-24T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** PM-1: the draft post-mortem of the resolved INC-1, sections empty. */
+export function aPostmortem(overrides: Partial<Postmortem> = {}): Postmortem {
+  return {
+    id: 'postmortem-1',
+    reference: 'PM-1',
+    incidentId: 'incident-1',
+    incidentReference: 'INC-1',
+    title: 'Post-mortem: Card payments failing',
+    severity: 'SEV2',
+    status: 'draft',
+    ownerRef: 'user:default/ada.lovelace',
+    reviewerRefs: ['user:default/grace.hopper'],
+    dueDate: '2026-11-30',
+    overdue: false,
+    url: 'http://portal/multivac/postmortems/PM-1',
+    incidentUrl: 'http://portal/multivac/incidents/INC-1',
+    createdBy: 'user:default/ada.lovelace',
+    createdAt: '2026-11-23T11:00:00.000Z',
+    updatedAt: '2026-11-23T11:00:00.000Z',
+    facts: {
+      incidentTitle: 'Card payments failing',
+      startedAt: '2026-11-23T10:00:00.000Z',
+      resolvedAt: '2026-11-23T10:42:00.000Z',
+      durationMs: 42 * 60_000,
+      duration: '42 minutes',
+      controllerRef: 'user:default/ada.lovelace',
+      participantRefs: [
+        'user:default/ada.lovelace',
+        'user:default/grace.hopper',
+      ],
+      entityRefs: ['component:default/payments-api'],
+      impact: 'No card payments',
+      timeline: [
+        {
+          at: '2026-11-23T10:00:00.000Z',
+          source: 'incident',
+          actor: 'user:default/ada.lovelace',
+          text: 'declared the incident (SEV2) on payments-api',
+        },
+        {
+          at: '2026-11-23T10:42:00.000Z',
+          source: 'incident',
+          actor: 'user:default/ada.lovelace',
+          text: 'moved the incident from monitoring to resolved',
+        },
+      ],
+    },
+    sections: DEFAULT_POSTMORTEM_TEMPLATE.map(section => ({
+      ...section,
+      text: '',
+    })),
+    actionItems: [],
+    ...overrides,
+  };
+}
+
+/** REL-1: payments-api v2.4.1 in production, 24 Nov 14:00–14:30 UTC, planned. */
+export function aRelease(overrides: Partial<Release> = {}): Release {
+  return {
+    id: 'release-1',
+    number: 1,
+    reference: 'REL-1',
+    entityRef: 'component:default/payments-api',
+    title: 'v2.4.1',
+    environment: 'production',
+    start: '2026-11-24T14:00:00.000Z',
+    end: '2026-11-24T14:30:00.000Z',
+    status: 'planned',
+    ownerRef: 'group:default/payments',
+    links: [],
+    notes: '',
+    createdBy: 'user:default/ada.lovelace',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    updatedAt: '2026-11-23T10:00:00.000Z',
+    history: [
+      {
+        status: 'planned',
+        at: '2026-11-23T10:00:00.000Z',
+        by: 'user:default/ada.lovelace',
+      },
+    ],
+    ...overrides,
+  };
+}
+
 /** A MultivacApi whose methods are jest mocks. */
 export function mockMultivacApi(
   impl: Partial<MultivacApi> = {},
@@ -147,6 +254,39 @@ export function mockMultivacApi(
     listReports: jest.fn(async () => ({ items: [], totalCount: 0 })),
     getReport: jest.fn(async () => aReport()),
     startIncidentFromReport: jest.fn(async () => anIncident()),
+    createPostmortem: jest.fn(async () => aPostmortem()),
+    findIncidentPostmortem: jest.fn(async () => undefined),
+    listPostmortems: jest.fn(async () => ({ items: [], totalCount: 0 })),
+    getPostmortem: jest.fn(async () => aPostmortem()),
+    updatePostmortem: jest.fn(async () => aPostmortem()),
+    setPostmortemStatus: jest.fn(async () => aPostmortem()),
+    addActionItem: jest.fn(async () => anActionItem()),
+    updateActionItem: jest.fn(async () => anActionItem()),
+    deleteActionItem: jest.fn(async () => {}),
+    exportPostmortemMarkdown: jest.fn(async () => ({
+      filename: 'PM-1.md',
+      text: '# PM-1\n',
+    })),
+    listReleases: jest.fn(async () => ({
+      items: [],
+      totalCount: 0,
+      limit: 500,
+      offset: 0,
+    })),
+    getRelease: jest.fn(async () => aRelease()),
+    createRelease: jest.fn(async () => ({ ...aRelease(), conflicts: [] })),
+    updateRelease: jest.fn(async () => ({ ...aRelease(), conflicts: [] })),
+    setReleaseStatus: jest.fn(async () => aRelease()),
+    checkRelease: jest.fn(async () => ({ conflicts: [], blocked: false })),
+    listReleaseEnvironments: jest.fn(async () => [
+      { id: 'production', policy: 'block' as const },
+      { id: 'staging', policy: 'warn' as const },
+    ]),
+    listReleasesAround: jest.fn(async () => []),
+    createReleaseFeedToken: jest.fn(async () => ({
+      token: 'feed-token',
+      url: 'http://backend/api/multivac/releases/calendar.ics?token=feed-token',
+    })),
     ...impl,
   } as jest.Mocked<MultivacApi>;
 }

@@ -2,7 +2,10 @@ import { alertApiRef, AlertApi } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   mockApis,
@@ -20,10 +23,16 @@ import { mockMultivacApi } from './fixtures';
 export interface RenderOptions {
   api?: MultivacApi;
   /**
-   * What the permission policy answers. usePermission caches answers per
-   * module, so one test file should use one answer.
+   * What the permission policy answers, for all or per permission.
+   * usePermission caches answers per module, so one test file should give
+   * each permission one answer.
    */
-  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  permission?:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY
+    | ((
+        request: EvaluatePermissionRequest,
+      ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
   entities?: Entity[];
   alertApi?: AlertApi;
   routeEntries?: string[];

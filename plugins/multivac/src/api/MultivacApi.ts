@@ -1,14 +1,31 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  CheckReleaseRequest,
+  CreateActionItemRequest,
+  CreateReleaseRequest,
   DeclareIncidentRequest,
   Incident,
   IncidentList,
   IncidentStatus,
   ListIncidentsQuery,
+  ListPostmortemsQuery,
+  ListReleasesQuery,
   ListReportsQuery,
   OnCallAnswer,
   PageRecord,
   PageRequestBody,
+  Postmortem,
+  PostmortemActionItem,
+  PostmortemList,
+  PostmortemStatus,
+  Release,
+  ReleaseCheckResult,
+  ReleaseConflict,
+  ReleaseEnvironment,
+  ReleaseList,
+  ReleasesAroundQuery,
+  ReleaseStatus,
+  RelevantRelease,
   ScheduleOverview,
   ReportRequest,
   RoleChangeRequest,
@@ -16,8 +33,35 @@ import {
   TimelineEvent,
   TriageReport,
   TriageReportList,
+  UpdateActionItemRequest,
   UpdateIncidentRequest,
+  UpdatePostmortemRequest,
+  UpdateReleaseRequest,
 } from '@multivac/plugin-multivac-common';
+
+/** A post-mortem exported as a Markdown document. */
+export interface PostmortemMarkdown {
+  /** e.g. `PM-7.md` */
+  filename: string;
+  text: string;
+}
+
+/** A booked or moved release, with the conflicts it has (warnings, or forced past). */
+export type CheckedRelease = Release & { conflicts: ReleaseConflict[] };
+
+/** A calendar feed URL for calendar apps; making one revokes the previous. */
+export interface ReleaseFeedToken {
+  token: string;
+  url: string;
+}
+
+/** The backend's 409 for a blocked release: its conflicts, each a sentence. */
+export class ReleaseBlockedError extends Error {
+  readonly name = 'ReleaseBlockedError';
+  constructor(message: string, readonly conflicts: ReleaseConflict[]) {
+    super(message);
+  }
+}
 
 /** The Multivac backend, as the frontend sees it. */
 export interface MultivacApi {
@@ -53,6 +97,64 @@ export interface MultivacApi {
   getReport(idOrReference: string): Promise<TriageReport>;
   /** Turns the report into an incident; refused when it already is one. */
   startIncidentFromReport(idOrReference: string): Promise<Incident>;
+  /**
+   * The incident's post-mortem, created pre-filled unless it has one;
+   * refused while the incident is not resolved.
+   */
+  createPostmortem(incidentIdOrReference: string): Promise<Postmortem>;
+  /** The incident's post-mortem; undefined when it has none yet. */
+  findIncidentPostmortem(
+    incidentIdOrReference: string,
+  ): Promise<Postmortem | undefined>;
+  /** `entityRef` also matches what a team owns or a System contains. */
+  listPostmortems(query?: ListPostmortemsQuery): Promise<PostmortemList>;
+  /** By id or reference (`PM-7`). */
+  getPostmortem(idOrReference: string): Promise<Postmortem>;
+  /** Changes only the sections and fields named. */
+  updatePostmortem(
+    id: string,
+    request: UpdatePostmortemRequest,
+  ): Promise<Postmortem>;
+  /** Moves it along `allowedPostmortemTransitions`. */
+  setPostmortemStatus(
+    id: string,
+    status: PostmortemStatus,
+  ): Promise<Postmortem>;
+  addActionItem(
+    postmortemId: string,
+    request: CreateActionItemRequest,
+  ): Promise<PostmortemActionItem>;
+  updateActionItem(
+    postmortemId: string,
+    itemId: string,
+    request: UpdateActionItemRequest,
+  ): Promise<PostmortemActionItem>;
+  deleteActionItem(postmortemId: string, itemId: string): Promise<void>;
+  exportPostmortemMarkdown(id: string): Promise<PostmortemMarkdown>;
+  /** `entityRef` also matches what a team owns or a System contains. */
+  listReleases(query?: ListReleasesQuery): Promise<ReleaseList>;
+  /** By id or reference (`REL-7`), with its history. */
+  getRelease(idOrReference: string): Promise<Release>;
+  /** Throws ReleaseBlockedError when a conflict blocks and there is no `force`. */
+  createRelease(request: CreateReleaseRequest): Promise<CheckedRelease>;
+  /** Throws ReleaseBlockedError when a moved window is blocked. */
+  updateRelease(
+    idOrReference: string,
+    request: UpdateReleaseRequest,
+  ): Promise<CheckedRelease>;
+  /** Moves it along `allowedReleaseTransitions`. */
+  setReleaseStatus(
+    idOrReference: string,
+    to: ReleaseStatus,
+    note?: string,
+  ): Promise<Release>;
+  /** The conflicts a proposed window would have; nothing is stored. */
+  checkRelease(request: CheckReleaseRequest): Promise<ReleaseCheckResult>;
+  listReleaseEnvironments(): Promise<ReleaseEnvironment[]>;
+  /** The entities' releases and those of what they depend on, with why. */
+  listReleasesAround(query: ReleasesAroundQuery): Promise<RelevantRelease[]>;
+  /** A new personal iCalendar feed URL; the previous one stops working. */
+  createReleaseFeedToken(): Promise<ReleaseFeedToken>;
 }
 
 export const multivacApiRef = createApiRef<MultivacApi>({

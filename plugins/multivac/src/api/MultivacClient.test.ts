@@ -1,3 +1,4 @@
+import { ReleaseBlockedError } from './MultivacApi';
 import { MultivacClient } from './MultivacClient';
 
 describe('MultivacClient', () => {
@@ -136,5 +137,303 @@ describe('MultivacClient', () => {
         severity: 'SEV4',
       }),
     ).rejects.toThrow(/give a reason to lower it/);
+  });
+
+  describe('post-mortems', () => {
+    function clientAnswering(response: () => Response) {
+      const fetch = jest.fn(
+        async (_url: RequestInfo | URL, _init?: RequestInit) => response(),
+      );
+      return {
+        client: new MultivacClient({ discoveryApi, fetchApi: { fetch } }),
+        fetch,
+      };
+    }
+
+    it('creates the post-mortem of an incident with a POST', async () => {
+      const { client, fetch } = clientReturning(201, { reference: 'PM-7' });
+      await expect(client.createPostmortem('INC-7')).resolves.toEqual({
+        reference: 'PM-7',
+      });
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(
+        'http://backend/api/multivac/incidents/INC-7/postmortem',
+      );
+      expect(init).toMatchObject({ method: 'POST', body: '{}' });
+    });
+
+    it('says why a post-mortem cannot be written yet', async () => {
+      const { client } = clientReturning(409, {
+        error: {
+          name: 'ConflictError',
+          message:
+            'INC-7 is monitoring: its post-mortem can be written once it is resolved',
+        },
+        response: { statusCode: 409 },
+      });
+      await expect(client.createPostmortem('INC-7')).rejects.toThrow(
+        /can be written once it is resolved/,
+      );
+    });
+
+    it("finds an incident's post-mortem, and none on 404", async () => {
+      const found = clientReturning(200, { reference: 'PM-7' });
+      await expect(
+        found.client.findIncidentPostmortem('INC-7'),
+      ).resolves.toEqual({ reference: 'PM-7' });
+      expect(found.fetch.mock.calls[0][0]).toBe(
+        'http://backend/api/multivac/incidents/INC-7/postmortem',
+      );
+
+      const missing = clientReturning(404, {
+        error: { name: 'NotFoundError', message: 'INC-7 has no post-mortem' },
+        response: { statusCode: 404 },
+      });
+      await expect(
+        missing.client.findIncidentPostmortem('INC-7'),
+      ).resolves.toBeUndefined();
+    });
+
+    it('does not hide other failures as "no post-mortem"', async () => {
+      const { client } = clientReturning(403, {
+        error: { name: 'NotAllowedError', message: 'Unauthorized' },
+        response: { statusCode: 403 },
+      });
+      await expect(client.findIncidentPostmortem('INC-7')).rejects.toThrow(
+        'Unauthorized',
+      );
+    });
+
+    it('lists with every filter as query parameters and reads one', async () => {
+      const { client, fetch } = clientReturning(200, {
+        items: [],
+        totalCount: 0,
+      });
+      await client.listPostmortems({
+        q: 'ledger timeout',
+        entityRef: 'group:default/payments',
+        severity: ['SEV1', 'SEV2'],
+        status: 'draft',
+        overdue: 'true',
+        limit: 20,
+        offset: 40,
+      });
+      await client.getPostmortem('PM-7');
+      expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+        'http://backend/api/multivac/postmortems?q=ledger+timeout&entityRef=group%3Adefault%2Fpayments&severity=SEV1&severity=SEV2&status=draft&overdue=true&limit=20&offset=40',
+        'http://backend/api/multivac/postmortems/PM-7',
+      ]);
+    });
+
+    it('patches sections and moves the status', async () => {
+      const { client, fetch } = clientReturning(200, { id: 'pm-1' });
+      await client.updatePostmortem('pm-1', {
+        sections: { summary: 'Ledger timed out' },
+      });
+      await client.setPostmortemStatus('pm-1', 'in_review');
+      expect(
+        fetch.mock.calls.map(([url, init]) => [url, init?.method, init?.body]),
+      ).toEqual([
+        [
+          'http://backend/api/multivac/postmortems/pm-1',
+          'PATCH',
+          '{"sections":{"summary":"Ledger timed out"}}',
+        ],
+        [
+          'http://backend/api/multivac/postmortems/pm-1/status',
+          'POST',
+          '{"status":"in_review"}',
+        ],
+      ]);
+    });
+
+    it('adds and changes action items', async () => {
+      const { client, fetch } = clientReturning(200, { id: 'item-1' });
+      await client.addActionItem('pm-1', {
+        title: 'Alert on ledger p99',
+        ownerRef: 'user:default/grace.hopper',
+        dueDate: '2026-12-01',
+      });
+      await client.updateActionItem('pm-1', 'item-1', {
+        status: 'done',
+        dueDate: null,
+      });
+      expect(
+        fetch.mock.calls.map(([url, init]) => [url, init?.method, init?.body]),
+      ).toEqual([
+        [
+          'http://backend/api/multivac/postmortems/pm-1/action-items',
+          'POST',
+          '{"title":"Alert on ledger p99","ownerRef":"user:default/grace.hopper","dueDate":"2026-12-01"}',
+        ],
+        [
+          'http://backend/api/multivac/postmortems/pm-1/action-items/item-1',
+          'PATCH',
+          '{"status":"done","dueDate":null}',
+        ],
+      ]);
+    });
+
+    it('deletes an action item, accepting an empty 204', async () => {
+      const { client, fetch } = clientAnswering(
+        () => new Response(null, { status: 204 }),
+      );
+      await expect(
+        client.deleteActionItem('pm-1', 'item-1'),
+      ).resolves.toBeUndefined();
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(
+        'http://backend/api/multivac/postmortems/pm-1/action-items/item-1',
+      );
+      expect(init).toMatchObject({ method: 'DELETE' });
+    });
+
+    it('exports Markdown with the file name the server gives', async () => {
+      const { client, fetch } = clientAnswering(
+        () =>
+          new Response('# PM-7: Post-mortem\n', {
+            status: 200,
+            headers: {
+              'Content-Type': 'text/markdown; charset=utf-8',
+              'Content-Disposition': 'attachment; filename="PM-7.md"',
+            },
+          }),
+      );
+      await expect(client.exportPostmortemMarkdown('pm-1')).resolves.toEqual({
+        filename: 'PM-7.md',
+        text: '# PM-7: Post-mortem\n',
+      });
+      expect(fetch.mock.calls[0][0]).toBe(
+        'http://backend/api/multivac/postmortems/pm-1/markdown',
+      );
+    });
+  });
+
+  describe('releases', () => {
+    const conflict = {
+      kind: 'dependency',
+      sentence:
+        'payments-api depends on ledger-service, which releases 14:00–14:30, overlapping by 20 minutes',
+      entityRef: 'component:default/ledger-service',
+      releaseReference: 'REL-1',
+      overlapMinutes: 20,
+      blocking: true,
+    };
+    const booking = {
+      entityRef: 'component:default/payments-api',
+      title: 'v2.4.1',
+      environment: 'production',
+      start: '2026-11-24T14:10:00.000Z',
+      end: '2026-11-24T15:00:00.000Z',
+    };
+
+    it('lists a calendar range with repeated filters', async () => {
+      const { client, fetch } = clientReturning(200, {
+        items: [],
+        totalCount: 0,
+        limit: 500,
+        offset: 0,
+      });
+      await client.listReleases({
+        entityRef: 'group:default/payments',
+        environment: 'production',
+        status: ['planned', 'in_progress'],
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-12-01T00:00:00.000Z',
+        limit: 500,
+      });
+      expect(fetch.mock.calls[0][0]).toBe(
+        'http://backend/api/multivac/releases?entityRef=group%3Adefault%2Fpayments&environment=production&status=planned&status=in_progress&from=2026-11-01T00%3A00%3A00.000Z&to=2026-12-01T00%3A00%3A00.000Z&limit=500',
+      );
+    });
+
+    it('keeps the conflicts of a blocked booking', async () => {
+      const { client } = clientReturning(409, {
+        error: {
+          name: 'ReleaseBlockedError',
+          message: 'The release conflicts with 1 other; force it with a reason',
+        },
+        request: { method: 'POST', url: '/releases' },
+        response: { statusCode: 409 },
+        conflicts: [conflict],
+      });
+      const error = await client.createRelease(booking).catch(e => e);
+      expect(error).toBeInstanceOf(ReleaseBlockedError);
+      expect(error.message).toBe(
+        'The release conflicts with 1 other; force it with a reason',
+      );
+      expect(error.conflicts).toEqual([conflict]);
+      const moved = await client
+        .updateRelease('REL-2', { start: booking.start })
+        .catch(e => e);
+      expect(moved.conflicts).toEqual([conflict]);
+    });
+
+    it('leaves other refusals as they are', async () => {
+      const { client } = clientReturning(400, {
+        error: { name: 'InputError', message: 'end: must be after start' },
+        request: { method: 'POST', url: '/releases' },
+        response: { statusCode: 400 },
+      });
+      const error = await client.createRelease(booking).catch(e => e);
+      expect(error).not.toBeInstanceOf(ReleaseBlockedError);
+      expect(error.message).toBe('end: must be after start');
+    });
+
+    it('posts bookings, checks, status changes and feed tokens', async () => {
+      const { client, fetch } = clientReturning(200, {});
+      await client.createRelease({
+        ...booking,
+        force: { reason: 'compatible' },
+      });
+      await client.checkRelease(booking);
+      await client.setReleaseStatus('REL-2', 'done');
+      await client.updateRelease('REL-2', { notes: 'x' });
+      await client.createReleaseFeedToken();
+      expect(
+        fetch.mock.calls.map(([url, init]) => [url, init?.method, init?.body]),
+      ).toEqual([
+        [
+          'http://backend/api/multivac/releases',
+          'POST',
+          JSON.stringify({ ...booking, force: { reason: 'compatible' } }),
+        ],
+        [
+          'http://backend/api/multivac/releases/check',
+          'POST',
+          JSON.stringify(booking),
+        ],
+        [
+          'http://backend/api/multivac/releases/REL-2/status',
+          'POST',
+          '{"to":"done"}',
+        ],
+        [
+          'http://backend/api/multivac/releases/REL-2',
+          'PATCH',
+          '{"notes":"x"}',
+        ],
+        ['http://backend/api/multivac/releases/feed-token', 'POST', '{}'],
+      ]);
+    });
+
+    it('unwraps environments and the releases around entities', async () => {
+      const { client, fetch } = clientReturning(200, {
+        items: [{ id: 'production', policy: 'block' }],
+      });
+      await expect(client.listReleaseEnvironments()).resolves.toEqual([
+        { id: 'production', policy: 'block' },
+      ]);
+      await client.listReleasesAround({
+        entityRef: 'component:default/payments-api',
+        from: '2026-11-24T00:00:00.000Z',
+        to: '2026-12-24T00:00:00.000Z',
+        status: 'active',
+      });
+      expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+        'http://backend/api/multivac/releases/environments',
+        'http://backend/api/multivac/releases/around?entityRef=component%3Adefault%2Fpayments-api&from=2026-11-24T00%3A00%3A00.000Z&to=2026-12-24T00%3A00%3A00.000Z&status=active',
+      ]);
+    });
   });
 });

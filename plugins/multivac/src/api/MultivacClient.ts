@@ -1,15 +1,32 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CheckReleaseRequest,
+  CreateActionItemRequest,
+  CreateReleaseRequest,
   DeclareIncidentRequest,
   Incident,
   IncidentList,
   IncidentStatus,
   ListIncidentsQuery,
+  ListPostmortemsQuery,
+  ListReleasesQuery,
   ListReportsQuery,
   OnCallAnswer,
   PageRecord,
   PageRequestBody,
+  Postmortem,
+  PostmortemActionItem,
+  PostmortemList,
+  PostmortemStatus,
+  Release,
+  ReleaseCheckResult,
+  ReleaseConflict,
+  ReleaseEnvironment,
+  ReleaseList,
+  ReleasesAroundQuery,
+  ReleaseStatus,
+  RelevantRelease,
   ScheduleOverview,
   ReportRequest,
   RoleChangeRequest,
@@ -17,9 +34,18 @@ import {
   TimelineEvent,
   TriageReport,
   TriageReportList,
+  UpdateActionItemRequest,
   UpdateIncidentRequest,
+  UpdatePostmortemRequest,
+  UpdateReleaseRequest,
 } from '@multivac/plugin-multivac-common';
-import { MultivacApi } from './MultivacApi';
+import {
+  CheckedRelease,
+  MultivacApi,
+  PostmortemMarkdown,
+  ReleaseBlockedError,
+  ReleaseFeedToken,
+} from './MultivacApi';
 
 /** Query parameters, arrays repeated, unset and empty values left out. */
 function queryString(query: object): URLSearchParams {
@@ -152,10 +178,187 @@ export class MultivacClient implements MultivacApi {
     );
   }
 
+  createPostmortem(incidentIdOrReference: string): Promise<Postmortem> {
+    return this.request(
+      `/incidents/${encodeURIComponent(incidentIdOrReference)}/postmortem`,
+      { method: 'POST', body: {} },
+    );
+  }
+
+  async findIncidentPostmortem(
+    incidentIdOrReference: string,
+  ): Promise<Postmortem | undefined> {
+    try {
+      return await this.request<Postmortem>(
+        `/incidents/${encodeURIComponent(incidentIdOrReference)}/postmortem`,
+      );
+    } catch (error) {
+      if ((error as ResponseError).statusCode === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  listPostmortems(query: ListPostmortemsQuery = {}): Promise<PostmortemList> {
+    return this.request(`/postmortems?${queryString(query)}`);
+  }
+
+  getPostmortem(idOrReference: string): Promise<Postmortem> {
+    return this.request(`/postmortems/${encodeURIComponent(idOrReference)}`);
+  }
+
+  updatePostmortem(
+    id: string,
+    request: UpdatePostmortemRequest,
+  ): Promise<Postmortem> {
+    return this.request(`/postmortems/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      body: request,
+    });
+  }
+
+  setPostmortemStatus(
+    id: string,
+    status: PostmortemStatus,
+  ): Promise<Postmortem> {
+    return this.request(`/postmortems/${encodeURIComponent(id)}/status`, {
+      method: 'POST',
+      body: { status },
+    });
+  }
+
+  addActionItem(
+    postmortemId: string,
+    request: CreateActionItemRequest,
+  ): Promise<PostmortemActionItem> {
+    return this.request(
+      `/postmortems/${encodeURIComponent(postmortemId)}/action-items`,
+      { method: 'POST', body: request },
+    );
+  }
+
+  updateActionItem(
+    postmortemId: string,
+    itemId: string,
+    request: UpdateActionItemRequest,
+  ): Promise<PostmortemActionItem> {
+    return this.request(this.actionItemPath(postmortemId, itemId), {
+      method: 'PATCH',
+      body: request,
+    });
+  }
+
+  async deleteActionItem(postmortemId: string, itemId: string): Promise<void> {
+    await this.send(this.actionItemPath(postmortemId, itemId), {
+      method: 'DELETE',
+    });
+  }
+
+  async exportPostmortemMarkdown(id: string): Promise<PostmortemMarkdown> {
+    const response = await this.send(
+      `/postmortems/${encodeURIComponent(id)}/markdown`,
+    );
+    const disposition = response.headers.get('Content-Disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1];
+    return { filename: filename ?? `${id}.md`, text: await response.text() };
+  }
+
+  listReleases(query: ListReleasesQuery = {}): Promise<ReleaseList> {
+    return this.request(`/releases?${queryString(query)}`);
+  }
+
+  getRelease(idOrReference: string): Promise<Release> {
+    return this.request(`/releases/${encodeURIComponent(idOrReference)}`);
+  }
+
+  createRelease(request: CreateReleaseRequest): Promise<CheckedRelease> {
+    return this.booking(
+      this.request('/releases', { method: 'POST', body: request }),
+    );
+  }
+
+  updateRelease(
+    idOrReference: string,
+    request: UpdateReleaseRequest,
+  ): Promise<CheckedRelease> {
+    return this.booking(
+      this.request(`/releases/${encodeURIComponent(idOrReference)}`, {
+        method: 'PATCH',
+        body: request,
+      }),
+    );
+  }
+
+  setReleaseStatus(
+    idOrReference: string,
+    to: ReleaseStatus,
+    note?: string,
+  ): Promise<Release> {
+    return this.request(
+      `/releases/${encodeURIComponent(idOrReference)}/status`,
+      { method: 'POST', body: note ? { to, note } : { to } },
+    );
+  }
+
+  checkRelease(request: CheckReleaseRequest): Promise<ReleaseCheckResult> {
+    return this.request('/releases/check', { method: 'POST', body: request });
+  }
+
+  async listReleaseEnvironments(): Promise<ReleaseEnvironment[]> {
+    const { items } = await this.request<{ items: ReleaseEnvironment[] }>(
+      '/releases/environments',
+    );
+    return items;
+  }
+
+  async listReleasesAround(
+    query: ReleasesAroundQuery,
+  ): Promise<RelevantRelease[]> {
+    const { items } = await this.request<{ items: RelevantRelease[] }>(
+      `/releases/around?${queryString(query)}`,
+    );
+    return items;
+  }
+
+  createReleaseFeedToken(): Promise<ReleaseFeedToken> {
+    return this.request('/releases/feed-token', { method: 'POST', body: {} });
+  }
+
+  /** A 409 with conflicts becomes a ReleaseBlockedError that keeps them. */
+  private async booking(answer: Promise<CheckedRelease>) {
+    try {
+      return await answer;
+    } catch (error) {
+      const { statusCode, body } = error as ResponseError;
+      const conflicts = (body as { conflicts?: ReleaseConflict[] } | undefined)
+        ?.conflicts;
+      if (statusCode === 409 && conflicts) {
+        throw new ReleaseBlockedError((error as Error).message, conflicts);
+      }
+      throw error;
+    }
+  }
+
+  private actionItemPath(postmortemId: string, itemId: string): string {
+    return `/postmortems/${encodeURIComponent(
+      postmortemId,
+    )}/action-items/${encodeURIComponent(itemId)}`;
+  }
+
   private async request<T>(
     path: string,
     init: { method?: string; body?: unknown } = {},
   ): Promise<T> {
+    const response = await this.send(path, init);
+    return response.json();
+  }
+
+  /** Sends the request; throws the backend's error when it refuses. */
+  private async send(
+    path: string,
+    init: { method?: string; body?: unknown } = {},
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('multivac');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
       method: init.method ?? 'GET',
@@ -172,6 +375,6 @@ export class MultivacClient implements MultivacApi {
       error.message = error.body?.error?.message || error.message;
       throw error;
     }
-    return response.json();
+    return response;
   }
 }

@@ -9,6 +9,8 @@ import {
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import AssignmentIcon from '@material-ui/icons/Assignment';
 import CategoryIcon from '@material-ui/icons/Category';
+import DescriptionIcon from '@material-ui/icons/Description';
+import EventIcon from '@material-ui/icons/Event';
 import MenuIcon from '@material-ui/icons/Menu';
 import GroupIcon from '@material-ui/icons/People';
 import PhoneInTalkIcon from '@material-ui/icons/PhoneInTalk';
@@ -37,6 +39,16 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           icon={AssignmentIcon}
           to="multivac/reports"
           text="Reports"
+        />
+        <SidebarItem
+          icon={DescriptionIcon}
+          to="multivac/postmortems"
+          text="Post-mortems"
+        />
+        <SidebarItem
+          icon={EventIcon}
+          to="multivac/releases"
+          text="Releases"
         />
         <SidebarItem
           icon={PhoneInTalkIcon}

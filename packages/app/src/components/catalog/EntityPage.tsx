@@ -42,6 +42,8 @@ import { Grid } from '@material-ui/core';
 import {
   EntityMultivacIncidentsContent,
   EntityMultivacOnCallCard,
+  EntityMultivacPostmortemsContent,
+  EntityMultivacReleasesContent,
 } from '@multivac/plugin-multivac';
 
 const entityWarningContent = (
@@ -73,6 +75,18 @@ const entityWarningContent = (
 const incidentsRoute = (
   <EntityLayout.Route path="/incidents" title="Incidents">
     <EntityMultivacIncidentsContent />
+  </EntityLayout.Route>
+);
+
+const postmortemsRoute = (
+  <EntityLayout.Route path="/postmortems" title="Post-mortems">
+    <EntityMultivacPostmortemsContent />
+  </EntityLayout.Route>
+);
+
+const releasesRoute = (
+  <EntityLayout.Route path="/releases" title="Releases">
+    <EntityMultivacReleasesContent />
   </EntityLayout.Route>
 );
 
@@ -121,6 +135,8 @@ const componentPage = (
       </Grid>
     </EntityLayout.Route>
     {incidentsRoute}
+    {postmortemsRoute}
+    {releasesRoute}
   </EntityLayout>
 );
 
@@ -144,6 +160,8 @@ const systemPage = (
       </Grid>
     </EntityLayout.Route>
     {incidentsRoute}
+    {postmortemsRoute}
+    {releasesRoute}
   </EntityLayout>
 );
 
@@ -167,6 +185,8 @@ const groupPage = (
       </Grid>
     </EntityLayout.Route>
     {incidentsRoute}
+    {postmortemsRoute}
+    {releasesRoute}
   </EntityLayout>
 );
 

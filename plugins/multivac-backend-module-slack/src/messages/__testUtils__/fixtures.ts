@@ -1,6 +1,7 @@
 import {
   Incident,
   PageRecord,
+  Release,
   TriageReport,
 } from '@multivac/plugin-multivac-common';
 import { ActionsBlock, Block, Button, KnownBlock } from '@slack/web-api';
@@ -159,4 +160,26 @@ export function expectWithinSlackLimits(blocks: KnownBlock[]) {
       expect(block.text.text.length).toBeLessThanOrEqual(150);
     }
   }
+}
+
+export function release(overrides: Partial<Release> = {}): Release {
+  return {
+    id: 'release-12',
+    number: 12,
+    reference: 'REL-12',
+    entityRef: 'component:default/ledger-service',
+    title: 'v2.4.1',
+    environment: 'production',
+    start: '2026-11-24T14:00:00.000Z',
+    end: '2026-11-24T14:30:00.000Z',
+    status: 'planned',
+    ownerRef: 'group:default/ledger',
+    links: [],
+    notes: '',
+    createdBy: ADA,
+    createdAt: '2026-11-20T09:00:00.000Z',
+    updatedAt: '2026-11-20T09:00:00.000Z',
+    history: [{ status: 'planned', at: '2026-11-20T09:00:00.000Z', by: ADA }],
+    ...overrides,
+  };
 }

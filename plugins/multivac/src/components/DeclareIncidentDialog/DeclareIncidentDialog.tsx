@@ -1,18 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControl,
-  FormControlLabel,
-  FormLabel,
-  Radio,
-  RadioGroup,
-  TextField,
-  Typography,
-} from '@material-ui/core';
+import { Dialog, DialogContent, DialogTitle, FormControl, FormControlLabel, FormLabel, Radio, RadioGroup, TextField, Typography } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   declareIncidentSchema,
@@ -25,6 +12,7 @@ import { FormEvent, useEffect, useState } from 'react';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { useValidatedSubmit } from '../../hooks/useValidatedSubmit';
 import { EntityRefPicker } from '../EntityRefPicker';
+import { FormDialogActions } from '../FormDialogActions';
 
 export interface DeclareIncidentDialogProps {
   open: boolean;
@@ -131,17 +119,7 @@ export const DeclareIncidentDialog = (props: DeclareIncidentDialogProps) => {
             margin="dense"
           />
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            color="primary"
-            variant="contained"
-            disabled={submitting}
-          >
-            Declare
-          </Button>
-        </DialogActions>
+        <FormDialogActions onCancel={onClose} submitLabel="Declare" disabled={submitting} />
       </form>
     </Dialog>
   );

@@ -1,15 +1,4 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControl,
-  InputLabel,
-  MenuItem,
-  Select,
-  TextField,
-} from '@material-ui/core';
+import { Dialog, DialogContent, DialogTitle, FormControl, InputLabel, MenuItem, Select, TextField } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   describeZodError,
@@ -21,6 +10,7 @@ import {
   updateIncidentSchema,
 } from '@multivac/plugin-multivac-common';
 import { FormEvent, useEffect, useState } from 'react';
+import { FormDialogActions } from '../FormDialogActions';
 
 export interface EditIncidentDialogProps {
   incident: Incident;
@@ -129,12 +119,7 @@ export const EditIncidentDialog = ({
             />
           ))}
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" color="primary" variant="contained">
-            Save
-          </Button>
-        </DialogActions>
+        <FormDialogActions onCancel={onClose} submitLabel="Save" />
       </form>
     </Dialog>
   );

@@ -6,7 +6,7 @@ import {
   IncidentStatus,
   isReopen,
 } from '@multivac/plugin-multivac-common';
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import { StatusChip } from '../IncidentChips';
 import { incidentDurationMs } from '../IncidentsTable';
 import { formatDuration } from '@multivac/plugin-multivac-common';
@@ -24,6 +24,8 @@ export interface IncidentActionsProps {
   incident: Incident;
   disabled?: boolean;
   onTransition: (to: IncidentStatus, note?: string) => Promise<void>;
+  /** Shown below the buttons, e.g. the post-mortem. */
+  children?: ReactNode;
 }
 
 /** The incident's state, how long it has run, and a button per allowed move. */
@@ -31,6 +33,7 @@ export const IncidentActions = ({
   incident,
   disabled,
   onTransition,
+  children,
 }: IncidentActionsProps) => {
   const [note, setNote] = useState('');
   const targets = allowedTransitions(incident.status);
@@ -78,6 +81,7 @@ export const IncidentActions = ({
           </Box>
         </>
       )}
+      {children}
     </InfoCard>
   );
 };

@@ -3,6 +3,7 @@ import {
   IncidentStatus,
   isActiveStatus,
   PageStatus,
+  PostmortemStatus,
   ReportStatus,
   Severity,
   SEVERITY_DESCRIPTIONS,
@@ -58,5 +59,25 @@ export const ReportStatusChip = ({ status }: { status: ReportStatus }) => (
     variant={status === 'incident' ? 'outlined' : 'default'}
     color={status === 'open' ? 'secondary' : 'default'}
     label={status}
+  />
+);
+
+export const POSTMORTEM_STATUS_LABELS: Record<PostmortemStatus, string> = {
+  draft: 'Draft',
+  in_review: 'In review',
+  published: 'Published',
+};
+
+/** A post-mortem's status; `in_review` stands out: reviewers are waited for. */
+export const PostmortemStatusChip = ({
+  status,
+}: {
+  status: PostmortemStatus;
+}) => (
+  <Chip
+    size="small"
+    variant={status === 'published' ? 'outlined' : 'default'}
+    color={status === 'in_review' ? 'primary' : 'default'}
+    label={POSTMORTEM_STATUS_LABELS[status]}
   />
 );

@@ -1,5 +1,7 @@
 export {
   PageStatusChip,
+  POSTMORTEM_STATUS_LABELS,
+  PostmortemStatusChip,
   ReportStatusChip,
   SeverityChip,
   StatusChip,

@@ -1,5 +1,6 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, waitFor } from '@testing-library/react';
+import { anIncident, mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderIncidentPage } from '../../__testUtils__/render';
 
 // A file of its own: usePermission caches the policy's answer per module.
@@ -14,5 +15,17 @@ describe('IncidentPage without the update permission', () => {
     );
     expect(screen.getByRole('button', { name: 'Edit' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Add note' })).toBeDisabled();
+  });
+
+  it('disables writing the post-mortem', async () => {
+    await renderIncidentPage({
+      permission: AuthorizeResult.DENY,
+      api: mockMultivacApi({
+        getIncident: jest.fn(async () => anIncident({ status: 'resolved' })),
+      }),
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Write post-mortem' }),
+    ).toBeDisabled();
   });
 });

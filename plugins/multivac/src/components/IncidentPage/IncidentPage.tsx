@@ -7,7 +7,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { Box, Button, Grid, Typography } from '@material-ui/core';
@@ -21,10 +21,12 @@ import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { useReloadingChange } from '../../hooks/useReloadingChange';
 import { DetailField } from '../DetailField';
 import { EditIncidentDialog } from '../EditIncidentDialog';
 import { IncidentActions } from '../IncidentActions';
 import { IncidentJobs } from '../IncidentJobs';
+import { IncidentPostmortem } from '../IncidentPostmortem';
 import { IncidentRoles } from '../IncidentRoles';
 import { IncidentTimeline } from '../IncidentTimeline';
 
@@ -32,11 +34,9 @@ import { IncidentTimeline } from '../IncidentTimeline';
 export const IncidentPage = () => {
   const { id = '' } = useParams();
   const api = useApi(multivacApiRef);
-  const alertApi = useApi(alertApiRef);
   const { allowed: canUpdate } = usePermission({
     permission: incidentUpdatePermission,
   });
-  const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState(false);
 
   const { value, loading, error, retry } = useAsyncRetry(async () => {
@@ -47,21 +47,7 @@ export const IncidentPage = () => {
     return { incident, timeline };
   }, [api, id]);
 
-  /** Runs a change, reports its error, and reloads the incident. */
-  const act = async (change: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await change();
-    } catch (err) {
-      alertApi.post({ message: (err as Error).message, severity: 'error' });
-      throw err;
-    } finally {
-      setBusy(false);
-      retry();
-    }
-  };
-  const quietly = (change: () => Promise<unknown>) =>
-    act(change).catch(() => {});
+  const { busy, act, quietly } = useReloadingChange(retry);
 
   if (!value) {
     return (
@@ -102,7 +88,9 @@ export const IncidentPage = () => {
                   onTransition={(to, note) =>
                     quietly(() => api.transitionIncident(incident.id, to, note))
                   }
-                />
+                >
+                  <IncidentPostmortem incident={incident} />
+                </IncidentActions>
               </Grid>
               <Grid item xs={12}>
                 <InfoCard

@@ -22,7 +22,8 @@ export interface IncidentTimelineProps {
   onAddNote: (text: string) => Promise<void>;
 }
 
-const Actor = ({ actor }: { actor: string }) =>
+/** Who did something: a link for catalog users, else the name as given. */
+export const TimelineActor = ({ actor }: { actor: string }) =>
   actor.startsWith('user:') ? (
     <EntityRefLink entityRef={actor} defaultKind="user" />
   ) : (
@@ -53,7 +54,8 @@ export const IncidentTimeline = ({
             <ListItemText
               primary={
                 <Typography variant="body2" component="span">
-                  <Actor actor={event.actor} /> {describeTimelineEvent(event)}
+                  <TimelineActor actor={event.actor} />{' '}
+                  {describeTimelineEvent(event)}
                 </Typography>
               }
               secondary={DateTime.fromISO(event.createdAt).toLocaleString(

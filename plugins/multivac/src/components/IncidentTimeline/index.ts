@@ -1,1 +1,1 @@
-export { IncidentTimeline } from './IncidentTimeline';
+export { IncidentTimeline, TimelineActor } from './IncidentTimeline';

@@ -2,6 +2,9 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import { IncidentPage } from '../IncidentPage';
 import { IncidentsListPage } from '../IncidentsListPage';
 import { OnCallPage } from '../OnCallPage';
+import { PostmortemPage } from '../PostmortemPage';
+import { PostmortemsListPage } from '../PostmortemsListPage';
+import { ReleaseCalendarPage } from '../ReleaseCalendarPage';
 import { ReportDetailsPage } from '../ReportDetailsPage';
 import { ReportPage } from '../ReportPage';
 import { ReportsListPage } from '../ReportsListPage';
@@ -13,6 +16,10 @@ export const MultivacPage = () => (
     <Route path="/incidents" element={<IncidentsListPage />} />
     <Route path="/incidents/:id" element={<IncidentPage />} />
     <Route path="/oncall" element={<OnCallPage />} />
+    <Route path="/postmortems" element={<PostmortemsListPage />} />
+    <Route path="/postmortems/:id" element={<PostmortemPage />} />
+    <Route path="/releases" element={<ReleaseCalendarPage />} />
+    <Route path="/releases/:id" element={<ReleaseCalendarPage />} />
     <Route path="/report" element={<ReportPage />} />
     <Route path="/reports" element={<ReportsListPage />} />
     <Route path="/reports/:id" element={<ReportDetailsPage />} />

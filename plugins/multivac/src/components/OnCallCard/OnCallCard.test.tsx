@@ -186,4 +186,37 @@ describe('OnCallCard', () => {
     );
     await waitFor(() => expect(api.acknowledgePage).toHaveBeenCalledWith('p1'));
   });
+
+  it('pages one person directly, from their name on the card', async () => {
+    const page = aPage({ id: 'p2', targets: [{ name: 'Ken Thompson' }] });
+    const api = mockMultivacApi({
+      getOnCall: jest.fn(async () => answer),
+      createPage: jest.fn(async () => page),
+    });
+    await renderCard(api);
+    expect(
+      await screen.findByRole('button', { name: 'Page Grace Hopper' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Page Alan Turing' }),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Page Ken Thompson' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Page Ken Thompson');
+    expect(dialog).toHaveTextContent(
+      'Ken Thompson will be paged now, directly: no escalation if they do not acknowledge.',
+    );
+    fireEvent.change(screen.getByLabelText(/What is wrong/), {
+      target: { value: 'Need a database expert' },
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Page' }));
+    await waitFor(() =>
+      expect(api.createPage).toHaveBeenCalledWith({
+        entityRef: 'component:default/payments-api',
+        userRef: 'user:default/ken.thompson',
+        summary: 'Need a database expert',
+        urgency: 'high',
+      }),
+    );
+  });
 });

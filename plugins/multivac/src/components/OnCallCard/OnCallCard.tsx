@@ -7,7 +7,13 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { ResponseError } from '@backstage/errors';
-import { Box, Button, Divider, Typography } from '@material-ui/core';
+import {
+  Box,
+  Button,
+  Divider,
+  IconButton,
+  Typography,
+} from '@material-ui/core';
 import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
 import Alert from '@material-ui/lab/Alert';
 import {
@@ -17,7 +23,7 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
@@ -29,26 +35,55 @@ function when(iso: string): string {
   return DateTime.fromISO(iso).toLocaleString(DateTime.DATETIME_MED);
 }
 
-const Person = ({ person }: { person: OnCallPerson }) => (
-  <Typography variant="body1" component="span">
-    <PersonName person={person} />
-  </Typography>
-);
+type PagePerson = (person: { userRef: string; name: string }) => void;
 
-const Shift = ({ shift, label }: { shift: OnCallShiftInfo; label: string }) => (
-  <Box mb={1}>
-    <Typography variant="overline">{label}</Typography>
-    <Box>
-      <Person person={shift.person} />
-      <Typography variant="body2" color="textSecondary" component="span">
-        {label === 'Next'
-          ? ` from ${when(shift.start)}`
-          : ` until ${when(shift.end)}`}
-      </Typography>
+/** Pages one person directly; only for people in the catalog. */
+const PagePersonButton = (props: {
+  person: OnCallPerson;
+  onPage?: PagePerson;
+}) => {
+  const { person, onPage } = props;
+  if (!onPage || !person.userRef) {
+    return null;
+  }
+  const { userRef, name } = person;
+  return (
+    <IconButton
+      size="small"
+      aria-label={`Page ${name}`}
+      title={`Page ${name} directly`}
+      onClick={() => onPage({ userRef, name })}
+    >
+      <NotificationsActiveIcon fontSize="small" />
+    </IconButton>
+  );
+};
+
+const Shift = (props: {
+  shift: OnCallShiftInfo;
+  label: string;
+  onPage?: PagePerson;
+}) => {
+  const { shift, label, onPage } = props;
+  return (
+    <Box mb={1}>
+      <Typography variant="overline">{label}</Typography>
+      <Box display="flex" alignItems="center" flexWrap="wrap">
+        <Typography variant="body1" component="span">
+          <PersonName person={shift.person} />
+        </Typography>
+        <Typography variant="body2" color="textSecondary" component="span">
+          &nbsp;
+          {label === 'Next'
+            ? `from ${when(shift.start)}`
+            : `until ${when(shift.end)}`}
+        </Typography>
+        <PagePersonButton person={shift.person} onPage={onPage} />
+      </Box>
+      {label !== 'Next' && <ContactLinks person={shift.person} />}
     </Box>
-    {label !== 'Next' && <ContactLinks person={shift.person} />}
-  </Box>
-);
+  );
+};
 
 /**
  * On-call card for the entity overview: who is on call now and until when,
@@ -67,6 +102,16 @@ export const OnCallCard = () => {
     permission: oncallPagePermission,
   });
   const [paging, setPaging] = useState(false);
+  const [pagedPerson, setPagedPerson] = useState<{
+    userRef: string;
+    name: string;
+  }>();
+  const pagePerson: PagePerson | undefined = canPage
+    ? person => {
+        setPagedPerson(person);
+        setPaging(true);
+      }
+    : undefined;
 
   if (loading) {
     return (
@@ -111,23 +156,32 @@ export const OnCallCard = () => {
             key={`${shift.person.name}-${shift.start}`}
             shift={shift}
             label="Now"
+            onPage={pagePerson}
           />
         ))
       ) : (
         <Alert severity="warning">Nobody is on call right now.</Alert>
       )}
-      {answer.next && <Shift shift={answer.next} label="Next" />}
+      {answer.next && (
+        <Shift shift={answer.next} label="Next" onPage={pagePerson} />
+      )}
       {escalation.length > 0 && (
         <>
           <Divider />
           <Box mt={1}>
             <Typography variant="overline">Escalation</Typography>
             {escalation.map(level => (
-              <Typography key={level.level} variant="body2">
+              <Typography key={level.level} variant="body2" component="div">
                 Level {level.level}, after{' '}
                 {answer.levels[level.level - 2].timeoutMinutes} min without
-                acknowledgement:{' '}
-                {level.onCall.map(s => s.person.name).join(', ') || 'nobody'}
+                acknowledgement: {level.onCall.length === 0 && 'nobody'}
+                {level.onCall.map((s, i) => (
+                  <Fragment key={`${s.person.name}-${s.start}`}>
+                    {i > 0 && ', '}
+                    {s.person.name}
+                    <PagePersonButton person={s.person} onPage={pagePerson} />
+                  </Fragment>
+                ))}
               </Typography>
             ))}
           </Box>
@@ -144,7 +198,10 @@ export const OnCallCard = () => {
           color="secondary"
           startIcon={<NotificationsActiveIcon />}
           disabled={!canPage}
-          onClick={() => setPaging(true)}
+          onClick={() => {
+            setPagedPerson(undefined);
+            setPaging(true);
+          }}
         >
           Page on-call
         </Button>
@@ -152,6 +209,7 @@ export const OnCallCard = () => {
       <PageOnCallDialog
         entityRef={entityRef}
         onCallName={first?.onCall.map(s => s.person.name).join(', ')}
+        person={pagedPerson}
         open={paging}
         onClose={() => setPaging(false)}
         onPaged={() => {

@@ -1,16 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  FormControlLabel,
-  Radio,
-  RadioGroup,
-  TextField,
-} from '@material-ui/core';
+import { Dialog, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, TextField } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   PageRecord,
@@ -19,19 +8,25 @@ import {
 import { FormEvent, useEffect, useState } from 'react';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { useValidatedSubmit } from '../../hooks/useValidatedSubmit';
+import { FormDialogActions } from '../FormDialogActions';
 
 export interface PageOnCallDialogProps {
+  /** The entity whose on-call is paged, or what a page to `person` is about. */
   entityRef: string;
   /** Who will be paged, e.g. "Grace Hopper". */
   onCallName?: string;
+  /** Page this catalog user directly instead of the escalation chain. */
+  person?: { userRef: string; name: string };
   open: boolean;
   onClose: () => void;
   onPaged: (page: PageRecord) => void;
 }
 
-/** Asks why, and how urgently, then pages whoever is on call. */
+/**
+ * Asks why, and how urgently, then pages whoever is on call, or one person.
+ */
 export const PageOnCallDialog = (props: PageOnCallDialogProps) => {
-  const { entityRef, onCallName, open, onClose, onPaged } = props;
+  const { entityRef, onCallName, person, open, onClose, onPaged } = props;
   const api = useApi(multivacApiRef);
   const [summary, setSummary] = useState('');
   const [urgency, setUrgency] = useState<'high' | 'low'>('high');
@@ -51,19 +46,24 @@ export const PageOnCallDialog = (props: PageOnCallDialogProps) => {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    submit({ entityRef, summary, urgency });
+    submit({ entityRef, userRef: person?.userRef, summary, urgency });
   };
+
+  let explanation = 'Whoever is on call will be paged now.';
+  if (person) {
+    explanation = `${person.name} will be paged now, directly: no escalation if they do not acknowledge.`;
+  } else if (onCallName) {
+    explanation = `${onCallName} will be paged now; if nobody acknowledges in time, the next escalation level is paged.`;
+  }
 
   return (
     <Dialog open={open} onClose={onClose} maxWidth="sm" fullWidth>
       <form onSubmit={onSubmit} noValidate>
-        <DialogTitle>Page on-call</DialogTitle>
+        <DialogTitle>
+          {person ? `Page ${person.name}` : 'Page on-call'}
+        </DialogTitle>
         <DialogContent>
-          <DialogContentText>
-            {onCallName
-              ? `${onCallName} will be paged now; if nobody acknowledges in time, the next escalation level is paged.`
-              : 'Whoever is on call will be paged now.'}
-          </DialogContentText>
+          <DialogContentText>{explanation}</DialogContentText>
           {error && (
             <Alert severity="error" role="alert">
               {error}
@@ -98,17 +98,7 @@ export const PageOnCallDialog = (props: PageOnCallDialogProps) => {
             />
           </RadioGroup>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            color="secondary"
-            variant="contained"
-            disabled={submitting}
-          >
-            Page
-          </Button>
-        </DialogActions>
+        <FormDialogActions onCancel={onClose} submitLabel="Page" disabled={submitting} color="secondary" />
       </form>
     </Dialog>
   );

@@ -16,7 +16,6 @@ import {
 import { renderMultivacPage } from '../../__testUtils__/render';
 
 // Rendering the whole page in jsdom takes seconds on a busy machine.
-jest.setTimeout(20_000);
 configure({ asyncUtilTimeout: 5_000 });
 
 const alertApi = { post: jest.fn(), alert$: jest.fn() };

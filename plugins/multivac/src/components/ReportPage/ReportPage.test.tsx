@@ -15,7 +15,6 @@ import { renderMultivacPage } from '../../__testUtils__/render';
 
 // Each test fills the whole form in jsdom, which takes seconds on a busy
 // machine.
-jest.setTimeout(20_000);
 configure({ asyncUtilTimeout: 5_000 });
 
 const payments = {

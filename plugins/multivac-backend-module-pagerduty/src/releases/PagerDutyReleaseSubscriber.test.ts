@@ -1,0 +1,352 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Release } from '@multivac/plugin-multivac-common';
+import { ReleaseChange } from '@multivac/plugin-multivac-node';
+import { PagerDutyClient } from '../client/PagerDutyClient';
+import {
+  FakePagerDuty,
+  startFakePagerDuty,
+} from '../__testUtils__/fakePagerDuty';
+import { euAccount, paymentsAccount } from '../__testUtils__/fixtures';
+import { PagerDutyReleaseSubscriber } from './PagerDutyReleaseSubscriber';
+
+type Relation = [type: string, target: string];
+const entity = (
+  kind: string,
+  name: string,
+  annotations: Record<string, string> = {},
+  relations: Relation[] = [],
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name, namespace: 'default', annotations },
+  spec: {},
+  relations: relations.map(([type, targetRef]) => ({ type, targetRef })),
+});
+const key = (value: string) => ({ 'pagerduty.com/integration-key': value });
+
+/**
+ * payments-api borrows its key from its owner Group; checkout, owned by a
+ * Group without a key, from its System; ledger-service has its own key in
+ * the EU account; reporting shares the payments Group's key.
+ */
+const catalog = [
+  entity('Group', 'payments', key('PAYMENTS-KEY')),
+  entity('Group', 'storefront'),
+  entity('System', 'shop', key('SHOP-KEY')),
+  entity('Component', 'payments-api', {}, [
+    ['ownedBy', 'group:default/payments'],
+    ['partOf', 'system:default/shop'],
+  ]),
+  entity('Component', 'checkout', {}, [
+    ['ownedBy', 'group:default/storefront'],
+    ['partOf', 'system:default/shop'],
+  ]),
+  entity('Component', 'ledger-service', {
+    ...key('LEDGER-KEY'),
+    'pagerduty.com/account': 'eu',
+  }),
+  entity('Component', 'reporting', {}, [['ownedBy', 'group:default/payments']]),
+  entity('Component', 'unannotated'),
+  entity('Component', 'elsewhere', {
+    ...key('ELSEWHERE-KEY'),
+    'pagerduty.com/account': 'apac',
+  }),
+];
+
+const release = (overrides: Partial<Release> = {}): Release => ({
+  id: 'r1',
+  number: 1,
+  reference: 'REL-1',
+  entityRef: 'component:default/payments-api',
+  title: 'v2.4.1',
+  environment: 'production',
+  start: '2026-11-24T14:00:00.000Z',
+  end: '2026-11-24T14:30:00.000Z',
+  status: 'in_progress',
+  ownerRef: 'group:default/payments',
+  links: [
+    { kind: 'ci', url: 'https://ci.example.com/runs/7' },
+    {
+      kind: 'changelog',
+      url: 'https://git.example.com/payments-api/releases/v2.4.1',
+      title: 'v2.4.1 notes',
+    },
+    { kind: 'other', url: 'https://wiki.example.com/runbook' },
+  ],
+  notes: '',
+  createdBy: 'user:default/ada.lovelace',
+  createdAt: '2026-11-20T09:00:00.000Z',
+  updatedAt: '2026-11-21T09:30:00.000Z',
+  history: [
+    { status: 'planned', at: '2026-11-20T09:00:00.000Z', by: 'ci' },
+    { status: 'in_progress', at: '2026-11-24T14:02:00.000Z', by: 'ci' },
+  ],
+  ...overrides,
+});
+
+const dependents = [
+  {
+    entityRef: 'component:default/checkout',
+    ownerRef: 'group:default/storefront',
+    reason: 'checkout depends on payments-api',
+  },
+  {
+    entityRef: 'component:default/ledger-service',
+    reason: 'ledger-service consumes the payments API',
+  },
+  {
+    entityRef: 'component:default/reporting',
+    ownerRef: 'group:default/payments',
+    reason: 'reporting depends on payments-api',
+  },
+  {
+    entityRef: 'component:default/unannotated',
+    reason: 'unannotated depends on payments-api',
+  },
+];
+
+const changeOf = (overrides: Partial<ReleaseChange> = {}): ReleaseChange => ({
+  release: release(),
+  change: 'starting',
+  dependents,
+  deliveryId: 'job-1',
+  attempt: 1,
+  ...overrides,
+});
+
+describe('PagerDutyReleaseSubscriber', () => {
+  let us: FakePagerDuty;
+  let eu: FakePagerDuty;
+  let logger: ReturnType<typeof mockServices.logger.mock>;
+
+  beforeEach(async () => {
+    us = await startFakePagerDuty(paymentsAccount());
+    eu = await startFakePagerDuty(euAccount());
+    logger = mockServices.logger.mock();
+  });
+  afterEach(async () => {
+    await us.close();
+    await eu.close();
+  });
+
+  const subscriber = (options: { onScheduled?: boolean } = {}) => {
+    const client = (id: string, fake: FakePagerDuty, apiToken: string) =>
+      new PagerDutyClient(
+        { id, apiBaseUrl: fake.url, eventsBaseUrl: fake.url, apiToken },
+        { sleep: async () => {} },
+      );
+    return new PagerDutyReleaseSubscriber({
+      clients: new Map([
+        ['default', client('default', us, 'us-token')],
+        ['eu', client('eu', eu, 'eu-token')],
+      ]),
+      catalog: catalogServiceMock({ entities: catalog }),
+      auth: mockServices.auth(),
+      logger,
+      portalBaseUrl: 'http://portal.example/',
+      onScheduled: options.onScheduled ?? false,
+    });
+  };
+
+  const changeRequests = (fake: FakePagerDuty) =>
+    fake.requests.filter(r => r.path === '/v2/change/enqueue');
+
+  it('sends a starting release to its own and its dependents’ integrations, each once, in their accounts', async () => {
+    await subscriber().onReleaseChange(changeOf());
+
+    const payload = {
+      summary:
+        'Release payments-api v2.4.1 to production started (14:00–14:30 UTC)',
+      timestamp: '2026-11-24T14:02:00.000Z',
+      source: 'component:default/payments-api',
+      custom_details: {
+        release: 'REL-1',
+        entity: 'component:default/payments-api',
+        title: 'v2.4.1',
+        environment: 'production',
+        window: {
+          start: '2026-11-24T14:00:00.000Z',
+          end: '2026-11-24T14:30:00.000Z',
+        },
+        status: 'in_progress',
+        owner: 'group:default/payments',
+        dependents: dependents.map(d => d.reason),
+      },
+    };
+    const links = [
+      {
+        href: 'http://portal.example/multivac/releases/REL-1',
+        text: 'REL-1 in Multivac',
+      },
+      { href: 'https://ci.example.com/runs/7', text: 'CI run' },
+      {
+        href: 'https://git.example.com/payments-api/releases/v2.4.1',
+        text: 'v2.4.1 notes',
+      },
+    ];
+    // payments-api and reporting share the payments Group's key. Sent at
+    // the same time, they may arrive in either order.
+    expect(us.changeEvents()).toHaveLength(2);
+    expect(us.changeEvents()).toEqual(
+      expect.arrayContaining([
+        { routing_key: 'PAYMENTS-KEY', payload, links },
+        { routing_key: 'SHOP-KEY', payload, links },
+      ]),
+    );
+    expect(eu.changeEvents()).toEqual([
+      { routing_key: 'LEDGER-KEY', payload, links },
+    ]);
+    expect(us.events()).toEqual([]);
+    expect(logger.info).toHaveBeenCalledWith(
+      'Sent PagerDuty change event for REL-1 (starting) to 3 integrations',
+    );
+  });
+
+  it('dates a starting release by its window when nobody marked it in progress, and cuts long summaries to 1024 characters', async () => {
+    await subscriber().onReleaseChange(
+      changeOf({
+        release: release({
+          status: 'planned',
+          title: 'x'.repeat(2000),
+          end: '2026-11-25T02:00:00.000Z',
+          history: [
+            { status: 'planned', at: '2026-11-20T09:00:00.000Z', by: 'ci' },
+          ],
+        }),
+        dependents: [],
+      }),
+    );
+
+    const [event] = us.changeEvents() as Array<{ payload: any }>;
+    expect(event.payload.timestamp).toBe('2026-11-24T14:00:00.000Z');
+    expect(event.payload.summary).toHaveLength(1024);
+    expect(event.payload.summary.endsWith('…')).toBe(true);
+    expect(event.payload.custom_details).not.toHaveProperty('dependents');
+  });
+
+  it('sends scheduled releases only with onScheduled, and not once cancelled', async () => {
+    const scheduled = changeOf({
+      change: 'scheduled',
+      release: release({ status: 'planned', history: [] }),
+      dependents: [],
+    });
+    await subscriber().onReleaseChange(scheduled);
+    await subscriber().onReleaseChange(changeOf({ change: 'status' }));
+    expect(us.requests).toEqual([]);
+
+    await subscriber({ onScheduled: true }).onReleaseChange(scheduled);
+    await subscriber({ onScheduled: true }).onReleaseChange({
+      ...scheduled,
+      release: release({ status: 'cancelled' }),
+    });
+    expect(us.changeEvents()).toEqual([
+      expect.objectContaining({
+        routing_key: 'PAYMENTS-KEY',
+        payload: expect.objectContaining({
+          summary:
+            'Release payments-api v2.4.1 to production scheduled (2026-11-24 14:00–14:30 UTC)',
+          timestamp: '2026-11-21T09:30:00.000Z',
+        }),
+      }),
+    ]);
+  });
+
+  it('sends nothing, quietly, when no entity has an integration key', async () => {
+    await subscriber().onReleaseChange(
+      changeOf({
+        release: release({ entityRef: 'component:default/unannotated' }),
+        dependents: [dependents[3]],
+      }),
+    );
+
+    expect(us.requests).toEqual([]);
+    expect(eu.requests).toEqual([]);
+    expect(logger.debug).toHaveBeenCalledWith(
+      'No PagerDuty change event for REL-1: neither component:default/unannotated ' +
+        'nor its dependents have pagerduty.com/integration-key',
+    );
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('skips an entity naming an unknown account with a warning, and sends the others', async () => {
+    await subscriber().onReleaseChange(
+      changeOf({
+        dependents: [
+          { entityRef: 'component:default/elsewhere', reason: 'elsewhere' },
+        ],
+      }),
+    );
+
+    expect(us.changeEvents()).toEqual([
+      expect.objectContaining({ routing_key: 'PAYMENTS-KEY' }),
+    ]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      "No PagerDuty change event for component:default/elsewhere: component:default/elsewhere names PagerDuty account 'apac' (pagerduty.com/account), which is not in multivac.pagerDuty.accounts",
+    );
+  });
+
+  it('waits out a 429 and sends again', async () => {
+    us.rateLimitNext(1);
+    await subscriber().onReleaseChange(changeOf({ dependents: [] }));
+
+    expect(changeRequests(us)).toHaveLength(2);
+    expect(us.changeEvents()).toEqual([
+      expect.objectContaining({ routing_key: 'PAYMENTS-KEY' }),
+    ]);
+  });
+
+  it('throws what PagerDuty refuses, after trying every integration, so the job retries', async () => {
+    const refused = release({
+      links: [{ kind: 'ci', url: 'ci.example.com/runs/7' }],
+    });
+
+    await expect(
+      subscriber().onReleaseChange(changeOf({ release: refused })),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        "PagerDuty POST /v2/change/enqueue (change) answered 400: Event object is invalid; 'links' must be a list of { href, text } with URLs",
+    });
+    expect(changeRequests(us)).toHaveLength(2);
+    expect(changeRequests(eu)).toHaveLength(1);
+  });
+
+  describe('fromConfig', () => {
+    const fromConfig = (changeEvents?: object) =>
+      PagerDutyReleaseSubscriber.fromConfig(
+        new ConfigReader({
+          multivac: { pagerDuty: { apiToken: 'token', changeEvents } },
+        }),
+        {
+          clients: new Map(),
+          catalog: catalogServiceMock(),
+          auth: mockServices.auth(),
+          logger,
+        },
+      );
+
+    it('is on by default, for starting releases only', async () => {
+      const defaults = fromConfig();
+      expect(defaults?.id).toBe('pagerduty');
+      await defaults!.onReleaseChange(
+        changeOf({ change: 'scheduled', dependents: [] }),
+      );
+      expect(logger.debug).not.toHaveBeenCalled(); // not even looked up
+    });
+
+    it('is off with enabled: false', () => {
+      expect(fromConfig({ enabled: false })).toBeUndefined();
+    });
+
+    it('also sends scheduled releases with onScheduled: true', async () => {
+      await fromConfig({ onScheduled: true })!.onReleaseChange(
+        changeOf({ change: 'scheduled', dependents: [] }),
+      );
+      // The empty catalog has no key: looked up, then skipped.
+      expect(logger.debug).toHaveBeenCalledTimes(1);
+    });
+  });
+});

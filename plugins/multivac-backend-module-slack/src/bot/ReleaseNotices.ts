@@ -1,0 +1,81 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  MultivacWorkflow,
+  ReleaseChange,
+  ReleaseSubscriber,
+} from '@multivac/plugin-multivac-node';
+import { WebClient } from '@slack/web-api';
+import { SlackStore } from '../database/SlackStore';
+import { releaseHeadsUp } from '../messages';
+import { owningTeam, postJoining } from './teams';
+
+/** Key of the heads-up posted in `channelId` for one release delivery. */
+const releaseNoticeKey = (deliveryId: string, channelId: string) =>
+  `release:${deliveryId}:${channelId}`;
+
+/**
+ * Gives the teams of entities that depend on a released one a heads-up in
+ * their Slack channel when it is scheduled, when it starts and when it is
+ * rolled back: one message per channel, with every reason it concerns them,
+ * once per delivery however often it is retried.
+ */
+export class ReleaseNotices implements ReleaseSubscriber {
+  readonly id = 'slack';
+
+  constructor(
+    private readonly deps: {
+      client: WebClient;
+      store: SlackStore;
+      workflow: () => MultivacWorkflow;
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async onReleaseChange({
+    release,
+    change,
+    dependents,
+    deliveryId,
+  }: ReleaseChange): Promise<void> {
+    const news = change === 'status' ? release.status : change;
+    if (news !== 'scheduled' && news !== 'starting' && news !== 'rolled_back') {
+      return;
+    }
+    const reasonsByChannel = new Map<string, string[]>();
+    for (const dependent of dependents) {
+      const { channel } = await owningTeam(this.deps, dependent.entityRef);
+      if (!channel) {
+        this.deps.logger.debug(
+          `No Slack channel for ${dependent.entityRef}, which depends on ${release.reference}`,
+        );
+        continue;
+      }
+      reasonsByChannel.set(channel, [
+        ...(reasonsByChannel.get(channel) ?? []),
+        dependent.reason,
+      ]);
+    }
+    const { client, store, workflow } = this.deps;
+    for (const [channel, reasons] of reasonsByChannel) {
+      const key = releaseNoticeKey(deliveryId, channel);
+      if (await store.getMessage(key)) {
+        continue;
+      }
+      const ts = await postJoining(
+        client,
+        channel,
+        releaseHeadsUp(
+          release,
+          news,
+          reasons,
+          workflow().urls.release(release.reference),
+          { timeZone: workflow().releases.timeZone, now: new Date() },
+        ),
+      );
+      await store.saveMessage(key, { channelId: channel, ts });
+    }
+  }
+}

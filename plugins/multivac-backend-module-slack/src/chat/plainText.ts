@@ -1,0 +1,49 @@
+import { unescapeMrkdwn } from '../messages';
+
+/** `<...>` in mrkdwn: a link, a mention, a channel or a special token. */
+const TOKEN = /<([^<>]+)>/g;
+const USER_MENTION = /<@([A-Z0-9]+)(?:\|[^<>]*)?>/g;
+
+/** The Slack user ids mentioned (`<@U123>`) in `mrkdwn`, once each. */
+export function mentionedSlackIds(mrkdwn: string): string[] {
+  return [...new Set([...mrkdwn.matchAll(USER_MENTION)].map(m => m[1]))];
+}
+
+function plainToken(token: string, names: ReadonlyMap<string, string>): string {
+  const bar = token.indexOf('|');
+  const target = bar < 0 ? token : token.slice(0, bar);
+  const label = bar < 0 ? undefined : unescapeMrkdwn(token.slice(bar + 1));
+  if (target.startsWith('@')) {
+    const id = target.slice(1);
+    return names.get(id) ?? label ?? `@${id}`;
+  }
+  if (target.startsWith('#')) {
+    return `#${label ?? target.slice(1)}`;
+  }
+  if (target.startsWith('!')) {
+    // `<!here>`, `<!channel>`, `<!subteam^ID|@team>`, `<!date^...|fallback>`
+    return label ?? `@${target.slice(1).split('^')[0]}`;
+  }
+  const url = unescapeMrkdwn(target);
+  return label && label !== url ? `${label} (${url})` : url;
+}
+
+/**
+ * Slack mrkdwn as terminal text: `<url|text>` becomes `text (url)`, user
+ * mentions the person's name from `names` (by Slack id), `&amp;`, `&lt;` and
+ * `&gt;` their characters. `*bold*` and `` `code` `` read well as they are.
+ */
+export function mrkdwnToPlainText(
+  mrkdwn: string,
+  names: ReadonlyMap<string, string> = new Map(),
+): string {
+  let plain = '';
+  let rest = 0;
+  for (const match of mrkdwn.matchAll(TOKEN)) {
+    plain +=
+      unescapeMrkdwn(mrkdwn.slice(rest, match.index)) +
+      plainToken(match[1], names);
+    rest = match.index! + match[0].length;
+  }
+  return plain + unescapeMrkdwn(mrkdwn.slice(rest));
+}

@@ -1,0 +1,130 @@
+import {
+  describeTimelineEvent,
+  formatDuration,
+  IMPACT_SCOPE_LABELS,
+  Incident,
+  PageRecord,
+  PostmortemFacts,
+  PostmortemSection,
+  PostmortemSectionTemplate,
+  PostmortemTimelineEntry,
+  roleHolder,
+  TimelineEvent,
+  TriageReport,
+  USERS_AFFECTED_LABELS,
+} from '@multivac/plugin-multivac-common';
+
+/** What is known about a resolved incident when its post-mortem starts. */
+export interface IncidentRecord {
+  incident: Incident;
+  timeline: TimelineEvent[];
+  /** Pages linked to the incident. */
+  pages: PageRecord[];
+  /** The triage report it was started from. */
+  report?: TriageReport;
+}
+
+/** The facts of the post-mortem and its sections, Impact pre-filled. */
+export function prefillPostmortem(
+  record: IncidentRecord,
+  template: PostmortemSectionTemplate[],
+): { facts: PostmortemFacts; sections: PostmortemSection[] } {
+  const { incident, timeline, pages, report } = record;
+  const resolvedAt = incident.stateTimestamps.resolved ?? incident.updatedAt;
+  const durationMs = Date.parse(resolvedAt) - Date.parse(incident.createdAt);
+  const impact = report ? describeReportImpact(report) : incident.impact;
+  const facts: PostmortemFacts = {
+    incidentTitle: incident.title,
+    startedAt: incident.createdAt,
+    resolvedAt,
+    durationMs,
+    duration: formatDuration(durationMs),
+    controllerRef: roleHolder(incident, 'controller'),
+    participantRefs: participants(incident, timeline),
+    entityRefs: incident.entityRefs,
+    impact,
+    ...(report && {
+      report: {
+        reference: report.reference,
+        reportedBy: report.reportedBy,
+        usersAffected: report.usersAffected,
+        scope: report.scope,
+        region: report.region,
+        customer: report.customer,
+        customerFacing: report.customerFacing,
+        startedAt: report.startedAt,
+      },
+    }),
+    timeline: storyOf(timeline, pages),
+  };
+  const sections = template.map(section => ({
+    ...section,
+    text: section.id === 'impact' ? impact : '',
+  }));
+  return { facts, sections };
+}
+
+/** The triage report that an incident's `declared` event names. */
+export function reportReferenceOf(
+  timeline: TimelineEvent[],
+): string | undefined {
+  const declared = timeline.find(e => e.type === 'declared');
+  const fromReport = declared?.payload.fromReport;
+  return typeof fromReport === 'string' ? fromReport : undefined;
+}
+
+const isUserRef = (ref: unknown): ref is string =>
+  typeof ref === 'string' && ref.startsWith('user:');
+
+/** Everyone who held a role (also earlier holders) or acted, sorted. */
+function participants(incident: Incident, timeline: TimelineEvent[]) {
+  const refs = [
+    ...incident.roles.map(r => r.userRef),
+    ...timeline.map(e => e.actor),
+    ...timeline
+      .filter(e => e.type === 'role_assigned')
+      .flatMap(e => [e.payload.userRef, e.payload.previous]),
+  ].filter(isUserRef);
+  return [...new Set(refs)].sort();
+}
+
+/** Timeline events and what happened to pages, oldest first. */
+function storyOf(
+  timeline: TimelineEvent[],
+  pages: PageRecord[],
+): PostmortemTimelineEntry[] {
+  const entries: PostmortemTimelineEntry[] = [
+    ...timeline.map(event => ({
+      at: event.createdAt,
+      source: 'incident' as const,
+      actor: event.actor,
+      text: describeTimelineEvent(event),
+    })),
+    ...pages.flatMap(page =>
+      page.history.map((step, i) => ({
+        at: step.at,
+        source: 'page' as const,
+        ...(i === 0 && { actor: page.createdBy }),
+        text: `page (${page.scheduleName}): ${step.text}`,
+      })),
+    ),
+  ];
+  // A stable sort keeps same-instant events in the order they were recorded.
+  return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** The reporter's view of the impact, as Markdown bullets. */
+function describeReportImpact(report: TriageReport): string {
+  const where = report.region ?? report.customer;
+  return [
+    `- Users affected: ${USERS_AFFECTED_LABELS[report.usersAffected]}`,
+    `- Where: ${IMPACT_SCOPE_LABELS[report.scope]}${
+      where ? ` (${where})` : ''
+    }`,
+    `- Customer-facing: ${report.customerFacing ? 'yes' : 'no'}`,
+    report.startedAt && `- Started, as reported: ${report.startedAt}`,
+    `- Reported in ${report.reference} by ${report.reportedBy}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}

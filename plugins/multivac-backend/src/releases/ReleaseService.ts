@@ -1,0 +1,334 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ACTIVE_RELEASE_STATUSES,
+  Release,
+  ReleaseCheckResult,
+  ReleaseConflict,
+  ReleaseForce,
+  ReleaseLink,
+  ReleaseStatus,
+  shortRef,
+  validateReleaseWindow,
+} from '@multivac/plugin-multivac-common';
+import {
+  ReleaseDependent,
+  RelevantRelease,
+} from '@multivac/plugin-multivac-node';
+import { nowIso } from '../database/util';
+import { CatalogGraph } from './conflicts/CatalogGraph';
+import { CatalogGraphSource } from './conflicts/CatalogGraphCache';
+import { ConflictChecker, ReleaseProposal } from './conflicts/ConflictChecker';
+import { describePath } from './conflicts/sentences';
+import { ReleaseDeliveries } from './ReleaseDeliveries';
+import { ReleaseChanges, ReleaseFilter, ReleaseStore } from './ReleaseStore';
+
+/** Blocking conflicts and no `force`: answered 409 with the conflicts. */
+export class ReleaseBlockedError extends ConflictError {
+  constructor(message: string, readonly conflicts: ReleaseConflict[]) {
+    super(message);
+  }
+}
+
+export interface ReleaseBooking {
+  /** A full ref of an existing catalog entity. */
+  entityRef: string;
+  title: string;
+  environment: string;
+  start: string;
+  end: string;
+  /** Default: the entity's owner in the catalog. */
+  ownerRef?: string;
+  links: ReleaseLink[];
+  notes: string;
+  force?: { reason: string };
+}
+
+export type ReleaseEdit = Omit<ReleaseChanges, 'forced'> & {
+  force?: { reason: string };
+};
+
+/** A release with the conflicts found when it was booked or moved. */
+export interface CheckedRelease {
+  release: Release;
+  conflicts: ReleaseConflict[];
+}
+
+const windowKey = (release: Release) => `${release.start}/${release.end}`;
+
+/** Releases read per query while collecting those around entities. */
+const AROUND_PAGE_SIZE = 500;
+
+/**
+ * The release calendar: books and moves releases after checking their
+ * windows for conflicts (blocking ones need a recorded reason to force),
+ * moves them through their statuses, and tells subscribers.
+ */
+export class ReleaseService {
+  constructor(
+    private readonly options: {
+      store: ReleaseStore;
+      checker: ConflictChecker;
+      graph: CatalogGraphSource;
+      deliveries: ReleaseDeliveries;
+      dependencyDepth: number;
+    },
+  ) {}
+
+  check(proposal: ReleaseProposal): Promise<ReleaseCheckResult> {
+    return this.options.checker.check(proposal);
+  }
+
+  async create(
+    booking: ReleaseBooking,
+    actor: { ref: string; isUser: boolean },
+  ): Promise<CheckedRelease> {
+    const { store, checker, deliveries } = this.options;
+    const ownerRef =
+      booking.ownerRef ?? (await this.ownerOf(booking.entityRef, actor));
+    const prepared = await checker.prepare(booking);
+    return store.withEnvironmentLock(booking.environment, async tx => {
+      const { conflicts } = await prepared.complete(tx);
+      const forced = this.forceOrRefuse(
+        conflicts,
+        booking.environment,
+        booking.force,
+        actor.ref,
+      );
+      const release = await store.create(
+        {
+          entityRef: booking.entityRef,
+          title: booking.title,
+          environment: booking.environment,
+          start: booking.start,
+          end: booking.end,
+          ownerRef,
+          links: booking.links,
+          notes: booking.notes,
+          forced,
+        },
+        actor.ref,
+        tx,
+      );
+      await deliveries.changed(release, 'scheduled', windowKey(release), tx);
+      return { release, conflicts };
+    });
+  }
+
+  /** Moving the window checks it again, like a new booking. */
+  async update(
+    idOrReference: string,
+    edit: ReleaseEdit,
+    actor: string,
+  ): Promise<CheckedRelease> {
+    const { store, checker, deliveries } = this.options;
+    const { force, ...changes } = edit;
+    const current = await this.get(idOrReference);
+    const start = changes.start ?? current.start;
+    const end = changes.end ?? current.end;
+    const moves =
+      Date.parse(start) !== Date.parse(current.start) ||
+      Date.parse(end) !== Date.parse(current.end);
+    if (!moves) {
+      return {
+        release: await store.update(current.id, changes),
+        conflicts: [],
+      };
+    }
+    if (!ACTIVE_RELEASE_STATUSES.includes(current.status)) {
+      throw new ConflictError(
+        `${current.reference} is ${current.status}; only planned or in-progress releases can move`,
+      );
+    }
+    const problem = validateReleaseWindow(start, end);
+    if (problem) {
+      throw new InputError(`Invalid release update: end: ${problem}`);
+    }
+    const prepared = await checker.prepare({
+      entityRef: current.entityRef,
+      environment: current.environment,
+      start,
+      end,
+      excludeReleaseId: current.id,
+    });
+    return store.withEnvironmentLock(current.environment, async tx => {
+      const { conflicts } = await prepared.complete(tx);
+      const forced = this.forceOrRefuse(
+        conflicts,
+        current.environment,
+        force,
+        actor,
+      );
+      const release = await store.update(
+        current.id,
+        { ...changes, ...(forced && { forced }) },
+        tx,
+      );
+      await deliveries.changed(release, 'scheduled', windowKey(release), tx);
+      return { release, conflicts };
+    });
+  }
+
+  async transition(
+    idOrReference: string,
+    to: ReleaseStatus,
+    actor: string,
+    note?: string,
+  ): Promise<Release> {
+    const { store, deliveries } = this.options;
+    const current = await this.get(idOrReference);
+    return store.transition(
+      current.id,
+      { to, actor, note },
+      async (tx, release) => {
+        if (to === 'in_progress') {
+          await deliveries.changed(release, 'starting', 'start', tx);
+          await store.markStarting(release.id, tx);
+        } else {
+          await deliveries.changed(release, 'status', to, tx);
+        }
+      },
+    );
+  }
+
+  /**
+   * Tells subscribers about releases whose window has started (the
+   * scheduler calls it every minute); returns how many it announced.
+   */
+  async announceStarting(now: Date = new Date()): Promise<number> {
+    const { store, deliveries } = this.options;
+    const due = await store.dueToStart(now);
+    for (const release of due) {
+      // Same key as a move to in progress: each release starts once.
+      await deliveries.changed(release, 'starting', 'start');
+      await store.markStarting(release.id);
+    }
+    return due.length;
+  }
+
+  async get(idOrReference: string): Promise<Release> {
+    const release = await this.options.store.get(idOrReference);
+    if (!release) {
+      throw new NotFoundError(`No release ${idOrReference}`);
+    }
+    return release;
+  }
+
+  list(filter: ReleaseFilter) {
+    return this.options.store.list(filter);
+  }
+
+  /**
+   * Releases in `filter` of `entityRefs` and of what they depend on (to
+   * `dependencyDepth`), by start, each with the shortest dependency path
+   * that makes it relevant.
+   */
+  async around(
+    entityRefs: string[],
+    filter: Omit<ReleaseFilter, 'entityRefs' | 'limit' | 'offset'>,
+  ): Promise<RelevantRelease[]> {
+    const graph = await this.options.graph.get();
+    const relevant = new Map<string, { reason?: string; links: number }>();
+    const keys = entityRefs.map(ref => CatalogGraph.key(ref));
+    keys.forEach(key => relevant.set(key, { links: 0 }));
+    for (const key of keys) {
+      const dependencies = graph.dependenciesOf(
+        key,
+        this.options.dependencyDepth,
+      );
+      for (const [dependency, path] of dependencies) {
+        const known = relevant.get(dependency);
+        if (!known || known.links > path.length) {
+          relevant.set(dependency, {
+            reason: describePath(path),
+            links: path.length,
+          });
+        }
+      }
+    }
+    // Stored refs keep the case they were booked with; graph keys do not.
+    const found: RelevantRelease[] = [];
+    for (let offset = 0; ; offset += AROUND_PAGE_SIZE) {
+      const { items } = await this.options.store.list({
+        ...filter,
+        limit: AROUND_PAGE_SIZE,
+        offset,
+      });
+      for (const release of items) {
+        const match = relevant.get(CatalogGraph.key(release.entityRef));
+        if (match) {
+          found.push({
+            release,
+            ...(match.reason && { reason: match.reason }),
+          });
+        }
+      }
+      if (items.length < AROUND_PAGE_SIZE) {
+        return found;
+      }
+    }
+  }
+
+  /** What depends on the released entity, with its owner and why. */
+  async dependents(release: Release): Promise<ReleaseDependent[]> {
+    const graph = await this.options.graph.get();
+    const paths = graph.dependentsOf(
+      CatalogGraph.key(release.entityRef),
+      this.options.dependencyDepth,
+    );
+    return [...paths].map(([entityRef, path]) => ({
+      entityRef,
+      ownerRef: graph.ownerOf(entityRef),
+      reason: describePath(path),
+    }));
+  }
+
+  private async ownerOf(
+    entityRef: string,
+    actor: { ref: string; isUser: boolean },
+  ): Promise<string> {
+    const graph = await this.options.graph.get();
+    const owner = graph.ownerOf(CatalogGraph.key(entityRef));
+    if (owner) {
+      return owner;
+    }
+    if (actor.isUser) {
+      return actor.ref;
+    }
+    throw new InputError(
+      `ownerRef: ${shortRef(
+        entityRef,
+      )} has no owner in the catalog; say who owns the release`,
+    );
+  }
+
+  /** The force record when blocking conflicts are forced; 409 without a reason. */
+  private forceOrRefuse(
+    conflicts: ReleaseConflict[],
+    environment: string,
+    force: { reason: string } | undefined,
+    actor: string,
+  ): ReleaseForce | undefined {
+    const blocking = conflicts.filter(c => c.blocking);
+    if (blocking.length === 0) {
+      return undefined;
+    }
+    if (!force) {
+      throw new ReleaseBlockedError(
+        `${blocking.length} conflict${
+          blocking.length === 1 ? ' blocks' : 's block'
+        } releasing into ${environment}: ${blocking
+          .map(c => c.sentence)
+          .join(
+            '; ',
+          )}. Choose another window, or give force.reason to release anyway`,
+        conflicts,
+      );
+    }
+    return {
+      reason: force.reason,
+      by: actor,
+      at: nowIso(),
+      conflicts: blocking,
+    };
+  }
+}

@@ -1,0 +1,105 @@
+import {
+  Release,
+  ReleaseForce,
+  ReleaseLink,
+  ReleaseStatus,
+} from '@multivac/plugin-multivac-common';
+import { Knex } from 'knex';
+
+export interface NewRelease {
+  entityRef: string;
+  title: string;
+  environment: string;
+  /** ISO times. */
+  start: string;
+  end: string;
+  ownerRef: string;
+  links: ReleaseLink[];
+  notes: string;
+  forced?: ReleaseForce;
+}
+
+export type ReleaseChanges = Partial<
+  Pick<
+    NewRelease,
+    'title' | 'start' | 'end' | 'ownerRef' | 'links' | 'notes' | 'forced'
+  >
+>;
+
+export interface ReleaseFilter {
+  entityRefs?: string[];
+  environments?: string[];
+  statuses?: ReleaseStatus[];
+  /** Windows ending after this ISO time. */
+  from?: string;
+  /** Windows starting before this ISO time. */
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Releases of one environment whose windows overlap `start`..`end`. */
+export interface OverlapQuery {
+  environment: string;
+  start: string;
+  end: string;
+  /** The release being moved, which does not conflict with itself. */
+  excludeId?: string;
+}
+
+/** Persistence of the release calendar. */
+export interface ReleaseStore {
+  /**
+   * Runs `fn` in a transaction that no other booking of `environment` runs
+   * alongside (on every replica), so that a conflict check and the booking
+   * it allows see the same calendar.
+   */
+  withEnvironmentLock<T>(
+    environment: string,
+    fn: (tx: Knex.Transaction) => Promise<T>,
+  ): Promise<T>;
+  create(
+    input: NewRelease,
+    actor: string,
+    tx?: Knex.Transaction,
+  ): Promise<Release>;
+  /** By id, number, or reference (`REL-12`). */
+  get(idOrReference: string, db?: Knex): Promise<Release | undefined>;
+  list(
+    filter: ReleaseFilter,
+  ): Promise<{ items: Release[]; totalCount: number }>;
+  /** Planned or in-progress releases overlapping the window (touching is not overlapping). */
+  findOverlapping(query: OverlapQuery, db?: Knex): Promise<Release[]>;
+  update(
+    id: string,
+    changes: ReleaseChanges,
+    tx?: Knex.Transaction,
+  ): Promise<Release>;
+  /**
+   * Moves the release to `to` (409 naming the allowed statuses otherwise);
+   * `andThen` runs in the same transaction.
+   */
+  transition(
+    id: string,
+    change: { to: ReleaseStatus; actor: string; note?: string },
+    andThen?: (tx: Knex.Transaction, release: Release) => Promise<void>,
+  ): Promise<Release>;
+  /**
+   * Planned or in-progress releases whose start has passed but whose window
+   * has not, and whose start has not been announced yet.
+   */
+  dueToStart(now: Date): Promise<Release[]>;
+  /**
+   * Records that the start of the release was announced, so that
+   * `dueToStart` no longer lists it.
+   */
+  markStarting(id: string, tx?: Knex.Transaction): Promise<void>;
+}
+
+/** Per-user tokens of the iCalendar feeds, kept as SHA-256 hashes. */
+export interface FeedTokenStore {
+  /** Replaces the user's token. */
+  replace(userRef: string, tokenSha256: string): Promise<void>;
+  /** Whose token hashes to `tokenSha256`, if anyone's. */
+  userOf(tokenSha256: string): Promise<string | undefined>;
+}

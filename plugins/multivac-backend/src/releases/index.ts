@@ -1,0 +1,88 @@
+import {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ReleaseSubscriber } from '@multivac/plugin-multivac-node';
+import { Knex } from 'knex';
+import { IncidentStore } from '../database/IncidentStore';
+import { JobQueue } from '../jobs/JobQueue';
+import { CatalogGraphCache } from './conflicts/CatalogGraphCache';
+import { ConflictChecker } from './conflicts/ConflictChecker';
+import { DatabaseFeedTokenStore } from './DatabaseFeedTokenStore';
+import { DatabaseReleaseStore } from './DatabaseReleaseStore';
+import { ReleaseDeliveries } from './ReleaseDeliveries';
+import { ReleaseService } from './ReleaseService';
+import { readReleaseSettings } from './settings';
+
+export { ReleaseService, ReleaseBlockedError } from './ReleaseService';
+export type { FeedTokenStore } from './ReleaseStore';
+export { releaseCalendar } from './calendar';
+
+/** The release in the portal. */
+export const releaseUrl = (baseUrl: string, reference: string) =>
+  `${baseUrl}/multivac/releases/${reference}`;
+
+/**
+ * Builds the release calendar and schedules the task that announces
+ * releases whose window has started.
+ */
+export async function createReleases(options: {
+  db: Knex;
+  config: Config;
+  incidents: IncidentStore;
+  jobs: JobQueue;
+  subscribers: ReleaseSubscriber[];
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+  scheduler: SchedulerService;
+}) {
+  const { db, logger } = options;
+  const settings = readReleaseSettings(options.config);
+  const store = new DatabaseReleaseStore(db);
+  const graph = new CatalogGraphCache({
+    catalog: options.catalog,
+    auth: options.auth,
+    logger,
+    ttlMinutes: settings.catalogRefreshMinutes,
+  });
+  const deliveries = new ReleaseDeliveries(options.jobs, options.subscribers);
+  const service = new ReleaseService({
+    store,
+    graph,
+    deliveries,
+    dependencyDepth: settings.dependencyDepth,
+    checker: new ConflictChecker({
+      graph,
+      releases: store,
+      incidents: options.incidents,
+      settings,
+    }),
+  });
+  deliveries.attach({
+    release: id => store.get(id),
+    dependents: release => service.dependents(release),
+  });
+
+  await options.scheduler.scheduleTask({
+    id: 'multivac-release-starting',
+    frequency: { minutes: 1 },
+    timeout: { minutes: 1 },
+    fn: async () => {
+      const announced = await service.announceStarting();
+      if (announced > 0) {
+        logger.info(`Announced the start of ${announced} release(s)`);
+      }
+    },
+  });
+
+  return {
+    releases: service,
+    feedTokens: new DatabaseFeedTokenStore(db),
+    environments: settings.environments,
+    timeZone: settings.timeZone,
+  };
+}

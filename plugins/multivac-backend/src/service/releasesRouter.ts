@@ -1,0 +1,313 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AuthenticationError,
+  InputError,
+  NotAllowedError,
+  serializeError,
+} from '@backstage/errors';
+import { BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  ACTIVE_RELEASE_STATUSES,
+  checkReleaseSchema,
+  createReleaseSchema,
+  listReleasesQuerySchema,
+  releaseCalendarQuerySchema,
+  releaseCreatePermission,
+  ReleaseEnvironment,
+  Release,
+  ReleaseList,
+  releaseReadPermission,
+  ReleaseStatus,
+  releaseStatusSchema,
+  releaseUpdatePermission,
+  releasesAroundQuerySchema,
+  RelevantRelease,
+  updateReleaseSchema,
+} from '@multivac/plugin-multivac-common';
+import express, { Request, Response } from 'express';
+import Router from 'express-promise-router';
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import {
+  FeedTokenStore,
+  releaseCalendar,
+  ReleaseBlockedError,
+  ReleaseService,
+} from '../releases';
+import { CatalogEntities } from './CatalogEntities';
+import { RequestAuth } from './RequestAuth';
+import { parseInput } from './validation';
+
+/** The feed shows releases from this long ago ... */
+const FEED_PAST_DAYS = 30;
+/** ... to this far ahead, at most this many. */
+const FEED_FUTURE_DAYS = 365;
+const FEED_MAX_EVENTS = 2000;
+
+/** The path calendar clients fetch without signing in (the token is the credential). */
+export const RELEASE_CALENDAR_PATH = '/releases/calendar.ics';
+
+const sha256 = (token: string) =>
+  createHash('sha256').update(token).digest('hex');
+
+/** A status filter with `active` spelled out. */
+const statusesOf = (statuses?: Array<ReleaseStatus | 'active'>) =>
+  statuses?.flatMap(s => (s === 'active' ? ACTIVE_RELEASE_STATUSES : [s]));
+
+/** The release calendar (`/releases`), its conflict check and its feeds. */
+export function createReleasesRouter(options: {
+  releases: ReleaseService;
+  feedTokens: FeedTokenStore;
+  environments: ReleaseEnvironment[];
+  entities: CatalogEntities;
+  requestAuth: RequestAuth;
+  /** Asks the permission policy as a catalog user (see UserPermissions). */
+  authorizeUser(userRef: string, permission: BasicPermission): Promise<boolean>;
+  /** Where calendar clients fetch the feed with `token`. */
+  feedUrl(token: string): Promise<string>;
+  /** The release in the portal. */
+  releaseUrl(reference: string): string;
+}): express.Router {
+  const { releases, feedTokens, entities, requestAuth } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  async function requireEntity(
+    ref: string,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    const [entityRef] = await entities.requireExisting([ref], credentials);
+    return entityRef;
+  }
+
+  /** `payments` → `group:default/payments`; 400 unless it is in the catalog. */
+  async function requireOwner(
+    ref: string | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<string | undefined> {
+    if (ref === undefined) {
+      return undefined;
+    }
+    const [normalized] = entities.normalize([
+      ref.includes(':') ? ref : `group:${ref}`,
+    ]);
+    try {
+      return await requireEntity(normalized, credentials);
+    } catch (error) {
+      if (error instanceof InputError) {
+        throw new InputError(`ownerRef: unknown catalog entity ${normalized}`);
+      }
+      throw error;
+    }
+  }
+
+  /** 409 with the conflicts, so that clients can show each sentence. */
+  function refuseBlocked(req: Request, res: Response, error: unknown) {
+    if (!(error instanceof ReleaseBlockedError)) {
+      throw error;
+    }
+    res.status(409).json({
+      error: serializeError(error),
+      request: { method: req.method, url: req.originalUrl },
+      response: { statusCode: 409 },
+      conflicts: error.conflicts,
+    });
+  }
+
+  router.get(RELEASE_CALENDAR_PATH, async (req, res) => {
+    const query = parseInput(releaseCalendarQuerySchema, req.query, 'query');
+    if (query.token) {
+      await authorizeFeedToken(query.token);
+    } else {
+      await requestAuth.authorize(req, releaseReadPermission);
+    }
+    res
+      .type('text/calendar; charset=utf-8')
+      .set('Content-Disposition', 'inline; filename="releases.ics"')
+      .send(await calendar(query));
+  });
+
+  async function authorizeFeedToken(token: string) {
+    const userRef = await feedTokens.userOf(sha256(token));
+    if (!userRef) {
+      throw new AuthenticationError(
+        'This calendar feed token is not valid (any more); get a new feed URL from the release calendar',
+      );
+    }
+    if (!(await options.authorizeUser(userRef, releaseReadPermission))) {
+      throw new NotAllowedError(
+        `${userRef} is not allowed to ${releaseReadPermission.name}`,
+      );
+    }
+  }
+
+  async function calendar(query: z.output<typeof releaseCalendarQuerySchema>) {
+    const now = Date.now();
+    const { items } = await releases.list({
+      entityRefs: query.entityRef
+        ? await entities.withOwnedAndContained(query.entityRef)
+        : undefined,
+      environments: query.environment,
+      from: new Date(now - FEED_PAST_DAYS * 86_400_000).toISOString(),
+      to: new Date(now + FEED_FUTURE_DAYS * 86_400_000).toISOString(),
+      limit: FEED_MAX_EVENTS,
+      offset: 0,
+    });
+    const scope = query.entityRef ? `: ${query.entityRef.join(', ')}` : '';
+    return releaseCalendar(items, {
+      name: `Releases${scope}`,
+      releaseUrl: options.releaseUrl,
+    });
+  }
+
+  router.post('/releases/feed-token', async (req, res) => {
+    const credentials = await requestAuth.authorize(req, releaseReadPermission);
+    if (!requestAuth.isUser(credentials)) {
+      throw new NotAllowedError('Only users have calendar feeds');
+    }
+    const token = randomBytes(32).toString('base64url');
+    await feedTokens.replace(requestAuth.actorOf(credentials), sha256(token));
+    res.status(201).json({ token, url: await options.feedUrl(token) });
+  });
+
+  router.get('/releases/environments', async (req, res) => {
+    await requestAuth.authorize(req, releaseReadPermission);
+    res.json({ items: options.environments });
+  });
+
+  router.post('/releases/check', async (req, res) => {
+    const credentials = await requestAuth.authorize(req, releaseReadPermission);
+    const body = parseInput(checkReleaseSchema, req.body, 'release check');
+    res.json(
+      await releases.check({
+        entityRef: await requireEntity(body.entityRef, credentials),
+        environment: body.environment,
+        start: body.start,
+        end: body.end,
+        excludeReleaseId: body.releaseId,
+      }),
+    );
+  });
+
+  router.post('/releases', async (req, res) => {
+    const credentials = await requestAuth.authorize(
+      req,
+      releaseCreatePermission,
+    );
+    const body = parseInput(createReleaseSchema, req.body, 'release');
+    const booking = {
+      ...body,
+      entityRef: await requireEntity(body.entityRef, credentials),
+      ownerRef: await requireOwner(body.ownerRef, credentials),
+    };
+    try {
+      const { release, conflicts } = await releases.create(booking, {
+        ref: requestAuth.actorOf(credentials),
+        isUser: requestAuth.isUser(credentials),
+      });
+      res.status(201).json({ ...release, conflicts });
+    } catch (error) {
+      refuseBlocked(req, res, error);
+    }
+  });
+
+  /** A planned or in-progress release with its conflicts as they are now. */
+  async function withCurrentConflicts(release: Release): Promise<Release> {
+    if (release.status !== 'planned' && release.status !== 'in_progress') {
+      return release;
+    }
+    const { conflicts } = await releases.check({
+      entityRef: release.entityRef,
+      environment: release.environment,
+      start: release.start,
+      end: release.end,
+      excludeReleaseId: release.id,
+    });
+    return { ...release, conflicts };
+  }
+
+  router.get('/releases', async (req, res) => {
+    await requestAuth.authorize(req, releaseReadPermission);
+    const query = parseInput(listReleasesQuerySchema, req.query, 'query');
+    const { items, totalCount } = await releases.list({
+      entityRefs: query.entityRef
+        ? await entities.withOwnedAndContained(query.entityRef)
+        : undefined,
+      environments: query.environment,
+      statuses: statusesOf(query.status),
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+      offset: query.offset,
+    });
+    const list: ReleaseList = {
+      items: query.withConflicts
+        ? await Promise.all(items.map(withCurrentConflicts))
+        : items,
+      totalCount,
+      limit: query.limit,
+      offset: query.offset,
+    };
+    res.json(list);
+  });
+
+  router.get('/releases/around', async (req, res) => {
+    await requestAuth.authorize(req, releaseReadPermission);
+    const query = parseInput(releasesAroundQuerySchema, req.query, 'query');
+    const items: RelevantRelease[] = await releases.around(
+      entities.normalize(query.entityRef),
+      {
+        environments: query.environment,
+        statuses: statusesOf(query.status),
+        from: query.from,
+        to: query.to,
+      },
+    );
+    res.json({ items });
+  });
+
+  router.get('/releases/:id', async (req, res) => {
+    await requestAuth.authorize(req, releaseReadPermission);
+    res.json(await releases.get(req.params.id));
+  });
+
+  router.patch('/releases/:id', async (req, res) => {
+    const credentials = await requestAuth.authorize(
+      req,
+      releaseUpdatePermission,
+    );
+    const body = parseInput(updateReleaseSchema, req.body, 'release update');
+    const edit = {
+      ...body,
+      ownerRef: await requireOwner(body.ownerRef, credentials),
+    };
+    try {
+      const { release, conflicts } = await releases.update(
+        req.params.id,
+        edit,
+        requestAuth.actorOf(credentials),
+      );
+      res.json({ ...release, conflicts });
+    } catch (error) {
+      refuseBlocked(req, res, error);
+    }
+  });
+
+  router.post('/releases/:id/status', async (req, res) => {
+    const credentials = await requestAuth.authorize(
+      req,
+      releaseUpdatePermission,
+    );
+    const body = parseInput(releaseStatusSchema, req.body, 'status change');
+    res.json(
+      await releases.transition(
+        req.params.id,
+        body.to,
+        requestAuth.actorOf(credentials),
+        body.note,
+      ),
+    );
+  });
+
+  return router;
+}

@@ -1,0 +1,1 @@
+export { BookReleaseDialog } from './BookReleaseDialog';

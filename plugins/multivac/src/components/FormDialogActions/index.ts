@@ -1,0 +1,1 @@
+export { FormDialogActions } from './FormDialogActions';

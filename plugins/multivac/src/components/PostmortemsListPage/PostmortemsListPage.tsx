@@ -1,0 +1,194 @@
+import {
+  Content,
+  ContentHeader,
+  Header,
+  Page,
+  ResponseErrorPanel,
+  SupportButton,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  Checkbox,
+  FormControlLabel,
+  Grid,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import {
+  POSTMORTEM_STATUSES,
+  PostmortemStatus,
+  SEVERITIES,
+  Severity,
+} from '@multivac/plugin-multivac-common';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import useDebounce from 'react-use/esm/useDebounce';
+import { multivacApiRef } from '../../api/MultivacApi';
+import { EntityRefPicker } from '../EntityRefPicker';
+import { FilterSelect } from '../FilterSelect';
+import { POSTMORTEM_STATUS_LABELS } from '../IncidentChips';
+import { PostmortemsTable } from '../PostmortemsTable';
+
+const PAGE_SIZE = 20;
+const ALL = 'all';
+const UNPUBLISHED = 'unpublished';
+const SEARCH_DELAY_MS = 300;
+
+function statusFilter(value: string): PostmortemStatus[] | undefined {
+  if (value === ALL) {
+    return undefined;
+  }
+  return value === UNPUBLISHED
+    ? ['draft', 'in_review']
+    : [value as PostmortemStatus];
+}
+
+/** `/multivac/postmortems`: every post-mortem, searched, filtered and paged. */
+export const PostmortemsListPage = () => {
+  const api = useApi(multivacApiRef);
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState('');
+  const [entityRefs, setEntityRefs] = useState<string[]>([]);
+  const [severity, setSeverity] = useState<string>(ALL);
+  const [status, setStatus] = useState<string>(ALL);
+  const [overdue, setOverdue] = useState(false);
+  const [page, setPage] = useState(0);
+
+  useDebounce(
+    () => {
+      if (text.trim() !== query) {
+        setQuery(text.trim());
+        setPage(0);
+      }
+    },
+    SEARCH_DELAY_MS,
+    [text],
+  );
+
+  const { value, loading, error } = useAsync(
+    () =>
+      api.listPostmortems({
+        q: query || undefined,
+        entityRef: entityRefs.length ? entityRefs : undefined,
+        severity: severity === ALL ? undefined : (severity as Severity),
+        status: statusFilter(status),
+        overdue: overdue ? 'true' : undefined,
+        limit: PAGE_SIZE,
+        offset: page * PAGE_SIZE,
+      }),
+    [api, query, entityRefs.join(','), severity, status, overdue, page],
+  );
+
+  /** A filter change starts again on the first page. */
+  const filter =
+    <T,>(setter: (v: T) => void) =>
+    (next: T) => {
+      setter(next);
+      setPage(0);
+    };
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Post-mortems"
+        subtitle="What we learned from resolved incidents, and what we are doing about it"
+      />
+      <Content>
+        <ContentHeader title="">
+          <SupportButton>
+            Post-mortems are written after an incident is resolved: use "Write
+            post-mortem" on the incident's page. Search looks in titles and
+            every section.
+          </SupportButton>
+        </ContentHeader>
+        <Grid container spacing={2} alignItems="center">
+          <Grid item xs={12} md={4}>
+            <TextField
+              id="multivac-postmortems-search"
+              label="Search"
+              placeholder="Words in the title or any section"
+              value={text}
+              onChange={e => setText(e.target.value)}
+              fullWidth
+              variant="outlined"
+              margin="dense"
+              type="search"
+            />
+          </Grid>
+          <Grid item xs={12} md={4}>
+            <EntityRefPicker
+              label="Team, system or service"
+              kinds={['Group', 'System', 'Component']}
+              value={entityRefs}
+              onChange={filter(setEntityRefs)}
+              multiple
+            />
+          </Grid>
+          <Grid item xs={6} md={2}>
+            <FilterSelect
+              id="multivac-postmortems-severity"
+              label="Severity"
+              value={severity}
+              onChange={filter(setSeverity)}
+              options={[
+                { value: ALL, label: 'All' },
+                ...SEVERITIES.map(level => ({ value: level, label: level })),
+              ]}
+            />
+          </Grid>
+          <Grid item xs={6} md={2}>
+            <FilterSelect
+              id="multivac-postmortems-status"
+              label="Status"
+              value={status}
+              onChange={filter(setStatus)}
+              options={[
+                { value: ALL, label: 'All' },
+                { value: UNPUBLISHED, label: 'Not published' },
+                ...POSTMORTEM_STATUSES.map(s => ({
+                  value: s,
+                  label: POSTMORTEM_STATUS_LABELS[s],
+                })),
+              ]}
+            />
+          </Grid>
+          <Grid item xs={12}>
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={overdue}
+                  onChange={e => filter(setOverdue)(e.target.checked)}
+                />
+              }
+              label="Overdue only"
+            />
+          </Grid>
+          <Grid item xs={12}>
+            {error ? (
+              <ResponseErrorPanel error={error} />
+            ) : (
+              <PostmortemsTable
+                title={
+                  value ? `Post-mortems (${value.totalCount})` : 'Post-mortems'
+                }
+                postmortems={value?.items ?? []}
+                isLoading={loading}
+                pagination={{
+                  page,
+                  pageSize: PAGE_SIZE,
+                  totalCount: value?.totalCount ?? 0,
+                  onPageChange: setPage,
+                }}
+                emptyContent={
+                  <Typography style={{ padding: 16 }}>
+                    No post-mortems match these filters.
+                  </Typography>
+                }
+              />
+            )}
+          </Grid>
+        </Grid>
+      </Content>
+    </Page>
+  );
+};

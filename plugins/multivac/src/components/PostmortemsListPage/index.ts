@@ -1,0 +1,1 @@
+export { PostmortemsListPage } from './PostmortemsListPage';

@@ -1,0 +1,3 @@
+export { PostmortemsTable } from './PostmortemsTable';
+export type { PostmortemsTableProps } from './PostmortemsTable';
+export { DueDate } from './DueDate';

@@ -1,0 +1,1 @@
+export { ReleaseCalendarPage } from './ReleaseCalendarPage';

@@ -1,0 +1,70 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { aRelease, mockMultivacApi } from '../../__testUtils__/fixtures';
+import { renderWithMultivac } from '../../__testUtils__/render';
+import { ReleaseDetailsDialog } from './ReleaseDetailsDialog';
+
+describe('ReleaseDetailsDialog', () => {
+  it('moves the release along its allowed transitions', async () => {
+    const started = aRelease({ status: 'in_progress' });
+    const api = mockMultivacApi({
+      setReleaseStatus: jest.fn(async () => started),
+    });
+    const onChanged = jest.fn();
+    await renderWithMultivac(
+      <ReleaseDetailsDialog
+        release={aRelease({
+          links: [{ kind: 'ci', url: 'https://ci.example.com/runs/7' }],
+        })}
+        onClose={jest.fn()}
+        onChanged={onChanged}
+      />,
+      { api },
+    );
+    expect(
+      screen.getAllByRole('button').map(button => button.textContent),
+    ).toEqual(['Start', 'Mark done', 'Cancel release', 'Close']);
+    expect(
+      screen.getByRole('link', { name: /ci\.example\.com\/runs\/7/ }),
+    ).toHaveAttribute('href', 'https://ci.example.com/runs/7');
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(onChanged).toHaveBeenCalledWith(started));
+    expect(api.setReleaseStatus).toHaveBeenCalledWith('REL-1', 'in_progress');
+  });
+
+  it('shows notes as text, never as HTML', async () => {
+    await renderWithMultivac(
+      <ReleaseDetailsDialog
+        release={aRelease({
+          notes: '<img src=x onerror="alert(1)"> migrate first',
+        })}
+        onClose={jest.fn()}
+        onChanged={jest.fn()}
+      />,
+    );
+    expect(
+      screen.getByText('<img src=x onerror="alert(1)"> migrate first'),
+    ).toBeInTheDocument();
+    expect(document.querySelector('img[src="x"]')).toBeNull();
+  });
+
+  it('says why a status change was refused', async () => {
+    await renderWithMultivac(
+      <ReleaseDetailsDialog
+        release={aRelease({ status: 'done' })}
+        onClose={jest.fn()}
+        onChanged={jest.fn()}
+      />,
+      {
+        api: mockMultivacApi({
+          setReleaseStatus: jest.fn(async () => {
+            throw new Error('REL-1 cannot move from done to rolled_back');
+          }),
+        }),
+      },
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Rolled back' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'cannot move from done',
+    );
+  });
+});

@@ -1,0 +1,1 @@
+export { ReleaseDetailsDialog } from './ReleaseDetailsDialog';

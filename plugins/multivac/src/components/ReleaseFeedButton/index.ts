@@ -1,0 +1,1 @@
+export { ReleaseFeedButton } from './ReleaseFeedButton';

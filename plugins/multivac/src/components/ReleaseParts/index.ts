@@ -1,0 +1,3 @@
+export * from './releaseDisplay';
+export { ReleaseStatusChip } from './ReleaseStatusChip';
+export { ReleaseConflictList } from './ReleaseConflictList';

@@ -1,0 +1,1 @@
+export { TrackerIssue } from './TrackerIssue';
