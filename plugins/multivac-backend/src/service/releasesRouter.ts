@@ -37,6 +37,7 @@ import {
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
 import { parseInput } from './validation';
+import { redactQuery } from './redactQuery';
 
 /** The feed shows releases from this long ago ... */
 const FEED_PAST_DAYS = 30;
@@ -114,7 +115,7 @@ export function createReleasesRouter(options: {
     });
   }
 
-  router.get(RELEASE_CALENDAR_PATH, async (req, res) => {
+  router.get(RELEASE_CALENDAR_PATH, redactQuery('token'), async (req, res) => {
     const query = parseInput(releaseCalendarQuerySchema, req.query, 'query');
     if (query.token) {
       await authorizeFeedToken(query.token);
