@@ -38,6 +38,8 @@ const CHECKS = Number(process.env.BENCH_CHECKS ?? 2000);
 /** Checks run first, not measured (JIT, caches). */
 const WARM_UP = 100;
 const BUDGET_P95_MS = 100;
+/** As many releases as the calendar page asks for at once. */
+const CALENDAR_LIMIT = 500;
 const POSTGRES_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 const DAY_MS = 86_400_000;
 
@@ -364,7 +366,46 @@ async function measure(
         kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
       }
     }
+
+    // The calendar's month view: every release of the coming month with its
+    // conflicts (GET /releases?withConflicts=true), batched and one by one.
+    const store = new DatabaseReleaseStore(knex);
+    const month = await store.list({
+      from: new Date(today).toISOString(),
+      to: new Date(today + 31 * DAY_MS).toISOString(),
+      limit: CALENDAR_LIMIT,
+      offset: 0,
+    });
+    const monthProposals = month.items.map(release => ({
+      entityRef: release.entityRef,
+      environment: release.environment,
+      start: release.start,
+      end: release.end,
+      excludeReleaseId: release.id,
+    }));
+    started = performance.now();
+    const batched = await checker.checkMany(monthProposals);
+    const monthBatchedMs = performance.now() - started;
+    started = performance.now();
+    const oneByOne = await Promise.all(
+      monthProposals.map(proposal => checker.check(proposal)),
+    );
+    const monthOneByOneMs = performance.now() - started;
+    const count = (results: typeof batched) =>
+      results.reduce((sum, r) => sum + r.conflicts.length, 0);
+    if (count(batched) !== count(oneByOne)) {
+      throw new Error(
+        `checkMany found ${count(batched)} conflicts, check ${count(oneByOne)}`,
+      );
+    }
+
     return {
+      month: {
+        releases: monthProposals.length,
+        conflicts: count(batched),
+        batchedMs: monthBatchedMs,
+        oneByOneMs: monthOneByOneMs,
+      },
       latencies: latencies.sort((a, b) => a - b),
       bookSeconds,
       graphMs,
@@ -426,6 +467,14 @@ async function main() {
           `loading the graph of ${result.graphSize} entities ${ms(
             result.graphMs,
           )}`,
+      );
+      const { month } = result;
+      console.log(
+        `${database.name}: calendar month view, ${
+          month.releases
+        } releases with their ${month.conflicts} conflicts: batched ${ms(
+          month.batchedMs,
+        )}, one check per release ${ms(month.oneByOneMs)}`,
       );
       if (at(95) >= BUDGET_P95_MS) {
         failures.push(

@@ -78,6 +78,33 @@ export class ReleaseService {
     return this.options.checker.check(proposal);
   }
 
+  /**
+   * The releases with the conflicts their windows have now; only planned
+   * and running ones are checked, all in one go.
+   */
+  async withCurrentConflicts(releases: Release[]): Promise<Release[]> {
+    const open = releases.filter(r =>
+      ACTIVE_RELEASE_STATUSES.includes(r.status),
+    );
+    const results = await this.options.checker.checkMany(
+      open.map(release => ({
+        entityRef: release.entityRef,
+        environment: release.environment,
+        start: release.start,
+        end: release.end,
+        excludeReleaseId: release.id,
+      })),
+    );
+    const conflictsById = new Map(
+      open.map((release, i) => [release.id, results[i].conflicts]),
+    );
+    return releases.map(release =>
+      conflictsById.has(release.id)
+        ? { ...release, conflicts: conflictsById.get(release.id) }
+        : release,
+    );
+  }
+
   async create(
     booking: ReleaseBooking,
     actor: { ref: string; isUser: boolean },

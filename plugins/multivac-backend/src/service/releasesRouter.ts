@@ -14,7 +14,6 @@ import {
   releaseCalendarQuerySchema,
   releaseCreatePermission,
   ReleaseEnvironment,
-  Release,
   ReleaseList,
   releaseReadPermission,
   ReleaseStatus,
@@ -213,20 +212,6 @@ export function createReleasesRouter(options: {
   });
 
   /** A planned or in-progress release with its conflicts as they are now. */
-  async function withCurrentConflicts(release: Release): Promise<Release> {
-    if (release.status !== 'planned' && release.status !== 'in_progress') {
-      return release;
-    }
-    const { conflicts } = await releases.check({
-      entityRef: release.entityRef,
-      environment: release.environment,
-      start: release.start,
-      end: release.end,
-      excludeReleaseId: release.id,
-    });
-    return { ...release, conflicts };
-  }
-
   router.get('/releases', async (req, res) => {
     await requestAuth.authorize(req, releaseReadPermission);
     const query = parseInput(listReleasesQuerySchema, req.query, 'query');
@@ -243,7 +228,7 @@ export function createReleasesRouter(options: {
     });
     const list: ReleaseList = {
       items: query.withConflicts
-        ? await Promise.all(items.map(withCurrentConflicts))
+        ? await releases.withCurrentConflicts(items)
         : items,
       totalCount,
       limit: query.limit,

@@ -479,6 +479,86 @@ describe('ConflictChecker', () => {
     });
   });
 
+  it('checks many windows at once as it checks each, in one query per environment and one for incidents', async () => {
+    const ledger = await book(
+      'ledger-service',
+      '2026-11-24T14:00:00Z',
+      '2026-11-24T14:30:00Z',
+    );
+    const payments = await book(
+      'payments-api',
+      '2026-11-24T14:10:00Z',
+      '2026-11-24T15:00:00Z',
+    );
+    const cart = await book(
+      'cart',
+      '2026-11-26T09:00:00Z',
+      '2026-11-26T10:00:00Z',
+      { environment: 'staging' },
+    );
+    await book('checkout', '2026-11-26T09:30:00Z', '2026-11-26T10:30:00Z', {
+      environment: 'staging',
+    });
+    await book('payments-api', '2026-11-24T14:50:00Z', '2026-11-24T15:20:00Z');
+    await book(
+      'storefront-web',
+      '2026-11-24T14:45:00Z',
+      '2026-11-24T15:30:00Z',
+    );
+    const incident = await incidents.createIncident(
+      {
+        title: 'Ledger timeouts',
+        severity: 'SEV2',
+        entityRefs: [ref('accounts-db', 'resource')],
+      },
+      ada,
+    );
+    await incidents.transitionIncident(incident.id, 'investigating', ada);
+    const check = checker({
+      freezes: [
+        {
+          id: 'payday',
+          name: 'payday',
+          start: '2026-11-26T09:30:00Z',
+          end: '2026-11-26T12:00:00Z',
+        },
+      ],
+    });
+    const asProposal = (r: typeof ledger): ReleaseProposal => ({
+      entityRef: r.entityRef,
+      environment: r.environment,
+      start: r.start,
+      end: r.end,
+      excludeReleaseId: r.id,
+    });
+    const proposals = [
+      asProposal(ledger),
+      asProposal(payments),
+      asProposal(cart),
+      proposal('lonely'),
+      proposal('fx-service', '2026-11-30T09:00:00Z', '2026-11-30T10:00:00Z'),
+    ];
+    const oneByOne = [];
+    for (const p of proposals) {
+      oneByOne.push(await check.check(p));
+    }
+    // Something is in conflict with most of them, so the comparison means something.
+    expect(oneByOne.map(r => r.conflicts.map(c => c.kind))).toEqual([
+      ['dependent', 'incident'],
+      ['same-entity', 'dependency', 'dependent', 'incident'],
+      ['system', 'freeze'],
+      [],
+      [],
+    ]);
+
+    const findOverlapping = jest.spyOn(releases, 'findOverlapping');
+    const listIncidents = jest.spyOn(incidents, 'listIncidents');
+    expect(await check.checkMany(proposals)).toEqual(oneByOne);
+    expect(findOverlapping).toHaveBeenCalledTimes(2); // production, staging
+    expect(listIncidents).toHaveBeenCalledTimes(1);
+    expect(await check.checkMany([])).toEqual([]);
+  });
+
   it('refuses an unknown environment, naming the configured ones', async () => {
     await expect(
       checker().check(proposal('payments-api', undefined, undefined, 'prod')),
