@@ -116,12 +116,32 @@ export const pageRequestSchema = z
   });
 export type PageRequestBody = z.input<typeof pageRequestSchema>;
 
-/** "severity: Invalid enum value ...; title: must not be empty" */
-export function describeZodError(error: z.ZodError): string {
+/**
+ * "severity: Invalid enum value ...; title: must not be empty". Forms pass
+ * their fields' `labels`, by schema key or by dotted path (`force.reason`),
+ * so that people read "What is broken: must not be empty" and "Links #2:
+ * must be a full URL".
+ */
+export function describeZodError(
+  error: z.ZodError,
+  labels: Record<string, string> = {},
+): string {
+  const where = (path: (string | number)[]) => {
+    const [first, ...rest] = path;
+    const exact = labels[path.join('.')];
+    const label = labels[String(first)];
+    if (exact || !label) {
+      return exact ?? path.join('.');
+    }
+    return [
+      label,
+      ...rest.map(part => (typeof part === 'number' ? `#${part + 1}` : part)),
+    ].join(' ');
+  };
   return error.issues
     .map(issue =>
       issue.path.length
-        ? `${issue.path.join('.')}: ${issue.message}`
+        ? `${where(issue.path)}: ${issue.message}`
         : issue.message,
     )
     .join('; ');

@@ -5,12 +5,14 @@ import { z } from 'zod';
 /**
  * Form submission shared by the dialogs: checks the input against the same
  * schema the backend uses (so mistakes are named before anything is sent),
- * sends it, and keeps the backend's error message if it refuses.
+ * sends it, and keeps the backend's error message if it refuses. Mistakes
+ * name the fields by their `labels` (schema key → the label on the form).
  */
 export function useValidatedSubmit<T extends z.ZodTypeAny, R>(
   schema: T,
   send: (input: z.output<T>) => Promise<R>,
   onDone: (result: R) => void,
+  labels?: Record<string, string>,
 ) {
   const [error, setError] = useState<string>();
   const [submitting, setSubmitting] = useState(false);
@@ -19,7 +21,7 @@ export function useValidatedSubmit<T extends z.ZodTypeAny, R>(
     async (input: z.input<T>) => {
       const parsed = schema.safeParse(input);
       if (!parsed.success) {
-        setError(describeZodError(parsed.error));
+        setError(describeZodError(parsed.error, labels));
         return;
       }
       setSubmitting(true);
@@ -32,7 +34,7 @@ export function useValidatedSubmit<T extends z.ZodTypeAny, R>(
         setSubmitting(false);
       }
     },
-    [schema, send, onDone],
+    [schema, send, onDone, labels],
   );
 
   return { submit, submitting, error, setError };

@@ -140,7 +140,7 @@ describe('BookReleaseDialog', () => {
     });
     fireEvent.click(screen.getByRole('button', { name: 'Book' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'must be an http(s) URL',
+      'CI run URL: must be an http(s) URL',
     );
     expect(api.createRelease).not.toHaveBeenCalled();
   });

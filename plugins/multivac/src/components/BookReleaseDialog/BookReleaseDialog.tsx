@@ -1,5 +1,14 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { Checkbox, Dialog, DialogContent, DialogTitle, FormControlLabel, Grid, TextField, Typography } from '@material-ui/core';
+import {
+  Checkbox,
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  FormControlLabel,
+  Grid,
+  TextField,
+  Typography,
+} from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   checkReleaseSchema,
@@ -8,7 +17,7 @@ import {
   ReleaseEnvironment,
   ReleaseLink,
 } from '@multivac/plugin-multivac-common';
-import { FormEvent, useCallback, useEffect, useState } from 'react';
+import { FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
 import {
   CheckedRelease,
@@ -55,6 +64,17 @@ function defaultWindow() {
   return { start: toLocalInput(start), end: toLocalInput(end) };
 }
 
+/** What the form's mistakes call its fields. */
+const FIELD_LABELS = {
+  entityRef: 'What is released',
+  title: 'Version or title',
+  environment: 'Environment',
+  start: 'Start',
+  end: 'End',
+  notes: 'Notes',
+  'force.reason': 'Why it may go ahead',
+};
+
 /**
  * "Book a release": checks the window for conflicts while it is filled in,
  * and books past blocking ones only with a recorded reason.
@@ -92,6 +112,15 @@ export const BookReleaseDialog = (props: BookReleaseDialogProps) => {
     createReleaseSchema,
     book,
     onBooked,
+    useMemo(
+      () => ({
+        ...FIELD_LABELS,
+        // The links list holds the filled-in URLs, the CI run's first.
+        'links.0.url': ciUrl.trim() ? 'CI run URL' : 'Changelog URL',
+        'links.1.url': 'Changelog URL',
+      }),
+      [ciUrl],
+    ),
   );
 
   const firstEnvironment = environments[0]?.id ?? '';
@@ -310,7 +339,11 @@ export const BookReleaseDialog = (props: BookReleaseDialogProps) => {
             margin="dense"
           />
         </DialogContent>
-        <FormDialogActions onCancel={onClose} submitLabel={blocked ? 'Book anyway' : 'Book'} disabled={submitting || !mayBook} />
+        <FormDialogActions
+          onCancel={onClose}
+          submitLabel={blocked ? 'Book anyway' : 'Book'}
+          disabled={submitting || !mayBook}
+        />
       </form>
     </Dialog>
   );

@@ -41,7 +41,7 @@ describe('DeclareIncidentDialog', () => {
     const { api } = await renderDialog();
     fireEvent.click(screen.getByRole('button', { name: 'Declare' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'title: must not be empty',
+      'What is broken: must not be empty',
     );
     expect(api.declareIncident).not.toHaveBeenCalled();
   });

@@ -1,5 +1,16 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { Dialog, DialogContent, DialogTitle, FormControl, FormControlLabel, FormLabel, Radio, RadioGroup, TextField, Typography } from '@material-ui/core';
+import {
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  FormControl,
+  FormControlLabel,
+  FormLabel,
+  Radio,
+  RadioGroup,
+  TextField,
+  Typography,
+} from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   declareIncidentSchema,
@@ -22,6 +33,14 @@ export interface DeclareIncidentDialogProps {
   defaultEntityRefs?: string[];
 }
 
+/** What the form's mistakes call its fields. */
+const FIELD_LABELS = {
+  title: 'What is broken',
+  severity: 'Severity',
+  description: 'Description',
+  entityRefs: 'Affected services',
+};
+
 export const DeclareIncidentDialog = (props: DeclareIncidentDialogProps) => {
   const { open, onClose, onDeclared, defaultEntityRefs = [] } = props;
   const api = useApi(multivacApiRef);
@@ -33,6 +52,7 @@ export const DeclareIncidentDialog = (props: DeclareIncidentDialogProps) => {
     declareIncidentSchema,
     body => api.declareIncident(body),
     onDeclared,
+    FIELD_LABELS,
   );
   const defaults = defaultEntityRefs.join(',');
 
@@ -119,7 +139,11 @@ export const DeclareIncidentDialog = (props: DeclareIncidentDialogProps) => {
             margin="dense"
           />
         </DialogContent>
-        <FormDialogActions onCancel={onClose} submitLabel="Declare" disabled={submitting} />
+        <FormDialogActions
+          onCancel={onClose}
+          submitLabel="Declare"
+          disabled={submitting}
+        />
       </form>
     </Dialog>
   );

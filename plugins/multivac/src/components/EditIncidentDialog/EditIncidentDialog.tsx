@@ -1,4 +1,13 @@
-import { Dialog, DialogContent, DialogTitle, FormControl, InputLabel, MenuItem, Select, TextField } from '@material-ui/core';
+import {
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  FormControl,
+  InputLabel,
+  MenuItem,
+  Select,
+  TextField,
+} from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   describeZodError,
@@ -25,6 +34,12 @@ const TEXT_FIELDS = [
   { key: 'summary', label: 'Summary (current understanding)', rows: 3 },
   { key: 'impact', label: 'Impact (who is affected, how badly)', rows: 2 },
 ] as const;
+
+/** What the form's mistakes call its fields. */
+const FIELD_LABELS: Record<string, string> = Object.fromEntries([
+  ...TEXT_FIELDS.map(field => [field.key, field.label]),
+  ['severity', 'Severity'],
+]);
 
 /** Edits title, severity, description, summary and impact; sends only what changed. */
 export const EditIncidentDialog = ({
@@ -68,7 +83,7 @@ export const EditIncidentDialog = ({
     }
     const parsed = updateIncidentSchema.safeParse(changes);
     if (!parsed.success) {
-      setError(describeZodError(parsed.error));
+      setError(describeZodError(parsed.error, FIELD_LABELS));
       return;
     }
     try {

@@ -163,7 +163,7 @@ describe('OnCallCard', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Page' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'summary: say why you are paging',
+      'What is wrong: say why you are paging',
     );
     expect(api.createPage).not.toHaveBeenCalled();
 

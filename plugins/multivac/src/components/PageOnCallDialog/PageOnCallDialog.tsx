@@ -1,5 +1,14 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { Dialog, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Radio, RadioGroup, TextField } from '@material-ui/core';
+import {
+  Dialog,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  FormControlLabel,
+  Radio,
+  RadioGroup,
+  TextField,
+} from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   PageRecord,
@@ -22,6 +31,9 @@ export interface PageOnCallDialogProps {
   onPaged: (page: PageRecord) => void;
 }
 
+/** What the form's mistakes call its fields. */
+const FIELD_LABELS = { summary: 'What is wrong', urgency: 'Urgency' };
+
 /**
  * Asks why, and how urgently, then pages whoever is on call, or one person.
  */
@@ -34,6 +46,7 @@ export const PageOnCallDialog = (props: PageOnCallDialogProps) => {
     pageRequestSchema,
     body => api.createPage(body),
     onPaged,
+    FIELD_LABELS,
   );
 
   useEffect(() => {
@@ -98,7 +111,12 @@ export const PageOnCallDialog = (props: PageOnCallDialogProps) => {
             />
           </RadioGroup>
         </DialogContent>
-        <FormDialogActions onCancel={onClose} submitLabel="Page" disabled={submitting} color="secondary" />
+        <FormDialogActions
+          onCancel={onClose}
+          submitLabel="Page"
+          disabled={submitting}
+          color="secondary"
+        />
       </form>
     </Dialog>
   );

@@ -1,4 +1,9 @@
-import { Dialog, DialogContent, DialogTitle, TextField } from '@material-ui/core';
+import {
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  TextField,
+} from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   CreateActionItemRequest,
@@ -49,6 +54,13 @@ function changesOf(item: PostmortemActionItem, values: Values) {
   };
 }
 
+/** What the form's mistakes call its fields. */
+const FIELD_LABELS = {
+  title: 'What needs doing',
+  ownerRef: 'Owner',
+  dueDate: 'Due date',
+};
+
 /** Adds an action item or edits one: what, who, by when. */
 export const ActionItemDialog = ({
   open,
@@ -58,11 +70,17 @@ export const ActionItemDialog = ({
   onUpdate,
 }: ActionItemDialogProps) => {
   const [values, setValues] = useState<Values>(valuesOf(item));
-  const adding = useValidatedSubmit(createActionItemSchema, onAdd, onClose);
+  const adding = useValidatedSubmit(
+    createActionItemSchema,
+    onAdd,
+    onClose,
+    FIELD_LABELS,
+  );
   const editing = useValidatedSubmit(
     updateActionItemSchema,
     (changes: UpdateActionItemRequest) => onUpdate(item!, changes),
     onClose,
+    FIELD_LABELS,
   );
   const { error, submitting } = item ? editing : adding;
   const { setError: setAddError } = adding;
@@ -131,7 +149,11 @@ export const ActionItemDialog = ({
             margin="dense"
           />
         </DialogContent>
-        <FormDialogActions onCancel={onClose} submitLabel={item ? 'Save' : 'Add'} disabled={submitting} />
+        <FormDialogActions
+          onCancel={onClose}
+          submitLabel={item ? 'Save' : 'Add'}
+          disabled={submitting}
+        />
       </form>
     </Dialog>
   );

@@ -1,4 +1,9 @@
-import { Dialog, DialogContent, DialogTitle, TextField } from '@material-ui/core';
+import {
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  TextField,
+} from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   Postmortem,
@@ -35,6 +40,13 @@ function valuesOf(postmortem: Postmortem): Values {
 const sameRefs = (a: string[], b: string[]) =>
   a.length === b.length && a.every(ref => b.includes(ref));
 
+/** What the form's mistakes call its fields. */
+const FIELD_LABELS = {
+  ownerRef: 'Owner',
+  reviewerRefs: 'Reviewers',
+  dueDate: 'Due date',
+};
+
 /** Who writes it, who reviews it, and by when; sends only what changed. */
 export const EditPostmortemDialog = ({
   postmortem,
@@ -47,6 +59,7 @@ export const EditPostmortemDialog = ({
     updatePostmortemSchema,
     onSave,
     onClose,
+    FIELD_LABELS,
   );
 
   useEffect(() => {
@@ -108,7 +121,11 @@ export const EditPostmortemDialog = ({
             margin="dense"
           />
         </DialogContent>
-        <FormDialogActions onCancel={onClose} submitLabel="Save" disabled={submitting} />
+        <FormDialogActions
+          onCancel={onClose}
+          submitLabel="Save"
+          disabled={submitting}
+        />
       </form>
     </Dialog>
   );

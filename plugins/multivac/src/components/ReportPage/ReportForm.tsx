@@ -99,6 +99,22 @@ const RubricRating = ({
   );
 };
 
+/** What the form's mistakes call its fields. */
+const FIELD_LABELS = {
+  title: 'What is broken',
+  entityRef: 'Affected service',
+  usersAffected: 'Users affected',
+  scope: 'Where',
+  region: 'Which region',
+  customer: 'Which customer',
+  customerFacing: 'Customer-facing',
+  severity: 'Severity',
+  severityReason: 'Why lower than the rubric',
+  startedAt: 'When did it start',
+  description: 'Description',
+  links: 'Links',
+};
+
 /**
  * The triage form. The severity follows the rubric until the reporter picks
  * one; picking a lower one asks why.
@@ -133,6 +149,7 @@ export const ReportForm = ({
     schema,
     body => api.submitReport(body),
     report => navigate(reportDetailsRoute({ id: report.reference })),
+    FIELD_LABELS,
   );
 
   const rating =

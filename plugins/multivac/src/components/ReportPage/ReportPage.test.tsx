@@ -120,7 +120,7 @@ describe('ReportPage', () => {
     await choose(/^Severity/, 'SEV4');
     fireEvent.click(submitButton());
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      "severityReason: SEV4 is lower than the rubric's SEV2; say why",
+      "Why lower than the rubric: SEV4 is lower than the rubric's SEV2; say why",
     );
     expect(api.submitReport).not.toHaveBeenCalled();
 
@@ -171,7 +171,7 @@ describe('ReportPage', () => {
     fireEvent.click(screen.getByLabelText('One region'));
     fireEvent.click(submitButton());
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'region: say which region',
+      'Which region: say which region',
     );
     expect(api.submitReport).not.toHaveBeenCalled();
 
@@ -192,9 +192,9 @@ describe('ReportPage', () => {
     const api = await openForm();
     fireEvent.click(submitButton());
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('title: say what is broken');
-    expect(alert).toHaveTextContent('usersAffected: Required');
-    expect(alert).toHaveTextContent('customerFacing: Required');
+    expect(alert).toHaveTextContent('What is broken: say what is broken');
+    expect(alert).toHaveTextContent('Users affected: Required');
+    expect(alert).toHaveTextContent('Customer-facing: Required');
     expect(api.submitReport).not.toHaveBeenCalled();
   });
 
@@ -204,7 +204,7 @@ describe('ReportPage', () => {
     type(/Links/, 'grafana/payments');
     fireEvent.click(submitButton());
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'links.0: must be a full URL (https://...)',
+      'Links #1: must be a full URL (https://...)',
     );
 
     type(
