@@ -1,4 +1,14 @@
 import { FormControl, InputLabel, MenuItem, Select } from '@material-ui/core';
+import { SEVERITIES } from '@multivac/plugin-multivac-common';
+
+/** The value of a filter's "All" choice. */
+export const ALL = 'all';
+
+/** "All", then SEV1..SEV4. */
+export const SEVERITY_FILTER_OPTIONS = [
+  { value: ALL, label: 'All' },
+  ...SEVERITIES.map(level => ({ value: level, label: level })),
+];
 
 export interface FilterSelectProps {
   id: string;

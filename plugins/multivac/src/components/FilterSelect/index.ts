@@ -1,1 +1,1 @@
-export { FilterSelect } from './FilterSelect';
+export { ALL, FilterSelect, SEVERITY_FILTER_OPTIONS } from './FilterSelect';

@@ -11,7 +11,6 @@ import { Grid, Typography } from '@material-ui/core';
 import {
   INCIDENT_STATES,
   IncidentStatus,
-  SEVERITIES,
   Severity,
 } from '@multivac/plugin-multivac-common';
 import { useState } from 'react';
@@ -19,11 +18,10 @@ import useAsync from 'react-use/esm/useAsync';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { DeclareIncidentButton } from '../DeclareIncidentButton';
 import { EntityRefPicker } from '../EntityRefPicker';
-import { FilterSelect } from '../FilterSelect';
+import { ALL, FilterSelect, SEVERITY_FILTER_OPTIONS } from '../FilterSelect';
 import { IncidentsTable } from '../IncidentsTable';
 
 const PAGE_SIZE = 20;
-const ALL = 'all';
 
 /** `/multivac/incidents`: every incident, filtered and paged. */
 export const IncidentsListPage = () => {
@@ -91,10 +89,7 @@ export const IncidentsListPage = () => {
               label="Severity"
               value={severity}
               onChange={filter(setSeverity)}
-              options={[
-                { value: ALL, label: 'All' },
-                ...SEVERITIES.map(level => ({ value: level, label: level })),
-              ]}
+              options={SEVERITY_FILTER_OPTIONS}
             />
           </Grid>
           <Grid item xs={12} sm={6}>

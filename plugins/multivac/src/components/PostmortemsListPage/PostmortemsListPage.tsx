@@ -17,7 +17,6 @@ import {
 import {
   POSTMORTEM_STATUSES,
   PostmortemStatus,
-  SEVERITIES,
   Severity,
 } from '@multivac/plugin-multivac-common';
 import { useState } from 'react';
@@ -25,12 +24,11 @@ import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { EntityRefPicker } from '../EntityRefPicker';
-import { FilterSelect } from '../FilterSelect';
+import { ALL, FilterSelect, SEVERITY_FILTER_OPTIONS } from '../FilterSelect';
 import { POSTMORTEM_STATUS_LABELS } from '../IncidentChips';
 import { PostmortemsTable } from '../PostmortemsTable';
 
 const PAGE_SIZE = 20;
-const ALL = 'all';
 const UNPUBLISHED = 'unpublished';
 const SEARCH_DELAY_MS = 300;
 
@@ -130,10 +128,7 @@ export const PostmortemsListPage = () => {
               label="Severity"
               value={severity}
               onChange={filter(setSeverity)}
-              options={[
-                { value: ALL, label: 'All' },
-                ...SEVERITIES.map(level => ({ value: level, label: level })),
-              ]}
+              options={SEVERITY_FILTER_OPTIONS}
             />
           </Grid>
           <Grid item xs={6} md={2}>

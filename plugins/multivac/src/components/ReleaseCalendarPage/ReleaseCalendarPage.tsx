@@ -26,7 +26,7 @@ import { multivacApiRef } from '../../api/MultivacApi';
 import { releasesRouteRef } from '../../routes';
 import { BookReleaseDialog } from '../BookReleaseDialog';
 import { EntityRefPicker } from '../EntityRefPicker';
-import { FilterSelect } from '../FilterSelect';
+import { ALL, FilterSelect } from '../FilterSelect';
 import { ReleaseDetailsDialog } from '../ReleaseDetailsDialog';
 import { ReleaseFeedButton } from '../ReleaseFeedButton';
 import { RELEASE_STATUS_COLORS, RELEASE_STATUS_LABELS } from '../ReleaseParts';
@@ -39,7 +39,6 @@ import {
 } from './calendarEvents';
 
 const localizer = luxonLocalizer(DateTime, { firstDayOfWeek: 1 });
-const ALL = 'all';
 /** The most releases one view loads. */
 const RANGE_LIMIT = 500;
 
