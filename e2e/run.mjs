@@ -41,6 +41,41 @@ async function waitForHttp(url, timeoutMs) {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
 }
 
+/**
+ * The backend answers before the catalog has read the demo entities; pages
+ * opened earlier would show empty pickers. Waits until `refs` are there.
+ */
+async function waitForCatalog(refs, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let missing = refs;
+  while (Date.now() < deadline) {
+    try {
+      const auth = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+        headers: { 'x-requested-with': 'XMLHttpRequest' },
+      });
+      const { backstageIdentity } = await auth.json();
+      const found = await Promise.all(
+        missing.map(async ref => {
+          const [kind, rest] = ref.split(':');
+          const res = await fetch(
+            `${backendUrl}/api/catalog/entities/by-name/${kind}/${rest}`,
+            { headers: { authorization: `Bearer ${backstageIdentity.token}` } },
+          );
+          return res.ok;
+        }),
+      );
+      missing = missing.filter((_, i) => !found[i]);
+      if (missing.length === 0) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(
+    `the catalog did not have ${missing.join(', ')} within ${timeoutMs / 1000}s`,
+  );
+}
+
 async function step(name, fn) {
   try {
     await fn();
@@ -102,6 +137,17 @@ async function main() {
   try {
     await waitForHttp(`${backendUrl}/api/multivac/health`, 300_000);
     await waitForHttp(appUrl, 300_000);
+    const catalogWait = Date.now();
+    await waitForCatalog(
+      [
+        'component:default/ledger-service',
+        'component:default/payments-api',
+        'group:default/payments',
+        'user:default/grace.hopper',
+      ],
+      180_000,
+    );
+    log(`demo catalog ready after ${(Date.now() - catalogWait) / 1000}s`);
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: [
