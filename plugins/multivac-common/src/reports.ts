@@ -163,11 +163,17 @@ export const reportRequestSchema = z
       .string()
       .trim()
       .min(1, 'pick the affected service or component'),
-    usersAffected: z.enum(USERS_AFFECTED),
-    scope: z.enum(IMPACT_SCOPES),
+    usersAffected: z.enum(USERS_AFFECTED, {
+      required_error: 'pick how many users are affected',
+    }),
+    scope: z.enum(IMPACT_SCOPES, {
+      required_error: 'pick everywhere, one region or a single customer',
+    }),
     region: optionalText(100),
     customer: optionalText(200),
-    customerFacing: z.boolean(),
+    customerFacing: z.boolean({
+      required_error: 'say whether customers see it',
+    }),
     startedAt: z.string().datetime({ offset: true }).optional(),
     links: z
       .array(z.string().trim().url('must be a full URL (https://...)'))
