@@ -90,8 +90,9 @@ export const EntityRefPicker = (props: EntityRefPickerProps) => {
   return (
     <Autocomplete
       // The input text is computed only when the value changes: remount once
-      // the options arrive so a pre-filled ref shows the entity's name.
-      key={loading ? 'loading' : 'loaded'}
+      // the options arrive so a pre-filled ref shows the entity's name. Only
+      // then: a remount would throw away what someone types while loading.
+      key={loading && value.length > 0 ? 'loading' : 'loaded'}
       id={id}
       loading={loading}
       options={options.map(o => o.ref)}
