@@ -24,6 +24,7 @@ import {
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
 import { DatabasePageStore } from './database/DatabasePageStore';
 import { DatabaseReportStore } from './database/DatabaseReportStore';
+import { useWriteAheadLog } from './database/util';
 import { DatabaseJobQueue } from './jobs/DatabaseJobQueue';
 import { BuiltinOnCallProvider } from './oncall/BuiltinOnCallProvider';
 import { OnCallService } from './oncall/OnCallService';
@@ -158,6 +159,7 @@ export const multivacPlugin = createBackendPlugin({
         scheduler,
       }) {
         const db = await database.getClient();
+        await useWriteAheadLog(db);
         const jobs = new DatabaseJobQueue(
           db,
           logger,
