@@ -582,6 +582,16 @@ describe('/api/multivac/releases', () => {
 
 describe('release calendar feeds and CI, with the real auth and permission services', () => {
   const CI_TOKEN = 'ci-release-token-0123456789';
+  /**
+   * A date some days from now: the feed shows 30 days back and a year ahead
+   * of the real clock, so these windows must move with it.
+   */
+  const day = (days: number) =>
+    new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const paymentsWindow = {
+    start: `${day(3)}T14:10:00Z`,
+    end: `${day(3)}T15:00:00Z`,
+  };
   /** Users whose release reads the policy denies. */
   const denied = new Set<string>();
   let server: Parameters<typeof request>[0];
@@ -693,6 +703,7 @@ describe('release calendar feeds and CI, with the real auth and permission servi
       .set(asCi)
       .send({
         ...base,
+        ...paymentsWindow,
         links: [
           {
             kind: 'ci',
@@ -744,8 +755,8 @@ describe('release calendar feeds and CI, with the real auth and permission servi
       .set(asCi)
       .send({
         ...ledgerRelease,
-        start: '2026-12-01T09:00:00+01:00',
-        end: '2026-12-01T09:30:00+01:00',
+        start: `${day(10)}T09:00:00+01:00`,
+        end: `${day(10)}T09:30:00+01:00`,
         environment: 'staging',
       });
     const first = await request(server)
@@ -778,10 +789,10 @@ describe('release calendar feeds and CI, with the real auth and permission servi
     ]);
     const payments = byTitle['payments-api v2.4.1 (production)'];
     expect(payments.startDate.toJSDate().toISOString()).toBe(
-      '2026-11-24T14:10:00.000Z',
+      `${day(3)}T14:10:00.000Z`,
     );
     expect(payments.endDate.toJSDate().toISOString()).toBe(
-      '2026-11-24T15:00:00.000Z',
+      `${day(3)}T15:00:00.000Z`,
     );
     expect(payments.startDate.zone.tzid).toBe('UTC');
     expect(payments.description).toBe(
@@ -799,7 +810,7 @@ describe('release calendar feeds and CI, with the real auth and permission servi
     );
     const ledger = byTitle['ledger-service v7.0.0 (staging)'];
     expect(ledger.startDate.toJSDate().toISOString()).toBe(
-      '2026-12-01T08:00:00.000Z',
+      `${day(10)}T08:00:00.000Z`,
     );
 
     // The UID stays when the release moves, so subscribed calendars update it.
@@ -807,7 +818,7 @@ describe('release calendar feeds and CI, with the real auth and permission servi
     await request(server)
       .patch('/api/multivac/releases/REL-2')
       .set(asCi)
-      .send({ start: '2026-12-01T10:00:00Z', end: '2026-12-01T11:00:00Z' });
+      .send({ start: `${day(10)}T10:00:00Z`, end: `${day(10)}T11:00:00Z` });
     const moved = new ICAL.Component(
       ICAL.parse((await request(server).get(path)).text),
     )
@@ -815,7 +826,7 @@ describe('release calendar feeds and CI, with the real auth and permission servi
       .map(vevent => new ICAL.Event(vevent))
       .find(e => e.uid === uid)!;
     expect(moved.startDate.toJSDate().toISOString()).toBe(
-      '2026-12-01T10:00:00.000Z',
+      `${day(10)}T10:00:00.000Z`,
     );
 
     // An entity's feed
