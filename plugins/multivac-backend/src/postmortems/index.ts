@@ -43,11 +43,13 @@ export async function createPostmortems(options: {
   logger: LoggerService;
   scheduler: SchedulerService;
   tracker?: IssueTracker;
+  /** Today's date (`YYYY-MM-DD`), which decides what is overdue; tests fix it. */
+  today?: () => string;
 }): Promise<PostmortemService> {
   const { db, baseUrl, jobs, scheduler, logger, tracker } = options;
   const settings = readPostmortemSettings(options.config);
   const store = new DatabasePostmortemStore(db, {
-    today: () => localDate(settings.timeZone),
+    today: options.today ?? (() => localDate(settings.timeZone)),
     urls: {
       postmortem: reference => postmortemUrl(baseUrl, reference),
       incident: reference => `${baseUrl}/multivac/incidents/${reference}`,

@@ -60,6 +60,8 @@ export const catalogEntities = [
 /** When the incidents made here started and were resolved (a Friday). */
 export const STARTED_AT = '2026-11-27T14:55:00.000Z';
 export const RESOLVED_AT = '2026-11-27T16:00:00.000Z';
+/** "Today" for what is overdue: the Monday after. */
+export const TODAY = '2026-11-30';
 
 /**
  * The post-mortem service wired as the plugin wires it, on a real database,
@@ -112,6 +114,7 @@ export async function postmortemHarness(
     logger: mockServices.logger.mock(),
     scheduler,
     tracker: options.tracker,
+    today: () => TODAY,
   });
   deliveries.attachPostmortems(id => postmortems.get(id));
 
