@@ -3,6 +3,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   multivacOnCallExtensionPoint,
   multivacReleasesExtensionPoint,
+  multivacWorkflowExtensionPoint,
+  MultivacWorkflowExtensionPoint,
   OnCallProvider,
   PageUpdate,
   ReleaseSubscriber,
@@ -17,8 +19,10 @@ describe('multivacModulePagerDuty', () => {
   let releaseSubscribers: ReleaseSubscriber[];
   let record: jest.Mock<Promise<boolean>, [PageUpdate]>;
   let logger: ReturnType<typeof mockServices.logger.mock>;
+  let onReady: jest.Mock;
 
   beforeEach(() => {
+    onReady = jest.fn();
     providers = [];
     releaseSubscribers = [];
     record = jest.fn<Promise<boolean>, [PageUpdate]>().mockResolvedValue(true);
@@ -41,6 +45,10 @@ describe('multivacModulePagerDuty', () => {
             addReleaseSubscriber: subscriber =>
               releaseSubscribers.push(subscriber),
           },
+        ],
+        [
+          multivacWorkflowExtensionPoint,
+          { onReady } as Partial<MultivacWorkflowExtensionPoint>,
         ],
       ],
       features: [
@@ -69,6 +77,8 @@ describe('multivacModulePagerDuty', () => {
 
     expect(providers.map(p => p.id)).toEqual(['pagerduty']);
     expect(releaseSubscribers.map(s => s.id)).toEqual(['pagerduty']);
+    // Change events go out as the plugin's jobs once it has started.
+    expect(onReady).toHaveBeenCalledTimes(1);
     expect(logger.info).toHaveBeenCalledWith(
       'PagerDuty webhooks off: no multivac.pagerDuty webhookSecrets',
     );

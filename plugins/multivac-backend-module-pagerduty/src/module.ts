@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   multivacOnCallExtensionPoint,
   multivacReleasesExtensionPoint,
+  multivacWorkflowExtensionPoint,
 } from '@multivac/plugin-multivac-node';
 import { PagerDutyClient } from './client/PagerDutyClient';
 import { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
@@ -35,6 +36,7 @@ export const multivacModulePagerDuty = createBackendModule({
         catalog: catalogServiceRef,
         onCall: multivacOnCallExtensionPoint,
         releases: multivacReleasesExtensionPoint,
+        workflow: multivacWorkflowExtensionPoint,
       },
       async init({
         config,
@@ -44,6 +46,7 @@ export const multivacModulePagerDuty = createBackendModule({
         catalog,
         onCall,
         releases,
+        workflow,
       }) {
         if (!config.has('multivac.pagerDuty')) {
           logger.info('PagerDuty not configured');
@@ -64,6 +67,7 @@ export const multivacModulePagerDuty = createBackendModule({
         );
         if (releaseSubscriber) {
           releases.addReleaseSubscriber(releaseSubscriber);
+          workflow.onReady(ready => releaseSubscriber.useJobs(ready.jobs));
         } else {
           logger.info(
             'PagerDuty change events for releases off: multivac.pagerDuty.changeEvents.enabled is false',

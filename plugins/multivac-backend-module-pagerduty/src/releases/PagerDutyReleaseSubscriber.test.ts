@@ -3,7 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Release } from '@multivac/plugin-multivac-common';
-import { ReleaseChange } from '@multivac/plugin-multivac-node';
+import { ReleaseChange, WorkflowJobs } from '@multivac/plugin-multivac-node';
 import { PagerDutyClient } from '../client/PagerDutyClient';
 import {
   FakePagerDuty,
@@ -117,28 +117,74 @@ const changeOf = (overrides: Partial<ReleaseChange> = {}): ReleaseChange => ({
   ...overrides,
 });
 
+/**
+ * The plugin's job queue as modules see it, in memory: a job per
+ * idempotency key, run when the test says so, kept until it succeeds.
+ */
+function jobQueue() {
+  type Handler = Parameters<WorkflowJobs['registerHandler']>[1];
+  const handlers = new Map<string, Handler>();
+  const pending = new Map<
+    string,
+    { type: string; payload: Record<string, unknown>; attempt: number }
+  >();
+  const keys = new Set<string>();
+  const jobs: WorkflowJobs = {
+    registerHandler: (type, handler) => handlers.set(type, handler),
+    async enqueue({ type, idempotencyKey, payload }) {
+      if (keys.has(idempotencyKey)) {
+        return false;
+      }
+      keys.add(idempotencyKey);
+      pending.set(idempotencyKey, { type, payload, attempt: 0 });
+      return true;
+    },
+  };
+  /** Runs every pending job once; returns the failures' messages. */
+  async function runPending(): Promise<string[]> {
+    const failures: string[] = [];
+    for (const [key, job] of pending) {
+      job.attempt += 1;
+      try {
+        await handlers.get(job.type)!({ id: key, ...job });
+        pending.delete(key);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+    return failures;
+  }
+  return { jobs, runPending, enqueued: () => keys.size };
+}
+
 describe('PagerDutyReleaseSubscriber', () => {
   let us: FakePagerDuty;
   let eu: FakePagerDuty;
   let logger: ReturnType<typeof mockServices.logger.mock>;
+  let queue: ReturnType<typeof jobQueue>;
+  let euClosed: boolean;
 
   beforeEach(async () => {
     us = await startFakePagerDuty(paymentsAccount());
     eu = await startFakePagerDuty(euAccount());
     logger = mockServices.logger.mock();
+    queue = jobQueue();
+    euClosed = false;
   });
   afterEach(async () => {
     await us.close();
-    await eu.close();
+    if (!euClosed) await eu.close();
   });
 
-  const subscriber = (options: { onScheduled?: boolean } = {}) => {
+  const subscriber = (
+    options: { onScheduled?: boolean; withJobs?: boolean } = {},
+  ) => {
     const client = (id: string, fake: FakePagerDuty, apiToken: string) =>
       new PagerDutyClient(
         { id, apiBaseUrl: fake.url, eventsBaseUrl: fake.url, apiToken },
         { sleep: async () => {} },
       );
-    return new PagerDutyReleaseSubscriber({
+    const created = new PagerDutyReleaseSubscriber({
       clients: new Map([
         ['default', client('default', us, 'us-token')],
         ['eu', client('eu', eu, 'eu-token')],
@@ -149,13 +195,26 @@ describe('PagerDutyReleaseSubscriber', () => {
       portalBaseUrl: 'http://portal.example/',
       onScheduled: options.onScheduled ?? false,
     });
+    if (options.withJobs ?? true) {
+      created.useJobs(queue.jobs);
+    }
+    return created;
+  };
+
+  /** The change reaches the subscriber, and the jobs it makes run once. */
+  const deliver = async (
+    change: ReleaseChange,
+    options: { onScheduled?: boolean } = {},
+  ) => {
+    await subscriber(options).onReleaseChange(change);
+    return queue.runPending();
   };
 
   const changeRequests = (fake: FakePagerDuty) =>
     fake.requests.filter(r => r.path === '/v2/change/enqueue');
 
   it('sends a starting release to its own and its dependents’ integrations, each once, in their accounts', async () => {
-    await subscriber().onReleaseChange(changeOf());
+    expect(await deliver(changeOf())).toEqual([]);
 
     const payload = {
       summary:
@@ -201,12 +260,12 @@ describe('PagerDutyReleaseSubscriber', () => {
     ]);
     expect(us.events()).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith(
-      'Sent PagerDuty change event for REL-1 (starting) to 3 integrations',
+      'Sending PagerDuty change event for REL-1 (starting) to 3 integrations',
     );
   });
 
   it('dates a starting release by its window when nobody marked it in progress, and cuts long summaries to 1024 characters', async () => {
-    await subscriber().onReleaseChange(
+    await deliver(
       changeOf({
         release: release({
           status: 'planned',
@@ -233,15 +292,19 @@ describe('PagerDutyReleaseSubscriber', () => {
       release: release({ status: 'planned', history: [] }),
       dependents: [],
     });
-    await subscriber().onReleaseChange(scheduled);
-    await subscriber().onReleaseChange(changeOf({ change: 'status' }));
+    await deliver(scheduled);
+    await deliver(changeOf({ change: 'status' }));
     expect(us.requests).toEqual([]);
 
-    await subscriber({ onScheduled: true }).onReleaseChange(scheduled);
-    await subscriber({ onScheduled: true }).onReleaseChange({
-      ...scheduled,
-      release: release({ status: 'cancelled' }),
-    });
+    await deliver(scheduled, { onScheduled: true });
+    await deliver(
+      {
+        ...scheduled,
+        deliveryId: 'job-2',
+        release: release({ status: 'cancelled' }),
+      },
+      { onScheduled: true },
+    );
     expect(us.changeEvents()).toEqual([
       expect.objectContaining({
         routing_key: 'PAYMENTS-KEY',
@@ -255,7 +318,7 @@ describe('PagerDutyReleaseSubscriber', () => {
   });
 
   it('sends nothing, quietly, when no entity has an integration key', async () => {
-    await subscriber().onReleaseChange(
+    await deliver(
       changeOf({
         release: release({ entityRef: 'component:default/unannotated' }),
         dependents: [dependents[3]],
@@ -272,7 +335,7 @@ describe('PagerDutyReleaseSubscriber', () => {
   });
 
   it('skips an entity naming an unknown account with a warning, and sends the others', async () => {
-    await subscriber().onReleaseChange(
+    await deliver(
       changeOf({
         dependents: [
           { entityRef: 'component:default/elsewhere', reason: 'elsewhere' },
@@ -290,7 +353,7 @@ describe('PagerDutyReleaseSubscriber', () => {
 
   it('waits out a 429 and sends again', async () => {
     us.rateLimitNext(1);
-    await subscriber().onReleaseChange(changeOf({ dependents: [] }));
+    expect(await deliver(changeOf({ dependents: [] }))).toEqual([]);
 
     expect(changeRequests(us)).toHaveLength(2);
     expect(us.changeEvents()).toEqual([
@@ -298,20 +361,47 @@ describe('PagerDutyReleaseSubscriber', () => {
     ]);
   });
 
-  it('throws what PagerDuty refuses, after trying every integration, so the job retries', async () => {
+  it("fails what PagerDuty refuses in that integration's job, which retries", async () => {
     const refused = release({
       links: [{ kind: 'ci', url: 'ci.example.com/runs/7' }],
     });
 
-    await expect(
-      subscriber().onReleaseChange(changeOf({ release: refused })),
-    ).rejects.toMatchObject({
-      name: 'InputError',
-      message:
-        "PagerDuty POST /v2/change/enqueue (change) answered 400: Event object is invalid; 'links' must be a list of { href, text } with URLs",
-    });
+    const refusal =
+      "PagerDuty POST /v2/change/enqueue (change) answered 400: Event object is invalid; 'links' must be a list of { href, text } with URLs";
+    expect(await deliver(changeOf({ release: refused }))).toEqual([
+      refusal,
+      refusal,
+      refusal,
+    ]);
     expect(changeRequests(us)).toHaveLength(2);
     expect(changeRequests(eu)).toHaveLength(1);
+    expect(await queue.runPending()).toHaveLength(3);
+    expect(changeRequests(us)).toHaveLength(4);
+  });
+
+  it('does not send the change again to integrations that have it when another one is down', async () => {
+    await eu.close();
+    euClosed = true;
+    const change = changeOf();
+
+    const failures = await deliver(change);
+    expect(failures).toHaveLength(1); // ledger-service's, in the EU account
+    expect(us.changeEvents()).toHaveLength(2);
+
+    // The EU job retries on its own, and a retried delivery of the same
+    // change makes no new jobs.
+    expect(await queue.runPending()).toHaveLength(1);
+    await subscriber().onReleaseChange({ ...change, attempt: 2 });
+    expect(queue.enqueued()).toBe(3);
+    expect(await queue.runPending()).toHaveLength(1);
+    expect(us.changeEvents()).toHaveLength(2);
+  });
+
+  it('cannot send before the plugin has started its job queue', async () => {
+    const unready = subscriber({ withJobs: false });
+    await expect(unready.onReleaseChange(changeOf())).rejects.toThrow(
+      'PagerDuty change events: the job queue is not ready',
+    );
   });
 
   describe('fromConfig', () => {

@@ -18,7 +18,9 @@ import {
   ReleaseChange,
   ReleaseDependent,
   ReleaseSubscriber,
+  WorkflowJobs,
 } from '@multivac/plugin-multivac-node';
+import { createHash } from 'node:crypto';
 import {
   PagerDutyChangeEvent,
   PagerDutyClient,
@@ -50,15 +52,28 @@ interface Target {
   routingKey: string;
 }
 
+/** One integration's change event, as a job. */
+const CHANGE_EVENT_JOB = 'pagerduty.change-event';
+interface ChangeEventJob {
+  /** The account id, to find its client when the job runs. */
+  account: string;
+  routingKey: string;
+  event: PagerDutyChangeEvent;
+}
+
 /**
  * Sends a PagerDuty change event when a release starts (and, with
  * `onScheduled`, when it is booked or moved) to the Events API v2
  * integration of the released entity and of each entity that depends on it,
- * each integration once. PagerDuty has no dedup key for change events, so a
- * retried delivery may show the change twice.
+ * each integration once. Each integration's event is a job of its own
+ * (`pagerduty.change-event`, keyed by the delivery and the integration), so
+ * one integration that refuses or is down does not make the others receive
+ * the change again when it is retried. PagerDuty has no dedup key for
+ * change events: a send that succeeds but is not recorded may still repeat.
  */
 export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
   readonly id = 'pagerduty';
+  private jobs?: WorkflowJobs;
 
   /** Undefined when `multivac.pagerDuty.changeEvents.enabled` is false. */
   static fromConfig(
@@ -97,21 +112,50 @@ export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
       );
       return;
     }
+    const jobs = this.jobs;
+    if (!jobs) {
+      throw new Error('PagerDuty change events: the job queue is not ready');
+    }
     const event = this.changeEvent(change);
-    // Every integration gets its try before a failure makes the job retry.
-    const results = await Promise.allSettled(
-      targets.map(t => t.client.sendChangeEvent(t.routingKey, event)),
-    );
-    const failure = results.find(
-      (r): r is PromiseRejectedResult => r.status === 'rejected',
-    );
-    if (failure) {
-      throw failure.reason;
+    for (const { client, routingKey } of targets) {
+      const payload: ChangeEventJob = {
+        account: client.account.id,
+        routingKey,
+        event,
+      };
+      await jobs.enqueue({
+        type: CHANGE_EVENT_JOB,
+        idempotencyKey: `${CHANGE_EVENT_JOB}:${change.deliveryId}:${
+          client.account.id
+        }:${createHash('sha256').update(routingKey).digest('hex')}`,
+        payload: { ...payload },
+      });
     }
     logger.info(
-      `Sent PagerDuty change event for ${release.reference} (${change.change}) ` +
+      `Sending PagerDuty change event for ${release.reference} (${change.change}) ` +
         `to ${targets.length} integration${targets.length === 1 ? '' : 's'}`,
     );
+  }
+
+  /**
+   * Sends change events through the plugin's durable jobs; called once the
+   * plugin has started (`multivacWorkflowExtensionPoint.onReady`).
+   */
+  useJobs(jobs: WorkflowJobs): void {
+    this.jobs = jobs;
+    jobs.registerHandler(CHANGE_EVENT_JOB, async job => {
+      const { account, routingKey, event } =
+        job.payload as unknown as ChangeEventJob;
+      const client = this.options.clients.get(account);
+      if (!client) {
+        // The account left the config since: retrying cannot help.
+        this.options.logger.warn(
+          `Dropped a PagerDuty change event: account '${account}' is no longer configured`,
+        );
+        return;
+      }
+      await client.sendChangeEvent(routingKey, event);
+    });
   }
 
   private announces({ change, release }: ReleaseChange): boolean {
