@@ -143,11 +143,11 @@ function jobQueue() {
   /** Runs every pending job once; returns the failures' messages. */
   async function runPending(): Promise<string[]> {
     const failures: string[] = [];
-    for (const [key, job] of pending) {
+    for (const [jobKey, job] of pending) {
       job.attempt += 1;
       try {
-        await handlers.get(job.type)!({ id: key, ...job });
-        pending.delete(key);
+        await handlers.get(job.type)!({ id: jobKey, ...job });
+        pending.delete(jobKey);
       } catch (error) {
         failures.push((error as Error).message);
       }
