@@ -75,6 +75,35 @@ describe('EntityRefPicker', () => {
     expect(input).toHaveValue('Ledger service (component)');
   });
 
+  it('asks the catalog again when opened empty, as right after the backend starts', async () => {
+    const catalog = catalogApiMock({ entities });
+    const getEntities = catalog.getEntities.bind(catalog);
+    let calls = 0;
+    catalog.getEntities = async request => {
+      calls += 1;
+      return calls === 1 ? { items: [] } : getEntities(request);
+    };
+    await render(<Picker />, catalog);
+    const input = screen.getByLabelText('Affected service');
+    await waitFor(() => expect(calls).toBe(1));
+
+    fireEvent.change(input, { target: { value: 'Pay' } });
+    fireEvent.click(
+      await screen.findByRole('option', { name: 'Payments API (component)' }),
+    );
+    expect(screen.getByRole('status')).toHaveTextContent(
+      'component:default/payments-api',
+    );
+    expect(calls).toBe(2);
+
+    // With entities, opening again asks nothing more.
+    fireEvent.change(input, { target: { value: 'Led' } });
+    expect(
+      await screen.findByRole('option', { name: 'Ledger service (component)' }),
+    ).toBeInTheDocument();
+    expect(calls).toBe(2);
+  });
+
   it("shows a pre-filled ref by the entity's name once the catalog answers", async () => {
     const { catalog, answer } = slowCatalog();
     await render(

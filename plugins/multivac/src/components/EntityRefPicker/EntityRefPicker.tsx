@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { TextField } from '@material-ui/core';
 import Autocomplete from '@material-ui/lab/Autocomplete';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 
 export interface EntityRefPickerProps {
   label: string;
@@ -37,7 +37,11 @@ export const EntityRefPicker = (props: EntityRefPickerProps) => {
     id,
   } = props;
   const catalogApi = useApi(catalogApiRef);
-  const { value: options = [], loading } = useAsync(async () => {
+  const {
+    value: options = [],
+    loading,
+    retry,
+  } = useAsyncRetry(async () => {
     const { items } = await catalogApi.getEntities({
       filter: { kind: kinds },
       fields: [
@@ -56,6 +60,14 @@ export const EntityRefPicker = (props: EntityRefPickerProps) => {
       }))
       .sort((a, b) => a.label.localeCompare(b.label));
   }, [catalogApi, kinds.join(',')]);
+
+  // Right after the backend starts, the catalog may not have read its
+  // entities yet: an empty list is asked for again when it is opened.
+  const reloadIfEmpty = () => {
+    if (!loading && options.length === 0) {
+      retry();
+    }
+  };
 
   const labelOf = (ref: string) => {
     const option = options.find(o => o.ref === ref);
@@ -79,6 +91,7 @@ export const EntityRefPicker = (props: EntityRefPickerProps) => {
         id={id}
         multiple
         loading={loading}
+        onOpen={reloadIfEmpty}
         options={options.map(o => o.ref)}
         getOptionLabel={labelOf}
         value={value}
@@ -95,6 +108,7 @@ export const EntityRefPicker = (props: EntityRefPickerProps) => {
       key={loading && value.length > 0 ? 'loading' : 'loaded'}
       id={id}
       loading={loading}
+      onOpen={reloadIfEmpty}
       options={options.map(o => o.ref)}
       getOptionLabel={labelOf}
       value={value[0] ?? null}
