@@ -29,6 +29,7 @@ import { EntityRefPicker } from '../EntityRefPicker';
 import { FilterSelect } from '../FilterSelect';
 import { ReleaseConflictList } from '../ReleaseParts';
 import { FormDialogActions } from '../FormDialogActions';
+import { DateField } from '../DateField';
 
 const CHECK_DELAY_MS = 400;
 
@@ -238,31 +239,23 @@ export const BookReleaseDialog = (props: BookReleaseDialogProps) => {
               />
             </Grid>
             <Grid item xs={6}>
-              <TextField
+              <DateField
                 id="multivac-release-start"
                 label="Start"
                 type="datetime-local"
                 value={start}
-                onChange={e => setStart(e.target.value)}
+                onChange={setStart}
                 required
-                fullWidth
-                variant="outlined"
-                margin="dense"
-                InputLabelProps={{ shrink: true }}
               />
             </Grid>
             <Grid item xs={6}>
-              <TextField
+              <DateField
                 id="multivac-release-end"
                 label="End"
                 type="datetime-local"
                 value={end}
-                onChange={e => setEnd(e.target.value)}
+                onChange={setEnd}
                 required
-                fullWidth
-                variant="outlined"
-                margin="dense"
-                InputLabelProps={{ shrink: true }}
               />
             </Grid>
           </Grid>

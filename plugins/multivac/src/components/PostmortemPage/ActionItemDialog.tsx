@@ -16,6 +16,7 @@ import { FormEvent, useEffect, useState } from 'react';
 import { useValidatedSubmit } from '../../hooks/useValidatedSubmit';
 import { EntityRefPicker } from '../EntityRefPicker';
 import { FormDialogActions } from '../FormDialogActions';
+import { DateField } from '../DateField';
 
 export interface ActionItemDialogProps {
   open: boolean;
@@ -137,16 +138,12 @@ export const ActionItemDialog = ({
             value={values.owner}
             onChange={owner => setValues({ ...values, owner })}
           />
-          <TextField
+          <DateField
             id="multivac-action-due"
             label="Due date"
             type="date"
             value={values.dueDate}
-            onChange={e => setValues({ ...values, dueDate: e.target.value })}
-            InputLabelProps={{ shrink: true }}
-            fullWidth
-            variant="outlined"
-            margin="dense"
+            onChange={dueDate => setValues({ ...values, dueDate })}
           />
         </DialogContent>
         <FormDialogActions

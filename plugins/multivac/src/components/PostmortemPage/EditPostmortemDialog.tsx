@@ -1,9 +1,4 @@
-import {
-  Dialog,
-  DialogContent,
-  DialogTitle,
-  TextField,
-} from '@material-ui/core';
+import { Dialog, DialogContent, DialogTitle } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import {
   Postmortem,
@@ -14,6 +9,7 @@ import { FormEvent, useEffect, useState } from 'react';
 import { useValidatedSubmit } from '../../hooks/useValidatedSubmit';
 import { EntityRefPicker } from '../EntityRefPicker';
 import { FormDialogActions } from '../FormDialogActions';
+import { DateField } from '../DateField';
 
 export interface EditPostmortemDialogProps {
   postmortem: Postmortem;
@@ -109,16 +105,12 @@ export const EditPostmortemDialog = ({
             onChange={reviewers => setValues({ ...values, reviewers })}
             multiple
           />
-          <TextField
+          <DateField
             id="multivac-postmortem-due"
             label="Due date"
             type="date"
             value={values.dueDate}
-            onChange={e => setValues({ ...values, dueDate: e.target.value })}
-            InputLabelProps={{ shrink: true }}
-            fullWidth
-            variant="outlined"
-            margin="dense"
+            onChange={dueDate => setValues({ ...values, dueDate })}
           />
         </DialogContent>
         <FormDialogActions

@@ -37,6 +37,7 @@ import { useValidatedSubmit } from '../../hooks/useValidatedSubmit';
 import { reportDetailsRouteRef } from '../../routes';
 import { EntityRefPicker } from '../EntityRefPicker';
 import { SeverityChip } from '../IncidentChips';
+import { DateField } from '../DateField';
 
 /**
  * The shared schema plus the check the server makes with its rubric, so a
@@ -325,17 +326,13 @@ export const ReportForm = ({
           margin="dense"
         />
       )}
-      <TextField
+      <DateField
         id="multivac-report-started"
         type="datetime-local"
         label="When did it start?"
         helperText="Optional; your local time"
         value={startedAt}
-        onChange={e => setStartedAt(e.target.value)}
-        InputLabelProps={{ shrink: true }}
-        fullWidth
-        variant="outlined"
-        margin="dense"
+        onChange={setStartedAt}
       />
       <TextField
         id="multivac-report-description"

@@ -193,8 +193,12 @@ describe('ReportPage', () => {
     fireEvent.click(submitButton());
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('What is broken: say what is broken');
-    expect(alert).toHaveTextContent('Users affected: pick how many users are affected');
-    expect(alert).toHaveTextContent('Do customers see it: say whether customers see it');
+    expect(alert).toHaveTextContent(
+      'Users affected: pick how many users are affected',
+    );
+    expect(alert).toHaveTextContent(
+      'Do customers see it: say whether customers see it',
+    );
     expect(api.submitReport).not.toHaveBeenCalled();
   });
 
