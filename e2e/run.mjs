@@ -72,7 +72,9 @@ async function waitForCatalog(refs, timeoutMs) {
     await new Promise(r => setTimeout(r, 1000));
   }
   throw new Error(
-    `the catalog did not have ${missing.join(', ')} within ${timeoutMs / 1000}s`,
+    `the catalog did not have ${missing.join(', ')} within ${
+      timeoutMs / 1000
+    }s`,
   );
 }
 

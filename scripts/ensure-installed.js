@@ -2,56 +2,41 @@
 /*
  * Runs before `npm start` and `npm test` so that each README command works on
  * a fresh clone: installs from the lockfile when node_modules is missing, and
- * re-installs when a manifest or the lockfile changed since the last install.
+ * re-installs when a manifest or the lockfile changed since the last install
+ * (see install-stamp.js).
  * Otherwise it returns at once. Runs on whatever Node the machine has.
  *
- * `npm install` rather than `npm ci`: the lockfile cannot list optional
- * packages for other platforms that the registry lacks (e.g. some
- * @swc/core-darwin-* builds), and `npm ci` rejects it for that. `npm install`
- * installs the locked versions and skips those.
+ * `npm ci`, never `npm install`: `npm ci` installs exactly what
+ * package-lock.json says and never rewrites it, so what we install does not
+ * depend on what the registry holds on the day. `npm install` re-resolves
+ * entries the lockfile lacks: when the registry gained other platforms'
+ * optional builds (@unrs/resolver-binding-*, @swc/core-darwin-*), it added
+ * them to the lockfile and CI's "lockfile unchanged" check failed.
+ *
+ * That is why package-lock.json must be complete: every optional dependency
+ * of every locked package (each platform's @swc/core, rollup and esbuild
+ * builds) has its own entry, even for platforms we do not run on. `npm ci`
+ * refuses a lockfile with an entry missing once the registry can resolve it.
+ * Locked versions were chosen so that the registry has all their platform
+ * builds; `node scripts/check-lockfile.js` proves the lockfile is complete
+ * (CI runs it). If you change dependencies, run `npm install` yourself and
+ * commit the lockfile it writes, after checking it with that script.
  */
 const { execSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { currentStamp, installedStamp } = require('./install-stamp');
 
 const root = path.resolve(__dirname, '..');
-const installed = path.join(root, 'node_modules', '.package-lock.json');
 
-function manifests() {
-  const files = [
-    path.join(root, 'package.json'),
-    path.join(root, 'package-lock.json'),
-  ];
-  for (const dir of ['packages', 'plugins']) {
-    for (const name of fs.readdirSync(path.join(root, dir))) {
-      const file = path.join(root, dir, name, 'package.json');
-      if (fs.existsSync(file)) files.push(file);
-    }
-  }
-  return files;
+function install(reason) {
+  console.log(`${reason}: installing dependencies from package-lock.json ...`);
+  console.log('> npm ci');
+  execSync('npm ci', { cwd: root, stdio: 'inherit' });
 }
 
-function run(command) {
-  console.log(`> ${command}`);
-  execSync(command, { cwd: root, stdio: 'inherit' });
-}
-
-if (!fs.existsSync(installed)) {
-  console.log(
-    'First run: installing dependencies from package-lock.json (about 5 minutes) ...',
-  );
-  run('npm install');
-} else {
-  const installedAt = fs.statSync(installed).mtimeMs;
-  const changed = manifests().filter(
-    file => fs.statSync(file).mtimeMs > installedAt,
-  );
-  if (changed.length > 0) {
-    console.log(
-      `Dependencies changed (${changed
-        .map(f => path.relative(root, f))
-        .join(', ')}): installing ...`,
-    );
-    run('npm install');
-  }
+if (!fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
+  install('First run (about 3 minutes)');
+} else if (installedStamp() !== currentStamp()) {
+  install('package-lock.json or a package.json changed since the last install');
 }

@@ -2,7 +2,8 @@
 /**
  * The whole test suite, as `npm test` runs it:
  *   1. type check (tsc)
- *   2. lint (ESLint through the Backstage CLI)
+ *   2. lint (ESLint through the Backstage CLI), formatting (prettier --check)
+ *      and the lockfile's completeness (scripts/check-lockfile.js)
  *   3. unit, route and store tests (Jest through the Backstage CLI); store
  *      tests run on SQLite and, when a server is reachable, on PostgreSQL 15
  *   4. end to end: the real portal in headless Chromium (e2e/run.mjs)
@@ -70,6 +71,8 @@ if (!env[POSTGRES_ENV]) {
 for (const [title, args] of [
   ['type check', ['tsc']],
   ['lint', ['backstage-cli', 'repo', 'lint']],
+  ['formatting', ['prettier', '--check', '.']],
+  ['lockfile complete', ['node', join(root, 'scripts', 'check-lockfile.js')]],
 ]) {
   const ok = run(title, join(bin, args[0]), args.slice(1));
   ok ? passed++ : failed++;

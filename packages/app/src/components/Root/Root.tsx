@@ -45,11 +45,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           to="multivac/postmortems"
           text="Post-mortems"
         />
-        <SidebarItem
-          icon={EventIcon}
-          to="multivac/releases"
-          text="Releases"
-        />
+        <SidebarItem icon={EventIcon} to="multivac/releases" text="Releases" />
         <SidebarItem
           icon={PhoneInTalkIcon}
           to="multivac/oncall"
