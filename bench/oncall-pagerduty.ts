@@ -9,7 +9,7 @@ import { ConfigReader } from '@backstage/config';
 import { ANNOTATION_PAGERDUTY_SERVICE_ID } from '@multivac/plugin-multivac-common';
 import { startFakePagerDuty } from '../plugins/multivac-backend-module-pagerduty/src/__testUtils__/fakePagerDuty';
 import { serviceFleet } from '../plugins/multivac-backend-module-pagerduty/src/__testUtils__/fixtures';
-import { PagerDutyClient } from '../plugins/multivac-backend-module-pagerduty/src/client/PagerDutyClient';
+import { pagerDutyClientsFromConfig } from '../plugins/multivac-backend-module-pagerduty/src/client/pagerDutyConfig';
 import { PagerDutyOnCallProvider } from '../plugins/multivac-backend-module-pagerduty/src/PagerDutyOnCallProvider';
 
 const SERVICES = 50;
@@ -73,7 +73,7 @@ async function main() {
   const now = Date.now();
   const fake = await startFakePagerDuty(serviceFleet(SERVICES, new Date(now)));
   try {
-    const clients = PagerDutyClient.fromConfig(
+    const clients = pagerDutyClientsFromConfig(
       new ConfigReader({
         multivac: {
           pagerDuty: {
@@ -86,7 +86,7 @@ async function main() {
       }),
     );
     const provider = new PagerDutyOnCallProvider(clients);
-    const { stats } = clients.get('default')!;
+    const { stats } = clients.get('default')!.rest;
     const entities = components();
     // One moment for both passes, as when a page of cards asks together.
     const at = new Date(now);

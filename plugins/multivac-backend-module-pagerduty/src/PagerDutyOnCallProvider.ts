@@ -16,13 +16,18 @@ import {
 } from '@multivac/plugin-multivac-node';
 import {
   DEFAULT_ACCOUNT,
-  PagerDutyClient,
+  PagerDutyAccountClients,
+  pagerDutyClientsFromConfig,
+  PagerDutyClientsOptions,
+} from './client/pagerDutyConfig';
+import { truncateSummary } from './client/PagerDutyEventsClient';
+import { PagerDutyRestClient } from './client/PagerDutyRestClient';
+import {
   PagerDutyEvent,
   PagerDutyOnCall,
   PagerDutyService,
   PagerDutyUser,
-  truncateSummary,
-} from './client/PagerDutyClient';
+} from './client/pagerDutySchemas';
 import { annotation, clientForEntity } from './entities';
 
 /** How far ahead the next hand-off is looked for. */
@@ -65,15 +70,17 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
 
   static fromConfig(
     config: Config,
-    options?: Parameters<typeof PagerDutyClient.fromConfig>[1],
+    options?: PagerDutyClientsOptions,
   ): PagerDutyOnCallProvider {
     return new PagerDutyOnCallProvider(
-      PagerDutyClient.fromConfig(config, options),
+      pagerDutyClientsFromConfig(config, options),
     );
   }
 
   /** `clients` by account id; `default` serves entities without an account. */
-  constructor(private readonly clients: ReadonlyMap<string, PagerDutyClient>) {}
+  constructor(
+    private readonly clients: ReadonlyMap<string, PagerDutyAccountClients>,
+  ) {}
 
   handles(entity: Entity): boolean {
     return Boolean(
@@ -83,7 +90,7 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
   }
 
   async getOnCall(annotated: Entity, at: Date): Promise<OnCallResult> {
-    const client = this.clientFor(annotated);
+    const client = this.clientFor(annotated).rest;
     const serviceId = annotation(annotated, ANNOTATION_PAGERDUTY_SERVICE_ID);
     if (!serviceId) {
       // Only an integration key: pages can still be sent, but who receives
@@ -247,14 +254,16 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
           `(the key of an Events API v2 integration of its service)`,
       );
     }
-    return this.clientFor(annotated).sendEvent(routingKey, event);
+    return this.clientFor(annotated).events.sendEvent(routingKey, event);
   }
 
   /** The account that pages people about `context`. */
   private personClient(context: Entity | undefined) {
-    return context && annotation(context, ANNOTATION_PAGERDUTY_SERVICE_ID)
-      ? this.clientFor(context)
-      : this.clients.get(DEFAULT_ACCOUNT);
+    return (
+      context && annotation(context, ANNOTATION_PAGERDUTY_SERVICE_ID)
+        ? this.clientFor(context)
+        : this.clients.get(DEFAULT_ACCOUNT)
+    )?.rest;
   }
 
   /** Where a direct page to `person` goes, if PagerDuty can take it. */
@@ -262,7 +271,8 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
     person: OnCallPerson,
     context: Entity | undefined,
   ): Promise<
-    { client: PagerDutyClient; serviceId: string; userId: string } | undefined
+    | { client: PagerDutyRestClient; serviceId: string; userId: string }
+    | undefined
   > {
     const client = this.personClient(context);
     const serviceId =
@@ -279,13 +289,13 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
     return user && { client, serviceId, userId: user.id };
   }
 
-  private clientFor(entity: Entity): PagerDutyClient {
+  private clientFor(entity: Entity): PagerDutyAccountClients {
     return clientForEntity(this.clients, entity);
   }
 
   /** A service missing from the listed ones, such as one created since. */
   private async unlistedService(
-    client: PagerDutyClient,
+    client: PagerDutyRestClient,
     annotated: Entity,
     serviceId: string,
   ): Promise<PagerDutyService> {
@@ -305,7 +315,7 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
    * users missing from the listed ones (added since) are read one by one.
    */
   private async people(
-    client: PagerDutyClient,
+    client: PagerDutyRestClient,
     users: ReadonlyMap<string, PagerDutyUser>,
     shifts: Shift[],
   ): Promise<Map<string, OnCallPerson>> {

@@ -1,7 +1,7 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { ANNOTATION_PAGERDUTY_ACCOUNT } from '@multivac/plugin-multivac-common';
-import { DEFAULT_ACCOUNT, PagerDutyClient } from './client/PagerDutyClient';
+import { DEFAULT_ACCOUNT } from './client/pagerDutyConfig';
 
 /** The annotation's value; an empty one counts as missing. */
 export function annotation(entity: Entity, key: string): string | undefined {
@@ -12,10 +12,10 @@ export function annotation(entity: Entity, key: string): string | undefined {
  * The client of the account the entity's `pagerduty.com/account` names, or
  * of the default account without it.
  */
-export function clientForEntity(
-  clients: ReadonlyMap<string, PagerDutyClient>,
+export function clientForEntity<Client>(
+  clients: ReadonlyMap<string, Client>,
   entity: Entity,
-): PagerDutyClient {
+): Client {
   const account =
     annotation(entity, ANNOTATION_PAGERDUTY_ACCOUNT) ?? DEFAULT_ACCOUNT;
   const client = clients.get(account);

@@ -7,11 +7,21 @@
  */
 export { multivacModulePagerDuty as default } from './module';
 export { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
-export { DEFAULT_ACCOUNT, PagerDutyClient } from './client/PagerDutyClient';
+export {
+  DEFAULT_ACCOUNT,
+  pagerDutyClientsFromConfig,
+} from './client/pagerDutyConfig';
+export type {
+  PagerDutyAccountClients,
+  PagerDutyClientsOptions,
+} from './client/pagerDutyConfig';
+export { PagerDutyRestClient } from './client/PagerDutyRestClient';
+export type { PagerDutyRestClientOptions } from './client/PagerDutyRestClient';
+export { PagerDutyEventsClient } from './client/PagerDutyEventsClient';
+export type { PagerDutyHttpOptions } from './client/pagerDutyHttp';
 export type {
   PagerDutyAccount,
   PagerDutyChangeEvent,
-  PagerDutyClientOptions,
   PagerDutyEscalationPolicy,
   PagerDutyEvent,
   PagerDutyEventResult,
@@ -21,7 +31,7 @@ export type {
   PagerDutyOnCall,
   PagerDutyService,
   PagerDutyUser,
-} from './client/PagerDutyClient';
+} from './client/pagerDutySchemas';
 export { TtlCache } from './client/cache';
 export { PagerDutyReleaseSubscriber } from './releases/PagerDutyReleaseSubscriber';
 export type { PagerDutyReleaseSubscriberOptions } from './releases/PagerDutyReleaseSubscriber';

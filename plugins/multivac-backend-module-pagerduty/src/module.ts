@@ -8,7 +8,7 @@ import {
   multivacReleasesExtensionPoint,
   multivacWorkflowExtensionPoint,
 } from '@multivac/plugin-multivac-node';
-import { PagerDutyClient } from './client/PagerDutyClient';
+import { pagerDutyClientsFromConfig } from './client/pagerDutyConfig';
 import { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
 import { PagerDutyReleaseSubscriber } from './releases/PagerDutyReleaseSubscriber';
 import {
@@ -52,7 +52,7 @@ export const multivacModulePagerDuty = createBackendModule({
           logger.info('PagerDuty not configured');
           return;
         }
-        const clients = PagerDutyClient.fromConfig(config);
+        const clients = pagerDutyClientsFromConfig(config);
         onCall.addProvider(new PagerDutyOnCallProvider(clients));
 
         const releaseSubscriber = PagerDutyReleaseSubscriber.fromConfig(

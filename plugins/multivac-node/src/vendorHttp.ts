@@ -1,4 +1,10 @@
-import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 
 /** Used when a retried answer comes without a usable `Retry-After`. */
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
@@ -77,5 +83,50 @@ export function parseJsonBody(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
+  }
+}
+
+/** A vendor's answer outside 2xx, as {@link vendorAnswerError} describes it. */
+export interface VendorRefusal {
+  /** Named in the message, as in {@link fetchFromVendor}: `Jira GET /issue/X`. */
+  call: string;
+  status: number;
+  /** What the vendor said, after the status: `<call> answered 400: <reason>`. */
+  reason?: string;
+  /** Appended as it is to the message of a 401: which credentials to check. */
+  authenticationHint?: string;
+  /** Appended as it is to the message of a 403: what the account lacks. */
+  permissionHint?: string;
+  /** The error's cause, such as the vendor's error body. */
+  cause?: Error;
+}
+
+/**
+ * The `@backstage/errors` error for a vendor's answer outside 2xx, with the
+ * message `<call> answered <status>[: <reason>]`: 400 InputError, 401
+ * AuthenticationError, 403 NotAllowedError, 404 NotFoundError, and
+ * ServiceUnavailableError for anything else (a 409, 5xx, or a 429 the call
+ * does not retry): the vendor cannot take the request now.
+ */
+export function vendorAnswerError(refusal: VendorRefusal): Error {
+  const { call, status, reason, cause } = refusal;
+  const message = `${call} answered ${status}${reason ? `: ${reason}` : ''}`;
+  switch (status) {
+    case 400:
+      return new InputError(message, cause);
+    case 401:
+      return new AuthenticationError(
+        message + (refusal.authenticationHint ?? ''),
+        cause,
+      );
+    case 403:
+      return new NotAllowedError(
+        message + (refusal.permissionHint ?? ''),
+        cause,
+      );
+    case 404:
+      return new NotFoundError(message, cause);
+    default:
+      return new ServiceUnavailableError(message, cause);
   }
 }

@@ -3,16 +3,13 @@
  * Multivac makes: Cloud (REST API v3, Basic auth with an API token) and Data
  * Center (REST API v2, Bearer personal access token).
  */
-import {
-  AuthenticationError,
-  InputError,
-  isError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { isError, ServiceUnavailableError } from '@backstage/errors';
 import { describeZodError } from '@multivac/plugin-multivac-common';
-import { fetchFromVendor, parseJsonBody } from '@multivac/plugin-multivac-node';
+import {
+  fetchFromVendor,
+  parseJsonBody,
+  vendorAnswerError,
+} from '@multivac/plugin-multivac-node';
 import { z } from 'zod';
 
 export const JIRA_DEPLOYMENTS = ['cloud', 'datacenter'] as const;
@@ -357,35 +354,24 @@ export class JiraClient {
       // Not JSON: a proxy's or the login page's answer; enough to recognise.
       text.replace(/\s+/g, ' ').trim().slice(0, 200) || `HTTP ${status}`,
     );
-    const message = `Jira ${call} answered ${status}`;
     const { credentials } = this.options;
-    switch (status) {
-      case 400:
-        return new InputError(message, jira);
-      case 401:
-        return new AuthenticationError(
-          `${message}: check ${
-            credentials.deployment === 'cloud'
-              ? 'multivac.jira.email and multivac.jira.apiToken'
-              : 'multivac.jira.personalAccessToken'
-          }`,
-          jira,
-        );
-      case 403:
-        return new NotAllowedError(
-          `${message}: the Jira account of ${
-            credentials.deployment === 'cloud'
-              ? 'multivac.jira.email'
-              : 'multivac.jira.personalAccessToken'
-          } lacks a permission (Browse projects, Create issues, Assign ` +
-            'issues or Link issues in the project)',
-          jira,
-        );
-      case 404:
-        return new NotFoundError(message, jira);
-      default:
-        return new ServiceUnavailableError(message, jira);
-    }
+    return vendorAnswerError({
+      call: `Jira ${call}`,
+      status,
+      authenticationHint: `: check ${
+        credentials.deployment === 'cloud'
+          ? 'multivac.jira.email and multivac.jira.apiToken'
+          : 'multivac.jira.personalAccessToken'
+      }`,
+      permissionHint:
+        `: the Jira account of ${
+          credentials.deployment === 'cloud'
+            ? 'multivac.jira.email'
+            : 'multivac.jira.personalAccessToken'
+        } lacks a permission (Browse projects, Create issues, Assign ` +
+        'issues or Link issues in the project)',
+      cause: jira,
+    });
   }
 }
 

@@ -4,7 +4,8 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Release } from '@multivac/plugin-multivac-common';
 import { ReleaseChange, WorkflowJobs } from '@multivac/plugin-multivac-node';
-import { PagerDutyClient } from '../client/PagerDutyClient';
+import { PagerDutyEventsClient } from '../client/PagerDutyEventsClient';
+import { PagerDutyAccount } from '../client/pagerDutySchemas';
 import {
   FakePagerDuty,
   startFakePagerDuty,
@@ -179,11 +180,18 @@ describe('PagerDutyReleaseSubscriber', () => {
   const subscriber = (
     options: { onScheduled?: boolean; withJobs?: boolean } = {},
   ) => {
-    const client = (id: string, fake: FakePagerDuty, apiToken: string) =>
-      new PagerDutyClient(
-        { id, apiBaseUrl: fake.url, eventsBaseUrl: fake.url, apiToken },
-        { sleep: async () => {} },
-      );
+    const client = (id: string, fake: FakePagerDuty, apiToken: string) => {
+      const account: PagerDutyAccount = {
+        id,
+        apiBaseUrl: fake.url,
+        eventsBaseUrl: fake.url,
+        apiToken,
+      };
+      return {
+        account,
+        events: new PagerDutyEventsClient(account, { sleep: async () => {} }),
+      };
+    };
     const created = new PagerDutyReleaseSubscriber({
       clients: new Map([
         ['default', client('default', us, 'us-token')],

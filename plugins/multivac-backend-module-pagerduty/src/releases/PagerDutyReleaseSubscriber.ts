@@ -21,11 +21,9 @@ import {
   WorkflowJobs,
 } from '@multivac/plugin-multivac-node';
 import { createHash } from 'node:crypto';
-import {
-  PagerDutyChangeEvent,
-  PagerDutyClient,
-  truncateSummary,
-} from '../client/PagerDutyClient';
+import { PagerDutyAccountClients } from '../client/pagerDutyConfig';
+import { truncateSummary } from '../client/PagerDutyEventsClient';
+import { PagerDutyChangeEvent } from '../client/pagerDutySchemas';
 import { annotation, clientForEntity } from '../entities';
 
 /** Dependents' reasons listed in one change event; the rest are counted. */
@@ -35,9 +33,12 @@ const LINK_TEXTS: Partial<Record<ReleaseLinkKind, string>> = {
   changelog: 'Changelog',
 };
 
+/** What change events need of an account's clients. */
+type ChangeEventClient = Pick<PagerDutyAccountClients, 'account' | 'events'>;
+
 export interface PagerDutyReleaseSubscriberOptions {
-  /** By account id, as from `PagerDutyClient.fromConfig`. */
-  clients: ReadonlyMap<string, PagerDutyClient>;
+  /** By account id, as from `pagerDutyClientsFromConfig`. */
+  clients: ReadonlyMap<string, ChangeEventClient>;
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
@@ -48,7 +49,7 @@ export interface PagerDutyReleaseSubscriberOptions {
 }
 
 interface Target {
-  client: PagerDutyClient;
+  client: ChangeEventClient;
   routingKey: string;
 }
 
@@ -154,7 +155,7 @@ export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
         );
         return;
       }
-      await client.sendChangeEvent(routingKey, event);
+      await client.events.sendChangeEvent(routingKey, event);
     });
   }
 
@@ -195,7 +196,7 @@ export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
         annotated,
         ANNOTATION_PAGERDUTY_INTEGRATION_KEY,
       )!;
-      let client: PagerDutyClient;
+      let client: ChangeEventClient;
       try {
         client = clientForEntity(this.options.clients, annotated);
       } catch (error) {

@@ -1,19 +1,15 @@
-import { ConfigReader } from '@backstage/config';
 import {
   FakePagerDuty,
   startFakePagerDuty,
 } from '../__testUtils__/fakePagerDuty';
 import { AT, paymentsAccount, serviceFleet } from '../__testUtils__/fixtures';
 import { TtlCache } from './cache';
+import { DEFAULT_ACCOUNT } from './pagerDutyConfig';
 import {
-  DEFAULT_ACCOUNT,
-  PagerDutyAccount,
-  PagerDutyChangeEvent,
-  PagerDutyClient,
-  PagerDutyClientOptions,
-  PagerDutyEvent,
-  PagerDutyOAuth,
-} from './PagerDutyClient';
+  PagerDutyRestClient,
+  PagerDutyRestClientOptions,
+} from './PagerDutyRestClient';
+import { PagerDutyAccount, PagerDutyOAuth } from './pagerDutySchemas';
 
 type TokenAccount = Extract<PagerDutyAccount, { apiToken: string }>;
 
@@ -21,7 +17,7 @@ const DEFAULT_SCOPES =
   'services.read escalation_policies.read schedules.read users.read ' +
   'users:contact_methods.read oncalls.read incidents.read incidents.write';
 
-describe('PagerDutyClient', () => {
+describe('PagerDutyRestClient', () => {
   let fake: FakePagerDuty;
   let sleeps: number[];
 
@@ -40,9 +36,9 @@ describe('PagerDutyClient', () => {
   });
   const client = (
     overrides: Partial<TokenAccount> = {},
-    options: PagerDutyClientOptions = {},
+    options: PagerDutyRestClientOptions = {},
   ) =>
-    new PagerDutyClient(account(overrides), {
+    new PagerDutyRestClient(account(overrides), {
       sleep: async ms => {
         sleeps.push(ms);
       },
@@ -185,70 +181,6 @@ describe('PagerDutyClient', () => {
     );
   });
 
-  it('sends events with the routing key and no REST token', async () => {
-    const event: PagerDutyEvent = {
-      event_action: 'resolve',
-      dedup_key: 'page-1',
-    };
-
-    await expect(client().sendEvent('routing-key', event)).resolves.toEqual({
-      status: 'success',
-      message: 'Event processed',
-      dedup_key: 'page-1',
-    });
-    expect(fake.events()).toEqual([{ routing_key: 'routing-key', ...event }]);
-    expect(fake.requests[0].headers.authorization).toBeUndefined();
-  });
-
-  it("turns an invalid event into an InputError with PagerDuty's reasons", async () => {
-    const triggerWithoutPayload: PagerDutyEvent = {
-      event_action: 'trigger',
-      dedup_key: 'page-1',
-    };
-
-    await expect(
-      client().sendEvent('routing-key', triggerWithoutPayload),
-    ).rejects.toMatchObject({
-      name: 'InputError',
-      message:
-        "PagerDuty POST /v2/enqueue (trigger) answered 400: Event object is invalid; 'payload.summary' is missing or blank; 'payload.source' is missing or blank; 'payload.severity' is invalid",
-    });
-  });
-
-  it('sends change events to /v2/change/enqueue and turns a refusal into an InputError', async () => {
-    const change: PagerDutyChangeEvent = {
-      payload: {
-        summary: 'Release payments-api v2.4.1 to production started',
-        timestamp: '2026-11-24T14:02:00.000Z',
-        source: 'component:default/payments-api',
-        custom_details: { release: 'REL-1' },
-      },
-      links: [{ href: 'https://ci.example.com/runs/7', text: 'CI run' }],
-    };
-
-    await expect(
-      client().sendChangeEvent('routing-key', change),
-    ).resolves.toEqual({
-      status: 'success',
-      message: 'Change event processed',
-    });
-    expect(fake.changeEvents()).toEqual([
-      { routing_key: 'routing-key', ...change },
-    ]);
-    expect(fake.requests[0].headers.authorization).toBeUndefined();
-
-    await expect(
-      client().sendChangeEvent('routing-key', {
-        payload: { ...change.payload, timestamp: 'Tuesday' },
-      }),
-    ).rejects.toMatchObject({
-      name: 'InputError',
-      message:
-        "PagerDuty POST /v2/change/enqueue (change) answered 400: Event object is invalid; 'payload.timestamp' must be an ISO 8601 date-time",
-    });
-    expect(fake.changeEvents()).toHaveLength(1);
-  });
-
   describe('cache', () => {
     it('answers the same GET from the cache within the TTL', async () => {
       let now = 0;
@@ -337,7 +269,7 @@ describe('PagerDutyClient', () => {
     });
 
     it('really waits without an injected sleep', async () => {
-      const pagerDuty = new PagerDutyClient(account());
+      const pagerDuty = new PagerDutyRestClient(account());
       fake.rateLimitNext(1, 1);
       const started = Date.now();
 
@@ -345,29 +277,6 @@ describe('PagerDutyClient', () => {
 
       expect(Date.now() - started).toBeGreaterThanOrEqual(990);
       expect(fake.requests).toHaveLength(2);
-    });
-
-    it('retries events too', async () => {
-      fake.rateLimitNext(1, 2);
-
-      await client().sendEvent('routing-key', {
-        event_action: 'acknowledge',
-        dedup_key: 'page-1',
-      });
-
-      expect(sleeps).toEqual([2000]);
-      expect(fake.events()).toHaveLength(1);
-    });
-
-    it('retries change events too', async () => {
-      fake.rateLimitNext(2, 1);
-
-      await client().sendChangeEvent('routing-key', {
-        payload: { summary: 'Deploy' },
-      });
-
-      expect(sleeps).toEqual([1000, 1000]);
-      expect(fake.changeEvents()).toHaveLength(1);
     });
 
     it('gives up with a clear error after the last retry', async () => {
@@ -433,157 +342,6 @@ describe('PagerDutyClient', () => {
 
       await expect(client().findService('PSVC1')).rejects.toThrow(
         'PagerDuty GET /services/PSVC1 answered an unexpected body (service.escalation_policy: Required)',
-      );
-    });
-  });
-
-  describe('fromConfig', () => {
-    const fromConfig = (pagerDuty: object) =>
-      PagerDutyClient.fromConfig(new ConfigReader({ multivac: { pagerDuty } }));
-
-    it('defaults to the PagerDuty US service region', () => {
-      const clients = fromConfig({ apiToken: 'token' });
-
-      expect([...clients.values()].map(c => c.account)).toEqual([
-        {
-          id: 'default',
-          apiToken: 'token',
-          apiBaseUrl: 'https://api.pagerduty.com',
-          eventsBaseUrl: 'https://events.pagerduty.com',
-        },
-      ]);
-    });
-
-    it('makes one client per account; base URLs default to the top-level ones', () => {
-      const clients = fromConfig({
-        apiToken: 'token',
-        apiBaseUrl: 'https://api.eu.pagerduty.com/',
-        accounts: [
-          { id: 'eu', apiToken: 'eu-token' },
-          {
-            id: 'us',
-            apiToken: 'us-token',
-            apiBaseUrl: 'https://api.pagerduty.com',
-            eventsBaseUrl: 'https://events.pagerduty.com',
-          },
-        ],
-      });
-
-      expect([...clients.keys()]).toEqual(['default', 'eu', 'us']);
-      expect(clients.get('eu')!.account).toEqual({
-        id: 'eu',
-        apiToken: 'eu-token',
-        apiBaseUrl: 'https://api.eu.pagerduty.com',
-        eventsBaseUrl: 'https://events.pagerduty.com',
-      });
-      expect(clients.get('us')!.account.apiBaseUrl).toBe(
-        'https://api.pagerduty.com',
-      );
-    });
-
-    it('rejects repeated account ids, default included', () => {
-      expect(() =>
-        fromConfig({
-          apiToken: 'token',
-          accounts: [{ id: 'default', apiToken: 'other' }],
-        }),
-      ).toThrow(
-        "multivac.pagerDuty.accounts: id 'default' is used more than once ('default' is the top-level account)",
-      );
-    });
-
-    it('rejects a base URL that is not absolute', () => {
-      expect(() =>
-        fromConfig({ apiToken: 'token', eventsBaseUrl: 'events.pagerduty' }),
-      ).toThrow(
-        "PagerDuty eventsBaseUrl 'events.pagerduty' in multivac.pagerDuty is not an absolute URL",
-      );
-    });
-
-    it('needs the top-level apiToken or oauth', () => {
-      expect(() => fromConfig({ accounts: [] })).toThrow(
-        'Set exactly one of multivac.pagerDuty.apiToken and multivac.pagerDuty.oauth (found neither)',
-      );
-    });
-
-    const oauth = {
-      clientId: 'multivac-app',
-      clientSecret: 'app-secret',
-      subdomain: 'nimbus',
-    };
-
-    it('reads an OAuth client with defaults for region, scopes and token URL', () => {
-      const clients = fromConfig({
-        oauth,
-        fromEmail: 'multivac@nimbus.example',
-        accounts: [
-          {
-            id: 'eu',
-            oauth: {
-              ...oauth,
-              subdomain: 'nimbus-eu',
-              region: 'eu',
-              scopes: 'oncalls.read',
-              tokenUrl: 'http://127.0.0.1:7007/oauth/token/',
-            },
-          },
-        ],
-      });
-
-      expect(clients.get('default')!.account).toEqual({
-        id: 'default',
-        apiBaseUrl: 'https://api.pagerduty.com',
-        eventsBaseUrl: 'https://events.pagerduty.com',
-        fromEmail: 'multivac@nimbus.example',
-        oauth: {
-          ...oauth,
-          region: 'us',
-          scopes: DEFAULT_SCOPES,
-          tokenUrl: 'https://identity.pagerduty.com/oauth/token',
-        },
-      });
-      expect(clients.get('eu')!.account).toMatchObject({
-        fromEmail: 'multivac@nimbus.example',
-        oauth: {
-          subdomain: 'nimbus-eu',
-          region: 'eu',
-          scopes: 'oncalls.read',
-          tokenUrl: 'http://127.0.0.1:7007/oauth/token',
-        },
-      });
-    });
-
-    it('takes the From email of an account over the top-level one', () => {
-      const clients = fromConfig({
-        apiToken: 'token',
-        fromEmail: 'multivac@nimbus.example',
-        accounts: [
-          { id: 'eu', apiToken: 'eu-token', fromEmail: 'ops@nimbus.example' },
-        ],
-      });
-
-      expect(clients.get('eu')!.account.fromEmail).toBe('ops@nimbus.example');
-    });
-
-    it('names the account whose credentials are ambiguous', () => {
-      expect(() =>
-        fromConfig({
-          apiToken: 'token',
-          accounts: [{ id: 'eu', apiToken: 'eu-token', oauth }],
-        }),
-      ).toThrow(
-        'Set exactly one of multivac.pagerDuty.accounts[0].apiToken and multivac.pagerDuty.accounts[0].oauth (found both)',
-      );
-    });
-
-    it('rejects an unknown OAuth region and missing OAuth keys', () => {
-      expect(() => fromConfig({ oauth: { ...oauth, region: 'apac' } })).toThrow(
-        "multivac.pagerDuty.oauth.region must be one of us, eu, not 'apac'",
-      );
-      expect(() =>
-        fromConfig({ oauth: { clientId: 'app', clientSecret: 'secret' } }),
-      ).toThrow(
-        "Missing required config value at 'multivac.pagerDuty.oauth.subdomain'",
       );
     });
   });
@@ -778,7 +536,7 @@ describe('PagerDutyClient', () => {
       overrides: Partial<PagerDutyOAuth> = {},
       apiBaseUrl = fake.url,
     ) =>
-      new PagerDutyClient(
+      new PagerDutyRestClient(
         {
           id: DEFAULT_ACCOUNT,
           apiBaseUrl,
