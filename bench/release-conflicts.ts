@@ -20,8 +20,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { databaseServiceFor } from '../plugins/multivac-backend/src/__testUtils__/fakeDatabaseService';
 import { DatabaseIncidentStore } from '../plugins/multivac-backend/src/database/DatabaseIncidentStore';
+import { migrateDatabase } from '../plugins/multivac-backend/src/database/migrations';
 import { CatalogGraphCache } from '../plugins/multivac-backend/src/releases/conflicts/CatalogGraphCache';
 import { ConflictChecker } from '../plugins/multivac-backend/src/releases/conflicts/ConflictChecker';
 import { DatabaseReleaseStore } from '../plugins/multivac-backend/src/releases/DatabaseReleaseStore';
@@ -214,10 +214,7 @@ async function bookReleases(knex: Knex, releasable: string[]) {
 }
 
 async function declareIncidents(knex: Knex, releasable: string[]) {
-  const incidents = await DatabaseIncidentStore.create({
-    database: databaseServiceFor(knex),
-    skipMigrations: true,
-  });
+  const incidents = new DatabaseIncidentStore(knex);
   const rnd = random(99);
   for (let i = 0; i < ACTIVE_INCIDENTS; i++) {
     await incidents.createIncident(
@@ -321,7 +318,7 @@ async function measure(
   const knex = await database.connect();
   try {
     let started = performance.now();
-    await DatabaseIncidentStore.create({ database: databaseServiceFor(knex) });
+    await migrateDatabase(knex);
     await bookReleases(knex, catalog.releasable);
     const incidents = await declareIncidents(knex, catalog.releasable);
     const bookSeconds = (performance.now() - started) / 1000;

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import multivacPlugin from '@multivac/plugin-multivac-backend';
+import { user } from '@multivac/plugin-multivac-node/testUtils';
 import request from 'supertest';
 import { FakeJira, startFakeJira } from './__testUtils__/fakeJira';
 import {
@@ -53,12 +54,7 @@ describe('Jira with the multivac backend', () => {
         catalogServiceMock.factory({
           entities: [
             component('payments-api', { 'jira/project-key': 'PAY' }),
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'User',
-              metadata: { name: 'ada.lovelace', namespace: 'default' },
-              spec: { profile: { email: 'ada@nimbus.example' } },
-            },
+            user('ada.lovelace', { email: 'ada@nimbus.example' }),
           ],
         }),
         mockServices.rootConfig.factory({

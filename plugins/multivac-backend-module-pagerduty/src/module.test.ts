@@ -3,11 +3,13 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   multivacOnCallExtensionPoint,
   multivacReleasesExtensionPoint,
+  MultivacWorkflow,
   multivacWorkflowExtensionPoint,
   MultivacWorkflowExtensionPoint,
   OnCallProvider,
   PageUpdate,
   ReleaseSubscriber,
+  WorkflowClient,
 } from '@multivac/plugin-multivac-node';
 import request from 'supertest';
 import { incidentWebhook } from './__testUtils__/fixtures';
@@ -19,10 +21,10 @@ describe('multivacModulePagerDuty', () => {
   let releaseSubscribers: ReleaseSubscriber[];
   let record: jest.Mock<Promise<boolean>, [PageUpdate]>;
   let logger: ReturnType<typeof mockServices.logger.mock>;
-  let onReady: jest.Mock;
+  let clients: WorkflowClient[];
 
   beforeEach(() => {
-    onReady = jest.fn();
+    clients = [];
     providers = [];
     releaseSubscribers = [];
     record = jest.fn<Promise<boolean>, [PageUpdate]>().mockResolvedValue(true);
@@ -36,7 +38,6 @@ describe('multivacModulePagerDuty', () => {
           multivacOnCallExtensionPoint,
           {
             addProvider: provider => providers.push(provider),
-            pageUpdates: { record },
           },
         ],
         [
@@ -48,7 +49,9 @@ describe('multivacModulePagerDuty', () => {
         ],
         [
           multivacWorkflowExtensionPoint,
-          { onReady } as Partial<MultivacWorkflowExtensionPoint>,
+          {
+            addClient: client => clients.push(client),
+          } as Partial<MultivacWorkflowExtensionPoint>,
         ],
       ],
       features: [
@@ -77,8 +80,8 @@ describe('multivacModulePagerDuty', () => {
 
     expect(providers.map(p => p.id)).toEqual(['pagerduty']);
     expect(releaseSubscribers.map(s => s.id)).toEqual(['pagerduty']);
-    // Change events go out as the plugin's jobs once it has started.
-    expect(onReady).toHaveBeenCalledTimes(1);
+    // Webhooks record page updates through the workflow once connected.
+    expect(clients.map(c => c.id)).toEqual(['pagerduty-webhooks']);
     expect(logger.info).toHaveBeenCalledWith(
       'PagerDuty webhooks off: no multivac.pagerDuty webhookSecrets',
     );
@@ -112,6 +115,11 @@ describe('multivacModulePagerDuty', () => {
       },
     });
     const body = JSON.stringify(incidentWebhook('incident.acknowledged'));
+    for (const client of clients) {
+      await client.connect({
+        onCall: { pageUpdates: { record } },
+      } as unknown as MultivacWorkflow);
+    }
 
     try {
       const res = await request(backend.server)

@@ -11,6 +11,7 @@ import {
 import { pagerDutyClientsFromConfig } from './client/pagerDutyConfig';
 import { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
 import { PagerDutyReleaseSubscriber } from './releases/PagerDutyReleaseSubscriber';
+import { ConnectedPageUpdates } from './webhooks/ConnectedPageUpdates';
 import {
   createWebhookRouter,
   WEBHOOK_PATH,
@@ -67,7 +68,6 @@ export const multivacModulePagerDuty = createBackendModule({
         );
         if (releaseSubscriber) {
           releases.addReleaseSubscriber(releaseSubscriber);
-          workflow.onReady(ready => releaseSubscriber.useJobs(ready.jobs));
         } else {
           logger.info(
             'PagerDuty change events for releases off: multivac.pagerDuty.changeEvents.enabled is false',
@@ -80,17 +80,9 @@ export const multivacModulePagerDuty = createBackendModule({
             'PagerDuty webhooks off: no multivac.pagerDuty webhookSecrets',
           );
         }
-        httpRouter.use(
-          createWebhookRouter({
-            secrets,
-            // Read when a webhook arrives: the receiver is usable only once
-            // the backend has started.
-            pageUpdates: {
-              record: update => onCall.pageUpdates.record(update),
-            },
-            logger,
-          }),
-        );
+        const pageUpdates = new ConnectedPageUpdates();
+        workflow.addClient(pageUpdates);
+        httpRouter.use(createWebhookRouter({ secrets, pageUpdates, logger }));
         // PagerDuty cannot log in; it signs its webhooks instead.
         httpRouter.addAuthPolicy({
           path: WEBHOOK_PATH,

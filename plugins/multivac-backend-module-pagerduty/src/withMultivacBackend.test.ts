@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import multivacPlugin from '@multivac/plugin-multivac-backend';
+import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import request from 'supertest';
 import {
   FakePagerDuty,
@@ -62,35 +63,14 @@ describe('PagerDuty with the multivac backend', () => {
                 { type: 'ownedBy', targetRef: 'group:default/payments' },
               ],
             },
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'checkout',
-                namespace: 'default',
-                annotations: {
-                  'pagerduty.com/integration-key': 'CHECKOUT-KEY',
-                },
-              },
-              spec: {},
-              relations: [
-                {
-                  type: 'dependsOn',
-                  targetRef: 'component:default/payments-api',
-                },
-              ],
-            },
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'User',
-              metadata: { name: 'ada.lovelace', namespace: 'default' },
-              spec: {
-                profile: {
-                  displayName: 'Ada Lovelace',
-                  email: 'ada@nimbus.example',
-                },
-              },
-            },
+            entity('Component', 'checkout', {
+              annotations: { 'pagerduty.com/integration-key': 'CHECKOUT-KEY' },
+              relations: [['dependsOn', 'component:default/payments-api']],
+            }),
+            user('ada.lovelace', {
+              displayName: 'Ada Lovelace',
+              email: 'ada@nimbus.example',
+            }),
           ],
         }),
         mockServices.rootConfig.factory({

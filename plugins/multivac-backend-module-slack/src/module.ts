@@ -6,22 +6,17 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   multivacIncidentsExtensionPoint,
   multivacReleasesExtensionPoint,
-  MultivacWorkflow,
   multivacWorkflowExtensionPoint,
 } from '@multivac/plugin-multivac-node';
 import { WebClient } from '@slack/web-api';
-import { IncidentChannels } from './bot/IncidentChannels';
-import { PostmortemNotices } from './bot/PostmortemNotices';
-import { ReleaseNotices } from './bot/ReleaseNotices';
-import { SlackBot } from './bot/SlackBot';
+import { createSlackBot } from './bot/createSlackBot';
+import { ChatRouter } from './chat/ChatRouter';
 import { ChatUsers } from './chat/ChatUsers';
-import { createChatRouter } from './chat/chatRouter';
 import { CommandRegistry } from './commands/CommandRegistry';
 import { incidentCommands } from './commands/incidentCommands';
 import { releaseCommands } from './commands/releaseCommands';
 import { DEFAULT_COMMAND, readSlackConfig } from './config';
 import { SlackStore } from './database/SlackStore';
-import { SlackUsers } from './users/SlackUsers';
 import { createSlackRouter, SLACK_PATH } from './transport/createSlackRouter';
 import {
   createSocketModeClient,
@@ -72,20 +67,15 @@ export const multivacModuleSlack = createBackendModule({
           slack?.command ?? DEFAULT_COMMAND,
           logger,
         );
-        let started: MultivacWorkflow | undefined;
-        workflowPoint.onReady(workflow => {
-          started = workflow;
+        const chat = new ChatRouter({
+          commands,
+          users: new ChatUsers(catalog, auth),
+          auth,
+          httpAuth,
+          portalUrl: config.getOptionalString('app.baseUrl') ?? '',
         });
-        httpRouter.use(
-          createChatRouter({
-            commands,
-            workflow: () => started,
-            users: new ChatUsers(catalog, auth),
-            auth,
-            httpAuth,
-            portalUrl: config.getOptionalString('app.baseUrl') ?? '',
-          }),
-        );
+        workflowPoint.addClient(chat);
+        httpRouter.use(chat.router);
 
         if (!slack) {
           logger.info('Slack not configured');
@@ -99,58 +89,28 @@ export const multivacModuleSlack = createBackendModule({
           retryConfig: { retries: 3, maxTimeout: 10_000 },
         });
         const store = await SlackStore.create(database);
-        const users = new SlackUsers(client, catalog, auth);
-        const inbox = new SlackBot({
+        const bot = createSlackBot({
           client,
           store,
-          users,
+          catalog,
+          auth,
           commands,
           config: slack,
           logger,
-          catalog,
-          auth,
         });
-        const channels = new IncidentChannels({
-          client,
-          store,
-          users,
-          workflow: () => inbox.workflow,
-          catalog,
-          auth,
-          config: slack,
-          logger,
-        });
-        incidents.addSubscriber(channels);
-        workflowPoint.addReportSubscriber(inbox);
-        workflowPoint.addPageSubscriber(inbox);
-        workflowPoint.addPostmortemSubscriber(
-          new PostmortemNotices({
-            client,
-            store,
-            users,
-            config: slack,
-            logger,
-          }),
+        bot.clients.forEach(contribution =>
+          workflowPoint.addClient(contribution),
         );
-        releasesPoint.addReleaseSubscriber(
-          new ReleaseNotices({
-            client,
-            store,
-            workflow: () => inbox.workflow,
-            catalog,
-            auth,
-            logger,
-          }),
-        );
-        workflowPoint.onReady(workflow => {
-          inbox.start(workflow);
-          channels.registerJobs(workflow);
-        });
+        incidents.addSubscriber(bot.incidentChannels);
+        workflowPoint.addReportSubscriber(bot.triageReportMessages);
+        workflowPoint.addPageSubscriber(bot.pageDirectMessages);
+        workflowPoint.addPostmortemSubscriber(bot.postmortemNotices);
+        releasesPoint.addReleaseSubscriber(bot.releaseNotices);
 
         httpRouter.use(
           createSlackRouter({
             signingSecret: slack.signingSecret,
-            inbox,
+            inbox: bot.inbox,
             logger,
           }),
         );
@@ -166,7 +126,7 @@ export const multivacModuleSlack = createBackendModule({
             apiUrl: slack.apiUrl,
             logger,
           });
-          listenToSocketMode({ client: socket, inbox, logger });
+          listenToSocketMode({ client: socket, inbox: bot.inbox, logger });
           // Not awaited: the backend starts while Slack is unreachable, and
           // the client keeps reconnecting.
           lifecycle.addStartupHook(() => {

@@ -17,6 +17,7 @@ import {
   eventCallback,
   pinAdded,
   reactionAdded,
+  reportModalValues,
   slashCommand,
 } from './__testUtils__/slackPayloads';
 import { ACTIONS } from './messages';
@@ -160,37 +161,6 @@ describe('the Slack incident workflow, end to end', () => {
       expect(modal.view.callback_id).toBe('multivac.report');
 
       // 2. an invalid submission is answered with errors under the inputs
-      const values = (overrides: Record<string, unknown> = {}) => ({
-        title: {
-          title: { type: 'plain_text_input', value: 'Card payments fail' },
-        },
-        description: {
-          description: {
-            type: 'plain_text_input',
-            value: 'Every card is declined',
-          },
-        },
-        entity: { entity: { type: 'plain_text_input', value: 'payments-api' } },
-        usersAffected: {
-          usersAffected: {
-            type: 'static_select',
-            selected_option: { value: 'thousands' },
-          },
-        },
-        scope: {
-          scope: {
-            type: 'static_select',
-            selected_option: { value: 'global' },
-          },
-        },
-        customerFacing: {
-          customerFacing: {
-            type: 'radio_buttons',
-            selected_option: { value: 'yes' },
-          },
-        },
-        ...overrides,
-      });
       const submit = (state: object, triggerId: string) =>
         slack.interaction({
           type: 'view_submission',
@@ -204,7 +174,9 @@ describe('the Slack incident workflow, end to end', () => {
           },
         });
       const invalid = await submit(
-        values({ title: { title: { type: 'plain_text_input', value: '' } } }),
+        reportModalValues({
+          title: { title: { type: 'plain_text_input', value: '' } },
+        }),
         'T-invalid',
       );
       expect(invalid.status).toBe(200);
@@ -214,7 +186,7 @@ describe('the Slack incident workflow, end to end', () => {
       });
       // the entity is checked in the catalog while Slack waits
       const unknownEntity = await submit(
-        values({
+        reportModalValues({
           entity: {
             entity: { type: 'plain_text_input', value: 'payments-apx' },
           },
@@ -228,7 +200,7 @@ describe('the Slack incident workflow, end to end', () => {
             'There is no component:default/payments-apx in the catalog: check the spelling',
         },
       });
-      const accepted = await submit(values(), 'T-valid');
+      const accepted = await submit(reportModalValues(), 'T-valid');
       expect(accepted.body).toEqual({ response_action: 'clear' });
 
       // 3. the triage channel tags the reporter and names the on-caller with phone

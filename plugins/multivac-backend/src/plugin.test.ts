@@ -4,13 +4,13 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   IncidentChange,
   multivacIncidentsExtensionPoint,
 } from '@multivac/plugin-multivac-node';
+import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
@@ -21,24 +21,19 @@ jest.setTimeout(60_000);
 const ada = 'user:default/ada.lovelace';
 const grace = 'user:default/grace.hopper';
 
-const entity = (kind: string, name: string, spec: object = {}): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind,
-  metadata: { name, namespace: 'default' },
-  spec,
-});
-const payments = entity('Component', 'payments-api', { owner: 'payments' });
-payments.relations = [
-  { type: 'ownedBy', targetRef: 'group:default/payments' },
-  { type: 'partOf', targetRef: 'system:default/payments' },
-];
 const catalogEntities = [
-  payments,
+  entity('Component', 'payments-api', {
+    spec: { owner: 'payments' },
+    relations: [
+      ['ownedBy', 'group:default/payments'],
+      ['partOf', 'system:default/payments'],
+    ],
+  }),
   entity('Component', 'ledger-service'),
   entity('Group', 'payments'),
   entity('System', 'payments'),
-  entity('User', 'ada.lovelace'),
-  entity('User', 'grace.hopper'),
+  user('ada.lovelace'),
+  user('grace.hopper'),
 ];
 
 function startBackend(

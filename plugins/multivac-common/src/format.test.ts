@@ -1,4 +1,9 @@
-import { describeTimelineEvent, formatDuration, shortRef } from './format';
+import {
+  describeTimelineEvent,
+  displayNameOf,
+  formatDuration,
+  shortRef,
+} from './format';
 import { TimelineEvent } from './incidents';
 
 describe('formatDuration', () => {
@@ -81,5 +86,20 @@ describe('describeTimelineEvent', () => {
     expect(shortRef('user:default/ada.lovelace')).toBe('ada.lovelace');
     expect(shortRef('user:ada')).toBe('ada');
     expect(shortRef('ada')).toBe('ada');
+  });
+
+  it('names people and entities by display name, then title, then name', () => {
+    const ada = { metadata: { name: 'ada', title: 'A. L.' } };
+    expect(
+      displayNameOf({
+        ...ada,
+        spec: { profile: { displayName: 'Ada Lovelace' } },
+      }),
+    ).toBe('Ada Lovelace');
+    expect(displayNameOf(ada)).toBe('A. L.');
+    expect(displayNameOf({ metadata: { name: 'payments-api' } })).toBe(
+      'payments-api',
+    );
+    expect(displayNameOf(undefined, 'user:default/grace')).toBe('grace');
   });
 });

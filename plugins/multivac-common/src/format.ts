@@ -38,6 +38,29 @@ export function shortRef(ref: string): string {
   return colon >= 0 ? ref.slice(colon + 1) : ref;
 }
 
+/** The parts of a catalog entity that name it. */
+export interface NamedEntity {
+  metadata: { name: string; title?: string };
+  spec?: unknown;
+}
+
+/**
+ * How Multivac names a person or an entity to humans, everywhere: a User's
+ * profile display name, else the entity's title, else its name; without an
+ * entity (not in the catalog), the short form of `ref`.
+ */
+export function displayNameOf(
+  entity: NamedEntity | undefined,
+  ref = '',
+): string {
+  if (!entity) {
+    return shortRef(ref);
+  }
+  const profile = (entity.spec as { profile?: { displayName?: string } })
+    ?.profile;
+  return profile?.displayName ?? entity.metadata.title ?? entity.metadata.name;
+}
+
 function quote(value: unknown): string {
   if (Array.isArray(value)) {
     return value.map(v => shortRef(String(v))).join(', ') || 'none';

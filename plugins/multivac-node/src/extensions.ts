@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Incident, TimelineEvent } from '@multivac/plugin-multivac-common';
+import { MultivacContribution } from './contribution';
 
 /** What a subscriber receives for each change to an incident. */
 export interface IncidentChange {
@@ -25,9 +26,7 @@ export interface IncidentChange {
  * on the incident. Deliveries are at least once, so handlers must be
  * idempotent (use `deliveryId`).
  */
-export interface IncidentSubscriber {
-  /** Unique and stable, e.g. `slack`; it names the jobs of this subscriber. */
-  id: string;
+export interface IncidentSubscriber extends MultivacContribution {
   onIncidentChange(change: IncidentChange): Promise<void>;
 }
 

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './catalogWalk';
+export * from './contribution';
 export * from './extensions';
 export * from './issueTracker';
 export * from './oncall';

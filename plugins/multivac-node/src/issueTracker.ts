@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { MultivacContribution } from './contribution';
 
 /**
  * A tracker-neutral rich text: each tracker renders it in its own format
@@ -57,9 +58,7 @@ export interface TrackerIssue {
  * thrown are retried by the caller's durable job; use `@backstage/errors`
  * types so that the reason (401, unknown project, 429) reaches the user.
  */
-export interface IssueTracker {
-  /** e.g. `jira` */
-  id: string;
+export interface IssueTracker extends MultivacContribution {
   createIssue(request: TrackerIssueRequest): Promise<TrackerIssue>;
   /** Current state of issues filed before; unknown keys are left out. */
   getIssues(keys: string[]): Promise<TrackerIssue[]>;

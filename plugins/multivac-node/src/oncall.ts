@@ -1,15 +1,14 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { OnCallAnswer, OnCallPerson } from '@multivac/plugin-multivac-common';
+import { MultivacContribution } from './contribution';
 
 /**
  * Where on-call comes from (built-in schedules, PagerDuty, ...). The core walks
  * the catalog (entity, then its owner Group, then its System) and asks the
  * providers, in registration order, whether that entity is annotated for them.
  */
-export interface OnCallProvider {
-  /** e.g. `builtin`, `pagerduty` */
-  id: string;
+export interface OnCallProvider extends MultivacContribution {
   /** True when the entity carries this provider's annotation. */
   handles(entity: Entity): boolean;
   /**
@@ -103,12 +102,8 @@ export interface PageUpdateReceiver {
 }
 
 export interface MultivacOnCallExtensionPoint {
+  /** Providers are asked in registration order, before the built-in one. */
   addProvider(provider: OnCallProvider): void;
-  /**
-   * Where a module reports page updates it learns about (webhooks). Usable as
-   * soon as the backend has started.
-   */
-  readonly pageUpdates: PageUpdateReceiver;
 }
 
 /** Lets modules such as PagerDuty answer "who is on call". */

@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Release } from '@multivac/plugin-multivac-common';
+import { MultivacContribution } from './contribution';
 
 /** An entity that depends on the released one, and whom to tell. */
 export interface ReleaseDependent {
@@ -38,9 +39,7 @@ export interface ReleaseChange {
  * each subscriber as a durable job recorded with the change: retried with
  * back-off, at least once, so handlers must be idempotent (`deliveryId`).
  */
-export interface ReleaseSubscriber {
-  /** Unique and stable, e.g. `slack`; it names the subscriber's jobs. */
-  id: string;
+export interface ReleaseSubscriber extends MultivacContribution {
   onReleaseChange(change: ReleaseChange): Promise<void>;
 }
 

@@ -16,6 +16,8 @@ import {
   TimelineEvent,
   TriageReport,
 } from '@multivac/plugin-multivac-common';
+import { MultivacContribution, WorkflowClient } from './contribution';
+import { PageUpdateReceiver } from './oncall';
 
 /*
  * The incident workflow as chat modules (Slack, a terminal shell) drive it.
@@ -98,6 +100,11 @@ export interface WorkflowOnCall {
     actor: string,
   ): Promise<PageRecord>;
   acknowledge(pageId: string, actor: string): Promise<PageRecord>;
+  /**
+   * Records what happened to a page on the provider's side (e.g. a PagerDuty
+   * webhook said it was acknowledged).
+   */
+  readonly pageUpdates: PageUpdateReceiver;
 }
 
 export interface WorkflowPostmortems {
@@ -198,8 +205,7 @@ export interface ReportChange {
 }
 
 /** Like IncidentSubscriber, for triage reports (e.g. the triage channel). */
-export interface ReportSubscriber {
-  id: string;
+export interface ReportSubscriber extends MultivacContribution {
   onReportChange(change: ReportChange): Promise<void>;
 }
 
@@ -218,8 +224,7 @@ export interface PageChange {
 }
 
 /** Delivers pages to people, e.g. a Slack direct message. */
-export interface PageSubscriber {
-  id: string;
+export interface PageSubscriber extends MultivacContribution {
   onPageChange(change: PageChange): Promise<void>;
 }
 
@@ -237,17 +242,17 @@ export interface PostmortemChange {
 }
 
 /** Tells people about post-mortems, e.g. in the incident's channel. */
-export interface PostmortemSubscriber {
-  id: string;
+export interface PostmortemSubscriber extends MultivacContribution {
   onPostmortemChange(change: PostmortemChange): Promise<void>;
 }
 
 export interface MultivacWorkflowExtensionPoint {
   /**
-   * Called once, during the plugin's start-up and before its job worker
-   * starts, with the workflow: register job handlers there.
+   * A contribution that uses the workflow without subscribing to anything
+   * (a chat router, a webhook receiver): it is connected once, like every
+   * contribution (see `MultivacContribution.connect`).
    */
-  onReady(callback: (workflow: MultivacWorkflow) => void): void;
+  addClient(client: WorkflowClient): void;
   addReportSubscriber(subscriber: ReportSubscriber): void;
   addPageSubscriber(subscriber: PageSubscriber): void;
   addPostmortemSubscriber(subscriber: PostmortemSubscriber): void;

@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { TrackerIssueRequest } from '@multivac/plugin-multivac-node';
+import { entity } from '@multivac/plugin-multivac-node/testUtils';
 import { FakeJiraData } from './fakeJira';
 
 export const CLOUD_EMAIL = 'multivac@nimbus.example';
@@ -47,16 +48,15 @@ export function nimbusSite(
   };
 }
 
+/** A production service owned by payments, with the annotations given. */
 export function component(
   name: string,
   annotations: Record<string, string> = {},
 ): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
+  return entity('Component', name, {
+    annotations,
     spec: { type: 'service', lifecycle: 'production', owner: 'group:payments' },
-  };
+  });
 }
 
 export function postmortemRequest(

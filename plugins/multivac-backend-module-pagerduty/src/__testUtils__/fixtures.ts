@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { entity } from '@multivac/plugin-multivac-node/testUtils';
 import { FakeOnCall, FakePagerDutyData, FakeResource } from './fakePagerDuty';
 
 /** The time tests ask about: Monday 2 March 2026, 10:30 UTC. */
@@ -308,12 +309,12 @@ export function serviceFleet(count: number, now: Date): FakePagerDutyData {
   };
 }
 
-export const component = (annotations: Record<string, string>): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'payments-api', namespace: 'default', annotations },
-  spec: { owner: 'payments' },
-});
+/** payments-api, owned by payments, with the annotations given. */
+export const component = (annotations: Record<string, string>): Entity =>
+  entity('Component', 'payments-api', {
+    annotations,
+    spec: { owner: 'payments' },
+  });
 
 /** A v3 webhook as PagerDuty sends it (developer docs, "Webhook Payload"). */
 export const incidentWebhook = (

@@ -1,9 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Release } from '@multivac/plugin-multivac-common';
-import { ReleaseChange, WorkflowJobs } from '@multivac/plugin-multivac-node';
+import {
+  MultivacWorkflow,
+  ReleaseChange,
+  WorkflowJobs,
+} from '@multivac/plugin-multivac-node';
+import { entity } from '@multivac/plugin-multivac-node/testUtils';
 import { PagerDutyEventsClient } from '../client/PagerDutyEventsClient';
 import { PagerDutyAccount } from '../client/pagerDutySchemas';
 import {
@@ -13,19 +17,6 @@ import {
 import { euAccount, paymentsAccount } from '../__testUtils__/fixtures';
 import { PagerDutyReleaseSubscriber } from './PagerDutyReleaseSubscriber';
 
-type Relation = [type: string, target: string];
-const entity = (
-  kind: string,
-  name: string,
-  annotations: Record<string, string> = {},
-  relations: Relation[] = [],
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind,
-  metadata: { name, namespace: 'default', annotations },
-  spec: {},
-  relations: relations.map(([type, targetRef]) => ({ type, targetRef })),
-});
 const key = (value: string) => ({ 'pagerduty.com/integration-key': value });
 
 /**
@@ -34,26 +25,30 @@ const key = (value: string) => ({ 'pagerduty.com/integration-key': value });
  * the EU account; reporting shares the payments Group's key.
  */
 const catalog = [
-  entity('Group', 'payments', key('PAYMENTS-KEY')),
+  entity('Group', 'payments', { annotations: key('PAYMENTS-KEY') }),
   entity('Group', 'storefront'),
-  entity('System', 'shop', key('SHOP-KEY')),
-  entity('Component', 'payments-api', {}, [
-    ['ownedBy', 'group:default/payments'],
-    ['partOf', 'system:default/shop'],
-  ]),
-  entity('Component', 'checkout', {}, [
-    ['ownedBy', 'group:default/storefront'],
-    ['partOf', 'system:default/shop'],
-  ]),
-  entity('Component', 'ledger-service', {
-    ...key('LEDGER-KEY'),
-    'pagerduty.com/account': 'eu',
+  entity('System', 'shop', { annotations: key('SHOP-KEY') }),
+  entity('Component', 'payments-api', {
+    relations: [
+      ['ownedBy', 'group:default/payments'],
+      ['partOf', 'system:default/shop'],
+    ],
   }),
-  entity('Component', 'reporting', {}, [['ownedBy', 'group:default/payments']]),
+  entity('Component', 'checkout', {
+    relations: [
+      ['ownedBy', 'group:default/storefront'],
+      ['partOf', 'system:default/shop'],
+    ],
+  }),
+  entity('Component', 'ledger-service', {
+    annotations: { ...key('LEDGER-KEY'), 'pagerduty.com/account': 'eu' },
+  }),
+  entity('Component', 'reporting', {
+    relations: [['ownedBy', 'group:default/payments']],
+  }),
   entity('Component', 'unannotated'),
   entity('Component', 'elsewhere', {
-    ...key('ELSEWHERE-KEY'),
-    'pagerduty.com/account': 'apac',
+    annotations: { ...key('ELSEWHERE-KEY'), 'pagerduty.com/account': 'apac' },
   }),
 ];
 
@@ -204,7 +199,7 @@ describe('PagerDutyReleaseSubscriber', () => {
       onScheduled: options.onScheduled ?? false,
     });
     if (options.withJobs ?? true) {
-      created.useJobs(queue.jobs);
+      created.connect({ jobs: queue.jobs } as unknown as MultivacWorkflow);
     }
     return created;
   };

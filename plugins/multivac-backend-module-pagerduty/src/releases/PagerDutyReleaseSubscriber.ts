@@ -18,6 +18,7 @@ import {
   ReleaseChange,
   ReleaseDependent,
   ReleaseSubscriber,
+  MultivacWorkflow,
   WorkflowJobs,
 } from '@multivac/plugin-multivac-node';
 import { createHash } from 'node:crypto';
@@ -139,10 +140,11 @@ export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
   }
 
   /**
-   * Sends change events through the plugin's durable jobs; called once the
-   * plugin has started (`multivacWorkflowExtensionPoint.onReady`).
+   * Sends change events through the plugin's durable jobs, which the plugin
+   * hands over once it has started.
    */
-  useJobs(jobs: WorkflowJobs): void {
+  connect(workflow: MultivacWorkflow): void {
+    const { jobs } = workflow;
     this.jobs = jobs;
     jobs.registerHandler(CHANGE_EVENT_JOB, async job => {
       const { account, routingKey, event } =

@@ -85,6 +85,41 @@ export function viewSubmission(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** The report modal as a reporter filled it in: `view.state.values`. */
+export function reportModalValues(overrides: Record<string, unknown> = {}) {
+  return {
+    title: {
+      title: { type: 'plain_text_input', value: 'Card payments fail' },
+    },
+    description: {
+      description: {
+        type: 'plain_text_input',
+        value: 'Every card is declined',
+      },
+    },
+    entity: { entity: { type: 'plain_text_input', value: 'payments-api' } },
+    usersAffected: {
+      usersAffected: {
+        type: 'static_select',
+        selected_option: { value: 'thousands' },
+      },
+    },
+    scope: {
+      scope: {
+        type: 'static_select',
+        selected_option: { value: 'global' },
+      },
+    },
+    customerFacing: {
+      customerFacing: {
+        type: 'radio_buttons',
+        selected_option: { value: 'yes' },
+      },
+    },
+    ...overrides,
+  };
+}
+
 /** An Events API envelope around `event`. */
 export function eventCallback(
   event: Record<string, unknown>,

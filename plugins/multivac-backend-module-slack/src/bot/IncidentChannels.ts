@@ -1,6 +1,5 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthService } from '@backstage/backend-plugin-api';
 import {
   Incident,
   roleHolder,
@@ -11,12 +10,10 @@ import {
   IncidentSubscriber,
   MultivacWorkflow,
 } from '@multivac/plugin-multivac-node';
-import { WebClient } from '@slack/web-api';
 import { SlackConfig } from '../config';
 import {
   IncidentChannel,
   reportMessageKey,
-  SlackStore,
   triageAnnouncementKey,
 } from '../database/SlackStore';
 import {
@@ -31,8 +28,9 @@ import {
   SlackMessage,
   triageAnnouncement,
 } from '../messages';
-import { SlackUsers } from '../users/SlackUsers';
+import { WorkflowHandle } from '../WorkflowHandle';
 import { slackErrorCode } from './slackErrors';
+import { SlackBotServices } from './SlackBotServices';
 import { SlackProblems } from './SlackProblems';
 import { owningTeam, OwningTeam, postJoining } from './teams';
 
@@ -49,14 +47,11 @@ const CHANNEL_NAME_ATTEMPTS = 5;
  */
 export class IncidentChannels implements IncidentSubscriber {
   readonly id = 'slack';
+  private readonly workflow = new WorkflowHandle();
   private readonly problems: SlackProblems;
 
   constructor(
-    private readonly deps: {
-      client: WebClient;
-      store: SlackStore;
-      users: SlackUsers;
-      workflow: () => MultivacWorkflow;
+    private readonly deps: SlackBotServices & {
       catalog: CatalogService;
       auth: AuthService;
       config: SlackConfig;
@@ -66,8 +61,9 @@ export class IncidentChannels implements IncidentSubscriber {
     this.problems = new SlackProblems(deps);
   }
 
-  /** Registers the triage announcement and the delayed archive jobs. */
-  registerJobs(workflow: MultivacWorkflow) {
+  /** Keeps the workflow; registers the triage announcement and archive jobs. */
+  connect(workflow: MultivacWorkflow): void {
+    this.workflow.set(workflow);
     workflow.jobs.registerHandler(TRIAGE, async job => {
       const incident = await workflow.incidents.get(
         String(job.payload.incidentId),
@@ -110,7 +106,7 @@ export class IncidentChannels implements IncidentSubscriber {
       if (this.deps.config.triageChannel) {
         // Its own job, once per incident: the triage channel hears even
         // when the incident channel cannot be made yet.
-        await this.deps.workflow().jobs.enqueue({
+        await this.workflow.get().jobs.enqueue({
           type: TRIAGE,
           idempotencyKey: `${TRIAGE}:${incident.id}`,
           incidentId: incident.id,
@@ -225,7 +221,7 @@ export class IncidentChannels implements IncidentSubscriber {
         ? await store.getMessage(
             reportMessageKey(
               (
-                await this.deps.workflow().reports.get(fromReport)
+                await this.workflow.get().reports.get(fromReport)
               ).id,
             ),
           )
@@ -279,7 +275,7 @@ export class IncidentChannels implements IncidentSubscriber {
         ? mention(slackId)
         : escapeMrkdwn(await this.nameOf(incident.createdBy)),
       channelId,
-      incidentUrl: this.deps.workflow().urls.incident(incident.reference),
+      incidentUrl: this.workflow.get().urls.incident(incident.reference),
     });
   }
 
@@ -348,7 +344,7 @@ export class IncidentChannels implements IncidentSubscriber {
       ),
     );
     if (archiveAfterMinutes !== undefined) {
-      await this.deps.workflow().jobs.enqueue({
+      await this.workflow.get().jobs.enqueue({
         type: ARCHIVE,
         idempotencyKey: `${ARCHIVE}:${incident.id}:${incident.stateTimestamps.resolved}`,
         incidentId: incident.id,
@@ -365,7 +361,7 @@ export class IncidentChannels implements IncidentSubscriber {
       names[ref] = await this.nameOf(ref);
     }
     return incidentSummary(incident, {
-      incidentUrl: this.deps.workflow().urls.incident(incident.reference),
+      incidentUrl: this.workflow.get().urls.incident(incident.reference),
       slackIds: await this.deps.users.slackIds(refs),
       names,
     });

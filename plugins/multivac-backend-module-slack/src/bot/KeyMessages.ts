@@ -1,27 +1,36 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { incidentUpdatePermission } from '@multivac/plugin-multivac-common';
-import { MultivacWorkflow } from '@multivac/plugin-multivac-node';
-import { WebClient } from '@slack/web-api';
+import {
+  MultivacWorkflow,
+  WorkflowClient,
+} from '@multivac/plugin-multivac-node';
 import { SlackConfig } from '../config';
-import { SlackStore } from '../database/SlackStore';
 import { keyMessageNote } from '../messages';
 import {
   SlackPinAddedEvent,
   SlackReactionAddedEvent,
 } from '../transport/types';
-import { CatalogUser, SlackUsers } from '../users/SlackUsers';
+import { CatalogUser } from '../users/SlackUsers';
+import { SlackAnswers } from './SlackAnswers';
+import { SlackActors } from './SlackActors';
 import { slackErrorCode } from './slackErrors';
+import { eventRoute, SlackRoute, SlackRouteContext } from './SlackRoutes';
+import { SlackBotServices } from './SlackBotServices';
 
 const KEY_MESSAGE = 'slack.key-message';
 /** Who acts in the timeline for a Slack user the catalog does not know. */
 const SLACK_ACTOR = 'service:slack';
 
-interface KeyMessageJob {
-  incidentId: string;
+/** A message someone marked, as the reaction or pin names it. */
+interface MarkedMessage {
   channelId: string;
   ts: string;
   /** Set when Slack said the message is in a thread. */
   threadTs?: string;
+}
+
+interface KeyMessageJob extends MarkedMessage {
+  incidentId: string;
   /** The Slack user who marked it. */
   markedBy: string;
   actor: CatalogUser | null;
@@ -40,49 +49,61 @@ interface FetchedMessage {
  * message someone reacts to with `keyMessageReaction` (`:pushpin:`), or pins,
  * is recorded as a note once, however many marks it gets.
  */
-export class KeyMessages {
+export class KeyMessages implements WorkflowClient {
+  readonly id = 'slack-key-messages';
+  readonly routes: SlackRoute[];
+
   constructor(
-    private readonly deps: {
-      client: WebClient;
-      store: SlackStore;
-      users: SlackUsers;
+    private readonly deps: SlackBotServices & {
+      actors: SlackActors;
+      answers: SlackAnswers;
       config: SlackConfig;
       logger: LoggerService;
-      workflow: () => MultivacWorkflow;
-      /** Answers the person who marked a message. */
-      tell(
-        audience: { slackUserId: string; channelId: string },
-        text: string,
-      ): Promise<void>;
     },
-  ) {}
+  ) {
+    this.routes = [
+      eventRoute('reaction_added', (event, context) =>
+        this.mark(this.reactedTo(event), context),
+      ),
+      eventRoute('pin_added', (event, context) =>
+        this.mark(pinned(event), context),
+      ),
+    ];
+  }
 
-  registerJobs(workflow: MultivacWorkflow) {
+  connect(workflow: MultivacWorkflow): void {
     workflow.jobs.registerHandler(KEY_MESSAGE, job =>
-      this.record(job.payload as unknown as KeyMessageJob),
+      this.record(job.payload as unknown as KeyMessageJob, workflow),
     );
   }
 
   /** Queues the marked message for the timeline, when it is a key message. */
-  async mark(event: SlackReactionAddedEvent | SlackPinAddedEvent) {
-    const marked = this.markedMessage(event);
+  private async mark(
+    marked: MarkedMessage | undefined,
+    { workflow, audience }: SlackRouteContext,
+  ) {
     if (!marked) {
       return;
     }
-    const { store, users } = this.deps;
+    const { store, actors, answers } = this.deps;
     const channel = await store.incidentForChannel(marked.channelId);
     // The bot pins its own summary: that is not a key message.
     if (!channel || channel.archived || channel.summaryTs === marked.ts) {
       return;
     }
-    const workflow = this.deps.workflow();
-    const actor = await users.catalogUser(event.user);
+    // Someone the catalog does not know is named in the note instead.
+    const found = await actors.lookup(audience.slackUserId);
+    if (!found.actor && found.failed) {
+      await answers.tell(audience, found.refusal);
+      return;
+    }
+    const { actor } = found;
     if (
       actor &&
       !(await workflow.authorize(actor.userRef, incidentUpdatePermission))
     ) {
-      await this.deps.tell(
-        { slackUserId: event.user, channelId: marked.channelId },
+      await answers.tell(
+        audience,
         `Sorry, you are not allowed to ${incidentUpdatePermission.name}, so that message is not in the timeline.`,
       );
       return;
@@ -90,7 +111,7 @@ export class KeyMessages {
     const job: KeyMessageJob = {
       incidentId: channel.incidentId,
       ...marked,
-      markedBy: event.user,
+      markedBy: audience.slackUserId,
       actor: actor ?? null,
     };
     await workflow.jobs.enqueue({
@@ -102,29 +123,18 @@ export class KeyMessages {
     });
   }
 
-  private markedMessage(event: SlackReactionAddedEvent | SlackPinAddedEvent) {
-    if (event.item.type !== 'message') {
-      return undefined;
-    }
-    if (event.type === 'reaction_added') {
-      const { channel, ts } = event.item;
-      return event.reaction === this.deps.config.keyMessageReaction &&
-        channel &&
-        ts
-        ? { channelId: channel, ts }
-        : undefined;
-    }
-    const message = event.item.message;
-    return message
-      ? {
-          channelId: event.item.channel ?? event.channel_id,
-          ts: message.ts,
-          ...(message.thread_ts && { threadTs: message.thread_ts }),
-        }
+  /** The message reacted to, when the reaction marks key messages. */
+  private reactedTo(event: SlackReactionAddedEvent): MarkedMessage | undefined {
+    const { type, channel, ts } = event.item;
+    return type === 'message' &&
+      event.reaction === this.deps.config.keyMessageReaction &&
+      channel &&
+      ts
+      ? { channelId: channel, ts }
       : undefined;
   }
 
-  private async record(job: KeyMessageJob) {
+  private async record(job: KeyMessageJob, workflow: MultivacWorkflow) {
     const { client, logger } = this.deps;
     const message = await this.fetch(job);
     if (!message) {
@@ -143,13 +153,11 @@ export class KeyMessages {
       permalink: permalink!,
       markedBy: job.actor ? undefined : await this.slackName(job.markedBy),
     });
-    await this.deps
-      .workflow()
-      .incidents.addNote(
-        job.incidentId,
-        text,
-        job.actor?.userRef ?? SLACK_ACTOR,
-      );
+    await workflow.incidents.addNote(
+      job.incidentId,
+      text,
+      job.actor?.userRef ?? SLACK_ACTOR,
+    );
   }
 
   /**
@@ -200,4 +208,16 @@ export class KeyMessages {
     const { user } = await this.deps.client.users.info({ user: slackUserId });
     return user?.real_name || user?.name || slackUserId;
   }
+}
+
+/** The pinned message. */
+function pinned(event: SlackPinAddedEvent): MarkedMessage | undefined {
+  const { type, message } = event.item;
+  return type === 'message' && message
+    ? {
+        channelId: event.item.channel ?? event.channel_id,
+        ts: message.ts,
+        ...(message.thread_ts && { threadTs: message.thread_ts }),
+      }
+    : undefined;
 }

@@ -3,17 +3,15 @@ import {
   PostmortemChange,
   PostmortemSubscriber,
 } from '@multivac/plugin-multivac-node';
-import { WebClient } from '@slack/web-api';
 import { SlackConfig } from '../config';
-import { SlackStore } from '../database/SlackStore';
 import {
   escapeMrkdwn,
   mention,
   postmortemCreatedMessage,
   postmortemDueMessage,
 } from '../messages';
-import { SlackUsers } from '../users/SlackUsers';
 import { sendDirectMessage } from './directMessage';
+import { SlackBotServices } from './SlackBotServices';
 
 /**
  * Tells Slack about post-mortems: a new one is announced where its incident
@@ -25,10 +23,7 @@ export class PostmortemNotices implements PostmortemSubscriber {
   readonly id = 'slack';
 
   constructor(
-    private readonly deps: {
-      client: WebClient;
-      store: SlackStore;
-      users: SlackUsers;
+    private readonly deps: SlackBotServices & {
       config: SlackConfig;
       logger: LoggerService;
     },

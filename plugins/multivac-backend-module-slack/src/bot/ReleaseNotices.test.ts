@@ -88,17 +88,18 @@ describe('ReleaseNotices', () => {
       },
       releases: { timeZone: 'UTC' },
     } as unknown as MultivacWorkflow;
-    return new ReleaseNotices({
+    const subscriber = new ReleaseNotices({
       client: new WebClient(fake.botToken, {
         slackApiUrl: fake.url,
         retryConfig: { retries: 0 },
       }),
       store: await SlackStore.create({ getClient: async () => knex }),
-      workflow: () => workflow,
       catalog,
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
     });
+    subscriber.connect(workflow);
+    return subscriber;
   }
 
   const dependents: ReleaseChange['dependents'] = [

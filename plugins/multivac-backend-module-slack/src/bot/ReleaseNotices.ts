@@ -8,6 +8,7 @@ import {
 import { WebClient } from '@slack/web-api';
 import { SlackStore } from '../database/SlackStore';
 import { releaseHeadsUp } from '../messages';
+import { WorkflowHandle } from '../WorkflowHandle';
 import { owningTeam, postJoining } from './teams';
 
 /** Key of the heads-up posted in `channelId` for one release delivery. */
@@ -22,17 +23,21 @@ const releaseNoticeKey = (deliveryId: string, channelId: string) =>
  */
 export class ReleaseNotices implements ReleaseSubscriber {
   readonly id = 'slack';
+  private readonly workflow = new WorkflowHandle();
 
   constructor(
     private readonly deps: {
       client: WebClient;
       store: SlackStore;
-      workflow: () => MultivacWorkflow;
       catalog: CatalogService;
       auth: AuthService;
       logger: LoggerService;
     },
   ) {}
+
+  connect(workflow: MultivacWorkflow): void {
+    this.workflow.set(workflow);
+  }
 
   async onReleaseChange({
     release,
@@ -58,7 +63,8 @@ export class ReleaseNotices implements ReleaseSubscriber {
         dependent.reason,
       ]);
     }
-    const { client, store, workflow } = this.deps;
+    const { client, store } = this.deps;
+    const { urls, releases } = this.workflow.get();
     for (const [channel, reasons] of reasonsByChannel) {
       const key = releaseNoticeKey(deliveryId, channel);
       if (await store.getMessage(key)) {
@@ -71,8 +77,8 @@ export class ReleaseNotices implements ReleaseSubscriber {
           release,
           news,
           reasons,
-          workflow().urls.release(release.reference),
-          { timeZone: workflow().releases.timeZone, now: new Date() },
+          urls.release(release.reference),
+          { timeZone: releases.timeZone, now: new Date() },
         ),
       );
       await store.saveMessage(key, { channelId: channel, ts });

@@ -1,11 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Incident, roleHolder } from '@multivac/plugin-multivac-common';
-import { WebClient } from '@slack/web-api';
 import { SlackConfig } from '../config';
-import { SlackStore } from '../database/SlackStore';
-import { SlackUsers } from '../users/SlackUsers';
 import { sendDirectMessage } from './directMessage';
 import { describeSlackError, slackProblem } from './slackErrors';
+import { SlackBotServices } from './SlackBotServices';
 
 /**
  * Tells people when Slack refuses an incident's channel work for a reason
@@ -16,10 +14,7 @@ import { describeSlackError, slackProblem } from './slackErrors';
  */
 export class SlackProblems {
   constructor(
-    private readonly deps: {
-      client: WebClient;
-      store: SlackStore;
-      users: SlackUsers;
+    private readonly deps: SlackBotServices & {
       config: SlackConfig;
       logger: LoggerService;
     },

@@ -89,3 +89,28 @@ describe('describeSlackError', () => {
     expect(slackErrorCode(platformError('name_taken'))).toBe('name_taken');
   });
 });
+
+describe('slackErrorCode', () => {
+  it("is Slack's code only for calls Slack refused", () => {
+    expect(slackErrorCode(platformError('already_in_channel'))).toBe(
+      'already_in_channel',
+    );
+    // Something shaped like it, but not the WebClient's platform error.
+    expect(
+      slackErrorCode(
+        Object.assign(new Error('An API error occurred: name_taken'), {
+          data: { ok: false, error: 'name_taken' },
+        }),
+      ),
+    ).toBeUndefined();
+    expect(
+      slackErrorCode(
+        Object.assign(new Error('rate limited'), {
+          code: ErrorCode.RateLimitedError,
+          retryAfter: 30,
+        }),
+      ),
+    ).toBeUndefined();
+    expect(slackErrorCode(undefined)).toBeUndefined();
+  });
+});

@@ -1,6 +1,20 @@
-/** Slack's error code (`name_taken`, `missing_scope`, ...) of a failed call. */
+import { isError } from '@backstage/errors';
+import { ErrorCode, WebAPIPlatformError } from '@slack/web-api';
+
+/** Whether the `WebClient` threw because Slack answered `{ ok: false }`. */
+function isPlatformError(error: unknown): error is WebAPIPlatformError {
+  return (
+    isError(error) &&
+    (error as { code?: unknown }).code === ErrorCode.PlatformError
+  );
+}
+
+/**
+ * Slack's error code (`name_taken`, `missing_scope`, ...) of a call Slack
+ * refused; undefined for other failures (rate limits, HTTP, the network).
+ */
 export function slackErrorCode(error: unknown): string | undefined {
-  return (error as { data?: { error?: string } })?.data?.error;
+  return isPlatformError(error) ? error.data.error : undefined;
 }
 
 /** A Slack refusal that retrying cannot fix: a person must change something. */
@@ -50,21 +64,24 @@ const PROBLEMS: Record<string, Omit<SlackProblem, 'code'>> = {
  * network), or the failure is not Slack's.
  */
 export function slackProblem(error: unknown): SlackProblem | undefined {
-  const data = (error as { data?: { error?: unknown; needed?: unknown } })
-    ?.data;
-  const code = typeof data?.error === 'string' ? data.error : undefined;
+  if (!isPlatformError(error)) {
+    return undefined;
+  }
+  const code = error.data.error;
   if (code === 'missing_scope') {
-    const needed = typeof data?.needed === 'string' ? data.needed : undefined;
+    // Slack names the scope it wanted in `needed`.
+    const { needed } = error.data as { needed?: unknown };
+    const scope = typeof needed === 'string' ? needed : undefined;
     return {
       code,
-      neededScope: needed,
-      says: needed
-        ? `the app lacks the \`${needed}\` scope`
+      neededScope: scope,
+      says: scope
+        ? `the app lacks the \`${scope}\` scope`
         : 'the app lacks a scope',
       fix: `Add it in the app's OAuth settings (OAuth & Permissions, Bot Token Scopes) and reinstall the app`,
     };
   }
-  return code && Object.hasOwn(PROBLEMS, code)
+  return Object.hasOwn(PROBLEMS, code)
     ? { code, ...PROBLEMS[code] }
     : undefined;
 }

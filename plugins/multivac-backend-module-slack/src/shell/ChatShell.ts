@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { ChatRequest, ChatResponse } from '../chat/chatRouter';
+import type { ChatRequest, ChatResponse } from '../chat/ChatRouter';
 
 /** Signs in again this long before the guest token expires. */
 const REFRESH_MARGIN_MS = 60_000;

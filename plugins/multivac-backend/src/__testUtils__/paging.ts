@@ -1,27 +1,18 @@
-import { Entity } from '@backstage/catalog-model';
 import { PagingOnCallProvider } from '@multivac/plugin-multivac-node';
+import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import { ScheduleDefinition } from '../oncall/schedule';
 
 /** Catalog entities, a built-in schedule and a paging provider for tests. */
 
-export const entity = (
-  kind: string,
-  name: string,
-  annotations?: Record<string, string>,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind,
-  metadata: { name, namespace: 'default', annotations },
-  spec: kind === 'User' ? { profile: { displayName: name } } : {},
-});
-
 export const catalogEntities = [
   entity('Component', 'payments-api', {
-    'multivac.io/oncall-schedule': 'payments',
+    annotations: { 'multivac.io/oncall-schedule': 'payments' },
   }),
-  entity('Component', 'checkout', { 'pagerduty.com/service-id': 'PSVC1' }),
-  entity('User', 'grace'),
-  entity('User', 'ken'),
+  entity('Component', 'checkout', {
+    annotations: { 'pagerduty.com/service-id': 'PSVC1' },
+  }),
+  user('grace', { displayName: 'grace' }),
+  user('ken', { displayName: 'ken' }),
 ];
 
 export const schedule: ScheduleDefinition = {

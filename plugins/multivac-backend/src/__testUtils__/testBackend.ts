@@ -4,9 +4,13 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { BackendFeature } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  entity,
+  TestEntityRelation,
+  user,
+} from '@multivac/plugin-multivac-node/testUtils';
 import { multivacPlugin } from '../plugin';
 
 /** The multivac plugin in a test backend, with a small org and schedules. */
@@ -15,36 +19,8 @@ export const asAda = {
   Authorization: mockCredentials.user.header('user:default/ada.lovelace'),
 };
 
-function entity(
-  kind: string,
-  name: string,
-  options: {
-    annotations?: Record<string, string>;
-    relations?: Entity['relations'];
-    spec?: object;
-  } = {},
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind,
-    metadata: { name, namespace: 'default', annotations: options.annotations },
-    spec: options.spec ?? {},
-    relations: options.relations,
-  };
-}
-
-const user = (
-  name: string,
-  displayName: string,
-  annotations?: Record<string, string>,
-) =>
-  entity('User', name, {
-    annotations,
-    spec: { profile: { displayName, email: `${name}@nimbus.example` } },
-  });
-
-const owned = (group: string, system?: string): Entity['relations'] => [
-  { type: 'ownedBy', targetRef: `group:default/${group}` },
+const owned = (group: string, system?: string): TestEntityRelation[] => [
+  ['ownedBy', `group:default/${group}`],
   ...(system
     ? [{ type: 'partOf', targetRef: `system:default/${system}` }]
     : []),
@@ -68,12 +44,22 @@ export const catalog = [
   entity('Component', 'misconfigured', {
     annotations: { 'multivac.io/oncall-schedule': 'no-such-schedule' },
   }),
-  user('ada.lovelace', 'Ada Lovelace', {
-    'multivac.io/phone': '+49 30 1001',
-    'slack.com/user-id': 'U0ADA',
+  user('ada.lovelace', {
+    displayName: 'Ada Lovelace',
+    email: 'ada.lovelace@nimbus.example',
+    annotations: {
+      'multivac.io/phone': '+49 30 1001',
+      'slack.com/user-id': 'U0ADA',
+    },
   }),
-  user('grace.hopper', 'Grace Hopper'),
-  user('ken.thompson', 'Ken Thompson'),
+  user('grace.hopper', {
+    displayName: 'Grace Hopper',
+    email: 'grace.hopper@nimbus.example',
+  }),
+  user('ken.thompson', {
+    displayName: 'Ken Thompson',
+    email: 'ken.thompson@nimbus.example',
+  }),
 ];
 
 export const schedules = [

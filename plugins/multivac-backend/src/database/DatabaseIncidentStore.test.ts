@@ -2,9 +2,9 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import { TimelineEvent } from '@multivac/plugin-multivac-common';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { databaseServiceFor } from '../__testUtils__/fakeDatabaseService';
 import { DatabaseIncidentStore } from './DatabaseIncidentStore';
 import { TimelineEventSink } from './IncidentStore';
+import { migrateDatabase } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -22,10 +22,8 @@ describe.each(databases.eachSupportedId())(
     let recorded: TimelineEvent[];
 
     async function createStore(sink?: TimelineEventSink) {
-      return DatabaseIncidentStore.create({
-        database: databaseServiceFor(knex),
-        onTimelineEvent: sink,
-      });
+      await migrateDatabase(knex);
+      return new DatabaseIncidentStore(knex, sink);
     }
 
     beforeEach(async () => {

@@ -1,7 +1,3 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   allowedTransitions,
@@ -28,11 +24,7 @@ import {
   TimelineEventSink,
 } from './IncidentStore';
 import { isPostgres, nextNumber, nowIso, toIsoString } from './util';
-
-const migrationsDir = resolvePackagePath(
-  '@multivac/plugin-multivac-backend',
-  'migrations',
-);
+import { transactionOf } from './Transaction';
 
 type IncidentRow = {
   id: string;
@@ -66,26 +58,8 @@ const EDITABLE_TEXT_FIELDS = [
 ] as const;
 
 export class DatabaseIncidentStore implements IncidentStore {
-  static async create(options: {
-    database: DatabaseService;
-    skipMigrations?: boolean;
-    onTimelineEvent?: TimelineEventSink;
-  }): Promise<DatabaseIncidentStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await DatabaseIncidentStore.migrate(client);
-    }
-    return new DatabaseIncidentStore(client, options.onTimelineEvent);
-  }
-
-  static async migrate(client: Knex): Promise<void> {
-    await client.migrate.latest({
-      directory: migrationsDir,
-      tableName: 'multivac_knex_migrations',
-    });
-  }
-
-  private constructor(
+  /** `onTimelineEvent` runs inside the transaction of every change. */
+  constructor(
     private readonly db: Knex,
     private readonly onTimelineEvent?: TimelineEventSink,
   ) {}
@@ -136,7 +110,7 @@ export class DatabaseIncidentStore implements IncidentStore {
           userRef,
         });
       }
-      await options.andThen?.(tx, id);
+      await options.andThen?.(transactionOf(tx), id);
     });
     return this.mustGet(id);
   }
@@ -405,7 +379,7 @@ export class DatabaseIncidentStore implements IncidentStore {
       createdAt,
       payload,
     };
-    await this.onTimelineEvent?.(tx, event);
+    await this.onTimelineEvent?.(transactionOf(tx), event);
     return event;
   }
 

@@ -7,6 +7,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { isPostgres, nowIso, optionalIsoString, toIsoString } from './util';
+import { knexOf, Transaction, transactionOf } from './Transaction';
 
 type PageRow = {
   id: string;
@@ -56,7 +57,7 @@ export class DatabasePageStore {
   /** Records a page at level 1, calling `andThen` inside the same transaction. */
   async create(
     page: NewPage,
-    andThen: (tx: Knex.Transaction, page: PageRecord) => Promise<void>,
+    andThen: (tx: Transaction, page: PageRecord) => Promise<void>,
   ): Promise<PageRecord> {
     const id = randomUUID();
     const now = nowIso();
@@ -92,7 +93,7 @@ export class DatabasePageStore {
         ]),
       });
       await andThen(
-        tx,
+        transactionOf(tx),
         toRecord((await tx<PageRow>('multivac_pages').where({ id }).first())!),
       );
     });
@@ -129,11 +130,11 @@ export class DatabasePageStore {
 
   /** Links a report's pages to the incident it became. */
   async linkIncident(
-    tx: Knex.Transaction,
+    tx: Transaction,
     reportId: string,
     incidentId: string,
   ): Promise<void> {
-    await tx('multivac_pages')
+    await knexOf(tx)('multivac_pages')
       .where({ report_id: reportId })
       .update({ incident_id: incidentId, updated_at: nowIso() });
   }
@@ -154,7 +155,7 @@ export class DatabasePageStore {
   async acknowledge(
     id: string,
     by: string,
-    andThen: (tx: Knex.Transaction, page: PageRecord) => Promise<void>,
+    andThen: (tx: Transaction, page: PageRecord) => Promise<void>,
   ): Promise<PageRecord> {
     await this.change(id, async (tx, page) => {
       if (page.status !== 'triggered') {
@@ -174,7 +175,7 @@ export class DatabasePageStore {
           updated_at: now,
           history: appendHistory(page, now, `acknowledged by ${by}`),
         });
-      await andThen(tx, page);
+      await andThen(transactionOf(tx), page);
     });
     return this.mustGet(id);
   }
@@ -186,7 +187,7 @@ export class DatabasePageStore {
   async resolve(
     id: string,
     text: string,
-    andThen: (tx: Knex.Transaction, page: PageRecord) => Promise<void>,
+    andThen: (tx: Transaction, page: PageRecord) => Promise<void>,
   ): Promise<boolean> {
     let changed = false;
     await this.change(id, async (tx, page) => {
@@ -202,7 +203,7 @@ export class DatabasePageStore {
           updated_at: now,
           history: appendHistory(page, now, text),
         });
-      await andThen(tx, page);
+      await andThen(transactionOf(tx), page);
       changed = true;
     });
     return changed;
@@ -217,7 +218,7 @@ export class DatabasePageStore {
     id: string,
     fromLevel: number,
     targets: OnCallPerson[],
-    andThen: (tx: Knex.Transaction) => Promise<void>,
+    andThen: (tx: Transaction) => Promise<void>,
   ): Promise<boolean> {
     let moved = false;
     await this.change(id, async (tx, page) => {
@@ -239,7 +240,7 @@ export class DatabasePageStore {
             )}`,
           ),
         });
-      await andThen(tx);
+      await andThen(transactionOf(tx));
       moved = true;
     });
     return moved;

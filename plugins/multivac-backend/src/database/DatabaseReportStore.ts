@@ -14,6 +14,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { DatabasePageStore } from './DatabasePageStore';
 import { nextNumber, nowIso, optionalIsoString, toIsoString } from './util';
+import { knexOf, Transaction, transactionOf } from './Transaction';
 
 type ReportRow = {
   id: string;
@@ -68,7 +69,7 @@ export class DatabaseReportStore {
   /** Stores a report, calling `andThen` inside the same transaction. */
   async create(
     report: NewReport,
-    andThen: (tx: Knex.Transaction, reportId: string) => Promise<void>,
+    andThen: (tx: Transaction, reportId: string) => Promise<void>,
   ): Promise<TriageReport> {
     const id = randomUUID();
     const now = nowIso();
@@ -94,7 +95,7 @@ export class DatabaseReportStore {
         created_at: now,
         updated_at: now,
       });
-      await andThen(tx, id);
+      await andThen(transactionOf(tx), id);
     });
     return this.mustGet(id);
   }
@@ -161,10 +162,11 @@ export class DatabaseReportStore {
    * transaction; 409 when it already became one (e.g. a double click).
    */
   async markIncident(
-    tx: Knex.Transaction,
+    transaction: Transaction,
     id: string,
     incidentId: string,
   ): Promise<void> {
+    const tx = knexOf(transaction);
     // The IS NULL guard makes the first of two concurrent starts win.
     const updated = await tx('multivac_reports')
       .where({ id })
@@ -184,7 +186,7 @@ export class DatabaseReportStore {
         )} is already ${formatIncidentReference(row.incident_number!)}`,
       );
     }
-    await this.pages.linkIncident(tx, id, incidentId);
+    await this.pages.linkIncident(transaction, id, incidentId);
   }
 
   private select(db: Knex) {

@@ -5,7 +5,7 @@ import {
   Severity,
   TimelineEvent,
 } from '@multivac/plugin-multivac-common';
-import { Knex } from 'knex';
+import { Transaction } from './Transaction';
 
 export interface NewIncident {
   title: string;
@@ -24,7 +24,7 @@ export interface DeclareOptions {
   /** The triage report (`RPT-3`) the incident was started from. */
   fromReport?: string;
   /** Runs inside the declaring transaction; throwing undoes the declare. */
-  andThen?: (tx: Knex.Transaction, incidentId: string) => Promise<void>;
+  andThen?: (tx: Transaction, incidentId: string) => Promise<void>;
 }
 
 export interface IncidentFilter {
@@ -51,7 +51,7 @@ export interface RoleChange {
  * it, so that durable side effects are stored atomically with the change.
  */
 export type TimelineEventSink = (
-  tx: Knex.Transaction,
+  tx: Transaction,
   event: TimelineEvent,
 ) => Promise<void>;
 

@@ -2,13 +2,13 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Duration } from 'luxon';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { DatabaseIncidentStore } from '../database/DatabaseIncidentStore';
-import { databaseServiceFor } from '../__testUtils__/fakeDatabaseService';
 import {
   DatabaseJobQueue,
   DEFAULT_JOB_QUEUE_OPTIONS,
   JobQueueOptions,
 } from './DatabaseJobQueue';
+import { transactionOf } from '../database/Transaction';
+import { migrateDatabase } from '../database/migrations';
 
 jest.setTimeout(60_000);
 
@@ -27,7 +27,7 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
   beforeEach(async () => {
     knex = await databases.init(id);
     // the jobs table comes with the plugin's migrations
-    await DatabaseIncidentStore.create({ database: databaseServiceFor(knex) });
+    await migrateDatabase(knex);
   });
 
   it('runs a job once, even when it is enqueued twice', async () => {
@@ -142,7 +142,7 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
       knex.transaction(async tx => {
         await queue.enqueue(
           { type: 'x', idempotencyKey: 'x', incidentId: 'i', payload: {} },
-          tx,
+          transactionOf(tx),
         );
         throw new Error('change failed');
       }),

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { optionalIsoString, toIsoString } from '../database/util';
 import { EnqueueRequest, JobContext, JobHandler, JobQueue } from './JobQueue';
+import { knexOf, Transaction } from '../database/Transaction';
 
 export interface JobQueueOptions {
   /** Attempts before a job is marked failed. */
@@ -101,13 +102,10 @@ export class DatabaseJobQueue implements JobQueue {
     this.handlers.set(type, handler);
   }
 
-  async enqueue(
-    request: EnqueueRequest,
-    tx?: Knex.Transaction,
-  ): Promise<boolean> {
+  async enqueue(request: EnqueueRequest, tx?: Transaction): Promise<boolean> {
     const now = new Date().toISOString();
     const id = randomUUID();
-    const db = tx ?? this.db;
+    const db = tx ? knexOf(tx) : this.db;
     await db('multivac_jobs')
       .insert({
         id,
@@ -129,7 +127,9 @@ export class DatabaseJobQueue implements JobQueue {
       .where({ idempotency_key: request.idempotencyKey })
       .first('id');
     if (tx) {
-      tx.executionPromise.then(() => this.wake()).catch(() => {});
+      knexOf(tx)
+        .executionPromise.then(() => this.wake())
+        .catch(() => {});
     } else {
       this.wake();
     }

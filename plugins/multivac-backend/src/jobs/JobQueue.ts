@@ -1,5 +1,5 @@
 import { JobSummary } from '@multivac/plugin-multivac-common';
-import { Knex } from 'knex';
+import { Transaction } from '../database/Transaction';
 
 export interface EnqueueRequest {
   /** Selects the handler, e.g. `subscriber:slack`. */
@@ -32,6 +32,6 @@ export type JobHandler = (job: JobContext) => Promise<void>;
 export interface JobQueue {
   registerHandler(type: string, handler: JobHandler): void;
   /** False when a job with the same idempotency key already exists. */
-  enqueue(request: EnqueueRequest, tx?: Knex.Transaction): Promise<boolean>;
+  enqueue(request: EnqueueRequest, tx?: Transaction): Promise<boolean>;
   listForIncident(incidentId: string): Promise<JobSummary[]>;
 }

@@ -1,8 +1,8 @@
 import { isActiveStatus, PageRecord } from '@multivac/plugin-multivac-common';
 import { PageUpdate, PageUpdateReceiver } from '@multivac/plugin-multivac-node';
 import { DatabasePageStore } from '../database/DatabasePageStore';
-import { IncidentStore } from '../database/IncidentStore';
-import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
+import { IncidentService } from '../incidents/IncidentService';
+import { deliverPageChange, PageChangeDeliveries } from './deliverPageChange';
 
 /**
  * Page updates reported by providers (e.g. PagerDuty webhooks): recorded on
@@ -12,8 +12,8 @@ import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
 export class PageUpdates implements PageUpdateReceiver {
   constructor(
     private readonly pages: DatabasePageStore,
-    private readonly incidents: IncidentStore,
-    private readonly deliveries: WorkflowDeliveries,
+    private readonly incidents: IncidentService,
+    private readonly deliveries: PageChangeDeliveries,
   ) {}
 
   async record(update: PageUpdate): Promise<boolean> {
@@ -25,12 +25,18 @@ export class PageUpdates implements PageUpdateReceiver {
     if (update.status === 'acknowledged') {
       if (page.status === 'triggered') {
         await this.pages.acknowledge(page.id, who, (tx, acknowledged) =>
-          this.deliveries.pageChanged(acknowledged, 'acknowledged', '', tx),
+          deliverPageChange(
+            this.deliveries,
+            acknowledged,
+            'acknowledged',
+            '',
+            tx,
+          ),
         );
       }
     } else {
       await this.pages.resolve(page.id, `resolved by ${who}`, (tx, resolved) =>
-        this.deliveries.pageChanged(resolved, 'resolved', '', tx),
+        deliverPageChange(this.deliveries, resolved, 'resolved', '', tx),
       );
     }
     await this.syncIncident(page, update, who);
@@ -46,20 +52,20 @@ export class PageUpdates implements PageUpdateReceiver {
     if (!page.incidentId) {
       return;
     }
-    const incident = await this.incidents.getIncident(page.incidentId);
+    const incident = await this.incidents.find(page.incidentId);
     if (!incident || !isActiveStatus(incident.status)) {
       return;
     }
-    const actor = `service:${page.provider}`;
+    const actor = { ref: `service:${page.provider}`, isUser: false };
     if (update.status === 'resolved') {
-      await this.incidents.transitionIncident(
+      await this.incidents.transition(
         incident.id,
         'resolved',
         actor,
         `page resolved by ${who}`,
       );
     } else if (incident.status === 'triggered') {
-      await this.incidents.transitionIncident(
+      await this.incidents.transition(
         incident.id,
         'acknowledged',
         actor,

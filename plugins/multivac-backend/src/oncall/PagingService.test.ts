@@ -4,13 +4,11 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Duration } from 'luxon';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { databaseServiceFor } from '../__testUtils__/fakeDatabaseService';
 import {
   catalogEntities,
   delegatingProvider,
   schedule,
 } from '../__testUtils__/paging';
-import { DatabaseIncidentStore } from '../database/DatabaseIncidentStore';
 import { DatabasePageStore } from '../database/DatabasePageStore';
 import {
   DatabaseJobQueue,
@@ -19,8 +17,9 @@ import {
 import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';
 import { PagingService } from './PagingService';
-import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
+import { pageDeliveries, reportDeliveries } from '../deliveries/kinds';
 import { PeopleDirectory } from './PeopleDirectory';
+import { migrateDatabase } from '../database/migrations';
 
 jest.setTimeout(60_000);
 
@@ -36,7 +35,7 @@ describe.each(databases.eachSupportedId())('PagingService on %s', id => {
 
   beforeEach(async () => {
     knex = await databases.init(id);
-    await DatabaseIncidentStore.create({ database: databaseServiceFor(knex) });
+    await migrateDatabase(knex);
     const catalog = catalogServiceMock({ entities: catalogEntities });
     const auth = mockServices.auth();
     jobs = new DatabaseJobQueue(knex, mockServices.logger.mock(), {
@@ -52,24 +51,25 @@ describe.each(databases.eachSupportedId())('PagingService on %s', id => {
     const onCall = new OnCallService(catalog, auth, [provider, builtin]);
     const store = new DatabasePageStore(knex);
     pageChanges = [];
-    const deliveries = new WorkflowDeliveries(
-      jobs,
-      [],
-      [
-        {
-          id: 'chat',
-          async onPageChange({ page, change }) {
-            pageChanges.push(
-              `${change} ${page.targets.map(t => t.name).join(', ')}`,
-            );
+    const deliveries = {
+      reports: reportDeliveries(jobs, [], () =>
+        Promise.reject(new Error('no reports here')),
+      ),
+      pages: pageDeliveries(
+        jobs,
+        [
+          {
+            id: 'chat',
+            async onPageChange({ page, change }) {
+              pageChanges.push(
+                `${change} ${page.targets.map(t => t.name).join(', ')}`,
+              );
+            },
           },
-        },
-      ],
-    );
-    deliveries.attach({
-      report: () => Promise.reject(new Error('no reports here')),
-      page: pageId => store.get(pageId),
-    });
+        ],
+        pageId => store.get(pageId),
+      ),
+    };
     paging = new PagingService({
       store,
       onCall,

@@ -20,7 +20,7 @@ import { JobQueue } from '../jobs/JobQueue';
 import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';
 import { PeopleDirectory } from './PeopleDirectory';
-import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
+import { deliverPageChange, PageChangeDeliveries } from './deliverPageChange';
 
 const DELIVER = 'page.deliver';
 const ACKNOWLEDGE = 'page.acknowledge';
@@ -46,7 +46,7 @@ export interface PagingServiceOptions {
   auth: AuthService;
   builtin: BuiltinOnCallProvider;
   people: PeopleDirectory;
-  deliveries: WorkflowDeliveries;
+  deliveries: PageChangeDeliveries;
 }
 
 function canPage(provider: OnCallProvider): provider is PagingOnCallProvider {
@@ -67,7 +67,7 @@ export class PagingService {
   private readonly auth: AuthService;
   private readonly builtin: BuiltinOnCallProvider;
   private readonly people: PeopleDirectory;
-  private readonly deliveries: WorkflowDeliveries;
+  private readonly deliveries: PageChangeDeliveries;
 
   constructor(options: PagingServiceOptions) {
     this.store = options.store;
@@ -167,7 +167,7 @@ export class PagingService {
         createdBy: actor,
       },
       async (tx, page) => {
-        await this.deliveries.pageChanged(page, 'triggered', '', tx);
+        await deliverPageChange(this.deliveries, page, 'triggered', '', tx);
         if (provider) {
           await this.enqueueDelivery(tx, page.id);
         }
@@ -235,7 +235,7 @@ export class PagingService {
         createdBy: actor,
       },
       async (tx, page) => {
-        await this.deliveries.pageChanged(page, 'triggered', '', tx);
+        await deliverPageChange(this.deliveries, page, 'triggered', '', tx);
         if (delegated) {
           await this.enqueueDelivery(tx, page.id);
         } else {
@@ -252,7 +252,7 @@ export class PagingService {
 
   async acknowledge(id: string, actor: string): Promise<PageRecord> {
     return this.store.acknowledge(id, actor, async (tx, page) => {
-      await this.deliveries.pageChanged(page, 'acknowledged', '', tx);
+      await deliverPageChange(this.deliveries, page, 'acknowledged', '', tx);
       if (page.provider !== 'builtin') {
         await this.jobs.enqueue(
           {
@@ -358,7 +358,8 @@ export class PagingService {
       fromLevel,
       next.onCall.map(s => s.person),
       async tx => {
-        await this.deliveries.pageChanged(
+        await deliverPageChange(
+          this.deliveries,
           page,
           'escalated',
           String(fromLevel + 1),

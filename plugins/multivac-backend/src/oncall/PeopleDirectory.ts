@@ -6,7 +6,7 @@ import {
   ANNOTATION_PHONE,
   ANNOTATION_SLACK_USER_ID,
   OnCallPerson,
-  shortRef,
+  displayNameOf,
 } from '@multivac/plugin-multivac-common';
 
 /**
@@ -58,7 +58,7 @@ export class PeopleDirectory {
       const annotations = user?.metadata.annotations ?? {};
       people.set(ref, {
         userRef: ref,
-        name: user?.spec?.profile?.displayName ?? shortRef(ref),
+        name: displayNameOf(user, ref),
         email: user?.spec?.profile?.email,
         phone: annotations[ANNOTATION_PHONE] ?? this.configuredPhones.get(ref),
         slackUserId: annotations[ANNOTATION_SLACK_USER_ID],

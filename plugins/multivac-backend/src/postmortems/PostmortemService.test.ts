@@ -9,8 +9,6 @@ import {
   RESOLVED_AT,
   STARTED_AT,
 } from './__testUtils__/postmortemHarness';
-import { DatabasePostmortemStore } from './DatabasePostmortemStore';
-import { NewPostmortem } from './PostmortemStore';
 
 jest.setTimeout(60_000);
 
@@ -167,41 +165,6 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     ).toHaveLength(1);
     await timePasses();
     expect(changes).toEqual([`PM-${incident.number} created draft`]);
-  });
-
-  it('lets the unique incident decide between two replicas inserting at once', async () => {
-    const { incident } = await harness.resolvedIncident();
-    const replica = () =>
-      new DatabasePostmortemStore(knex, {
-        today: () => '2026-11-23',
-        urls: { postmortem: r => r, incident: r => r },
-      });
-    const ranFor: string[] = [];
-    const input: NewPostmortem = {
-      incidentId: incident.id,
-      title: 'Post-mortem: Card payments fail',
-      severity: 'SEV2',
-      ownerRef: ada,
-      dueDate: '2026-12-04',
-      facts: (await harness.postmortems.create(incident.id, ada)).postmortem
-        .facts,
-      sections: [{ id: 'summary', title: 'Summary', text: '' }],
-      createdBy: ada,
-      tracked: false,
-    };
-    await knex('multivac_postmortems').delete();
-
-    const results = await Promise.all(
-      [replica(), replica()].map(store =>
-        store.create(input, async (_tx, postmortemId) => {
-          ranFor.push(postmortemId);
-        }),
-      ),
-    );
-    expect(results.map(r => r.created).sort()).toEqual([false, true]);
-    expect(results[0].postmortem.id).toBe(results[1].postmortem.id);
-    expect(ranFor).toEqual([results[0].postmortem.id]);
-    expect(await knex('multivac_postmortem_sections')).toHaveLength(1);
   });
 
   it('refuses incidents that are not resolved, and unknown ones', async () => {

@@ -4,22 +4,31 @@ import {
   PageRecord,
   Postmortem,
   PostmortemActionItem,
+  PostmortemList,
   PostmortemStatus,
   roleHolder,
   TriageReport,
 } from '@multivac/plugin-multivac-common';
 import { IncidentStore } from '../database/IncidentStore';
-import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
+import { PostmortemDeliveries } from '../deliveries/kinds';
+import { ActionItemChanges, ActionItemStore } from './ActionItemStore';
 import { businessDaysAfter, localDate } from './calendar';
 import { postmortemMarkdown } from './markdown';
+import { PostmortemFollowUpStore } from './PostmortemFollowUpStore';
 import {
-  ActionItemChanges,
   PostmortemChanges,
   PostmortemFilter,
   PostmortemStore,
+  StoredPostmortem,
 } from './PostmortemStore';
 import { PostmortemTracking } from './PostmortemTracking';
 import { prefillPostmortem, reportReferenceOf } from './prefill';
+import {
+  PostmortemUrls,
+  PostmortemView,
+  presentPostmortem,
+  presentSummary,
+} from './present';
 import { PostmortemSettings } from './settings';
 
 /**
@@ -31,16 +40,27 @@ import { PostmortemSettings } from './settings';
 export class PostmortemService {
   constructor(
     private readonly options: {
+      /** The post-mortems themselves. */
       store: PostmortemStore;
+      actionItems: ActionItemStore;
+      /** Where overdue reminders are recorded. */
+      followUp: PostmortemFollowUpStore;
       incidents: IncidentStore;
       /** The triage report by reference (`RPT-3`). */
       findReport: (reference: string) => Promise<TriageReport | undefined>;
       /** Pages linked to the incident. */
       incidentPages: (incidentId: string) => Promise<PageRecord[]>;
-      deliveries: WorkflowDeliveries;
+      deliveries: PostmortemDeliveries;
       settings: PostmortemSettings;
       /** Absent without an issue tracker. */
       tracking?: PostmortemTracking;
+      /** Where post-mortems and incidents are in the portal. */
+      urls: PostmortemUrls;
+      /**
+       * Today's date (YYYY-MM-DD), which decides what is overdue; by default
+       * the day in the configured time zone.
+       */
+      today?: () => string;
     },
   ) {}
 
@@ -60,7 +80,7 @@ export class PostmortemService {
     const incident = await this.findIncident(incidentIdOrReference);
     const existing = await store.getByIncident(incident.id);
     if (existing) {
-      return { postmortem: existing, created: false };
+      return { postmortem: await this.present(existing), created: false };
     }
     if (incident.status !== 'resolved' || !incident.stateTimestamps.resolved) {
       throw new ConflictError(
@@ -71,7 +91,7 @@ export class PostmortemService {
       await this.recordOf(incident),
       settings.template,
     );
-    return store.create(
+    const { postmortem: stored, created } = await store.create(
       {
         incidentId: incident.id,
         title: `Post-mortem: ${incident.title}`,
@@ -89,10 +109,11 @@ export class PostmortemService {
       },
       async (tx, postmortemId) => {
         const postmortem = { id: postmortemId, incidentId: incident.id };
-        await deliveries.postmortemChanged(postmortem, 'created', '', tx);
+        await deliveries.changed(postmortem, 'created', '', tx);
         await tracking?.trackPostmortem(tx, postmortemId, incident.id);
       },
     );
+    return { postmortem: await this.present(stored), created };
   }
 
   /** By id or reference (`PM-7`); 404 when there is none. */
@@ -101,18 +122,18 @@ export class PostmortemService {
     if (!postmortem) {
       throw new NotFoundError(`No post-mortem ${idOrReference}`);
     }
-    return postmortem;
+    return this.present(postmortem);
   }
 
   /** By post-mortem id or reference, or by its incident's. */
   async find(idOrIncidentReference: string): Promise<Postmortem | undefined> {
     const { store, incidents } = this.options;
-    const postmortem = await store.get(idOrIncidentReference);
-    if (postmortem) {
-      return postmortem;
+    let postmortem = await store.get(idOrIncidentReference);
+    if (!postmortem) {
+      const incident = await incidents.getIncident(idOrIncidentReference);
+      postmortem = incident && (await store.getByIncident(incident.id));
     }
-    const incident = await incidents.getIncident(idOrIncidentReference);
-    return incident && store.getByIncident(incident.id);
+    return postmortem && this.present(postmortem);
   }
 
   /** 404 when the incident does not exist or has no post-mortem. */
@@ -122,11 +143,16 @@ export class PostmortemService {
     if (!postmortem) {
       throw new NotFoundError(`${incident.reference} has no post-mortem yet`);
     }
-    return postmortem;
+    return this.present(postmortem);
   }
 
-  list(filter: PostmortemFilter) {
-    return this.options.store.list(filter);
+  async list(filter: PostmortemFilter): Promise<PostmortemList> {
+    const view = this.view();
+    const { items, totalCount } = await this.options.store.list(
+      filter,
+      view.today,
+    );
+    return { items: items.map(item => presentSummary(item, view)), totalCount };
   }
 
   async update(
@@ -134,7 +160,7 @@ export class PostmortemService {
     changes: PostmortemChanges,
   ): Promise<Postmortem> {
     const { id } = await this.get(idOrReference);
-    return this.options.store.update(id, changes);
+    return this.present(await this.options.store.update(id, changes));
   }
 
   async setStatus(
@@ -143,14 +169,16 @@ export class PostmortemService {
     actor: string,
   ): Promise<Postmortem> {
     const postmortem = await this.get(idOrReference);
-    return this.options.store.transition(postmortem.id, to, actor, tx =>
-      this.options.deliveries.postmortemChanged(
+    const { store } = this.options;
+    const stored = await store.transition(postmortem.id, to, actor, tx =>
+      this.options.deliveries.changed(
         postmortem,
         'status',
         `${to}:${new Date().toISOString()}`,
         tx,
       ),
     );
+    return this.present(stored);
   }
 
   async addActionItem(
@@ -158,9 +186,9 @@ export class PostmortemService {
     input: { title: string; ownerRef?: string; dueDate?: string },
     actor: string,
   ): Promise<PostmortemActionItem> {
-    const { store, tracking } = this.options;
+    const { actionItems, tracking } = this.options;
     const postmortem = await this.get(idOrReference);
-    return store.addActionItem(
+    return actionItems.add(
       postmortem.id,
       { ...input, createdBy: actor, tracked: Boolean(tracking) },
       async (tx, item) => {
@@ -175,12 +203,12 @@ export class PostmortemService {
     changes: ActionItemChanges,
   ): Promise<PostmortemActionItem> {
     const { id } = await this.get(idOrReference);
-    return this.options.store.updateActionItem(id, itemId, changes);
+    return this.options.actionItems.update(id, itemId, changes);
   }
 
   async deleteActionItem(idOrReference: string, itemId: string) {
     const { id } = await this.get(idOrReference);
-    await this.options.store.deleteActionItem(id, itemId);
+    await this.options.actionItems.delete(id, itemId);
   }
 
   /** The post-mortem as a Markdown document and a file name for it. */
@@ -200,16 +228,28 @@ export class PostmortemService {
    * several replicas at once: each reminder is recorded once per day.
    */
   async remindOverdue(now: Date = new Date()): Promise<number> {
-    const { store, deliveries } = this.options;
+    const { followUp, deliveries } = this.options;
     const today = localDate(this.timeZone, now);
     let reminded = 0;
-    for (const id of await store.listDueForReminder(today)) {
-      const recorded = await store.markReminded(id, today, (tx, postmortem) =>
-        deliveries.postmortemChanged(postmortem, 'due', today, tx),
+    for (const id of await followUp.listDueForReminder(today)) {
+      const marked = await followUp.markReminded(id, today, (tx, postmortem) =>
+        deliveries.changed(postmortem, 'due', today, tx),
       );
-      reminded += recorded ? 1 : 0;
+      reminded += marked ? 1 : 0;
     }
     return reminded;
+  }
+
+  /** What the post-mortems are shown with now. */
+  private view(): PostmortemView {
+    const { today, urls } = this.options;
+    return { today: today?.() ?? localDate(this.timeZone), urls };
+  }
+
+  /** With its action items, whether it is overdue and its links. */
+  private async present(stored: StoredPostmortem): Promise<Postmortem> {
+    const actionItems = await this.options.actionItems.list(stored.id);
+    return presentPostmortem(stored, actionItems, this.view());
   }
 
   private async findIncident(idOrReference: string): Promise<Incident> {

@@ -1,16 +1,26 @@
 import {
-  ActionItemStatus,
   Postmortem,
-  PostmortemActionItem,
   PostmortemFacts,
   PostmortemSection,
   PostmortemStatus,
   PostmortemSummary,
-  PostmortemTracking,
   Severity,
 } from '@multivac/plugin-multivac-common';
-import { TrackerIssue } from '@multivac/plugin-multivac-node';
-import { Knex } from 'knex';
+import { Transaction } from '../database/Transaction';
+
+/**
+ * A post-mortem's summary as stored: without what is worked out from it
+ * when it is shown (whether it is overdue on a given day, its links in the
+ * portal; see `present.ts`).
+ */
+export type StoredPostmortemSummary = Omit<
+  PostmortemSummary,
+  'overdue' | 'url' | 'incidentUrl'
+>;
+
+/** A post-mortem as stored; its action items are in the ActionItemStore. */
+export type StoredPostmortem = StoredPostmortemSummary &
+  Pick<Postmortem, 'facts' | 'sections'>;
 
 export interface NewPostmortem {
   incidentId: string;
@@ -46,29 +56,10 @@ export interface PostmortemChanges {
   dueDate?: string;
 }
 
-export interface NewActionItem {
-  title: string;
-  ownerRef?: string;
-  dueDate?: string;
-  createdBy: string;
-  tracked: boolean;
-}
-
-/** `null` clears. */
-export interface ActionItemChanges {
-  title?: string;
-  ownerRef?: string | null;
-  dueDate?: string | null;
-  status?: ActionItemStatus;
-}
-
-/** What was tracked: a post-mortem or one of its action items. */
-export type TrackedRecord = { postmortemId: string } | { actionItemId: string };
-
 /** Runs inside the transaction of a change; throwing undoes the change. */
-export type InTransaction = (tx: Knex.Transaction) => Promise<void>;
+export type InTransaction = (tx: Transaction) => Promise<void>;
 
-/** Persistence of post-mortems, their sections and action items. */
+/** Persistence of post-mortems: their row, sections and status. */
 export interface PostmortemStore {
   /**
    * Stores the post-mortem of an incident unless it has one: then nothing is
@@ -76,63 +67,26 @@ export interface PostmortemStore {
    */
   create(
     input: NewPostmortem,
-    andThen: (tx: Knex.Transaction, postmortemId: string) => Promise<void>,
-  ): Promise<{ postmortem: Postmortem; created: boolean }>;
+    andThen: (tx: Transaction, postmortemId: string) => Promise<void>,
+  ): Promise<{ postmortem: StoredPostmortem; created: boolean }>;
   /** By id or reference (`PM-7`). */
-  get(idOrReference: string): Promise<Postmortem | undefined>;
-  getByIncident(incidentId: string): Promise<Postmortem | undefined>;
-  /** Newest first. */
+  get(idOrReference: string): Promise<StoredPostmortem | undefined>;
+  getByIncident(incidentId: string): Promise<StoredPostmortem | undefined>;
+  /**
+   * Newest first. `filter.overdue` is decided on `today` (YYYY-MM-DD): not
+   * published and due before it, as `isOverdue` has it.
+   */
   list(
     filter: PostmortemFilter,
-  ): Promise<{ items: PostmortemSummary[]; totalCount: number }>;
+    today: string,
+  ): Promise<{ items: StoredPostmortemSummary[]; totalCount: number }>;
   /** 400 for a section the post-mortem does not have. */
-  update(id: string, changes: PostmortemChanges): Promise<Postmortem>;
+  update(id: string, changes: PostmortemChanges): Promise<StoredPostmortem>;
   /** 409 unless the lifecycle allows it; publishing records who and when. */
   transition(
     id: string,
     to: PostmortemStatus,
     actor: string,
     andThen: InTransaction,
-  ): Promise<Postmortem>;
-
-  addActionItem(
-    postmortemId: string,
-    item: NewActionItem,
-    andThen: (
-      tx: Knex.Transaction,
-      item: PostmortemActionItem,
-    ) => Promise<void>,
-  ): Promise<PostmortemActionItem>;
-  /** 404 unless the item belongs to the post-mortem. */
-  updateActionItem(
-    postmortemId: string,
-    itemId: string,
-    changes: ActionItemChanges,
-  ): Promise<PostmortemActionItem>;
-  deleteActionItem(postmortemId: string, itemId: string): Promise<void>;
-  getActionItem(itemId: string): Promise<PostmortemActionItem | undefined>;
-
-  setTracking(
-    record: TrackedRecord,
-    tracking: PostmortemTracking,
-  ): Promise<void>;
-  /** Tracker keys of unpublished post-mortems and open action items. */
-  listOpenTrackerKeys(): Promise<string[]>;
-  /** Stores tracker statuses; action items become done when their issue is. */
-  recordTrackerStates(issues: TrackerIssue[]): Promise<void>;
-
-  /** Unpublished, due before `today` and not reminded on `today`. */
-  listDueForReminder(today: string): Promise<string[]>;
-  /**
-   * Records the reminder of `today` and runs `andThen` with it; false (and
-   * nothing runs) when it was already recorded, e.g. by another replica.
-   */
-  markReminded(
-    id: string,
-    today: string,
-    andThen: (
-      tx: Knex.Transaction,
-      postmortem: Pick<Postmortem, 'id' | 'incidentId'>,
-    ) => Promise<void>,
-  ): Promise<boolean>;
+  ): Promise<StoredPostmortem>;
 }

@@ -3,7 +3,6 @@ import { Entity } from '@backstage/catalog-model';
 import { stringifyError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  Postmortem,
   PostmortemActionItem,
   shortRef,
 } from '@multivac/plugin-multivac-common';
@@ -13,10 +12,16 @@ import {
   TrackerBlock,
   TrackerIssue,
 } from '@multivac/plugin-multivac-node';
-import { Knex } from 'knex';
+import { Transaction } from '../database/Transaction';
 import { JobContext, JobQueue } from '../jobs/JobQueue';
+import { ActionItemStore } from './ActionItemStore';
 import { formatLocalTime } from './calendar';
-import { PostmortemStore, TrackedRecord } from './PostmortemStore';
+import {
+  PostmortemFollowUpStore,
+  TrackedRecord,
+} from './PostmortemFollowUpStore';
+import { PostmortemStore, StoredPostmortem } from './PostmortemStore';
+import { PostmortemUrls } from './present';
 
 export const TRACK_POSTMORTEM = 'postmortem.track';
 export const TRACK_ACTION_ITEM = 'postmortem.action.track';
@@ -33,11 +38,16 @@ export class PostmortemTracking {
   constructor(
     private readonly options: {
       tracker: IssueTracker;
-      store: PostmortemStore;
+      postmortems: PostmortemStore;
+      actionItems: ActionItemStore;
+      /** Where the outcome of filing and the tracker's status are kept. */
+      followUp: PostmortemFollowUpStore;
       jobs: JobQueue;
       catalog: CatalogService;
       auth: AuthService;
       timeZone: string;
+      /** The links to the portal that issues carry. */
+      urls: PostmortemUrls;
     },
   ) {
     options.jobs.registerHandler(TRACK_POSTMORTEM, job =>
@@ -50,7 +60,7 @@ export class PostmortemTracking {
 
   /** Records the job that files the post-mortem's issue, inside `tx`. */
   async trackPostmortem(
-    tx: Knex.Transaction,
+    tx: Transaction,
     postmortemId: string,
     incidentId: string,
   ): Promise<void> {
@@ -72,7 +82,7 @@ export class PostmortemTracking {
   async trackActionItem(
     actionItemId: string,
     incidentId: string,
-    tx?: Knex.Transaction,
+    tx?: Transaction,
     after = 'added',
   ): Promise<void> {
     await this.options.jobs.enqueue(
@@ -88,23 +98,24 @@ export class PostmortemTracking {
 
   /** Reads the tracker's status of open issues; returns how many it knows. */
   async syncStatuses(): Promise<number> {
-    const { store, tracker } = this.options;
-    const keys = [...new Set(await store.listOpenTrackerKeys())];
+    const { followUp, tracker } = this.options;
+    const keys = [...new Set(await followUp.listOpenTrackerKeys())];
     let known = 0;
     for (let i = 0; i < keys.length; i += SYNC_BATCH) {
       const issues = await tracker.getIssues(keys.slice(i, i + SYNC_BATCH));
-      await store.recordTrackerStates(issues);
+      await followUp.recordTrackerStates(issues);
       known += issues.length;
     }
     return known;
   }
 
   private async filePostmortem(job: JobContext): Promise<void> {
-    const { store, tracker } = this.options;
-    const postmortem = await store.get(String(job.payload.postmortemId));
+    const { postmortems, actionItems, tracker } = this.options;
+    const postmortem = await postmortems.get(String(job.payload.postmortemId));
     if (!postmortem || postmortem.tracking?.key) {
       return;
     }
+    const items = await actionItems.list(postmortem.id);
     const issue = await this.attempt(
       { postmortemId: postmortem.id },
       job,
@@ -116,17 +127,14 @@ export class PostmortemTracking {
           entities,
           title: postmortem.title,
           description: this.describePostmortem(postmortem),
-          link: {
-            href: postmortem.url,
-            text: `${postmortem.reference} in Multivac`,
-          },
+          link: this.linkTo(postmortem),
           dueDate: postmortem.dueDate,
           assigneeEmail: ownerEmail,
         });
       },
     );
     // Action items added before the issue existed are waiting for it.
-    for (const item of postmortem.actionItems) {
+    for (const item of items) {
       if (!item.tracking?.key) {
         await this.trackActionItem(
           item.id,
@@ -139,19 +147,19 @@ export class PostmortemTracking {
   }
 
   private async fileActionItem(job: JobContext): Promise<void> {
-    const { store, tracker } = this.options;
-    const item = await store.getActionItem(String(job.payload.actionItemId));
+    const { postmortems, actionItems, followUp, tracker } = this.options;
+    const item = await actionItems.get(String(job.payload.actionItemId));
     if (!item || item.tracking?.key) {
       return;
     }
-    const postmortem = await store.get(item.postmortemId);
+    const postmortem = await postmortems.get(item.postmortemId);
     if (!postmortem) {
       return;
     }
     const parentKey = postmortem.tracking?.key;
     if (!parentKey) {
       const waiting = `Waiting for the issue of ${postmortem.reference}, which it is filed under`;
-      await store.setTracking(
+      await followUp.setTracking(
         { actionItemId: item.id },
         { state: 'pending', attempts: job.attempt, error: waiting },
       );
@@ -165,10 +173,7 @@ export class PostmortemTracking {
         entities,
         title: item.title,
         description: this.describeActionItem(postmortem, item),
-        link: {
-          href: postmortem.url,
-          text: `${postmortem.reference} in Multivac`,
-        },
+        link: this.linkTo(postmortem),
         parentKey,
         dueDate: item.dueDate,
         assigneeEmail: ownerEmail,
@@ -182,19 +187,19 @@ export class PostmortemTracking {
     job: JobContext,
     file: () => Promise<TrackerIssue>,
   ): Promise<TrackerIssue> {
-    const { store } = this.options;
+    const { followUp } = this.options;
     let issue: TrackerIssue;
     try {
       issue = await file();
     } catch (error) {
-      await store.setTracking(record, {
+      await followUp.setTracking(record, {
         state: 'failed',
         attempts: job.attempt,
         error: stringifyError(error),
       });
       throw error;
     }
-    await store.setTracking(record, {
+    await followUp.setTracking(record, {
       state: 'done',
       attempts: job.attempt,
       key: issue.key,
@@ -210,7 +215,7 @@ export class PostmortemTracking {
    * none), and the owner's email.
    */
   private async lookUp(
-    postmortem: Postmortem,
+    postmortem: StoredPostmortem,
     item?: PostmortemActionItem,
   ): Promise<{ entities: Entity[]; ownerEmail?: string }> {
     const ownerRef = item ? item.ownerRef : postmortem.ownerRef;
@@ -247,8 +252,9 @@ export class PostmortemTracking {
     return items.filter((e): e is Entity => Boolean(e));
   }
 
-  private describePostmortem(postmortem: Postmortem): TrackerBlock[] {
+  private describePostmortem(postmortem: StoredPostmortem): TrackerBlock[] {
     const { facts } = postmortem;
+    const { urls } = this.options;
     const time = (instant: string) =>
       formatLocalTime(instant, this.options.timeZone);
     return [
@@ -283,18 +289,18 @@ export class PostmortemTracking {
       {
         type: 'link',
         text: `Write the post-mortem in Multivac (${postmortem.reference})`,
-        href: postmortem.url,
+        href: urls.postmortem(postmortem.reference),
       },
       {
         type: 'link',
         text: `Incident ${postmortem.incidentReference}`,
-        href: postmortem.incidentUrl,
+        href: urls.incident(postmortem.incidentReference),
       },
     ];
   }
 
   private describeActionItem(
-    postmortem: Postmortem,
+    postmortem: StoredPostmortem,
     item: PostmortemActionItem,
   ): TrackerBlock[] {
     return [
@@ -315,8 +321,16 @@ export class PostmortemTracking {
       {
         type: 'link',
         text: `${postmortem.reference} in Multivac`,
-        href: postmortem.url,
+        href: this.options.urls.postmortem(postmortem.reference),
       },
     ];
+  }
+
+  /** The post-mortem in the portal, as its issues link to it. */
+  private linkTo(postmortem: Pick<StoredPostmortem, 'reference'>) {
+    return {
+      href: this.options.urls.postmortem(postmortem.reference),
+      text: `${postmortem.reference} in Multivac`,
+    };
   }
 }

@@ -11,19 +11,16 @@ import { IncidentStore } from '../database/IncidentStore';
 import { DatabasePageStore } from '../database/DatabasePageStore';
 import { DatabaseReportStore } from '../database/DatabaseReportStore';
 import { JobQueue } from '../jobs/JobQueue';
-import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
-import { localDate } from './calendar';
+import { PostmortemDeliveries } from '../deliveries/kinds';
+import { DatabaseActionItemStore } from './DatabaseActionItemStore';
+import { DatabasePostmortemFollowUpStore } from './DatabasePostmortemFollowUpStore';
 import { DatabasePostmortemStore } from './DatabasePostmortemStore';
 import { PostmortemService } from './PostmortemService';
 import { PostmortemTracking } from './PostmortemTracking';
+import { PostmortemUrls } from './present';
 import { readPostmortemSettings } from './settings';
 
 export { PostmortemService } from './PostmortemService';
-
-/** A post-mortem in the portal, by id or reference (`PM-7`). */
-export function postmortemUrl(baseUrl: string, idOrReference: string): string {
-  return `${baseUrl}/multivac/postmortems/${idOrReference}`;
-}
 
 /**
  * Builds the post-mortem service and schedules its tasks: the hourly
@@ -32,12 +29,13 @@ export function postmortemUrl(baseUrl: string, idOrReference: string): string {
 export async function createPostmortems(options: {
   db: Knex;
   config: Config;
-  baseUrl: string;
+  /** Links to post-mortems and incidents in the portal. */
+  urls: PostmortemUrls;
   incidents: IncidentStore;
   reports: DatabaseReportStore;
   pages: DatabasePageStore;
   jobs: JobQueue;
-  deliveries: WorkflowDeliveries;
+  deliveries: PostmortemDeliveries;
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
@@ -46,33 +44,36 @@ export async function createPostmortems(options: {
   /** Today's date (`YYYY-MM-DD`), which decides what is overdue; tests fix it. */
   today?: () => string;
 }): Promise<PostmortemService> {
-  const { db, baseUrl, jobs, scheduler, logger, tracker } = options;
+  const { db, urls, jobs, scheduler, logger, tracker } = options;
   const settings = readPostmortemSettings(options.config);
-  const store = new DatabasePostmortemStore(db, {
-    today: options.today ?? (() => localDate(settings.timeZone)),
-    urls: {
-      postmortem: reference => postmortemUrl(baseUrl, reference),
-      incident: reference => `${baseUrl}/multivac/incidents/${reference}`,
-    },
-  });
+  const store = new DatabasePostmortemStore(db);
+  const actionItems = new DatabaseActionItemStore(db);
+  const followUp = new DatabasePostmortemFollowUpStore(db);
   const tracking =
     tracker &&
     new PostmortemTracking({
       tracker,
-      store,
+      postmortems: store,
+      actionItems,
+      followUp,
       jobs,
       catalog: options.catalog,
       auth: options.auth,
       timeZone: settings.timeZone,
+      urls,
     });
   const service = new PostmortemService({
     store,
+    actionItems,
+    followUp,
     incidents: options.incidents,
     findReport: reference => options.reports.get(reference),
     incidentPages: incidentId => options.pages.listForIncident(incidentId),
     deliveries: options.deliveries,
     settings,
     tracking,
+    urls,
+    today: options.today,
   });
 
   await scheduler.scheduleTask({

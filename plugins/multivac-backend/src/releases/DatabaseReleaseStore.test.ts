@@ -1,11 +1,10 @@
 import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { databaseServiceFor } from '../__testUtils__/fakeDatabaseService';
-import { DatabaseIncidentStore } from '../database/DatabaseIncidentStore';
 import { DatabaseFeedTokenStore } from './DatabaseFeedTokenStore';
 import { DatabaseReleaseStore } from './DatabaseReleaseStore';
 import { NewRelease } from './ReleaseStore';
+import { migrateDatabase } from '../database/migrations';
 
 jest.setTimeout(60_000);
 
@@ -34,9 +33,7 @@ describe.each(databases.eachSupportedId())('DatabaseReleaseStore on %s', id => {
   beforeEach(async () => {
     knex = await databases.init(id);
     // the plugin's migrations, releases included
-    await DatabaseIncidentStore.create({
-      database: databaseServiceFor(knex),
-    });
+    await migrateDatabase(knex);
     store = new DatabaseReleaseStore(knex);
   });
 

@@ -19,6 +19,7 @@ import {
   ReleaseFilter,
   ReleaseStore,
 } from './ReleaseStore';
+import { knexOf, Transaction, transactionOf } from '../database/Transaction';
 
 const RELEASES = 'multivac_releases';
 const MAX_WINDOW_MS = MAX_RELEASE_WINDOW_HOURS * 3_600_000;
@@ -49,7 +50,7 @@ export class DatabaseReleaseStore implements ReleaseStore {
 
   async withEnvironmentLock<T>(
     environment: string,
-    fn: (tx: Knex.Transaction) => Promise<T>,
+    fn: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
     return this.db.transaction(async tx => {
       // SQLite runs one write transaction at a time already.
@@ -58,14 +59,14 @@ export class DatabaseReleaseStore implements ReleaseStore {
           `multivac_releases:${environment}`,
         ]);
       }
-      return fn(tx);
+      return fn(transactionOf(tx));
     });
   }
 
   async create(
     input: NewRelease,
     actor: string,
-    tx?: Knex.Transaction,
+    tx?: Transaction,
   ): Promise<Release> {
     const insert = async (db: Knex.Transaction) => {
       const id = randomUUID();
@@ -94,10 +95,11 @@ export class DatabaseReleaseStore implements ReleaseStore {
       });
       return this.mustGet(id, db);
     };
-    return tx ? insert(tx) : this.db.transaction(insert);
+    return tx ? insert(knexOf(tx)) : this.db.transaction(insert);
   }
 
-  async get(idOrReference: string, db: Knex = this.db) {
+  async get(idOrReference: string, tx?: Transaction) {
+    const db = tx ? knexOf(tx) : this.db;
     const number =
       parseReleaseReference(idOrReference) ??
       (/^\d+$/.test(idOrReference) ? Number(idOrReference) : undefined);
@@ -140,8 +142,9 @@ export class DatabaseReleaseStore implements ReleaseStore {
 
   async findOverlapping(
     query: OverlapQuery,
-    db: Knex = this.db,
+    tx?: Transaction,
   ): Promise<Release[]> {
+    const db = tx ? knexOf(tx) : this.db;
     const start = toIsoString(query.start);
     const earliestStart = new Date(
       Date.parse(query.start) - MAX_WINDOW_MS,
@@ -162,7 +165,7 @@ export class DatabaseReleaseStore implements ReleaseStore {
   async update(
     id: string,
     changes: ReleaseChanges,
-    tx?: Knex.Transaction,
+    tx?: Transaction,
   ): Promise<Release> {
     const apply = async (db: Knex.Transaction) => {
       await this.lockForChange(db, id);
@@ -183,13 +186,13 @@ export class DatabaseReleaseStore implements ReleaseStore {
       await db(RELEASES).where({ id }).update(update);
       return this.mustGet(id, db);
     };
-    return tx ? apply(tx) : this.db.transaction(apply);
+    return tx ? apply(knexOf(tx)) : this.db.transaction(apply);
   }
 
   async transition(
     id: string,
     change: { to: ReleaseStatus; actor: string; note?: string },
-    andThen?: (tx: Knex.Transaction, release: Release) => Promise<void>,
+    andThen?: (tx: Transaction, release: Release) => Promise<void>,
   ): Promise<Release> {
     return this.db.transaction(async tx => {
       const current = await this.lockForChange(tx, id);
@@ -220,7 +223,7 @@ export class DatabaseReleaseStore implements ReleaseStore {
           updated_at: now,
         });
       const release = await this.mustGet(id, tx);
-      await andThen?.(tx, release);
+      await andThen?.(transactionOf(tx), release);
       return release;
     });
   }
@@ -240,8 +243,8 @@ export class DatabaseReleaseStore implements ReleaseStore {
     return rows.map(toRelease);
   }
 
-  async markStarting(id: string, tx?: Knex.Transaction): Promise<void> {
-    await (tx ?? this.db)(RELEASES)
+  async markStarting(id: string, tx?: Transaction): Promise<void> {
+    await (tx ? knexOf(tx) : this.db)(RELEASES)
       .where({ id })
       .whereNull('starting_notified_at')
       .update({ starting_notified_at: nowIso() });
@@ -263,8 +266,8 @@ export class DatabaseReleaseStore implements ReleaseStore {
     return toRelease(row);
   }
 
-  private async mustGet(id: string, db: Knex): Promise<Release> {
-    const release = await this.get(id, db);
+  private async mustGet(id: string, tx: Knex.Transaction): Promise<Release> {
+    const release = await this.get(id, transactionOf(tx));
     if (!release) {
       throw new NotFoundError(`No release with id ${id}`);
     }

@@ -2,7 +2,6 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ReleaseChange } from '@multivac/plugin-multivac-node';
 import { Duration } from 'luxon';
-import { databaseServiceFor } from '../__testUtils__/fakeDatabaseService';
 import { DatabaseIncidentStore } from '../database/DatabaseIncidentStore';
 import {
   DatabaseJobQueue,
@@ -11,9 +10,11 @@ import {
 import { CatalogGraph } from './conflicts/CatalogGraph';
 import { ConflictChecker } from './conflicts/ConflictChecker';
 import { DatabaseReleaseStore } from './DatabaseReleaseStore';
-import { ReleaseDeliveries } from './ReleaseDeliveries';
+import { releaseDeliveries } from '../deliveries/kinds';
+import { releaseDependents } from './releaseDependents';
 import { ReleaseService } from './ReleaseService';
 import { readReleaseSettings } from './settings';
+import { migrateDatabase } from '../database/migrations';
 
 jest.setTimeout(60_000);
 
@@ -29,24 +30,30 @@ describe('ReleaseService announcing starts', () => {
 
   beforeEach(async () => {
     const knex = await databases.init('SQLITE_3');
-    const incidents = await DatabaseIncidentStore.create({
-      database: databaseServiceFor(knex),
-    });
+    await migrateDatabase(knex);
+    const incidents = new DatabaseIncidentStore(knex);
     jobs = new DatabaseJobQueue(knex, mockServices.logger.mock(), {
       ...DEFAULT_JOB_QUEUE_OPTIONS,
       initialBackoff: Duration.fromMillis(0),
     });
     changes = [];
-    const deliveries = new ReleaseDeliveries(jobs, [
-      {
-        id: 'test',
-        onReleaseChange: async change => {
-          changes.push(change);
-        },
-      },
-    ]);
     const store = new DatabaseReleaseStore(knex);
     const graph = { get: async () => CatalogGraph.fromEntities([]) };
+    const deliveries = releaseDeliveries(
+      jobs,
+      [
+        {
+          id: 'test',
+          onReleaseChange: async change => {
+            changes.push(change);
+          },
+        },
+      ],
+      {
+        release: id => store.get(id),
+        dependents: release => releaseDependents(graph, release, 2),
+      },
+    );
     service = new ReleaseService({
       store,
       graph,
@@ -58,10 +65,6 @@ describe('ReleaseService announcing starts', () => {
         incidents,
         settings: readReleaseSettings(new ConfigReader({})),
       }),
-    });
-    deliveries.attach({
-      release: id => store.get(id),
-      dependents: release => service.dependents(release),
     });
   });
 

@@ -10,16 +10,13 @@ import {
   shortRef,
   validateReleaseWindow,
 } from '@multivac/plugin-multivac-common';
-import {
-  ReleaseDependent,
-  RelevantRelease,
-} from '@multivac/plugin-multivac-node';
+import { RelevantRelease } from '@multivac/plugin-multivac-node';
 import { nowIso } from '../database/util';
 import { CatalogGraph } from './conflicts/CatalogGraph';
 import { CatalogGraphSource } from './conflicts/CatalogGraphCache';
 import { ConflictChecker, ReleaseProposal } from './conflicts/ConflictChecker';
 import { describePath } from './conflicts/sentences';
-import { ReleaseDeliveries } from './ReleaseDeliveries';
+import { ReleaseDeliveries } from '../deliveries/kinds';
 import { ReleaseChanges, ReleaseFilter, ReleaseStore } from './ReleaseStore';
 
 /** Blocking conflicts and no `force`: answered 409 with the conflicts. */
@@ -293,20 +290,6 @@ export class ReleaseService {
         return found;
       }
     }
-  }
-
-  /** What depends on the released entity, with its owner and why. */
-  async dependents(release: Release): Promise<ReleaseDependent[]> {
-    const graph = await this.options.graph.get();
-    const paths = graph.dependentsOf(
-      CatalogGraph.key(release.entityRef),
-      this.options.dependencyDepth,
-    );
-    return [...paths].map(([entityRef, path]) => ({
-      entityRef,
-      ownerRef: graph.ownerOf(entityRef),
-      reason: describePath(path),
-    }));
   }
 
   private async ownerOf(

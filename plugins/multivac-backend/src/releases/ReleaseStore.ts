@@ -4,7 +4,7 @@ import {
   ReleaseLink,
   ReleaseStatus,
 } from '@multivac/plugin-multivac-common';
-import { Knex } from 'knex';
+import { Transaction } from '../database/Transaction';
 
 export interface NewRelease {
   entityRef: string;
@@ -56,24 +56,20 @@ export interface ReleaseStore {
    */
   withEnvironmentLock<T>(
     environment: string,
-    fn: (tx: Knex.Transaction) => Promise<T>,
+    fn: (tx: Transaction) => Promise<T>,
   ): Promise<T>;
-  create(
-    input: NewRelease,
-    actor: string,
-    tx?: Knex.Transaction,
-  ): Promise<Release>;
+  create(input: NewRelease, actor: string, tx?: Transaction): Promise<Release>;
   /** By id, number, or reference (`REL-12`). */
-  get(idOrReference: string, db?: Knex): Promise<Release | undefined>;
+  get(idOrReference: string, tx?: Transaction): Promise<Release | undefined>;
   list(
     filter: ReleaseFilter,
   ): Promise<{ items: Release[]; totalCount: number }>;
   /** Planned or in-progress releases overlapping the window (touching is not overlapping). */
-  findOverlapping(query: OverlapQuery, db?: Knex): Promise<Release[]>;
+  findOverlapping(query: OverlapQuery, tx?: Transaction): Promise<Release[]>;
   update(
     id: string,
     changes: ReleaseChanges,
-    tx?: Knex.Transaction,
+    tx?: Transaction,
   ): Promise<Release>;
   /**
    * Moves the release to `to` (409 naming the allowed statuses otherwise);
@@ -82,7 +78,7 @@ export interface ReleaseStore {
   transition(
     id: string,
     change: { to: ReleaseStatus; actor: string; note?: string },
-    andThen?: (tx: Knex.Transaction, release: Release) => Promise<void>,
+    andThen?: (tx: Transaction, release: Release) => Promise<void>,
   ): Promise<Release>;
   /**
    * Planned or in-progress releases whose start has passed but whose window
@@ -93,7 +89,7 @@ export interface ReleaseStore {
    * Records that the start of the release was announced, so that
    * `dueToStart` no longer lists it.
    */
-  markStarting(id: string, tx?: Knex.Transaction): Promise<void>;
+  markStarting(id: string, tx?: Transaction): Promise<void>;
 }
 
 /** Per-user tokens of the iCalendar feeds, kept as SHA-256 hashes. */

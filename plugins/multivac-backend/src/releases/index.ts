@@ -8,12 +8,13 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ReleaseSubscriber } from '@multivac/plugin-multivac-node';
 import { Knex } from 'knex';
 import { IncidentStore } from '../database/IncidentStore';
+import { releaseDeliveries } from '../deliveries/kinds';
 import { JobQueue } from '../jobs/JobQueue';
 import { CatalogGraphCache } from './conflicts/CatalogGraphCache';
 import { ConflictChecker } from './conflicts/ConflictChecker';
 import { DatabaseFeedTokenStore } from './DatabaseFeedTokenStore';
 import { DatabaseReleaseStore } from './DatabaseReleaseStore';
-import { ReleaseDeliveries } from './ReleaseDeliveries';
+import { releaseDependents } from './releaseDependents';
 import { ReleaseService } from './ReleaseService';
 import { readReleaseSettings } from './settings';
 
@@ -34,7 +35,7 @@ export async function createReleases(options: {
   config: Config;
   incidents: IncidentStore;
   jobs: JobQueue;
-  subscribers: ReleaseSubscriber[];
+  subscribers: readonly ReleaseSubscriber[];
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
@@ -49,7 +50,11 @@ export async function createReleases(options: {
     logger,
     ttlMinutes: settings.catalogRefreshMinutes,
   });
-  const deliveries = new ReleaseDeliveries(options.jobs, options.subscribers);
+  const deliveries = releaseDeliveries(options.jobs, options.subscribers, {
+    release: id => store.get(id),
+    dependents: release =>
+      releaseDependents(graph, release, settings.dependencyDepth),
+  });
   const service = new ReleaseService({
     store,
     graph,
@@ -61,10 +66,6 @@ export async function createReleases(options: {
       incidents: options.incidents,
       settings,
     }),
-  });
-  deliveries.attach({
-    release: id => store.get(id),
-    dependents: release => service.dependents(release),
   });
 
   await options.scheduler.scheduleTask({

@@ -2,14 +2,13 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConflictError, InputError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DEFAULT_SEVERITY_RUBRIC } from '@multivac/plugin-multivac-common';
+import { entity } from '@multivac/plugin-multivac-node/testUtils';
 import { Duration } from 'luxon';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { databaseServiceFor } from '../__testUtils__/fakeDatabaseService';
 import {
   catalogEntities,
   delegatingProvider,
-  entity,
   schedule,
 } from '../__testUtils__/paging';
 import { DatabaseIncidentStore } from '../database/DatabaseIncidentStore';
@@ -24,8 +23,12 @@ import { OnCallService } from '../oncall/OnCallService';
 import { PageUpdates } from '../oncall/PageUpdates';
 import { PagingService } from '../oncall/PagingService';
 import { PeopleDirectory } from '../oncall/PeopleDirectory';
+import { IncidentService } from '../incidents/IncidentService';
+import { CatalogEntities } from '../service/CatalogEntities';
 import { ReportInput, ReportService } from './ReportService';
-import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
+import { pageDeliveries, reportDeliveries } from '../deliveries/kinds';
+import { PageChangeDeliveries } from '../oncall/deliverPageChange';
+import { migrateDatabase } from '../database/migrations';
 
 jest.setTimeout(60_000);
 
@@ -56,19 +59,20 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
   let knex: Knex;
   let jobs: DatabaseJobQueue;
   let incidents: DatabaseIncidentStore;
+  let incidentService: IncidentService;
   let pages: DatabasePageStore;
   let provider: ReturnType<typeof delegatingProvider>;
   let paging: PagingService;
-  let deliveries: WorkflowDeliveries;
+  let deliveries: PageChangeDeliveries;
   let changes: string[];
 
   async function createService(fallbackScheduleId?: string) {
     return new ReportService({
       reports: new DatabaseReportStore(knex, pages),
       paging,
-      incidents,
+      incidents: incidentService,
       jobs,
-      deliveries,
+      deliveries: deliveries.reports,
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
       rubric: DEFAULT_SEVERITY_RUBRIC,
@@ -87,13 +91,17 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
 
   beforeEach(async () => {
     knex = await databases.init(id);
-    incidents = await DatabaseIncidentStore.create({
-      database: databaseServiceFor(knex),
-    });
+    await migrateDatabase(knex);
+    incidents = new DatabaseIncidentStore(knex);
     const catalog = catalogServiceMock({
       entities: [...catalogEntities, entity('Component', 'legacy-batch')],
     });
     const auth = mockServices.auth();
+    incidentService = new IncidentService({
+      store: incidents,
+      entities: new CatalogEntities(catalog, auth),
+      auth,
+    });
     jobs = new DatabaseJobQueue(knex, mockServices.logger.mock(), {
       ...DEFAULT_JOB_QUEUE_OPTIONS,
       maxAttempts: 3,
@@ -106,30 +114,33 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
     );
     pages = new DatabasePageStore(knex);
     changes = [];
-    deliveries = new WorkflowDeliveries(
-      jobs,
-      [
-        {
-          id: 'triage',
-          async onReportChange({ report: current, change }) {
-            changes.push(`${current.reference} ${change}`);
-          },
-        },
-      ],
-      [
-        {
-          id: 'chat',
-          async onPageChange({ page, change }) {
-            changes.push(`page ${change} ${page.status}`);
-          },
-        },
-      ],
-    );
     const reportStore = new DatabaseReportStore(knex, pages);
-    deliveries.attach({
-      report: reportId => reportStore.mustGet(reportId),
-      page: pageId => pages.get(pageId),
-    });
+    deliveries = {
+      reports: reportDeliveries(
+        jobs,
+        [
+          {
+            id: 'triage',
+            async onReportChange({ report: current, change }) {
+              changes.push(`${current.reference} ${change}`);
+            },
+          },
+        ],
+        reportId => reportStore.mustGet(reportId),
+      ),
+      pages: pageDeliveries(
+        jobs,
+        [
+          {
+            id: 'chat',
+            async onPageChange({ page, change }) {
+              changes.push(`page ${change} ${page.status}`);
+            },
+          },
+        ],
+        pageId => pages.get(pageId),
+      ),
+    };
     paging = new PagingService({
       store: pages,
       onCall: new OnCallService(catalog, auth, [provider, builtin]),
@@ -278,7 +289,10 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
     );
     await paging.acknowledge(stored.pages[0].id, grace);
 
-    const incident = await reports.startIncident('rpt-1', grace, true);
+    const incident = await reports.startIncident('rpt-1', {
+      ref: grace,
+      isUser: true,
+    });
     expect(incident).toMatchObject({
       title: 'Card payments fail',
       severity: 'SEV3',
@@ -315,7 +329,9 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
       (await reports.list({ state: 'open', limit: 5, offset: 0 })).totalCount,
     ).toBe(0);
 
-    await expect(reports.startIncident(stored.id, grace, true)).rejects.toThrow(
+    await expect(
+      reports.startIncident(stored.id, { ref: grace, isUser: true }),
+    ).rejects.toThrow(
       new ConflictError(`RPT-1 is already ${incident.reference}`),
     );
     expect(
@@ -338,8 +354,8 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
     const reports = await createService();
     const stored = await reports.submit(report(), ada);
     const results = await Promise.allSettled([
-      reports.startIncident(stored.id, ada, true),
-      reports.startIncident(stored.id, grace, true),
+      reports.startIncident(stored.id, { ref: ada, isUser: true }),
+      reports.startIncident(stored.id, { ref: grace, isUser: true }),
     ]);
     const started = results.filter(r => r.status === 'fulfilled');
     const refused = results.filter(
@@ -356,8 +372,11 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
     const reports = await createService();
     const stored = await reports.submit(report(), ada);
     const page = stored.pages[0];
-    const incident = await reports.startIncident(stored.id, ada, true);
-    const updates = new PageUpdates(pages, incidents, deliveries);
+    const incident = await reports.startIncident(stored.id, {
+      ref: ada,
+      isUser: true,
+    });
+    const updates = new PageUpdates(pages, incidentService, deliveries);
 
     const acknowledged = {
       dedupKey: page.dedupKey,

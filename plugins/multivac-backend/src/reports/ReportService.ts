@@ -15,10 +15,10 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { z } from 'zod';
 import { DatabaseReportStore } from '../database/DatabaseReportStore';
-import { IncidentStore } from '../database/IncidentStore';
+import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { PageInput, PagingService } from '../oncall/PagingService';
-import { WorkflowDeliveries } from '../service/WorkflowDeliveries';
+import { ReportDeliveries } from '../deliveries/kinds';
 
 const PAGE_REPORT = 'report.page';
 /** The safety net runs this long after a report, in case paging never ran. */
@@ -37,9 +37,9 @@ export class ReportService {
     private readonly options: {
       reports: DatabaseReportStore;
       paging: PagingService;
-      incidents: IncidentStore;
+      incidents: IncidentService;
       jobs: JobQueue;
-      deliveries: WorkflowDeliveries;
+      deliveries: ReportDeliveries;
       auth: AuthService;
       logger: LoggerService;
       rubric: SeverityRubric;
@@ -89,8 +89,8 @@ export class ReportService {
           },
           tx,
         );
-        await this.options.deliveries.reportChanged(
-          reportId,
+        await this.options.deliveries.changed(
+          { id: reportId },
           'submitted',
           '',
           tx,
@@ -125,8 +125,7 @@ export class ReportService {
    */
   async startIncident(
     idOrReference: string,
-    actor: string,
-    actorIsUser: boolean,
+    actor: IncidentActor,
   ): Promise<Incident> {
     const { reports, incidents } = this.options;
     const report = await reports.mustGet(idOrReference);
@@ -136,9 +135,6 @@ export class ReportService {
       );
     }
     const roles: Array<{ role: IncidentRole; userRef: string }> = [];
-    if (actorIsUser) {
-      roles.push({ role: 'controller', userRef: actor });
-    }
     if (isUserRef(report.reportedBy)) {
       roles.push({ role: 'reporter', userRef: report.reportedBy });
     }
@@ -146,7 +142,7 @@ export class ReportService {
     if (onCaller) {
       roles.push({ role: 'responder', userRef: onCaller });
     }
-    return incidents.createIncident(
+    return incidents.declare(
       {
         title: report.title,
         description: describeReport(report),
@@ -160,8 +156,8 @@ export class ReportService {
         fromReport: report.reference,
         andThen: async (tx, incidentId) => {
           await reports.markIncident(tx, report.id, incidentId);
-          await this.options.deliveries.reportChanged(
-            report.id,
+          await this.options.deliveries.changed(
+            { id: report.id },
             'incident',
             incidentId,
             tx,
@@ -191,7 +187,7 @@ export class ReportService {
         report.reportedBy,
       );
       await reports.setPaging(report.id, describePage(page));
-      await deliveries.reportChanged(report.id, 'paged', page.id);
+      await deliveries.changed({ id: report.id }, 'paged', page.id);
     } catch (error) {
       let fallback = report.pages.find(p => p.fallback);
       if (!fallback && fallbackScheduleId) {
@@ -212,8 +208,8 @@ export class ReportService {
             : 'No fallback schedule is configured (multivac.onCall.fallbackSchedule).'
         } Your report is saved and Multivac keeps trying.`,
       );
-      await deliveries.reportChanged(
-        report.id,
+      await deliveries.changed(
+        { id: report.id },
         'paged',
         fallback?.id ?? 'nobody',
       );

@@ -10,6 +10,7 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import { Request } from 'express';
+import { IncidentActor } from '../incidents/IncidentService';
 
 /** Sign-in and permission checks shared by the plugin's routes. */
 export class RequestAuth {
@@ -38,6 +39,15 @@ export class RequestAuth {
 
   isUser(credentials: BackstageCredentials): boolean {
     return this.auth.isPrincipal(credentials, 'user');
+  }
+
+  /** The caller as the incident rules see it. */
+  incidentActor(credentials: BackstageCredentials): IncidentActor {
+    return {
+      ref: this.actorOf(credentials),
+      isUser: this.isUser(credentials),
+      credentials,
+    };
   }
 
   /** Who is acting: the user's entity ref, or the calling service's subject. */

@@ -23,17 +23,10 @@ import {
   incidentCreatePermission,
   incidentReadPermission,
 } from '@multivac/plugin-multivac-common';
+import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import { UserPermissions } from './UserPermissions';
 
 const COMMANDERS = 'group:default/incident-commanders';
-
-const user = (name: string, groups: string[] = []) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name, namespace: 'default' },
-  spec: {},
-  relations: groups.map(targetRef => ({ type: 'memberOf', targetRef })),
-});
 
 /** Commanders may declare incidents; everyone may read them. */
 const policyModule = createBackendModule({
@@ -105,14 +98,11 @@ async function startBackend(options: {
       userInfoServiceFactory,
       catalogServiceMock.factory({
         entities: [
-          user('ada.lovelace', [COMMANDERS]),
+          user('ada.lovelace', { memberOf: [COMMANDERS] }),
           user('grace.hopper'),
-          {
-            apiVersion: 'backstage.io/v1alpha1',
-            kind: 'Group',
-            metadata: { name: 'incident-commanders', namespace: 'default' },
+          entity('Group', 'incident-commanders', {
             spec: { type: 'team', children: [] },
-          },
+          }),
         ],
       }),
       mockServices.rootConfig.factory({

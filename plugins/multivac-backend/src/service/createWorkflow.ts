@@ -4,15 +4,19 @@ import {
   ReleaseEnvironment,
   reportRequestSchema,
 } from '@multivac/plugin-multivac-common';
-import { MultivacWorkflow } from '@multivac/plugin-multivac-node';
-import { IncidentStore } from '../database/IncidentStore';
+import {
+  MultivacWorkflow,
+  PageUpdateReceiver,
+} from '@multivac/plugin-multivac-node';
+import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
-import { postmortemUrl, PostmortemService } from '../postmortems';
-import { ReleaseService, releaseUrl } from '../releases';
+import { PostmortemService } from '../postmortems';
+import { ReleaseService } from '../releases';
 import { ReportService } from '../reports/ReportService';
 import { CatalogEntities } from './CatalogEntities';
+import { PortalUrls } from './PortalUrls';
 import { parseInput } from './validation';
 
 /**
@@ -20,10 +24,11 @@ import { parseInput } from './validation';
  * REST routes, acting for a catalog user the module has already authorized.
  */
 export function createWorkflow(deps: {
-  store: IncidentStore;
+  incidents: IncidentService;
   reports: ReportService;
   onCall: OnCallService;
   paging: PagingService;
+  pageUpdates: PageUpdateReceiver;
   postmortems: PostmortemService;
   releases: {
     service: ReleaseService;
@@ -34,10 +39,10 @@ export function createWorkflow(deps: {
   entities: CatalogEntities;
   auth: AuthService;
   authorize: MultivacWorkflow['authorize'];
-  baseUrl: string;
+  urls: PortalUrls;
 }): MultivacWorkflow {
   const {
-    store,
+    incidents,
     reports,
     onCall,
     paging,
@@ -48,32 +53,27 @@ export function createWorkflow(deps: {
     auth,
   } = deps;
   const serviceCredentials = () => auth.getOwnServiceCredentials();
+  // Chat modules act for a catalog user whose permission they have checked.
+  const user = (ref: string): IncidentActor => ({ ref, isUser: true });
   const existing = async (refs: string[]) =>
     entities.requireExisting(refs, await serviceCredentials());
 
   return {
     incidents: {
-      async declare(input, actor) {
-        return store.createIncident(
-          { ...input, entityRefs: await existing(input.entityRefs) },
-          actor,
-          { roles: [{ role: 'controller', userRef: actor }] },
-        );
-      },
-      get: idOrReference => store.getIncident(idOrReference),
-      update: (id, changes, actor) => store.updateIncident(id, changes, actor),
+      declare: (input, actor) => incidents.declare(input, user(actor)),
+      get: idOrReference => incidents.find(idOrReference),
+      update: (id, changes, actor) =>
+        incidents.update(id, changes, user(actor)),
       transition: (id, to, actor, note) =>
-        store.transitionIncident(id, to, actor, note),
-      async assignRole(id, role, userRef, actor) {
-        const [user] = await existing([userRef]);
-        return store.changeRole(
+        incidents.transition(id, to, user(actor), note),
+      assignRole: (id, role, userRef, actor) =>
+        incidents.changeRole(
           id,
-          { role, userRef: user, action: 'assign' },
-          actor,
-        );
-      },
-      addNote: (id, text, actor) => store.addNote(id, text, actor),
-      timeline: id => store.getTimeline(id),
+          { role, userRef, action: 'assign' },
+          user(actor),
+        ),
+      addNote: (id, text, actor) => incidents.addNote(id, text, user(actor)),
+      timeline: id => incidents.timeline(id),
     },
     reports: {
       get rubric() {
@@ -86,7 +86,7 @@ export function createWorkflow(deps: {
       },
       get: idOrReference => reports.get(idOrReference),
       startIncident: (idOrReference, actor) =>
-        reports.startIncident(idOrReference, actor, true),
+        reports.startIncident(idOrReference, user(actor)),
     },
     onCall: {
       async whoIsOnCall(entityRef) {
@@ -108,6 +108,7 @@ export function createWorkflow(deps: {
         return paging.pageUser(ref, { ...page, about }, actor);
       },
       acknowledge: (pageId, actor) => paging.acknowledge(pageId, actor),
+      pageUpdates: deps.pageUpdates,
     },
     postmortems: {
       create: (incidentIdOrReference, actor) =>
@@ -145,10 +146,10 @@ export function createWorkflow(deps: {
     },
     authorize: deps.authorize,
     urls: {
-      incident: reference => `${deps.baseUrl}/multivac/incidents/${reference}`,
-      report: reference => `${deps.baseUrl}/multivac/reports/${reference}`,
-      postmortem: idOrReference => postmortemUrl(deps.baseUrl, idOrReference),
-      release: reference => releaseUrl(deps.baseUrl, reference),
+      incident: reference => deps.urls.incident(reference),
+      report: reference => deps.urls.report(reference),
+      postmortem: idOrReference => deps.urls.postmortem(idOrReference),
+      release: reference => deps.urls.release(reference),
     },
   };
 }

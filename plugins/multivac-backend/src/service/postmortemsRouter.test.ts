@@ -364,8 +364,11 @@ describe('/api/multivac/postmortems', () => {
         reg.registerInit({
           deps: { workflowPoint: multivacWorkflowExtensionPoint },
           async init({ workflowPoint }) {
-            workflowPoint.onReady(ready => {
-              workflow = ready;
+            workflowPoint.addClient({
+              id: 'test-chat',
+              connect: connected => {
+                workflow = connected;
+              },
             });
             workflowPoint.addPostmortemSubscriber({
               id: 'test-chat',
@@ -464,7 +467,7 @@ describe('/api/multivac/postmortems', () => {
         trackerModule('linear'),
       ]),
     ).rejects.toThrow(
-      "Cannot use issue tracker 'linear': 'jira' is already set, and Multivac tracks post-mortems in one tracker",
+      "Cannot add issue tracker 'linear': 'jira' is already registered, and Multivac tracks post-mortems in one tracker",
     );
   });
 });

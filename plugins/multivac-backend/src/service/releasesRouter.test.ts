@@ -12,7 +12,6 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import authPlugin from '@backstage/plugin-auth-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
@@ -27,6 +26,7 @@ import {
   multivacReleasesExtensionPoint,
   ReleaseChange,
 } from '@multivac/plugin-multivac-node';
+import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import ICAL from 'ical.js';
 import request from 'supertest';
 import { multivacPlugin } from '../plugin';
@@ -37,37 +37,31 @@ const ada = 'user:default/ada.lovelace';
 const grace = 'user:default/grace.hopper';
 const asAda = { Authorization: mockCredentials.user.header(ada) };
 
-type Relation = [type: string, target: string];
-const entity = (kind: string, name: string, relations: Relation[] = []) =>
-  ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind,
-    metadata: { name, namespace: 'default' },
-    spec: {},
-    relations: relations.map(([type, targetRef]) => ({ type, targetRef })),
-  } as Entity);
-
 /** checkout → payments-api → ledger-service; the payments team owns both. */
 const catalog = [
   entity('Group', 'payments'),
   entity('Group', 'storefront'),
   entity('System', 'shop'),
-  entity('Component', 'payments-api', [
-    ['ownedBy', 'group:default/payments'],
-    ['partOf', 'system:default/shop'],
-    ['dependsOn', 'component:default/ledger-service'],
-  ]),
-  entity('Component', 'ledger-service', [
-    ['ownedBy', 'group:default/payments'],
-  ]),
-  entity('Component', 'checkout', [
-    ['ownedBy', 'group:default/storefront'],
-    ['partOf', 'system:default/shop'],
-    ['dependsOn', 'component:default/payments-api'],
-  ]),
+  entity('Component', 'payments-api', {
+    relations: [
+      ['ownedBy', 'group:default/payments'],
+      ['partOf', 'system:default/shop'],
+      ['dependsOn', 'component:default/ledger-service'],
+    ],
+  }),
+  entity('Component', 'ledger-service', {
+    relations: [['ownedBy', 'group:default/payments']],
+  }),
+  entity('Component', 'checkout', {
+    relations: [
+      ['ownedBy', 'group:default/storefront'],
+      ['partOf', 'system:default/shop'],
+      ['dependsOn', 'component:default/payments-api'],
+    ],
+  }),
   entity('Component', 'unowned'),
-  entity('User', 'ada.lovelace', [['memberOf', 'group:default/payments']]),
-  entity('User', 'grace.hopper', [['memberOf', 'group:default/storefront']]),
+  user('ada.lovelace', { memberOf: ['group:default/payments'] }),
+  user('grace.hopper', { memberOf: ['group:default/storefront'] }),
 ];
 
 const base = {
@@ -606,10 +600,10 @@ describe('release calendar feeds and CI, with the real auth and permission servi
         deps: { policy: policyExtensionPoint },
         async init({ policy }) {
           policy.setPolicy({
-            async handle(req, user) {
+            async handle(req, caller) {
               const allowed =
                 req.permission.name === releaseReadPermission.name &&
-                !denied.has(user?.info.userEntityRef ?? '');
+                !denied.has(caller?.info.userEntityRef ?? '');
               return {
                 result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
               };

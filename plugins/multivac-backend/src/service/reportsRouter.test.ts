@@ -1,7 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
-  multivacOnCallExtensionPoint,
+  multivacWorkflowExtensionPoint,
   PageUpdateReceiver,
 } from '@multivac/plugin-multivac-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -146,9 +146,14 @@ describe('/api/multivac/reports', () => {
       moduleId: 'test-webhooks',
       register(reg) {
         reg.registerInit({
-          deps: { onCall: multivacOnCallExtensionPoint },
-          async init({ onCall }) {
-            receiver = onCall.pageUpdates;
+          deps: { workflowPoint: multivacWorkflowExtensionPoint },
+          async init({ workflowPoint }) {
+            workflowPoint.addClient({
+              id: 'test-webhooks',
+              connect: workflow => {
+                receiver = workflow.onCall.pageUpdates;
+              },
+            });
           },
         });
       },

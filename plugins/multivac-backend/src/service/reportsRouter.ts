@@ -68,8 +68,7 @@ export function createReportsRouter(options: {
       .json(
         await reports.startIncident(
           req.params.id,
-          requestAuth.actorOf(credentials),
-          requestAuth.isUser(credentials),
+          requestAuth.incidentActor(credentials),
         ),
       );
   });

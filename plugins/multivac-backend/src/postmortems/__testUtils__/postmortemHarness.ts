@@ -1,5 +1,4 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Incident, TriageReport } from '@multivac/plugin-multivac-common';
@@ -8,9 +7,13 @@ import {
   TrackerIssue,
   TrackerIssueRequest,
 } from '@multivac/plugin-multivac-node';
+import {
+  entity,
+  TestEntityRelation,
+  user,
+} from '@multivac/plugin-multivac-node/testUtils';
 import { Knex } from 'knex';
 import { Duration } from 'luxon';
-import { databaseServiceFor } from '../../__testUtils__/fakeDatabaseService';
 import { DatabaseIncidentStore } from '../../database/DatabaseIncidentStore';
 import { DatabasePageStore } from '../../database/DatabasePageStore';
 import { DatabaseReportStore } from '../../database/DatabaseReportStore';
@@ -18,43 +21,28 @@ import {
   DatabaseJobQueue,
   DEFAULT_JOB_QUEUE_OPTIONS,
 } from '../../jobs/DatabaseJobQueue';
-import { WorkflowDeliveries } from '../../service/WorkflowDeliveries';
+import { postmortemDeliveries } from '../../deliveries/kinds';
+import { PortalUrls } from '../../service/PortalUrls';
 import { createPostmortems } from '..';
+import { migrateDatabase } from '../../database/migrations';
 
 export const ada = 'user:default/ada.lovelace';
 export const grace = 'user:default/grace.hopper';
 export const ken = 'user:default/ken.thompson';
 
-const entity = (
-  kind: string,
-  name: string,
-  spec: object = {},
-  relations: Entity['relations'] = [],
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind,
-  metadata: { name, namespace: 'default' },
-  spec,
-  relations,
-});
-
-const ownedByPayments = [
-  { type: 'ownedBy', targetRef: 'group:default/payments' },
-  { type: 'partOf', targetRef: 'system:default/shop' },
+const ownedByPayments: TestEntityRelation[] = [
+  ['ownedBy', 'group:default/payments'],
+  ['partOf', 'system:default/shop'],
 ];
 
 export const catalogEntities = [
-  entity('Component', 'payments-api', {}, ownedByPayments),
-  entity('Component', 'ledger', {}, ownedByPayments),
+  entity('Component', 'payments-api', { relations: ownedByPayments }),
+  entity('Component', 'ledger', { relations: ownedByPayments }),
   entity('Group', 'payments'),
   entity('System', 'shop'),
-  entity('User', 'ada.lovelace', {
-    profile: { email: 'ada@nimbus.example' },
-  }),
-  entity('User', 'grace.hopper', {
-    profile: { email: 'grace@nimbus.example' },
-  }),
-  entity('User', 'ken.thompson'),
+  user('ada.lovelace', { email: 'ada@nimbus.example' }),
+  user('grace.hopper', { email: 'grace@nimbus.example' }),
+  user('ken.thompson'),
 ];
 
 /** When the incidents made here started and were resolved (a Friday). */
@@ -71,9 +59,8 @@ export async function postmortemHarness(
   knex: Knex,
   options: { tracker?: IssueTracker; config?: object } = {},
 ) {
-  const incidents = await DatabaseIncidentStore.create({
-    database: databaseServiceFor(knex),
-  });
+  await migrateDatabase(knex);
+  const incidents = new DatabaseIncidentStore(knex);
   const jobs = new DatabaseJobQueue(knex, mockServices.logger.mock(), {
     ...DEFAULT_JOB_QUEUE_OPTIONS,
     maxAttempts: 5,
@@ -82,10 +69,9 @@ export async function postmortemHarness(
   const pages = new DatabasePageStore(knex);
   const reports = new DatabaseReportStore(knex, pages);
   const changes: string[] = [];
-  const deliveries = new WorkflowDeliveries(
+  // Read when a delivery runs, after the service below exists.
+  const deliveries = postmortemDeliveries(
     jobs,
-    [],
-    [],
     [
       {
         id: 'chat',
@@ -96,6 +82,9 @@ export async function postmortemHarness(
         },
       },
     ],
+    // Read when a delivery runs, after the service below exists.
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define
+    id => postmortems.get(id),
   );
   const scheduler = mockServices.scheduler();
   const postmortems = await createPostmortems({
@@ -103,7 +92,7 @@ export async function postmortemHarness(
     config: new ConfigReader({
       multivac: { postmortems: options.config ?? {} },
     }),
-    baseUrl: 'http://portal',
+    urls: new PortalUrls('http://portal'),
     incidents,
     reports,
     pages,
@@ -116,7 +105,6 @@ export async function postmortemHarness(
     tracker: options.tracker,
     today: () => TODAY,
   });
-  deliveries.attachPostmortems(id => postmortems.get(id));
 
   /** Makes every pending job due now and runs them. */
   async function timePasses(): Promise<number> {

@@ -1,17 +1,14 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import { CatalogGraphCache } from './CatalogGraphCache';
 
-const component = (name: string, dependsOn?: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default' },
-  spec: {},
-  relations: dependsOn
-    ? [{ type: 'dependsOn', targetRef: `component:default/${dependsOn}` }]
-    : [],
-});
+const component = (name: string, dependsOn?: string) =>
+  entity('Component', name, {
+    relations: dependsOn
+      ? [['dependsOn', `component:default/${dependsOn}`]]
+      : [],
+  });
 
 describe('CatalogGraphCache', () => {
   function setup() {
@@ -19,12 +16,7 @@ describe('CatalogGraphCache', () => {
       entities: [
         component('payments-api', 'ledger-service'),
         component('ledger-service'),
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'User',
-          metadata: { name: 'ada', namespace: 'default' },
-          spec: {},
-        },
+        user('ada'),
       ],
     });
     const getEntities = jest.spyOn(catalog, 'getEntities');

@@ -1,29 +1,19 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
+import { entity } from '@multivac/plugin-multivac-node/testUtils';
 import { Knex } from 'knex';
-import { databaseServiceFor } from '../../__testUtils__/fakeDatabaseService';
 import { DatabaseIncidentStore } from '../../database/DatabaseIncidentStore';
 import { DatabaseReleaseStore } from '../DatabaseReleaseStore';
 import { NewRelease } from '../ReleaseStore';
 import { readReleaseSettings } from '../settings';
 import { CatalogGraph } from './CatalogGraph';
 import { ConflictChecker, ReleaseProposal } from './ConflictChecker';
+import { migrateDatabase } from '../../database/migrations';
 
 jest.setTimeout(60_000);
 
 // The engine's own logic; the store's queries are tested on both databases.
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-type Relation = [type: string, target: string];
-const entity = (kind: string, name: string, relations: Relation[] = []) =>
-  ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind,
-    metadata: { name, namespace: 'default' },
-    spec: {},
-    relations: relations.map(([type, targetRef]) => ({ type, targetRef })),
-  } as Entity);
 
 /*
  * storefront-web → checkout → payments-api → ledger-service → accounts-db
@@ -33,31 +23,45 @@ const entity = (kind: string, name: string, relations: Relation[] = []) =>
  */
 const catalog = [
   entity('System', 'shop'),
-  entity('System', 'bank', [['hasPart', 'component:default/ledger-service']]),
-  entity('Component', 'payments-api', [
-    ['partOf', 'system:default/shop'],
-    ['ownedBy', 'group:default/payments'],
-    ['dependsOn', 'component:default/ledger-service'],
-    ['dependencyOf', 'component:default/checkout'],
-    ['consumesApi', 'api:default/fx-api'],
-  ]),
-  entity('Component', 'ledger-service', [
-    ['ownedBy', 'group:default/payments'],
-    ['dependsOn', 'resource:default/accounts-db'],
-  ]),
+  entity('System', 'bank', {
+    relations: [['hasPart', 'component:default/ledger-service']],
+  }),
+  entity('Component', 'payments-api', {
+    relations: [
+      ['partOf', 'system:default/shop'],
+      ['ownedBy', 'group:default/payments'],
+      ['dependsOn', 'component:default/ledger-service'],
+      ['dependencyOf', 'component:default/checkout'],
+      ['consumesApi', 'api:default/fx-api'],
+    ],
+  }),
+  entity('Component', 'ledger-service', {
+    relations: [
+      ['ownedBy', 'group:default/payments'],
+      ['dependsOn', 'resource:default/accounts-db'],
+    ],
+  }),
   entity('Resource', 'accounts-db'),
-  entity('API', 'fx-api', [['apiProvidedBy', 'component:default/fx-service']]),
+  entity('API', 'fx-api', {
+    relations: [['apiProvidedBy', 'component:default/fx-service']],
+  }),
   entity('Component', 'fx-service'),
-  entity('Component', 'checkout', [
-    ['partOf', 'system:default/shop'],
-    ['ownedBy', 'group:default/storefront'],
-  ]),
-  entity('Component', 'storefront-web', [
-    ['dependsOn', 'component:default/checkout'],
-    ['dependencyOf', 'component:default/mobile-bff'],
-  ]),
+  entity('Component', 'checkout', {
+    relations: [
+      ['partOf', 'system:default/shop'],
+      ['ownedBy', 'group:default/storefront'],
+    ],
+  }),
+  entity('Component', 'storefront-web', {
+    relations: [
+      ['dependsOn', 'component:default/checkout'],
+      ['dependencyOf', 'component:default/mobile-bff'],
+    ],
+  }),
   entity('Component', 'mobile-bff'),
-  entity('Component', 'cart', [['partOf', 'system:default/shop']]),
+  entity('Component', 'cart', {
+    relations: [['partOf', 'system:default/shop']],
+  }),
   entity('Component', 'lonely'),
 ];
 
@@ -72,9 +76,8 @@ describe('ConflictChecker', () => {
 
   beforeEach(async () => {
     knex = await databases.init('SQLITE_3');
-    incidents = await DatabaseIncidentStore.create({
-      database: databaseServiceFor(knex),
-    });
+    await migrateDatabase(knex);
+    incidents = new DatabaseIncidentStore(knex);
     releases = new DatabaseReleaseStore(knex);
   });
 

@@ -9,7 +9,6 @@ import {
   ReleaseEnvironment,
   shortRef,
 } from '@multivac/plugin-multivac-common';
-import { Knex } from 'knex';
 import { IncidentStore } from '../../database/IncidentStore';
 import { ReleaseStore } from '../ReleaseStore';
 import { FreezeDefinition, ReleaseSettings } from '../settings';
@@ -22,6 +21,7 @@ import {
   overlapMinutes,
 } from './freezes';
 import { ConflictSentences } from './sentences';
+import { Transaction } from '../../database/Transaction';
 
 /** A window someone wants to book, or moves a release to. */
 export interface ReleaseProposal {
@@ -39,7 +39,7 @@ export interface ReleaseProposal {
  * booking's transaction (see ReleaseStore.withEnvironmentLock).
  */
 export interface PreparedCheck {
-  complete(db?: Knex): Promise<ReleaseCheckResult>;
+  complete(tx?: Transaction): Promise<ReleaseCheckResult>;
 }
 
 type Conflict = Omit<ReleaseConflict, 'blocking'> & { sortKey: number };
@@ -126,7 +126,7 @@ export class ConflictChecker {
       ? await this.activeIncidents([...scope.affected.keys()])
       : [];
     return {
-      complete: async db => {
+      complete: async tx => {
         const others = await this.options.releases.findOverlapping(
           {
             environment: proposal.environment,
@@ -134,7 +134,7 @@ export class ConflictChecker {
             end: proposal.end,
             excludeId: proposal.excludeReleaseId,
           },
-          db,
+          tx,
         );
         return this.result(environment, scope, others, incidents);
       },

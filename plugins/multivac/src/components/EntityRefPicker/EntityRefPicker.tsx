@@ -1,9 +1,10 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { TextField } from '@material-ui/core';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { displayNameOf } from '@multivac/plugin-multivac-common';
 
 export interface EntityRefPickerProps {
   label: string;
@@ -15,13 +16,6 @@ export interface EntityRefPickerProps {
   required?: boolean;
   helperText?: string;
   id?: string;
-}
-
-function displayName(entity: Entity): string {
-  const profile = (
-    entity.spec as { profile?: { displayName?: string } } | undefined
-  )?.profile;
-  return profile?.displayName ?? entity.metadata.title ?? entity.metadata.name;
 }
 
 /** Picks catalog entities by name, returning their full refs. */
@@ -55,7 +49,7 @@ export const EntityRefPicker = (props: EntityRefPickerProps) => {
     return items
       .map(entity => ({
         ref: stringifyEntityRef(entity),
-        label: displayName(entity),
+        label: displayNameOf(entity),
         kind: entity.kind,
       }))
       .sort((a, b) => a.label.localeCompare(b.label));

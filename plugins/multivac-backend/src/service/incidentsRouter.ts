@@ -1,7 +1,5 @@
-import { NotFoundError } from '@backstage/errors';
 import {
   declareIncidentSchema,
-  Incident,
   incidentCreatePermission,
   incidentReadPermission,
   incidentUpdatePermission,
@@ -16,58 +14,29 @@ import {
 } from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { IncidentStore } from '../database/IncidentStore';
+import { IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
-import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
 import { parseInput as parse } from './validation';
 
 export interface RouterOptions {
-  store: IncidentStore;
+  incidents: IncidentService;
   jobs: JobQueue;
-  entities: CatalogEntities;
   requestAuth: RequestAuth;
 }
 
-export async function createRouter(
-  options: RouterOptions,
-): Promise<express.Router> {
-  const { store, jobs, entities, requestAuth } = options;
+/** The incident routes: `/incidents` and below. */
+export function createIncidentsRouter(options: RouterOptions): express.Router {
+  const { incidents, jobs, requestAuth } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   const authorize = requestAuth.authorize.bind(requestAuth);
-  const actorOf = requestAuth.actorOf.bind(requestAuth);
-
-  async function findIncident(idOrReference: string): Promise<Incident> {
-    const incident = await store.getIncident(idOrReference);
-    if (!incident) {
-      throw new NotFoundError(`No incident ${idOrReference}`);
-    }
-    return incident;
-  }
-
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  const actor = requestAuth.incidentActor.bind(requestAuth);
 
   router.post('/incidents', async (req, res) => {
     const credentials = await authorize(req, incidentCreatePermission);
     const body = parse(declareIncidentSchema, req.body, 'incident');
-    const entityRefs = await entities.requireExisting(
-      body.entityRefs,
-      credentials,
-    );
-    const actor = actorOf(credentials);
-    const incident = await store.createIncident(
-      { ...body, entityRefs },
-      actor,
-      {
-        roles: requestAuth.isUser(credentials)
-          ? [{ role: 'controller', userRef: actor }]
-          : [],
-      },
-    );
-    res.status(201).json(incident);
+    res.status(201).json(await incidents.declare(body, actor(credentials)));
   });
 
   router.get('/incidents', async (req, res) => {
@@ -76,10 +45,8 @@ export async function createRouter(
     const statuses = query.status?.flatMap(s =>
       s === 'active' ? ACTIVE_INCIDENT_STATES : [s as IncidentStatus],
     );
-    const { items, totalCount } = await store.listIncidents({
-      entityRefs: query.entityRef
-        ? await entities.withOwnedAndContained(query.entityRef)
-        : undefined,
+    const { items, totalCount } = await incidents.list({
+      entityRefs: query.entityRef,
       statuses,
       severities: query.severity,
       from: query.from,
@@ -98,35 +65,24 @@ export async function createRouter(
 
   router.get('/incidents/:id', async (req, res) => {
     await authorize(req, incidentReadPermission);
-    const incident = await findIncident(req.params.id);
+    const incident = await incidents.get(req.params.id);
     res.json({ ...incident, jobs: await jobs.listForIncident(incident.id) });
   });
 
   router.patch('/incidents/:id', async (req, res) => {
     const credentials = await authorize(req, incidentUpdatePermission);
     const body = parse(updateIncidentSchema, req.body, 'incident update');
-    const incident = await findIncident(req.params.id);
-    const entityRefs = body.entityRefs
-      ? await entities.requireExisting(body.entityRefs, credentials)
-      : undefined;
-    res.json(
-      await store.updateIncident(
-        incident.id,
-        { ...body, entityRefs },
-        actorOf(credentials),
-      ),
-    );
+    res.json(await incidents.update(req.params.id, body, actor(credentials)));
   });
 
   router.post('/incidents/:id/transitions', async (req, res) => {
     const credentials = await authorize(req, incidentUpdatePermission);
     const body = parse(transitionSchema, req.body, 'transition');
-    const incident = await findIncident(req.params.id);
     res.json(
-      await store.transitionIncident(
-        incident.id,
+      await incidents.transition(
+        req.params.id,
         body.to,
-        actorOf(credentials),
+        actor(credentials),
         body.note,
       ),
     );
@@ -135,33 +91,24 @@ export async function createRouter(
   router.post('/incidents/:id/roles', async (req, res) => {
     const credentials = await authorize(req, incidentUpdatePermission);
     const body = parse(roleChangeSchema, req.body, 'role change');
-    const incident = await findIncident(req.params.id);
-    const [userRef] = await entities.requireExisting(
-      [body.userRef.includes(':') ? body.userRef : `user:${body.userRef}`],
-      credentials,
-    );
     res.json(
-      await store.changeRole(
-        incident.id,
-        { ...body, userRef },
-        actorOf(credentials),
-      ),
+      await incidents.changeRole(req.params.id, body, actor(credentials)),
     );
   });
 
   router.post('/incidents/:id/notes', async (req, res) => {
     const credentials = await authorize(req, incidentUpdatePermission);
     const body = parse(noteSchema, req.body, 'note');
-    const incident = await findIncident(req.params.id);
     res
       .status(201)
-      .json(await store.addNote(incident.id, body.text, actorOf(credentials)));
+      .json(
+        await incidents.addNote(req.params.id, body.text, actor(credentials)),
+      );
   });
 
   router.get('/incidents/:id/timeline', async (req, res) => {
     await authorize(req, incidentReadPermission);
-    const incident = await findIncident(req.params.id);
-    res.json({ items: await store.getTimeline(incident.id) });
+    res.json({ items: await incidents.timeline(req.params.id) });
   });
 
   return router;

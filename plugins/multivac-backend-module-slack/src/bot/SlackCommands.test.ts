@@ -1,0 +1,137 @@
+import { FakeSlack, FAKE_BOT_USER_ID } from '../__testUtils__/fakeSlack';
+import {
+  ADA,
+  catalogDown,
+  GRACE,
+  startSlackBot,
+  startTeamSlack,
+} from '../__testUtils__/slackBot';
+import { eventCallback, slashCommand } from '../__testUtils__/slackPayloads';
+import { incident } from '../messages/__testUtils__/fixtures';
+import { toCommandDelivery, toEventDelivery } from '../transport/deliveries';
+import { SlackEventDelivery } from '../transport/types';
+
+describe('SlackCommands', () => {
+  let fake: FakeSlack;
+  let triage: string;
+
+  beforeEach(async () => {
+    fake = await startTeamSlack(['triage', 'inc-7-checkout']);
+    triage = fake.channel('triage')!.id;
+  });
+  afterEach(() => fake.close());
+
+  const command = (text: string, userId: string, channelId = triage) =>
+    toCommandDelivery(
+      slashCommand({
+        text,
+        user_id: userId,
+        channel_id: channelId,
+        trigger_id: `T-${userId}-${text}`,
+      }),
+    );
+
+  const answersTo = (userId: string, channelId = triage) =>
+    fake
+      .ephemerals(channelId)
+      .filter(e => e.user === userId)
+      .map(e => e.text);
+
+  it('runs the slash command as the catalog user behind the Slack user', async () => {
+    const { bot, runJobs, close } = await startSlackBot({ fake });
+
+    await bot.inbox.receive(command('help', ADA));
+    expect(await runJobs()).toEqual([]);
+
+    expect(answersTo(ADA)).toEqual([
+      expect.stringMatching(/^\*What I can do\*/),
+    ]);
+    await close();
+  });
+
+  it('tells the user when the catalog does not answer while it looks them up', async () => {
+    const { bot, runJobs, close } = await startSlackBot({
+      fake,
+      catalog: catalogDown(),
+    });
+
+    await bot.inbox.receive(command('help', ADA));
+    expect(await runJobs()).toEqual([]);
+
+    expect(answersTo(ADA)).toEqual([
+      'Sorry, I could not find out who you are in Backstage (the catalog is down), so I did nothing. Try again in a moment.',
+    ]);
+    await close();
+  });
+
+  it("tells the user when Slack's users.info does not answer while it looks them up", async () => {
+    const { bot, runJobs, close } = await startSlackBot({ fake });
+    fake.failNext('users.info', 'ratelimited');
+
+    await bot.inbox.receive(command('help', GRACE));
+    expect(await runJobs()).toEqual([]);
+
+    expect(answersTo(GRACE)).toEqual([
+      'Sorry, I could not find out who you are in Backstage (Slack answered `ratelimited`), so I did nothing. Try again in a moment.',
+    ]);
+    await close();
+  });
+
+  it('tells the user when the incident of the channel cannot be read before the command runs', async () => {
+    const channel = fake.channel('inc-7-checkout')!.id;
+    const { bot, store, runJobs, close } = await startSlackBot({
+      fake,
+      workflow: {
+        incidents: {
+          get: async () => {
+            throw new Error('the incident store is down');
+          },
+        },
+      },
+    });
+    await store.saveChannel({
+      incidentId: incident().id,
+      channelId: channel,
+      channelName: 'inc-7-checkout',
+    });
+
+    await bot.inbox.receive(command('status', ADA, channel));
+
+    expect(await runJobs()).toEqual([
+      'slack.delivery: the incident store is down',
+    ]);
+    expect(answersTo(ADA, channel)).toEqual([
+      'Sorry, something went wrong: the incident store is down',
+    ]);
+    await close();
+  });
+
+  it('answers a mention it does not understand with ❓ and a hint, and leaves conversation alone', async () => {
+    const { bot, runJobs, close } = await startSlackBot({ fake });
+    const say = async (text: string, type: string) => {
+      const ts = fake.postAs(ADA, triage, text);
+      await bot.inbox.receive(
+        toEventDelivery(
+          eventCallback(
+            { type, user: ADA, text, ts, channel: triage },
+            { event_id: `Ev-${ts}` },
+          ),
+        ) as SlackEventDelivery,
+      );
+      return ts;
+    };
+
+    const mention = await say(`<@${FAKE_BOT_USER_ID}> dance`, 'app_mention');
+    // Outside an incident channel, a message is conversation.
+    await say('help', 'message');
+    expect(await runJobs()).toEqual([]);
+
+    expect(
+      fake.callsTo('reactions.add').map(c => [c.args.timestamp, c.args.name]),
+    ).toEqual([[mention, 'question']]);
+    expect(answersTo(ADA)).toEqual([
+      "I don't know `dance`. Try `/multivac help`.",
+    ]);
+    await close();
+  });
+});

@@ -1,0 +1,121 @@
+import { MultivacWorkflow } from '@multivac/plugin-multivac-node';
+import { CommandOutcome, CommandRegistry } from '../commands/CommandRegistry';
+import { SlackConfig } from '../config';
+import { COMMAND_REACTIONS, escapeMrkdwn } from '../messages';
+import { SlackAppMentionEvent, SlackMessageEvent } from '../transport/types';
+import { ReportForm } from './ReportForm';
+import { Audience, SlackAnswers } from './SlackAnswers';
+import { SlackActors } from './SlackActors';
+import { eventRoute, SlackRoute, SlackRouteContext } from './SlackRoutes';
+import { SlackBotServices } from './SlackBotServices';
+
+/**
+ * The chat commands in Slack: the slash command, and commands typed as a
+ * message in an incident channel or mentioning the bot. Each runs as the
+ * catalog user behind the Slack user, in the incident of the channel.
+ */
+export class SlackCommands {
+  readonly routes: SlackRoute[];
+
+  constructor(
+    private readonly deps: SlackBotServices & {
+      actors: SlackActors;
+      answers: SlackAnswers;
+      commands: CommandRegistry;
+      reportForm: ReportForm;
+      config: SlackConfig;
+    },
+  ) {
+    this.routes = [
+      {
+        kind: 'command',
+        id: deps.config.command,
+        handle: async (command, context) => {
+          await this.run(command.text, context, command.trigger_id);
+        },
+      },
+      eventRoute('message', (event, context) => this.runTyped(event, context)),
+      eventRoute('app_mention', (event, context) =>
+        this.runTyped(event, context),
+      ),
+    ];
+  }
+
+  /** A command typed as a message; ✅ once it ran, ❓ when not understood. */
+  private async runTyped(
+    event: SlackMessageEvent | SlackAppMentionEvent,
+    context: SlackRouteContext,
+  ) {
+    if ('bot_id' in event && event.bot_id) {
+      return;
+    }
+    if ('subtype' in event && event.subtype) {
+      return;
+    }
+    const mentioned = event.type === 'app_mention';
+    const text = (event.text ?? '').replace(/^\s*<@[A-Z0-9]+>\s*/, '');
+    const [first = ''] = text.trim().split(/\s+/);
+    // Plain messages are conversation unless they start with a command.
+    if (!mentioned) {
+      if (
+        !this.deps.commands.has(first) ||
+        !(await this.deps.store.incidentForChannel(event.channel))
+      ) {
+        return;
+      }
+    }
+    const outcome = await this.run(text, context);
+    const reaction = COMMAND_REACTIONS[outcome as 'done' | 'unknown'];
+    if (reaction) {
+      await this.deps.client.reactions.add({
+        channel: event.channel,
+        timestamp: event.ts,
+        name: reaction,
+      });
+    }
+  }
+
+  private async run(
+    text: string,
+    { workflow, audience }: SlackRouteContext,
+    triggerId?: string,
+  ): Promise<CommandOutcome> {
+    const { actors, answers, users, commands, reportForm, config } = this.deps;
+    const actor = await actors.actorFor(audience);
+    if (!actor) {
+      return 'failed';
+    }
+    const incident = await this.incidentOf(audience, workflow);
+    const tell = (message: string) => answers.tell(audience, message);
+    const outcome = await commands.run(text || 'help', {
+      actor,
+      incident,
+      workflow,
+      reply: tell,
+      findUser: mention => {
+        const id = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(mention.trim())?.[1];
+        return id ? users.catalogUser(id) : Promise.resolve(undefined);
+      },
+      openReportForm: () =>
+        triggerId
+          ? reportForm.open(triggerId, workflow)
+          : tell(`Use \`${config.command} report\` to open the report form.`),
+    });
+    if (outcome === 'unknown') {
+      await tell(
+        `I don't know \`${escapeMrkdwn(text.split(/\s+/)[0])}\`. Try \`${
+          config.command
+        } help\`.`,
+      );
+    }
+    return outcome;
+  }
+
+  /** The incident whose channel the command was typed in, if any. */
+  private async incidentOf(audience: Audience, workflow: MultivacWorkflow) {
+    const channel =
+      audience.channelId &&
+      (await this.deps.store.incidentForChannel(audience.channelId));
+    return channel ? workflow.incidents.get(channel.incidentId) : undefined;
+  }
+}

@@ -1,0 +1,252 @@
+import {
+  AuthService,
+  DatabaseService,
+  DiscoveryService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import express from 'express';
+import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
+import { IncidentStore } from './database/IncidentStore';
+import { DatabasePageStore } from './database/DatabasePageStore';
+import { DatabaseReportStore } from './database/DatabaseReportStore';
+import { openDatabase } from './database/migrations';
+import {
+  incidentDeliveries,
+  pageDeliveries,
+  postmortemDeliveries,
+  reportDeliveries,
+} from './deliveries/kinds';
+import { MultivacContributions } from './extensions/MultivacContributions';
+import { IncidentService } from './incidents/IncidentService';
+import { DatabaseJobQueue } from './jobs/DatabaseJobQueue';
+import { BuiltinOnCallProvider } from './oncall/BuiltinOnCallProvider';
+import { OnCallService } from './oncall/OnCallService';
+import { PageUpdates } from './oncall/PageUpdates';
+import { PagingService } from './oncall/PagingService';
+import { PeopleDirectory } from './oncall/PeopleDirectory';
+import { parseSchedules } from './oncall/schedule';
+import { createPostmortems } from './postmortems';
+import { createReleases } from './releases';
+import { ReportService } from './reports/ReportService';
+import { readSeverityRubric } from './reports/severityRubric';
+import { CatalogEntities } from './service/CatalogEntities';
+import { createMultivacRouter } from './service/createMultivacRouter';
+import { createWorkflow } from './service/createWorkflow';
+import { PortalUrls } from './service/PortalUrls';
+import { RequestAuth } from './service/RequestAuth';
+import { UserPermissions } from './service/UserPermissions';
+
+/** The Backstage services Multivac is built from. */
+export interface MultivacServices {
+  auth: AuthService;
+  catalog: CatalogService;
+  config: Config;
+  database: DatabaseService;
+  discovery: DiscoveryService;
+  httpAuth: HttpAuthService;
+  logger: LoggerService;
+  permissions: PermissionsService;
+  scheduler: SchedulerService;
+}
+
+/** A built Multivac: its routes, and its job worker to start and stop. */
+export interface Multivac {
+  router: express.Router;
+  jobs: { start(): void; stop(): Promise<void> };
+}
+
+/**
+ * Builds Multivac from Backstage's services and what modules contributed,
+ * and connects the contributions: the composition root, callable without a
+ * backend. Each domain's service holds its rules; the routes, the workflow
+ * for chat modules and the durable jobs all call those services.
+ */
+export async function createMultivac(
+  services: MultivacServices,
+  contributions: MultivacContributions,
+): Promise<Multivac> {
+  const { auth, catalog, config, logger, scheduler } = services;
+  const db = await openDatabase(services.database);
+  const jobs = new DatabaseJobQueue(
+    db,
+    logger,
+    DatabaseJobQueue.optionsFromConfig(config),
+  );
+  const urls = PortalUrls.fromConfig(config);
+  const entities = new CatalogEntities(catalog, auth);
+
+  const pageStore = new DatabasePageStore(db);
+  const reportStore = new DatabaseReportStore(db, pageStore);
+  /* eslint-disable @typescript-eslint/no-use-before-define --
+   * The incident store records a delivery with every change, and the
+   * post-mortem service records them too; deliveries read the incident or
+   * post-mortem back only when their jobs run, after both exist. */
+  const deliveries = {
+    incidents: incidentDeliveries(
+      jobs,
+      contributions.incidentSubscribers.list(),
+      {
+        timelineEvent: id => incidentStore.getTimelineEvent(id),
+        incident: id => incidentStore.getIncident(id),
+      },
+    ),
+    postmortems: postmortemDeliveries(
+      jobs,
+      contributions.postmortemSubscribers.list(),
+      id => postmortems.get(id),
+    ),
+    /* eslint-enable @typescript-eslint/no-use-before-define */
+    reports: reportDeliveries(
+      jobs,
+      contributions.reportSubscribers.list(),
+      id => reportStore.mustGet(id),
+    ),
+    pages: pageDeliveries(jobs, contributions.pageSubscribers.list(), id =>
+      pageStore.get(id),
+    ),
+  };
+  const incidentStore: IncidentStore = new DatabaseIncidentStore(
+    db,
+    (tx, event) =>
+      deliveries.incidents.changed(
+        { id: event.id, incidentId: event.incidentId },
+        event.type,
+        'event',
+        tx,
+      ),
+  );
+  const incidents = new IncidentService({
+    store: incidentStore,
+    entities,
+    auth,
+  });
+
+  // Bad schedules fail the start-up with a message naming the field.
+  const people = PeopleDirectory.fromConfig(config, { catalog, auth });
+  const builtin = new BuiltinOnCallProvider(parseSchedules(config), people);
+  // Modules (e.g. PagerDuty) are asked before the built-in schedules.
+  const onCall = new OnCallService(catalog, auth, [
+    ...contributions.onCallProviders.list(),
+    builtin,
+  ]);
+  const paging = new PagingService({
+    store: pageStore,
+    onCall,
+    jobs,
+    catalog,
+    auth,
+    builtin,
+    people,
+    deliveries,
+  });
+  const reports = new ReportService({
+    reports: reportStore,
+    paging,
+    incidents,
+    jobs,
+    deliveries: deliveries.reports,
+    auth,
+    logger,
+    rubric: readSeverityRubric(config),
+    fallbackScheduleId: fallbackSchedule(config, builtin),
+    reportUrl: reference => urls.report(reference),
+  });
+  const [tracker] = contributions.issueTrackers.list();
+  const postmortems = await createPostmortems({
+    db,
+    config,
+    urls,
+    incidents: incidentStore,
+    reports: reportStore,
+    pages: pageStore,
+    jobs,
+    deliveries: deliveries.postmortems,
+    catalog,
+    auth,
+    logger,
+    scheduler,
+    tracker,
+  });
+  const releases = await createReleases({
+    db,
+    config,
+    incidents: incidentStore,
+    jobs,
+    subscribers: contributions.releaseSubscribers.list(),
+    catalog,
+    auth,
+    logger,
+    scheduler,
+  });
+  // Chat users and calendar feed owners are checked as catalog users.
+  const userPermissions = new UserPermissions({
+    auth,
+    discovery: services.discovery,
+    permissions: services.permissions,
+    logger,
+  });
+
+  await contributions.connect(
+    createWorkflow({
+      incidents,
+      reports,
+      onCall,
+      paging,
+      pageUpdates: new PageUpdates(pageStore, incidents, deliveries),
+      postmortems,
+      releases: {
+        service: releases.releases,
+        environments: releases.environments,
+        timeZone: releases.timeZone,
+      },
+      jobs,
+      entities,
+      auth,
+      authorize: (userRef, permission) =>
+        userPermissions.authorize(userRef, permission),
+      urls,
+    }),
+  );
+
+  return {
+    router: createMultivacRouter({
+      incidents,
+      jobs,
+      onCall,
+      paging,
+      builtin,
+      reports,
+      postmortems,
+      releases,
+      entities,
+      userPermissions,
+      requestAuth: new RequestAuth(
+        auth,
+        services.httpAuth,
+        services.permissions,
+      ),
+      discovery: services.discovery,
+      urls,
+    }),
+    jobs,
+  };
+}
+
+/** `multivac.onCall.fallbackSchedule`, checked against the built-in schedules. */
+function fallbackSchedule(
+  config: Config,
+  builtin: BuiltinOnCallProvider,
+): string | undefined {
+  const id = config.getOptionalString('multivac.onCall.fallbackSchedule');
+  if (id !== undefined && !builtin.hasSchedule(id)) {
+    throw new Error(
+      `multivac.onCall.fallbackSchedule: '${id}' is not in multivac.onCall.schedules`,
+    );
+  }
+  return id;
+}

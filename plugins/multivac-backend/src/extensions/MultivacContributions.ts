@@ -1,0 +1,91 @@
+import { BackendPluginRegistrationPoints } from '@backstage/backend-plugin-api';
+import {
+  IncidentSubscriber,
+  IssueTracker,
+  MultivacContribution,
+  multivacIncidentsExtensionPoint,
+  multivacIssueTrackerExtensionPoint,
+  multivacOnCallExtensionPoint,
+  multivacReleasesExtensionPoint,
+  MultivacWorkflow,
+  multivacWorkflowExtensionPoint,
+  OnCallProvider,
+  PageSubscriber,
+  PostmortemSubscriber,
+  ReleaseSubscriber,
+  ReportSubscriber,
+  WorkflowClient,
+} from '@multivac/plugin-multivac-node';
+import { ContributionRegistry } from './ContributionRegistry';
+
+/** What modules contributed, one registry per kind. */
+export class MultivacContributions {
+  readonly incidentSubscribers = new ContributionRegistry<IncidentSubscriber>(
+    'incident subscriber',
+  );
+  readonly reportSubscribers = new ContributionRegistry<ReportSubscriber>(
+    'report subscriber',
+  );
+  readonly pageSubscribers = new ContributionRegistry<PageSubscriber>(
+    'page subscriber',
+  );
+  readonly postmortemSubscribers =
+    new ContributionRegistry<PostmortemSubscriber>('post-mortem subscriber');
+  readonly releaseSubscribers = new ContributionRegistry<ReleaseSubscriber>(
+    'release subscriber',
+  );
+  readonly onCallProviders = new ContributionRegistry<OnCallProvider>(
+    'on-call provider',
+  );
+  readonly issueTrackers = new ContributionRegistry<IssueTracker>(
+    'issue tracker',
+    { reason: 'Multivac tracks post-mortems in one tracker' },
+  );
+  readonly workflowClients = new ContributionRegistry<WorkflowClient>(
+    'workflow client',
+  );
+
+  /** Registers the plugin's extension points, each adding to its registry. */
+  registerExtensionPoints(env: BackendPluginRegistrationPoints): void {
+    env.registerExtensionPoint(multivacIncidentsExtensionPoint, {
+      addSubscriber: subscriber => this.incidentSubscribers.add(subscriber),
+    });
+    env.registerExtensionPoint(multivacOnCallExtensionPoint, {
+      addProvider: provider => this.onCallProviders.add(provider),
+    });
+    env.registerExtensionPoint(multivacWorkflowExtensionPoint, {
+      addClient: client => this.workflowClients.add(client),
+      addReportSubscriber: subscriber => this.reportSubscribers.add(subscriber),
+      addPageSubscriber: subscriber => this.pageSubscribers.add(subscriber),
+      addPostmortemSubscriber: subscriber =>
+        this.postmortemSubscribers.add(subscriber),
+    });
+    env.registerExtensionPoint(multivacReleasesExtensionPoint, {
+      addReleaseSubscriber: subscriber =>
+        this.releaseSubscribers.add(subscriber),
+    });
+    env.registerExtensionPoint(multivacIssueTrackerExtensionPoint, {
+      setIssueTracker: tracker => this.issueTrackers.add(tracker),
+    });
+  }
+
+  /**
+   * Hands every contribution the workflow, once, however many kinds it was
+   * registered as (the Slack bot is a report and a page subscriber).
+   */
+  async connect(workflow: MultivacWorkflow): Promise<void> {
+    const all = new Set<MultivacContribution>([
+      ...this.incidentSubscribers.list(),
+      ...this.reportSubscribers.list(),
+      ...this.pageSubscribers.list(),
+      ...this.postmortemSubscribers.list(),
+      ...this.releaseSubscribers.list(),
+      ...this.onCallProviders.list(),
+      ...this.issueTrackers.list(),
+      ...this.workflowClients.list(),
+    ]);
+    for (const contribution of all) {
+      await contribution.connect?.(workflow);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { DiscoveryService } from '@backstage/backend-plugin-api';
+import express from 'express';
+import Router from 'express-promise-router';
+import { IncidentService } from '../incidents/IncidentService';
+import { JobQueue } from '../jobs/JobQueue';
+import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
+import { OnCallService } from '../oncall/OnCallService';
+import { PagingService } from '../oncall/PagingService';
+import { PostmortemService } from '../postmortems';
+import { createReleases } from '../releases';
+import { ReportService } from '../reports/ReportService';
+import { CatalogEntities } from './CatalogEntities';
+import { createIncidentsRouter } from './incidentsRouter';
+import { createOnCallRouter } from './oncallRouter';
+import { PortalUrls } from './PortalUrls';
+import { createPostmortemsRouter } from './postmortemsRouter';
+import { createReleasesRouter, RELEASE_CALENDAR_PATH } from './releasesRouter';
+import { createReportsRouter } from './reportsRouter';
+import { RequestAuth } from './RequestAuth';
+import { UserPermissions } from './UserPermissions';
+
+/** Paths served without a Backstage sign-in. */
+export const UNAUTHENTICATED_PATHS = [
+  '/health',
+  // Calendar clients cannot sign in: the feed token is checked instead.
+  RELEASE_CALENDAR_PATH,
+];
+
+/**
+ * `/api/multivac`: a health check and the five domain routers (incidents,
+ * on-call, reports, post-mortems, releases).
+ */
+export function createMultivacRouter(options: {
+  incidents: IncidentService;
+  jobs: JobQueue;
+  onCall: OnCallService;
+  paging: PagingService;
+  builtin: BuiltinOnCallProvider;
+  reports: ReportService;
+  postmortems: PostmortemService;
+  releases: Awaited<ReturnType<typeof createReleases>>;
+  entities: CatalogEntities;
+  userPermissions: UserPermissions;
+  requestAuth: RequestAuth;
+  discovery: DiscoveryService;
+  urls: PortalUrls;
+}): express.Router {
+  const { entities, requestAuth, userPermissions, urls } = options;
+  const router = Router();
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.use(
+    createIncidentsRouter({
+      incidents: options.incidents,
+      jobs: options.jobs,
+      requestAuth,
+    }),
+  );
+  router.use(
+    createOnCallRouter({
+      onCall: options.onCall,
+      paging: options.paging,
+      builtin: options.builtin,
+      entities,
+      requestAuth,
+    }),
+  );
+  router.use(
+    createReportsRouter({ reports: options.reports, entities, requestAuth }),
+  );
+  router.use(
+    createPostmortemsRouter({
+      postmortems: options.postmortems,
+      entities,
+      requestAuth,
+    }),
+  );
+  router.use(
+    createReleasesRouter({
+      ...options.releases,
+      entities,
+      requestAuth,
+      authorizeUser: (userRef, permission) =>
+        userPermissions.authorize(userRef, permission),
+      feedUrl: async token =>
+        `${await options.discovery.getExternalBaseUrl(
+          'multivac',
+        )}${RELEASE_CALENDAR_PATH}?token=${token}`,
+      releaseUrl: reference => urls.release(reference),
+    }),
+  );
+  return router;
+}
