@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { user } from '@multivac/plugin-multivac-node/testUtils';
 import { WebClient } from '@slack/web-api';
 import knexFactory from 'knex';
 import { createSlackBot } from '../bot/createSlackBot';
@@ -11,20 +12,6 @@ import { SlackConfig } from '../config';
 import { SlackStore } from '../database/SlackStore';
 import { FakeSlack, FAKE_BOT_USER_ID, startFakeSlack } from './fakeSlack';
 import { fakeWorkflow, WorkflowParts } from './fakeWorkflow';
-
-/** A catalog User with a display name, found by `slack.com/user-id`. */
-export function slackUser(name: string, slackId?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: slackId ? { 'slack.com/user-id': slackId } : undefined,
-    },
-    spec: { profile: { email: `${name}@nimbus.example` } },
-  };
-}
 
 /** Slack ids of the people in the bot's tests. */
 export const ADA = 'U0ADA';
@@ -37,9 +24,12 @@ export const STRANGER = 'U0STRANGER';
  * Slack has for them; the stranger is not in the catalog.
  */
 export const teamCatalog: Entity[] = [
-  slackUser('ada.lovelace', ADA),
-  slackUser('grace.hopper'),
-  slackUser('ken.thompson'),
+  user('ada.lovelace', {
+    email: 'ada.lovelace@nimbus.example',
+    annotations: { 'slack.com/user-id': ADA },
+  }),
+  user('grace.hopper', { email: 'grace.hopper@nimbus.example' }),
+  user('ken.thompson', { email: 'ken.thompson@nimbus.example' }),
 ];
 
 /** A fake Slack with the people above, all in each of `channels`. */

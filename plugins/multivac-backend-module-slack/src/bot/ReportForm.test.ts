@@ -1,8 +1,8 @@
-import { Entity } from '@backstage/catalog-model';
 import {
   DEFAULT_SEVERITY_RUBRIC,
   ReportRequest,
 } from '@multivac/plugin-multivac-common';
+import { entity } from '@multivac/plugin-multivac-node/testUtils';
 import { FakeSlack } from '../__testUtils__/fakeSlack';
 import {
   ADA,
@@ -20,13 +20,6 @@ import { report } from '../messages/__testUtils__/fixtures';
 import { toInteractionDelivery } from '../transport/deliveries';
 import { SlackInteractionDelivery } from '../transport/types';
 
-const paymentsApi: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'payments-api', namespace: 'default' },
-  spec: {},
-};
-
 describe('ReportForm', () => {
   let fake: FakeSlack;
 
@@ -40,7 +33,7 @@ describe('ReportForm', () => {
     const submitted: Array<{ request: ReportRequest; reporter: string }> = [];
     const started = await startSlackBot({
       fake,
-      entities: [...teamCatalog, paymentsApi],
+      entities: [...teamCatalog, entity('Component', 'payments-api')],
       workflow: {
         reports: {
           rubric: DEFAULT_SEVERITY_RUBRIC,
