@@ -3,6 +3,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   Incident,
   roleHolder,
+  displayNameOf,
   shortRef,
 } from '@multivac/plugin-multivac-common';
 import {
@@ -390,9 +391,7 @@ export class IncidentChannels implements IncidentSubscriber {
     const entity = await this.deps.catalog.getEntityByRef(ref, {
       credentials: await this.deps.auth.getOwnServiceCredentials(),
     });
-    const displayName = (entity?.spec?.profile as { displayName?: string })
-      ?.displayName;
-    return displayName ?? (entity ? entity.metadata.name : shortRef(ref));
+    return displayNameOf(entity, ref);
   }
 
   private post(

@@ -134,4 +134,28 @@ describe('SlackCommands', () => {
     ]);
     await close();
   });
+
+  it('keeps a command that ran when Slack refuses its reaction, without an apology', async () => {
+    const { bot, runJobs, close } = await startSlackBot({ fake });
+    const ts = fake.postAs(ADA, triage, `<@${FAKE_BOT_USER_ID}> help`);
+    fake.failNext('reactions.add', 'too_many_reactions');
+    await bot.inbox.receive(
+      toEventDelivery(
+        eventCallback(
+          {
+            type: 'app_mention',
+            user: ADA,
+            text: `<@${FAKE_BOT_USER_ID}> help`,
+            ts,
+            channel: triage,
+          },
+          { event_id: `Ev-${ts}` },
+        ),
+      ) as SlackEventDelivery,
+    );
+    expect(await runJobs()).toEqual([]);
+    expect(answersTo(ADA).some(text => text?.startsWith('Sorry'))).toBe(false);
+    expect(fake.callsTo('reactions.add')).toHaveLength(1);
+    await close();
+  });
 });

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { MultivacWorkflow } from '@multivac/plugin-multivac-node';
 import { CommandOutcome, CommandRegistry } from '../commands/CommandRegistry';
 import { SlackConfig } from '../config';
@@ -24,6 +25,7 @@ export class SlackCommands {
       commands: CommandRegistry;
       reportForm: ReportForm;
       config: SlackConfig;
+      logger: LoggerService;
     },
   ) {
     this.routes = [
@@ -67,11 +69,15 @@ export class SlackCommands {
     const outcome = await this.run(text, context);
     const reaction = COMMAND_REACTIONS[outcome as 'done' | 'unknown'];
     if (reaction) {
-      await this.deps.client.reactions.add({
-        channel: event.channel,
-        timestamp: event.ts,
-        name: reaction,
-      });
+      // The command has run: a reaction Slack refuses must not fail the job
+      // (a retry would run the command again) or send an apology.
+      await this.deps.client.reactions
+        .add({ channel: event.channel, timestamp: event.ts, name: reaction })
+        .catch(error =>
+          this.deps.logger.warn(
+            `Could not add :${reaction}: to a command in ${event.channel}: ${error}`,
+          ),
+        );
     }
   }
 

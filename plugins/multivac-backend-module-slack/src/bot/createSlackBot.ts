@@ -65,6 +65,7 @@ export function createSlackBot(deps: {
         commands,
         reportForm,
         config,
+        logger,
       }).routes,
       ...new ButtonActions({ actors, answers }).routes,
       ...reportForm.routes,

@@ -6,13 +6,16 @@ import {
   UserEntity,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ANNOTATION_SLACK_USER_ID } from '@multivac/plugin-multivac-common';
+import {
+  ANNOTATION_SLACK_USER_ID,
+  displayNameOf,
+} from '@multivac/plugin-multivac-common';
 import { CatalogUser } from '../users/SlackUsers';
 
 function toCatalogUser(user: UserEntity): CatalogUser {
   return {
     userRef: stringifyEntityRef(user),
-    name: user.spec?.profile?.displayName ?? user.metadata.name,
+    name: displayNameOf(user),
   };
 }
 

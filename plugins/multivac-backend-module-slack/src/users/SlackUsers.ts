@@ -1,7 +1,10 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, UserEntity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ANNOTATION_SLACK_USER_ID } from '@multivac/plugin-multivac-common';
+import {
+  ANNOTATION_SLACK_USER_ID,
+  displayNameOf,
+} from '@multivac/plugin-multivac-common';
 import { WebClient } from '@slack/web-api';
 import { slackErrorCode } from '../bot/slackErrors';
 
@@ -46,7 +49,7 @@ export class SlackUsers {
     }
     const found = {
       userRef: stringifyEntityRef(user),
-      name: user.spec?.profile?.displayName ?? user.metadata.name,
+      name: displayNameOf(user),
     };
     this.toCatalog.set(slackId, found);
     this.toSlack.set(found.userRef, slackId);
