@@ -11,10 +11,18 @@ import {
   tokenTypes,
 } from '@backstage/plugin-auth-node';
 
-/** The header that names the catalog user to sign in. */
+/**
+ * The header that names the catalog user to sign in.
+ *
+ * @public
+ */
 export const MULTIVAC_USER_HEADER = 'x-multivac-user-entity-ref';
 
-/** What the authenticator hands to the sign-in resolver. */
+/**
+ * What the authenticator hands to the sign-in resolver.
+ *
+ * @public
+ */
 export type MultivacAuthResult = {
   /** The catalog user to sign in, `user:<namespace>/<name>`. */
   userEntityRef: string;
@@ -66,6 +74,8 @@ const refused = () =>
  * Accepts only service tokens of the allowed backend plugins (by default
  * `multivac`), and reads which catalog user they ask for from
  * {@link MULTIVAC_USER_HEADER}.
+ *
+ * @public
  */
 export function createMultivacAuthenticator(auth: AuthService) {
   return createProxyAuthenticator({
@@ -113,6 +123,8 @@ export function createMultivacAuthenticator(auth: AuthService) {
 /**
  * Signs in the named catalog user, with the ownership claims that the auth
  * backend resolves for them. Users missing from the catalog are refused.
+ *
+ * @public
  */
 export const signInAsNamedCatalogUser: SignInResolver<
   MultivacAuthResult

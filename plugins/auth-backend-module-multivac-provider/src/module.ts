@@ -15,6 +15,8 @@ import {
  * Adds the `multivac` sign-in provider to the auth backend: it issues a
  * user token for a catalog user only to the multivac backend plugin, so the
  * chat bot can check permissions as the chat user.
+ *
+ * @public
  */
 export const authModuleMultivacProvider = createBackendModule({
   pluginId: 'auth',

@@ -10,6 +10,8 @@ const UNITS: Array<[string, number]> = [
  * A duration in words, as people say it in a channel: "7 minutes 50.2
  * seconds", "2 hours 5 minutes", "1 day 3 hours". Seconds are shown (with
  * tenths) only below an hour; zero-valued units are left out.
+ *
+ * @public
  */
 export function formatDuration(ms: number): string {
   let rest = Math.max(0, Math.round(ms / 100) * 100);
@@ -28,7 +30,11 @@ export function formatDuration(ms: number): string {
   return parts.join(' ');
 }
 
-/** Short name for a catalog ref: `user:default/ada.lovelace` → `ada.lovelace`. */
+/**
+ * Short name for a catalog ref: `user:default/ada.lovelace` → `ada.lovelace`.
+ *
+ * @public
+ */
 export function shortRef(ref: string): string {
   const slash = ref.lastIndexOf('/');
   if (slash >= 0) {
@@ -38,7 +44,11 @@ export function shortRef(ref: string): string {
   return colon >= 0 ? ref.slice(colon + 1) : ref;
 }
 
-/** The parts of a catalog entity that name it. */
+/**
+ * The parts of a catalog entity that name it.
+ *
+ * @public
+ */
 export interface NamedEntity {
   metadata: { name: string; title?: string };
   spec?: unknown;
@@ -48,6 +58,8 @@ export interface NamedEntity {
  * How Multivac names a person or an entity to humans, everywhere: a User's
  * profile display name, else the entity's title, else its name; without an
  * entity (not in the catalog), the short form of `ref`.
+ *
+ * @public
  */
 export function displayNameOf(
   entity: NamedEntity | undefined,
@@ -71,7 +83,11 @@ function quote(value: unknown): string {
     : 'empty';
 }
 
-/** One line saying what a timeline event did, without the actor. */
+/**
+ * One line saying what a timeline event did, without the actor.
+ *
+ * @public
+ */
 export function describeTimelineEvent(event: TimelineEvent): string {
   const p = event.payload as Record<string, any>;
   switch (event.type) {

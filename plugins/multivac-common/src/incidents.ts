@@ -4,7 +4,11 @@ import { humanReference } from './references';
  * Incident model shared by the backend, the frontend and modules.
  */
 
-/** Lifecycle states, in the order an incident normally moves through them. */
+/**
+ * Lifecycle states, in the order an incident normally moves through them.
+ *
+ * @public
+ */
 export const INCIDENT_STATES = [
   'triggered',
   'acknowledged',
@@ -14,9 +18,14 @@ export const INCIDENT_STATES = [
   'resolved',
   'cancelled',
 ] as const;
+/** @public */
 export type IncidentStatus = (typeof INCIDENT_STATES)[number];
 
-/** The states in which an incident still needs attention. */
+/**
+ * The states in which an incident still needs attention.
+ *
+ * @public
+ */
 export const ACTIVE_INCIDENT_STATES: readonly IncidentStatus[] = [
   'triggered',
   'acknowledged',
@@ -25,10 +34,16 @@ export const ACTIVE_INCIDENT_STATES: readonly IncidentStatus[] = [
   'monitoring',
 ];
 
+/** @public */
 export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+/** @public */
 export type Severity = (typeof SEVERITIES)[number];
 
-/** One line per level, shown wherever a severity is picked. */
+/**
+ * One line per level, shown wherever a severity is picked.
+ *
+ * @public
+ */
 export const SEVERITY_DESCRIPTIONS: Record<Severity, string> = {
   SEV1: 'Critical: a core service is down or data is at risk for many customers.',
   SEV2: 'Major: a key feature is broken or badly degraded for many users.',
@@ -36,20 +51,27 @@ export const SEVERITY_DESCRIPTIONS: Record<Severity, string> = {
   SEV4: 'Low: little or no customer impact; internal or cosmetic.',
 };
 
+/** @public */
 export const INCIDENT_ROLES = [
   'controller',
   'responder',
   'reporter',
   'observer',
 ] as const;
+/** @public */
 export type IncidentRole = (typeof INCIDENT_ROLES)[number];
 
-/** Roles held by exactly one person: assigning them hands them over. */
+/**
+ * Roles held by exactly one person: assigning them hands them over.
+ *
+ * @public
+ */
 export const SINGLE_HOLDER_ROLES: readonly IncidentRole[] = [
   'controller',
   'reporter',
 ];
 
+/** @public */
 export interface IncidentRoleAssignment {
   role: IncidentRole;
   /** Catalog user ref, e.g. `user:default/ada.lovelace`. */
@@ -57,9 +79,14 @@ export interface IncidentRoleAssignment {
   assignedAt: string;
 }
 
+/** @public */
 export type JobStatus = 'pending' | 'running' | 'succeeded' | 'failed';
 
-/** A side effect (chat message, page, tracker issue) recorded with a change. */
+/**
+ * A side effect (chat message, page, tracker issue) recorded with a change.
+ *
+ * @public
+ */
 export interface JobSummary {
   id: string;
   type: string;
@@ -72,6 +99,7 @@ export interface JobSummary {
   finishedAt?: string;
 }
 
+/** @public */
 export interface Incident {
   id: string;
   /** Human number: 42 for INC-42. */
@@ -96,6 +124,7 @@ export interface Incident {
   jobs?: JobSummary[];
 }
 
+/** @public */
 export type TimelineEventType =
   | 'declared'
   | 'status_changed'
@@ -106,6 +135,7 @@ export type TimelineEventType =
   | 'role_removed'
   | 'note';
 
+/** @public */
 export interface TimelineEvent {
   id: string;
   incidentId: string;
@@ -116,6 +146,7 @@ export interface TimelineEvent {
   payload: Record<string, unknown>;
 }
 
+/** @public */
 export interface IncidentList {
   items: Incident[];
   totalCount: number;
@@ -125,11 +156,20 @@ export interface IncidentList {
 
 const incidentReference = humanReference('INC');
 
-/** 7 → `INC-7` */
+/**
+ * 7 → `INC-7`
+ *
+ * @public
+ */
 export const formatIncidentReference = incidentReference.format;
-/** `INC-7` → 7; anything else → undefined. */
+/**
+ * `INC-7` → 7; anything else → undefined.
+ *
+ * @public
+ */
 export const parseIncidentReference = incidentReference.parse;
 
+/** @public */
 export function isActiveStatus(status: IncidentStatus): boolean {
   return ACTIVE_INCIDENT_STATES.includes(status);
 }
@@ -138,6 +178,8 @@ export function isActiveStatus(status: IncidentStatus): boolean {
  * Which states an incident may move to from `from`: any later active state or
  * `resolved` (skipping forward is fine), `cancelled` while active, and any
  * active state to reopen a resolved incident. Nothing leaves `cancelled`.
+ *
+ * @public
  */
 export function allowedTransitions(from: IncidentStatus): IncidentStatus[] {
   if (from === 'cancelled') {
@@ -153,11 +195,16 @@ export function allowedTransitions(from: IncidentStatus): IncidentStatus[] {
   return [...forward, 'cancelled'];
 }
 
+/** @public */
 export function isReopen(from: IncidentStatus, to: IncidentStatus): boolean {
   return from === 'resolved' && isActiveStatus(to);
 }
 
-/** The person holding `role`, for single-holder roles. */
+/**
+ * The person holding `role`, for single-holder roles.
+ *
+ * @public
+ */
 export function roleHolder(
   incident: Pick<Incident, 'roles'>,
   role: IncidentRole,

@@ -1,5 +1,6 @@
 /** Who is on call, as the portal and the bot show it. */
 
+/** @public */
 export interface OnCallPerson {
   /** Catalog user ref, when the person is in the catalog. */
   userRef?: string;
@@ -9,6 +10,7 @@ export interface OnCallPerson {
   slackUserId?: string;
 }
 
+/** @public */
 export interface OnCallShiftInfo {
   person: OnCallPerson;
   /** ISO times; the shift as scheduled, not clipped to "now". */
@@ -16,6 +18,7 @@ export interface OnCallShiftInfo {
   end: string;
 }
 
+/** @public */
 export interface EscalationLevelInfo {
   /** 1 for the first people paged. */
   level: number;
@@ -24,6 +27,7 @@ export interface EscalationLevelInfo {
   onCall: OnCallShiftInfo[];
 }
 
+/** @public */
 export interface OnCallAnswer {
   /** The entity asked about. */
   entityRef: string;
@@ -41,7 +45,11 @@ export interface OnCallAnswer {
   next?: OnCallShiftInfo;
 }
 
-/** A built-in schedule and its final on-call timeline, for overviews. */
+/**
+ * A built-in schedule and its final on-call timeline, for overviews.
+ *
+ * @public
+ */
 export interface ScheduleOverview {
   id: string;
   name: string;
@@ -51,9 +59,14 @@ export interface ScheduleOverview {
   shifts: OnCallShiftInfo[];
 }
 
+/** @public */
 export type PageStatus = 'triggered' | 'acknowledged' | 'resolved';
 
-/** A page sent to whoever is on call for an entity. */
+/**
+ * A page sent to whoever is on call for an entity.
+ *
+ * @public
+ */
 export interface PageRecord {
   id: string;
   /** The entity the page is about. */

@@ -1,54 +1,90 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
-/** See incidents, their timelines and their side effects. */
+/**
+ * See incidents, their timelines and their side effects.
+ *
+ * @public
+ */
 export const incidentReadPermission = createPermission({
   name: 'multivac.incident.read',
   attributes: { action: 'read' },
 });
 
-/** Declare a new incident. */
+/**
+ * Declare a new incident.
+ *
+ * @public
+ */
 export const incidentCreatePermission = createPermission({
   name: 'multivac.incident.create',
   attributes: { action: 'create' },
 });
 
-/** Change an incident: fields, state, roles, notes. */
+/**
+ * Change an incident: fields, state, roles, notes.
+ *
+ * @public
+ */
 export const incidentUpdatePermission = createPermission({
   name: 'multivac.incident.update',
   attributes: { action: 'update' },
 });
 
-/** See who is on call and the schedules. */
+/**
+ * See who is on call and the schedules.
+ *
+ * @public
+ */
 export const oncallReadPermission = createPermission({
   name: 'multivac.oncall.read',
   attributes: { action: 'read' },
 });
 
-/** Page whoever is on call, and acknowledge pages. */
+/**
+ * Page whoever is on call, and acknowledge pages.
+ *
+ * @public
+ */
 export const oncallPagePermission = createPermission({
   name: 'multivac.oncall.page',
   attributes: { action: 'update' },
 });
 
-/** See triage reports. */
+/**
+ * See triage reports.
+ *
+ * @public
+ */
 export const reportReadPermission = createPermission({
   name: 'multivac.report.read',
   attributes: { action: 'read' },
 });
 
-/** Submit a triage report, which pages whoever is on call. */
+/**
+ * Submit a triage report, which pages whoever is on call.
+ *
+ * @public
+ */
 export const reportCreatePermission = createPermission({
   name: 'multivac.report.create',
   attributes: { action: 'create' },
 });
 
-/** See post-mortems and export them. */
+/**
+ * See post-mortems and export them.
+ *
+ * @public
+ */
 export const postmortemReadPermission = createPermission({
   name: 'multivac.postmortem.read',
   attributes: { action: 'read' },
 });
 
-/** Create the post-mortem of a resolved incident. */
+/**
+ * Create the post-mortem of a resolved incident.
+ *
+ * @public
+ */
 export const postmortemCreatePermission = createPermission({
   name: 'multivac.postmortem.create',
   attributes: { action: 'create' },
@@ -57,36 +93,55 @@ export const postmortemCreatePermission = createPermission({
 /**
  * Edit a post-mortem: sections, owner, reviewers, due date, action items, and
  * moving it between draft and review.
+ *
+ * @public
  */
 export const postmortemUpdatePermission = createPermission({
   name: 'multivac.postmortem.update',
   attributes: { action: 'update' },
 });
 
-/** Publish a post-mortem that is in review. */
+/**
+ * Publish a post-mortem that is in review.
+ *
+ * @public
+ */
 export const postmortemPublishPermission = createPermission({
   name: 'multivac.postmortem.publish',
   attributes: { action: 'update' },
 });
 
-/** See the release calendar and subscribe to its iCalendar feeds. */
+/**
+ * See the release calendar and subscribe to its iCalendar feeds.
+ *
+ * @public
+ */
 export const releaseReadPermission = createPermission({
   name: 'multivac.release.read',
   attributes: { action: 'read' },
 });
 
-/** Book a release (CI with an external access token included). */
+/**
+ * Book a release (CI with an external access token included).
+ *
+ * @public
+ */
 export const releaseCreatePermission = createPermission({
   name: 'multivac.release.create',
   attributes: { action: 'create' },
 });
 
-/** Move a release's window, edit it, and change its status. */
+/**
+ * Move a release's window, edit it, and change its status.
+ *
+ * @public
+ */
 export const releaseUpdatePermission = createPermission({
   name: 'multivac.release.update',
   attributes: { action: 'update' },
 });
 
+/** @public */
 export const multivacPermissions = [
   incidentReadPermission,
   incidentCreatePermission,

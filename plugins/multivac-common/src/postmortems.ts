@@ -9,10 +9,16 @@ import { humanReference } from './references';
  * with what Multivac knows, with sections people write and action items.
  */
 
-/** `in_review` may go back to `draft`; `published` is final. */
+/**
+ * `in_review` may go back to `draft`; `published` is final.
+ *
+ * @public
+ */
 export const POSTMORTEM_STATUSES = ['draft', 'in_review', 'published'] as const;
+/** @public */
 export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
 
+/** @public */
 export function allowedPostmortemTransitions(
   from: PostmortemStatus,
 ): PostmortemStatus[] {
@@ -26,7 +32,11 @@ export function allowedPostmortemTransitions(
   }
 }
 
-/** One section people write, from `multivac.postmortems.template`. */
+/**
+ * One section people write, from `multivac.postmortems.template`.
+ *
+ * @public
+ */
 export interface PostmortemSectionTemplate {
   /** Stable id used by the API, e.g. `went-well`. */
   id: string;
@@ -39,6 +49,8 @@ export interface PostmortemSectionTemplate {
  * The default sections. Action items are not a text section: they are the
  * post-mortem's list of action items (owners, due dates, tracker issues).
  * What went well comes before what went wrong, on purpose.
+ *
+ * @public
  */
 export const DEFAULT_POSTMORTEM_TEMPLATE: PostmortemSectionTemplate[] = [
   {
@@ -83,6 +95,7 @@ export const DEFAULT_POSTMORTEM_TEMPLATE: PostmortemSectionTemplate[] = [
   },
 ];
 
+/** @public */
 export interface PostmortemSection extends PostmortemSectionTemplate {
   /** Markdown written by people. */
   text: string;
@@ -91,6 +104,8 @@ export interface PostmortemSection extends PostmortemSectionTemplate {
 /**
  * Where an issue in the tracker (Jira) stands. `failed` means the last
  * attempt failed (`error` says why); the job keeps retrying with back-off.
+ *
+ * @public
  */
 export interface PostmortemTracking {
   state: 'pending' | 'done' | 'failed';
@@ -103,7 +118,11 @@ export interface PostmortemTracking {
   status?: string;
 }
 
-/** One line of the incident's story: a timeline event or a page update. */
+/**
+ * One line of the incident's story: a timeline event or a page update.
+ *
+ * @public
+ */
 export interface PostmortemTimelineEntry {
   at: string;
   source: 'incident' | 'page';
@@ -112,7 +131,11 @@ export interface PostmortemTimelineEntry {
   text: string;
 }
 
-/** What Multivac knew when the post-mortem was created. */
+/**
+ * What Multivac knew when the post-mortem was created.
+ *
+ * @public
+ */
 export interface PostmortemFacts {
   incidentTitle: string;
   /** When the incident was declared. */
@@ -142,9 +165,12 @@ export interface PostmortemFacts {
   timeline: PostmortemTimelineEntry[];
 }
 
+/** @public */
 export const ACTION_ITEM_STATUSES = ['open', 'done'] as const;
+/** @public */
 export type ActionItemStatus = (typeof ACTION_ITEM_STATUSES)[number];
 
+/** @public */
 export interface PostmortemActionItem {
   id: string;
   postmortemId: string;
@@ -160,7 +186,11 @@ export interface PostmortemActionItem {
   tracking?: PostmortemTracking;
 }
 
-/** A post-mortem as listed: everything but its contents. */
+/**
+ * A post-mortem as listed: everything but its contents.
+ *
+ * @public
+ */
 export interface PostmortemSummary {
   id: string;
   /** `PM-<incident number>` */
@@ -188,6 +218,7 @@ export interface PostmortemSummary {
   tracking?: PostmortemTracking;
 }
 
+/** @public */
 export interface Postmortem extends PostmortemSummary {
   facts: PostmortemFacts;
   /** In template order. */
@@ -196,6 +227,7 @@ export interface Postmortem extends PostmortemSummary {
   actionItems: PostmortemActionItem[];
 }
 
+/** @public */
 export interface PostmortemList {
   items: PostmortemSummary[];
   totalCount: number;
@@ -203,17 +235,33 @@ export interface PostmortemList {
 
 const postmortemReference = humanReference('PM');
 
-/** A post-mortem is named after its incident: INC-7 → PM-7. */
+/**
+ * A post-mortem is named after its incident: INC-7 → PM-7.
+ *
+ * @public
+ */
 export const formatPostmortemReference = postmortemReference.format;
-/** `PM-7` → 7; anything else → undefined. */
+/**
+ * `PM-7` → 7; anything else → undefined.
+ *
+ * @public
+ */
 export const parsePostmortemReference = postmortemReference.parse;
 
-/** Section text and other Markdown the API accepts, in characters. */
+/**
+ * Section text and other Markdown the API accepts, in characters.
+ *
+ * @public
+ */
 export const POSTMORTEM_TEXT_MAX = 20000;
 
 const userRef = z.string().trim().min(1, 'must not be empty').max(300);
 
-/** YYYY-MM-DD that is a real calendar day. */
+/**
+ * YYYY-MM-DD that is a real calendar day.
+ *
+ * @public
+ */
 export const isoDateSchema = z.string().superRefine((value, ctx) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     ctx.addIssue({
@@ -231,6 +279,7 @@ export const isoDateSchema = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** @public */
 export const updatePostmortemSchema = z
   .object({
     /** Section id → Markdown; only the sections named change. */
@@ -248,11 +297,14 @@ export const updatePostmortemSchema = z
   .refine(body => Object.keys(body).length > 0, {
     message: 'name at least one field to change',
   });
+/** @public */
 export type UpdatePostmortemRequest = z.infer<typeof updatePostmortemSchema>;
 
+/** @public */
 export const postmortemStatusSchema = z
   .object({ status: z.enum(POSTMORTEM_STATUSES) })
   .strict();
+/** @public */
 export type PostmortemStatusRequest = z.infer<typeof postmortemStatusSchema>;
 
 const actionTitle = z
@@ -261,6 +313,7 @@ const actionTitle = z
   .min(1, 'say what needs doing')
   .max(300, 'keep it to one line (300 characters)');
 
+/** @public */
 export const createActionItemSchema = z
   .object({
     title: actionTitle,
@@ -268,9 +321,14 @@ export const createActionItemSchema = z
     dueDate: isoDateSchema.optional(),
   })
   .strict();
+/** @public */
 export type CreateActionItemRequest = z.infer<typeof createActionItemSchema>;
 
-/** `null` clears the owner or the due date. */
+/**
+ * `null` clears the owner or the due date.
+ *
+ * @public
+ */
 export const updateActionItemSchema = z
   .object({
     title: actionTitle.optional(),
@@ -282,8 +340,10 @@ export const updateActionItemSchema = z
   .refine(body => Object.keys(body).length > 0, {
     message: 'name at least one field to change',
   });
+/** @public */
 export type UpdateActionItemRequest = z.infer<typeof updateActionItemSchema>;
 
+/** @public */
 export const listPostmortemsQuerySchema = z
   .object({
     /** Words in the title or any section, case-insensitive. */
@@ -301,4 +361,5 @@ export const listPostmortemsQuerySchema = z
     offset: z.coerce.number().int().min(0).default(0),
   })
   .strict();
+/** @public */
 export type ListPostmortemsQuery = z.input<typeof listPostmortemsQuerySchema>;

@@ -8,6 +8,7 @@ import { humanReference } from './references';
  * active incidents.
  */
 
+/** @public */
 export const RELEASE_STATUSES = [
   'planned',
   'in_progress',
@@ -15,9 +16,14 @@ export const RELEASE_STATUSES = [
   'rolled_back',
   'cancelled',
 ] as const;
+/** @public */
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 
-/** Releases that still occupy their window (others do not conflict). */
+/**
+ * Releases that still occupy their window (others do not conflict).
+ *
+ * @public
+ */
 export const ACTIVE_RELEASE_STATUSES: readonly ReleaseStatus[] = [
   'planned',
   'in_progress',
@@ -28,6 +34,8 @@ export const ACTIVE_RELEASE_STATUSES: readonly ReleaseStatus[] = [
  * (CI that only reports the end) or is cancelled; one in progress ends done
  * or rolled back; a done release may still be rolled back. Rolled back and
  * cancelled are final.
+ *
+ * @public
  */
 export function allowedReleaseTransitions(
   from: ReleaseStatus,
@@ -44,12 +52,19 @@ export function allowedReleaseTransitions(
   }
 }
 
-/** The longest window a release may book. */
+/**
+ * The longest window a release may book.
+ *
+ * @public
+ */
 export const MAX_RELEASE_WINDOW_HOURS = 72;
 
+/** @public */
 export const RELEASE_LINK_KINDS = ['ci', 'changelog', 'other'] as const;
+/** @public */
 export type ReleaseLinkKind = (typeof RELEASE_LINK_KINDS)[number];
 
+/** @public */
 export interface ReleaseLink {
   /** `ci`: the CI run; `changelog`: what changes. */
   kind: ReleaseLinkKind;
@@ -57,6 +72,7 @@ export interface ReleaseLink {
   title?: string;
 }
 
+/** @public */
 export type ReleaseConflictKind =
   | 'same-entity'
   | 'dependency'
@@ -66,7 +82,11 @@ export type ReleaseConflictKind =
   | 'freeze'
   | 'incident';
 
-/** Why a proposed release window is a bad idea, in one sentence. */
+/**
+ * Why a proposed release window is a bad idea, in one sentence.
+ *
+ * @public
+ */
 export interface ReleaseConflict {
   kind: ReleaseConflictKind;
   /**
@@ -87,6 +107,7 @@ export interface ReleaseConflict {
   blocking: boolean;
 }
 
+/** @public */
 export interface ReleaseStatusChange {
   status: ReleaseStatus;
   at: string;
@@ -95,7 +116,11 @@ export interface ReleaseStatusChange {
   note?: string;
 }
 
-/** A release that was booked despite blocking conflicts. */
+/**
+ * A release that was booked despite blocking conflicts.
+ *
+ * @public
+ */
 export interface ReleaseForce {
   reason: string;
   /** Who forced it: a user ref or `service:<name>`. */
@@ -105,6 +130,7 @@ export interface ReleaseForce {
   conflicts: ReleaseConflict[];
 }
 
+/** @public */
 export interface Release {
   id: string;
   number: number;
@@ -139,6 +165,7 @@ export interface Release {
   conflicts?: ReleaseConflict[];
 }
 
+/** @public */
 export interface ReleaseList {
   items: Release[];
   totalCount: number;
@@ -146,14 +173,22 @@ export interface ReleaseList {
   offset: number;
 }
 
-/** What the environments' policies make of a proposed window. */
+/**
+ * What the environments' policies make of a proposed window.
+ *
+ * @public
+ */
 export interface ReleaseCheckResult {
   conflicts: ReleaseConflict[];
   /** True when any conflict is blocking. */
   blocked: boolean;
 }
 
-/** An environment and what its conflicts do: warn, or block unless forced. */
+/**
+ * An environment and what its conflicts do: warn, or block unless forced.
+ *
+ * @public
+ */
 export interface ReleaseEnvironment {
   id: string;
   policy: 'warn' | 'block';
@@ -161,9 +196,17 @@ export interface ReleaseEnvironment {
 
 const releaseReference = humanReference('REL');
 
-/** 7 → `REL-7` */
+/**
+ * 7 → `REL-7`
+ *
+ * @public
+ */
 export const formatReleaseReference = releaseReference.format;
-/** `REL-7` → 7; anything else → undefined. */
+/**
+ * `REL-7` → 7; anything else → undefined.
+ *
+ * @public
+ */
 export const parseReleaseReference = releaseReference.parse;
 
 const isoTime = z.string().datetime({
@@ -234,7 +277,11 @@ function checkWindow(
   }
 }
 
-/** What is wrong with a window, or undefined when it is fine. */
+/**
+ * What is wrong with a window, or undefined when it is fine.
+ *
+ * @public
+ */
 export function validateReleaseWindow(
   start: string,
   end: string,
@@ -249,6 +296,7 @@ export function validateReleaseWindow(
   return undefined;
 }
 
+/** @public */
 export const createReleaseSchema = z
   .object({
     entityRef,
@@ -264,8 +312,10 @@ export const createReleaseSchema = z
   })
   .strict()
   .superRefine(checkWindow);
+/** @public */
 export type CreateReleaseRequest = z.input<typeof createReleaseSchema>;
 
+/** @public */
 export const updateReleaseSchema = z
   .object({
     title: title.optional(),
@@ -282,19 +332,24 @@ export const updateReleaseSchema = z
     'name at least one field to change',
   )
   .superRefine(checkWindow);
+/** @public */
 export type UpdateReleaseRequest = z.input<typeof updateReleaseSchema>;
 
+/** @public */
 export const releaseStatusSchema = z
   .object({
     to: z.enum(RELEASE_STATUSES),
     note: z.string().trim().max(2000).optional(),
   })
   .strict();
+/** @public */
 export type ReleaseStatusRequest = z.input<typeof releaseStatusSchema>;
 
 /**
  * A dry run of the conflict check, e.g. while the create dialog is open. Not
  * strict: the dialog may send its whole create body.
+ *
+ * @public
  */
 export const checkReleaseSchema = z
   .object({
@@ -306,6 +361,7 @@ export const checkReleaseSchema = z
     releaseId: z.string().trim().min(1).optional(),
   })
   .superRefine(checkWindow);
+/** @public */
 export type CheckReleaseRequest = z.input<typeof checkReleaseSchema>;
 
 /** A query window, when both ends are given, must not be empty. */
@@ -326,6 +382,7 @@ function toAfterFrom(
   }
 }
 
+/** @public */
 export const listReleasesQuerySchema = z
   .object({
     /** A Group, System or Domain also matches what it owns or contains. */
@@ -346,11 +403,14 @@ export const listReleasesQuerySchema = z
   })
   .strict()
   .superRefine(toAfterFrom);
+/** @public */
 export type ListReleasesQuery = z.input<typeof listReleasesQuerySchema>;
 
 /**
  * The iCalendar feed: `token` from `POST /releases/feed-token` for calendar
  * clients, which cannot sign in; without it the caller must be signed in.
+ *
+ * @public
  */
 export const releaseCalendarQuerySchema = z
   .object({
@@ -360,9 +420,14 @@ export const releaseCalendarQuerySchema = z
     environment: oneOrMany(z.string().trim().min(1)).optional(),
   })
   .strict();
+/** @public */
 export type ReleaseCalendarQuery = z.input<typeof releaseCalendarQuerySchema>;
 
-/** A release that matters to the entities asked about, and why. */
+/**
+ * A release that matters to the entities asked about, and why.
+ *
+ * @public
+ */
 export interface RelevantRelease {
   release: Release;
   /**
@@ -376,6 +441,8 @@ export interface RelevantRelease {
  * `GET /releases/around`: releases of the entities and of what they depend
  * on, in a window (e.g. an entity page's "upcoming releases of my
  * dependencies").
+ *
+ * @public
  */
 export const releasesAroundQuerySchema = z
   .object({
@@ -388,4 +455,5 @@ export const releasesAroundQuerySchema = z
   })
   .strict()
   .superRefine(toAfterFrom);
+/** @public */
 export type ReleasesAroundQuery = z.input<typeof releasesAroundQuerySchema>;

@@ -8,7 +8,11 @@ import { humanReference } from './references';
  * person, and the severity rubric that rates it.
  */
 
-/** How many users a problem affects, as brackets a reporter can judge. */
+/**
+ * How many users a problem affects, as brackets a reporter can judge.
+ *
+ * @public
+ */
 export const USERS_AFFECTED = [
   'one',
   'few',
@@ -16,8 +20,10 @@ export const USERS_AFFECTED = [
   'hundreds',
   'thousands',
 ] as const;
+/** @public */
 export type UsersAffected = (typeof USERS_AFFECTED)[number];
 
+/** @public */
 export const USERS_AFFECTED_LABELS: Record<UsersAffected, string> = {
   one: 'One user',
   few: '2–10 users',
@@ -26,23 +32,37 @@ export const USERS_AFFECTED_LABELS: Record<UsersAffected, string> = {
   thousands: 'More than 1,000 users',
 };
 
-/** Where the problem is seen. */
+/**
+ * Where the problem is seen.
+ *
+ * @public
+ */
 export const IMPACT_SCOPES = ['global', 'region', 'customer'] as const;
+/** @public */
 export type ImpactScope = (typeof IMPACT_SCOPES)[number];
 
+/** @public */
 export const IMPACT_SCOPE_LABELS: Record<ImpactScope, string> = {
   global: 'Everywhere',
   region: 'One region',
   customer: 'A single customer',
 };
 
-/** Scope × users affected → severity (`multivac.severityRubric`). */
+/**
+ * Scope × users affected → severity (`multivac.severityRubric`).
+ *
+ * @public
+ */
 export type SeverityRubric = Record<
   ImpactScope,
   Record<UsersAffected, Severity>
 >;
 
-/** The rubric used when `multivac.severityRubric` is not configured. */
+/**
+ * The rubric used when `multivac.severityRubric` is not configured.
+ *
+ * @public
+ */
 export const DEFAULT_SEVERITY_RUBRIC: SeverityRubric = {
   global: {
     one: 'SEV3',
@@ -67,7 +87,11 @@ export const DEFAULT_SEVERITY_RUBRIC: SeverityRubric = {
   },
 };
 
-/** The rubric's severity for an impact, and why, in words. */
+/**
+ * The rubric's severity for an impact, and why, in words.
+ *
+ * @public
+ */
 export function rateSeverity(
   rubric: SeverityRubric,
   impact: { usersAffected: UsersAffected; scope: ImpactScope },
@@ -82,14 +106,23 @@ export function rateSeverity(
   };
 }
 
-/** True when `severity` is less severe than `than` (SEV3 is lower than SEV2). */
+/**
+ * True when `severity` is less severe than `than` (SEV3 is lower than SEV2).
+ *
+ * @public
+ */
 export function isLowerSeverity(severity: Severity, than: Severity): boolean {
   return SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(than);
 }
 
-/** `open`: waiting for the on-call person; `incident`: turned into one. */
+/**
+ * `open`: waiting for the on-call person; `incident`: turned into one.
+ *
+ * @public
+ */
 export type ReportStatus = 'open' | 'acknowledged' | 'incident';
 
+/** @public */
 export interface TriageReport {
   id: string;
   number: number;
@@ -127,6 +160,7 @@ export interface TriageReport {
   incidentReference?: string;
 }
 
+/** @public */
 export interface TriageReportList {
   items: TriageReport[];
   totalCount: number;
@@ -134,9 +168,17 @@ export interface TriageReportList {
 
 const reportReference = humanReference('RPT');
 
-/** 7 → `RPT-7` */
+/**
+ * 7 → `RPT-7`
+ *
+ * @public
+ */
 export const formatReportReference = reportReference.format;
-/** `RPT-7` → 7; anything else → undefined. */
+/**
+ * `RPT-7` → 7; anything else → undefined.
+ *
+ * @public
+ */
 export const parseReportReference = reportReference.parse;
 
 const optionalText = (max: number) =>
@@ -150,6 +192,8 @@ const optionalText = (max: number) =>
 /**
  * The triage form. The lower-than-rubric check needs the server's rubric, so
  * it is made by the server (and by the form, with the rubric it fetched).
+ *
+ * @public
  */
 export const reportRequestSchema = z
   .object({
@@ -200,8 +244,10 @@ export const reportRequestSchema = z
       });
     }
   });
+/** @public */
 export type ReportRequest = z.input<typeof reportRequestSchema>;
 
+/** @public */
 export const listReportsQuerySchema = z
   .object({
     /** `open`: not yet an incident; `handled`: turned into one. */
@@ -210,4 +256,5 @@ export const listReportsQuerySchema = z
     offset: z.coerce.number().int().min(0).default(0),
   })
   .strict();
+/** @public */
 export type ListReportsQuery = z.input<typeof listReportsQuerySchema>;

@@ -14,6 +14,7 @@ const entityRefs = z
   .max(50);
 const userRef = z.string().trim().min(1, 'must not be empty').max(300);
 
+/** @public */
 export const declareIncidentSchema = z
   .object({
     title,
@@ -24,8 +25,10 @@ export const declareIncidentSchema = z
     impact: longText.optional(),
   })
   .strict();
+/** @public */
 export type DeclareIncidentRequest = z.infer<typeof declareIncidentSchema>;
 
+/** @public */
 export const updateIncidentSchema = z
   .object({
     title: title.optional(),
@@ -39,16 +42,20 @@ export const updateIncidentSchema = z
   .refine(body => Object.keys(body).length > 0, {
     message: 'name at least one field to change',
   });
+/** @public */
 export type UpdateIncidentRequest = z.infer<typeof updateIncidentSchema>;
 
+/** @public */
 export const transitionSchema = z
   .object({
     to: z.enum(INCIDENT_STATES),
     note: longText.optional(),
   })
   .strict();
+/** @public */
 export type TransitionRequest = z.infer<typeof transitionSchema>;
 
+/** @public */
 export const roleChangeSchema = z
   .object({
     role: z.enum(INCIDENT_ROLES),
@@ -56,19 +63,27 @@ export const roleChangeSchema = z
     action: z.enum(['assign', 'remove']).default('assign'),
   })
   .strict();
+/** @public */
 export type RoleChangeRequest = z.input<typeof roleChangeSchema>;
 
+/** @public */
 export const noteSchema = z
   .object({ text: z.string().trim().min(1, 'must not be empty').max(20000) })
   .strict();
+/** @public */
 export type NoteRequest = z.infer<typeof noteSchema>;
 
-/** A query parameter given once or repeated: always an array. */
+/**
+ * A query parameter given once or repeated: always an array.
+ *
+ * @public
+ */
 export const oneOrMany = <T extends z.ZodTypeAny>(item: T) =>
   z
     .union([item, z.array(item)])
     .transform(v => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
 
+/** @public */
 export const listIncidentsQuerySchema = z
   .object({
     entityRef: oneOrMany(z.string().min(1)).optional(),
@@ -80,12 +95,15 @@ export const listIncidentsQuerySchema = z
     offset: z.coerce.number().int().min(0).default(0),
   })
   .strict();
+/** @public */
 export type ListIncidentsQuery = z.input<typeof listIncidentsQuerySchema>;
 
 /**
  * A page: whoever is on call for `entityRef`, one person (`userRef`), or a
  * built-in schedule (`scheduleId`). With a person or a schedule, `entityRef`
  * is what the page is about.
+ *
+ * @public
  */
 export const pageRequestSchema = z
   .object({
@@ -114,6 +132,7 @@ export const pageRequestSchema = z
       });
     }
   });
+/** @public */
 export type PageRequestBody = z.input<typeof pageRequestSchema>;
 
 /**
@@ -121,6 +140,8 @@ export type PageRequestBody = z.input<typeof pageRequestSchema>;
  * their fields' `labels`, by schema key or by dotted path (`force.reason`),
  * so that people read "What is broken: must not be empty" and "Links #2:
  * must be a full URL".
+ *
+ * @public
  */
 export function describeZodError(
   error: z.ZodError,

@@ -10,6 +10,8 @@ import {
 /**
  * Where an entity without an annotation of its own borrows it from: its
  * owner Group(s), then its System (ARCHITECTURE.md's catalog walk).
+ *
+ * @public
  */
 export function ownerAndSystemRefs(entity: Entity): string[] {
   const self = stringifyEntityRef(getCompoundEntityRef(entity));

@@ -7,6 +7,8 @@ import type { MultivacWorkflow } from './workflow';
  * Each extension point keeps its contributions in a registry with the same
  * rules: ids are unique per kind, and a second contribution with the same id
  * fails the backend's start-up.
+ *
+ * @public
  */
 export interface MultivacContribution {
   /**
@@ -27,6 +29,8 @@ export interface MultivacContribution {
 /**
  * A contribution that only uses the workflow, e.g. a chat router or a
  * webhook receiver.
+ *
+ * @public
  */
 export interface WorkflowClient extends MultivacContribution {
   connect(workflow: MultivacWorkflow): void | Promise<void>;

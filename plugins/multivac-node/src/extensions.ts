@@ -2,7 +2,11 @@ import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Incident, TimelineEvent } from '@multivac/plugin-multivac-common';
 import { MultivacContribution } from './contribution';
 
-/** What a subscriber receives for each change to an incident. */
+/**
+ * What a subscriber receives for each change to an incident.
+ *
+ * @public
+ */
 export interface IncidentChange {
   /** The timeline event that records the change. */
   event: TimelineEvent;
@@ -25,11 +29,14 @@ export interface IncidentChange {
  * retried with back-off when `onIncidentChange` throws, and its state is shown
  * on the incident. Deliveries are at least once, so handlers must be
  * idempotent (use `deliveryId`).
+ *
+ * @public
  */
 export interface IncidentSubscriber extends MultivacContribution {
   onIncidentChange(change: IncidentChange): Promise<void>;
 }
 
+/** @public */
 export interface MultivacIncidentsExtensionPoint {
   addSubscriber(subscriber: IncidentSubscriber): void;
 }
@@ -37,6 +44,8 @@ export interface MultivacIncidentsExtensionPoint {
 /**
  * Lets backend modules subscribe to incident changes without the core
  * importing them.
+ *
+ * @public
  */
 export const multivacIncidentsExtensionPoint =
   createExtensionPoint<MultivacIncidentsExtensionPoint>({

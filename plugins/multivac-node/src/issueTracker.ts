@@ -5,6 +5,8 @@ import { MultivacContribution } from './contribution';
 /**
  * A tracker-neutral rich text: each tracker renders it in its own format
  * (Atlassian Document Format for Jira Cloud, wiki markup for Data Center).
+ *
+ * @public
  */
 export type TrackerBlock =
   | { type: 'heading'; text: string }
@@ -14,7 +16,11 @@ export type TrackerBlock =
   | { type: 'bullets'; items: string[] }
   | { type: 'link'; text: string; href: string };
 
-/** What Multivac asks a tracker to file. */
+/**
+ * What Multivac asks a tracker to file.
+ *
+ * @public
+ */
 export interface TrackerIssueRequest {
   /**
    * Stable id of what the issue tracks, e.g. `multivac-postmortem-<id>` or
@@ -42,6 +48,7 @@ export interface TrackerIssueRequest {
   assigneeEmail?: string;
 }
 
+/** @public */
 export interface TrackerIssue {
   /** e.g. `OPS-12` */
   key: string;
@@ -57,6 +64,8 @@ export interface TrackerIssue {
  * Where post-mortems and their action items are tracked (Jira). Errors
  * thrown are retried by the caller's durable job; use `@backstage/errors`
  * types so that the reason (401, unknown project, 429) reaches the user.
+ *
+ * @public
  */
 export interface IssueTracker extends MultivacContribution {
   createIssue(request: TrackerIssueRequest): Promise<TrackerIssue>;
@@ -64,12 +73,17 @@ export interface IssueTracker extends MultivacContribution {
   getIssues(keys: string[]): Promise<TrackerIssue[]>;
 }
 
+/** @public */
 export interface MultivacIssueTrackerExtensionPoint {
   /** One tracker per backend; a second call is a configuration error. */
   setIssueTracker(tracker: IssueTracker): void;
 }
 
-/** Lets a module such as Jira track post-mortems and action items. */
+/**
+ * Lets a module such as Jira track post-mortems and action items.
+ *
+ * @public
+ */
 export const multivacIssueTrackerExtensionPoint =
   createExtensionPoint<MultivacIssueTrackerExtensionPoint>({
     id: 'multivac.issueTracker',

@@ -7,6 +7,8 @@ import { MultivacContribution } from './contribution';
  * Where on-call comes from (built-in schedules, PagerDuty, ...). The core walks
  * the catalog (entity, then its owner Group, then its System) and asks the
  * providers, in registration order, whether that entity is annotated for them.
+ *
+ * @public
  */
 export interface OnCallProvider extends MultivacContribution {
   /** True when the entity carries this provider's annotation. */
@@ -21,7 +23,11 @@ export interface OnCallProvider extends MultivacContribution {
   ): Promise<Omit<OnCallAnswer, 'entityRef' | 'resolvedFrom'>>;
 }
 
-/** A page: wake someone up with everything they need to know. */
+/**
+ * A page: wake someone up with everything they need to know.
+ *
+ * @public
+ */
 export interface PageRequest {
   /** One line, e.g. "SEV2 payments-api: card payments failing". */
   summary: string;
@@ -34,6 +40,7 @@ export interface PageRequest {
   link?: { href: string; text: string };
 }
 
+/** @public */
 export interface PageResult {
   /** The provider's id for the page or alert, when it has one. */
   externalId?: string;
@@ -45,6 +52,8 @@ export interface PageResult {
  * A provider that can also page. Paging goes to the escalation chain of the
  * annotated entity; the provider escalates (or Multivac does, for built-in
  * schedules) until someone acknowledges.
+ *
+ * @public
  */
 export interface PagingOnCallProvider extends OnCallProvider {
   page(annotated: Entity, request: PageRequest): Promise<PageResult>;
@@ -58,7 +67,11 @@ export interface PagingOnCallProvider extends OnCallProvider {
   person?: PersonPaging;
 }
 
-/** Paging one person through a provider, e.g. a PagerDuty user. */
+/**
+ * Paging one person through a provider, e.g. a PagerDuty user.
+ *
+ * @public
+ */
 export interface PersonPaging {
   /**
    * Whether the provider can reach `person` about `context` (the entity the
@@ -81,6 +94,8 @@ export interface PersonPaging {
 /**
  * Something that happened to a page on the provider's side, e.g. the person
  * paged acknowledged it in the PagerDuty app.
+ *
+ * @public
  */
 export interface PageUpdate {
   /** The `dedupKey` Multivac sent with the page. */
@@ -92,6 +107,7 @@ export interface PageUpdate {
   source: string;
 }
 
+/** @public */
 export interface PageUpdateReceiver {
   /**
    * Records the update on the Multivac page with that dedup key and on the
@@ -101,12 +117,17 @@ export interface PageUpdateReceiver {
   record(update: PageUpdate): Promise<boolean>;
 }
 
+/** @public */
 export interface MultivacOnCallExtensionPoint {
   /** Providers are asked in registration order, before the built-in one. */
   addProvider(provider: OnCallProvider): void;
 }
 
-/** Lets modules such as PagerDuty answer "who is on call". */
+/**
+ * Lets modules such as PagerDuty answer "who is on call".
+ *
+ * @public
+ */
 export const multivacOnCallExtensionPoint =
   createExtensionPoint<MultivacOnCallExtensionPoint>({
     id: 'multivac.oncall',

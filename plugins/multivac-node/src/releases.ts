@@ -2,7 +2,11 @@ import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { Release } from '@multivac/plugin-multivac-common';
 import { MultivacContribution } from './contribution';
 
-/** An entity that depends on the released one, and whom to tell. */
+/**
+ * An entity that depends on the released one, and whom to tell.
+ *
+ * @public
+ */
 export interface ReleaseDependent {
   entityRef: string;
   /** The dependent entity's owner (a Group or User ref), when it has one. */
@@ -11,7 +15,11 @@ export interface ReleaseDependent {
   reason: string;
 }
 
-/** What a release subscriber receives. */
+/**
+ * What a release subscriber receives.
+ *
+ * @public
+ */
 export interface ReleaseChange {
   /** The release as it is when the subscriber runs. */
   release: Release;
@@ -38,16 +46,23 @@ export interface ReleaseChange {
  * their Slack channel, or PagerDuty as a change event. Each change reaches
  * each subscriber as a durable job recorded with the change: retried with
  * back-off, at least once, so handlers must be idempotent (`deliveryId`).
+ *
+ * @public
  */
 export interface ReleaseSubscriber extends MultivacContribution {
   onReleaseChange(change: ReleaseChange): Promise<void>;
 }
 
+/** @public */
 export interface MultivacReleasesExtensionPoint {
   addReleaseSubscriber(subscriber: ReleaseSubscriber): void;
 }
 
-/** Lets backend modules hear about releases from the release calendar. */
+/**
+ * Lets backend modules hear about releases from the release calendar.
+ *
+ * @public
+ */
 export const multivacReleasesExtensionPoint =
   createExtensionPoint<MultivacReleasesExtensionPoint>({
     id: 'multivac.releases',

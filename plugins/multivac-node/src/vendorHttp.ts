@@ -16,6 +16,7 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** @public */
 export interface VendorRequest {
   /** Named in errors, e.g. `PagerDuty GET /users`. */
   call: string;
@@ -35,6 +36,8 @@ export interface VendorRequest {
  * 429 (and the other `retriedStatuses`) a few times, and turns network
  * failures and exhausted retries into a ServiceUnavailableError naming the
  * call. Other answers are returned as they are, for the client to read.
+ *
+ * @public
  */
 export async function fetchFromVendor(
   request: VendorRequest,
@@ -77,7 +80,11 @@ function retryAfterSeconds(header: string | null): number {
     : DEFAULT_RETRY_AFTER_SECONDS;
 }
 
-/** The body as JSON, or undefined when it is not JSON. */
+/**
+ * The body as JSON, or undefined when it is not JSON.
+ *
+ * @public
+ */
 export function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -86,7 +93,11 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-/** A vendor's answer outside 2xx, as {@link vendorAnswerError} describes it. */
+/**
+ * A vendor's answer outside 2xx, as {@link vendorAnswerError} describes it.
+ *
+ * @public
+ */
 export interface VendorRefusal {
   /** Named in the message, as in {@link fetchFromVendor}: `Jira GET /issue/X`. */
   call: string;
@@ -107,6 +118,8 @@ export interface VendorRefusal {
  * AuthenticationError, 403 NotAllowedError, 404 NotFoundError, and
  * ServiceUnavailableError for anything else (a 409, 5xx, or a 429 the call
  * does not retry): the vendor cannot take the request now.
+ *
+ * @public
  */
 export function vendorAnswerError(refusal: VendorRefusal): Error {
   const { call, status, reason, cause } = refusal;

@@ -26,6 +26,7 @@ import { PageUpdateReceiver } from './oncall';
  * before acting.
  */
 
+/** @public */
 export interface WorkflowIncidents {
   /** Declares an incident; the actor becomes its controller. */
   declare(
@@ -61,6 +62,7 @@ export interface WorkflowIncidents {
   timeline(id: string): Promise<TimelineEvent[]>;
 }
 
+/** @public */
 export interface WorkflowReports {
   readonly rubric: SeverityRubric;
   /** Validates like `POST /reports`, stores and pages (see ReportService). */
@@ -71,6 +73,7 @@ export interface WorkflowReports {
   startIncident(idOrReference: string, actor: string): Promise<Incident>;
 }
 
+/** @public */
 export interface WorkflowPage {
   summary: string;
   urgency: 'high' | 'low';
@@ -79,6 +82,7 @@ export interface WorkflowPage {
   incidentId?: string;
 }
 
+/** @public */
 export interface WorkflowOnCall {
   /** Who is on call for the entity (through its owner and System). */
   whoIsOnCall(entityRef: string): Promise<OnCallAnswer>;
@@ -107,6 +111,7 @@ export interface WorkflowOnCall {
   readonly pageUpdates: PageUpdateReceiver;
 }
 
+/** @public */
 export interface WorkflowPostmortems {
   /**
    * Creates the post-mortem of a resolved incident (409 otherwise), or
@@ -125,6 +130,7 @@ export interface WorkflowPostmortems {
 
 export type { RelevantRelease };
 
+/** @public */
 export interface WorkflowReleases {
   /** `multivac.releases.environments`, in their configured order. */
   readonly environments: ReleaseEnvironment[];
@@ -148,7 +154,11 @@ export interface WorkflowReleases {
   ): Promise<RelevantRelease[]>;
 }
 
-/** A module's own durable work, run by the core's job queue. */
+/**
+ * A module's own durable work, run by the core's job queue.
+ *
+ * @public
+ */
 export interface WorkflowJobs {
   /** `type` must start with the module's prefix, e.g. `slack.`. */
   registerHandler(
@@ -173,7 +183,11 @@ export interface WorkflowJobs {
   }): Promise<boolean>;
 }
 
-/** What the core gives chat modules once the plugin has started. */
+/**
+ * What the core gives chat modules once the plugin has started.
+ *
+ * @public
+ */
 export interface MultivacWorkflow {
   incidents: WorkflowIncidents;
   reports: WorkflowReports;
@@ -194,7 +208,11 @@ export interface MultivacWorkflow {
   };
 }
 
-/** What a report subscriber receives. */
+/**
+ * What a report subscriber receives.
+ *
+ * @public
+ */
 export interface ReportChange {
   /** The report as it is when the subscriber runs. */
   report: TriageReport;
@@ -204,12 +222,20 @@ export interface ReportChange {
   attempt: number;
 }
 
-/** Like IncidentSubscriber, for triage reports (e.g. the triage channel). */
+/**
+ * Like IncidentSubscriber, for triage reports (e.g. the triage channel).
+ *
+ * @public
+ */
 export interface ReportSubscriber extends MultivacContribution {
   onReportChange(change: ReportChange): Promise<void>;
 }
 
-/** What a page subscriber receives. */
+/**
+ * What a page subscriber receives.
+ *
+ * @public
+ */
 export interface PageChange {
   /** The page as it is when the subscriber runs. */
   page: PageRecord;
@@ -223,12 +249,20 @@ export interface PageChange {
   attempt: number;
 }
 
-/** Delivers pages to people, e.g. a Slack direct message. */
+/**
+ * Delivers pages to people, e.g. a Slack direct message.
+ *
+ * @public
+ */
 export interface PageSubscriber extends MultivacContribution {
   onPageChange(change: PageChange): Promise<void>;
 }
 
-/** What a post-mortem subscriber receives. */
+/**
+ * What a post-mortem subscriber receives.
+ *
+ * @public
+ */
 export interface PostmortemChange {
   /** The post-mortem as it is when the subscriber runs. */
   postmortem: Postmortem;
@@ -241,11 +275,16 @@ export interface PostmortemChange {
   attempt: number;
 }
 
-/** Tells people about post-mortems, e.g. in the incident's channel. */
+/**
+ * Tells people about post-mortems, e.g. in the incident's channel.
+ *
+ * @public
+ */
 export interface PostmortemSubscriber extends MultivacContribution {
   onPostmortemChange(change: PostmortemChange): Promise<void>;
 }
 
+/** @public */
 export interface MultivacWorkflowExtensionPoint {
   /**
    * A contribution that uses the workflow without subscribing to anything
@@ -258,7 +297,11 @@ export interface MultivacWorkflowExtensionPoint {
   addPostmortemSubscriber(subscriber: PostmortemSubscriber): void;
 }
 
-/** Lets chat modules (Slack, a shell) run the incident workflow. */
+/**
+ * Lets chat modules (Slack, a shell) run the incident workflow.
+ *
+ * @public
+ */
 export const multivacWorkflowExtensionPoint =
   createExtensionPoint<MultivacWorkflowExtensionPoint>({
     id: 'multivac.workflow',

@@ -10,6 +10,7 @@ import { multivacApiRef } from './api/MultivacApi';
 import { MultivacClient } from './api/MultivacClient';
 import { rootRouteRef } from './routes';
 
+/** @public */
 export const multivacPlugin = createPlugin({
   id: 'multivac',
   apis: [
@@ -24,7 +25,11 @@ export const multivacPlugin = createPlugin({
   },
 });
 
-/** The `/multivac` pages: incidents, triage reports, on-call, post-mortems. */
+/**
+ * The `/multivac` pages: incidents, triage reports, on-call, post-mortems.
+ *
+ * @public
+ */
 export const MultivacPage = multivacPlugin.provide(
   createRoutableExtension({
     name: 'MultivacPage',
@@ -34,7 +39,11 @@ export const MultivacPage = multivacPlugin.provide(
   }),
 );
 
-/** Incidents tab for Component, System and Group pages. */
+/**
+ * Incidents tab for Component, System and Group pages.
+ *
+ * @public
+ */
 export const EntityMultivacIncidentsContent = multivacPlugin.provide(
   createComponentExtension({
     name: 'EntityMultivacIncidentsContent',
@@ -47,7 +56,11 @@ export const EntityMultivacIncidentsContent = multivacPlugin.provide(
   }),
 );
 
-/** Post-mortems tab for Component, System and Group pages. */
+/**
+ * Post-mortems tab for Component, System and Group pages.
+ *
+ * @public
+ */
 export const EntityMultivacPostmortemsContent = multivacPlugin.provide(
   createComponentExtension({
     name: 'EntityMultivacPostmortemsContent',
@@ -60,7 +73,11 @@ export const EntityMultivacPostmortemsContent = multivacPlugin.provide(
   }),
 );
 
-/** On-call card for entity overview pages. */
+/**
+ * On-call card for entity overview pages.
+ *
+ * @public
+ */
 export const EntityMultivacOnCallCard = multivacPlugin.provide(
   createComponentExtension({
     name: 'EntityMultivacOnCallCard',
@@ -73,6 +90,8 @@ export const EntityMultivacOnCallCard = multivacPlugin.provide(
 /**
  * Releases tab for Component, System and Group pages: its upcoming and past
  * releases and its dependencies' upcoming ones.
+ *
+ * @public
  */
 export const EntityMultivacReleasesContent = multivacPlugin.provide(
   createComponentExtension({

@@ -39,23 +39,39 @@ import {
   UpdateReleaseRequest,
 } from '@multivac/plugin-multivac-common';
 
-/** A post-mortem exported as a Markdown document. */
+/**
+ * A post-mortem exported as a Markdown document.
+ *
+ * @public
+ */
 export interface PostmortemMarkdown {
   /** e.g. `PM-7.md` */
   filename: string;
   text: string;
 }
 
-/** A booked or moved release, with the conflicts it has (warnings, or forced past). */
+/**
+ * A booked or moved release, with the conflicts it has (warnings, or forced past).
+ *
+ * @public
+ */
 export type CheckedRelease = Release & { conflicts: ReleaseConflict[] };
 
-/** A calendar feed URL for calendar apps; making one revokes the previous. */
+/**
+ * A calendar feed URL for calendar apps; making one revokes the previous.
+ *
+ * @public
+ */
 export interface ReleaseFeedToken {
   token: string;
   url: string;
 }
 
-/** The backend's 409 for a blocked release: its conflicts, each a sentence. */
+/**
+ * The backend's 409 for a blocked release: its conflicts, each a sentence.
+ *
+ * @public
+ */
 export class ReleaseBlockedError extends Error {
   readonly name = 'ReleaseBlockedError';
   constructor(message: string, readonly conflicts: ReleaseConflict[]) {
@@ -63,7 +79,11 @@ export class ReleaseBlockedError extends Error {
   }
 }
 
-/** The Multivac backend, as the frontend sees it. */
+/**
+ * The Multivac backend, as the frontend sees it.
+ *
+ * @public
+ */
 export interface MultivacApi {
   listIncidents(query?: ListIncidentsQuery): Promise<IncidentList>;
   /** By id or reference (`INC-7`); includes the incident's side-effect jobs. */
@@ -157,6 +177,7 @@ export interface MultivacApi {
   createReleaseFeedToken(): Promise<ReleaseFeedToken>;
 }
 
+/** @public */
 export const multivacApiRef = createApiRef<MultivacApi>({
   id: 'plugin.multivac.service',
 });

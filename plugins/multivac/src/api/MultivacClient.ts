@@ -60,7 +60,11 @@ function queryString(query: object): URLSearchParams {
   return params;
 }
 
-/** Talks to `/api/multivac` with the signed-in user's token. */
+/**
+ * Talks to `/api/multivac` with the signed-in user's token.
+ *
+ * @public
+ */
 export class MultivacClient implements MultivacApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
