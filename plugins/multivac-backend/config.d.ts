@@ -54,6 +54,20 @@ export interface Config {
        */
       fallbackSchedule?: string;
     };
+    /** Incidents. */
+    incidents?: {
+      /**
+       * How a newly declared incident pages the on-call of its affected
+       * entities, by severity: `high` or `low` urgency, or `none`. Default:
+       * SEV1 and SEV2 high, SEV3 low, SEV4 none.
+       */
+      paging?: {
+        SEV1?: 'high' | 'low' | 'none';
+        SEV2?: 'high' | 'low' | 'none';
+        SEV3?: 'high' | 'low' | 'none';
+        SEV4?: 'high' | 'low' | 'none';
+      };
+    };
     /**
      * Severity of a triage report from where the problem is seen and how many
      * users it affects. Cells given here replace the default's (see the

@@ -22,7 +22,9 @@ import {
   reportDeliveries,
 } from './deliveries/kinds';
 import { MultivacContributions } from './extensions/MultivacContributions';
+import { IncidentPaging } from './incidents/IncidentPaging';
 import { IncidentService } from './incidents/IncidentService';
+import { readDeclarePagingPolicy } from './incidents/pagingPolicy';
 import { DatabaseJobQueue } from './jobs/DatabaseJobQueue';
 import { BuiltinOnCallProvider } from './oncall/BuiltinOnCallProvider';
 import { OnCallService } from './oncall/OnCallService';
@@ -120,12 +122,6 @@ export async function createMultivac(
         tx,
       ),
   );
-  const incidents = new IncidentService({
-    store: incidentStore,
-    entities,
-    auth,
-  });
-
   // Bad schedules fail the start-up with a message naming the field.
   const people = PeopleDirectory.fromConfig(config, { catalog, auth });
   const builtin = new BuiltinOnCallProvider(parseSchedules(config), people);
@@ -144,6 +140,23 @@ export async function createMultivac(
     people,
     deliveries,
   });
+  const incidents = new IncidentService({
+    store: incidentStore,
+    entities,
+    auth,
+    paging: new IncidentPaging({
+      store: incidentStore,
+      onCall,
+      paging,
+      pages: pageStore,
+      jobs,
+      auth,
+      logger,
+      policy: readDeclarePagingPolicy(config),
+      urls,
+    }),
+  });
+
   const reports = new ReportService({
     reports: reportStore,
     paging,

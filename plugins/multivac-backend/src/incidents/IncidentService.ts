@@ -18,6 +18,7 @@ import {
   RoleChange,
 } from '../database/IncidentStore';
 import { CatalogEntities } from '../service/CatalogEntities';
+import { IncidentPaging } from './IncidentPaging';
 
 /** Who acts on an incident. */
 export interface IncidentActor {
@@ -45,12 +46,15 @@ export class IncidentService {
       store: IncidentStore;
       entities: CatalogEntities;
       auth: AuthService;
+      /** Pages the on-call of a declared incident (see IncidentPaging). */
+      paging?: Pick<IncidentPaging, 'declared'>;
     },
   ) {}
 
   /**
    * `roles` are given besides the declarer's controller role (the reporter
-   * and responder of a report); `andThen` runs in the declaring transaction.
+   * and responder of a report); `andThen` runs in the declaring transaction,
+   * which also records the paging of the on-call (by the severity policy).
    */
   async declare(
     input: NewIncident,
@@ -70,7 +74,14 @@ export class IncidentService {
     return this.options.store.createIncident(
       { ...input, entityRefs },
       actor.ref,
-      { ...options, roles },
+      {
+        ...options,
+        roles,
+        andThen: async (tx, incidentId) => {
+          await options.andThen?.(tx, incidentId);
+          await this.options.paging?.declared(tx, incidentId);
+        },
+      },
     );
   }
 
