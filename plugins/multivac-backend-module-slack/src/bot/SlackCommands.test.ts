@@ -158,4 +158,42 @@ describe('SlackCommands', () => {
     expect(fake.callsTo('reactions.add')).toHaveLength(1);
     await close();
   });
+
+  it('runs a command given by mentioning the bot once, though Slack delivers it as a message and as a mention', async () => {
+    const channel = fake.channel('inc-7-checkout')!.id;
+    const notes: string[] = [];
+    const { bot, store, runJobs, close } = await startSlackBot({
+      fake,
+      workflow: {
+        incidents: {
+          get: async () => incident(),
+          addNote: async (_id: string, text: string) => {
+            notes.push(text);
+            return undefined as never;
+          },
+        },
+      },
+    });
+    await store.saveChannel({
+      incidentId: incident().id,
+      channelId: channel,
+      channelName: 'inc-7-checkout',
+    });
+    const text = `<@${FAKE_BOT_USER_ID}> note rolled back v2`;
+    const ts = fake.postAs(ADA, channel, text);
+    for (const type of ['message', 'app_mention']) {
+      await bot.inbox.receive(
+        toEventDelivery(
+          eventCallback(
+            { type, user: ADA, text, ts, channel },
+            { event_id: `Ev-${type}-${ts}` },
+          ),
+        ) as SlackEventDelivery,
+      );
+    }
+
+    expect(await runJobs()).toEqual([]);
+    expect(notes).toEqual(['rolled back v2']);
+    await close();
+  });
 });

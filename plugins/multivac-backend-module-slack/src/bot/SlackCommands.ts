@@ -55,7 +55,12 @@ export class SlackCommands {
       return;
     }
     const mentioned = event.type === 'app_mention';
-    const text = (event.text ?? '').replace(/^\s*<@[A-Z0-9]+>\s*/, '');
+    // Slack delivers a message that mentions the bot twice, as a `message`
+    // and as an `app_mention` (different event ids): only the mention runs
+    // it, so a plain message that starts with a mention is not a command.
+    const text = mentioned
+      ? (event.text ?? '').replace(/^\s*<@[A-Z0-9]+>\s*/, '')
+      : event.text ?? '';
     const [first = ''] = text.trim().split(/\s+/);
     // Plain messages are conversation unless they start with a command.
     if (!mentioned) {
