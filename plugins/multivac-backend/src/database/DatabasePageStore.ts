@@ -7,6 +7,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { isPostgres, nowIso, optionalIsoString, toIsoString } from './util';
+import { NewPage, PageStore } from './PageStore';
 import { knexOf, Transaction, transactionOf } from './Transaction';
 
 type PageRow = {
@@ -36,22 +37,8 @@ type PageRow = {
   history: string;
 };
 
-export type NewPage = Omit<
-  PageRecord,
-  | 'id'
-  | 'dedupKey'
-  | 'status'
-  | 'level'
-  | 'createdAt'
-  | 'updatedAt'
-  | 'acknowledgedAt'
-  | 'acknowledgedBy'
-  | 'resolvedAt'
-  | 'history'
->;
-
-/** Pages and their escalation state; runs on the plugin's database. */
-export class DatabasePageStore {
+/** Pages and their escalation state on the plugin's database. */
+export class DatabasePageStore implements PageStore {
   constructor(private readonly db: Knex) {}
 
   /** Records a page at level 1, calling `andThen` inside the same transaction. */

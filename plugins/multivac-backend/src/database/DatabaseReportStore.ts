@@ -12,8 +12,9 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { DatabasePageStore } from './DatabasePageStore';
 import { nextNumber, nowIso, optionalIsoString, toIsoString } from './util';
+import { PageStore } from './PageStore';
+import { NewReport, ReportFilter, ReportStore } from './ReportStore';
 import { knexOf, Transaction, transactionOf } from './Transaction';
 
 type ReportRow = {
@@ -40,31 +41,9 @@ type ReportRow = {
   incident_number: number | null;
 };
 
-export type NewReport = Pick<
-  TriageReport,
-  | 'title'
-  | 'description'
-  | 'entityRef'
-  | 'usersAffected'
-  | 'scope'
-  | 'region'
-  | 'customer'
-  | 'customerFacing'
-  | 'startedAt'
-  | 'links'
-  | 'severity'
-  | 'rubricSeverity'
-  | 'severityReason'
-  | 'paging'
-  | 'reportedBy'
->;
-
-/** Triage reports, read together with their pages and incident. */
-export class DatabaseReportStore {
-  constructor(
-    private readonly db: Knex,
-    private readonly pages: DatabasePageStore,
-  ) {}
+/** Triage reports on the plugin's database. */
+export class DatabaseReportStore implements ReportStore {
+  constructor(private readonly db: Knex, private readonly pages: PageStore) {}
 
   /** Stores a report, calling `andThen` inside the same transaction. */
   async create(
@@ -126,11 +105,9 @@ export class DatabaseReportStore {
   }
 
   /** Newest first; `open` = not (yet) an incident, `handled` = became one. */
-  async list(filter: {
-    state?: 'open' | 'handled';
-    limit: number;
-    offset: number;
-  }): Promise<{ items: TriageReport[]; totalCount: number }> {
+  async list(
+    filter: ReportFilter,
+  ): Promise<{ items: TriageReport[]; totalCount: number }> {
     const filtered = (query: Knex.QueryBuilder) => {
       if (filter.state === 'open') {
         query.whereNull('multivac_reports.incident_id');

@@ -1,6 +1,6 @@
 import { isActiveStatus, PageRecord } from '@multivac/plugin-multivac-common';
 import { PageUpdate, PageUpdateReceiver } from '@multivac/plugin-multivac-node';
-import { DatabasePageStore } from '../database/DatabasePageStore';
+import { PageStore } from '../database/PageStore';
 import { IncidentService } from '../incidents/IncidentService';
 import { deliverPageChange, PageChangeDeliveries } from './deliverPageChange';
 
@@ -11,7 +11,7 @@ import { deliverPageChange, PageChangeDeliveries } from './deliverPageChange';
  */
 export class PageUpdates implements PageUpdateReceiver {
   constructor(
-    private readonly pages: DatabasePageStore,
+    private readonly pages: PageStore,
     private readonly incidents: IncidentService,
     private readonly deliveries: PageChangeDeliveries,
   ) {}

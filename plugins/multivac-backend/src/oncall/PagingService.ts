@@ -15,7 +15,7 @@ import {
   PagingOnCallProvider,
   PersonPaging,
 } from '@multivac/plugin-multivac-node';
-import { DatabasePageStore } from '../database/DatabasePageStore';
+import { PageStore } from '../database/PageStore';
 import { JobQueue } from '../jobs/JobQueue';
 import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';
@@ -39,7 +39,7 @@ export interface PageInput {
 }
 
 export interface PagingServiceOptions {
-  store: DatabasePageStore;
+  store: PageStore;
   onCall: OnCallService;
   jobs: JobQueue;
   catalog: CatalogService;
@@ -60,7 +60,7 @@ function canPage(provider: OnCallProvider): provider is PagingOnCallProvider {
  * to the next escalation level when nobody acknowledged it in time.
  */
 export class PagingService {
-  private readonly store: DatabasePageStore;
+  private readonly store: PageStore;
   private readonly onCall: OnCallService;
   private readonly jobs: JobQueue;
   private readonly catalog: CatalogService;

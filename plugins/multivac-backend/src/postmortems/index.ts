@@ -8,8 +8,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { IssueTracker } from '@multivac/plugin-multivac-node';
 import { Knex } from 'knex';
 import { IncidentStore } from '../database/IncidentStore';
-import { DatabasePageStore } from '../database/DatabasePageStore';
-import { DatabaseReportStore } from '../database/DatabaseReportStore';
+import { PageStore } from '../database/PageStore';
+import { ReportStore } from '../database/ReportStore';
 import { JobQueue } from '../jobs/JobQueue';
 import { PostmortemDeliveries } from '../deliveries/kinds';
 import { DatabaseActionItemStore } from './DatabaseActionItemStore';
@@ -32,8 +32,8 @@ export async function createPostmortems(options: {
   /** Links to post-mortems and incidents in the portal. */
   urls: PostmortemUrls;
   incidents: IncidentStore;
-  reports: DatabaseReportStore;
-  pages: DatabasePageStore;
+  reports: ReportStore;
+  pages: PageStore;
   jobs: JobQueue;
   deliveries: PostmortemDeliveries;
   catalog: CatalogService;

@@ -14,7 +14,7 @@ import {
   USERS_AFFECTED_LABELS,
 } from '@multivac/plugin-multivac-common';
 import { z } from 'zod';
-import { DatabaseReportStore } from '../database/DatabaseReportStore';
+import { ReportFilter, ReportStore } from '../database/ReportStore';
 import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { PageInput, PagingService } from '../oncall/PagingService';
@@ -35,7 +35,7 @@ export type ReportInput = z.output<typeof reportRequestSchema>;
 export class ReportService {
   constructor(
     private readonly options: {
-      reports: DatabaseReportStore;
+      reports: ReportStore;
       paging: PagingService;
       incidents: IncidentService;
       jobs: JobQueue;
@@ -114,7 +114,7 @@ export class ReportService {
     return this.options.reports.mustGet(idOrReference);
   }
 
-  list(filter: Parameters<DatabaseReportStore['list']>[0]) {
+  list(filter: ReportFilter) {
     return this.options.reports.list(filter);
   }
 
