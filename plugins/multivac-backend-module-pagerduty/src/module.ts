@@ -63,7 +63,6 @@ export const multivacModulePagerDuty = createBackendModule({
             catalog,
             auth,
             logger,
-            portalBaseUrl: config.getOptionalString('app.baseUrl'),
           },
         );
         if (releaseSubscriber) {

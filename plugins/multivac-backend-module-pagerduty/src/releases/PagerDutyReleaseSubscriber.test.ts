@@ -195,11 +195,16 @@ describe('PagerDutyReleaseSubscriber', () => {
       catalog: catalogServiceMock({ entities: catalog }),
       auth: mockServices.auth(),
       logger,
-      portalBaseUrl: 'http://portal.example/',
       onScheduled: options.onScheduled ?? false,
     });
     if (options.withJobs ?? true) {
-      created.connect({ jobs: queue.jobs } as unknown as MultivacWorkflow);
+      created.connect({
+        jobs: queue.jobs,
+        urls: {
+          release: (reference: string) =>
+            `http://portal.example/multivac/releases/${reference}`,
+        },
+      } as unknown as MultivacWorkflow);
     }
     return created;
   };

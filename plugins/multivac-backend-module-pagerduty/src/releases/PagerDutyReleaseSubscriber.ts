@@ -19,7 +19,6 @@ import {
   ReleaseDependent,
   ReleaseSubscriber,
   MultivacWorkflow,
-  WorkflowJobs,
 } from '@multivac/plugin-multivac-node';
 import { createHash } from 'node:crypto';
 import { PagerDutyAccountClients } from '../client/pagerDutyConfig';
@@ -43,8 +42,6 @@ export interface PagerDutyReleaseSubscriberOptions {
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
-  /** `app.baseUrl`, for the link to the release; no link without it. */
-  portalBaseUrl?: string;
   /** Also announce booked and moved releases, not only starting ones. */
   onScheduled: boolean;
 }
@@ -75,7 +72,7 @@ interface ChangeEventJob {
  */
 export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
   readonly id = 'pagerduty';
-  private jobs?: WorkflowJobs;
+  private workflow?: Pick<MultivacWorkflow, 'jobs' | 'urls'>;
 
   /** Undefined when `multivac.pagerDuty.changeEvents.enabled` is false. */
   static fromConfig(
@@ -114,11 +111,14 @@ export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
       );
       return;
     }
-    const jobs = this.jobs;
-    if (!jobs) {
+    if (!this.workflow) {
       throw new Error('PagerDuty change events: the job queue is not ready');
     }
-    const event = this.changeEvent(change);
+    const { jobs, urls } = this.workflow;
+    const event = this.changeEvent(
+      change,
+      urls.release(change.release.reference),
+    );
     for (const { client, routingKey } of targets) {
       const payload: ChangeEventJob = {
         account: client.account.id,
@@ -144,9 +144,8 @@ export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
    * hands over once it has started.
    */
   connect(workflow: MultivacWorkflow): void {
-    const { jobs } = workflow;
-    this.jobs = jobs;
-    jobs.registerHandler(CHANGE_EVENT_JOB, async job => {
+    this.workflow = workflow;
+    workflow.jobs.registerHandler(CHANGE_EVENT_JOB, async job => {
       const { account, routingKey, event } =
         job.payload as unknown as ChangeEventJob;
       const client = this.options.clients.get(account);
@@ -233,18 +232,17 @@ export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
     );
   }
 
-  private changeEvent({
-    release,
-    change,
-    dependents,
-  }: ReleaseChange): PagerDutyChangeEvent {
+  private changeEvent(
+    { release, change, dependents }: ReleaseChange,
+    /** Linked only when absolute (`app.baseUrl` is set). */
+    releaseUrl: string,
+  ): PagerDutyChangeEvent {
     const name = parseEntityRef(release.entityRef).name;
     const what = `Release ${name} ${release.title} to ${release.environment}`;
     const summary =
       change === 'starting'
         ? `${what} started (${formatWindow(release, false)})`
         : `${what} scheduled (${formatWindow(release, true)})`;
-    const portalBaseUrl = this.options.portalBaseUrl?.replace(/\/+$/, '');
     return {
       payload: {
         summary: truncateSummary(summary),
@@ -264,10 +262,10 @@ export class PagerDutyReleaseSubscriber implements ReleaseSubscriber {
         },
       },
       links: [
-        ...(portalBaseUrl
+        ...(/^https?:\/\//.test(releaseUrl)
           ? [
               {
-                href: `${portalBaseUrl}/multivac/releases/${release.reference}`,
+                href: releaseUrl,
                 text: `${release.reference} in Multivac`,
               },
             ]
