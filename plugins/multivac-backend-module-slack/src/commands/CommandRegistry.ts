@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { isError } from '@backstage/errors';
+import { ConflictError, isError } from '@backstage/errors';
 import { incidentReadPermission } from '@multivac/plugin-multivac-common';
 import { helpText } from '../messages';
 import { ChatCommand, CommandContext } from './types';
@@ -40,7 +40,9 @@ export class CommandRegistry {
 
   add(command: ChatCommand): void {
     if (this.commands.has(command.name)) {
-      throw new Error(`A chat command '${command.name}' is already registered`);
+      throw new ConflictError(
+        `A chat command '${command.name}' is already registered`,
+      );
     }
     this.commands.set(command.name, command);
   }
