@@ -187,6 +187,51 @@ export interface Config {
         environments?: string[];
       }>;
     };
+    /** Alerts from monitoring tools (see the README, "Alerts"). */
+    alerts?: {
+      /**
+       * One entry per sender; each has its endpoint
+       * `POST /api/multivac/alerts/integrations/<id>`. Checked at start-up:
+       * a bad entry stops the backend with a message naming the key.
+       */
+      integrations?: Array<{
+        /** Letters, digits, `-` and `_`; part of the endpoint's URL. */
+        id: string;
+        name: string;
+        /** The payload format the sender speaks. */
+        vendor: 'alertmanager' | 'grafana' | 'generic';
+        /**
+         * Accepted as `Authorization: Bearer <secret>`, as the basic auth
+         * password (Alertmanager, Grafana) and as Grafana's HMAC signing
+         * secret. Several while rotating: old and new both work. At least 16
+         * characters each.
+         * @visibility secret
+         */
+        secrets: string[];
+        /** Where an alert goes when no label and no rule names an entity. */
+        defaultEntityRef?: string;
+        /**
+         * Label matchers → entity, first match wins; a value `/regex/`
+         * matches the whole label value.
+         */
+        rules?: Array<{
+          match: { [label: string]: string };
+          entityRef: string;
+        }>;
+        /**
+         * Vendor severity (label `severity`, generic `severity`) → urgency;
+         * only high urgency pages. Default: critical, high, error → high;
+         * anything else low.
+         */
+        urgency?: { [severity: string]: 'high' | 'low' };
+        /** Alerts on one entity this close together form one group (one page). Default 10. */
+        groupWindowMinutes?: number;
+        /** Grafana's signature header. Default X-Grafana-Alerting-Signature. */
+        signatureHeader?: string;
+        /** Grafana's timestamp header (required with a signature). Default X-Grafana-Alerting-Timestamp. */
+        timestampHeader?: string;
+      }>;
+    };
     /** Post-mortems of resolved incidents. */
     postmortems?: {
       /**

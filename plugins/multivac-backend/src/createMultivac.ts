@@ -10,6 +10,7 @@ import {
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
+import { createAlerts } from './alerts';
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
 import { IncidentStore } from './database/IncidentStore';
 import { DatabasePageStore } from './database/DatabasePageStore';
@@ -196,6 +197,17 @@ export async function createMultivac(
     logger,
     scheduler,
   });
+  const alerts = await createAlerts({
+    db,
+    config,
+    jobs,
+    paging,
+    incidents,
+    catalog,
+    auth,
+    logger,
+    scheduler,
+  });
   // Chat users and calendar feed owners are checked as catalog users.
   const userPermissions = new UserPermissions({
     auth,
@@ -228,6 +240,8 @@ export async function createMultivac(
 
   return {
     router: createMultivacRouter({
+      alerts,
+      logger,
       incidents,
       jobs,
       onCall,

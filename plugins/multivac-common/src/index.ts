@@ -13,3 +13,4 @@ export * from './oncall';
 export * from './reports';
 export * from './postmortems';
 export * from './releases';
+export * from './alerts';

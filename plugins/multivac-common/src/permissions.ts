@@ -141,6 +141,26 @@ export const releaseUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * See alerts from monitoring and their groups.
+ *
+ * @public
+ */
+export const alertReadPermission = createPermission({
+  name: 'multivac.alert.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Act on alerts: acknowledge, resolve, turn a group into an incident.
+ *
+ * @public
+ */
+export const alertUpdatePermission = createPermission({
+  name: 'multivac.alert.update',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const multivacPermissions = [
   incidentReadPermission,
@@ -157,4 +177,6 @@ export const multivacPermissions = [
   releaseReadPermission,
   releaseCreatePermission,
   releaseUpdatePermission,
+  alertReadPermission,
+  alertUpdatePermission,
 ];

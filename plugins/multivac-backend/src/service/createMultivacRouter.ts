@@ -1,6 +1,7 @@
-import { DiscoveryService } from '@backstage/backend-plugin-api';
+import { DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { ALERT_INGEST_PATH, AlertService, createAlertsRouter } from '../alerts';
 import { IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
@@ -24,13 +25,17 @@ export const UNAUTHENTICATED_PATHS = [
   '/health',
   // Calendar clients cannot sign in: the feed token is checked instead.
   RELEASE_CALENDAR_PATH,
+  // Monitoring tools: the integration's secret or signature is checked instead.
+  ALERT_INGEST_PATH,
 ];
 
 /**
- * `/api/multivac`: a health check and the five domain routers (incidents,
- * on-call, reports, post-mortems, releases).
+ * `/api/multivac`: a health check and the domain routers (alerts,
+ * incidents, on-call, reports, post-mortems, releases).
  */
 export function createMultivacRouter(options: {
+  alerts: AlertService;
+  logger: LoggerService;
   incidents: IncidentService;
   jobs: JobQueue;
   onCall: OnCallService;
@@ -50,6 +55,16 @@ export function createMultivacRouter(options: {
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // First: alert signatures are checked over the raw body, before any
+  // router below parses it as JSON.
+  router.use(
+    createAlertsRouter({
+      alerts: options.alerts,
+      entities,
+      requestAuth,
+      logger: options.logger,
+    }),
+  );
   router.use(
     createIncidentsRouter({
       incidents: options.incidents,

@@ -1,0 +1,267 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { entity } from '@multivac/plugin-multivac-node/testUtils';
+import { Duration } from 'luxon';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { catalogEntities, schedule } from '../__testUtils__/paging';
+import { DatabaseIncidentStore } from '../database/DatabaseIncidentStore';
+import { DatabasePageStore } from '../database/DatabasePageStore';
+import { migrateDatabase } from '../database/migrations';
+import { pageDeliveries, reportDeliveries } from '../deliveries/kinds';
+import { IncidentService } from '../incidents/IncidentService';
+import {
+  DatabaseJobQueue,
+  DEFAULT_JOB_QUEUE_OPTIONS,
+} from '../jobs/DatabaseJobQueue';
+import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
+import { OnCallService } from '../oncall/OnCallService';
+import { PagingService } from '../oncall/PagingService';
+import { PeopleDirectory } from '../oncall/PeopleDirectory';
+import { CatalogEntities } from '../service/CatalogEntities';
+import { AlertService } from './AlertService';
+import { DatabaseAlertStore } from './DatabaseAlertStore';
+import { AlertIntegration, DEFAULT_URGENCY } from './integrations';
+import { NormalizedAlert } from './types';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+
+const integration: AlertIntegration = {
+  id: 'prom',
+  name: 'Prometheus',
+  vendor: 'alertmanager',
+  secrets: ['unused-secret-0123456789'],
+  rules: [],
+  urgency: DEFAULT_URGENCY,
+  groupWindowMinutes: 10,
+  signatureHeader: 'x-grafana-alerting-signature',
+  timestampHeader: 'x-grafana-alerting-timestamp',
+};
+
+const catalog = [...catalogEntities, entity('User', 'ada')];
+
+const alert = (n: number, overrides: Partial<NormalizedAlert> = {}) => ({
+  dedupKey: `fp${n}:2026-11-26T09:00:00.000Z`,
+  status: 'firing' as const,
+  summary: `Pod ${n} crash-looping`,
+  severity: 'critical',
+  labels: { service: 'payments-api', pod: `payments-api-${n}` },
+  links: [],
+  startsAt: '2026-11-26T09:00:00.000Z',
+  ...overrides,
+});
+
+describe.each(databases.eachSupportedId())('AlertService on %s', id => {
+  let knex: Knex;
+  let jobs: DatabaseJobQueue;
+  let pages: DatabasePageStore;
+  let incidentStore: DatabaseIncidentStore;
+  let incidents: IncidentService;
+  let alerts: AlertService;
+
+  function build(db: Knex) {
+    const catalogService = catalogServiceMock({ entities: catalog });
+    const auth = mockServices.auth();
+    const queue = new DatabaseJobQueue(db, mockServices.logger.mock(), {
+      ...DEFAULT_JOB_QUEUE_OPTIONS,
+      maxAttempts: 3,
+      initialBackoff: Duration.fromMillis(0),
+    });
+    const pageStore = new DatabasePageStore(db);
+    const people = new PeopleDirectory(catalogService, auth);
+    const builtin = new BuiltinOnCallProvider([schedule], people);
+    const onCall = new OnCallService(catalogService, auth, [builtin]);
+    const paging = new PagingService({
+      store: pageStore,
+      onCall,
+      jobs: queue,
+      catalog: catalogService,
+      auth,
+      builtin,
+      people,
+      deliveries: {
+        pages: pageDeliveries(queue, [], pageId => pageStore.get(pageId)),
+        reports: reportDeliveries(queue, [], () => Promise.resolve(undefined)),
+      },
+    });
+    const store = new DatabaseIncidentStore(db);
+    const incidentService = new IncidentService({
+      store,
+      entities: new CatalogEntities(catalogService, auth),
+      auth,
+    });
+    const service = new AlertService({
+      store: new DatabaseAlertStore(db),
+      integrations: [integration],
+      jobs: queue,
+      paging,
+      incidents: incidentService,
+      catalog: catalogService,
+      auth,
+      logger: mockServices.logger.mock(),
+    });
+    return { queue, pageStore, store, incidentService, service };
+  }
+
+  beforeEach(async () => {
+    knex = await databases.init(id);
+    await migrateDatabase(knex);
+    const built = build(knex);
+    jobs = built.queue;
+    pages = built.pageStore;
+    incidentStore = built.store;
+    incidents = built.incidentService;
+    alerts = built.service;
+  });
+
+  async function runJobs(queue = jobs) {
+    while ((await queue.runDueJobs()) > 0) {
+      // processing enqueues the group's page
+    }
+  }
+
+  const pagesFor = (entityRef: string) =>
+    pages.list({ entityRefs: [entityRef], limit: 100 });
+
+  it('500 alerts on one service within a minute: one group, one page', async () => {
+    const start = Date.parse('2026-11-26T09:00:00Z');
+    for (let n = 0; n < 500; n++) {
+      await alerts.ingest(integration, alert(n), new Date(start + n * 100));
+    }
+    await runJobs();
+    const { items, totalCount } = await alerts.list({ limit: 200, offset: 0 });
+    expect(totalCount).toBe(500);
+    const groupIds = new Set(items.map(a => a.groupId));
+    expect(groupIds.size).toBe(1);
+    const group = await alerts.getGroup([...groupIds][0]!);
+    expect(group).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      alertCount: 500,
+      firingCount: 500,
+      urgency: 'high',
+    });
+    const paged = await pagesFor('component:default/payments-api');
+    expect(paged).toHaveLength(1);
+    expect(paged[0]).toMatchObject({
+      id: group.pageId,
+      summary: 'payments-api: Pod 0 crash-looping (+499 more)',
+      urgency: 'high',
+    });
+  });
+
+  it('a repeated delivery updates the alert; recovery resolves it and, with the last one, the group', async () => {
+    const t = new Date('2026-11-26T09:00:00Z');
+    await alerts.ingest(integration, alert(1), t);
+    await alerts.ingest(integration, alert(2), t);
+    const again = await alerts.ingest(
+      integration,
+      alert(1, { summary: 'Pod 1 still crash-looping' }),
+      t,
+    );
+    expect(again).toMatchObject({ created: false, paged: false });
+    await alerts.ingest(
+      integration,
+      alert(1, { status: 'resolved', summary: 'Pod 1 still crash-looping' }),
+      t,
+    );
+    let group = await alerts.getGroup(again.alert.groupId!);
+    expect(group).toMatchObject({ status: 'firing', firingCount: 1 });
+    expect(group.alerts[0]).toMatchObject({
+      summary: 'Pod 1 still crash-looping',
+      status: 'resolved',
+      deliveries: 3,
+    });
+    await alerts.ingest(integration, alert(2, { status: 'resolved' }), t);
+    group = await alerts.getGroup(again.alert.groupId!);
+    expect(group).toMatchObject({ status: 'resolved', firingCount: 0 });
+    expect(group.resolvedAt).toBeDefined();
+  });
+
+  it('starts a new group (and page) once the rolling window passed', async () => {
+    const t = Date.parse('2026-11-26T09:00:00Z');
+    const first = await alerts.ingest(integration, alert(1), new Date(t));
+    // Each alert extends the window: 9 minutes later still the same group.
+    const second = await alerts.ingest(
+      integration,
+      alert(2),
+      new Date(t + 9 * 60_000),
+    );
+    const third = await alerts.ingest(
+      integration,
+      alert(3),
+      new Date(t + 20 * 60_000),
+    );
+    expect(second.alert.groupId).toBe(first.alert.groupId);
+    expect(third.alert.groupId).not.toBe(first.alert.groupId);
+    expect([first.paged, second.paged, third.paged]).toEqual([
+      true,
+      false,
+      true,
+    ]);
+  });
+
+  it('low urgency is recorded, not paged', async () => {
+    const result = await alerts.ingest(
+      integration,
+      alert(1, { severity: 'warning' }),
+    );
+    await runJobs();
+    expect(result.alert.urgency).toBe('low');
+    expect(result.paged).toBe(false);
+    expect(await pagesFor('component:default/payments-api')).toHaveLength(0);
+  });
+
+  it('an alert on an entity with an active incident goes on its timeline instead of paging', async () => {
+    const incident = await incidents.declare(
+      {
+        title: 'Card payments fail',
+        severity: 'SEV2',
+        entityRefs: ['payments-api'],
+      },
+      { ref: 'user:default/ada', isUser: true },
+    );
+    const result = await alerts.ingest(integration, alert(1));
+    await alerts.ingest(integration, alert(1)); // a repeat: no second note
+    await alerts.ingest(integration, alert(1, { status: 'resolved' }));
+    await runJobs();
+    expect(result).toMatchObject({
+      paged: false,
+      alert: { incidentId: incident.id },
+    });
+    expect(await pagesFor('component:default/payments-api')).toHaveLength(0);
+    const notes = (await incidentStore.getTimeline(incident.id))
+      .filter(e => e.type === 'note')
+      .map(e => e.payload.text);
+    expect(notes).toEqual([
+      'Alert firing: Pod 1 crash-looping (critical)',
+      'Alert resolved: Pod 1 crash-looping (critical)',
+    ]);
+  });
+
+  it('two replicas on one database processing the same deliveries: one alert, one page', async () => {
+    const replica = build(knex);
+    const deliveries = [alert(1), alert(2), alert(1), alert(3)];
+    for (const a of deliveries) {
+      await alerts.receive('prom', {
+        status: 'firing',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { ...a.labels, severity: 'critical' },
+            annotations: { summary: a.summary },
+            startsAt: a.startsAt,
+            fingerprint: a.dedupKey.split(':')[0],
+          },
+        ],
+      });
+    }
+    // Both workers take jobs from the same queue at once.
+    await Promise.all([runJobs(jobs), runJobs(replica.queue)]);
+    const { items } = await alerts.list({ limit: 10, offset: 0 });
+    expect(items).toHaveLength(3);
+    expect(new Set(items.map(a => a.groupId)).size).toBe(1);
+    expect(await pagesFor('component:default/payments-api')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,124 @@
+import {
+  Alert,
+  AlertGroup,
+  AlertGroupDetails,
+  AlertStatus,
+  AlertUrgency,
+} from '@multivac/plugin-multivac-common';
+import { Transaction } from '../database/Transaction';
+import { NormalizedAlert } from './types';
+
+export interface StoredDelivery {
+  id: string;
+  integrationId: string;
+  alerts: NormalizedAlert[];
+  receivedAt: string;
+}
+
+export interface DeadLetter {
+  id: string;
+  integrationId: string;
+  error: string;
+  contentType?: string;
+  body: string;
+  receivedAt: string;
+}
+
+/** What every delivery of an alert may change. */
+type AlertFields =
+  | 'status'
+  | 'summary'
+  | 'severity'
+  | 'urgency'
+  | 'labels'
+  | 'links'
+  | 'groupId'
+  | 'incidentId';
+
+export type NewAlert = Pick<
+  Alert,
+  | AlertFields
+  | 'integrationId'
+  | 'dedupKey'
+  | 'entityRef'
+  | 'routedBy'
+  | 'startsAt'
+>;
+
+export type AlertChanges = Partial<Pick<Alert, AlertFields>>;
+
+export interface GroupChanges {
+  status?: AlertStatus;
+  urgency?: AlertUrgency;
+  lastAlertAt?: string;
+  incidentId?: string;
+  pageId?: string;
+  /** Set once: the group's page job was recorded. */
+  pageRequested?: boolean;
+}
+
+export interface AlertFilter {
+  status?: AlertStatus;
+  entityRefs?: string[];
+  integrationId?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Persistence of alert deliveries, alerts, their groups and dead letters. */
+export interface AlertStore {
+  /** Stores a delivery; `andThen` runs in the same transaction. */
+  recordDelivery(
+    integrationId: string,
+    alerts: NormalizedAlert[],
+    andThen: (tx: Transaction, deliveryId: string) => Promise<void>,
+  ): Promise<string>;
+  getDelivery(id: string): Promise<StoredDelivery | undefined>;
+  addDeadLetter(letter: Omit<DeadLetter, 'id' | 'receivedAt'>): Promise<string>;
+  listDeadLetters(limit: number): Promise<DeadLetter[]>;
+  /** Removes dead letters and deliveries received before `time`. */
+  pruneBefore(time: Date): Promise<number>;
+
+  /**
+   * Runs `fn` in one transaction that holds the grouping lock of the entity
+   * (a row lock on PostgreSQL, so two replicas group one after the other).
+   */
+  withEntityLock<T>(
+    entityRef: string | undefined,
+    fn: (tx: Transaction) => Promise<T>,
+  ): Promise<T>;
+  findAlert(
+    tx: Transaction,
+    integrationId: string,
+    dedupKey: string,
+  ): Promise<Alert | undefined>;
+  /** Fails on a second alert with the same identity (unique index). */
+  insertAlert(tx: Transaction, alert: NewAlert): Promise<Alert>;
+  /** Counts the delivery; `resolvedAt` follows the status. */
+  updateAlert(
+    tx: Transaction,
+    id: string,
+    changes: AlertChanges,
+  ): Promise<Alert>;
+  /** The entity's latest group, with whether its page was requested. */
+  latestGroup(
+    tx: Transaction,
+    entityRef: string,
+  ): Promise<(AlertGroup & { pageRequested: boolean }) | undefined>;
+  createGroup(
+    tx: Transaction,
+    group: { entityRef: string; urgency: AlertUrgency; incidentId?: string },
+  ): Promise<AlertGroup & { pageRequested: boolean }>;
+  /** Outside a transaction when `tx` is undefined. */
+  updateGroup(
+    tx: Transaction | undefined,
+    id: string,
+    changes: GroupChanges,
+  ): Promise<void>;
+  countFiring(tx: Transaction, groupId: string): Promise<number>;
+
+  getGroup(id: string): Promise<AlertGroupDetails | undefined>;
+  listAlerts(
+    filter: AlertFilter,
+  ): Promise<{ items: Alert[]; totalCount: number }>;
+}

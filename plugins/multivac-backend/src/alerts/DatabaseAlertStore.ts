@@ -1,0 +1,388 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  Alert,
+  AlertGroup,
+  AlertGroupDetails,
+  AlertStatus,
+  AlertUrgency,
+} from '@multivac/plugin-multivac-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { knexOf, Transaction, transactionOf } from '../database/Transaction';
+import {
+  isPostgres,
+  nowIso,
+  optionalIsoString,
+  toIsoString,
+} from '../database/util';
+import {
+  AlertChanges,
+  AlertFilter,
+  AlertStore,
+  DeadLetter,
+  GroupChanges,
+  NewAlert,
+  StoredDelivery,
+} from './AlertStore';
+import { NormalizedAlert } from './types';
+
+type Timestamp = Date | string;
+
+type AlertRow = {
+  id: string;
+  integration_id: string;
+  dedup_key: string;
+  status: AlertStatus;
+  summary: string;
+  severity: string | null;
+  urgency: AlertUrgency;
+  labels: string;
+  links: string;
+  entity_ref: string | null;
+  routed_by: string | null;
+  group_id: string | null;
+  incident_id: string | null;
+  starts_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  deliveries: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+type GroupRow = {
+  id: string;
+  entity_ref: string;
+  status: AlertStatus;
+  urgency: AlertUrgency;
+  page_id: string | null;
+  page_requested: boolean | number;
+  incident_id: string | null;
+  created_at: Timestamp;
+  last_alert_at: Timestamp;
+  resolved_at: Timestamp | null;
+};
+
+const ALERTS = 'multivac_alerts';
+const GROUPS = 'multivac_alert_groups';
+
+/** The alert tables (see migrations/20261126000000_alerts.js). */
+export class DatabaseAlertStore implements AlertStore {
+  constructor(private readonly db: Knex) {}
+
+  async recordDelivery(
+    integrationId: string,
+    alerts: NormalizedAlert[],
+    andThen: (tx: Transaction, deliveryId: string) => Promise<void>,
+  ): Promise<string> {
+    const id = randomUUID();
+    await this.db.transaction(async tx => {
+      await tx('multivac_alert_deliveries').insert({
+        id,
+        integration_id: integrationId,
+        alerts: JSON.stringify(alerts),
+        received_at: nowIso(),
+      });
+      await andThen(transactionOf(tx), id);
+    });
+    return id;
+  }
+
+  async getDelivery(id: string): Promise<StoredDelivery | undefined> {
+    const row = await this.db('multivac_alert_deliveries')
+      .where({ id })
+      .first();
+    return (
+      row && {
+        id: row.id,
+        integrationId: row.integration_id,
+        alerts: JSON.parse(row.alerts),
+        receivedAt: toIsoString(row.received_at),
+      }
+    );
+  }
+
+  async addDeadLetter(
+    letter: Omit<DeadLetter, 'id' | 'receivedAt'>,
+  ): Promise<string> {
+    const id = randomUUID();
+    await this.db('multivac_alert_dead_letters').insert({
+      id,
+      integration_id: letter.integrationId,
+      error: letter.error,
+      content_type: letter.contentType ?? null,
+      body: letter.body,
+      received_at: nowIso(),
+    });
+    return id;
+  }
+
+  async listDeadLetters(limit: number): Promise<DeadLetter[]> {
+    const rows = await this.db('multivac_alert_dead_letters')
+      .orderBy('received_at', 'desc')
+      .limit(limit);
+    return rows.map(row => ({
+      id: row.id,
+      integrationId: row.integration_id,
+      error: row.error,
+      contentType: row.content_type ?? undefined,
+      body: row.body,
+      receivedAt: toIsoString(row.received_at),
+    }));
+  }
+
+  async pruneBefore(time: Date): Promise<number> {
+    const before = time.toISOString();
+    const letters = await this.db('multivac_alert_dead_letters')
+      .where('received_at', '<', before)
+      .delete();
+    const deliveries = await this.db('multivac_alert_deliveries')
+      .where('received_at', '<', before)
+      .delete();
+    return letters + deliveries;
+  }
+
+  async withEntityLock<T>(
+    entityRef: string | undefined,
+    fn: (tx: Transaction) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction(async tx => {
+      if (entityRef) {
+        await tx('multivac_alert_entities')
+          .insert({ entity_ref: entityRef, current_group_id: null })
+          .onConflict('entity_ref')
+          .ignore();
+        // SQLite has one writer at a time: the transaction is the lock.
+        if (isPostgres(this.db)) {
+          await tx('multivac_alert_entities')
+            .where({ entity_ref: entityRef })
+            .forUpdate()
+            .first();
+        }
+      }
+      return fn(transactionOf(tx));
+    });
+  }
+
+  async findAlert(
+    tx: Transaction,
+    integrationId: string,
+    dedupKey: string,
+  ): Promise<Alert | undefined> {
+    const row = await knexOf(tx)<AlertRow>(ALERTS)
+      .where({ integration_id: integrationId, dedup_key: dedupKey })
+      .first();
+    return row && toAlert(row);
+  }
+
+  async insertAlert(tx: Transaction, alert: NewAlert): Promise<Alert> {
+    const id = randomUUID();
+    const now = nowIso();
+    await knexOf(tx)(ALERTS).insert({
+      id,
+      integration_id: alert.integrationId,
+      dedup_key: alert.dedupKey,
+      status: alert.status,
+      summary: alert.summary,
+      severity: alert.severity ?? null,
+      urgency: alert.urgency,
+      labels: JSON.stringify(alert.labels),
+      links: JSON.stringify(alert.links),
+      entity_ref: alert.entityRef ?? null,
+      routed_by: alert.routedBy ?? null,
+      group_id: alert.groupId ?? null,
+      incident_id: alert.incidentId ?? null,
+      starts_at: alert.startsAt ?? null,
+      resolved_at: alert.status === 'resolved' ? now : null,
+      deliveries: 1,
+      created_at: now,
+      updated_at: now,
+    });
+    return this.mustGetAlert(knexOf(tx), id);
+  }
+
+  async updateAlert(
+    tx: Transaction,
+    id: string,
+    changes: AlertChanges,
+  ): Promise<Alert> {
+    const k = knexOf(tx);
+    const now = nowIso();
+    const current = await this.mustGetAlert(k, id);
+    const update: Record<string, unknown> = {
+      deliveries: k.raw('deliveries + 1'),
+      updated_at: now,
+    };
+    if (changes.status && changes.status !== current.status) {
+      update.status = changes.status;
+      update.resolved_at = changes.status === 'resolved' ? now : null;
+    }
+    if (changes.summary !== undefined) update.summary = changes.summary;
+    if (changes.severity !== undefined) update.severity = changes.severity;
+    if (changes.urgency !== undefined) update.urgency = changes.urgency;
+    if (changes.labels) update.labels = JSON.stringify(changes.labels);
+    if (changes.links) update.links = JSON.stringify(changes.links);
+    if (changes.groupId !== undefined) update.group_id = changes.groupId;
+    if (changes.incidentId !== undefined)
+      update.incident_id = changes.incidentId;
+    await k(ALERTS).where({ id }).update(update);
+    return this.mustGetAlert(k, id);
+  }
+
+  async latestGroup(tx: Transaction, entityRef: string) {
+    const k = knexOf(tx);
+    const pointer = await k('multivac_alert_entities')
+      .where({ entity_ref: entityRef })
+      .first();
+    const row =
+      pointer?.current_group_id &&
+      (await k<GroupRow>(GROUPS)
+        .where({ id: pointer.current_group_id })
+        .first());
+    return row
+      ? { ...toGroup(row, 0, 0), pageRequested: Boolean(row.page_requested) }
+      : undefined;
+  }
+
+  async createGroup(
+    tx: Transaction,
+    group: { entityRef: string; urgency: AlertUrgency; incidentId?: string },
+  ) {
+    const k = knexOf(tx);
+    const id = randomUUID();
+    const now = nowIso();
+    await k(GROUPS).insert({
+      id,
+      entity_ref: group.entityRef,
+      status: 'firing',
+      urgency: group.urgency,
+      page_id: null,
+      page_requested: false,
+      incident_id: group.incidentId ?? null,
+      created_at: now,
+      last_alert_at: now,
+      resolved_at: null,
+    });
+    await k('multivac_alert_entities')
+      .where({ entity_ref: group.entityRef })
+      .update({ current_group_id: id });
+    const row = (await k<GroupRow>(GROUPS).where({ id }).first())!;
+    return { ...toGroup(row, 0, 0), pageRequested: false };
+  }
+
+  async updateGroup(
+    tx: Transaction | undefined,
+    id: string,
+    changes: GroupChanges,
+  ): Promise<void> {
+    const update: Record<string, unknown> = {};
+    if (changes.status) {
+      update.status = changes.status;
+      update.resolved_at = changes.status === 'resolved' ? nowIso() : null;
+    }
+    if (changes.urgency) update.urgency = changes.urgency;
+    if (changes.lastAlertAt) update.last_alert_at = changes.lastAlertAt;
+    if (changes.incidentId) update.incident_id = changes.incidentId;
+    if (changes.pageId) update.page_id = changes.pageId;
+    if (changes.pageRequested) update.page_requested = true;
+    if (Object.keys(update).length > 0) {
+      await (tx ? knexOf(tx) : this.db)(GROUPS).where({ id }).update(update);
+    }
+  }
+
+  async countFiring(tx: Transaction, groupId: string): Promise<number> {
+    const [{ count }] = await knexOf(tx)(ALERTS)
+      .where({ group_id: groupId, status: 'firing' })
+      .count({ count: '*' });
+    return Number(count);
+  }
+
+  async getGroup(id: string): Promise<AlertGroupDetails | undefined> {
+    const row = await this.db<GroupRow>(GROUPS).where({ id }).first();
+    if (!row) {
+      return undefined;
+    }
+    const alerts = (
+      await this.db<AlertRow>(ALERTS)
+        .where({ group_id: id })
+        .orderBy('created_at', 'asc')
+    ).map(toAlert);
+    return {
+      ...toGroup(
+        row,
+        alerts.length,
+        alerts.filter(a => a.status === 'firing').length,
+      ),
+      alerts,
+    };
+  }
+
+  async listAlerts(
+    filter: AlertFilter,
+  ): Promise<{ items: Alert[]; totalCount: number }> {
+    const query = this.db<AlertRow>(ALERTS).where(q => {
+      if (filter.status) q.where('status', filter.status);
+      if (filter.integrationId) q.where('integration_id', filter.integrationId);
+      if (filter.entityRefs) q.whereIn('entity_ref', filter.entityRefs);
+    });
+    const [{ count }] = await query.clone().count({ count: '*' });
+    const rows = await query
+      .orderBy([
+        { column: 'updated_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(filter.limit)
+      .offset(filter.offset);
+    return { items: rows.map(toAlert), totalCount: Number(count) };
+  }
+
+  private async mustGetAlert(k: Knex, id: string): Promise<Alert> {
+    const row = await k<AlertRow>(ALERTS).where({ id }).first();
+    if (!row) {
+      throw new NotFoundError(`No alert ${id}`);
+    }
+    return toAlert(row);
+  }
+}
+
+function toAlert(row: AlertRow): Alert {
+  return {
+    id: row.id,
+    integrationId: row.integration_id,
+    dedupKey: row.dedup_key,
+    status: row.status,
+    summary: row.summary,
+    severity: row.severity ?? undefined,
+    urgency: row.urgency,
+    labels: JSON.parse(row.labels),
+    links: JSON.parse(row.links),
+    entityRef: row.entity_ref ?? undefined,
+    routedBy: row.routed_by ?? undefined,
+    groupId: row.group_id ?? undefined,
+    incidentId: row.incident_id ?? undefined,
+    startsAt: optionalIsoString(row.starts_at),
+    resolvedAt: optionalIsoString(row.resolved_at),
+    deliveries: Number(row.deliveries),
+    createdAt: toIsoString(row.created_at),
+    updatedAt: toIsoString(row.updated_at),
+  };
+}
+
+function toGroup(
+  row: GroupRow,
+  alertCount: number,
+  firingCount: number,
+): AlertGroup {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    status: row.status,
+    urgency: row.urgency,
+    alertCount,
+    firingCount,
+    pageId: row.page_id ?? undefined,
+    incidentId: row.incident_id ?? undefined,
+    createdAt: toIsoString(row.created_at),
+    lastAlertAt: toIsoString(row.last_alert_at),
+    resolvedAt: optionalIsoString(row.resolved_at),
+  };
+}

@@ -1,0 +1,431 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { asAda, startBackend } from '../__testUtils__/testBackend';
+import alertmanagerFixture from './__fixtures__/alertmanager.json';
+import genericFixture from './__fixtures__/generic.json';
+import grafanaFixture from './__fixtures__/grafana.json';
+import { grafanaSignature } from './verifySender';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'test-secret-0123456789';
+const ROTATED = 'test-secret-new-abcdefgh';
+
+const alertsConfig = {
+  jobs: { pollIntervalSeconds: 0.1, initialBackoffSeconds: 0.1 },
+  alerts: {
+    integrations: [
+      {
+        id: 'prom',
+        name: 'Prometheus',
+        vendor: 'alertmanager',
+        secrets: [SECRET, ROTATED],
+      },
+      {
+        id: 'grafana',
+        name: 'Grafana',
+        vendor: 'grafana',
+        secrets: [SECRET],
+        // `team: blue` is no catalog Group: the rule routes it.
+        rules: [
+          { match: { zone: 'nowhere' }, entityRef: 'orphan' },
+          { match: { alertname: '/High .* usage/' }, entityRef: 'cart' },
+        ],
+      },
+      {
+        id: 'generic',
+        name: 'Cron jobs',
+        vendor: 'generic',
+        secrets: [SECRET],
+        defaultEntityRef: 'payments-api',
+      },
+    ],
+  },
+};
+
+const start = () => startBackend(undefined, alertsConfig);
+type Server = Awaited<ReturnType<typeof start>>['server'];
+
+const bearer = { Authorization: `Bearer ${SECRET}` };
+
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) {
+      return value;
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+const listAlerts = async (server: Server, query = '') =>
+  (await request(server).get(`/api/multivac/alerts?${query}`).set(asAda)).body;
+
+const pagesOf = async (server: Server, entityRef: string) =>
+  (
+    await request(server)
+      .get(`/api/multivac/pages?entityRef=${entityRef}`)
+      .set(asAda)
+  ).body.items as Array<{ id: string; summary: string; urgency: string }>;
+
+const group = async (server: Server, id: string) =>
+  (await request(server).get(`/api/multivac/alerts/groups/${id}`).set(asAda))
+    .body;
+
+/** A Grafana delivery signed like Grafana signs it (HMAC of `<timestamp>:<body>`). */
+function signedGrafana(
+  server: Server,
+  options: { secret: string; timestamp: number; signed: string; sent?: string },
+) {
+  return request(server)
+    .post('/api/multivac/alerts/integrations/grafana')
+    .set('Content-Type', 'application/json')
+    .set(
+      'X-Grafana-Alerting-Signature',
+      grafanaSignature(options.secret, options.timestamp, options.signed),
+    )
+    .set('X-Grafana-Alerting-Timestamp', String(options.timestamp))
+    .send(options.sent ?? options.signed);
+}
+
+function resolvedCopy<T extends { status: string; alerts: any[] }>(body: T): T {
+  return {
+    ...body,
+    status: 'resolved',
+    alerts: body.alerts.map(a => ({
+      ...a,
+      status: 'resolved',
+      endsAt: '2026-11-26T09:40:00Z',
+    })),
+  };
+}
+
+describe('/api/multivac/alerts', () => {
+  it('Alertmanager (v4 webhook, bearer or basic auth): stored, routed by its service label, paged once, resolved on recovery', async () => {
+    const { server } = await start();
+    const sent = await request(server)
+      .post('/api/multivac/alerts/integrations/prom')
+      .set(bearer)
+      .send(alertmanagerFixture);
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ alerts: 1 });
+
+    const paged = await eventually(
+      () => listAlerts(server, 'integration=prom'),
+      b => b.items?.[0]?.groupId !== undefined,
+    );
+    expect(paged).toMatchObject({
+      totalCount: 1,
+      items: [
+        {
+          status: 'firing',
+          entityRef: 'component:default/payments-api',
+          routedBy: 'label:service',
+          severity: 'critical',
+          urgency: 'high',
+          summary: 'payments-api answers 12% of requests with 5xx',
+          dedupKey: '1a30ba71cca2921f:2026-11-26T09:12:45.828Z',
+        },
+      ],
+    });
+    const groupId = paged.items[0].groupId;
+    const withPage = await eventually(
+      () => group(server, groupId),
+      g => Boolean(g.pageId),
+    );
+    const pages = await pagesOf(server, 'component:default/payments-api');
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toMatchObject({
+      id: withPage.pageId,
+      urgency: 'high',
+      summary: 'payments-api: payments-api answers 12% of requests with 5xx',
+    });
+
+    // Recovery, by the rotated secret as basic auth (http_config basic_auth).
+    const basic = Buffer.from(`alertmanager:${ROTATED}`).toString('base64');
+    const recovered = await request(server)
+      .post('/api/multivac/alerts/integrations/prom')
+      .set('Authorization', `Basic ${basic}`)
+      .send(resolvedCopy(alertmanagerFixture));
+    expect(recovered.status).toBe(202);
+    const resolved = await eventually(
+      () => group(server, groupId),
+      g => g.status === 'resolved',
+    );
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      alertCount: 1,
+      firingCount: 0,
+      alerts: [{ status: 'resolved', deliveries: 2 }],
+    });
+    expect(
+      await pagesOf(server, 'component:default/payments-api'),
+    ).toHaveLength(1);
+  });
+
+  it('Grafana (documented example, HMAC signature with timestamp): both alerts routed by rule into one group, one page, resolved on recovery', async () => {
+    const { server } = await start();
+    const body = JSON.stringify(grafanaFixture);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const sent = await signedGrafana(server, {
+      secret: SECRET,
+      timestamp,
+      signed: body,
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ alerts: 2 });
+
+    const listed = await eventually(
+      () => listAlerts(server, 'integration=grafana'),
+      b => b.totalCount === 2 && b.items.every((a: any) => a.groupId),
+    );
+    expect(listed.items.map((a: any) => [a.entityRef, a.routedBy])).toEqual([
+      ['component:default/cart', 'rule:2'],
+      ['component:default/cart', 'rule:2'],
+    ]);
+    // No severity label: the integration's default makes it low urgency.
+    expect(listed.items[0].urgency).toBe('low');
+    const [groupId] = new Set<string>(listed.items.map((a: any) => a.groupId));
+    expect(listed.items[1].groupId).toBe(groupId);
+    expect(listed.items.flatMap((a: any) => a.links)).toContain(
+      'https://play.grafana.org/alerting/1afz29v7z/edit',
+    );
+
+    // Bearer works too (the contact point's Authorization header).
+    const recovered = await request(server)
+      .post('/api/multivac/alerts/integrations/grafana')
+      .set(bearer)
+      .send(resolvedCopy(grafanaFixture));
+    expect(recovered.status).toBe(202);
+    const resolved = await eventually(
+      () => group(server, groupId),
+      g => g.status === 'resolved',
+    );
+    expect(resolved).toMatchObject({ alertCount: 2, firingCount: 0 });
+    // Low urgency: recorded, nobody paged.
+    expect(resolved.pageId).toBeUndefined();
+    expect(await pagesOf(server, 'component:default/cart')).toHaveLength(0);
+  });
+
+  it('Grafana with a critical severity label pages once', async () => {
+    const { server } = await start();
+    const critical = {
+      ...grafanaFixture,
+      alerts: grafanaFixture.alerts.map(a => ({
+        ...a,
+        labels: { ...a.labels, severity: 'critical' },
+      })),
+    };
+    await request(server)
+      .post('/api/multivac/alerts/integrations/grafana')
+      .set(bearer)
+      .send(critical)
+      .expect(202);
+    const listed = await eventually(
+      () => listAlerts(server, 'integration=grafana'),
+      b => b.totalCount === 2 && b.items.every((a: any) => a.groupId),
+    );
+    const paged = await eventually(
+      () => group(server, listed.items[0].groupId),
+      g => Boolean(g.pageId),
+    );
+    expect(paged.urgency).toBe('high');
+    const pages = await pagesOf(server, 'component:default/cart');
+    expect(pages).toHaveLength(1);
+    expect(pages[0].summary).toMatch(
+      /^cart: This alert was triggered for zone (us|eu)-1 \(\+1 more\)$/,
+    );
+  });
+
+  it('generic JSON: routed by its entityRef, 10 duplicate deliveries make 1 alert and 1 page, resolved on recovery', async () => {
+    const { server } = await start();
+    for (let i = 0; i < 10; i++) {
+      await request(server)
+        .post('/api/multivac/alerts/integrations/generic')
+        .set(bearer)
+        .send(genericFixture)
+        .expect(202);
+    }
+    const listed = await eventually(
+      () => listAlerts(server, 'integration=generic'),
+      b => b.items?.[0]?.deliveries === 10,
+    );
+    expect(listed).toMatchObject({
+      totalCount: 1,
+      items: [
+        {
+          entityRef: 'component:default/ledger',
+          routedBy: 'entityRef',
+          dedupKey: 'ledger-reconciliation-lag',
+          labels: { source: 'ledger-cron' },
+          links: ['https://grafana.example.com/d/ledger'],
+          deliveries: 10,
+        },
+      ],
+    });
+    const groupId = listed.items[0].groupId;
+    await eventually(
+      () => group(server, groupId),
+      g => Boolean(g.pageId),
+    );
+    expect(await pagesOf(server, 'component:default/ledger')).toHaveLength(1);
+
+    await request(server)
+      .post('/api/multivac/alerts/integrations/generic')
+      .set(bearer)
+      .send({ ...genericFixture, status: 'resolved' })
+      .expect(202);
+    const resolved = await eventually(
+      () => group(server, groupId),
+      g => g.status === 'resolved',
+    );
+    expect(resolved.alerts).toMatchObject([{ status: 'resolved' }]);
+    expect(await pagesOf(server, 'component:default/ledger')).toHaveLength(1);
+
+    // Unknown entity: the integration's default route.
+    await request(server)
+      .post('/api/multivac/alerts/integrations/generic')
+      .set(bearer)
+      .send({ summary: 'Disk full', dedupKey: 'disk', entityRef: 'nope' })
+      .expect(202);
+    const defaulted = await eventually(
+      () => listAlerts(server, 'entityRef=payments-api'),
+      b => b.totalCount === 1,
+    );
+    expect(defaulted.items[0]).toMatchObject({
+      routedBy: 'default',
+      urgency: 'low',
+    });
+  });
+
+  it('refuses a bad secret, a bad or stale Grafana signature: 401, nothing stored', async () => {
+    const { server } = await start();
+    const body = JSON.stringify(grafanaFixture);
+    const now = Math.floor(Date.now() / 1000);
+    const attempts = [
+      request(server)
+        .post('/api/multivac/alerts/integrations/prom')
+        .set('Authorization', 'Bearer wrong-secret-0123456789')
+        .send(alertmanagerFixture),
+      request(server)
+        .post('/api/multivac/alerts/integrations/prom')
+        .send(alertmanagerFixture),
+      request(server)
+        .post('/api/multivac/alerts/integrations/generic')
+        .set(
+          'Authorization',
+          `Basic ${Buffer.from(`x:${SECRET}`).toString('base64')}`,
+        )
+        .send(genericFixture),
+      // Bad signature, even with a good bearer token.
+      signedGrafana(server, {
+        secret: 'not-the-secret-0123456',
+        timestamp: now,
+        signed: body,
+      }).set(bearer),
+      // Stale: signed correctly 6 minutes ago.
+      signedGrafana(server, {
+        secret: SECRET,
+        timestamp: now - 360,
+        signed: body,
+      }),
+      // Signed over another body.
+      signedGrafana(server, {
+        secret: SECRET,
+        timestamp: now,
+        signed: body,
+        sent: body.replace('us-1', 'us-2'),
+      }),
+    ];
+    for (const attempt of attempts) {
+      const res = await attempt;
+      expect(res.status).toBe(401);
+      expect(JSON.stringify(res.body)).not.toContain(SECRET);
+    }
+    await new Promise(r => setTimeout(r, 300));
+    expect((await listAlerts(server)).totalCount).toBe(0);
+    const letters = await request(server)
+      .get('/api/multivac/alerts/dead-letters')
+      .set(asAda);
+    expect(letters.body.items).toEqual([]);
+  });
+
+  it('an unreadable payload: 400 naming what is missing, kept as a dead letter; over 1 MB: 413; unknown integration: 404', async () => {
+    const { server } = await start();
+    const broken = {
+      ...alertmanagerFixture,
+      alerts: [{ ...alertmanagerFixture.alerts[0], fingerprint: undefined }],
+    };
+    const res = await request(server)
+      .post('/api/multivac/alerts/integrations/prom')
+      .set(bearer)
+      .send(broken);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/alerts\.0\.fingerprint/);
+
+    const notJson = await request(server)
+      .post('/api/multivac/alerts/integrations/generic')
+      .set(bearer)
+      .set('Content-Type', 'application/json')
+      .send('{"summary": "half a body');
+    expect(notJson.status).toBe(400);
+
+    const letters = await request(server)
+      .get('/api/multivac/alerts/dead-letters')
+      .set(asAda);
+    expect(letters.body.items).toHaveLength(2);
+    expect(letters.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          integrationId: 'prom',
+          error: expect.stringMatching(/fingerprint/),
+          body: JSON.stringify(broken),
+        }),
+        expect.objectContaining({
+          integrationId: 'generic',
+          body: '{"summary": "half a body',
+        }),
+      ]),
+    );
+    expect((await listAlerts(server)).totalCount).toBe(0);
+
+    const huge = await request(server)
+      .post('/api/multivac/alerts/integrations/generic')
+      .set(bearer)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ summary: 'x'.repeat(1_100_000), dedupKey: 'x' }));
+    expect(huge.status).toBe(413);
+
+    await request(server)
+      .post('/api/multivac/alerts/integrations/nope')
+      .set(bearer)
+      .send(genericFixture)
+      .expect(404);
+  });
+
+  it('checks sign-in and multivac.alert.read on the REST routes', async () => {
+    const { server } = await start();
+    const anonymous = await request(server)
+      .get('/api/multivac/alerts')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+
+    const denied = await startBackend(AuthorizeResult.DENY, alertsConfig);
+    const refused = await request(denied.server)
+      .get('/api/multivac/alerts')
+      .set(asAda);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/multivac\.alert\.read/);
+    // The delivery endpoint needs the integration's secret, not a permission.
+    await request(denied.server)
+      .post('/api/multivac/alerts/integrations/generic')
+      .set(bearer)
+      .send(genericFixture)
+      .expect(202);
+  });
+});

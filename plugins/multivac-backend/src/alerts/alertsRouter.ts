@@ -1,0 +1,115 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuthenticationError, InputError } from '@backstage/errors';
+import {
+  alertReadPermission,
+  alertUpdatePermission,
+  listAlertsQuerySchema,
+} from '@multivac/plugin-multivac-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { CatalogEntities } from '../service/CatalogEntities';
+import { RequestAuth } from '../service/RequestAuth';
+import { parseInput } from '../service/validation';
+import { AlertService } from './AlertService';
+import { verifySender } from './verifySender';
+
+/** Where monitoring tools deliver alerts; signed by the integration, not signed in. */
+export const ALERT_INGEST_PATH = '/alerts/integrations';
+
+/** Largest delivery accepted (413 above). */
+export const ALERT_BODY_LIMIT = '1mb';
+
+/**
+ * `POST /alerts/integrations/:id` (a monitoring tool's delivery,
+ * authenticated by the integration's secret or signature; 202 once stored),
+ * `GET /alerts` and `GET /alerts/groups/:id` (permission-checked).
+ *
+ * Mount it before any router that parses JSON bodies: the signature is
+ * computed over the raw body.
+ */
+export function createAlertsRouter(options: {
+  alerts: AlertService;
+  entities: CatalogEntities;
+  requestAuth: RequestAuth;
+  logger: LoggerService;
+}): express.Router {
+  const { alerts, entities, requestAuth, logger } = options;
+  const router = Router();
+
+  router.post(
+    `${ALERT_INGEST_PATH}/:id`,
+    express.raw({ type: () => true, limit: ALERT_BODY_LIMIT }),
+    async (req, res) => {
+      const integration = alerts.integration(req.params.id);
+      const body: Buffer = Buffer.isBuffer(req.body)
+        ? req.body
+        : Buffer.alloc(0);
+      const verdict = verifySender(integration, req.headers, body);
+      if (!verdict.ok) {
+        logger.warn(
+          `Refused an alert delivery to integration ${integration.id} from ${req.ip}: ${verdict.reason}`,
+        );
+        throw new AuthenticationError(
+          'Not signed by a secret of this integration',
+        );
+      }
+      try {
+        const result = await alerts.receive(integration.id, parseJson(body));
+        res.status(202).json(result);
+      } catch (error) {
+        if (error instanceof InputError) {
+          const id = await alerts.deadLetter({
+            integrationId: integration.id,
+            error: error.message,
+            contentType: req.headers['content-type']?.slice(0, 200),
+            body: body.toString('utf8'),
+          });
+          logger.warn(
+            `Alert delivery to integration ${integration.id} kept as dead letter ${id}: ${error.message}`,
+          );
+        }
+        throw error;
+      }
+    },
+  );
+
+  router.get('/alerts', async (req, res) => {
+    await requestAuth.authorize(req, alertReadPermission);
+    const query = parseInput(listAlertsQuerySchema, req.query, 'query');
+    res.json(
+      await alerts.list({
+        status: query.status,
+        entityRefs: query.entityRef
+          ? entities.normalize([query.entityRef])
+          : undefined,
+        integrationId: query.integration,
+        limit: query.limit,
+        offset: query.offset,
+      }),
+    );
+  });
+
+  router.get('/alerts/groups/:id', async (req, res) => {
+    await requestAuth.authorize(req, alertReadPermission);
+    res.json(await alerts.getGroup(req.params.id));
+  });
+
+  // Payloads no adapter could read, kept 7 days: for the admins.
+  router.get('/alerts/dead-letters', async (req, res) => {
+    await requestAuth.authorize(req, alertUpdatePermission);
+    res.json({ items: await alerts.listDeadLetters(100) });
+  });
+
+  return router;
+}
+
+function parseJson(body: Buffer): unknown {
+  if (body.length === 0) {
+    throw new InputError('Empty body: expected a JSON payload');
+  }
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new InputError(`Body is not JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,155 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import {
+  ALERT_VENDORS,
+  AlertUrgency,
+  AlertVendor,
+} from '@multivac/plugin-multivac-common';
+
+/** A label matcher: an exact value, or a regular expression. */
+export type LabelMatcher = { label: string; value: string | RegExp };
+
+export interface RoutingRule {
+  match: LabelMatcher[];
+  entityRef: string;
+}
+
+/** One configured alert source (`multivac.alerts.integrations[]`). */
+export interface AlertIntegration {
+  id: string;
+  name: string;
+  vendor: AlertVendor;
+  /** Any of them is accepted (several while rotating). */
+  secrets: string[];
+  defaultEntityRef?: string;
+  rules: RoutingRule[];
+  /** Vendor severity (lower case) to urgency; others are low. */
+  urgency: Record<string, AlertUrgency>;
+  groupWindowMinutes: number;
+  /** Grafana's HMAC signature headers (lower case). */
+  signatureHeader: string;
+  timestampHeader: string;
+}
+
+const KEY = 'multivac.alerts.integrations';
+
+export const DEFAULT_URGENCY: Record<string, AlertUrgency> = {
+  critical: 'high',
+  high: 'high',
+  error: 'high',
+};
+
+export const DEFAULT_GROUP_WINDOW_MINUTES = 10;
+export const GRAFANA_SIGNATURE_HEADER = 'X-Grafana-Alerting-Signature';
+export const GRAFANA_TIMESTAMP_HEADER = 'X-Grafana-Alerting-Timestamp';
+
+/**
+ * Reads and checks `multivac.alerts.integrations` once at start-up; a bad
+ * entry fails the start-up with a message naming the key.
+ */
+export function readAlertIntegrations(config: Config): AlertIntegration[] {
+  const list = config.getOptionalConfigArray(KEY) ?? [];
+  const seen = new Set<string>();
+  return list.map((c, index) => {
+    const at = `${KEY}[${index}]`;
+    const id = c.getString('id');
+    if (!/^[a-z0-9][a-z0-9_-]{0,99}$/i.test(id)) {
+      throw new Error(
+        `${at}.id: '${id}' must be letters, digits, '-' or '_' (at most 100)`,
+      );
+    }
+    if (seen.has(id)) {
+      throw new Error(`${at}.id: '${id}' is used by another integration`);
+    }
+    seen.add(id);
+    const vendor = c.getString('vendor') as AlertVendor;
+    if (!ALERT_VENDORS.includes(vendor)) {
+      throw new Error(
+        `${at}.vendor: '${vendor}' is not one of ${ALERT_VENDORS.join(', ')}`,
+      );
+    }
+    const secrets = c.getStringArray('secrets');
+    if (secrets.length === 0 || secrets.some(s => s.length < 16)) {
+      throw new Error(
+        `${at}.secrets: give at least one secret, each at least 16 characters`,
+      );
+    }
+    const urgency = { ...DEFAULT_URGENCY };
+    const urgencyConfig = c.getOptionalConfig('urgency');
+    for (const severity of urgencyConfig?.keys() ?? []) {
+      const value = urgencyConfig!.getString(severity);
+      if (value !== 'high' && value !== 'low') {
+        throw new Error(
+          `${at}.urgency.${severity}: '${value}' is not high or low`,
+        );
+      }
+      urgency[severity.toLowerCase()] = value;
+    }
+    const groupWindowMinutes =
+      c.getOptionalNumber('groupWindowMinutes') ?? DEFAULT_GROUP_WINDOW_MINUTES;
+    if (!(groupWindowMinutes > 0 && groupWindowMinutes <= 24 * 60)) {
+      throw new Error(
+        `${at}.groupWindowMinutes: ${groupWindowMinutes} is not between 1 and 1440`,
+      );
+    }
+    const defaultRef = c.getOptionalString('defaultEntityRef');
+    return {
+      id,
+      name: c.getString('name'),
+      vendor,
+      secrets,
+      defaultEntityRef:
+        defaultRef === undefined
+          ? undefined
+          : entityRefAt(defaultRef, `${at}.defaultEntityRef`),
+      rules: (c.getOptionalConfigArray('rules') ?? []).map((rule, r) =>
+        readRule(rule, `${at}.rules[${r}]`),
+      ),
+      urgency,
+      groupWindowMinutes,
+      signatureHeader: (
+        c.getOptionalString('signatureHeader') ?? GRAFANA_SIGNATURE_HEADER
+      ).toLowerCase(),
+      timestampHeader: (
+        c.getOptionalString('timestampHeader') ?? GRAFANA_TIMESTAMP_HEADER
+      ).toLowerCase(),
+    };
+  });
+}
+
+function readRule(rule: Config, at: string): RoutingRule {
+  const matchConfig = rule.getConfig('match');
+  const match = matchConfig.keys().map(label => {
+    const raw = matchConfig.getString(label);
+    const regex = /^\/(.*)\/$/s.exec(raw);
+    if (!regex) {
+      return { label, value: raw };
+    }
+    try {
+      // Anchored: `/api-.*/` matches the whole value.
+      return { label, value: new RegExp(`^(?:${regex[1]})$`) };
+    } catch (error) {
+      throw new Error(`${at}.match.${label}: bad regular expression ${raw}`);
+    }
+  });
+  if (match.length === 0) {
+    throw new Error(`${at}.match: name at least one label`);
+  }
+  return {
+    match,
+    entityRef: entityRefAt(rule.getString('entityRef'), `${at}.entityRef`),
+  };
+}
+
+function entityRefAt(ref: string, at: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      }),
+    );
+  } catch {
+    throw new Error(`${at}: '${ref}' is not an entity ref`);
+  }
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * Alerts from monitoring (Alertmanager, Grafana, a generic JSON format),
+ * routed to catalog entities, deduplicated and grouped.
+ */
+
+/** @public */
+export type AlertStatus = 'firing' | 'resolved';
+
+/** @public */
+export type AlertUrgency = 'high' | 'low';
+
+/** @public */
+export type AlertVendor = 'alertmanager' | 'grafana' | 'generic';
+
+/** @public */
+export const ALERT_VENDORS: readonly AlertVendor[] = [
+  'alertmanager',
+  'grafana',
+  'generic',
+];
+
+/**
+ * One alert as Multivac keeps it: a repeated delivery of the same vendor
+ * alert updates it.
+ *
+ * @public
+ */
+export interface Alert {
+  id: string;
+  integrationId: string;
+  /** The vendor's identity of the alert (e.g. fingerprint + startsAt). */
+  dedupKey: string;
+  status: AlertStatus;
+  summary: string;
+  /** As the vendor said it, e.g. `critical`. */
+  severity?: string;
+  urgency: AlertUrgency;
+  labels: Record<string, string>;
+  links: string[];
+  /** The catalog entity it was routed to; none when no route matched. */
+  entityRef?: string;
+  /** How it was routed: `label:service`, `rule:1`, `default`. */
+  routedBy?: string;
+  groupId?: string;
+  /** The active incident it was attached to instead of paging. */
+  incidentId?: string;
+  startsAt?: string;
+  resolvedAt?: string;
+  /** How many deliveries carried it. */
+  deliveries: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Alerts on one entity within the integration's rolling window; it pages
+ * once.
+ *
+ * @public
+ */
+export interface AlertGroup {
+  id: string;
+  entityRef: string;
+  /** `resolved` once all its alerts are. */
+  status: AlertStatus;
+  /** High when any of its alerts is. */
+  urgency: AlertUrgency;
+  alertCount: number;
+  firingCount: number;
+  /** The page it sent, if any. */
+  pageId?: string;
+  /** The active incident its alerts were attached to. */
+  incidentId?: string;
+  createdAt: string;
+  lastAlertAt: string;
+  resolvedAt?: string;
+}
+
+/** @public */
+export interface AlertGroupDetails extends AlertGroup {
+  alerts: Alert[];
+}
+
+/** `GET /alerts` query. @public */
+export const listAlertsQuerySchema = z.object({
+  status: z.enum(['firing', 'resolved']).optional(),
+  entityRef: z.string().min(1).max(400).optional(),
+  integration: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
+/** @public */
+export type ListAlertsQuery = z.infer<typeof listAlertsQuerySchema>;
