@@ -94,3 +94,17 @@ export const listAlertsQuerySchema = z.object({
 
 /** @public */
 export type ListAlertsQuery = z.infer<typeof listAlertsQuerySchema>;
+
+/** Where one alert of a sample payload would go. @public */
+export interface AlertRoutePreview {
+  dedupKey: string;
+  summary: string;
+  status: AlertStatus;
+  urgency: AlertUrgency;
+  /** The entity it would page; none when no candidate is in the catalog. */
+  entityRef?: string;
+  /** What matched: `label:service`, `entityRef`, `rule:2`, `default`. */
+  matched?: string;
+  /** Every candidate, best first, whether in the catalog or not. */
+  candidates: Array<{ entityRef: string; matched: string; inCatalog: boolean }>;
+}

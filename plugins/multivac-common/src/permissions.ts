@@ -161,6 +161,16 @@ export const alertUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Manage alert integrations: see their routing and preview it.
+ *
+ * @public
+ */
+export const integrationManagePermission = createPermission({
+  name: 'multivac.integration.manage',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const multivacPermissions = [
   incidentReadPermission,
@@ -179,4 +189,5 @@ export const multivacPermissions = [
   releaseUpdatePermission,
   alertReadPermission,
   alertUpdatePermission,
+  integrationManagePermission,
 ];

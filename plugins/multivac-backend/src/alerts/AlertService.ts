@@ -9,6 +9,7 @@ import {
   ACTIVE_INCIDENT_STATES,
   Alert,
   AlertGroupDetails,
+  AlertRoutePreview,
   AlertUrgency,
   shortRef,
 } from '@multivac/plugin-multivac-common';
@@ -151,8 +152,16 @@ export class AlertService {
     credentials?: BackstageCredentials,
   ): Promise<RouteCandidate | undefined> {
     const candidates = routeAlert(alert, integration);
+    const known = await this.inCatalog(candidates, credentials);
+    return candidates.find((_, i) => known[i]);
+  }
+
+  private async inCatalog(
+    candidates: RouteCandidate[],
+    credentials?: BackstageCredentials,
+  ): Promise<boolean[]> {
     if (candidates.length === 0) {
-      return undefined;
+      return [];
     }
     const { items } = await this.options.catalog.getEntitiesByRefs(
       {
@@ -164,7 +173,35 @@ export class AlertService {
           credentials ?? (await this.options.auth.getOwnServiceCredentials()),
       },
     );
-    return candidates.find((_, i) => items[i]);
+    return items.map(Boolean);
+  }
+
+  /**
+   * Where each alert of a sample payload would go, and what matched: the
+   * same adapters and the same routing as live deliveries; nothing stored.
+   */
+  async preview(
+    integrationId: string,
+    payload: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<AlertRoutePreview[]> {
+    const integration = this.integration(integrationId);
+    const previews: AlertRoutePreview[] = [];
+    for (const alert of adapters[integration.vendor](payload)) {
+      const candidates = routeAlert(alert, integration);
+      const known = await this.inCatalog(candidates, credentials);
+      const route = candidates.find((_, i) => known[i]);
+      previews.push({
+        dedupKey: alert.dedupKey,
+        summary: alert.summary,
+        status: alert.status,
+        urgency: this.urgencyOf(integration, alert.severity),
+        entityRef: route?.entityRef,
+        matched: route?.matched,
+        candidates: candidates.map((c, i) => ({ ...c, inCatalog: known[i] })),
+      });
+    }
+    return previews;
   }
 
   /** The durable job of a stored delivery. */

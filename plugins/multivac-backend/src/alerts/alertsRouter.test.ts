@@ -408,6 +408,49 @@ describe('/api/multivac/alerts', () => {
       .expect(404);
   });
 
+  it('previews where each alert of a sample payload would go, with the rule that matched (signed in)', async () => {
+    const { server } = await start();
+    const res = await request(server)
+      .post('/api/multivac/alerts/integrations/grafana/preview')
+      .set(asAda)
+      .send({ payload: grafanaFixture });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        dedupKey: 'c6eadffa33fcdf37:2021-10-12T07:51:03.157Z',
+        entityRef: 'component:default/cart',
+        matched: 'rule:2',
+        urgency: 'low',
+        candidates: [
+          {
+            entityRef: 'group:default/blue',
+            matched: 'label:team',
+            inCatalog: false,
+          },
+          {
+            entityRef: 'component:default/cart',
+            matched: 'rule:2',
+            inCatalog: true,
+          },
+        ],
+      }),
+      expect.objectContaining({ matched: 'rule:2' }),
+    ]);
+    // Nothing stored, nobody paged.
+    expect((await listAlerts(server)).totalCount).toBe(0);
+
+    const unreadable = await request(server)
+      .post('/api/multivac/alerts/integrations/grafana/preview')
+      .set(asAda)
+      .send({ payload: { status: 'firing' } });
+    expect(unreadable.status).toBe(400);
+    const anonymous = await request(server)
+      .post('/api/multivac/alerts/integrations/grafana/preview')
+      .set('Authorization', mockCredentials.none.header())
+      .send({ payload: grafanaFixture });
+    expect(anonymous.status).toBe(401);
+  });
+
   it('checks sign-in and multivac.alert.read on the REST routes', async () => {
     const { server } = await start();
     const anonymous = await request(server)

@@ -3,10 +3,12 @@ import { AuthenticationError, InputError } from '@backstage/errors';
 import {
   alertReadPermission,
   alertUpdatePermission,
+  integrationManagePermission,
   listAlertsQuerySchema,
 } from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
 import { CatalogEntities } from '../service/CatalogEntities';
 import { RequestAuth } from '../service/RequestAuth';
 import { parseInput } from '../service/validation';
@@ -15,6 +17,11 @@ import { verifySender } from './verifySender';
 
 /** Where monitoring tools deliver alerts; signed by the integration, not signed in. */
 export const ALERT_INGEST_PATH = '/alerts/integrations';
+
+const previewSchema = z.object({
+  /** A delivery as the vendor sends it. */
+  payload: z.unknown().refine(p => p !== undefined, 'required'),
+});
 
 /** Largest delivery accepted (413 above). */
 export const ALERT_BODY_LIMIT = '1mb';
@@ -70,6 +77,22 @@ export function createAlertsRouter(options: {
         }
         throw error;
       }
+    },
+  );
+
+  // Signed in, unlike the delivery: where a sample payload would go.
+  router.post(
+    `${ALERT_INGEST_PATH}/:id/preview`,
+    express.json({ limit: ALERT_BODY_LIMIT }),
+    async (req, res) => {
+      const credentials = await requestAuth.authorize(
+        req,
+        integrationManagePermission,
+      );
+      const { payload } = parseInput(previewSchema, req.body, 'preview');
+      res.json({
+        items: await alerts.preview(req.params.id, payload, credentials),
+      });
     },
   );
 
