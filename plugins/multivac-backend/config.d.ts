@@ -199,12 +199,17 @@ export interface Config {
         id: string;
         name: string;
         /** The payload format the sender speaks. */
-        vendor: 'alertmanager' | 'grafana' | 'generic';
+        vendor:
+          | 'alertmanager'
+          | 'grafana'
+          | 'generic'
+          | 'datadog'
+          | 'sumologic';
         /**
          * Accepted as `Authorization: Bearer <secret>`, as the basic auth
-         * password (Alertmanager, Grafana) and as Grafana's HMAC signing
-         * secret. Several while rotating: old and new both work. At least 16
-         * characters each.
+         * password (Alertmanager, Grafana), in the header `X-Multivac-Secret`
+         * (Datadog, Sumo Logic) and as Grafana's HMAC signing secret. Several
+         * while rotating: old and new both work. At least 16 characters each.
          * @visibility secret
          */
         secrets: string[];
@@ -219,9 +224,10 @@ export interface Config {
           entityRef: string;
         }>;
         /**
-         * Vendor severity (label `severity`, generic `severity`) → urgency;
-         * only high urgency pages. Default: critical, high, error → high;
-         * anything else low.
+         * Vendor severity (label `severity`, generic `severity`, Datadog
+         * priority `p1`…`p5` or `unprioritized`, Sumo Logic `critical`,
+         * `warning`, `missingdata`) → urgency; only high urgency pages.
+         * Default: critical, high, error, p1, p2 → high; anything else low.
          */
         urgency?: { [severity: string]: 'high' | 'low' };
         /** Alerts on one entity this close together form one group (one page). Default 10. */

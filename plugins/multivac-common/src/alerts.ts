@@ -12,13 +12,20 @@ export type AlertStatus = 'firing' | 'resolved';
 export type AlertUrgency = 'high' | 'low';
 
 /** @public */
-export type AlertVendor = 'alertmanager' | 'grafana' | 'generic';
+export type AlertVendor =
+  | 'alertmanager'
+  | 'grafana'
+  | 'generic'
+  | 'datadog'
+  | 'sumologic';
 
 /** @public */
 export const ALERT_VENDORS: readonly AlertVendor[] = [
   'alertmanager',
   'grafana',
   'generic',
+  'datadog',
+  'sumologic',
 ];
 
 /**

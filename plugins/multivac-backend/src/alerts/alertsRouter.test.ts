@@ -3,8 +3,10 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { asAda, startBackend } from '../__testUtils__/testBackend';
 import alertmanagerFixture from './__fixtures__/alertmanager.json';
+import datadogFixture from './__fixtures__/datadog.json';
 import genericFixture from './__fixtures__/generic.json';
 import grafanaFixture from './__fixtures__/grafana.json';
+import sumoLogicFixture from './__fixtures__/sumologic.json';
 import { grafanaSignature } from './verifySender';
 
 jest.setTimeout(60_000);
@@ -39,6 +41,13 @@ const alertsConfig = {
         vendor: 'generic',
         secrets: [SECRET],
         defaultEntityRef: 'payments-api',
+      },
+      { id: 'dd', name: 'Datadog', vendor: 'datadog', secrets: [SECRET] },
+      {
+        id: 'sumo',
+        name: 'Sumo Logic',
+        vendor: 'sumologic',
+        secrets: [SECRET],
       },
     ],
   },
@@ -302,6 +311,66 @@ describe('/api/multivac/alerts', () => {
       urgency: 'low',
     });
   });
+
+  it.each([
+    {
+      vendor: 'Datadog (Multivac template)',
+      integration: 'dd',
+      firing: datadogFixture,
+      recovery: { ...datadogFixture, transition: 'Recovered' },
+      entityRef: 'component:default/ledger',
+      routedBy: 'label:service',
+      summary: '[Triggered] Ledger p99 latency above 2s',
+    },
+    {
+      vendor: 'Sumo Logic (Multivac template)',
+      integration: 'sumo',
+      firing: sumoLogicFixture,
+      recovery: { ...sumoLogicFixture, triggerType: 'ResolvedCritical' },
+      entityRef: 'component:default/cart',
+      routedBy: 'label:service',
+      summary: 'Cart checkout errors',
+    },
+  ])(
+    '$vendor, secret in X-Multivac-Secret: stored, routed, paged once, resolved on recovery',
+    async ({ integration, firing, recovery, entityRef, routedBy, summary }) => {
+      const { server } = await start();
+      const deliver = (body: object) =>
+        request(server)
+          .post(`/api/multivac/alerts/integrations/${integration}`)
+          .set('X-Multivac-Secret', SECRET)
+          .send(body)
+          .expect(202);
+      await deliver(firing);
+      await deliver(firing); // Datadog renotifies
+      const listed = await eventually(
+        () => listAlerts(server, `integration=${integration}`),
+        b => b.items?.[0]?.deliveries === 2,
+      );
+      expect(listed).toMatchObject({
+        totalCount: 1,
+        items: [{ entityRef, routedBy, summary, urgency: 'high' }],
+      });
+      const groupId = listed.items[0].groupId;
+      await eventually(
+        () => group(server, groupId),
+        g => Boolean(g.pageId),
+      );
+      await deliver(recovery);
+      const resolved = await eventually(
+        () => group(server, groupId),
+        g => g.status === 'resolved',
+      );
+      expect(resolved.alerts).toMatchObject([{ status: 'resolved' }]);
+      expect(await pagesOf(server, entityRef)).toHaveLength(1);
+
+      const wrong = await request(server)
+        .post(`/api/multivac/alerts/integrations/${integration}`)
+        .set('X-Multivac-Secret', 'wrong-secret-0123456789')
+        .send(firing);
+      expect(wrong.status).toBe(401);
+    },
+  );
 
   it('refuses a bad secret, a bad or stale Grafana signature: 401, nothing stored', async () => {
     const { server } = await start();

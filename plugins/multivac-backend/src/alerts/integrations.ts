@@ -37,11 +37,16 @@ export const DEFAULT_URGENCY: Record<string, AlertUrgency> = {
   critical: 'high',
   high: 'high',
   error: 'high',
+  // Datadog monitor priorities
+  p1: 'high',
+  p2: 'high',
 };
 
 export const DEFAULT_GROUP_WINDOW_MINUTES = 10;
 export const GRAFANA_SIGNATURE_HEADER = 'X-Grafana-Alerting-Signature';
 export const GRAFANA_TIMESTAMP_HEADER = 'X-Grafana-Alerting-Timestamp';
+/** Where senders that cannot sign (Datadog, Sumo Logic) put the secret. */
+export const SECRET_HEADER = 'X-Multivac-Secret';
 
 /**
  * Reads and checks `multivac.alerts.integrations` once at start-up; a bad

@@ -1,6 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { adapters } from './adapters';
 import alertmanagerFixture from './__fixtures__/alertmanager.json';
+import datadogFixture from './__fixtures__/datadog.json';
+import sumoLogicFixture from './__fixtures__/sumologic.json';
 import grafanaFixture from './__fixtures__/grafana.json';
 import { readAlertIntegrations } from './integrations';
 import { routeAlert } from './routeAlert';
@@ -137,6 +139,52 @@ describe('adapters', () => {
       dedupKey: 'c6eadffa33fcdf37:2021-10-12T07:51:03.157Z',
       summary: 'This alert was triggered for zone us-1',
       labels: { 'grafana.values': 'B=44.23943737541908, C=1' },
+    });
+  });
+
+  it('reads the Datadog and Sumo Logic templates', () => {
+    expect(adapters.datadog(datadogFixture)).toEqual([
+      {
+        dedupKey: '7212934927519376417',
+        status: 'firing',
+        summary: '[Triggered] Ledger p99 latency above 2s',
+        severity: 'p1',
+        labels: {
+          env: 'prod',
+          service: 'ledger',
+          team: 'payments',
+          'datadog.monitor': '1234',
+          'datadog.aggregation': '9bd4ac313a4d1e8fae2482df7b77628',
+          'datadog.transition': 'Triggered',
+        },
+        links: ['https://app.datadoghq.com/event/event?id=1234567890'],
+        startsAt: '2026-11-26T09:12:45.000Z',
+      },
+    ]);
+    const [recovered] = adapters.datadog({
+      ...datadogFixture,
+      transition: 'Recovered',
+      priority: '',
+    });
+    expect(recovered).toMatchObject({
+      status: 'resolved',
+      severity: 'unprioritized',
+    });
+    const [sumo] = adapters.sumologic(sumoLogicFixture);
+    expect(sumo).toMatchObject({
+      dedupKey: '0000000000A1B2C3:critical',
+      status: 'firing',
+      severity: 'critical',
+      labels: { alertname: 'Cart checkout errors', service: 'cart' },
+      startsAt: '2026-11-26T09:15:00.000Z',
+    });
+    const [resolved] = adapters.sumologic({
+      ...sumoLogicFixture,
+      triggerType: 'ResolvedCritical',
+    });
+    expect(resolved).toMatchObject({
+      dedupKey: sumo.dedupKey,
+      status: 'resolved',
     });
   });
 

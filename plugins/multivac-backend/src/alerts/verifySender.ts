@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
-import { AlertIntegration } from './integrations';
+import { AlertIntegration, SECRET_HEADER } from './integrations';
 
 /** Grafana's signature timestamp may be this far from now, either way. */
 export const SIGNATURE_WINDOW_SECONDS = 5 * 60;
@@ -10,7 +10,8 @@ export type Verdict = { ok: true } | { ok: false; reason: string };
 /**
  * Whether a delivery comes from the integration's sender, by what each
  * vendor can send: `Authorization: Bearer <secret>` (all), basic auth with
- * the secret as password (Alertmanager, Grafana), and Grafana's HMAC-SHA256
+ * the secret as password (Alertmanager, Grafana), the secret in a custom
+ * header `X-Multivac-Secret` (Datadog, Sumo Logic), and Grafana's HMAC-SHA256
  * signature of `<timestamp>:<body>` in hex (its contact point's "HMAC
  * signature" option, with a timestamp header). A signature that is sent
  * must be valid and fresh, even when a secret is sent too. Any of the
@@ -34,6 +35,17 @@ export function verifySender(
       );
     }
   }
+  if (integration.vendor === 'datadog' || integration.vendor === 'sumologic') {
+    const secret = header(headers, SECRET_HEADER);
+    if (secret !== undefined) {
+      return matchesSecret(integration, secret)
+        ? { ok: true }
+        : {
+            ok: false,
+            reason: `${SECRET_HEADER} is not a secret of the integration`,
+          };
+    }
+  }
   const authorization = header(headers, 'authorization');
   if (!authorization) {
     return { ok: false, reason: 'no Authorization header' };
@@ -47,7 +59,9 @@ export function verifySender(
           reason: 'bearer token is not a secret of the integration',
         };
   }
-  if (/^basic$/i.test(scheme) && integration.vendor !== 'generic') {
+  const basicAuth =
+    integration.vendor === 'alertmanager' || integration.vendor === 'grafana';
+  if (/^basic$/i.test(scheme) && basicAuth) {
     const decoded = Buffer.from(credentials, 'base64').toString('utf8');
     const password = decoded.slice(decoded.indexOf(':') + 1);
     return decoded.includes(':') && matchesSecret(integration, password)
