@@ -13,4 +13,6 @@ export * from './oncall';
 export * from './reports';
 export * from './postmortems';
 export * from './releases';
+export { INPUT_LIMITS, isoDateTimeSchema, refSchema } from './limits';
+export { referenceNumber } from './references';
 export * from './alerts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Severity, SEVERITIES } from './incidents';
 import { ImpactScope, UsersAffected } from './reports';
+import { checkDateYear, limitSchema, offsetSchema, refSchema } from './limits';
 import { oneOrMany } from './schemas';
 import { humanReference } from './references';
 
@@ -255,7 +256,7 @@ export const parsePostmortemReference = postmortemReference.parse;
  */
 export const POSTMORTEM_TEXT_MAX = 20000;
 
-const userRef = z.string().trim().min(1, 'must not be empty').max(300);
+const userRef = refSchema();
 
 /**
  * YYYY-MM-DD that is a real calendar day.
@@ -276,7 +277,9 @@ export const isoDateSchema = z.string().superRefine((value, ctx) => {
       code: z.ZodIssueCode.custom,
       message: 'is not a calendar day',
     });
+    return;
   }
+  checkDateYear(value, ctx);
 });
 
 /** @public */
@@ -349,7 +352,7 @@ export const listPostmortemsQuerySchema = z
     /** Words in the title or any section, case-insensitive. */
     q: z.string().trim().max(200).optional(),
     /** Post-mortems of incidents on these entities (or what they own/contain). */
-    entityRef: oneOrMany(z.string().min(1)).optional(),
+    entityRef: oneOrMany(refSchema()).optional(),
     owner: userRef.optional(),
     severity: oneOrMany(z.enum(SEVERITIES)).optional(),
     status: oneOrMany(z.enum(POSTMORTEM_STATUSES)).optional(),
@@ -357,8 +360,8 @@ export const listPostmortemsQuerySchema = z
       .enum(['true', 'false'])
       .transform(v => v === 'true')
       .optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: limitSchema(100, 20),
+    offset: offsetSchema,
   })
   .strict();
 /** @public */

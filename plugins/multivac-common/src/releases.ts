@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  httpUrlSchema,
+  isoDateTimeSchema,
+  limitSchema,
+  offsetSchema,
+  refSchema,
+} from './limits';
 import { oneOrMany } from './schemas';
 import { humanReference } from './references';
 
@@ -209,21 +216,14 @@ export const formatReleaseReference = releaseReference.format;
  */
 export const parseReleaseReference = releaseReference.parse;
 
-const isoTime = z.string().datetime({
-  offset: true,
-  message: 'must be an ISO 8601 time with a zone, e.g. 2026-11-24T14:00:00Z',
-});
-
-const httpUrl = z
-  .string()
-  .trim()
-  .url('must be a full URL (https://...)')
-  .refine(url => /^https?:\/\//i.test(url), 'must be an http(s) URL');
+const isoTime = isoDateTimeSchema(
+  'must be an ISO 8601 time with a zone, e.g. 2026-11-24T14:00:00Z',
+);
 
 const link = z
   .object({
     kind: z.enum(RELEASE_LINK_KINDS).default('other'),
-    url: httpUrl,
+    url: httpUrlSchema,
     title: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
@@ -235,12 +235,13 @@ const title = z
   .trim()
   .min(1, 'give the version or a title')
   .max(200, 'keep it to 200 characters');
-const entityRef = z
+const entityRef = refSchema('name the catalog entity that is released');
+const environment = z
   .string()
   .trim()
-  .min(1, 'name the catalog entity that is released');
-const environment = z.string().trim().min(1, 'name the environment');
-const ownerRef = z.string().trim().min(1).max(300);
+  .min(1, 'name the environment')
+  .max(64, 'must be at most 64 characters');
+const ownerRef = refSchema();
 
 /** Booking past blocking conflicts: the reason is recorded with who forced. */
 const force = z
@@ -358,7 +359,7 @@ export const checkReleaseSchema = z
     start: isoTime,
     end: isoTime,
     /** The release being edited, which must not conflict with itself. */
-    releaseId: z.string().trim().min(1).optional(),
+    releaseId: z.string().trim().min(1).max(255).optional(),
   })
   .superRefine(checkWindow);
 /** @public */
@@ -386,15 +387,15 @@ function toAfterFrom(
 export const listReleasesQuerySchema = z
   .object({
     /** A Group, System or Domain also matches what it owns or contains. */
-    entityRef: oneOrMany(z.string().trim().min(1)).optional(),
-    environment: oneOrMany(z.string().trim().min(1)).optional(),
+    entityRef: oneOrMany(refSchema()).optional(),
+    environment: oneOrMany(environment).optional(),
     /** `active`: planned or in progress. */
     status: oneOrMany(z.enum([...RELEASE_STATUSES, 'active'])).optional(),
     /** Releases whose window ends after `from` and starts before `to`. */
     from: isoTime.optional(),
     to: isoTime.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: limitSchema(500, 50),
+    offset: offsetSchema,
     /** Check each planned or in-progress release for conflicts now. */
     withConflicts: z
       .enum(['true', 'false'])
@@ -416,8 +417,8 @@ export const releaseCalendarQuerySchema = z
   .object({
     token: z.string().trim().min(1).max(200).optional(),
     /** A Group, System or Domain also matches what it owns or contains. */
-    entityRef: oneOrMany(z.string().trim().min(1)).optional(),
-    environment: oneOrMany(z.string().trim().min(1)).optional(),
+    entityRef: oneOrMany(refSchema()).optional(),
+    environment: oneOrMany(environment).optional(),
   })
   .strict();
 /** @public */
@@ -446,10 +447,10 @@ export interface RelevantRelease {
  */
 export const releasesAroundQuerySchema = z
   .object({
-    entityRef: oneOrMany(z.string().trim().min(1)),
+    entityRef: oneOrMany(refSchema()),
     from: isoTime,
     to: isoTime,
-    environment: oneOrMany(z.string().trim().min(1)).optional(),
+    environment: oneOrMany(environment).optional(),
     /** `active`: planned or in progress. */
     status: oneOrMany(z.enum([...RELEASE_STATUSES, 'active'])).optional(),
   })

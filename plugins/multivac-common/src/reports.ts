@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { Severity, SEVERITIES } from './incidents';
 import { PageRecord } from './oncall';
+import {
+  httpUrlSchema,
+  isoDateTimeSchema,
+  limitSchema,
+  offsetSchema,
+  refSchema,
+} from './limits';
 import { humanReference } from './references';
 
 /**
@@ -203,10 +210,7 @@ export const reportRequestSchema = z
       .min(1, 'say what is broken')
       .max(200, 'keep it to one line (200 characters)'),
     description: z.string().trim().max(20000).default(''),
-    entityRef: z
-      .string()
-      .trim()
-      .min(1, 'pick the affected service or component'),
+    entityRef: refSchema('pick the affected service or component'),
     usersAffected: z.enum(USERS_AFFECTED, {
       required_error: 'pick how many users are affected',
     }),
@@ -218,11 +222,9 @@ export const reportRequestSchema = z
     customerFacing: z.boolean({
       required_error: 'say whether customers see it',
     }),
-    startedAt: z.string().datetime({ offset: true }).optional(),
-    links: z
-      .array(z.string().trim().url('must be a full URL (https://...)'))
-      .max(20)
-      .default([]),
+    startedAt: isoDateTimeSchema().optional(),
+    /** http(s) only: a `javascript:` link would run in readers' browsers. */
+    links: z.array(httpUrlSchema).max(20).default([]),
     /** Omitted: the rubric's severity. */
     severity: z.enum(SEVERITIES).optional(),
     severityReason: optionalText(2000),
@@ -252,8 +254,8 @@ export const listReportsQuerySchema = z
   .object({
     /** `open`: not yet an incident; `handled`: turned into one. */
     state: z.enum(['open', 'handled']).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: limitSchema(100, 20),
+    offset: offsetSchema,
   })
   .strict();
 /** @public */

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { INCIDENT_ROLES, INCIDENT_STATES, SEVERITIES } from './incidents';
+import {
+  boundedJsonObjectSchema,
+  INPUT_LIMITS,
+  isoDateTimeSchema,
+  limitSchema,
+  offsetSchema,
+  refSchema,
+} from './limits';
 
 /**
  * Request bodies of the REST API, validated on the server and usable by any
@@ -9,10 +17,10 @@ import { INCIDENT_ROLES, INCIDENT_STATES, SEVERITIES } from './incidents';
 const title = z.string().trim().min(1, 'must not be empty').max(200);
 const longText = z.string().max(20000);
 const entityRefs = z
-  .array(z.string().trim().min(1, 'must not be empty'))
+  .array(refSchema())
   .min(1, 'name at least one affected catalog entity')
-  .max(50);
-const userRef = z.string().trim().min(1, 'must not be empty').max(300);
+  .max(INPUT_LIMITS.maxListLength);
+const userRef = refSchema();
 
 /** @public */
 export const declareIncidentSchema = z
@@ -80,19 +88,27 @@ export type NoteRequest = z.infer<typeof noteSchema>;
  */
 export const oneOrMany = <T extends z.ZodTypeAny>(item: T) =>
   z
-    .union([item, z.array(item)])
+    .union([
+      item,
+      z
+        .array(item)
+        .max(
+          INPUT_LIMITS.maxListLength,
+          `at most ${INPUT_LIMITS.maxListLength} values`,
+        ),
+    ])
     .transform(v => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
 
 /** @public */
 export const listIncidentsQuerySchema = z
   .object({
-    entityRef: oneOrMany(z.string().min(1)).optional(),
+    entityRef: oneOrMany(refSchema()).optional(),
     status: oneOrMany(z.enum([...INCIDENT_STATES, 'active'])).optional(),
     severity: oneOrMany(z.enum(SEVERITIES)).optional(),
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    offset: z.coerce.number().int().min(0).default(0),
+    from: isoDateTimeSchema().optional(),
+    to: isoDateTimeSchema().optional(),
+    limit: limitSchema(100, 20),
+    offset: offsetSchema,
   })
   .strict();
 /** @public */
@@ -107,12 +123,13 @@ export type ListIncidentsQuery = z.input<typeof listIncidentsQuerySchema>;
  */
 export const pageRequestSchema = z
   .object({
-    entityRef: z.string().trim().min(1, 'must not be empty').optional(),
-    userRef: z.string().trim().min(1, 'must not be empty').optional(),
-    scheduleId: z.string().trim().min(1, 'must not be empty').optional(),
+    entityRef: refSchema().optional(),
+    userRef: refSchema().optional(),
+    scheduleId: refSchema().optional(),
     summary: z.string().trim().min(1, 'say why you are paging').max(1000),
     urgency: z.enum(['high', 'low']).default('high'),
-    details: z.record(z.unknown()).optional(),
+    /** Free-form JSON: at most 5 levels deep and 10,000 characters. */
+    details: boundedJsonObjectSchema.optional(),
   })
   .strict()
   .superRefine((page, context) => {

@@ -7,6 +7,7 @@ import {
   IncidentStatus,
   isReopen,
   parseIncidentReference,
+  referenceNumber,
   Severity,
   SINGLE_HOLDER_ROLES,
   TimelineEvent,
@@ -117,8 +118,7 @@ export class DatabaseIncidentStore implements IncidentStore {
 
   async getIncident(idOrReference: string): Promise<Incident | undefined> {
     const number =
-      parseIncidentReference(idOrReference) ??
-      (/^\d+$/.test(idOrReference) ? Number(idOrReference) : undefined);
+      parseIncidentReference(idOrReference) ?? referenceNumber(idOrReference);
     const row = await this.db<IncidentRow>('multivac_incidents')
       .where(number !== undefined ? { number } : { id: idOrReference })
       .first();

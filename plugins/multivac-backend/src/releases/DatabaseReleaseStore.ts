@@ -5,6 +5,7 @@ import {
   formatReleaseReference,
   MAX_RELEASE_WINDOW_HOURS,
   parseReleaseReference,
+  referenceNumber,
   Release,
   ReleaseStatus,
   ReleaseStatusChange,
@@ -101,8 +102,7 @@ export class DatabaseReleaseStore implements ReleaseStore {
   async get(idOrReference: string, tx?: Transaction) {
     const db = tx ? knexOf(tx) : this.db;
     const number =
-      parseReleaseReference(idOrReference) ??
-      (/^\d+$/.test(idOrReference) ? Number(idOrReference) : undefined);
+      parseReleaseReference(idOrReference) ?? referenceNumber(idOrReference);
     const row = await db<ReleaseRow>(RELEASES)
       .where(number !== undefined ? { number } : { id: idOrReference })
       .first();

@@ -17,7 +17,11 @@ import Router from 'express-promise-router';
 import { IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { RequestAuth } from './RequestAuth';
-import { parseInput as parse } from './validation';
+import {
+  checkIdParams,
+  hideDatabaseErrors,
+  parseInput as parse,
+} from './validation';
 
 export interface RouterOptions {
   incidents: IncidentService;
@@ -29,6 +33,7 @@ export interface RouterOptions {
 export function createIncidentsRouter(options: RouterOptions): express.Router {
   const { incidents, jobs, requestAuth } = options;
   const router = Router();
+  checkIdParams(router, 'id');
   router.use(express.json({ limit: '1mb' }));
   const authorize = requestAuth.authorize.bind(requestAuth);
   const actor = requestAuth.incidentActor.bind(requestAuth);
@@ -111,5 +116,6 @@ export function createIncidentsRouter(options: RouterOptions): express.Router {
     res.json({ items: await incidents.timeline(req.params.id) });
   });
 
+  router.use(hideDatabaseErrors());
   return router;
 }

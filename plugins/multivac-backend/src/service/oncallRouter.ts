@@ -1,9 +1,12 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  isoDateTimeSchema,
   oncallPagePermission,
+  oneOrMany,
   oncallReadPermission,
   PageRecord,
   pageRequestSchema,
+  refSchema,
 } from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -13,27 +16,25 @@ import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
-import { parseInput } from './validation';
+import { checkIdParams, hideDatabaseErrors, parseInput } from './validation';
 
 const onCallQuery = z
   .object({
-    entityRef: z.string().min(1),
+    entityRef: refSchema(),
     /** Ask about another moment than now (ISO time). */
-    at: z.string().datetime({ offset: true }).optional(),
+    at: isoDateTimeSchema().optional(),
   })
   .strict();
 const schedulesQuery = z
   .object({
-    from: z.string().datetime({ offset: true }).optional(),
+    from: isoDateTimeSchema().optional(),
     days: z.coerce.number().int().min(1).max(31).default(7),
   })
   .strict();
 
 const pagesQuery = z
   .object({
-    entityRef: z
-      .union([z.string().min(1), z.array(z.string().min(1))])
-      .optional(),
+    entityRef: oneOrMany(refSchema()).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();
@@ -48,6 +49,7 @@ export function createOnCallRouter(options: {
 }): express.Router {
   const { onCall, paging, builtin, entities, requestAuth } = options;
   const router = Router();
+  checkIdParams(router, 'id');
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/oncall', async (req, res) => {
@@ -142,5 +144,6 @@ export function createOnCallRouter(options: {
     );
   });
 
+  router.use(hideDatabaseErrors());
   return router;
 }

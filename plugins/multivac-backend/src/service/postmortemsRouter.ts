@@ -15,7 +15,7 @@ import Router from 'express-promise-router';
 import { PostmortemService } from '../postmortems';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
-import { parseInput } from './validation';
+import { checkIdParams, hideDatabaseErrors, parseInput } from './validation';
 
 /** Post-mortems of resolved incidents (`/postmortems`). */
 export function createPostmortemsRouter(options: {
@@ -25,6 +25,7 @@ export function createPostmortemsRouter(options: {
 }): express.Router {
   const { postmortems, entities, requestAuth } = options;
   const router = Router();
+  checkIdParams(router, 'id', 'itemId');
   router.use(express.json({ limit: '1mb' }));
 
   async function requireUser(
@@ -164,5 +165,6 @@ export function createPostmortemsRouter(options: {
     res.status(204).end();
   });
 
+  router.use(hideDatabaseErrors());
   return router;
 }

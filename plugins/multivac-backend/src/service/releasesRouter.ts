@@ -35,7 +35,7 @@ import {
 } from '../releases';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
-import { parseInput } from './validation';
+import { checkIdParams, hideDatabaseErrors, parseInput } from './validation';
 import { redactQuery } from './redactQuery';
 
 /** The feed shows releases from this long ago ... */
@@ -70,6 +70,7 @@ export function createReleasesRouter(options: {
 }): express.Router {
   const { releases, feedTokens, entities, requestAuth } = options;
   const router = Router();
+  checkIdParams(router, 'id');
   router.use(express.json({ limit: '1mb' }));
 
   async function requireEntity(
@@ -295,5 +296,6 @@ export function createReleasesRouter(options: {
     );
   });
 
+  router.use(hideDatabaseErrors());
   return router;
 }

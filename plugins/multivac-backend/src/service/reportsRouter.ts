@@ -10,7 +10,7 @@ import Router from 'express-promise-router';
 import { ReportService } from '../reports/ReportService';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
-import { parseInput } from './validation';
+import { checkIdParams, hideDatabaseErrors, parseInput } from './validation';
 
 /** Triage reports (`/reports`) and turning them into incidents. */
 export function createReportsRouter(options: {
@@ -20,6 +20,7 @@ export function createReportsRouter(options: {
 }): express.Router {
   const { reports, entities, requestAuth } = options;
   const router = Router();
+  checkIdParams(router, 'id');
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/reports/rubric', async (req, res) => {
@@ -73,5 +74,6 @@ export function createReportsRouter(options: {
       );
   });
 
+  router.use(hideDatabaseErrors());
   return router;
 }
