@@ -3,18 +3,22 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ACTIVE_INCIDENT_STATES,
   Alert,
+  AlertGroup,
   AlertGroupDetails,
   AlertRoutePreview,
   AlertUrgency,
+  Incident,
+  PageRecord,
+  Severity,
   shortRef,
 } from '@multivac/plugin-multivac-common';
 import { Transaction } from '../database/Transaction';
-import { IncidentService } from '../incidents/IncidentService';
+import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { PagingService } from '../oncall/PagingService';
 import { adapters } from './adapters';
@@ -29,6 +33,8 @@ const NOTE = 'alert.note';
 const ACTOR = 'service:multivac';
 /** How long dead letters and processed deliveries are kept. */
 export const ALERT_RETENTION_DAYS = 7;
+/** Alerts written on the timeline of an incident started from a group. */
+const MAX_TIMELINE_ALERTS = 20;
 
 /** What happened to one alert of a delivery. */
 export interface IngestResult {
@@ -54,8 +60,8 @@ export class AlertService {
       store: AlertStore;
       integrations: AlertIntegration[];
       jobs: JobQueue;
-      paging: Pick<PagingService, 'page'>;
-      incidents: Pick<IncidentService, 'list' | 'addNote'>;
+      paging: Pick<PagingService, 'page' | 'get' | 'acknowledge'>;
+      incidents: Pick<IncidentService, 'list' | 'addNote' | 'declare'>;
       catalog: CatalogService;
       auth: AuthService;
       logger: LoggerService;
@@ -135,6 +141,76 @@ export class AlertService {
       throw new NotFoundError(`No alert group ${id}`);
     }
     return group;
+  }
+
+  /**
+   * Declares an incident from the group on its entity (SEV2 for high
+   * urgency, SEV3 for low, unless given), with the on-caller it paged as
+   * responder; its alerts and their links go on the timeline, and its page
+   * counts as the incident's (no second page). 409 when the group already
+   * has an incident.
+   */
+  async startIncident(
+    groupId: string,
+    actor: IncidentActor,
+    input: { title?: string; severity?: Severity } = {},
+  ): Promise<Incident> {
+    const { store, incidents, paging } = this.options;
+    const group = await this.getGroup(groupId);
+    if (group.incidentId) {
+      throw new ConflictError(
+        `Alert group ${group.id} already has incident ${group.incidentId}`,
+      );
+    }
+    const page = group.pageId ? await paging.get(group.pageId) : undefined;
+    const responder = page?.targets.find(t => t.userRef)?.userRef;
+    const lead =
+      group.alerts.find(a => a.status === 'firing') ?? group.alerts[0];
+    const incident = await incidents.declare(
+      {
+        title: (
+          input.title ?? `${shortRef(group.entityRef)}: ${lead.summary}`
+        ).slice(0, 200),
+        severity:
+          input.severity ?? (group.urgency === 'high' ? 'SEV2' : 'SEV3'),
+        entityRefs: [group.entityRef],
+        description: `From alert group ${group.id}: ${group.alertCount} alert(s), ${group.firingCount} firing.`,
+      },
+      actor,
+      {
+        roles: responder ? [{ role: 'responder', userRef: responder }] : [],
+        andThen: async (tx, incidentId) => {
+          if (!(await store.attachIncident(tx, group.id, incidentId))) {
+            throw new ConflictError(
+              `Alert group ${group.id} already has an incident`,
+            );
+          }
+        },
+      },
+    );
+    const shown = group.alerts.slice(0, MAX_TIMELINE_ALERTS);
+    for (const alert of shown) {
+      await incidents.addNote(incident.id, noteText(alert), actor);
+    }
+    if (group.alerts.length > shown.length) {
+      await incidents.addNote(
+        incident.id,
+        `… and ${group.alerts.length - shown.length} more alerts in group ${
+          group.id
+        }`,
+        actor,
+      );
+    }
+    return incident;
+  }
+
+  /** Acknowledges the page the group sent; 409 when it sent none. */
+  async acknowledge(groupId: string, actor: string): Promise<PageRecord> {
+    const group: AlertGroup = await this.getGroup(groupId);
+    if (!group.pageId) {
+      throw new ConflictError(`Alert group ${group.id} paged nobody`);
+    }
+    return this.options.paging.acknowledge(group.pageId, actor);
   }
 
   /** The urgency the integration gives a vendor severity. */

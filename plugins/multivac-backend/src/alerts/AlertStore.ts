@@ -116,6 +116,15 @@ export interface AlertStore {
     changes: GroupChanges,
   ): Promise<void>;
   countFiring(tx: Transaction, groupId: string): Promise<number>;
+  /**
+   * Links the group, its alerts and its page to the incident; false when
+   * the group already has an incident.
+   */
+  attachIncident(
+    tx: Transaction,
+    groupId: string,
+    incidentId: string,
+  ): Promise<boolean>;
 
   getGroup(id: string): Promise<AlertGroupDetails | undefined>;
   listAlerts(

@@ -296,6 +296,34 @@ export class DatabaseAlertStore implements AlertStore {
     return Number(count);
   }
 
+  async attachIncident(
+    tx: Transaction,
+    groupId: string,
+    incidentId: string,
+  ): Promise<boolean> {
+    const k = knexOf(tx);
+    const updated = await k(GROUPS)
+      .where({ id: groupId })
+      .whereNull('incident_id')
+      .update({ incident_id: incidentId });
+    if (updated === 0) {
+      return false;
+    }
+    await k(ALERTS)
+      .where({ group_id: groupId })
+      .update({ incident_id: incidentId });
+    // The group's page counts as the incident's, so that declaring the
+    // incident does not page the same schedule again.
+    const group = await k<GroupRow>(GROUPS).where({ id: groupId }).first();
+    if (group?.page_id) {
+      await k('multivac_pages')
+        .where({ id: group.page_id })
+        .whereNull('incident_id')
+        .update({ incident_id: incidentId, updated_at: nowIso() });
+    }
+    return true;
+  }
+
   async getGroup(id: string): Promise<AlertGroupDetails | undefined> {
     const row = await this.db<GroupRow>(GROUPS).where({ id }).first();
     if (!row) {

@@ -521,6 +521,65 @@ describe('/api/multivac/alerts', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('turns a group into an incident once (its alerts on the timeline, no second page), and acknowledges its page', async () => {
+    const { server } = await start();
+    await request(server)
+      .post('/api/multivac/alerts/integrations/prom')
+      .set(bearer)
+      .send(alertmanagerFixture)
+      .expect(202);
+    const listed = await eventually(
+      () => listAlerts(server, 'integration=prom'),
+      b => b.items?.[0]?.groupId !== undefined,
+    );
+    const groupId = listed.items[0].groupId;
+    const paged = await eventually(
+      () => group(server, groupId),
+      g => Boolean(g.pageId),
+    );
+
+    const ack = await request(server)
+      .post(`/api/multivac/alerts/groups/${groupId}/acknowledge`)
+      .set(asAda);
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({
+      id: paged.pageId,
+      status: 'acknowledged',
+    });
+
+    const started = await request(server)
+      .post(`/api/multivac/alerts/groups/${groupId}/incident`)
+      .set(asAda)
+      .send({});
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({
+      severity: 'SEV2',
+      title: 'payments-api: payments-api answers 12% of requests with 5xx',
+      entityRefs: ['component:default/payments-api'],
+    });
+    const again = await request(server)
+      .post(`/api/multivac/alerts/groups/${groupId}/incident`)
+      .set(asAda)
+      .send({});
+    expect(again.status).toBe(409);
+
+    expect(await group(server, groupId)).toMatchObject({
+      incidentId: started.body.id,
+      alerts: [{ incidentId: started.body.id }],
+    });
+    const timeline = await request(server)
+      .get(`/api/multivac/incidents/${started.body.reference}/timeline`)
+      .set(asAda);
+    expect(JSON.stringify(timeline.body)).toContain(
+      'Alert firing: payments-api answers 12% of requests with 5xx (critical) http://prometheus.example.com',
+    );
+    // The incident's paging finds the group's page: nobody paged twice.
+    await new Promise(r => setTimeout(r, 1000));
+    expect(
+      await pagesOf(server, 'component:default/payments-api'),
+    ).toHaveLength(1);
+  });
+
   it('refuses to start with a bad integration, naming the key', async () => {
     await expect(
       startBackend(undefined, {

@@ -3,6 +3,7 @@ import { AuthenticationError, InputError } from '@backstage/errors';
 import {
   alertReadPermission,
   alertUpdatePermission,
+  incidentCreatePermission,
   integrationManagePermission,
   listAlertsQuerySchema,
 } from '@multivac/plugin-multivac-common';
@@ -21,6 +22,11 @@ export const ALERT_INGEST_PATH = '/alerts/integrations';
 const previewSchema = z.object({
   /** A delivery as the vendor sends it. */
   payload: z.unknown().refine(p => p !== undefined, 'required'),
+});
+
+const startIncidentSchema = z.object({
+  title: z.string().min(1).max(200).optional(),
+  severity: z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']).optional(),
 });
 
 /** Largest delivery accepted (413 above). */
@@ -42,6 +48,7 @@ export function createAlertsRouter(options: {
 }): express.Router {
   const { alerts, entities, requestAuth, logger } = options;
   const router = Router();
+  const jsonBody = express.json({ limit: '64kb' });
 
   router.post(
     `${ALERT_INGEST_PATH}/:id`,
@@ -115,6 +122,31 @@ export function createAlertsRouter(options: {
   router.get('/alerts/groups/:id', async (req, res) => {
     await requestAuth.authorize(req, alertReadPermission);
     res.json(await alerts.getGroup(req.params.id));
+  });
+
+  router.post('/alerts/groups/:id/incident', jsonBody, async (req, res) => {
+    await requestAuth.authorize(req, alertUpdatePermission);
+    const credentials = await requestAuth.authorize(
+      req,
+      incidentCreatePermission,
+    );
+    const input = parseInput(startIncidentSchema, req.body, 'incident');
+    res
+      .status(201)
+      .json(
+        await alerts.startIncident(
+          req.params.id,
+          requestAuth.incidentActor(credentials),
+          input,
+        ),
+      );
+  });
+
+  router.post('/alerts/groups/:id/acknowledge', jsonBody, async (req, res) => {
+    const credentials = await requestAuth.authorize(req, alertUpdatePermission);
+    res.json(
+      await alerts.acknowledge(req.params.id, requestAuth.actorOf(credentials)),
+    );
   });
 
   // Payloads no adapter could read, kept 7 days: for the admins.
