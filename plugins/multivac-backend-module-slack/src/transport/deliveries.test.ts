@@ -110,6 +110,22 @@ describe('toInteractionDelivery', () => {
 });
 
 describe('toEventDelivery', () => {
+  it('hashes an event_id too long (or odd) for the job key, the same each time', () => {
+    const envelope = {
+      ...eventCallback(reactionAdded()),
+      event_id: 'E'.repeat(300),
+    };
+    const { dedupKey } = toEventDelivery(envelope) as { dedupKey: string };
+    expect(dedupKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(toEventDelivery(envelope)).toMatchObject({ dedupKey });
+    expect(
+      toEventDelivery({ ...envelope, event_id: 'Ev1\u0000' }),
+    ).toMatchObject({ dedupKey: expect.stringMatching(/^sha256:/) });
+    expect(
+      toEventDelivery({ ...envelope, event_id: 'Ev08MFMKH6J' }),
+    ).toMatchObject({ dedupKey: 'Ev08MFMKH6J' });
+  });
+
   it('delivers message events of any subtype', () => {
     const edit = {
       type: 'message',

@@ -202,7 +202,7 @@ const eventCallback = z
 /** A slash command: its form fields over HTTP, `body` over Socket Mode. */
 export function toCommandDelivery(fields: unknown): SlackCommandDelivery {
   const command = parse(commandSchema, fields, 'Slack slash command');
-  return { kind: 'command', dedupKey: command.trigger_id, command };
+  return { kind: 'command', dedupKey: boundedKey(command.trigger_id), command };
 }
 
 /** An interaction: `payload` over HTTP, `body` over Socket Mode. */
@@ -220,7 +220,7 @@ export function toInteractionDelivery(
   );
   return {
     kind: 'interaction',
-    dedupKey: interactionDedupKey(interaction),
+    dedupKey: boundedKey(interactionDedupKey(interaction)),
     payload: interaction,
   };
 }
@@ -250,7 +250,7 @@ export function toEventDelivery(
   );
   return {
     kind: 'event',
-    dedupKey: callback.event_id,
+    dedupKey: boundedKey(callback.event_id),
     event,
     ...(retry.retryNum !== undefined && { retryNum: retry.retryNum }),
     ...(retry.retryReason !== undefined && { retryReason: retry.retryReason }),
@@ -273,6 +273,21 @@ export async function receiveDelivery(
   const ack = await inbox.receive(delivery);
   logger.debug(`Slack ${delivery.kind} ${delivery.dedupKey} received`);
   return ack;
+}
+
+/** Longest dedup key kept as Slack sent it: the job key column holds 255. */
+const MAX_DEDUP_KEY = 128;
+
+/**
+ * A dedup key that fits the job's idempotency key: Slack's own when short
+ * and free of NUL bytes, else a hash of it (the same on every retry), so a
+ * 300-character `event_id` is deduplicated instead of failing the insert.
+ */
+function boundedKey(key: string): string {
+  if (key.length <= MAX_DEDUP_KEY && !key.includes('\0')) {
+    return key;
+  }
+  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 function interactionDedupKey(interaction: SlackInteraction): string {
