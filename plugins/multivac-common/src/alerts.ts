@@ -90,9 +90,30 @@ export interface AlertGroupDetails extends AlertGroup {
   alerts: Alert[];
 }
 
+/**
+ * An integration as admins see it: never its secrets.
+ *
+ * @public
+ */
+export interface AlertIntegrationInfo {
+  id: string;
+  name: string;
+  vendor: AlertVendor;
+  /** Where the sender posts its deliveries. */
+  url: string;
+  /** How many secrets are valid now (two while rotating). */
+  secretCount: number;
+  defaultEntityRef?: string;
+  rules: Array<{ match: Record<string, string>; entityRef: string }>;
+  urgency: Record<string, AlertUrgency>;
+  groupWindowMinutes: number;
+}
+
 /** `GET /alerts` query. @public */
 export const listAlertsQuerySchema = z.object({
   status: z.enum(['firing', 'resolved']).optional(),
+  urgency: z.enum(['high', 'low']).optional(),
+  /** Also what a Group owns or a System contains (a team's alerts). */
   entityRef: z.string().min(1).max(400).optional(),
   integration: z.string().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

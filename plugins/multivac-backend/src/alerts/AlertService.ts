@@ -10,6 +10,7 @@ import {
   Alert,
   AlertGroup,
   AlertGroupDetails,
+  AlertIntegrationInfo,
   AlertRoutePreview,
   AlertUrgency,
   Incident,
@@ -258,12 +259,18 @@ export class AlertService {
    */
   async preview(
     integrationId: string,
-    payload: unknown,
+    sample: { payload: unknown } | { last: number },
     credentials: BackstageCredentials,
   ): Promise<AlertRoutePreview[]> {
     const integration = this.integration(integrationId);
+    const alerts =
+      'last' in sample
+        ? (
+            await this.options.store.listDeliveries(integration.id, sample.last)
+          ).flatMap(d => d.alerts)
+        : adapters[integration.vendor](sample.payload);
     const previews: AlertRoutePreview[] = [];
-    for (const alert of adapters[integration.vendor](payload)) {
+    for (const alert of alerts) {
       const candidates = routeAlert(alert, integration);
       const known = await this.inCatalog(candidates, credentials);
       const route = candidates.find((_, i) => known[i]);
@@ -278,6 +285,24 @@ export class AlertService {
       });
     }
     return previews;
+  }
+
+  /** The configured integrations, without their secrets. */
+  listIntegrations(baseUrl: string): AlertIntegrationInfo[] {
+    return this.options.integrations.map(i => ({
+      id: i.id,
+      name: i.name,
+      vendor: i.vendor,
+      url: `${baseUrl}/alerts/integrations/${i.id}`,
+      secretCount: i.secrets.length,
+      defaultEntityRef: i.defaultEntityRef,
+      rules: i.rules.map(rule => ({
+        match: Object.fromEntries(rule.match.map(m => [m.label, m.raw])),
+        entityRef: rule.entityRef,
+      })),
+      urgency: i.urgency,
+      groupWindowMinutes: i.groupWindowMinutes,
+    }));
   }
 
   /** The durable job of a stored delivery. */

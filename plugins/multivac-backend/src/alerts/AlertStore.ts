@@ -59,6 +59,7 @@ export interface GroupChanges {
 
 export interface AlertFilter {
   status?: AlertStatus;
+  urgency?: AlertUrgency;
   entityRefs?: string[];
   integrationId?: string;
   limit: number;
@@ -74,6 +75,11 @@ export interface AlertStore {
     andThen: (tx: Transaction, deliveryId: string) => Promise<void>,
   ): Promise<string>;
   getDelivery(id: string): Promise<StoredDelivery | undefined>;
+  /** The integration's latest deliveries, newest first. */
+  listDeliveries(
+    integrationId: string,
+    limit: number,
+  ): Promise<StoredDelivery[]>;
   addDeadLetter(letter: Omit<DeadLetter, 'id' | 'receivedAt'>): Promise<string>;
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
   /** Removes dead letters and deliveries received before `time`. */

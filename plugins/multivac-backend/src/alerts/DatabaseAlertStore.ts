@@ -91,14 +91,18 @@ export class DatabaseAlertStore implements AlertStore {
     const row = await this.db('multivac_alert_deliveries')
       .where({ id })
       .first();
-    return (
-      row && {
-        id: row.id,
-        integrationId: row.integration_id,
-        alerts: JSON.parse(row.alerts),
-        receivedAt: toIsoString(row.received_at),
-      }
-    );
+    return row && toDelivery(row);
+  }
+
+  async listDeliveries(
+    integrationId: string,
+    limit: number,
+  ): Promise<StoredDelivery[]> {
+    const rows = await this.db('multivac_alert_deliveries')
+      .where({ integration_id: integrationId })
+      .orderBy('received_at', 'desc')
+      .limit(limit);
+    return rows.map(toDelivery);
   }
 
   async addDeadLetter(
@@ -349,6 +353,7 @@ export class DatabaseAlertStore implements AlertStore {
   ): Promise<{ items: Alert[]; totalCount: number }> {
     const query = this.db<AlertRow>(ALERTS).where(q => {
       if (filter.status) q.where('status', filter.status);
+      if (filter.urgency) q.where('urgency', filter.urgency);
       if (filter.integrationId) q.where('integration_id', filter.integrationId);
       if (filter.entityRefs) q.whereIn('entity_ref', filter.entityRefs);
     });
@@ -370,6 +375,20 @@ export class DatabaseAlertStore implements AlertStore {
     }
     return toAlert(row);
   }
+}
+
+function toDelivery(row: {
+  id: string;
+  integration_id: string;
+  alerts: string;
+  received_at: Timestamp;
+}): StoredDelivery {
+  return {
+    id: row.id,
+    integrationId: row.integration_id,
+    alerts: JSON.parse(row.alerts),
+    receivedAt: toIsoString(row.received_at),
+  };
 }
 
 function toAlert(row: AlertRow): Alert {

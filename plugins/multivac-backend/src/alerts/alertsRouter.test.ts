@@ -199,6 +199,20 @@ describe('/api/multivac/alerts', () => {
     ]);
     // No severity label: the integration's default makes it low urgency.
     expect(listed.items[0].urgency).toBe('low');
+    // A team sees its services' alerts; filters by urgency.
+    const team = await listAlerts(
+      server,
+      'entityRef=group:default/storefront&urgency=low',
+    );
+    expect(team.totalCount).toBe(2);
+    expect(
+      (
+        await listAlerts(
+          server,
+          'entityRef=group:default/storefront&urgency=high',
+        )
+      ).totalCount,
+    ).toBe(0);
     const [groupId] = new Set<string>(listed.items.map((a: any) => a.groupId));
     expect(listed.items[1].groupId).toBe(groupId);
     expect(listed.items.flatMap((a: any) => a.links)).toContain(
@@ -508,6 +522,44 @@ describe('/api/multivac/alerts', () => {
     ]);
     // Nothing stored, nobody paged.
     expect((await listAlerts(server)).totalCount).toBe(0);
+
+    // The last N deliveries received, through the same routing.
+    await request(server)
+      .post('/api/multivac/alerts/integrations/grafana')
+      .set(bearer)
+      .send(grafanaFixture)
+      .expect(202);
+    const last = await request(server)
+      .post('/api/multivac/alerts/integrations/grafana/preview')
+      .set(asAda)
+      .send({ last: 5 });
+    expect(last.body.items.map((i: any) => i.matched)).toEqual([
+      'rule:2',
+      'rule:2',
+    ]);
+
+    const integrations = await request(server)
+      .get('/api/multivac/alerts/integrations')
+      .set(asAda);
+    expect(integrations.status).toBe(200);
+    expect(integrations.body.items).toContainEqual(
+      expect.objectContaining({
+        id: 'grafana',
+        vendor: 'grafana',
+        url: expect.stringMatching(
+          /\/api\/multivac\/alerts\/integrations\/grafana$/,
+        ),
+        secretCount: 1,
+        rules: [
+          { match: { zone: 'nowhere' }, entityRef: 'component:default/orphan' },
+          {
+            match: { alertname: '/High .* usage/' },
+            entityRef: 'component:default/cart',
+          },
+        ],
+      }),
+    );
+    expect(JSON.stringify(integrations.body)).not.toContain(SECRET);
 
     const unreadable = await request(server)
       .post('/api/multivac/alerts/integrations/grafana/preview')

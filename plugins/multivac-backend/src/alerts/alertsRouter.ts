@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
 import { AuthenticationError, InputError } from '@backstage/errors';
 import {
   alertReadPermission,
@@ -19,10 +19,12 @@ import { verifySender } from './verifySender';
 /** Where monitoring tools deliver alerts; signed by the integration, not signed in. */
 export const ALERT_INGEST_PATH = '/alerts/integrations';
 
-const previewSchema = z.object({
+const previewSchema = z.union([
   /** A delivery as the vendor sends it. */
-  payload: z.unknown().refine(p => p !== undefined, 'required'),
-});
+  z.object({ payload: z.record(z.unknown()) }),
+  /** The integration's last N deliveries. */
+  z.object({ last: z.number().int().min(1).max(100) }),
+]);
 
 const startIncidentSchema = z.object({
   title: z.string().min(1).max(200).optional(),
@@ -45,8 +47,9 @@ export function createAlertsRouter(options: {
   entities: CatalogEntities;
   requestAuth: RequestAuth;
   logger: LoggerService;
+  discovery: DiscoveryService;
 }): express.Router {
-  const { alerts, entities, requestAuth, logger } = options;
+  const { alerts, entities, requestAuth, logger, discovery } = options;
   const router = Router();
   const jsonBody = express.json({ limit: '64kb' });
 
@@ -96,12 +99,21 @@ export function createAlertsRouter(options: {
         req,
         integrationManagePermission,
       );
-      const { payload } = parseInput(previewSchema, req.body, 'preview');
+      const sample = parseInput(previewSchema, req.body, 'preview');
       res.json({
-        items: await alerts.preview(req.params.id, payload, credentials),
+        items: await alerts.preview(req.params.id, sample, credentials),
       });
     },
   );
+
+  router.get(ALERT_INGEST_PATH, async (req, res) => {
+    await requestAuth.authorize(req, integrationManagePermission);
+    res.json({
+      items: alerts.listIntegrations(
+        await discovery.getExternalBaseUrl('multivac'),
+      ),
+    });
+  });
 
   router.get('/alerts', async (req, res) => {
     await requestAuth.authorize(req, alertReadPermission);
@@ -109,8 +121,9 @@ export function createAlertsRouter(options: {
     res.json(
       await alerts.list({
         status: query.status,
+        urgency: query.urgency,
         entityRefs: query.entityRef
-          ? entities.normalize([query.entityRef])
+          ? await entities.withOwnedAndContained([query.entityRef])
           : undefined,
         integrationId: query.integration,
         limit: query.limit,

@@ -7,7 +7,12 @@ import {
 } from '@multivac/plugin-multivac-common';
 
 /** A label matcher: an exact value, or a regular expression. */
-export type LabelMatcher = { label: string; value: string | RegExp };
+export type LabelMatcher = {
+  label: string;
+  value: string | RegExp;
+  /** As configured: a value, or a regular expression between slashes. */
+  raw: string;
+};
 
 export interface RoutingRule {
   match: LabelMatcher[];
@@ -128,11 +133,11 @@ function readRule(rule: Config, at: string): RoutingRule {
     const raw = matchConfig.getString(label);
     const regex = /^\/(.*)\/$/s.exec(raw);
     if (!regex) {
-      return { label, value: raw };
+      return { label, value: raw, raw };
     }
     try {
       // Anchored: `/api-.*/` matches the whole value.
-      return { label, value: new RegExp(`^(?:${regex[1]})$`) };
+      return { label, value: new RegExp(`^(?:${regex[1]})$`), raw };
     } catch (error) {
       throw new Error(`${at}.match.${label}: bad regular expression ${raw}`);
     }

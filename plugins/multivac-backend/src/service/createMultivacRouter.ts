@@ -63,6 +63,7 @@ export function createMultivacRouter(options: {
       entities,
       requestAuth,
       logger: options.logger,
+      discovery: options.discovery,
     }),
   );
   router.use(
