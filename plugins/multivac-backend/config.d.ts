@@ -111,7 +111,12 @@ export interface Config {
         thousands?: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
       };
     };
-    /** Durable side-effect jobs (chat messages, pages, tracker issues). */
+    /**
+     * Durable side-effect jobs (chat messages, pages, tracker issues). Every
+     * count must be a positive integer and every duration positive;
+     * `timeoutSeconds` must be less than `leaseSeconds`. The backend refuses
+     * to start otherwise, naming the key.
+     */
     jobs?: {
       /** Attempts before a job is marked failed. Default 8. */
       maxAttempts?: number;
@@ -120,18 +125,48 @@ export interface Config {
       /** Longest delay between retries. Default 900. */
       maxBackoffSeconds?: number;
       /**
-       * How long a running job is reserved for its worker; after that another
-       * worker (on this or another replica) runs it again. Default 300.
+       * How long a running job is reserved for its worker; the worker renews
+       * it every third of this while the job runs. Once it expired (the
+       * worker died or stalled) another worker, on this or another replica,
+       * runs the job again, or marks it failed when it used up `maxAttempts`.
+       * Default 300.
        */
       leaseSeconds?: number;
+      /**
+       * Deadline of one attempt: then the job's `AbortSignal` is aborted, the
+       * attempt fails with a timeout (retried with back-off like any failure)
+       * and its slot is freed, whether the handler returns or not. Must be
+       * less than `leaseSeconds`. Default 60, or half of `leaseSeconds` when
+       * that is shorter.
+       */
+      timeoutSeconds?: number;
       /** How often workers look for due jobs. Default 2. */
       pollIntervalSeconds?: number;
       /**
-       * How long shutdown waits for running jobs before leaving them to their
-       * lease. Default 10.
+       * How many jobs a worker (one per replica) runs at once. A free slot
+       * takes the next due job at once; paging jobs go first. Default 4.
+       */
+      concurrency?: number;
+      /**
+       * Slots reserved, on top of `concurrency`, for jobs in the paging lane
+       * (page delivery, acknowledgement and escalation, paging of triage
+       * reports), so that other traffic can never delay a page. Default 2.
+       */
+      pagingConcurrency?: number;
+      /**
+       * How long succeeded jobs are kept (they hold chat payloads); failed
+       * jobs are kept until someone handles them. Default 14.
+       */
+      retentionDays?: number;
+      /**
+       * How long shutdown waits for running jobs before aborting them and
+       * leaving them to their lease. Default 10.
        */
       shutdownGraceSeconds?: number;
-      /** Jobs a worker claims at a time. Default 10. */
+      /**
+       * @deprecated Jobs are no longer claimed in batches; use `concurrency`.
+       * Still read as `concurrency` when that is not set.
+       */
       batchSize?: number;
     };
     /** The release calendar and its conflict check. */

@@ -6,7 +6,13 @@ import { Duration } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { optionalIsoString, toIsoString } from '../database/util';
-import { EnqueueRequest, JobContext, JobHandler, JobQueue } from './JobQueue';
+import {
+  EnqueueRequest,
+  JobContext,
+  JobHandler,
+  JobLane,
+  JobQueue,
+} from './JobQueue';
 import { knexOf, Transaction } from '../database/Transaction';
 
 export interface JobQueueOptions {
@@ -15,15 +21,29 @@ export interface JobQueueOptions {
   /** Delay before the first retry; doubles on each further retry. */
   initialBackoff: Duration;
   maxBackoff: Duration;
-  /** How long a claimed job is reserved for its worker before others may take it over. */
+  /**
+   * How long a claimed job is reserved for its worker before others may take
+   * it over. Renewed while the job runs, so it only runs out when the worker
+   * died or stalled.
+   */
   lease: Duration;
+  /** How often a running job's lease is renewed. Default a third of the lease. */
+  leaseRenewal?: Duration;
+  /** An attempt's deadline; shorter than the lease. */
+  timeout: Duration;
   /** How often the worker looks for due jobs (it is also woken by new ones). */
   pollInterval: Duration;
-  /** Jobs claimed per poll. */
-  batchSize: number;
+  /** Slots for jobs of any lane (paging jobs first). */
+  concurrency: number;
+  /** Slots reserved for the paging lane. */
+  pagingConcurrency: number;
+  /** How long succeeded jobs are kept. */
+  retention: Duration;
+  /** How often the worker prunes succeeded jobs. */
+  pruneInterval: Duration;
   /**
    * How long shutdown waits for running jobs; a job still running after that
-   * is left to its lease and run again by a worker that is alive.
+   * is aborted and left to its lease, to be run again by a worker that is alive.
    */
   shutdownGrace: Duration;
 }
@@ -33,8 +53,12 @@ export const DEFAULT_JOB_QUEUE_OPTIONS: JobQueueOptions = {
   initialBackoff: Duration.fromObject({ seconds: 5 }),
   maxBackoff: Duration.fromObject({ minutes: 15 }),
   lease: Duration.fromObject({ minutes: 5 }),
+  timeout: Duration.fromObject({ seconds: 60 }),
   pollInterval: Duration.fromObject({ seconds: 2 }),
-  batchSize: 10,
+  concurrency: 4,
+  pagingConcurrency: 2,
+  retention: Duration.fromObject({ days: 14 }),
+  pruneInterval: Duration.fromObject({ minutes: 5 }),
   shutdownGrace: Duration.fromObject({ seconds: 10 }),
 };
 
@@ -53,47 +77,182 @@ type JobRow = {
   created_at: Date | string;
   updated_at: Date | string;
   finished_at: Date | string | null;
+  lane: JobLane;
+  order_key: string | null;
+  order_seq: number | string | null;
 };
 
-function seconds(config: Config | undefined, key: string, fallback: Duration) {
+/**
+ * A set of slots: `paging` runs only paging-lane jobs, `default` runs jobs of
+ * any lane, paging ones first. Filled in this order.
+ */
+type Pool = 'paging' | 'default';
+const POOLS: Pool[] = ['paging', 'default'];
+
+/** One attempt of a job in a slot. */
+interface Run {
+  job: JobRow;
+  pool: Pool;
+  controller: AbortController;
+  /** The attempt ended; its outcome is being written (or dropped). */
+  over: boolean;
+  /** Why the attempt's outcome must not be written (lease lost, stopped). */
+  dropped?: string;
+  renewing: boolean;
+  settled: Promise<void>;
+}
+
+const CONFIG_KEY = 'multivac.jobs';
+
+/** Counts: positive integers. */
+function count(config: Config | undefined, key: string, fallback: number) {
   const value = config?.getOptionalNumber(key);
-  return value === undefined
-    ? fallback
-    : Duration.fromObject({ seconds: value });
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `${CONFIG_KEY}.${key} must be a positive integer, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/** Durations in seconds: positive, or also zero where `zeroAllowed`. */
+function seconds(
+  config: Config | undefined,
+  key: string,
+  fallback: Duration,
+  zeroAllowed = false,
+) {
+  const value = config?.getOptionalNumber(key);
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed)) {
+    throw new Error(
+      `${CONFIG_KEY}.${key} must be a ${
+        zeroAllowed ? 'non-negative' : 'positive'
+      } number of seconds, got ${value}`,
+    );
+  }
+  return Duration.fromObject({ seconds: value });
+}
+
+/** The start-up checks that cannot be expressed per key. */
+function validate(options: JobQueueOptions): void {
+  const { lease, timeout, leaseRenewal } = options;
+  if (timeout.toMillis() >= lease.toMillis()) {
+    throw new Error(
+      `${CONFIG_KEY}.timeoutSeconds (${timeout.as(
+        'seconds',
+      )}) must be less than ${CONFIG_KEY}.leaseSeconds (${lease.as(
+        'seconds',
+      )}): a job must end before another worker may take it over`,
+    );
+  }
+  if (leaseRenewal && leaseRenewal.toMillis() >= lease.toMillis()) {
+    throw new Error('The lease must be renewed more often than it runs out');
+  }
+  for (const key of ['concurrency', 'pagingConcurrency'] as const) {
+    if (!Number.isInteger(options[key]) || options[key] < 1) {
+      throw new Error(
+        `${CONFIG_KEY}.${key} must be a positive integer, got ${options[key]}`,
+      );
+    }
+  }
+}
+
+class JobTimeoutError extends Error {
+  name = 'JobTimeoutError';
+}
+
+/** Settles (rejecting with the abort reason) when the signal is aborted. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+    } else {
+      signal.addEventListener('abort', () => reject(signal.reason), {
+        once: true,
+      });
+    }
+  });
 }
 
 /**
  * Job queue on the plugin database. Workers on several replicas share it
  * safely: a job is claimed by a conditional UPDATE that only one worker can
- * win, and a claim is a lease, so a job whose worker died (crash, restart) is
- * run again once the lease expires.
+ * win, and a claim is a lease, renewed while the job runs, so a job whose
+ * worker died (crash, restart) is run again once the lease expires, unless
+ * it used up its attempts.
+ *
+ * Each worker runs jobs in slots: a free slot claims the next due job at
+ * once, and every attempt has a deadline, so one slow or hung job never
+ * holds up the others. Paging-lane jobs have slots of their own.
  */
 export class DatabaseJobQueue implements JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly runs = new Set<Run>();
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private rerun = false;
+  private pumping?: Promise<void>;
+  private repump = false;
   private stopped = true;
+  private lastPrune = -Infinity;
 
   static optionsFromConfig(config: Config): JobQueueOptions {
-    const jobs = config.getOptionalConfig('multivac.jobs');
+    const jobs = config.getOptionalConfig(CONFIG_KEY);
     const d = DEFAULT_JOB_QUEUE_OPTIONS;
-    return {
-      maxAttempts: jobs?.getOptionalNumber('maxAttempts') ?? d.maxAttempts,
-      initialBackoff: seconds(jobs, 'initialBackoffSeconds', d.initialBackoff),
+    // `batchSize` is the deprecated name of `concurrency`.
+    const concurrency = count(
+      jobs,
+      'concurrency',
+      count(jobs, 'batchSize', d.concurrency),
+    );
+    const lease = seconds(jobs, 'leaseSeconds', d.lease);
+    const options: JobQueueOptions = {
+      maxAttempts: count(jobs, 'maxAttempts', d.maxAttempts),
+      initialBackoff: seconds(
+        jobs,
+        'initialBackoffSeconds',
+        d.initialBackoff,
+        true,
+      ),
       maxBackoff: seconds(jobs, 'maxBackoffSeconds', d.maxBackoff),
-      lease: seconds(jobs, 'leaseSeconds', d.lease),
+      lease,
+      // A lease configured shorter than the default deadline keeps working.
+      timeout: seconds(
+        jobs,
+        'timeoutSeconds',
+        lease.toMillis() / 2 < d.timeout.toMillis()
+          ? Duration.fromMillis(lease.toMillis() / 2)
+          : d.timeout,
+      ),
       pollInterval: seconds(jobs, 'pollIntervalSeconds', d.pollInterval),
-      batchSize: jobs?.getOptionalNumber('batchSize') ?? d.batchSize,
-      shutdownGrace: seconds(jobs, 'shutdownGraceSeconds', d.shutdownGrace),
+      concurrency,
+      pagingConcurrency: count(jobs, 'pagingConcurrency', d.pagingConcurrency),
+      retention: Duration.fromObject({
+        days: count(jobs, 'retentionDays', d.retention.as('days')),
+      }),
+      pruneInterval: d.pruneInterval,
+      shutdownGrace: seconds(
+        jobs,
+        'shutdownGraceSeconds',
+        d.shutdownGrace,
+        true,
+      ),
     };
+    validate(options);
+    return options;
   }
 
   constructor(
     private readonly db: Knex,
     private readonly logger: LoggerService,
     private readonly options: JobQueueOptions = DEFAULT_JOB_QUEUE_OPTIONS,
-  ) {}
+  ) {
+    validate(options);
+  }
 
   registerHandler(type: string, handler: JobHandler): void {
     if (this.handlers.has(type)) {
@@ -103,35 +262,52 @@ export class DatabaseJobQueue implements JobQueue {
   }
 
   async enqueue(request: EnqueueRequest, tx?: Transaction): Promise<boolean> {
-    const now = new Date().toISOString();
+    const lane = request.lane ?? 'default';
+    if (lane !== 'paging' && lane !== 'default') {
+      throw new Error(`Unknown job lane '${lane}'`);
+    }
     const id = randomUUID();
-    const db = tx ? knexOf(tx) : this.db;
-    await db('multivac_jobs')
-      .insert({
-        id,
-        type: request.type,
-        idempotency_key: request.idempotencyKey,
-        incident_id: request.incidentId ?? null,
-        payload: JSON.stringify(request.payload),
-        status: 'pending',
-        attempts: 0,
-        max_attempts: request.maxAttempts ?? this.options.maxAttempts,
-        run_after: request.runAfter?.toISOString() ?? now,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict('idempotency_key')
-      .ignore();
-    // Portable across SQLite and PostgreSQL, unlike reading what the insert returned.
-    const stored = await db('multivac_jobs')
-      .where({ idempotency_key: request.idempotencyKey })
-      .first('id');
+    const record = async (db: Knex | Knex.Transaction) => {
+      const now = new Date().toISOString();
+      await db('multivac_jobs')
+        .insert({
+          id,
+          type: request.type,
+          idempotency_key: request.idempotencyKey,
+          incident_id: request.incidentId ?? null,
+          payload: JSON.stringify(request.payload),
+          status: 'pending',
+          attempts: 0,
+          max_attempts: request.maxAttempts ?? this.options.maxAttempts,
+          run_after: request.runAfter?.toISOString() ?? now,
+          created_at: now,
+          updated_at: now,
+          lane,
+          order_key: request.orderKey ?? null,
+          order_seq:
+            request.orderKey === undefined ? null : await nextOrderSeq(db),
+        })
+        .onConflict('idempotency_key')
+        .ignore();
+      // Portable across SQLite and PostgreSQL, unlike reading what the insert returned.
+      return db('multivac_jobs')
+        .where({ idempotency_key: request.idempotencyKey })
+        .first('id');
+    };
+    let stored: { id: string } | undefined;
     if (tx) {
+      stored = await record(knexOf(tx));
       knexOf(tx)
-        .executionPromise.then(() => this.wake())
+        .executionPromise.then(() => this.pump())
         .catch(() => {});
     } else {
-      this.wake();
+      // An order number must commit with its job: a later number committed
+      // first could let the later job overtake the earlier one.
+      stored =
+        request.orderKey === undefined
+          ? await record(this.db)
+          : await this.db.transaction(record);
+      this.pump();
     }
     return stored?.id === id;
   }
@@ -146,108 +322,352 @@ export class DatabaseJobQueue implements JobQueue {
   /** Starts the worker loop. */
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    this.pump();
   }
 
-  /** Stops the worker and waits (up to the grace period) for its running jobs. */
+  /**
+   * Stops the worker and waits (up to the grace period) for its running
+   * jobs; those still running then are aborted and left to their lease.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.pumping;
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>(resolve => {
       graceTimer = setTimeout(resolve, this.options.shutdownGrace.toMillis());
     });
-    await Promise.race([this.running, grace]);
+    await Promise.race([this.settled(), grace]);
     clearTimeout(graceTimer);
+    for (const run of this.runs) {
+      if (!run.over) {
+        run.dropped = 'the worker stopped; the job is left to its lease';
+        run.controller.abort(new Error(`The Multivac job worker stopped`));
+      }
+    }
+    await this.settled();
   }
 
   /**
-   * Claims and runs the jobs that are due now; returns how many ran. The
-   * worker loop calls it; tests call it directly to step through time.
+   * Runs the jobs that are due when it is called, through the slots, and
+   * waits for them; returns how many ran. A job that becomes due meanwhile
+   * (a retry, a job enqueued by a handler) waits for the next call. Tests
+   * call it to step through time; the worker loop does not use it.
    */
   async runDueJobs(): Promise<number> {
-    const claimed = await this.claimDueJobs();
-    await Promise.all(claimed.map(job => this.execute(job)));
-    return claimed.length;
+    const now = new Date().toISOString();
+    const dueIds: { id: string }[] = await this.dueJobs(now, 'default')
+      .limit(1000)
+      .select('j.id');
+    const remaining = new Set(dueIds.map(row => row.id));
+    const mine = new Set<Promise<void>>();
+    let ran = 0;
+    while (remaining.size > 0) {
+      const started = await this.fillSlots(remaining);
+      ran += started.length;
+      for (const run of started) {
+        const settled: Promise<void> = run.settled.then(() => {
+          mine.delete(settled);
+        });
+        mine.add(settled);
+      }
+      if (started.length === 0) {
+        if (mine.size === 0) {
+          break; // the remaining ones are no longer due, or no slot is ours
+        }
+        await Promise.race(mine);
+      }
+    }
+    await Promise.all(mine);
+    return ran;
   }
 
-  private wake() {
-    if (this.stopped) {
-      return;
+  /**
+   * Deletes succeeded jobs that finished more than the retention period ago;
+   * failed ones are kept until someone handles them. Returns how many went.
+   * The worker loop calls it every few minutes.
+   */
+  async pruneFinishedJobs(now = new Date()): Promise<number> {
+    const before = new Date(
+      now.getTime() - this.options.retention.toMillis(),
+    ).toISOString();
+    return this.db('multivac_jobs')
+      .where({ status: 'succeeded' })
+      .where('finished_at', '<', before)
+      .delete();
+  }
+
+  private settled(): Promise<unknown> {
+    return Promise.all([...this.runs].map(run => run.settled));
+  }
+
+  private free(pool: Pool): number {
+    let busy = 0;
+    for (const run of this.runs) {
+      if (run.pool === pool) {
+        busy++;
+      }
     }
-    if (this.running) {
-      this.rerun = true;
-    } else {
-      this.schedule(0);
-    }
+    const size =
+      pool === 'paging'
+        ? this.options.pagingConcurrency
+        : this.options.concurrency;
+    return size - busy;
   }
 
   private schedule(delayMs: number) {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.loop(), delayMs);
+    this.timer = setTimeout(() => this.pump(), delayMs);
     this.timer.unref?.();
   }
 
-  private loop() {
-    if (this.stopped || this.running) {
+  /**
+   * The worker loop: fills the free slots, prunes now and then, and runs
+   * again when a job is enqueued, a slot is freed or the poll interval passed.
+   */
+  private pump(): void {
+    if (this.stopped) {
       return;
     }
-    this.running = (async () => {
+    if (this.pumping) {
+      this.repump = true;
+      return;
+    }
+    this.pumping = (async () => {
       try {
-        let ran: number;
         do {
-          this.rerun = false;
-          ran = await this.runDueJobs();
-        } while (!this.stopped && (ran > 0 || this.rerun));
+          this.repump = false;
+          await this.pruneNowAndThen();
+          await this.fillSlots();
+        } while (this.repump && !this.stopped);
       } catch (error) {
         this.logger.warn(`Multivac job worker: ${stringifyError(error)}`);
       }
     })().finally(() => {
-      this.running = undefined;
+      this.pumping = undefined;
       if (!this.stopped) {
         this.schedule(this.options.pollInterval.toMillis());
       }
     });
   }
 
-  private async claimDueJobs(): Promise<JobRow[]> {
-    const now = new Date().toISOString();
-    const due = (query: Knex.QueryBuilder) =>
-      query.where(q =>
+  private async pruneNowAndThen() {
+    if (Date.now() - this.lastPrune < this.options.pruneInterval.toMillis()) {
+      return;
+    }
+    this.lastPrune = Date.now();
+    try {
+      const pruned = await this.pruneFinishedJobs();
+      if (pruned > 0) {
+        this.logger.info(`Multivac pruned ${pruned} succeeded jobs`);
+      }
+    } catch (error) {
+      this.logger.warn(`Multivac job pruning: ${stringifyError(error)}`);
+    }
+  }
+
+  /**
+   * Claims a due job for every free slot and starts it. `only`: claim only
+   * these jobs (each is tried once and removed).
+   */
+  private async fillSlots(only?: Set<string>): Promise<Run[]> {
+    const started: Run[] = [];
+    for (const pool of POOLS) {
+      while (this.free(pool) > 0 && (only ? only.size > 0 : !this.stopped)) {
+        const job = await this.claimNext(pool, only);
+        if (!job) {
+          break;
+        }
+        started.push(this.runInSlot(job, pool));
+      }
+    }
+    return started;
+  }
+
+  /**
+   * Due: pending and past its run time, or running with an expired lease
+   * (its worker died); and no earlier job with its order key is unfinished.
+   */
+  private dueJobs(now: string, pool: Pool) {
+    return this.db<JobRow>('multivac_jobs as j')
+      .where(q =>
         q
           .where(p =>
-            p.where('status', 'pending').where('run_after', '<=', now),
+            p.where('j.status', 'pending').where('j.run_after', '<=', now),
           )
           .orWhere(r =>
-            r.where('status', 'running').where('locked_until', '<', now),
+            r.where('j.status', 'running').where('j.locked_until', '<', now),
           ),
+      )
+      .modify(q => {
+        if (pool === 'paging') {
+          q.where('j.lane', 'paging');
+        }
+      })
+      .whereNotExists(earlier =>
+        earlier
+          .select('e.id')
+          .from('multivac_jobs as e')
+          .whereRaw('e.order_key = j.order_key')
+          .whereRaw('e.order_seq < j.order_seq')
+          .whereIn('e.status', ['pending', 'running']),
       );
-    const candidates: JobRow[] = await due(this.db<JobRow>('multivac_jobs'))
-      .orderBy('run_after', 'asc')
-      .limit(this.options.batchSize);
+  }
+
+  /**
+   * Claims the next due job for a slot of the pool. An expired job that used
+   * up its attempts is marked failed on the way instead: it may have crashed
+   * its worker, or have had its effect already.
+   */
+  private async claimNext(
+    pool: Pool,
+    only?: Set<string>,
+  ): Promise<JobRow | undefined> {
+    const now = new Date().toISOString();
+    const candidates: JobRow[] = await this.dueJobs(now, pool)
+      .modify(q => {
+        if (only) {
+          q.whereIn('j.id', [...only]);
+        }
+        if (pool === 'default') {
+          q.orderByRaw("case when j.lane = 'paging' then 0 else 1 end");
+        }
+      })
+      .orderBy('j.run_after', 'asc')
+      .orderBy('j.created_at', 'asc')
+      .limit(8)
+      .select('j.*');
     const lockedUntil = new Date(
       Date.now() + this.options.lease.toMillis(),
     ).toISOString();
-    const claimed: JobRow[] = [];
     for (const job of candidates) {
-      const won = await due(this.db('multivac_jobs').where({ id: job.id }))
-        .where({ attempts: job.attempts })
-        .update({
-          status: 'running',
-          locked_until: lockedUntil,
-          attempts: job.attempts + 1,
-          updated_at: now,
-        });
+      only?.delete(job.id);
+      const unchanged = this.db('multivac_jobs')
+        .where({ id: job.id, status: job.status, attempts: job.attempts })
+        .where(
+          job.status === 'pending' ? 'run_after' : 'locked_until',
+          job.status === 'pending' ? '<=' : '<',
+          now,
+        );
+      if (job.status === 'running' && job.attempts >= job.max_attempts) {
+        await this.giveUpOnExpired(unchanged, job, now);
+        continue;
+      }
+      const won = await unchanged.update({
+        status: 'running',
+        locked_until: lockedUntil,
+        attempts: job.attempts + 1,
+        updated_at: now,
+      });
       if (won === 1) {
-        claimed.push({ ...job, attempts: job.attempts + 1 });
+        return { ...job, status: 'running', attempts: job.attempts + 1 };
       }
     }
-    return claimed;
+    return undefined;
   }
 
-  private async execute(job: JobRow): Promise<void> {
-    const handler = this.handlers.get(job.type);
+  private async giveUpOnExpired(
+    unchanged: Knex.QueryBuilder,
+    job: JobRow,
+    now: string,
+  ) {
+    const message = `Lease expired after ${job.attempts} attempt(s) of ${job.max_attempts} without a result (the worker died or stalled); not run again`;
+    const marked = await unchanged.update({
+      status: 'failed',
+      last_error: message,
+      locked_until: null,
+      finished_at: now,
+      updated_at: now,
+    });
+    if (marked === 1) {
+      this.logger.error(`Multivac job ${job.type} (${job.id}): ${message}`);
+    }
+  }
+
+  private runInSlot(job: JobRow, pool: Pool): Run {
+    const run: Run = {
+      job,
+      pool,
+      controller: new AbortController(),
+      over: false,
+      renewing: false,
+      settled: Promise.resolve(),
+    };
+    this.runs.add(run);
+    run.settled = this.execute(run)
+      .catch(error =>
+        this.logger.error(
+          `Multivac job ${job.type} (${
+            job.id
+          }): could not record the outcome of attempt ${
+            job.attempts
+          }, it is left to its lease: ${stringifyError(error)}`,
+        ),
+      )
+      .finally(() => {
+        this.runs.delete(run);
+        this.pump();
+      });
+    return run;
+  }
+
+  /**
+   * One attempt: the handler races its deadline and the loss of its lease;
+   * whichever comes first ends the attempt and frees the slot.
+   */
+  private async execute(run: Run): Promise<void> {
+    const { job, controller } = run;
+    const { timeout, lease } = this.options;
+    const deadline = new Date(Date.now() + timeout.toMillis());
+    const deadlineTimer = setTimeout(
+      () =>
+        controller.abort(
+          new JobTimeoutError(
+            `Timed out after ${timeout.toHuman()} (${CONFIG_KEY}.timeoutSeconds)`,
+          ),
+        ),
+      timeout.toMillis(),
+    );
+    const renewal = setInterval(
+      () => void this.renew(run),
+      (
+        this.options.leaseRenewal ?? Duration.fromMillis(lease.toMillis() / 3)
+      ).toMillis(),
+    );
+    let error: unknown;
+    let succeeded = false;
     try {
+      await Promise.race([
+        this.invoke(job, controller.signal, deadline),
+        aborted(controller.signal),
+      ]);
+      succeeded = true;
+    } catch (e) {
+      error = e;
+    } finally {
+      run.over = true;
+      clearTimeout(deadlineTimer);
+      clearInterval(renewal);
+    }
+    if (run.dropped) {
+      this.logger.warn(
+        `Multivac job ${job.type} (${job.id}): the outcome of attempt ${job.attempts} is dropped, ${run.dropped}`,
+      );
+    } else if (succeeded) {
+      await this.finish(job, { status: 'succeeded', last_error: null });
+    } else {
+      await this.failed(job, error);
+    }
+  }
+
+  /** The handler's promise; what it does after its attempt ended is ignored. */
+  private invoke(
+    job: JobRow,
+    signal: AbortSignal,
+    deadline: Date,
+  ): Promise<void> {
+    const handling = (async () => {
+      const handler = this.handlers.get(job.type);
       if (!handler) {
         throw new Error(`No handler is registered for job type '${job.type}'`);
       }
@@ -257,34 +677,84 @@ export class DatabaseJobQueue implements JobQueue {
         incidentId: job.incident_id ?? undefined,
         payload: JSON.parse(job.payload),
         attempt: job.attempts,
+        signal,
+        deadline,
       };
       await handler(context);
-      await this.finish(job, { status: 'succeeded', last_error: null });
-    } catch (error) {
-      const message = stringifyError(error);
-      if (job.attempts >= job.max_attempts) {
-        this.logger.error(
-          `Multivac job ${job.type} (${job.id}) failed for good after ${job.attempts} attempts: ${message}`,
-        );
-        await this.finish(job, { status: 'failed', last_error: message });
-      } else {
-        const delay = this.backoff(job.attempts);
-        this.logger.warn(
-          `Multivac job ${job.type} (${job.id}) failed on attempt ${
-            job.attempts
-          } of ${job.max_attempts}, retrying in ${delay.toHuman()}: ${message}`,
-        );
-        await this.db('multivac_jobs')
-          .where({ id: job.id, attempts: job.attempts })
-          .update({
-            status: 'pending',
-            locked_until: null,
-            last_error: message,
-            run_after: new Date(Date.now() + delay.toMillis()).toISOString(),
-            updated_at: new Date().toISOString(),
-          });
-      }
+    })();
+    handling.catch(() => {});
+    return handling;
+  }
+
+  /**
+   * Extends the lease of a running attempt; when the job is no longer ours
+   * (another worker took it over after the lease expired) aborts the attempt
+   * and drops its outcome.
+   */
+  private async renew(run: Run) {
+    if (run.over || run.renewing) {
+      return;
     }
+    run.renewing = true;
+    const { job } = run;
+    try {
+      const now = Date.now();
+      const kept = await this.ours(job).update({
+        locked_until: new Date(
+          now + this.options.lease.toMillis(),
+        ).toISOString(),
+        updated_at: new Date(now).toISOString(),
+      });
+      if (kept === 0 && !run.over) {
+        run.dropped = 'its lease was lost to another worker';
+        run.controller.abort(
+          new Error(
+            `The lease of job ${job.id} was lost: another worker runs it now`,
+          ),
+        );
+      }
+    } catch (error) {
+      this.logger.warn(
+        `Multivac job ${job.type} (${
+          job.id
+        }): could not renew its lease: ${stringifyError(error)}`,
+      );
+    } finally {
+      run.renewing = false;
+    }
+  }
+
+  /** The job's row while this worker's attempt still holds it. */
+  private ours(job: JobRow) {
+    return this.db('multivac_jobs').where({
+      id: job.id,
+      attempts: job.attempts,
+      status: 'running',
+    });
+  }
+
+  private async failed(job: JobRow, error: unknown) {
+    const message = stringifyError(error);
+    if (job.attempts >= job.max_attempts) {
+      this.logger.error(
+        `Multivac job ${job.type} (${job.id}) failed for good after ${job.attempts} attempts: ${message}`,
+      );
+      await this.finish(job, { status: 'failed', last_error: message });
+      return;
+    }
+    const delay = this.backoff(job.attempts);
+    this.logger.warn(
+      `Multivac job ${job.type} (${job.id}) failed on attempt ${
+        job.attempts
+      } of ${job.max_attempts}, retrying in ${delay.toHuman()}: ${message}`,
+    );
+    await this.ours(job).update({
+      status: 'pending',
+      locked_until: null,
+      last_error: message,
+      run_after: new Date(Date.now() + delay.toMillis()).toISOString(),
+      updated_at: new Date().toISOString(),
+    });
   }
 
   private async finish(
@@ -292,14 +762,12 @@ export class DatabaseJobQueue implements JobQueue {
     result: { status: JobStatus; last_error: string | null },
   ) {
     const now = new Date().toISOString();
-    await this.db('multivac_jobs')
-      .where({ id: job.id, attempts: job.attempts })
-      .update({
-        ...result,
-        locked_until: null,
-        finished_at: now,
-        updated_at: now,
-      });
+    await this.ours(job).update({
+      ...result,
+      locked_until: null,
+      finished_at: now,
+      updated_at: now,
+    });
   }
 
   /** initialBackoff, doubled per further attempt, capped at maxBackoff. */
@@ -310,6 +778,21 @@ export class DatabaseJobQueue implements JobQueue {
     );
     return Duration.fromMillis(ms).shiftTo('seconds');
   }
+}
+
+/**
+ * The next enqueue order number, from a counter seeded by a migration. The
+ * UPDATE takes the row lock on PostgreSQL until the enqueueing transaction
+ * commits, so order numbers commit in order.
+ */
+async function nextOrderSeq(db: Knex | Knex.Transaction): Promise<number> {
+  await db('multivac_counters')
+    .where({ name: 'job_order' })
+    .increment('value', 1);
+  const { value } = await db('multivac_counters')
+    .where({ name: 'job_order' })
+    .first('value');
+  return Number(value);
 }
 
 function toSummary(row: JobRow): JobSummary {

@@ -1,6 +1,13 @@
 import { JobSummary } from '@multivac/plugin-multivac-common';
 import { Transaction } from '../database/Transaction';
 
+/**
+ * Where a job runs: `paging` jobs (page delivery, acknowledgement,
+ * escalation, the paging of triage reports) have slots of their own, so
+ * chat and tracker traffic can never delay a page.
+ */
+export type JobLane = 'paging' | 'default';
+
 export interface EnqueueRequest {
   /** Selects the handler, e.g. `subscriber:slack`. */
   type: string;
@@ -12,6 +19,15 @@ export interface EnqueueRequest {
   maxAttempts?: number;
   /** Not before this time (e.g. an escalation timeout); default now. */
   runAfter?: Date;
+  /** Default `default`; pages and escalations go to `paging`. */
+  lane?: JobLane;
+  /**
+   * Jobs with the same order key run one at a time, in the order they were
+   * enqueued: a job waits while an earlier one with its key is pending
+   * (including waiting for a retry or its `runAfter`) or running. A job that
+   * failed for good no longer holds the later ones back.
+   */
+  orderKey?: string;
 }
 
 export interface JobContext {
@@ -21,6 +37,15 @@ export interface JobContext {
   payload: Record<string, unknown>;
   /** 1 on the first run. */
   attempt: number;
+  /**
+   * Aborted when the attempt's deadline passes, when another worker took the
+   * job over (its lease was lost) or when the worker stops; pass it to HTTP
+   * clients. The attempt ends at that moment whether the handler returns or
+   * not, and nothing the handler does afterwards counts.
+   */
+  signal: AbortSignal;
+  /** When the attempt times out (`multivac.jobs.timeoutSeconds`). */
+  deadline: Date;
 }
 
 export type JobHandler = (job: JobContext) => Promise<void>;

@@ -259,6 +259,7 @@ export class PagingService {
             type: ACKNOWLEDGE,
             idempotencyKey: `${ACKNOWLEDGE}:${id}`,
             payload: { pageId: id },
+            lane: 'paging',
           },
           tx,
         );
@@ -283,6 +284,7 @@ export class PagingService {
         type: DELIVER,
         idempotencyKey: `${DELIVER}:${pageId}`,
         payload: { pageId },
+        lane: 'paging',
       },
       tx,
     );
@@ -299,6 +301,7 @@ export class PagingService {
         type: ESCALATE,
         idempotencyKey: `${ESCALATE}:${pageId}:${fromLevel}`,
         payload: { pageId, fromLevel },
+        lane: 'paging',
         runAfter: new Date(Date.now() + afterMinutes * 60_000),
       },
       tx,

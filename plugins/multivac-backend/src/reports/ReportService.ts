@@ -86,6 +86,7 @@ export class ReportService {
             idempotencyKey: `${PAGE_REPORT}:${reportId}`,
             payload: { reportId },
             runAfter: new Date(Date.now() + SAFETY_NET_DELAY_MS),
+            lane: 'paging',
           },
           tx,
         );
