@@ -189,8 +189,9 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     await expect(postmortems.create('INC-999', ada)).rejects.toBeInstanceOf(
       NotFoundError,
     );
-    await expect(postmortems.getForIncident(incident.id)).rejects.toThrow(
-      `${incident.reference} has no post-mortem yet`,
+    expect(await postmortems.findForIncident(incident.id)).toBeUndefined();
+    await expect(postmortems.findForIncident('INC-999')).rejects.toBeInstanceOf(
+      NotFoundError,
     );
   });
 

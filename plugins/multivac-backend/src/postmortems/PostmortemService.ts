@@ -137,13 +137,13 @@ export class PostmortemService {
   }
 
   /** 404 when the incident does not exist or has no post-mortem. */
-  async getForIncident(incidentIdOrReference: string): Promise<Postmortem> {
+  /** The incident's post-mortem; undefined when it has none yet (404 for an unknown incident). */
+  async findForIncident(
+    incidentIdOrReference: string,
+  ): Promise<Postmortem | undefined> {
     const incident = await this.findIncident(incidentIdOrReference);
     const postmortem = await this.options.store.getByIncident(incident.id);
-    if (!postmortem) {
-      throw new NotFoundError(`${incident.reference} has no post-mortem yet`);
-    }
-    return this.present(postmortem);
+    return postmortem && this.present(postmortem);
   }
 
   async list(filter: PostmortemFilter): Promise<PostmortemList> {

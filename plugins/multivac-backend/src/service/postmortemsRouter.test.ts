@@ -106,7 +106,11 @@ describe('/api/multivac/postmortems', () => {
       message:
         'INC-1 is triggered: its post-mortem can be written once it is resolved',
     });
-    expect((await api().get('/incidents/INC-1/postmortem')).status).toBe(404);
+    // None yet: no error status, and the body is empty.
+    const none = await api().get('/incidents/INC-1/postmortem');
+    expect(none.status).toBe(204);
+    expect(none.text).toBe('');
+    expect((await api().get('/incidents/INC-9/postmortem')).status).toBe(404);
     expect((await api().post('/incidents/INC-9/postmortem')).status).toBe(404);
     await api(asGrace).post('/incidents/INC-1/transitions', {
       to: 'resolved',

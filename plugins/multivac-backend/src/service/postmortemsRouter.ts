@@ -50,9 +50,15 @@ export function createPostmortemsRouter(options: {
     res.status(created ? 201 : 200).json(postmortem);
   });
 
+  // 204 while the incident has none: the incident page asks on every load.
   router.get('/incidents/:id/postmortem', async (req, res) => {
     await requestAuth.authorize(req, postmortemReadPermission);
-    res.json(await postmortems.getForIncident(req.params.id));
+    const postmortem = await postmortems.findForIncident(req.params.id);
+    if (postmortem) {
+      res.json(postmortem);
+    } else {
+      res.status(204).end();
+    }
   });
 
   router.get('/postmortems', async (req, res) => {

@@ -176,7 +176,7 @@ describe('MultivacClient', () => {
       );
     });
 
-    it("finds an incident's post-mortem, and none on 404", async () => {
+    it("finds an incident's post-mortem, and none on 204", async () => {
       const found = clientReturning(200, { reference: 'PM-7' });
       await expect(
         found.client.findIncidentPostmortem('INC-7'),
@@ -185,13 +185,23 @@ describe('MultivacClient', () => {
         'http://backend/api/multivac/incidents/INC-7/postmortem',
       );
 
-      const missing = clientReturning(404, {
-        error: { name: 'NotFoundError', message: 'INC-7 has no post-mortem' },
-        response: { statusCode: 404 },
+      const none = new MultivacClient({
+        discoveryApi,
+        fetchApi: { fetch: async () => new Response(null, { status: 204 }) },
       });
       await expect(
-        missing.client.findIncidentPostmortem('INC-7'),
+        none.findIncidentPostmortem('INC-7'),
       ).resolves.toBeUndefined();
+    });
+
+    it('says so when the incident itself is unknown', async () => {
+      const { client } = clientReturning(404, {
+        error: { name: 'NotFoundError', message: 'No incident INC-99' },
+        response: { statusCode: 404 },
+      });
+      await expect(client.findIncidentPostmortem('INC-99')).rejects.toThrow(
+        'No incident INC-99',
+      );
     });
 
     it('does not hide other failures as "no post-mortem"', async () => {

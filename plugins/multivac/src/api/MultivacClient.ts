@@ -192,16 +192,11 @@ export class MultivacClient implements MultivacApi {
   async findIncidentPostmortem(
     incidentIdOrReference: string,
   ): Promise<Postmortem | undefined> {
-    try {
-      return await this.request<Postmortem>(
-        `/incidents/${encodeURIComponent(incidentIdOrReference)}/postmortem`,
-      );
-    } catch (error) {
-      if ((error as ResponseError).statusCode === 404) {
-        return undefined;
-      }
-      throw error;
-    }
+    // 204: the incident has no post-mortem yet.
+    const response = await this.send(
+      `/incidents/${encodeURIComponent(incidentIdOrReference)}/postmortem`,
+    );
+    return response.status === 204 ? undefined : response.json();
   }
 
   listPostmortems(query: ListPostmortemsQuery = {}): Promise<PostmortemList> {
