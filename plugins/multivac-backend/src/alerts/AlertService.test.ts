@@ -202,6 +202,33 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     ]);
   });
 
+  it('keeps dead letters and deliveries 7 days', async () => {
+    await alerts.deadLetter({
+      integrationId: 'prom',
+      error: 'Unreadable Alertmanager payload: alerts: Required',
+      body: '{"status":"firing"}',
+    });
+    await alerts.receive('prom', {
+      status: 'firing',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { service: 'payments-api' },
+          startsAt: '2026-11-26T09:00:00Z',
+          fingerprint: 'fp',
+        },
+      ],
+    });
+    const day = 24 * 3600_000;
+    expect(await alerts.prune(new Date(Date.now() + 6 * day))).toBe(0);
+    expect(await alerts.listDeadLetters()).toHaveLength(1);
+    expect(await alerts.prune(new Date(Date.now() + 8 * day))).toBe(2);
+    expect(await alerts.listDeadLetters()).toEqual([]);
+    // The delivery's job finds nothing left to do.
+    await runJobs();
+    expect((await alerts.list({ limit: 10, offset: 0 })).totalCount).toBe(0);
+  });
+
   it('low urgency is recorded, not paged', async () => {
     const result = await alerts.ingest(
       integration,
