@@ -108,6 +108,8 @@ export class AlertService {
             type: PROCESS,
             idempotencyKey: `${PROCESS}:${id}`,
             payload: { deliveryId: id },
+            // Processing leads to the page: chat traffic must not delay it.
+            lane: 'paging',
           },
           tx,
         );
@@ -444,6 +446,7 @@ export class AlertService {
         type: PAGE_GROUP,
         idempotencyKey: `${PAGE_GROUP}:${groupId}`,
         payload: { groupId },
+        lane: 'paging',
       },
       tx,
     );
