@@ -8,7 +8,6 @@ import {
   multivacReleasesExtensionPoint,
   multivacWorkflowExtensionPoint,
 } from '@multivac/plugin-multivac-node';
-import { WebClient } from '@slack/web-api';
 import { createSlackBot } from './bot/createSlackBot';
 import { ChatRouter } from './chat/ChatRouter';
 import { ChatUsers } from './chat/ChatUsers';
@@ -17,6 +16,7 @@ import { incidentCommands } from './commands/incidentCommands';
 import { releaseCommands } from './commands/releaseCommands';
 import { DEFAULT_COMMAND, readSlackConfig } from './config';
 import { SlackStore } from './database/SlackStore';
+import { createSlackWebClient } from './slackWebClient';
 import { createSlackRouter, SLACK_PATH } from './transport/createSlackRouter';
 import {
   createSocketModeClient,
@@ -81,12 +81,8 @@ export const multivacModuleSlack = createBackendModule({
           logger.info('Slack not configured');
           return;
         }
-        // Rate-limited calls wait for Slack's Retry-After. Few retries in
-        // the client: the durable jobs retry with back-off, and a job must
-        // not hold its worker for long.
-        const client = new WebClient(slack.botToken, {
-          slackApiUrl: slack.apiUrl,
-          retryConfig: { retries: 3, maxTimeout: 10_000 },
+        const client = createSlackWebClient(slack.botToken, {
+          apiUrl: slack.apiUrl,
         });
         const store = await SlackStore.create(database);
         const bot = createSlackBot({

@@ -167,6 +167,12 @@ export interface WorkflowJobs {
       id: string;
       payload: Record<string, unknown>;
       attempt: number;
+      /**
+       * Aborted when the attempt's deadline passes (`multivac.jobs.
+       * timeoutSeconds`) or another replica took the job over: pass it to
+       * HTTP clients so that a hung call ends with the attempt.
+       */
+      signal: AbortSignal;
     }) => Promise<void>,
   ): void;
   /**

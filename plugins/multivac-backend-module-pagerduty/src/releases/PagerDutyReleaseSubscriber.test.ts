@@ -142,7 +142,11 @@ function jobQueue() {
     for (const [jobKey, job] of pending) {
       job.attempt += 1;
       try {
-        await handlers.get(job.type)!({ id: jobKey, ...job });
+        await handlers.get(job.type)!({
+          id: jobKey,
+          ...job,
+          signal: new AbortController().signal,
+        });
         pending.delete(jobKey);
       } catch (error) {
         failures.push((error as Error).message);

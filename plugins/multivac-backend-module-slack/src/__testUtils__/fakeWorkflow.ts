@@ -59,7 +59,12 @@ export function fakeWorkflow(parts: WorkflowParts = {}, denied: string[] = []) {
         throw new Error(`No handler for job type ${job.type}`);
       }
       try {
-        await handler({ id: job.key, payload: job.payload, attempt: 1 });
+        await handler({
+          id: job.key,
+          payload: job.payload,
+          attempt: 1,
+          signal: new AbortController().signal,
+        });
       } catch (error) {
         failures.push(`${job.type}: ${(error as Error).message}`);
       }

@@ -3,7 +3,6 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { user } from '@multivac/plugin-multivac-node/testUtils';
-import { WebClient } from '@slack/web-api';
 import knexFactory from 'knex';
 import { createSlackBot } from '../bot/createSlackBot';
 import { CommandRegistry } from '../commands/CommandRegistry';
@@ -12,6 +11,7 @@ import { SlackConfig } from '../config';
 import { SlackStore } from '../database/SlackStore';
 import { FakeSlack, FAKE_BOT_USER_ID, startFakeSlack } from './fakeSlack';
 import { fakeWorkflow, WorkflowParts } from './fakeWorkflow';
+import { createSlackWebClient } from '../slackWebClient';
 
 /** Slack ids of the people in the bot's tests. */
 export const ADA = 'U0ADA';
@@ -98,10 +98,7 @@ export async function startSlackBot(options: {
     ...options.config,
   };
   const bot = createSlackBot({
-    client: new WebClient(fake.botToken, {
-      slackApiUrl: fake.url,
-      retryConfig: { retries: 0 },
-    }),
+    client: createSlackWebClient(fake.botToken, { apiUrl: fake.url }),
     store,
     catalog:
       options.catalog ??

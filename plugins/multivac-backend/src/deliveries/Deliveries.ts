@@ -82,6 +82,9 @@ export class Deliveries<
           type,
           idempotencyKey: `${type}:${subject.id}:${change}:${key}`,
           incidentId: subject.incidentId,
+          // One subscriber hears about one incident in the order things
+          // happened (the channel exists before its topic changes).
+          orderKey: subject.incidentId && `${type}:${subject.incidentId}`,
           payload: { [this.kind.idField]: subject.id, change },
         },
         tx,

@@ -59,6 +59,7 @@ export class IncidentPaging {
     await this.options.jobs.enqueue(
       {
         type: PAGE_INCIDENT,
+        lane: 'paging',
         idempotencyKey: `${PAGE_INCIDENT}:${incidentId}`,
         incidentId,
         payload: {},
@@ -96,6 +97,7 @@ export class IncidentPaging {
     for (const [schedule, entityRef] of schedules) {
       await jobs.enqueue({
         type: PAGE_SCHEDULE,
+        lane: 'paging',
         idempotencyKey: `${PAGE_SCHEDULE}:${incidentId}:${schedule}`,
         incidentId,
         payload: { entityRef, schedule },

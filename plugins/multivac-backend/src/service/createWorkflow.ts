@@ -140,7 +140,12 @@ export function createWorkflow(deps: {
     jobs: {
       registerHandler: (type, handler) =>
         jobs.registerHandler(type, job =>
-          handler({ id: job.id, payload: job.payload, attempt: job.attempt }),
+          handler({
+            id: job.id,
+            payload: job.payload,
+            attempt: job.attempt,
+            signal: job.signal,
+          }),
         ),
       enqueue: request => jobs.enqueue(request),
     },
