@@ -15,6 +15,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
 import { multivacPlugin } from './plugin';
+import { waitFor } from './__testUtils__/waitFor';
 
 jest.setTimeout(60_000);
 
@@ -450,13 +451,3 @@ describe('multivac backend plugin', () => {
     });
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      throw new Error('condition not met in time');
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}

@@ -8,6 +8,7 @@ import genericFixture from './__fixtures__/generic.json';
 import grafanaFixture from './__fixtures__/grafana.json';
 import sumoLogicFixture from './__fixtures__/sumologic.json';
 import { grafanaSignature } from './verifySender';
+import { eventually } from '../__testUtils__/waitFor';
 
 jest.setTimeout(60_000);
 
@@ -57,20 +58,6 @@ const start = () => startBackend(undefined, alertsConfig);
 type Server = Awaited<ReturnType<typeof start>>['server'];
 
 const bearer = { Authorization: `Bearer ${SECRET}` };
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) {
-      return value;
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
 
 const listAlerts = async (server: Server, query = '') =>
   (await request(server).get(`/api/multivac/alerts?${query}`).set(asAda)).body;

@@ -10,6 +10,7 @@ import {
 } from './DatabaseJobQueue';
 import { transactionOf } from '../database/Transaction';
 import { migrateDatabase } from '../database/migrations';
+import { waitFor } from '../__testUtils__/waitFor';
 
 jest.setTimeout(60_000);
 
@@ -834,14 +835,4 @@ function gate() {
     open = resolve;
   });
   return { promise, open };
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      throw new Error('condition not met in time');
-    }
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
 }

@@ -19,6 +19,7 @@ import { createReleasesRouter, RELEASE_CALENDAR_PATH } from './releasesRouter';
 import { createReportsRouter } from './reportsRouter';
 import { RequestAuth } from './RequestAuth';
 import { UserPermissions } from './UserPermissions';
+import { hideDatabaseErrors } from './validation';
 
 /** Paths served without a Backstage sign-in. */
 export const UNAUTHENTICATED_PATHS = [
@@ -106,5 +107,7 @@ export function createMultivacRouter(options: {
       releaseUrl: reference => urls.release(reference),
     }),
   );
+  // Last: what reached the database despite the checks says nothing of SQL.
+  router.use(hideDatabaseErrors());
   return router;
 }

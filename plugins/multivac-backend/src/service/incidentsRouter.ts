@@ -17,11 +17,7 @@ import Router from 'express-promise-router';
 import { IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { RequestAuth } from './RequestAuth';
-import {
-  checkIdParams,
-  hideDatabaseErrors,
-  parseInput as parse,
-} from './validation';
+import { checkIdParams, parseInput as parse } from './validation';
 
 export interface RouterOptions {
   incidents: IncidentService;
@@ -116,6 +112,5 @@ export function createIncidentsRouter(options: RouterOptions): express.Router {
     res.json({ items: await incidents.timeline(req.params.id) });
   });
 
-  router.use(hideDatabaseErrors());
   return router;
 }

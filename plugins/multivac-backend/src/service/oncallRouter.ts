@@ -16,7 +16,7 @@ import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
-import { checkIdParams, hideDatabaseErrors, parseInput } from './validation';
+import { checkIdParams, parseInput } from './validation';
 
 const onCallQuery = z
   .object({
@@ -144,6 +144,5 @@ export function createOnCallRouter(options: {
     );
   });
 
-  router.use(hideDatabaseErrors());
   return router;
 }

@@ -17,6 +17,7 @@ import {
 import request from 'supertest';
 import { asAda, startBackend } from '../__testUtils__/testBackend';
 import { fakeTracker } from '../postmortems/__testUtils__/postmortemHarness';
+import { eventually } from '../__testUtils__/waitFor';
 
 jest.setTimeout(60_000);
 
@@ -64,20 +65,6 @@ async function resolvedIncident(server: any, title = 'Card payments fail') {
     .send({ to: 'resolved', note: 'Rolled back' });
   expect(resolved.status).toBe(200);
   return declared.body.reference as string;
-}
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) {
-      return value;
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
 }
 
 describe('/api/multivac/postmortems', () => {

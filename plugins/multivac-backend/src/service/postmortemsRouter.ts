@@ -15,7 +15,7 @@ import Router from 'express-promise-router';
 import { PostmortemService } from '../postmortems';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
-import { checkIdParams, hideDatabaseErrors, parseInput } from './validation';
+import { checkIdParams, parseInput } from './validation';
 
 /** Post-mortems of resolved incidents (`/postmortems`). */
 export function createPostmortemsRouter(options: {
@@ -171,6 +171,5 @@ export function createPostmortemsRouter(options: {
     res.status(204).end();
   });
 
-  router.use(hideDatabaseErrors());
   return router;
 }

@@ -30,6 +30,7 @@ import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import ICAL from 'ical.js';
 import request from 'supertest';
 import { multivacPlugin } from '../plugin';
+import { waitFor } from '../__testUtils__/waitFor';
 
 jest.setTimeout(60_000);
 
@@ -80,16 +81,6 @@ const ledgerRelease = {
 };
 const ledgerSentence =
   'payments-api depends on ledger-service, which releases 14:00–14:30, overlapping by 20 minutes';
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error('condition not met in time');
-    }
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
-}
 
 describe('/api/multivac/releases', () => {
   function startBackend(

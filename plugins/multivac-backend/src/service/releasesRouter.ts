@@ -35,7 +35,7 @@ import {
 } from '../releases';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
-import { checkIdParams, hideDatabaseErrors, parseInput } from './validation';
+import { checkIdParams, parseInput } from './validation';
 import { redactQuery } from './redactQuery';
 
 /** The feed shows releases from this long ago ... */
@@ -296,6 +296,5 @@ export function createReleasesRouter(options: {
     );
   });
 
-  router.use(hideDatabaseErrors());
   return router;
 }

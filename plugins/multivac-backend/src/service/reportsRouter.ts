@@ -10,7 +10,7 @@ import Router from 'express-promise-router';
 import { ReportService } from '../reports/ReportService';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
-import { checkIdParams, hideDatabaseErrors, parseInput } from './validation';
+import { checkIdParams, parseInput } from './validation';
 
 /** Triage reports (`/reports`) and turning them into incidents. */
 export function createReportsRouter(options: {
@@ -74,6 +74,5 @@ export function createReportsRouter(options: {
       );
   });
 
-  router.use(hideDatabaseErrors());
   return router;
 }
