@@ -2,8 +2,9 @@
 /**
  * The whole test suite, as `npm test` runs it:
  *   1. type check (tsc)
- *   2. lint (ESLint through the Backstage CLI), formatting (prettier --check)
- *      and the lockfile's completeness (scripts/check-lockfile.js)
+ *   2. lint (ESLint through the Backstage CLI), formatting (prettier --check),
+ *      the lockfile's completeness (scripts/check-lockfile.js) and the
+ *      packages' API reports (report.api.md, `npm run api-reports`)
  *   3. unit, route and store tests (Jest through the Backstage CLI); store
  *      tests run on SQLite and, when a server is reachable, on PostgreSQL 15
  *   4. end to end: the real portal in headless Chromium (e2e/run.mjs)
@@ -48,6 +49,16 @@ function run(title, command, args) {
   return result.status === 0;
 }
 
+/** The `api-reports` script of package.json, as a command and arguments. */
+function apiReportsCommand() {
+  const { scripts } = JSON.parse(
+    readFileSync(join(root, 'package.json'), 'utf8'),
+  );
+  return [...scripts['api-reports'].matchAll(/"([^"]*)"|(\S+)/g)].map(
+    ([, quoted, plain]) => quoted ?? plain,
+  );
+}
+
 const summary = [];
 let passed = 0;
 let failed = 0;
@@ -73,6 +84,9 @@ for (const [title, args] of [
   ['lint', ['backstage-cli', 'repo', 'lint']],
   ['formatting', ['prettier', '--check', '.']],
   ['lockfile complete', ['node', join(root, 'scripts', 'check-lockfile.js')]],
+  // From the declarations the type check wrote: each package's
+  // report.api.md must be current (`npm run api-reports` updates them).
+  ['API reports', [...apiReportsCommand(), '--ci']],
 ]) {
   const ok = run(title, join(bin, args[0]), args.slice(1));
   ok ? passed++ : failed++;

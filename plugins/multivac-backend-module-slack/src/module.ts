@@ -29,6 +29,8 @@ import {
  * commands are also served to signed-in users at `/api/multivac/chat` (the
  * terminal shell), with or without `multivac.slack`; everything Slack needs
  * that config.
+ *
+ * @public
  */
 export const multivacModuleSlack = createBackendModule({
   pluginId: 'multivac',

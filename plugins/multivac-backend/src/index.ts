@@ -1,8 +1,8 @@
 /**
- * Multivac backend plugin: incident management for Backstage.
+ * Multivac backend plugin: incident management for Backstage. Modules
+ * extend it through `@multivac/plugin-multivac-node`; its stores and job
+ * queue are internal.
  *
  * @packageDocumentation
  */
 export { multivacPlugin as default } from './plugin';
-export type { IncidentStore } from './database/IncidentStore';
-export type { JobQueue, JobHandler, JobContext } from './jobs/JobQueue';

@@ -12,6 +12,8 @@ import { UNAUTHENTICATED_PATHS } from './service/createMultivacRouter';
  * Multivac backend plugin: incidents, on-call, reports, post-mortems and
  * releases under `/api/multivac`, their stores, and the durable jobs that
  * carry side effects to modules.
+ *
+ * @public
  */
 export const multivacPlugin = createBackendPlugin({
   pluginId: 'multivac',

@@ -168,9 +168,9 @@ export interface WorkflowJobs {
       payload: Record<string, unknown>;
       attempt: number;
       /**
-       * Aborted when the attempt's deadline passes (`multivac.jobs.
-       * timeoutSeconds`) or another replica took the job over: pass it to
-       * HTTP clients so that a hung call ends with the attempt.
+       * Aborted when the attempt's deadline passes (see the
+       * `timeoutSeconds` job setting) or another replica took the job over:
+       * pass it to HTTP clients so that a hung call ends with the attempt.
        */
       signal: AbortSignal;
     }) => Promise<void>,
