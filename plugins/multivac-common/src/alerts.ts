@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { refSchema } from './limits';
 
 /**
- * Alerts from monitoring (Alertmanager, Grafana, a generic JSON format),
- * routed to catalog entities, deduplicated and grouped.
+ * Alerts from monitoring (Alertmanager, Grafana, Datadog, Sumo Logic, a
+ * generic JSON format), routed to catalog entities, deduplicated and
+ * grouped; Zendesk tickets arrive on the same endpoints but become reports.
  */
 
 /** @public */
@@ -17,7 +19,9 @@ export type AlertVendor =
   | 'grafana'
   | 'generic'
   | 'datadog'
-  | 'sumologic';
+  | 'sumologic'
+  /** Ticket webhooks: each ticket becomes a triage report, not an alert. */
+  | 'zendesk';
 
 /** @public */
 export const ALERT_VENDORS: readonly AlertVendor[] = [
@@ -26,6 +30,7 @@ export const ALERT_VENDORS: readonly AlertVendor[] = [
   'generic',
   'datadog',
   'sumologic',
+  'zendesk',
 ];
 
 /**
@@ -107,6 +112,78 @@ export interface AlertIntegrationInfo {
   rules: Array<{ match: Record<string, string>; entityRef: string }>;
   urgency: Record<string, AlertUrgency>;
   groupWindowMinutes: number;
+  /**
+   * `config`: from `multivac.alerts.integrations` (GitOps; read-only in the
+   * portal); `portal`: created through the REST API, stored in the database.
+   */
+  managedBy: 'config' | 'portal';
+  /** ISO time; portal-managed only. */
+  createdAt?: string;
+  /** ISO time of the last rotation; portal-managed only. */
+  secretRotatedAt?: string;
+  /** ISO time until which the secret before the rotation is still accepted. */
+  previousSecretValidUntil?: string;
+}
+
+/** Id of an integration: the last segment of its delivery URL. @public */
+export const alertIntegrationIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,99}$/i,
+    "must be letters, digits, '-' or '_' (at most 100), starting with a letter or digit",
+  );
+
+/**
+ * `POST /alerts/integrations` body (`multivac.integration.manage`).
+ *
+ * @public
+ */
+export const createAlertIntegrationRequestSchema = z
+  .object({
+    id: alertIntegrationIdSchema,
+    name: z.string().trim().min(1).max(200),
+    vendor: z.enum(ALERT_VENDORS as [AlertVendor, ...AlertVendor[]]),
+    defaultEntityRef: refSchema().optional(),
+    /** Vendor severity (any case) to urgency; merged over the defaults. */
+    urgency: z
+      .record(z.string().min(1).max(100), z.enum(['high', 'low']))
+      .refine(r => Object.keys(r).length <= 50, 'at most 50 severities')
+      .optional(),
+    groupWindowMinutes: z.number().int().min(1).max(1440).optional(),
+  })
+  .strict();
+
+/** @public */
+export type CreateAlertIntegrationRequest = z.infer<
+  typeof createAlertIntegrationRequestSchema
+>;
+
+/**
+ * `POST /alerts/integrations/:id/rotate-secret` body: how long the secret
+ * before the rotation stays valid (minutes, 0..10080, default 60).
+ *
+ * @public
+ */
+export const rotateAlertIntegrationSecretRequestSchema = z
+  .object({
+    graceMinutes: z.number().int().min(0).max(10_080).default(60),
+  })
+  .strict();
+
+/** @public */
+export type RotateAlertIntegrationSecretRequest = z.input<
+  typeof rotateAlertIntegrationSecretRequestSchema
+>;
+
+/**
+ * The answer to creating an integration or rotating its secret: the only
+ * time the secret is shown (it is stored hashed).
+ *
+ * @public
+ */
+export interface AlertIntegrationSecret {
+  integration: AlertIntegrationInfo;
+  secret: string;
 }
 
 /** `GET /alerts` query. @public */

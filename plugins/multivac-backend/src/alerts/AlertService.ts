@@ -22,7 +22,7 @@ import { Transaction } from '../database/Transaction';
 import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { PagingService } from '../oncall/PagingService';
-import { adapters } from './adapters';
+import { alertAdapterOf } from './adapters';
 import { AlertFilter, AlertStore, DeadLetter } from './AlertStore';
 import { AlertIntegration } from './integrations';
 import { RouteCandidate, routeAlert } from './routeAlert';
@@ -98,7 +98,7 @@ export class AlertService {
     payload: unknown,
   ): Promise<{ deliveryId: string; alerts: number }> {
     const integration = this.integration(integrationId);
-    const alerts = adapters[integration.vendor](payload);
+    const alerts = alertAdapterOf(integration.vendor)(payload);
     const deliveryId = await this.options.store.recordDelivery(
       integration.id,
       alerts,
@@ -270,7 +270,7 @@ export class AlertService {
         ? (
             await this.options.store.listDeliveries(integration.id, sample.last)
           ).flatMap(d => d.alerts)
-        : adapters[integration.vendor](sample.payload);
+        : alertAdapterOf(integration.vendor)(sample.payload);
     const previews: AlertRoutePreview[] = [];
     for (const alert of alerts) {
       const candidates = routeAlert(alert, integration);
@@ -304,6 +304,7 @@ export class AlertService {
       })),
       urgency: i.urgency,
       groupWindowMinutes: i.groupWindowMinutes,
+      managedBy: 'config',
     }));
   }
 
