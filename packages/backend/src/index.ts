@@ -1,6 +1,10 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { rootLoggerServiceFactory } from './rootLogger';
 
 const backend = createBackend();
+
+// Backstage's root logger, redacting calendar feed tokens from every URL it logs.
+backend.add(rootLoggerServiceFactory);
 
 // Serves the built frontend in production; in development the app runs on :3000.
 backend.add(import('@backstage/plugin-app-backend'));
