@@ -52,12 +52,19 @@ export interface Config {
        */
       directPageServiceId?: string;
       /**
-       * Secrets of the PagerDuty v3 webhook subscriptions that send to
-       * `/api/multivac/pagerduty/webhooks`. A webhook is accepted when it is
-       * signed with any secret of any account; without secrets, none is.
+       * Secrets of the PagerDuty v3 webhook subscriptions of the default
+       * account that send to `/api/multivac/pagerduty/webhooks`. A webhook
+       * is accepted when signed with a secret of the account its page was
+       * sent to; without secrets, none is. A secret belongs to one account.
        * @visibility secret
        */
       webhookSecrets?: string[];
+      /**
+       * Webhook events whose `occurred_at` is more than this many seconds
+       * before (or after) now are refused with 400 as possible replays.
+       * Default 300; 1 to 86400.
+       */
+      webhookMaxEventAgeSeconds?: number;
       /** REST API base URL. Default https://api.pagerduty.com. */
       apiBaseUrl?: string;
       /** Events API v2 base URL. Default https://events.pagerduty.com. */

@@ -59,6 +59,11 @@ interface Shift {
   end: Date;
 }
 
+/** Where the provider records which account each page was sent to. */
+export interface PageAccounts {
+  recordPageAccount(dedupKey: string, account: string): Promise<void>;
+}
+
 /**
  * On-call and paging through PagerDuty for entities annotated
  * `pagerduty.com/service-id` (who is on call: the service's escalation policy)
@@ -77,9 +82,14 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
     );
   }
 
-  /** `clients` by account id; `default` serves entities without an account. */
+  /**
+   * `clients` by account id; `default` serves entities without an account.
+   * `pageAccounts` learns which account each page went to, so that only
+   * that account's webhooks can change it.
+   */
   constructor(
     private readonly clients: ReadonlyMap<string, PagerDutyAccountClients>,
+    private readonly pageAccounts?: PageAccounts,
   ) {}
 
   handles(entity: Entity): boolean {
@@ -158,6 +168,10 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
   }
 
   async page(annotated: Entity, request: PageRequest): Promise<PageResult> {
+    await this.pageAccounts?.recordPageAccount(
+      request.dedupKey,
+      this.clientFor(annotated).account.id,
+    );
     const result = await this.sendEvent(annotated, {
       event_action: 'trigger',
       dedup_key: request.dedupKey,
@@ -197,6 +211,10 @@ export class PagerDutyOnCallProvider implements PagingOnCallProvider {
         );
       }
       const { client } = target;
+      await this.pageAccounts?.recordPageAccount(
+        request.dedupKey,
+        client.account.id,
+      );
       const incident =
         (await client.findIncidentByKey(request.dedupKey)) ??
         (await client.createIncident({

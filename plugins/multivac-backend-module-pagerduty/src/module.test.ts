@@ -102,12 +102,11 @@ describe('multivacModulePagerDuty', () => {
     );
   });
 
-  it('records webhooks signed with the secret of any account, without a Backstage token', async () => {
+  it("records webhooks signed with an account's secret, without a Backstage token", async () => {
     const backend = await startBackend({
       multivac: {
         pagerDuty: {
           apiToken: 'token',
-          webhookSecrets: ['us-secret'],
           accounts: [
             { id: 'eu', apiToken: 'eu-token', webhookSecrets: ['eu-secret'] },
           ],
@@ -139,6 +138,24 @@ describe('multivacModulePagerDuty', () => {
     } finally {
       await backend.stop();
     }
+  });
+
+  it('fails to start when two accounts share a webhook secret, naming the key', async () => {
+    await expect(
+      startBackend({
+        multivac: {
+          pagerDuty: {
+            apiToken: 'token',
+            webhookSecrets: ['shared'],
+            accounts: [
+              { id: 'eu', apiToken: 'eu-token', webhookSecrets: ['shared'] },
+            ],
+          },
+        },
+      }),
+    ).rejects.toThrow(
+      "multivac.pagerDuty.accounts[0].webhookSecrets: a webhook secret of account 'default' is also given to account 'eu'; each PagerDuty account has its own subscription secrets",
+    );
   });
 
   it('fails to start with ambiguous credentials, naming the keys', async () => {

@@ -15,8 +15,12 @@ import { ConnectedPageUpdates } from './webhooks/ConnectedPageUpdates';
 import {
   createWebhookRouter,
   WEBHOOK_PATH,
-  webhookSecretsFromConfig,
+  webhookConfigFromConfig,
 } from './webhooks/createWebhookRouter';
+import { WebhookStore } from './webhooks/WebhookStore';
+
+/** Page accounts are kept this long: a page is resolved well within it. */
+const PAGE_ACCOUNT_RETENTION_DAYS = 90;
 
 /**
  * PagerDuty for Multivac: on-call from PagerDuty escalation policies, paging
@@ -31,6 +35,8 @@ export const multivacModulePagerDuty = createBackendModule({
     reg.registerInit({
       deps: {
         config: coreServices.rootConfig,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         auth: coreServices.auth,
@@ -41,6 +47,8 @@ export const multivacModulePagerDuty = createBackendModule({
       },
       async init({
         config,
+        database,
+        scheduler,
         logger,
         httpRouter,
         auth,
@@ -54,7 +62,9 @@ export const multivacModulePagerDuty = createBackendModule({
           return;
         }
         const clients = pagerDutyClientsFromConfig(config);
-        onCall.addProvider(new PagerDutyOnCallProvider(clients));
+        const webhooks = webhookConfigFromConfig(config);
+        const store = await WebhookStore.create(database);
+        onCall.addProvider(new PagerDutyOnCallProvider(clients, store));
 
         const releaseSubscriber = PagerDutyReleaseSubscriber.fromConfig(
           config,
@@ -73,15 +83,40 @@ export const multivacModulePagerDuty = createBackendModule({
           );
         }
 
-        const secrets = webhookSecretsFromConfig(config);
-        if (secrets.length === 0) {
+        if (webhooks.secrets.length === 0) {
           logger.info(
             'PagerDuty webhooks off: no multivac.pagerDuty webhookSecrets',
           );
         }
+        // An event id must be remembered as long as the event could still
+        // be accepted: up to maxEventAgeSeconds on either side of now.
+        await scheduler.scheduleTask({
+          id: 'multivac-pagerduty-webhooks-prune',
+          frequency: { minutes: 10 },
+          timeout: { minutes: 1 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            const now = Date.now();
+            await store.prune({
+              eventsBefore: new Date(
+                now - (2 * webhooks.maxEventAgeSeconds + 60) * 1000,
+              ),
+              pagesBefore: new Date(
+                now - PAGE_ACCOUNT_RETENTION_DAYS * 86_400_000,
+              ),
+            });
+          },
+        });
         const pageUpdates = new ConnectedPageUpdates();
         workflow.addClient(pageUpdates);
-        httpRouter.use(createWebhookRouter({ secrets, pageUpdates, logger }));
+        httpRouter.use(
+          createWebhookRouter({
+            config: webhooks,
+            pageUpdates,
+            store,
+            logger,
+          }),
+        );
         // PagerDuty cannot log in; it signs its webhooks instead.
         httpRouter.addAuthPolicy({
           path: WEBHOOK_PATH,

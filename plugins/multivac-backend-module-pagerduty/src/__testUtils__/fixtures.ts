@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { randomUUID } from 'node:crypto';
 import { entity } from '@multivac/plugin-multivac-node/testUtils';
 import { FakeOnCall, FakePagerDutyData, FakeResource } from './fakePagerDuty';
 
@@ -319,13 +320,19 @@ export const component = (annotations: Record<string, string>): Entity =>
 /** A v3 webhook as PagerDuty sends it (developer docs, "Webhook Payload"). */
 export const incidentWebhook = (
   eventType: string,
-  overrides: { agent?: object | null; data?: object } = {},
+  overrides: {
+    agent?: object | null;
+    data?: object;
+    id?: string;
+    occurred_at?: string;
+  } = {},
 ) => ({
   event: {
-    id: '01DEN1HNLBC1VITK192ETFXQ5N',
+    // Each event its own id, occurred just now, as PagerDuty sends them.
+    id: `01DEN${randomUUID().replace(/-/g, '').slice(0, 21).toUpperCase()}`,
     event_type: eventType,
     resource_type: 'incident',
-    occurred_at: '2026-03-02T10:31:04.231Z',
+    occurred_at: new Date().toISOString(),
     agent: {
       html_url: 'https://nimbus.pagerduty.com/users/PADA',
       id: 'PADA',

@@ -8,8 +8,13 @@ import express from 'express';
 import Router from 'express-promise-router';
 import request from 'supertest';
 import { incidentWebhook } from '../__testUtils__/fixtures';
-import { createWebhookRouter, WEBHOOK_PATH } from './createWebhookRouter';
+import {
+  createWebhookRouter,
+  WEBHOOK_PATH,
+  WebhookSecret,
+} from './createWebhookRouter';
 import { signatureOf } from './verifySignature';
+import { WebhookStore } from './WebhookStore';
 
 const URL_PATH = '/api/multivac/pagerduty/webhooks';
 const SECRET = 'subscription-secret';
@@ -18,6 +23,7 @@ describe('createWebhookRouter', () => {
   let record: jest.Mock<Promise<boolean>, [PageUpdate]>;
   let logger: ReturnType<typeof mockServices.logger.mock>;
   let backends: Array<{ stop(): Promise<void> }>;
+  let store: WebhookStore;
 
   beforeEach(() => {
     record = jest.fn<Promise<boolean>, [PageUpdate]>().mockResolvedValue(true);
@@ -27,7 +33,10 @@ describe('createWebhookRouter', () => {
   afterEach(() => Promise.all(backends.map(backend => backend.stop())));
 
   /** The router in a plugin whose next router parses JSON, as Multivac's do. */
-  async function start(secrets: string[]) {
+  async function start(
+    secrets: Array<string | WebhookSecret>,
+    maxEventAgeSeconds = 300,
+  ) {
     const backend = await startTestBackend({
       features: [
         logger.factory,
@@ -38,12 +47,22 @@ describe('createWebhookRouter', () => {
               deps: {
                 httpRouter: coreServices.httpRouter,
                 logger: coreServices.logger,
+                database: coreServices.database,
               },
-              async init({ httpRouter, logger: pluginLogger }) {
+              async init({ httpRouter, logger: pluginLogger, database }) {
+                store = await WebhookStore.create(database);
                 httpRouter.use(
                   createWebhookRouter({
-                    secrets,
+                    config: {
+                      secrets: secrets.map(secret =>
+                        typeof secret === 'string'
+                          ? { account: 'default', secret }
+                          : secret,
+                      ),
+                      maxEventAgeSeconds,
+                    },
                     pageUpdates: { record },
+                    store,
                     logger: pluginLogger,
                   }),
                 );
@@ -70,7 +89,7 @@ describe('createWebhookRouter', () => {
   async function post(
     body: string | object,
     signature: string | undefined = undefined,
-    secrets = [SECRET],
+    secrets: Array<string | WebhookSecret> = [SECRET],
   ) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const req = request(await start(secrets))
@@ -246,5 +265,148 @@ describe('createWebhookRouter', () => {
     expect(logged).toContain('multivac-page-1');
     expect(logged).not.toContain(SECRET);
     expect(logged).not.toContain(signature.slice(3));
+  });
+
+  describe('replays', () => {
+    const minutesAgo = (minutes: number) =>
+      new Date(Date.now() - minutes * 60_000).toISOString();
+
+    /** Posts `body` signed with `secret` to a started backend. */
+    const deliver = (
+      server: Parameters<typeof request>[0],
+      body: object,
+      secret = SECRET,
+    ) => {
+      const text = JSON.stringify(body);
+      return request(server)
+        .post(URL_PATH)
+        .set('Content-Type', 'application/json')
+        .set('X-PagerDuty-Signature', signatureOf(text, secret))
+        .send(text);
+    };
+
+    it.each([
+      ['more than 5 minutes ago', 6],
+      ['more than 5 minutes ahead', -6],
+    ])(
+      'refuses an event that occurred %s with 400, naming the setting',
+      async (_when, minutes) => {
+        const occurredAt = minutesAgo(minutes);
+        const res = await signed(
+          incidentWebhook('incident.resolved', {
+            id: 'EVT-OLD',
+            occurred_at: occurredAt,
+          }),
+        );
+
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toBe(
+          `PagerDuty event EVT-OLD occurred at ${occurredAt}, more than 300 seconds from now: refused as a possible replay (multivac.pagerDuty.webhookMaxEventAgeSeconds)`,
+        );
+        expect(record).not.toHaveBeenCalled();
+      },
+    );
+
+    it('accepts older events when webhookMaxEventAgeSeconds allows them', async () => {
+      const server = await start([SECRET], 900);
+
+      const res = await deliver(
+        server,
+        incidentWebhook('incident.resolved', { occurred_at: minutesAgo(10) }),
+      );
+
+      expect(res.body).toEqual({ recorded: true });
+    });
+
+    it('has the effect of an event id once, however often it is delivered', async () => {
+      const server = await start([SECRET]);
+      const event = incidentWebhook('incident.resolved');
+
+      const first = await deliver(server, event);
+      const replayed = await deliver(server, event);
+      const sameIdNewBody = await deliver(
+        server,
+        incidentWebhook('incident.acknowledged', { id: event.event.id }),
+      );
+
+      expect(first.body).toEqual({ recorded: true });
+      expect(replayed.status).toBe(200);
+      expect(replayed.body).toEqual({ recorded: false, duplicate: true });
+      expect(sameIdNewBody.body).toEqual({ recorded: false, duplicate: true });
+      expect(record).toHaveBeenCalledTimes(1);
+    });
+
+    it("lets PagerDuty's retry through when recording the event failed", async () => {
+      const server = await start([SECRET]);
+      const event = incidentWebhook('incident.acknowledged');
+      record.mockRejectedValueOnce(new Error('database unavailable'));
+
+      expect((await deliver(server, event)).status).toBe(500);
+      const retried = await deliver(server, event);
+
+      expect(retried.body).toEqual({ recorded: true });
+      expect(record).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  describe('accounts', () => {
+    const accounts: WebhookSecret[] = [
+      { account: 'default', secret: 'us-secret' },
+      { account: 'eu', secret: 'eu-secret' },
+    ];
+    const deliver = async (body: object, secret: string) => {
+      const text = JSON.stringify(body);
+      return request(await start(accounts))
+        .post(URL_PATH)
+        .set('Content-Type', 'application/json')
+        .set('X-PagerDuty-Signature', signatureOf(text, secret))
+        .send(text);
+    };
+
+    it("refuses with 403 a page of another account than the secret's", async () => {
+      const body = incidentWebhook('incident.resolved');
+      const text = JSON.stringify(body);
+      const server = await start(accounts);
+      await store.recordPageAccount('multivac-page-1', 'eu');
+
+      const res = await request(server)
+        .post(URL_PATH)
+        .set('Content-Type', 'application/json')
+        .set('X-PagerDuty-Signature', signatureOf(text, 'us-secret'))
+        .send(text);
+
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        `PagerDuty event ${body.event.id} is signed with a webhook secret of account 'default', but its page was sent to account 'eu'`,
+      );
+      expect(record).not.toHaveBeenCalled();
+    });
+
+    it("records a page of the secret's own account", async () => {
+      const body = incidentWebhook('incident.resolved');
+      const text = JSON.stringify(body);
+      const server = await start(accounts);
+      await store.recordPageAccount('multivac-page-1', 'eu');
+
+      const res = await request(server)
+        .post(URL_PATH)
+        .set('Content-Type', 'application/json')
+        .set('X-PagerDuty-Signature', signatureOf(text, 'eu-secret'))
+        .send(text);
+
+      expect(res.body).toEqual({ recorded: true });
+      expect(record).toHaveBeenCalledTimes(1);
+    });
+
+    it('changes no page of unknown account while several accounts are configured', async () => {
+      const res = await deliver(
+        incidentWebhook('incident.resolved'),
+        'eu-secret',
+      );
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ recorded: false });
+      expect(record).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,12 +1,18 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { PageUpdate, PageUpdateReceiver } from '@multivac/plugin-multivac-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { describeZodError } from '@multivac/plugin-multivac-common';
 import { z } from 'zod';
+import { DEFAULT_ACCOUNT } from '../client/pagerDutyConfig';
 import { SIGNATURE_HEADER, verifySignature } from './verifySignature';
+import { WebhookStore } from './WebhookStore';
 
 /** Served at `/api/multivac/pagerduty/webhooks`. */
 export const WEBHOOK_PATH = '/pagerduty/webhooks';
@@ -17,10 +23,14 @@ const PAGE_STATUS_BY_EVENT = new Map<string, PageUpdate['status']>([
   ['incident.resolved', 'resolved'],
 ]);
 
+/** Default of `multivac.pagerDuty.webhookMaxEventAgeSeconds`. */
+export const DEFAULT_MAX_EVENT_AGE_SECONDS = 300;
+
 const webhookSchema = z.object({
   event: z.object({
-    id: z.string(),
+    id: z.string().min(1).max(255),
     event_type: z.string(),
+    occurred_at: z.string().datetime({ offset: true }),
     /** Who did it; `null` for changes PagerDuty made itself. */
     agent: z.object({ summary: z.string().optional() }).nullish(),
     /**
@@ -31,16 +41,64 @@ const webhookSchema = z.object({
   }),
 });
 
-/** The secrets of the webhook subscriptions of every configured account. */
-export function webhookSecretsFromConfig(config: Config): string[] {
+/** A webhook subscription secret and the account it belongs to. */
+export interface WebhookSecret {
+  /** `default` for `multivac.pagerDuty.webhookSecrets`, else the account id. */
+  account: string;
+  secret: string;
+}
+
+/** How the webhook route reads `multivac.pagerDuty`. */
+export interface WebhookConfig {
+  secrets: WebhookSecret[];
+  /** Events that occurred longer ago (or further ahead) are refused. */
+  maxEventAgeSeconds: number;
+}
+
+/**
+ * The secrets of the webhook subscriptions of every configured account, and
+ * how old an event may be. Throws, naming the key, when one secret is given
+ * to two accounts (which account signed would be unknown).
+ */
+export function webhookConfigFromConfig(config: Config): WebhookConfig {
   const pagerDuty = config.getConfig('multivac.pagerDuty');
-  const secrets = [
-    ...(pagerDuty.getOptionalStringArray('webhookSecrets') ?? []),
-    ...(pagerDuty.getOptionalConfigArray('accounts') ?? []).flatMap(
-      account => account.getOptionalStringArray('webhookSecrets') ?? [],
+  const secrets = new Map<string, string>();
+  const add = (account: string, key: string, values: string[] = []) => {
+    for (const secret of values) {
+      const other = secrets.get(secret);
+      if (other !== undefined && other !== account) {
+        throw new Error(
+          `${key}: a webhook secret of account '${other}' is also given to ` +
+            `account '${account}'; each PagerDuty account has its own subscription secrets`,
+        );
+      }
+      secrets.set(secret, account);
+    }
+  };
+  add(
+    DEFAULT_ACCOUNT,
+    'multivac.pagerDuty.webhookSecrets',
+    pagerDuty.getOptionalStringArray('webhookSecrets'),
+  );
+  (pagerDuty.getOptionalConfigArray('accounts') ?? []).forEach((account, i) =>
+    add(
+      account.getString('id'),
+      `multivac.pagerDuty.accounts[${i}].webhookSecrets`,
+      account.getOptionalStringArray('webhookSecrets'),
     ),
-  ];
-  return [...new Set(secrets)];
+  );
+  const maxEventAgeSeconds =
+    pagerDuty.getOptionalNumber('webhookMaxEventAgeSeconds') ??
+    DEFAULT_MAX_EVENT_AGE_SECONDS;
+  if (!(maxEventAgeSeconds >= 1 && maxEventAgeSeconds <= 86_400)) {
+    throw new Error(
+      `multivac.pagerDuty.webhookMaxEventAgeSeconds must be between 1 and 86400, got ${maxEventAgeSeconds}`,
+    );
+  }
+  return {
+    secrets: [...secrets].map(([secret, account]) => ({ account, secret })),
+    maxEventAgeSeconds,
+  };
 }
 
 /**
@@ -49,14 +107,24 @@ export function webhookSecretsFromConfig(config: Config): string[] {
  * is recorded on the Multivac page with the incident's key as dedup key.
  * Other events are answered 2xx and ignored, since PagerDuty retries
  * anything else.
+ *
+ * Replays have no effect: an event whose `occurred_at` is more than
+ * `maxEventAgeSeconds` away from now is refused (400), an event id already
+ * handled by any replica is answered `duplicate: true` and ignored, and a
+ * page sent to one account cannot be changed with another account's secret
+ * (403).
  */
 export function createWebhookRouter(options: {
   /** None turns the route off: unsigned webhooks are never accepted. */
-  secrets: readonly string[];
+  config: WebhookConfig;
   pageUpdates: PageUpdateReceiver;
+  store: WebhookStore;
   logger: LoggerService;
 }): express.Router {
-  const { secrets, pageUpdates, logger } = options;
+  const { config, pageUpdates, store, logger } = options;
+  const { secrets, maxEventAgeSeconds } = config;
+  const accountOf = new Map(secrets.map(s => [s.secret, s.account]));
+  const accounts = new Set(accountOf.values());
   const router = Router();
 
   // The body is read raw on this route only: the signature is over the exact
@@ -73,8 +141,11 @@ export function createWebhookRouter(options: {
       }
       // Without a body express.raw leaves no Buffer; nothing is signed then.
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      verifySignature(body, req.get(SIGNATURE_HEADER), secrets);
+      const account = accountOf.get(
+        verifySignature(body, req.get(SIGNATURE_HEADER), [...accountOf.keys()]),
+      )!;
       const { event } = parseWebhook(body);
+      refuseStale(event.id, event.occurred_at, maxEventAgeSeconds);
 
       const status = PAGE_STATUS_BY_EVENT.get(event.event_type);
       if (!status) {
@@ -82,22 +153,68 @@ export function createWebhookRouter(options: {
         return;
       }
       const dedupKey = event.data.incident_key;
-      const recorded =
-        !!dedupKey &&
-        (await pageUpdates.record({
+      if (!dedupKey) {
+        res.json({ recorded: false });
+        return;
+      }
+      const pageAccount = await store.pageAccount(dedupKey);
+      if (pageAccount !== undefined && pageAccount !== account) {
+        throw new NotAllowedError(
+          `PagerDuty event ${event.id} is signed with a webhook secret of ` +
+            `account '${account}', but its page was sent to account '${pageAccount}'`,
+        );
+      }
+      // With several accounts a page must be known to be this account's.
+      if (pageAccount === undefined && accounts.size > 1) {
+        logger.info(
+          `PagerDuty ${event.event_type} (event ${event.id}) from account ` +
+            `'${account}': no page of that account has incident key ${dedupKey}`,
+        );
+        res.json({ recorded: false });
+        return;
+      }
+      if (!(await store.claimEvent(event.id, account))) {
+        logger.info(
+          `PagerDuty event ${event.id} was already handled: ignored as a redelivery or replay`,
+        );
+        res.json({ recorded: false, duplicate: true });
+        return;
+      }
+      let recorded: boolean;
+      try {
+        recorded = await pageUpdates.record({
           dedupKey,
           status,
           by: event.agent?.summary,
           source: 'PagerDuty',
-        }));
+        });
+      } catch (error) {
+        // Not handled: PagerDuty's retry of this event must get through.
+        await store.releaseEvent(event.id);
+        throw error;
+      }
       logger.info(
-        `PagerDuty ${event.event_type} (event ${event.id}, incident key ` +
-          `${dedupKey ?? 'none'}): ${recorded ? 'recorded' : 'no such page'}`,
+        `PagerDuty ${event.event_type} (event ${event.id}, account ` +
+          `${account}, incident key ${dedupKey}): ${
+            recorded ? 'recorded' : 'no such page'
+          }`,
       );
       res.json({ recorded });
     },
   );
   return router;
+}
+
+/** 400 for an event that occurred too long ago (or claims to be from the future). */
+function refuseStale(id: string, occurredAt: string, maxAgeSeconds: number) {
+  const ageSeconds = (Date.now() - Date.parse(occurredAt)) / 1000;
+  if (Math.abs(ageSeconds) > maxAgeSeconds) {
+    throw new InputError(
+      `PagerDuty event ${id} occurred at ${occurredAt}, more than ` +
+        `${maxAgeSeconds} seconds from now: refused as a possible replay ` +
+        `(multivac.pagerDuty.webhookMaxEventAgeSeconds)`,
+    );
+  }
 }
 
 function parseWebhook(body: Buffer) {

@@ -9,15 +9,16 @@ export function signatureOf(body: Buffer | string, secret: string): string {
 }
 
 /**
- * Throws an AuthenticationError unless one of the signatures in `header`
+ * Returns the secret that signed `body`: one of the signatures in `header`
  * (comma-separated, several while PagerDuty rotates a secret) is the HMAC of
- * the raw body with one of `secrets`. Compared in constant time.
+ * the raw body with it. Throws an AuthenticationError when none of `secrets`
+ * did. Compared in constant time.
  */
 export function verifySignature(
   body: Buffer,
   header: string | undefined,
   secrets: readonly string[],
-): void {
+): string {
   if (!header) {
     throw new AuthenticationError(
       `Missing ${SIGNATURE_HEADER} header: PagerDuty signs every v3 webhook`,
@@ -26,7 +27,7 @@ export function verifySignature(
   const received = header
     .split(',')
     .map(signature => Buffer.from(signature.trim()));
-  const signed = secrets.some(secret => {
+  const signer = secrets.find(secret => {
     const expected = Buffer.from(signatureOf(body, secret));
     return received.some(
       signature =>
@@ -34,9 +35,10 @@ export function verifySignature(
         timingSafeEqual(signature, expected),
     );
   });
-  if (!signed) {
+  if (signer === undefined) {
     throw new AuthenticationError(
       `${SIGNATURE_HEADER} does not match the body for any configured webhook secret`,
     );
   }
+  return signer;
 }
