@@ -16,3 +16,4 @@ export * from './releases';
 export { INPUT_LIMITS, isoDateTimeSchema, refSchema } from './limits';
 export { referenceNumber } from './references';
 export * from './alerts';
+export * from './insights';

@@ -1,12 +1,28 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
+ * Resource types of the permissions that act on one item. Their resource
+ * refs are the item's human reference (`INC-7`, `PM-3`, `REL-12`) or, for
+ * pages, the page's id.
+ *
+ * @public
+ */
+export const RESOURCE_TYPE_MULTIVAC_INCIDENT = 'multivac-incident';
+/** @public */
+export const RESOURCE_TYPE_MULTIVAC_POSTMORTEM = 'multivac-postmortem';
+/** @public */
+export const RESOURCE_TYPE_MULTIVAC_PAGE = 'multivac-page';
+/** @public */
+export const RESOURCE_TYPE_MULTIVAC_RELEASE = 'multivac-release';
+
+/**
  * See incidents, their timelines and their side effects.
  *
  * @public
  */
 export const incidentReadPermission = createPermission({
   name: 'multivac.incident.read',
+  resourceType: RESOURCE_TYPE_MULTIVAC_INCIDENT,
   attributes: { action: 'read' },
 });
 
@@ -27,6 +43,7 @@ export const incidentCreatePermission = createPermission({
  */
 export const incidentUpdatePermission = createPermission({
   name: 'multivac.incident.update',
+  resourceType: RESOURCE_TYPE_MULTIVAC_INCIDENT,
   attributes: { action: 'update' },
 });
 
@@ -41,13 +58,24 @@ export const oncallReadPermission = createPermission({
 });
 
 /**
- * Page whoever is on call, and acknowledge pages.
+ * Page whoever is on call (or a person, or a schedule).
  *
  * @public
  */
 export const oncallPagePermission = createPermission({
   name: 'multivac.oncall.page',
   attributes: { action: 'update' },
+});
+
+/**
+ * Acknowledge a page, which stops its escalation.
+ *
+ * @public
+ */
+export const pageAcknowledgePermission = createPermission({
+  name: 'multivac.page.acknowledge',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_MULTIVAC_PAGE,
 });
 
 /**
@@ -77,6 +105,7 @@ export const reportCreatePermission = createPermission({
  */
 export const postmortemReadPermission = createPermission({
   name: 'multivac.postmortem.read',
+  resourceType: RESOURCE_TYPE_MULTIVAC_POSTMORTEM,
   attributes: { action: 'read' },
 });
 
@@ -98,6 +127,7 @@ export const postmortemCreatePermission = createPermission({
  */
 export const postmortemUpdatePermission = createPermission({
   name: 'multivac.postmortem.update',
+  resourceType: RESOURCE_TYPE_MULTIVAC_POSTMORTEM,
   attributes: { action: 'update' },
 });
 
@@ -108,6 +138,7 @@ export const postmortemUpdatePermission = createPermission({
  */
 export const postmortemPublishPermission = createPermission({
   name: 'multivac.postmortem.publish',
+  resourceType: RESOURCE_TYPE_MULTIVAC_POSTMORTEM,
   attributes: { action: 'update' },
 });
 
@@ -118,6 +149,7 @@ export const postmortemPublishPermission = createPermission({
  */
 export const releaseReadPermission = createPermission({
   name: 'multivac.release.read',
+  resourceType: RESOURCE_TYPE_MULTIVAC_RELEASE,
   attributes: { action: 'read' },
 });
 
@@ -138,7 +170,19 @@ export const releaseCreatePermission = createPermission({
  */
 export const releaseUpdatePermission = createPermission({
   name: 'multivac.release.update',
+  resourceType: RESOURCE_TYPE_MULTIVAC_RELEASE,
   attributes: { action: 'update' },
+});
+
+/**
+ * Book or move a release past blocking conflicts (with `force.reason`).
+ *
+ * @public
+ */
+export const releaseForcePermission = createPermission({
+  name: 'multivac.release.force',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_MULTIVAC_RELEASE,
 });
 
 /**
@@ -171,6 +215,17 @@ export const integrationManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * See insights: incident metrics, interruptions and on-call load of every
+ * team. A person's own interruptions are visible to them without it.
+ *
+ * @public
+ */
+export const insightsReadPermission = createPermission({
+  name: 'multivac.insights.read',
+  attributes: { action: 'read' },
+});
+
 /** @public */
 export const multivacPermissions = [
   incidentReadPermission,
@@ -178,6 +233,7 @@ export const multivacPermissions = [
   incidentUpdatePermission,
   oncallReadPermission,
   oncallPagePermission,
+  pageAcknowledgePermission,
   reportReadPermission,
   reportCreatePermission,
   postmortemReadPermission,
@@ -187,7 +243,9 @@ export const multivacPermissions = [
   releaseReadPermission,
   releaseCreatePermission,
   releaseUpdatePermission,
+  releaseForcePermission,
   alertReadPermission,
   alertUpdatePermission,
   integrationManagePermission,
+  insightsReadPermission,
 ];

@@ -1,0 +1,458 @@
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { migrateDatabase } from '../database/migrations';
+import { transactionOf } from '../database/Transaction';
+import { localMoment } from './bands';
+import { DatabaseInsightsStore } from './DatabaseInsightsStore';
+import { InsightsFilter } from './InsightsStore';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+const ada = 'user:default/ada.lovelace'; // Europe/Berlin
+const grace = 'user:default/grace.hopper'; // America/New_York
+const ken = 'user:default/ken.thompson'; // Asia/Tokyo
+const paymentsApi = 'component:default/payments-api';
+const ledger = 'component:default/ledger';
+const cart = 'component:default/cart';
+const payments = 'group:default/payments';
+const storefront = 'group:default/storefront';
+
+/** March 2026 (30 days from Sunday 1 March); the previous period is before. */
+const march: InsightsFilter = {
+  from: new Date('2026-03-01T00:00:00Z'),
+  to: new Date('2026-03-31T00:00:00Z'),
+};
+const beforeMarch: InsightsFilter = {
+  from: new Date('2026-01-30T00:00:00Z'),
+  to: new Date('2026-03-01T00:00:00Z'),
+};
+
+/**
+ * The golden fixture. Incidents (durations in seconds):
+ * - I1 SEV1 payments-api, 2 Mar 10:00, resolved 11:00 (MTTR 3600); paged
+ *   10:00, acknowledged 10:05 (MTTA 300); Ada controller at 10:00, Grace
+ *   responder 10:20 (mobilised 1200).
+ * - I2 SEV2 cart, 10 Mar 00:00, resolved 00:30 (1800); pages at 00:01 (never
+ *   acknowledged) and 00:02 (acknowledged 00:03): MTTA 120 from the first
+ *   page; only a controller, so no mobilisation.
+ * - I3 SEV2 payments-api and cart, 20 Mar 12:00, still investigating (no
+ *   MTTR); paged 12:00, acknowledged 12:10 (600); controller at 12:00,
+ *   responders 12:05 and 12:30 (mobilised 1800).
+ * - I4 SEV3 ledger, 25 Mar 08:00, resolved 12:00 (14400); never paged.
+ * - cancelled (not counted), one at 31 Mar 00:00 (after the period), and in
+ *   the previous period P1 SEV2 payments-api 10 Feb 10:00, resolved 12:00
+ *   (7200), paged 10:00, acknowledged 10:10 (600).
+ */
+async function insertIncidents(knex: Knex) {
+  let number = 0;
+  async function incident(
+    id: string,
+    severity: string,
+    entityRefs: string[],
+    declared: string,
+    status: string,
+    resolved?: string,
+  ) {
+    number += 1;
+    await knex('multivac_incidents').insert({
+      id,
+      number,
+      title: id,
+      severity,
+      status,
+      created_by: ada,
+      created_at: declared,
+      updated_at: declared,
+      state_timestamps: JSON.stringify({
+        triggered: declared,
+        ...(resolved && { resolved }),
+      }),
+    });
+    await knex('multivac_incident_entities').insert(
+      entityRefs.map(entityRef => ({ incident_id: id, entity_ref: entityRef })),
+    );
+  }
+  async function page(incidentId: string, at: string, acknowledged?: string) {
+    const id = `${incidentId}-${at}`;
+    await knex('multivac_pages').insert({
+      id,
+      entity_ref: paymentsApi,
+      resolved_from: payments,
+      provider: 'builtin',
+      schedule_name: 'Payments primary',
+      summary: incidentId,
+      details: '{}',
+      urgency: 'high',
+      dedup_key: id,
+      status: acknowledged ? 'acknowledged' : 'triggered',
+      level: 1,
+      targets: '[]',
+      delivery: 'recorded',
+      created_by: ada,
+      created_at: at,
+      updated_at: at,
+      acknowledged_at: acknowledged ?? null,
+      history: '[]',
+      incident_id: incidentId,
+    });
+  }
+  async function role(
+    incidentId: string,
+    userRef: string,
+    name: string,
+    at: string,
+  ) {
+    await knex('multivac_incident_roles').insert({
+      incident_id: incidentId,
+      role: name,
+      user_ref: userRef,
+      assigned_at: at,
+    });
+  }
+
+  await incident(
+    'I1',
+    'SEV1',
+    [paymentsApi],
+    '2026-03-02T10:00:00.000Z',
+    'resolved',
+    '2026-03-02T11:00:00.000Z',
+  );
+  await page('I1', '2026-03-02T10:00:00.000Z', '2026-03-02T10:05:00.000Z');
+  await role('I1', ada, 'controller', '2026-03-02T10:00:00.000Z');
+  await role('I1', grace, 'responder', '2026-03-02T10:20:00.000Z');
+
+  await incident(
+    'I2',
+    'SEV2',
+    [cart],
+    '2026-03-10T00:00:00.000Z',
+    'resolved',
+    '2026-03-10T00:30:00.000Z',
+  );
+  await page('I2', '2026-03-10T00:01:00.000Z');
+  await page('I2', '2026-03-10T00:02:00.000Z', '2026-03-10T00:03:00.000Z');
+  await role('I2', ada, 'controller', '2026-03-10T00:00:00.000Z');
+
+  await incident(
+    'I3',
+    'SEV2',
+    [paymentsApi, cart],
+    '2026-03-20T12:00:00.000Z',
+    'investigating',
+  );
+  await page('I3', '2026-03-20T12:00:00.000Z', '2026-03-20T12:10:00.000Z');
+  await role('I3', ada, 'controller', '2026-03-20T12:00:00.000Z');
+  await role('I3', grace, 'responder', '2026-03-20T12:05:00.000Z');
+  await role('I3', ken, 'responder', '2026-03-20T12:30:00.000Z');
+  // An observer does not count as mobilised.
+  await role(
+    'I3',
+    'user:default/linus',
+    'observer',
+    '2026-03-20T13:00:00.000Z',
+  );
+
+  await incident(
+    'I4',
+    'SEV3',
+    [ledger],
+    '2026-03-25T08:00:00.000Z',
+    'resolved',
+    '2026-03-25T12:00:00.000Z',
+  );
+
+  await incident(
+    'cancelled',
+    'SEV4',
+    [cart],
+    '2026-03-05T09:00:00.000Z',
+    'cancelled',
+  );
+  await incident(
+    'after',
+    'SEV1',
+    [cart],
+    '2026-03-31T00:00:00.000Z',
+    'resolved',
+    '2026-03-31T01:00:00.000Z',
+  );
+
+  await incident(
+    'P1',
+    'SEV2',
+    [paymentsApi],
+    '2026-02-10T10:00:00.000Z',
+    'resolved',
+    '2026-02-10T12:00:00.000Z',
+  );
+  await page('P1', '2026-02-10T10:00:00.000Z', '2026-02-10T10:10:00.000Z');
+}
+
+/**
+ * Notifications, in three zones and across both daylight saving changes
+ * of March 2026 (New York 8 March, Berlin 29 March):
+ * - Grace (New York): Fri 6 Mar 23:30Z = 18:30 EST, evening; Sat 7 Mar
+ *   04:00Z = Fri 23:00 EST, sleep; Mon 9 Mar 22:30Z = 18:30 EDT, evening
+ *   (17:30, business, without the change).
+ * - Ada (Berlin): Sat 14 Mar 02:00:00Z = 03:00 CET, sleep; 02:00:30Z and
+ *   02:01:20Z each within 60 s of the previous one, the same interruption;
+ *   02:03:00Z, sleep again (a bad night); Sun 15 Mar 12:00Z = 13:00,
+ *   weekend; Mon 30 Mar 06:30Z = 08:30 CEST, business (07:30, sleep,
+ *   without the change).
+ * - Ken (Tokyo): Sat 28 Feb 23:59:30Z (previous period: 08:59 Sat,
+ *   weekend) and 1 Mar 00:00:20Z, 50 s later, the same interruption; Tue 3
+ *   Mar 01:00:00Z = 10:00, business; 01:00:59Z merged; 01:01:59Z, exactly
+ *   60 s after, a new one; Sat 21 Mar 14:00Z = 23:00, sleep.
+ */
+const NOTIFICATIONS: Array<[string, string, string, string]> = [
+  [grace, 'America/New_York', cart, '2026-03-06T23:30:00.000Z'],
+  [grace, 'America/New_York', cart, '2026-03-07T04:00:00.000Z'],
+  [grace, 'America/New_York', cart, '2026-03-09T22:30:00.000Z'],
+  [ada, 'Europe/Berlin', paymentsApi, '2026-03-14T02:00:00.000Z'],
+  [ada, 'Europe/Berlin', paymentsApi, '2026-03-14T02:00:30.000Z'],
+  [ada, 'Europe/Berlin', paymentsApi, '2026-03-14T02:01:20.000Z'],
+  [ada, 'Europe/Berlin', paymentsApi, '2026-03-14T02:03:00.000Z'],
+  [ada, 'Europe/Berlin', paymentsApi, '2026-03-15T12:00:00.000Z'],
+  [ada, 'Europe/Berlin', paymentsApi, '2026-03-30T06:30:00.000Z'],
+  [ken, 'Asia/Tokyo', ledger, '2026-02-28T23:59:30.000Z'],
+  [ken, 'Asia/Tokyo', ledger, '2026-03-01T00:00:20.000Z'],
+  [ken, 'Asia/Tokyo', ledger, '2026-03-03T01:00:00.000Z'],
+  [ken, 'Asia/Tokyo', ledger, '2026-03-03T01:00:59.000Z'],
+  [ken, 'Asia/Tokyo', ledger, '2026-03-03T01:01:59.000Z'],
+  [ken, 'Asia/Tokyo', ledger, '2026-03-21T14:00:00.000Z'],
+];
+
+const stats = (
+  n: number,
+  mean: number | null,
+  p50: number | null,
+  p90: number | null,
+) => ({ n, mean, p50, p90 });
+const none = stats(0, null, null, null);
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseInsightsStore on %s',
+  id => {
+    let knex: Knex;
+    let store: DatabaseInsightsStore;
+
+    beforeAll(async () => {
+      knex = await databases.init(id);
+      await migrateDatabase(knex);
+      store = new DatabaseInsightsStore(knex);
+      await insertIncidents(knex);
+      await store.setOwners([
+        { entityRef: paymentsApi, ownerRef: payments },
+        { entityRef: ledger, ownerRef: payments },
+        { entityRef: cart, ownerRef: storefront },
+      ]);
+      await knex.transaction(tx =>
+        store.recordNotifications(
+          transactionOf(tx),
+          NOTIFICATIONS.map(([userRef, zone, entityRef, at], i) => {
+            const local = localMoment(at, zone);
+            return {
+              userRef,
+              notifiedAt: at,
+              source: 'page',
+              pageId: `page-${i}`,
+              level: 1,
+              entityRef,
+              timeZone: zone,
+              localWeekday: local.weekday,
+              localHour: local.hour,
+              band: local.band,
+            };
+          }),
+        ),
+      );
+    });
+
+    it('computes count, MTTA, MTTR and mobilisation with mean, p50 and p90', async () => {
+      expect(await store.incidentMetrics(march, { by: 'all' })).toEqual([
+        {
+          key: 'all',
+          count: 4,
+          // [120, 300, 600]: p90 at rank 1.8 = 300 + 0.8 × 300
+          mtta: stats(3, 340, 300, 540),
+          // [1800, 3600, 14400]: p90 = 3600 + 0.8 × 10800
+          mttr: stats(3, 6600, 3600, 12240),
+          // [1200, 1800]: p50 at rank 0.5, p90 at rank 0.9
+          mobilise: stats(2, 1500, 1500, 1740),
+        },
+      ]);
+      expect(await store.incidentMetrics(beforeMarch, { by: 'all' })).toEqual([
+        {
+          key: 'all',
+          count: 1,
+          mtta: stats(1, 600, 600, 600),
+          mttr: stats(1, 7200, 7200, 7200),
+          mobilise: none,
+        },
+      ]);
+    });
+
+    it('groups by owner team, service, severity and week', async () => {
+      expect(await store.incidentMetrics(march, { by: 'team' })).toEqual([
+        {
+          key: payments, // I1, I3, I4
+          count: 3,
+          mtta: stats(2, 450, 450, 570),
+          mttr: stats(2, 9000, 9000, 13320),
+          mobilise: stats(2, 1500, 1500, 1740),
+        },
+        {
+          key: storefront, // I2, I3
+          count: 2,
+          mtta: stats(2, 360, 360, 552),
+          mttr: stats(1, 1800, 1800, 1800),
+          mobilise: stats(1, 1800, 1800, 1800),
+        },
+      ]);
+      const counts = async (by: 'service' | 'severity') =>
+        (await store.incidentMetrics(march, { by })).map(r => [r.key, r.count]);
+      expect(await counts('service')).toEqual([
+        [cart, 2],
+        [ledger, 1],
+        [paymentsApi, 2],
+      ]);
+      expect(await counts('severity')).toEqual([
+        ['SEV1', 1],
+        ['SEV2', 2],
+        ['SEV3', 1],
+      ]);
+      const weeks = await store.incidentMetrics(march, {
+        by: 'bucket',
+        seconds: 7 * 86400,
+      });
+      expect(weeks.map(w => [w.key, w.count, w.mttr.mean])).toEqual([
+        ['0', 1, 3600],
+        ['1', 1, 1800],
+        ['2', 1, null],
+        ['3', 1, 14400],
+      ]);
+    });
+
+    it('filters by team, service and severity', async () => {
+      const total = async (filter: Partial<InsightsFilter>) =>
+        (await store.incidentMetrics({ ...march, ...filter }, { by: 'all' }))[0]
+          ?.count ?? 0;
+      expect(await total({ team: payments })).toBe(3);
+      expect(await total({ team: storefront })).toBe(2);
+      expect(await total({ team: 'group:default/nobody' })).toBe(0);
+      expect(await total({ service: cart })).toBe(2);
+      expect(await total({ severity: 'SEV2' })).toBe(2);
+      expect(await total({ severity: 'SEV2', team: payments })).toBe(1);
+    });
+
+    it('counts interruptions once per 60 s, banded in each zone', async () => {
+      expect(await store.interruptions(march, 'all')).toEqual([
+        {
+          key: 'all',
+          total: 10,
+          business: 3,
+          evening: 2,
+          sleep: 4,
+          weekend: 1,
+        },
+      ]);
+      expect(await store.interruptions(march, 'person')).toEqual([
+        { key: ada, total: 4, business: 1, evening: 0, sleep: 2, weekend: 1 },
+        { key: grace, total: 3, business: 0, evening: 2, sleep: 1, weekend: 0 },
+        { key: ken, total: 3, business: 2, evening: 0, sleep: 1, weekend: 0 },
+      ]);
+      expect(await store.interruptions(beforeMarch, 'all')).toEqual([
+        { key: 'all', total: 1, business: 0, evening: 0, sleep: 0, weekend: 1 },
+      ]);
+      expect(
+        await store.interruptions({ ...march, team: payments }, 'all'),
+      ).toEqual([
+        { key: 'all', total: 7, business: 3, evening: 0, sleep: 3, weekend: 1 },
+      ]);
+      expect(
+        await store.interruptions({ ...march, person: grace }, 'person'),
+      ).toEqual([
+        { key: grace, total: 3, business: 0, evening: 2, sleep: 1, weekend: 0 },
+      ]);
+    });
+
+    it('maps interruptions by local weekday and hour', async () => {
+      expect(await store.interruptionHeatmap(march)).toEqual([
+        { weekday: 1, hour: 8, count: 1 },
+        { weekday: 1, hour: 18, count: 1 },
+        { weekday: 2, hour: 10, count: 2 },
+        { weekday: 5, hour: 18, count: 1 },
+        { weekday: 5, hour: 23, count: 1 },
+        { weekday: 6, hour: 3, count: 2 },
+        { weekday: 6, hour: 23, count: 1 },
+        { weekday: 7, hour: 13, count: 1 },
+      ]);
+    });
+
+    it('records each page level to a person once', async () => {
+      const again = NOTIFICATIONS.slice(0, 1).map(
+        ([userRef, zone, entityRef, at]) => {
+          const local = localMoment(at, zone);
+          return {
+            userRef,
+            notifiedAt: at,
+            source: 'page' as const,
+            pageId: 'page-0',
+            level: 1,
+            entityRef,
+            timeZone: zone,
+            localWeekday: local.weekday,
+            localHour: local.hour,
+            band: local.band,
+          };
+        },
+      );
+      await knex.transaction(tx =>
+        store.recordNotifications(transactionOf(tx), again),
+      );
+      expect(await knex('multivac_notifications').count({ n: '*' })).toEqual([
+        { n: id === 'POSTGRES_15' ? '15' : 15 },
+      ]);
+    });
+
+    it('lists entities whose owner is unknown or stale', async () => {
+      expect(
+        await store.entitiesToRefresh(
+          beforeMarch.from,
+          march.to,
+          new Date('2020-01-01T00:00:00Z'),
+        ),
+      ).toEqual([]);
+      expect(
+        await store.entitiesToRefresh(
+          march.from,
+          march.to,
+          new Date(Date.now() + 60_000),
+        ),
+      ).toEqual([cart, ledger, paymentsApi]);
+    });
+
+    if (id === 'POSTGRES_15') {
+      it('gives the same percentiles with percentile_cont and window ranks', async () => {
+        const windowed = new DatabaseInsightsStore(knex, {
+          percentiles: 'window',
+        });
+        for (const by of ['all', 'team', 'service', 'severity'] as const) {
+          expect(await windowed.incidentMetrics(march, { by })).toEqual(
+            await store.incidentMetrics(march, { by }),
+          );
+        }
+      });
+    } else {
+      it('refuses percentile_cont without PostgreSQL', () => {
+        expect(
+          () =>
+            new DatabaseInsightsStore(knex, { percentiles: 'percentile_cont' }),
+        ).toThrow('percentile_cont needs PostgreSQL');
+      });
+    }
+  },
+);

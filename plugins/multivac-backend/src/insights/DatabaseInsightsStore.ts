@@ -1,0 +1,489 @@
+import {
+  DurationStats,
+  IncidentMetrics,
+  InterruptionCounts,
+} from '@multivac/plugin-multivac-common';
+import { Knex } from 'knex';
+import { knexOf, Transaction } from '../database/Transaction';
+import { isPostgres, toIsoString } from '../database/util';
+import {
+  IncidentGrouping,
+  InsightsFilter,
+  InsightsStore,
+  InterruptionGrouping,
+  NewNotification,
+} from './InsightsStore';
+
+/** Two notifications to one person this close are one interruption. */
+export const INTERRUPTION_MERGE_SECONDS = 60;
+
+/**
+ * How percentiles are computed: PostgreSQL's `percentile_cont`, or ranks
+ * from window functions (SQLite has no percentile aggregate). Both
+ * interpolate between the closest ranks, the p-th of n sorted values at
+ * rank p·(n−1), so they agree (tested on PostgreSQL, where both run).
+ */
+export type PercentileMethod = 'percentile_cont' | 'window';
+
+/** [fraction numerator, denominator, output field] of each percentile. */
+const PERCENTILES = [
+  [1, 2, 'p50'],
+  [9, 10, 'p90'],
+] as const;
+
+/** Durations of each incident, in seconds, named as in the SQL. */
+const DURATIONS = [
+  ['tta', 'mtta'],
+  ['ttr', 'mttr'],
+  ['ttm', 'mobilise'],
+] as const;
+
+type Sql = { sql: string; params: unknown[] };
+
+/**
+ * Insight aggregates in SQL over the incident, page, role and notification
+ * tables: the database returns one row per group, never the incidents.
+ */
+export class DatabaseInsightsStore implements InsightsStore {
+  private readonly pg: boolean;
+  private readonly percentiles: PercentileMethod;
+
+  constructor(
+    private readonly db: Knex,
+    options: { percentiles?: PercentileMethod } = {},
+  ) {
+    this.pg = isPostgres(db);
+    this.percentiles =
+      options.percentiles ?? (this.pg ? 'percentile_cont' : 'window');
+    if (this.percentiles === 'percentile_cont' && !this.pg) {
+      throw new Error('percentile_cont needs PostgreSQL');
+    }
+  }
+
+  async recordNotifications(
+    tx: Transaction,
+    notifications: NewNotification[],
+  ): Promise<void> {
+    if (notifications.length === 0) {
+      return;
+    }
+    await knexOf(tx)('multivac_notifications')
+      .insert(
+        notifications.map(n => ({
+          user_ref: n.userRef,
+          notified_at: toIsoString(n.notifiedAt),
+          source: n.source,
+          page_id: n.pageId ?? null,
+          level: n.level ?? null,
+          incident_id: n.incidentId ?? null,
+          entity_ref: n.entityRef,
+          time_zone: n.timeZone,
+          local_weekday: n.localWeekday,
+          local_hour: n.localHour,
+          band: n.band,
+        })),
+      )
+      .onConflict(['page_id', 'level', 'user_ref'])
+      .ignore();
+  }
+
+  async linkNotifications(
+    tx: Transaction,
+    reportId: string,
+    incidentId: string,
+  ): Promise<void> {
+    await knexOf(tx)('multivac_notifications')
+      .whereIn(
+        'page_id',
+        knexOf(tx)('multivac_pages')
+          .where({ report_id: reportId })
+          .select('id'),
+      )
+      .update({ incident_id: incidentId });
+  }
+
+  async incidentMetrics(
+    filter: InsightsFilter,
+    grouping: IncidentGrouping,
+  ): Promise<Array<IncidentMetrics & { key: string }>> {
+    const scope = this.incidentScope(filter);
+    const keyed = this.keyed(grouping, filter);
+    const aggregate = this.aggregate();
+    const rows: Array<Record<string, unknown>> = await this.rows({
+      sql: `WITH ${this.facts(scope.sql)}, g AS (${keyed.sql})${
+        aggregate.ctes ? `, ${aggregate.ctes}` : ''
+      } ${aggregate.select}`,
+      params: [...scope.params, ...keyed.params],
+    });
+    return rows.map(row => ({
+      key: String(row.k),
+      count: Number(row.count),
+      ...(Object.fromEntries(
+        DURATIONS.map(([column, metric]) => [
+          metric,
+          durationStats(row, column),
+        ]),
+      ) as Pick<IncidentMetrics, 'mtta' | 'mttr' | 'mobilise'>),
+    }));
+  }
+
+  async interruptions(
+    filter: InsightsFilter,
+    grouping: InterruptionGrouping,
+  ): Promise<Array<InterruptionCounts & { key: string }>> {
+    const counted = this.countedInterruptions(filter);
+    const byPerson = grouping === 'person';
+    const rows: Array<Record<string, unknown>> = await this.rows({
+      sql: `WITH ${counted.sql}
+        SELECT ${byPerson ? 'user_ref' : "'all'"} AS k, count(*) AS total,
+          ${['business', 'evening', 'sleep', 'weekend']
+            .map(
+              band =>
+                `sum(CASE WHEN band = '${band}' THEN 1 ELSE 0 END) AS ${band}`,
+            )
+            .join(', ')}
+        FROM i ${byPerson ? 'GROUP BY user_ref ORDER BY total DESC, k' : ''}`,
+      params: counted.params,
+    });
+    // Without GROUP BY, no interruptions still make one row, of zeros.
+    return rows
+      .filter(row => Number(row.total) > 0)
+      .map(row => ({
+        key: String(row.k),
+        total: Number(row.total),
+        business: Number(row.business),
+        evening: Number(row.evening),
+        sleep: Number(row.sleep),
+        weekend: Number(row.weekend),
+      }));
+  }
+
+  async interruptionHeatmap(
+    filter: InsightsFilter,
+  ): Promise<Array<{ weekday: number; hour: number; count: number }>> {
+    const counted = this.countedInterruptions(filter);
+    const rows: Array<Record<string, unknown>> = await this.rows({
+      sql: `WITH ${counted.sql}
+        SELECT local_weekday AS weekday, local_hour AS hour, count(*) AS count
+        FROM i GROUP BY local_weekday, local_hour
+        ORDER BY local_weekday, local_hour`,
+      params: counted.params,
+    });
+    return rows.map(row => ({
+      weekday: Number(row.weekday),
+      hour: Number(row.hour),
+      count: Number(row.count),
+    }));
+  }
+
+  async entitiesToRefresh(
+    from: Date,
+    to: Date,
+    staleBefore: Date,
+  ): Promise<string[]> {
+    const stale = `(o.entity_ref IS NULL OR o.refreshed_at < ?)`;
+    const rows: Array<{ entity_ref: string }> = await this.rows({
+      sql: `SELECT e.entity_ref FROM multivac_incident_entities e
+          JOIN multivac_incidents i ON i.id = e.incident_id
+          LEFT JOIN multivac_entity_owners o ON o.entity_ref = e.entity_ref
+          WHERE i.created_at >= ? AND i.created_at < ? AND ${stale}
+        UNION
+        SELECT n.entity_ref FROM multivac_notifications n
+          LEFT JOIN multivac_entity_owners o ON o.entity_ref = n.entity_ref
+          WHERE n.notified_at >= ? AND n.notified_at < ? AND ${stale}`,
+      params: [
+        toIsoString(from),
+        toIsoString(to),
+        toIsoString(staleBefore),
+        toIsoString(from),
+        toIsoString(to),
+        toIsoString(staleBefore),
+      ],
+    });
+    return rows.map(row => row.entity_ref).sort();
+  }
+
+  async setOwners(
+    owners: Array<{ entityRef: string; ownerRef: string }>,
+  ): Promise<void> {
+    const refreshedAt = new Date().toISOString();
+    const rows = owners.map(o => ({
+      entity_ref: o.entityRef,
+      owner_ref: o.ownerRef,
+      refreshed_at: refreshedAt,
+    }));
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.db('multivac_entity_owners')
+        .insert(rows.slice(i, i + 500))
+        .onConflict('entity_ref')
+        .merge(['owner_ref', 'refreshed_at']);
+    }
+  }
+
+  private async rows<T>({ sql, params }: Sql): Promise<T[]> {
+    const result = await this.db.raw(sql, params as Knex.RawBinding[]);
+    return this.pg ? result.rows : result;
+  }
+
+  /** Seconds from `a` to `b`. */
+  private seconds(a: string, b: string): string {
+    return this.pg
+      ? `extract(epoch from (${b} - ${a}))::float8`
+      : // julianday is a float of days: milliseconds are all it can tell
+        `round((julianday(${b}) - julianday(${a})) * 86400.0, 3)`;
+  }
+
+  /** A bound ISO time usable in arithmetic. */
+  private time(): string {
+    return this.pg ? 'CAST(? AS timestamptz)' : '?';
+  }
+
+  private resolvedAt(incident: string): string {
+    return this.pg
+      ? `CAST(CAST(${incident}.state_timestamps AS json) ->> 'resolved' AS timestamptz)`
+      : `json_extract(${incident}.state_timestamps, '$.resolved')`;
+  }
+
+  /** The incidents declared in the filter's period, not cancelled. */
+  private incidentScope(filter: InsightsFilter): Sql {
+    const where = [
+      'i.created_at >= ?',
+      'i.created_at < ?',
+      "i.status <> 'cancelled'",
+    ];
+    const params: unknown[] = [
+      toIsoString(filter.from),
+      toIsoString(filter.to),
+    ];
+    if (filter.severity) {
+      where.push('i.severity = ?');
+      params.push(filter.severity);
+    }
+    if (filter.service) {
+      where.push(`EXISTS (SELECT 1 FROM multivac_incident_entities se
+        WHERE se.incident_id = i.id AND se.entity_ref = ?)`);
+      params.push(filter.service);
+    }
+    if (filter.team) {
+      where.push(`EXISTS (SELECT 1 FROM multivac_incident_entities te
+        JOIN multivac_entity_owners tow ON tow.entity_ref = te.entity_ref
+        WHERE te.incident_id = i.id AND tow.owner_ref = ?)`);
+      params.push(filter.team);
+    }
+    return { sql: where.join(' AND '), params };
+  }
+
+  /**
+   * `facts`: one row per incident with its durations in seconds (null where
+   * it has none): tta first page → first acknowledgement, ttr declared →
+   * resolved (resolved incidents), ttm declared → the last of two or more
+   * controllers and responders joined.
+   */
+  private facts(scope: string): string {
+    return `inc AS (
+        SELECT i.id, i.severity, i.created_at,
+          CASE WHEN i.status = 'resolved'
+            THEN ${this.seconds(
+              'i.created_at',
+              this.resolvedAt('i'),
+            )} END AS ttr
+        FROM multivac_incidents i WHERE ${scope}
+      ),
+      paged AS (
+        SELECT p.incident_id, min(p.created_at) AS first_page,
+          min(p.acknowledged_at) AS first_ack
+        FROM multivac_pages p WHERE p.incident_id IN (SELECT id FROM inc)
+        GROUP BY p.incident_id
+      ),
+      mobilised AS (
+        SELECT r.incident_id, max(r.assigned_at) AS last_join,
+          count(DISTINCT r.user_ref) AS people
+        FROM multivac_incident_roles r
+        WHERE r.incident_id IN (SELECT id FROM inc)
+          AND r.role IN ('controller', 'responder')
+        GROUP BY r.incident_id
+      ),
+      facts AS (
+        SELECT inc.id, inc.severity, inc.created_at, inc.ttr,
+          CASE WHEN paged.first_ack IS NOT NULL
+            THEN ${this.seconds(
+              'paged.first_page',
+              'paged.first_ack',
+            )} END AS tta,
+          CASE WHEN mobilised.people >= 2
+            THEN ${this.seconds(
+              'inc.created_at',
+              'mobilised.last_join',
+            )} END AS ttm
+        FROM inc
+        LEFT JOIN paged ON paged.incident_id = inc.id
+        LEFT JOIN mobilised ON mobilised.incident_id = inc.id
+      )`;
+  }
+
+  /** `g`: (k, id, tta, ttr, ttm), one row per key and incident. */
+  private keyed(grouping: IncidentGrouping, filter: InsightsFilter): Sql {
+    const durations = 'f.id, f.tta, f.ttr, f.ttm';
+    switch (grouping.by) {
+      case 'all':
+        return {
+          sql: `SELECT 'all' AS k, ${durations} FROM facts f`,
+          params: [],
+        };
+      case 'severity':
+        return {
+          sql: `SELECT f.severity AS k, ${durations} FROM facts f`,
+          params: [],
+        };
+      case 'service':
+        return {
+          sql: `SELECT DISTINCT e.entity_ref AS k, ${durations} FROM facts f
+            JOIN multivac_incident_entities e ON e.incident_id = f.id`,
+          params: [],
+        };
+      case 'team':
+        return {
+          sql: `SELECT DISTINCT coalesce(o.owner_ref, '') AS k, ${durations}
+            FROM facts f
+            JOIN multivac_incident_entities e ON e.incident_id = f.id
+            LEFT JOIN multivac_entity_owners o ON o.entity_ref = e.entity_ref`,
+          params: [],
+        };
+      case 'bucket': {
+        const offset = this.seconds(this.time(), 'f.created_at');
+        const bucket = this.pg
+          ? `CAST(floor(${offset} / ?) AS integer)`
+          : `CAST(${offset} / ? AS INTEGER)`;
+        return {
+          sql: `SELECT ${bucket} AS k, ${durations} FROM facts f`,
+          params: [toIsoString(filter.from), grouping.seconds],
+        };
+      }
+      default:
+        throw new Error(`Unknown grouping ${JSON.stringify(grouping)}`);
+    }
+  }
+
+  /** The final SELECT over `g`: count, and mean, n, p50, p90 per duration. */
+  private aggregate(): { ctes?: string; select: string } {
+    const means = DURATIONS.map(
+      ([d]) => `avg(${d}) AS ${d}_mean, count(${d}) AS ${d}_n`,
+    ).join(', ');
+    if (this.percentiles === 'percentile_cont') {
+      const quantiles = DURATIONS.flatMap(([d]) =>
+        PERCENTILES.map(
+          ([num, den, name]) =>
+            `percentile_cont(${
+              num / den
+            }) WITHIN GROUP (ORDER BY ${d}) AS ${d}_${name}`,
+        ),
+      ).join(', ');
+      return {
+        select: `SELECT k, count(*) AS count, ${means}, ${quantiles}
+          FROM g GROUP BY k ORDER BY k`,
+      };
+    }
+    const float = this.pg ? 'double precision' : 'REAL';
+    const ranked = DURATIONS.map(
+      ([d]) => `r_${d} AS (
+        SELECT k, ${d} AS v,
+          row_number() OVER (PARTITION BY k ORDER BY ${d}) - 1 AS i,
+          count(*) OVER (PARTITION BY k) AS n
+        FROM g WHERE ${d} IS NOT NULL
+      ),
+      q_${d} AS (
+        SELECT k, ${PERCENTILES.map(([num, den, name]) => {
+          const rank = `((n - 1) * ${num}) / ${den}`;
+          const at = (offset: string) =>
+            `max(CASE WHEN i = ${rank}${offset} THEN v END)`;
+          const fraction = `max(CAST(((n - 1) * ${num}) % ${den} AS ${float}) / ${den})`;
+          return `${at('')} + (coalesce(${at(' + 1')}, ${at('')}) - ${at(
+            '',
+          )}) * ${fraction} AS ${name}`;
+        }).join(', ')}
+        FROM r_${d} GROUP BY k
+      )`,
+    ).join(', ');
+    return {
+      ctes: `${ranked},
+        base AS (SELECT k, count(*) AS count, ${means} FROM g GROUP BY k)`,
+      select: `SELECT base.*, ${DURATIONS.flatMap(([d]) =>
+        PERCENTILES.map(([, , name]) => `q_${d}.${name} AS ${d}_${name}`),
+      ).join(', ')}
+        FROM base ${DURATIONS.map(
+          ([d]) => `LEFT JOIN q_${d} ON q_${d}.k = base.k`,
+        ).join(' ')}
+        ORDER BY base.k`,
+    };
+  }
+
+  /**
+   * `i`: the interruptions in the filter, each the first notification to its
+   * person after more than 60 seconds without one (a notification within 60
+   * seconds of that person's previous one belongs to the same interruption,
+   * so a stream of them counts once). Notifications just before the period
+   * are read so that one at its very start is judged like any other.
+   */
+  private countedInterruptions(filter: InsightsFilter): Sql {
+    const lookBehind = new Date(
+      filter.from.getTime() - INTERRUPTION_MERGE_SECONDS * 1000,
+    );
+    const params: unknown[] = [toIsoString(lookBehind), toIsoString(filter.to)];
+    let person = '';
+    if (filter.person) {
+      person = 'AND user_ref = ?';
+      params.push(filter.person);
+    }
+    const where = [
+      'n.notified_at >= ?',
+      `(n.prev IS NULL OR ${this.seconds(
+        'n.prev',
+        'n.notified_at',
+      )} >= ${INTERRUPTION_MERGE_SECONDS})`,
+    ];
+    params.push(toIsoString(filter.from));
+    if (filter.service) {
+      where.push('n.entity_ref = ?');
+      params.push(filter.service);
+    }
+    if (filter.team) {
+      where.push(`EXISTS (SELECT 1 FROM multivac_entity_owners o
+        WHERE o.entity_ref = n.entity_ref AND o.owner_ref = ?)`);
+      params.push(filter.team);
+    }
+    if (filter.severity) {
+      where.push(`EXISTS (SELECT 1 FROM multivac_incidents si
+        WHERE si.id = n.incident_id AND si.severity = ?)`);
+      params.push(filter.severity);
+    }
+    return {
+      sql: `n AS (
+          SELECT id, user_ref, notified_at, entity_ref, incident_id, band,
+            local_weekday, local_hour,
+            lag(notified_at) OVER (PARTITION BY user_ref ORDER BY notified_at, id) AS prev
+          FROM multivac_notifications
+          WHERE notified_at >= ? AND notified_at < ? ${person}
+        ),
+        i AS (SELECT n.* FROM n WHERE ${where.join(' AND ')})`,
+      params,
+    };
+  }
+}
+
+function durationStats(
+  row: Record<string, unknown>,
+  column: string,
+): DurationStats {
+  const value = (field: string) => {
+    const raw = row[`${column}_${field}`];
+    return raw === null || raw === undefined
+      ? null
+      : Math.round(Number(raw) * 1000) / 1000;
+  };
+  return {
+    n: Number(row[`${column}_n`]),
+    mean: value('mean'),
+    p50: value('p50'),
+    p90: value('p90'),
+  };
+}
