@@ -92,10 +92,25 @@ export interface ReleaseStore {
   markStarting(id: string, tx?: Transaction): Promise<void>;
 }
 
+/** When a user's feed token was made, and until when it opens the feed. */
+export interface FeedTokenInfo {
+  createdAt: string;
+  /** Unset: until replaced or revoked. */
+  expiresAt?: string;
+}
+
 /** Per-user tokens of the iCalendar feeds, kept as SHA-256 hashes. */
 export interface FeedTokenStore {
-  /** Replaces the user's token. */
-  replace(userRef: string, tokenSha256: string): Promise<void>;
-  /** Whose token hashes to `tokenSha256`, if anyone's. */
+  /** Replaces the user's token; it stops opening the feed at `expiresAt`. */
+  replace(
+    userRef: string,
+    tokenSha256: string,
+    expiresAt?: Date,
+  ): Promise<FeedTokenInfo>;
+  /** Whose unexpired token hashes to `tokenSha256`, if anyone's. */
   userOf(tokenSha256: string): Promise<string | undefined>;
+  /** The user's token, expired or not, if they have one. */
+  infoOf(userRef: string): Promise<FeedTokenInfo | undefined>;
+  /** Deletes the user's token; false when they had none. */
+  revoke(userRef: string): Promise<boolean>;
 }

@@ -27,9 +27,24 @@ export function releaseSummary(release: Release): string {
 }
 
 /**
+ * Longest event description in a feed, in characters: notes and links can
+ * reach 60,000 per release, and the rest is one click away (the event URL).
+ */
+export const FEED_MAX_DESCRIPTION = 2000;
+
+function bounded(description: string, url: string): string {
+  if (description.length <= FEED_MAX_DESCRIPTION) {
+    return description;
+  }
+  const more = `…\n\nMore in the portal: ${url}`;
+  return description.slice(0, FEED_MAX_DESCRIPTION - more.length) + more;
+}
+
+/**
  * Releases as an iCalendar (RFC 5545) feed: one event per release with a
  * stable UID, so that calendar clients update events when releases move.
- * Times are written in UTC.
+ * Times are written in UTC; each description is at most
+ * {@link FEED_MAX_DESCRIPTION} characters.
  */
 export function releaseCalendar(
   releases: Release[],
@@ -50,6 +65,7 @@ export function releaseCalendar(
       ),
       ...(release.notes ? ['', release.notes] : []),
     ].join('\n');
+    const url = options.releaseUrl(release.reference);
     calendar.createEvent({
       id: `${release.id}@multivac`,
       start: new Date(release.start),
@@ -58,8 +74,8 @@ export function releaseCalendar(
       lastModified: new Date(release.updatedAt),
       stamp: new Date(release.updatedAt),
       summary: releaseSummary(release),
-      description,
-      url: options.releaseUrl(release.reference),
+      description: bounded(description, url),
+      url,
       status:
         release.status === 'cancelled'
           ? ICalEventStatus.CANCELLED

@@ -867,4 +867,98 @@ describe('release calendar feeds and CI, with the real auth and permission servi
       denied.delete(grace);
     }
   });
+
+  it('revokes a feed token, lets it expire, and says when it expires', async () => {
+    const asAda = { Authorization: `Bearer ${await userToken(ada)}` };
+    const feedOf = (token: string) =>
+      request(server).get(`/api/multivac/releases/calendar.ics?token=${token}`);
+    // Ada may hold a token from the tests above.
+    await request(server)
+      .delete('/api/multivac/releases/feed-token')
+      .set(asAda);
+    expect(
+      (
+        await request(server)
+          .get('/api/multivac/releases/feed-token')
+          .set(asAda)
+      ).status,
+    ).toBe(404);
+
+    const expiring = await request(server)
+      .post('/api/multivac/releases/feed-token')
+      .set(asAda)
+      .send({ expiresInDays: 7 });
+    expect(expiring.status).toBe(201);
+    const expiresAt = Date.parse(expiring.body.expiresAt);
+    expect(expiresAt - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
+    const info = await request(server)
+      .get('/api/multivac/releases/feed-token')
+      .set(asAda);
+    expect(info.body).toEqual({
+      createdAt: expiring.body.createdAt,
+      expiresAt: expiring.body.expiresAt,
+    });
+    expect(JSON.stringify(info.body)).not.toContain(expiring.body.token);
+    expect((await feedOf(expiring.body.token)).status).toBe(200);
+
+    const revoked = await request(server)
+      .delete('/api/multivac/releases/feed-token')
+      .set(asAda);
+    expect(revoked.status).toBe(204);
+    expect((await feedOf(expiring.body.token)).status).toBe(401);
+
+    for (const expiresInDays of [0, 367, 1.5, '7']) {
+      const bad = await request(server)
+        .post('/api/multivac/releases/feed-token')
+        .set(asAda)
+        .send({ expiresInDays });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/expiresInDays/);
+    }
+    const unexpiring = await request(server)
+      .post('/api/multivac/releases/feed-token')
+      .set(asAda);
+    expect(unexpiring.status).toBe(201);
+    expect(unexpiring.body.expiresAt).toBeUndefined();
+  });
+
+  it('bounds the feed: each description at most 2,000 characters, linking to the rest', async () => {
+    const booked = await request(server)
+      .post('/api/multivac/releases')
+      .set(asCi)
+      .send({
+        ...ledgerRelease,
+        title: 'v9.9.9',
+        start: `${day(20)}T09:00:00Z`,
+        end: `${day(20)}T09:30:00Z`,
+        environment: 'staging',
+        notes: 'x'.repeat(20000),
+        links: Array.from({ length: 20 }, (_, i) => ({
+          kind: 'other',
+          url: `https://ci.example.com/${'y'.repeat(1500)}/${i}`,
+        })),
+      });
+    expect(booked.status).toBe(201);
+    const { token } = (
+      await request(server)
+        .post('/api/multivac/releases/feed-token')
+        .set({ Authorization: `Bearer ${await userToken(ada)}` })
+    ).body;
+
+    const feed = await request(server).get(
+      `/api/multivac/releases/calendar.ics?token=${token}&entityRef=ledger-service`,
+    );
+
+    const event = new ICAL.Component(ICAL.parse(feed.text))
+      .getAllSubcomponents('vevent')
+      .map(vevent => new ICAL.Event(vevent))
+      .find(e => e.summary === 'ledger-service v9.9.9 (staging)')!;
+    expect(event.description).toHaveLength(2000);
+    expect(event.description).toMatch(
+      new RegExp(
+        `…\\n\\nMore in the portal: http://portal\\.example\\.com/multivac/releases/${booked.body.reference}$`,
+      ),
+    );
+  });
 });

@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   InputError,
   NotAllowedError,
+  NotFoundError,
   serializeError,
 } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
@@ -38,11 +39,19 @@ import { RequestAuth } from './RequestAuth';
 import { checkIdParams, parseInput } from './validation';
 import { redactQuery } from './redactQuery';
 
-/** The feed shows releases from this long ago ... */
+/**
+ * The feed shows releases from this long ago to this far ahead, at most
+ * this many (each described in at most FEED_MAX_DESCRIPTION characters):
+ * a few megabytes at most, however much is booked.
+ */
 const FEED_PAST_DAYS = 30;
-/** ... to this far ahead, at most this many. */
-const FEED_FUTURE_DAYS = 365;
-const FEED_MAX_EVENTS = 2000;
+const FEED_FUTURE_DAYS = 180;
+const FEED_MAX_EVENTS = 500;
+
+/** `POST /releases/feed-token`: an optional lifetime of the new token. */
+const feedTokenRequestSchema = z
+  .object({ expiresInDays: z.number().int().min(1).max(366).optional() })
+  .strict();
 
 /** The path calendar clients fetch without signing in (the token is the credential). */
 export const RELEASE_CALENDAR_PATH = '/releases/calendar.ics';
@@ -162,14 +171,51 @@ export function createReleasesRouter(options: {
   }
 
   router.post('/releases/feed-token', async (req, res) => {
-    const credentials = await requestAuth.authorize(req, releaseReadPermission);
+    const userRef = await feedOwner(req);
+    const { expiresInDays } = parseInput(
+      feedTokenRequestSchema,
+      req.body ?? {},
+      'body',
+    );
+    const token = randomBytes(32).toString('base64url');
+    const info = await feedTokens.replace(
+      userRef,
+      sha256(token),
+      expiresInDays === undefined
+        ? undefined
+        : new Date(Date.now() + expiresInDays * 86_400_000),
+    );
+    res.status(201).json({ token, url: await options.feedUrl(token), ...info });
+  });
+
+  /** The caller's own feed token: when it was made and when it expires. */
+  router.get('/releases/feed-token', async (req, res) => {
+    const userRef = await feedOwner(req);
+    const info = await feedTokens.infoOf(userRef);
+    if (!info) {
+      throw new NotFoundError(
+        'You have no calendar feed token; POST /releases/feed-token makes one',
+      );
+    }
+    res.json(info);
+  });
+
+  /** Revokes the caller's feed token: its URL stops working at once. */
+  router.delete('/releases/feed-token', async (req, res) => {
+    await feedTokens.revoke(await feedOwner(req));
+    res.status(204).end();
+  });
+
+  async function feedOwner(req: Request): Promise<string> {
+    const credentials = await requestAuth.authorize(
+      req,
+      releaseReadPermission,
+    );
     if (!requestAuth.isUser(credentials)) {
       throw new NotAllowedError('Only users have calendar feeds');
     }
-    const token = randomBytes(32).toString('base64url');
-    await feedTokens.replace(requestAuth.actorOf(credentials), sha256(token));
-    res.status(201).json({ token, url: await options.feedUrl(token) });
-  });
+    return requestAuth.actorOf(credentials);
+  }
 
   router.get('/releases/environments', async (req, res) => {
     await requestAuth.authorize(req, releaseReadPermission);
