@@ -239,12 +239,16 @@ export interface Config {
           | 'grafana'
           | 'generic'
           | 'datadog'
-          | 'sumologic';
+          | 'sumologic'
+          | 'zendesk';
         /**
          * Accepted as `Authorization: Bearer <secret>`, as the basic auth
-         * password (Alertmanager, Grafana), in the header `X-Multivac-Secret`
-         * (Datadog, Sumo Logic) and as Grafana's HMAC signing secret. Several
-         * while rotating: old and new both work. At least 16 characters each.
+         * password (Alertmanager, Grafana, Zendesk), in the header
+         * `X-Multivac-Secret` (Datadog, Sumo Logic), as Grafana's HMAC signing
+         * secret and as the Zendesk webhook's signing secret. Several while
+         * rotating: old and new both work. At least 16 characters each.
+         * Integrations created in the portal instead keep a generated secret
+         * hashed in the database and rotate it there.
          * @visibility secret
          */
         secrets: string[];
@@ -271,6 +275,11 @@ export interface Config {
         signatureHeader?: string;
         /** Grafana's timestamp header (required with a signature). Default X-Grafana-Alerting-Timestamp. */
         timestampHeader?: string;
+        /**
+         * Zendesk only: the account's URL (`https://acme.zendesk.com`); each
+         * report links to its ticket there.
+         */
+        zendeskUrl?: string;
       }>;
     };
     /** Post-mortems of resolved incidents. */

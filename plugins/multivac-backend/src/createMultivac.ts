@@ -203,6 +203,7 @@ export async function createMultivac(
     jobs,
     paging,
     incidents,
+    reports,
     catalog,
     auth,
     logger,

@@ -112,6 +112,8 @@ export interface AlertIntegrationInfo {
   rules: Array<{ match: Record<string, string>; entityRef: string }>;
   urgency: Record<string, AlertUrgency>;
   groupWindowMinutes: number;
+  /** Zendesk only: the account URL ticket links start with. */
+  zendeskUrl?: string;
   /**
    * `config`: from `multivac.alerts.integrations` (GitOps; read-only in the
    * portal); `portal`: created through the REST API, stored in the database.
@@ -150,6 +152,11 @@ export const createAlertIntegrationRequestSchema = z
       .refine(r => Object.keys(r).length <= 50, 'at most 50 severities')
       .optional(),
     groupWindowMinutes: z.number().int().min(1).max(1440).optional(),
+    /**
+     * Zendesk only: the account's URL (`https://acme.zendesk.com`), for the
+     * ticket link on each report.
+     */
+    zendeskUrl: z.string().url().max(500).optional(),
   })
   .strict();
 

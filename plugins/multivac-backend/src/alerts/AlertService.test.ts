@@ -19,7 +19,9 @@ import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
 import { PeopleDirectory } from '../oncall/PeopleDirectory';
 import { CatalogEntities } from '../service/CatalogEntities';
+import { AlertIntegrations } from './AlertIntegrations';
 import { AlertService } from './AlertService';
+import { DatabaseIntegrationStore } from './DatabaseIntegrationStore';
 import { DatabaseAlertStore } from './DatabaseAlertStore';
 import { AlertIntegration, DEFAULT_URGENCY } from './integrations';
 import { NormalizedAlert } from './types';
@@ -32,7 +34,9 @@ const integration: AlertIntegration = {
   id: 'prom',
   name: 'Prometheus',
   vendor: 'alertmanager',
+  managedBy: 'config',
   secrets: ['unused-secret-0123456789'],
+  hashedSecrets: [],
   rules: [],
   urgency: DEFAULT_URGENCY,
   groupWindowMinutes: 10,
@@ -60,9 +64,11 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
   let incidentStore: DatabaseIncidentStore;
   let incidents: IncidentService;
   let alerts: AlertService;
+  let catalogByRefs: jest.SpyInstance;
 
   function build(db: Knex) {
     const catalogService = catalogServiceMock({ entities: catalog });
+    const catalogByRefs = jest.spyOn(catalogService, 'getEntitiesByRefs');
     const auth = mockServices.auth();
     const queue = new DatabaseJobQueue(db, mockServices.logger.mock(), {
       ...DEFAULT_JOB_QUEUE_OPTIONS,
@@ -94,7 +100,10 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     });
     const service = new AlertService({
       store: new DatabaseAlertStore(db),
-      integrations: [integration],
+      integrations: new AlertIntegrations({
+        configured: [integration],
+        store: new DatabaseIntegrationStore(db),
+      }),
       jobs: queue,
       paging,
       incidents: incidentService,
@@ -102,7 +111,7 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
       auth,
       logger: mockServices.logger.mock(),
     });
-    return { queue, pageStore, store, incidentService, service };
+    return { queue, pageStore, store, incidentService, service, catalogByRefs };
   }
 
   beforeEach(async () => {
@@ -114,6 +123,7 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     incidentStore = built.store;
     incidents = built.incidentService;
     alerts = built.service;
+    catalogByRefs = built.catalogByRefs;
   });
 
   async function runJobs(queue = jobs) {
@@ -149,6 +159,11 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
       summary: 'payments-api: Pod 0 crash-looping (+499 more)',
       urgency: 'high',
     });
+    // Routing asked the catalog about the service once, not 500 times.
+    const routingCalls = catalogByRefs.mock.calls.filter(([req]) =>
+      req.entityRefs.includes('component:default/payments-api'),
+    );
+    expect(routingCalls).toHaveLength(1);
   });
 
   it('a repeated delivery updates the alert; recovery resolves it and, with the last one, the group', async () => {

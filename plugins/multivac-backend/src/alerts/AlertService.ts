@@ -11,8 +11,10 @@ import {
   AlertGroup,
   AlertGroupDetails,
   AlertIntegrationInfo,
+  AlertIntegrationSecret,
   AlertRoutePreview,
   AlertUrgency,
+  CreateAlertIntegrationRequest,
   Incident,
   PageRecord,
   Severity,
@@ -24,13 +26,19 @@ import { JobQueue } from '../jobs/JobQueue';
 import { PagingService } from '../oncall/PagingService';
 import { alertAdapterOf } from './adapters';
 import { AlertFilter, AlertStore, DeadLetter } from './AlertStore';
+import { AlertIntegrations } from './AlertIntegrations';
+import { CatalogExistence } from './CatalogExistence';
 import { AlertIntegration } from './integrations';
 import { RouteCandidate, routeAlert } from './routeAlert';
+import { TicketReports } from './TicketReports';
 import { NormalizedAlert } from './types';
+import { Verdict } from './verifySender';
+import { IncomingHttpHeaders } from 'node:http';
 
 const PROCESS = 'alert.process';
 const PAGE_GROUP = 'alert.page-group';
 const NOTE = 'alert.note';
+const RESOLVE_PAGE = 'alert.resolve-page';
 const ACTOR = 'service:multivac';
 /** How long dead letters and processed deliveries are kept. */
 export const ALERT_RETENTION_DAYS = 7;
@@ -54,21 +62,28 @@ export interface IngestResult {
  * entity with an active incident goes on that incident's timeline instead.
  */
 export class AlertService {
-  private readonly byId: Map<string, AlertIntegration>;
+  private readonly catalogExistence: CatalogExistence;
 
   constructor(
     private readonly options: {
       store: AlertStore;
-      integrations: AlertIntegration[];
+      integrations: AlertIntegrations;
       jobs: JobQueue;
-      paging: Pick<PagingService, 'page' | 'get' | 'acknowledge'>;
+      paging: Pick<PagingService, 'page' | 'get' | 'acknowledge' | 'resolve'>;
       incidents: Pick<IncidentService, 'list' | 'addNote' | 'declare'>;
       catalog: CatalogService;
       auth: AuthService;
       logger: LoggerService;
+      /**
+       * Tells subscribers (e.g. the team's Slack channel) that a group that
+       * pages opened, in the transaction that records its page.
+       */
+      groupOpened?: (tx: Transaction, groupId: string) => Promise<void>;
+      /** Where Zendesk deliveries go (they become reports). */
+      tickets?: TicketReports;
     },
   ) {
-    this.byId = new Map(options.integrations.map(i => [i.id, i]));
+    this.catalogExistence = new CatalogExistence(options.catalog, options.auth);
     options.jobs.registerHandler(PROCESS, job =>
       this.process(String(job.payload.deliveryId)),
     );
@@ -78,26 +93,45 @@ export class AlertService {
     options.jobs.registerHandler(NOTE, job =>
       this.note(String(job.incidentId), String(job.payload.text)),
     );
+    options.jobs.registerHandler(RESOLVE_PAGE, job =>
+      this.resolvePage(String(job.payload.groupId)),
+    );
   }
 
-  /** The configured integration; 404 when there is none. */
-  integration(id: string): AlertIntegration {
-    const integration = this.byId.get(id);
-    if (!integration) {
-      throw new NotFoundError(`No alert integration ${id}`);
-    }
-    return integration;
+  /** The integration (config or portal); 404 when there is none. */
+  integration(id: string): Promise<AlertIntegration> {
+    return this.options.integrations.get(id);
+  }
+
+  /** The integration a delivery is for, and whether its sender signed it. */
+  authenticate(
+    integrationId: string,
+    headers: IncomingHttpHeaders,
+    rawBody: Buffer,
+  ): Promise<{ integration: AlertIntegration; verdict: Verdict }> {
+    return this.options.integrations.authenticate(
+      integrationId,
+      headers,
+      rawBody,
+    );
   }
 
   /**
    * Reads a vendor payload (400 naming what is missing when it cannot) and
-   * stores the delivery with its processing job, in one transaction.
+   * stores the delivery with its processing job, in one transaction. A
+   * Zendesk delivery becomes a triage report instead (once per ticket).
    */
   async receive(
     integrationId: string,
     payload: unknown,
-  ): Promise<{ deliveryId: string; alerts: number }> {
-    const integration = this.integration(integrationId);
+  ): Promise<
+    | { deliveryId: string; alerts: number }
+    | { reportId: string; reference?: string; created: boolean }
+  > {
+    const integration = await this.integration(integrationId);
+    if (integration.vendor === 'zendesk' && this.options.tickets) {
+      return this.options.tickets.receive(integration, payload);
+    }
     const alerts = alertAdapterOf(integration.vendor)(payload);
     const deliveryId = await this.options.store.recordDelivery(
       integration.id,
@@ -226,7 +260,7 @@ export class AlertService {
    * the catalog, or none.
    */
   async route(
-    alert: NormalizedAlert,
+    alert: Pick<NormalizedAlert, 'labels' | 'entityHint'>,
     integration: AlertIntegration,
     credentials?: BackstageCredentials,
   ): Promise<RouteCandidate | undefined> {
@@ -235,22 +269,26 @@ export class AlertService {
     return candidates.find((_, i) => known[i]);
   }
 
+  /**
+   * Whether each candidate is in the catalog: live routing (no user
+   * credentials) asks the short-lived cache, so that a storm on one service
+   * does not ask the catalog once per alert; a preview asks the catalog as
+   * the signed-in user.
+   */
   private async inCatalog(
     candidates: RouteCandidate[],
     credentials?: BackstageCredentials,
   ): Promise<boolean[]> {
-    if (candidates.length === 0) {
+    const refs = candidates.map(c => c.entityRef);
+    if (!credentials) {
+      return this.catalogExistence.exist(refs);
+    }
+    if (refs.length === 0) {
       return [];
     }
     const { items } = await this.options.catalog.getEntitiesByRefs(
-      {
-        entityRefs: candidates.map(c => c.entityRef),
-        fields: ['kind', 'metadata.name'],
-      },
-      {
-        credentials:
-          credentials ?? (await this.options.auth.getOwnServiceCredentials()),
-      },
+      { entityRefs: refs, fields: ['kind', 'metadata.name'] },
+      { credentials },
     );
     return items.map(Boolean);
   }
@@ -264,7 +302,7 @@ export class AlertService {
     sample: { payload: unknown } | { last: number },
     credentials: BackstageCredentials,
   ): Promise<AlertRoutePreview[]> {
-    const integration = this.integration(integrationId);
+    const integration = await this.integration(integrationId);
     const alerts =
       'last' in sample
         ? (
@@ -289,23 +327,42 @@ export class AlertService {
     return previews;
   }
 
-  /** The configured integrations, without their secrets. */
-  listIntegrations(baseUrl: string): AlertIntegrationInfo[] {
-    return this.options.integrations.map(i => ({
-      id: i.id,
-      name: i.name,
-      vendor: i.vendor,
-      url: `${baseUrl}/alerts/integrations/${i.id}`,
-      secretCount: i.secrets.length,
-      defaultEntityRef: i.defaultEntityRef,
-      rules: i.rules.map(rule => ({
-        match: Object.fromEntries(rule.match.map(m => [m.label, m.raw])),
-        entityRef: rule.entityRef,
-      })),
-      urgency: i.urgency,
-      groupWindowMinutes: i.groupWindowMinutes,
-      managedBy: 'config',
-    }));
+  /** The integrations, config and portal, without their secrets. */
+  async listIntegrations(baseUrl: string): Promise<AlertIntegrationInfo[]> {
+    return (await this.options.integrations.list()).map(i =>
+      integrationInfo(i, baseUrl),
+    );
+  }
+
+  /** A portal integration; its secret is in the answer, and only there. */
+  async createIntegration(
+    request: CreateAlertIntegrationRequest,
+    createdBy: string,
+    baseUrl: string,
+  ): Promise<AlertIntegrationSecret> {
+    const created = await this.options.integrations.create(request, createdBy);
+    return {
+      integration: integrationInfo(created.integration, baseUrl),
+      secret: created.secret,
+    };
+  }
+
+  /** A new secret; the old one stays valid for `graceMinutes`. */
+  async rotateIntegrationSecret(
+    id: string,
+    graceMinutes: number,
+    baseUrl: string,
+  ): Promise<AlertIntegrationSecret> {
+    const rotated = await this.options.integrations.rotate(id, graceMinutes);
+    return {
+      integration: integrationInfo(rotated.integration, baseUrl),
+      secret: rotated.secret,
+    };
+  }
+
+  /** Removes a portal integration (409 for a config one); its alerts stay. */
+  deleteIntegration(id: string): Promise<void> {
+    return this.options.integrations.delete(id);
   }
 
   /** The durable job of a stored delivery. */
@@ -314,7 +371,7 @@ export class AlertService {
     if (!delivery) {
       return; // pruned
     }
-    const integration = this.integration(delivery.integrationId);
+    const integration = await this.integration(delivery.integrationId);
     for (const alert of delivery.alerts) {
       await this.ingest(integration, alert);
     }
@@ -364,7 +421,12 @@ export class AlertService {
       } else if (entityRef) {
         const windowStart =
           now.getTime() - integration.groupWindowMinutes * 60_000;
-        if (!group || new Date(group.lastAlertAt).getTime() < windowStart) {
+        // A resolved group is closed: a new alert opens (and pages) anew.
+        if (
+          !group ||
+          group.status === 'resolved' ||
+          new Date(group.lastAlertAt).getTime() < windowStart
+        ) {
           group = await store.createGroup(tx, {
             entityRef,
             urgency,
@@ -428,6 +490,16 @@ export class AlertService {
     if (alert.status === 'resolved') {
       if ((await store.countFiring(tx, groupId)) === 0) {
         await store.updateGroup(tx, groupId, { status: 'resolved' });
+        // Nobody needs to act any more: its page (if any) is resolved too.
+        await jobs.enqueue(
+          {
+            type: RESOLVE_PAGE,
+            idempotencyKey: `${RESOLVE_PAGE}:${groupId}`,
+            payload: { groupId },
+            lane: 'paging',
+          },
+          tx,
+        );
       }
       return false;
     }
@@ -442,6 +514,7 @@ export class AlertService {
       return false;
     }
     await store.updateGroup(tx, groupId, { pageRequested: true });
+    await this.options.groupOpened?.(tx, groupId);
     return jobs.enqueue(
       {
         type: PAGE_GROUP,
@@ -470,6 +543,12 @@ export class AlertService {
     if (group.pageId) {
       return;
     }
+    if (group.status === 'resolved') {
+      logger.info(
+        `Alert group ${group.id} on ${group.entityRef} resolved before its page went out: nobody paged`,
+      );
+      return;
+    }
     const firing = group.alerts.filter(a => a.status === 'firing');
     const first = firing[0] ?? group.alerts[0];
     const more = group.alerts.length - 1;
@@ -495,6 +574,10 @@ export class AlertService {
         ACTOR,
       );
       await store.updateGroup(undefined, group.id, { pageId: page.id });
+      // Resolved while the page was being sent: resolve it at once.
+      if ((await this.getGroup(group.id)).status === 'resolved') {
+        await this.resolvePage(group.id);
+      }
     } catch (error) {
       if (!(error instanceof NotFoundError)) {
         throw error;
@@ -505,12 +588,58 @@ export class AlertService {
     }
   }
 
+  /** The page of a resolved group is resolved; repeats do nothing. */
+  private async resolvePage(groupId: string): Promise<void> {
+    const group = await this.getGroup(groupId);
+    if (!group.pageId || group.status !== 'resolved') {
+      return;
+    }
+    await this.options.paging.resolve(
+      group.pageId,
+      `resolved: all ${group.alertCount} alert(s) of alert group ${group.id} resolved`,
+    );
+  }
+
   private async note(incidentId: string, text: string): Promise<void> {
     await this.options.incidents.addNote(incidentId, text, {
       ref: ACTOR,
       isUser: false,
     });
   }
+}
+
+function integrationInfo(
+  i: AlertIntegration,
+  baseUrl: string,
+  now = Date.now(),
+): AlertIntegrationInfo {
+  const previous = i.hashedSecrets.find(s => s.validUntil !== undefined);
+  const previousValid = previous && previous.validUntil! >= now;
+  return {
+    id: i.id,
+    name: i.name,
+    vendor: i.vendor,
+    url: `${baseUrl}/alerts/integrations/${i.id}`,
+    secretCount:
+      i.secrets.length +
+      i.hashedSecrets.filter(
+        s => s.validUntil === undefined || s.validUntil >= now,
+      ).length,
+    defaultEntityRef: i.defaultEntityRef,
+    rules: i.rules.map(rule => ({
+      match: Object.fromEntries(rule.match.map(m => [m.label, m.raw])),
+      entityRef: rule.entityRef,
+    })),
+    urgency: i.urgency,
+    groupWindowMinutes: i.groupWindowMinutes,
+    zendeskUrl: i.zendeskUrl,
+    managedBy: i.managedBy,
+    createdAt: i.createdAt,
+    secretRotatedAt: i.secretRotatedAt,
+    previousSecretValidUntil: previousValid
+      ? new Date(previous.validUntil!).toISOString()
+      : undefined,
+  };
 }
 
 function noteText(alert: Alert): string {

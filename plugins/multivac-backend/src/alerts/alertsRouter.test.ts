@@ -162,6 +162,14 @@ describe('/api/multivac/alerts', () => {
     expect(
       await pagesOf(server, 'component:default/payments-api'),
     ).toHaveLength(1);
+    // All its alerts resolved: nobody needs paging any more.
+    const pagesAfter = await eventually(
+      () => pagesOf(server, 'component:default/payments-api'),
+      p => (p[0] as any)?.status === 'resolved',
+    );
+    expect(pagesAfter).toMatchObject([
+      { id: withPage.pageId, status: 'resolved' },
+    ]);
   });
 
   it('Grafana (documented example, HMAC signature with timestamp): both alerts routed by rule into one group, one page, resolved on recovery', async () => {

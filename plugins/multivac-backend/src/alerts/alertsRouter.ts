@@ -3,9 +3,11 @@ import { AuthenticationError, InputError } from '@backstage/errors';
 import {
   alertReadPermission,
   alertUpdatePermission,
+  createAlertIntegrationRequestSchema,
   incidentCreatePermission,
   integrationManagePermission,
   listAlertsQuerySchema,
+  rotateAlertIntegrationSecretRequestSchema,
 } from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -14,7 +16,6 @@ import { CatalogEntities } from '../service/CatalogEntities';
 import { RequestAuth } from '../service/RequestAuth';
 import { parseInput } from '../service/validation';
 import { AlertService } from './AlertService';
-import { verifySender } from './verifySender';
 
 /** Where monitoring tools deliver alerts; signed by the integration, not signed in. */
 export const ALERT_INGEST_PATH = '/alerts/integrations';
@@ -37,6 +38,7 @@ export const ALERT_BODY_LIMIT = '1mb';
 /**
  * `POST /alerts/integrations/:id` (a monitoring tool's delivery,
  * authenticated by the integration's secret or signature; 202 once stored),
+ * the integrations' admin routes (`multivac.integration.manage`),
  * `GET /alerts` and `GET /alerts/groups/:id` (permission-checked).
  *
  * Mount it before any router that parses JSON bodies: the signature is
@@ -57,11 +59,14 @@ export function createAlertsRouter(options: {
     `${ALERT_INGEST_PATH}/:id`,
     express.raw({ type: () => true, limit: ALERT_BODY_LIMIT }),
     async (req, res) => {
-      const integration = alerts.integration(req.params.id);
       const body: Buffer = Buffer.isBuffer(req.body)
         ? req.body
         : Buffer.alloc(0);
-      const verdict = verifySender(integration, req.headers, body);
+      const { integration, verdict } = await alerts.authenticate(
+        req.params.id,
+        req.headers,
+        body,
+      );
       if (!verdict.ok) {
         logger.warn(
           `Refused an alert delivery to integration ${integration.id} from ${req.ip}: ${verdict.reason}`,
@@ -109,10 +114,65 @@ export function createAlertsRouter(options: {
   router.get(ALERT_INGEST_PATH, async (req, res) => {
     await requestAuth.authorize(req, integrationManagePermission);
     res.json({
-      items: alerts.listIntegrations(
+      items: await alerts.listIntegrations(
         await discovery.getExternalBaseUrl('multivac'),
       ),
     });
+  });
+
+  // The secret is in the answer and nowhere else (stored hashed).
+  router.post(ALERT_INGEST_PATH, jsonBody, async (req, res) => {
+    const credentials = await requestAuth.authorize(
+      req,
+      integrationManagePermission,
+    );
+    const input = parseInput(
+      createAlertIntegrationRequestSchema,
+      req.body,
+      'integration',
+    );
+    if (input.defaultEntityRef) {
+      [input.defaultEntityRef] = await entities.requireExisting(
+        [input.defaultEntityRef],
+        credentials,
+        'defaultEntityRef',
+      );
+    }
+    res
+      .status(201)
+      .json(
+        await alerts.createIntegration(
+          input,
+          requestAuth.actorOf(credentials),
+          await discovery.getExternalBaseUrl('multivac'),
+        ),
+      );
+  });
+
+  router.post(
+    `${ALERT_INGEST_PATH}/:id/rotate-secret`,
+    jsonBody,
+    async (req, res) => {
+      await requestAuth.authorize(req, integrationManagePermission);
+      const { graceMinutes } = parseInput(
+        rotateAlertIntegrationSecretRequestSchema,
+        req.body ?? {},
+        'rotation',
+      );
+      res.json(
+        await alerts.rotateIntegrationSecret(
+          req.params.id,
+          graceMinutes,
+          await discovery.getExternalBaseUrl('multivac'),
+        ),
+      );
+    },
+  );
+
+  router.delete(`${ALERT_INGEST_PATH}/:id`, async (req, res) => {
+    await requestAuth.authorize(req, integrationManagePermission);
+    await alerts.deleteIntegration(req.params.id);
+    res.status(204).end();
   });
 
   router.get('/alerts', async (req, res) => {

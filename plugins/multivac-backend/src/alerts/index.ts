@@ -6,12 +6,17 @@ import {
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Knex } from 'knex';
+import { Transaction } from '../database/Transaction';
 import { IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { PagingService } from '../oncall/PagingService';
+import { ReportService } from '../reports/ReportService';
+import { AlertIntegrations } from './AlertIntegrations';
 import { AlertService } from './AlertService';
 import { DatabaseAlertStore } from './DatabaseAlertStore';
+import { DatabaseIntegrationStore } from './DatabaseIntegrationStore';
 import { readAlertIntegrations } from './integrations';
+import { TicketReports } from './TicketReports';
 
 export { AlertService } from './AlertService';
 export { ALERT_INGEST_PATH, createAlertsRouter } from './alertsRouter';
@@ -26,21 +31,37 @@ export async function createAlerts(options: {
   jobs: JobQueue;
   paging: PagingService;
   incidents: IncidentService;
+  /** Zendesk tickets become reports. */
+  reports: ReportService;
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
   scheduler: SchedulerService;
+  groupOpened?: (tx: Transaction, groupId: string) => Promise<void>;
 }): Promise<AlertService> {
   const { logger, scheduler } = options;
-  const alerts = new AlertService({
+  const integrationStore = new DatabaseIntegrationStore(options.db);
+  const tickets: TicketReports = new TicketReports({
+    reports: options.reports,
+    store: integrationStore,
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define -- called per delivery, after start-up
+    route: (alert, integration) => alerts.route(alert, integration),
+    logger,
+  });
+  const alerts: AlertService = new AlertService({
     store: new DatabaseAlertStore(options.db),
-    integrations: readAlertIntegrations(options.config),
+    integrations: new AlertIntegrations({
+      configured: readAlertIntegrations(options.config),
+      store: integrationStore,
+    }),
     jobs: options.jobs,
     paging: options.paging,
     incidents: options.incidents,
     catalog: options.catalog,
     auth: options.auth,
     logger,
+    groupOpened: options.groupOpened,
+    tickets,
   });
   await scheduler.scheduleTask({
     id: 'multivac-alerts-prune',

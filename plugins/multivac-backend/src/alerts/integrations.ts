@@ -19,13 +19,29 @@ export interface RoutingRule {
   entityRef: string;
 }
 
-/** One configured alert source (`multivac.alerts.integrations[]`). */
+/** A secret stored hashed (see integrationSecrets.ts). */
+export interface HashedSecret {
+  hash: string;
+  /** Epoch milliseconds after which it is refused; none: no end. */
+  validUntil?: number;
+}
+
+/**
+ * One alert source: from `multivac.alerts.integrations[]` (`config`), or
+ * created in the portal and stored in the database (`portal`).
+ */
 export interface AlertIntegration {
   id: string;
   name: string;
   vendor: AlertVendor;
-  /** Any of them is accepted (several while rotating). */
+  managedBy: 'config' | 'portal';
+  /**
+   * Config: the secrets as written, any of them accepted (several while
+   * rotating); also the keys signatures are checked with.
+   */
   secrets: string[];
+  /** Portal: the current secret and, during a rotation's grace, the previous one. */
+  hashedSecrets: HashedSecret[];
   defaultEntityRef?: string;
   rules: RoutingRule[];
   /** Vendor severity (lower case) to urgency; others are low. */
@@ -34,6 +50,11 @@ export interface AlertIntegration {
   /** Grafana's HMAC signature headers (lower case). */
   signatureHeader: string;
   timestampHeader: string;
+  /** Zendesk: the account URL ticket links start with. */
+  zendeskUrl?: string;
+  /** Portal-managed only, ISO times. */
+  createdAt?: string;
+  secretRotatedAt?: string;
 }
 
 const KEY = 'multivac.alerts.integrations';
@@ -84,17 +105,20 @@ export function readAlertIntegrations(config: Config): AlertIntegration[] {
         `${at}.secrets: give at least one secret, each at least 16 characters`,
       );
     }
-    const urgency = { ...DEFAULT_URGENCY };
     const urgencyConfig = c.getOptionalConfig('urgency');
-    for (const severity of urgencyConfig?.keys() ?? []) {
-      const value = urgencyConfig!.getString(severity);
-      if (value !== 'high' && value !== 'low') {
-        throw new Error(
-          `${at}.urgency.${severity}: '${value}' is not high or low`,
-        );
-      }
-      urgency[severity.toLowerCase()] = value;
-    }
+    const urgency = urgencyWithDefaults(
+      Object.fromEntries(
+        (urgencyConfig?.keys() ?? []).map(severity => {
+          const value = urgencyConfig!.getString(severity);
+          if (value !== 'high' && value !== 'low') {
+            throw new Error(
+              `${at}.urgency.${severity}: '${value}' is not high or low`,
+            );
+          }
+          return [severity, value];
+        }),
+      ),
+    );
     const groupWindowMinutes =
       c.getOptionalNumber('groupWindowMinutes') ?? DEFAULT_GROUP_WINDOW_MINUTES;
     if (!(groupWindowMinutes > 0 && groupWindowMinutes <= 24 * 60)) {
@@ -107,7 +131,9 @@ export function readAlertIntegrations(config: Config): AlertIntegration[] {
       id,
       name: c.getString('name'),
       vendor,
+      managedBy: 'config' as const,
       secrets,
+      hashedSecrets: [],
       defaultEntityRef:
         defaultRef === undefined
           ? undefined
@@ -123,8 +149,30 @@ export function readAlertIntegrations(config: Config): AlertIntegration[] {
       timestampHeader: (
         c.getOptionalString('timestampHeader') ?? GRAFANA_TIMESTAMP_HEADER
       ).toLowerCase(),
+      zendeskUrl: c.getOptionalString('zendeskUrl')?.replace(/\/+$/, ''),
     };
   });
+}
+
+/** The default urgencies with an integration's own (any case) over them. */
+export function urgencyWithDefaults(
+  own: Record<string, AlertUrgency> = {},
+): Record<string, AlertUrgency> {
+  const urgency = { ...DEFAULT_URGENCY };
+  for (const [severity, value] of Object.entries(own)) {
+    urgency[severity.toLowerCase()] = value;
+  }
+  return urgency;
+}
+
+/** An entity ref in its full form (`component:default/x`); throws when it is none. */
+export function fullEntityRef(ref: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(ref, {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    }),
+  );
 }
 
 function readRule(rule: Config, at: string): RoutingRule {
@@ -153,12 +201,7 @@ function readRule(rule: Config, at: string): RoutingRule {
 
 function entityRefAt(ref: string, at: string): string {
   try {
-    return stringifyEntityRef(
-      parseEntityRef(ref, {
-        defaultKind: 'component',
-        defaultNamespace: 'default',
-      }),
-    );
+    return fullEntityRef(ref);
   } catch {
     throw new Error(`${at}: '${ref}' is not an entity ref`);
   }

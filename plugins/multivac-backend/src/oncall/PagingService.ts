@@ -25,6 +25,7 @@ import { deliverPageChange, PageChangeDeliveries } from './deliverPageChange';
 const DELIVER = 'page.deliver';
 const ACKNOWLEDGE = 'page.acknowledge';
 const ESCALATE = 'page.escalate';
+const RESOLVE = 'page.resolve';
 
 export interface PageInput {
   /** The entity the page is about (for a direct page: the user paged). */
@@ -84,6 +85,9 @@ export class PagingService {
     );
     jobs.registerHandler(ACKNOWLEDGE, job =>
       this.acknowledgeUpstream(String(job.payload.pageId)),
+    );
+    jobs.registerHandler(RESOLVE, job =>
+      this.resolveUpstream(String(job.payload.pageId)),
     );
     jobs.registerHandler(ESCALATE, job =>
       this.escalate(String(job.payload.pageId), Number(job.payload.fromLevel)),
@@ -267,6 +271,30 @@ export class PagingService {
     });
   }
 
+  /**
+   * Resolves a page nobody needs to act on any more (e.g. its alerts
+   * recovered): escalation stops, subscribers hear `resolved`, and a paging
+   * provider (PagerDuty) resolves its side through a durable job. Direct
+   * pages to one person are resolved here only (person paging has no
+   * resolve). False when it already was resolved.
+   */
+  async resolve(id: string, text: string): Promise<boolean> {
+    return this.store.resolve(id, text, async (tx, page) => {
+      await deliverPageChange(this.deliveries, page, 'resolved', '', tx);
+      if (page.provider !== this.builtin.id && !isDirectPage(page)) {
+        await this.jobs.enqueue(
+          {
+            type: RESOLVE,
+            idempotencyKey: `${RESOLVE}:${id}`,
+            payload: { pageId: id },
+            lane: 'paging',
+          },
+          tx,
+        );
+      }
+    });
+  }
+
   get(id: string) {
     return this.store.get(id);
   }
@@ -335,6 +363,13 @@ export class PagingService {
       );
     } else {
       await target.provider.acknowledge(target.annotated, page.dedupKey);
+    }
+  }
+
+  private async resolveUpstream(pageId: string) {
+    const target = await this.load(pageId);
+    if ('provider' in target) {
+      await target.provider.resolve(target.annotated, target.page.dedupKey);
     }
   }
 

@@ -15,6 +15,7 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { z } from 'zod';
 import { ReportFilter, ReportStore } from '../database/ReportStore';
+import { Transaction } from '../database/Transaction';
 import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { PageInput, PagingService } from '../oncall/PagingService';
@@ -58,8 +59,18 @@ export class ReportService {
     return this.options.rubric;
   }
 
-  /** Stores the report and pages; paging failures are told in `paging`. */
-  async submit(input: ReportInput, reporter: string): Promise<TriageReport> {
+  /**
+   * Stores the report and pages; paging failures are told in `paging`.
+   * `andThen` runs in the report's transaction (e.g. to claim the support
+   * ticket it comes from, so that a ticket makes one report).
+   */
+  async submit(
+    input: ReportInput,
+    reporter: string,
+    options: {
+      andThen?: (tx: Transaction, reportId: string) => Promise<void>;
+    } = {},
+  ): Promise<TriageReport> {
     const { reports, jobs, logger } = this.options;
     const rated = rateSeverity(this.options.rubric, input);
     const severity = input.severity ?? rated.severity;
@@ -96,6 +107,7 @@ export class ReportService {
           '',
           tx,
         );
+        await options.andThen?.(tx, reportId);
       },
     );
     try {
