@@ -18,6 +18,7 @@ import { DatabaseReportStore } from './database/DatabaseReportStore';
 import { openDatabase } from './database/migrations';
 import {
   incidentDeliveries,
+  alertGroupDeliveries,
   pageDeliveries,
   postmortemDeliveries,
   reportDeliveries,
@@ -39,7 +40,7 @@ import { ReportService } from './reports/ReportService';
 import { readSeverityRubric } from './reports/severityRubric';
 import { CatalogEntities } from './service/CatalogEntities';
 import { createMultivacRouter } from './service/createMultivacRouter';
-import { createWorkflow } from './service/createWorkflow';
+import { createWorkflow, loadAlertGroup } from './service/createWorkflow';
 import { PortalUrls } from './service/PortalUrls';
 import { RequestAuth } from './service/RequestAuth';
 import { UserPermissions } from './service/UserPermissions';
@@ -249,6 +250,13 @@ export async function createMultivac(
       paging,
       builtin,
       reports,
+  const alertGroups = alertGroupDeliveries(
+    jobs,
+    contributions.alertGroupSubscribers.list(),
+    // Read when the jobs run, once the alert service exists.
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define
+    id => loadAlertGroup({ alerts, paging, incidents }, id),
+  );
       postmortems,
       releases,
       entities,
@@ -260,6 +268,8 @@ export async function createMultivac(
       ),
       discovery: services.discovery,
       urls,
+    groupOpened: (tx, groupId) =>
+      alertGroups.changed({ id: groupId }, 'opened', 'group', tx),
     }),
     jobs,
   };
@@ -278,3 +288,5 @@ function fallbackSchedule(
   }
   return id;
 }
+      alerts,
+      catalog,

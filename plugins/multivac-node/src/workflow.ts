@@ -1,6 +1,8 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
+  Alert,
+  AlertGroupDetails,
   Incident,
   IncidentRole,
   IncidentStatus,
@@ -155,6 +157,51 @@ export interface WorkflowReleases {
 }
 
 /**
+ * An alert group as chat shows it: with the page it sent and the incident
+ * it became (or was attached to).
+ *
+ * @public
+ */
+export interface WorkflowAlertGroup extends AlertGroupDetails {
+  page?: PageRecord;
+  /** `INC-7`, when `incidentId` is set. */
+  incidentReference?: string;
+}
+
+/** @public */
+export interface FiringAlerts {
+  /** The entities looked at, as refs; empty when everything was. */
+  entityRefs: string[];
+  /** Firing alerts, most recently updated first, at most the limit asked. */
+  items: Alert[];
+  /** How many are firing in all. */
+  totalCount: number;
+}
+
+/** @public */
+export interface WorkflowAlerts {
+  /**
+   * What is firing now on `entities` (refs, or names tried as a Component,
+   * then a Group, then a System) and on what those own (a Group) or contain
+   * (a System); everywhere when none is given. `limit` is 1..200; 400 for a
+   * name or ref the catalog does not have.
+   */
+  firing(options: {
+    entities?: string[];
+    limit: number;
+  }): Promise<FiringAlerts>;
+  /** By id; undefined when there is none. */
+  getGroup(id: string): Promise<WorkflowAlertGroup | undefined>;
+  /** Acknowledges the page the group sent (409 when it sent none). */
+  acknowledge(groupId: string, actor: string): Promise<PageRecord>;
+  /**
+   * Turns the group into an incident on its entity, with its alerts on the
+   * timeline (409 when it already has one).
+   */
+  startIncident(groupId: string, actor: string): Promise<Incident>;
+}
+
+/**
  * A module's own durable work, run by the core's job queue.
  *
  * @public
@@ -200,6 +247,7 @@ export interface MultivacWorkflow {
   onCall: WorkflowOnCall;
   postmortems: WorkflowPostmortems;
   releases: WorkflowReleases;
+  alerts: WorkflowAlerts;
   jobs: WorkflowJobs;
   /** Whether the permission policy allows `userRef` the permission. */
   authorize(userRef: string, permission: BasicPermission): Promise<boolean>;
@@ -220,6 +268,10 @@ export interface MultivacWorkflow {
  * @public
  */
 export interface ReportChange {
+    /** The alerts page, showing `entityRef`'s alerts when given. */
+    alerts(entityRef?: string): string;
+    /** One alert group's page. */
+    alertGroup(id: string): string;
   /** The report as it is when the subscriber runs. */
   report: TriageReport;
   /** `submitted`, `paged`, `acknowledged` or `incident` (started). */
@@ -299,6 +351,32 @@ export interface MultivacWorkflowExtensionPoint {
    */
   addClient(client: WorkflowClient): void;
   addReportSubscriber(subscriber: ReportSubscriber): void;
+/**
+ * What an alert group subscriber receives.
+ *
+ * @public
+ */
+export interface AlertGroupChange {
+  /** The group as it is when the subscriber runs. */
+  group: WorkflowAlertGroup;
+  /**
+   * `opened`: a group that pages (high urgency, no incident yet) opened;
+   * sent once per group.
+   */
+  change: 'opened';
+  deliveryId: string;
+  attempt: number;
+}
+
+/**
+ * Tells the owning team about alert groups, e.g. in its Slack channel.
+ *
+ * @public
+ */
+export interface AlertGroupSubscriber extends MultivacContribution {
+  onAlertGroupChange(change: AlertGroupChange): Promise<void>;
+}
+
   addPageSubscriber(subscriber: PageSubscriber): void;
   addPostmortemSubscriber(subscriber: PostmortemSubscriber): void;
 }
@@ -310,5 +388,6 @@ export interface MultivacWorkflowExtensionPoint {
  */
 export const multivacWorkflowExtensionPoint =
   createExtensionPoint<MultivacWorkflowExtensionPoint>({
+  addAlertGroupSubscriber(subscriber: AlertGroupSubscriber): void;
     id: 'multivac.workflow',
   });

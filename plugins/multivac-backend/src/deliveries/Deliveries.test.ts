@@ -73,6 +73,20 @@ describe('Deliveries', () => {
   });
 
   it('hands each subscriber the subject as it is when the job runs', async () => {
+  it('orders changes without an incident per subscriber and subject when the kind asks', async () => {
+    const { queue, enqueued } = recordingQueue();
+    await new Deliveries(queue, [subscriber('slack')], {
+      jobPrefix: 'group-subscriber',
+      idField: 'groupId',
+      orderBySubject: true,
+      load: async id => subjects.get(id),
+      deliver: (s, subject, change) => s.onNote(subject.text, change),
+    }).changed({ id: 'g1' }, 'opened', 'k');
+    expect(enqueued.map(r => r.orderKey)).toEqual([
+      'group-subscriber:slack:g1',
+    ]);
+  });
+
     const { queue, enqueued, run } = recordingQueue();
     await deliveries(queue).changed({ id: 'n1' }, 'added', 'k');
     subjects.set('n1', { text: 'rolled back twice' });

@@ -15,6 +15,11 @@ export interface DeliveryKind<TSubscriber, TSubject, TChange extends string> {
   jobPrefix: string;
   /** The payload field that carries the subject's id, e.g. `reportId`. */
   idField: string;
+  /**
+   * Each subscriber hears about one subject in order even when it has no
+   * incident (changes with an incident are ordered per incident).
+   */
+  orderBySubject?: boolean;
   /** Reads the subject when the job runs; undefined when it is gone. */
   load(id: string): Promise<TSubject | undefined>;
   /** Hands the change to one subscriber. */
@@ -84,7 +89,11 @@ export class Deliveries<
           incidentId: subject.incidentId,
           // One subscriber hears about one incident in the order things
           // happened (the channel exists before its topic changes).
-          orderKey: subject.incidentId && `${type}:${subject.incidentId}`,
+          orderKey: subject.incidentId
+            ? `${type}:${subject.incidentId}`
+            : this.kind.orderBySubject
+            ? `${type}:${subject.id}`
+            : undefined,
           payload: { [this.kind.idField]: subject.id, change },
         },
         tx,

@@ -8,6 +8,8 @@ import {
   TriageReport,
 } from '@multivac/plugin-multivac-common';
 import {
+  AlertGroupChange,
+  AlertGroupSubscriber,
   IncidentSubscriber,
   PageChange,
   PageSubscriber,
@@ -18,6 +20,7 @@ import {
   ReleaseSubscriber,
   ReportChange,
   ReportSubscriber,
+  WorkflowAlertGroup,
 } from '@multivac/plugin-multivac-node';
 import { JobQueue } from '../jobs/JobQueue';
 import { Deliveries } from './Deliveries';
@@ -140,5 +143,27 @@ export function releaseDeliveries(
     },
     deliver: (subscriber, subject, change, delivery) =>
       subscriber.onReleaseChange({ ...subject, change, ...delivery }),
+  });
+}
+
+export type AlertGroupDeliveries = Deliveries<
+  AlertGroupSubscriber,
+  WorkflowAlertGroup,
+  AlertGroupChange['change']
+>;
+
+/** Alert groups, each subscriber hearing about one group in order. */
+export function alertGroupDeliveries(
+  jobs: JobQueue,
+  subscribers: readonly AlertGroupSubscriber[],
+  load: (id: string) => Promise<WorkflowAlertGroup | undefined>,
+): AlertGroupDeliveries {
+  return new Deliveries(jobs, subscribers, {
+    jobPrefix: 'alert-group-subscriber',
+    idField: 'groupId',
+    orderBySubject: true,
+    load,
+    deliver: (subscriber, group, change, delivery) =>
+      subscriber.onAlertGroupChange({ group, change, ...delivery }),
   });
 }

@@ -1,5 +1,6 @@
 import { BackendPluginRegistrationPoints } from '@backstage/backend-plugin-api';
 import {
+  AlertGroupSubscriber,
   IncidentSubscriber,
   IssueTracker,
   MultivacContribution,
@@ -36,6 +37,8 @@ export class MultivacContributions {
   );
   readonly onCallProviders = new ContributionRegistry<OnCallProvider>(
     'on-call provider',
+  readonly alertGroupSubscribers =
+    new ContributionRegistry<AlertGroupSubscriber>('alert group subscriber');
   );
   readonly issueTrackers = new ContributionRegistry<IssueTracker>(
     'issue tracker',
@@ -67,6 +70,8 @@ export class MultivacContributions {
     env.registerExtensionPoint(multivacIssueTrackerExtensionPoint, {
       setIssueTracker: tracker => this.issueTrackers.add(tracker),
     });
+      addAlertGroupSubscriber: subscriber =>
+        this.alertGroupSubscribers.add(subscriber),
   }
 
   /**
@@ -88,4 +93,5 @@ export class MultivacContributions {
       await contribution.connect?.(workflow);
     }
   }
+      ...this.alertGroupSubscribers.list(),
 }

@@ -21,6 +21,16 @@ describe('PortalUrls', () => {
     );
   });
 
+  it('links the alerts page, filtered by entity, and an alert group', () => {
+    expect(urls.alerts()).toBe('https://portal.example/multivac/alerts');
+    expect(urls.alerts('group:default/payments')).toBe(
+      'https://portal.example/multivac/alerts?entityRef=group%3Adefault%2Fpayments',
+    );
+    expect(urls.alertGroup('g-1')).toBe(
+      'https://portal.example/multivac/alerts/groups/g-1',
+    );
+  });
+
   it('keeps a key that is not a plain reference inside its path segment', () => {
     expect(urls.postmortem('a/b')).toBe(
       'https://portal.example/multivac/postmortems/a%2Fb',

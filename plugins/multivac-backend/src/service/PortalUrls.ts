@@ -31,6 +31,17 @@ export class PortalUrls {
     return this.page('releases', reference);
   }
 
+  /** The alerts page, filtered to `entityRef` (and what it owns) when given. */
+  alerts(entityRef?: string): string {
+    const page = `${this.baseUrl}/multivac/alerts`;
+    return entityRef ? `${page}?${new URLSearchParams({ entityRef })}` : page;
+  }
+
+  /** By alert group id. */
+  alertGroup(id: string): string {
+    return this.page('alerts/groups', id);
+  }
+
   private page(section: string, key: string): string {
     return `${this.baseUrl}/multivac/${section}/${encodeURIComponent(key)}`;
   }

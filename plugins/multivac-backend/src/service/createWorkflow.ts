@@ -1,13 +1,20 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  INPUT_LIMITS,
+  refSchema,
   ReleaseEnvironment,
   reportRequestSchema,
 } from '@multivac/plugin-multivac-common';
 import {
   MultivacWorkflow,
   PageUpdateReceiver,
+  WorkflowAlertGroup,
 } from '@multivac/plugin-multivac-node';
+import { z } from 'zod';
+import { AlertService } from '../alerts';
 import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { OnCallService } from '../oncall/OnCallService';
@@ -18,6 +25,43 @@ import { ReportService } from '../reports/ReportService';
 import { CatalogEntities } from './CatalogEntities';
 import { PortalUrls } from './PortalUrls';
 import { parseInput } from './validation';
+
+const firingAlertsSchema = z.object({
+  entities: z.array(refSchema()).max(INPUT_LIMITS.maxListLength).optional(),
+  limit: z.number().int().min(1).max(200),
+});
+
+/** What a name without a kind may be, in the order it is looked for. */
+const SERVICE_OR_TEAM_KINDS = ['component', 'group', 'system'];
+
+/**
+ * The alert group with the page it sent and its incident's reference;
+ * undefined when there is no such group. Alert group subscribers get the
+ * same.
+ */
+export async function loadAlertGroup(
+  deps: {
+    alerts: Pick<AlertService, 'getGroup'>;
+    paging: Pick<PagingService, 'get'>;
+    incidents: Pick<IncidentService, 'find'>;
+  },
+  id: string,
+): Promise<WorkflowAlertGroup | undefined> {
+  let group;
+  try {
+    group = await deps.alerts.getGroup(id);
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      return undefined;
+    }
+    throw error;
+  }
+  const page = group.pageId ? await deps.paging.get(group.pageId) : undefined;
+  const incident = group.incidentId
+    ? await deps.incidents.find(group.incidentId)
+    : undefined;
+  return { ...group, page, incidentReference: incident?.reference };
+}
 
 /**
  * The workflow handed to chat modules: the same services and checks as the
@@ -30,6 +74,7 @@ export function createWorkflow(deps: {
   paging: PagingService;
   pageUpdates: PageUpdateReceiver;
   postmortems: PostmortemService;
+  alerts: AlertService;
   releases: {
     service: ReleaseService;
     environments: ReleaseEnvironment[];
@@ -37,6 +82,7 @@ export function createWorkflow(deps: {
   };
   jobs: JobQueue;
   entities: CatalogEntities;
+  catalog: CatalogService;
   auth: AuthService;
   authorize: MultivacWorkflow['authorize'];
   urls: PortalUrls;
@@ -47,9 +93,11 @@ export function createWorkflow(deps: {
     onCall,
     paging,
     postmortems,
+    alerts,
     releases,
     jobs,
     entities,
+    catalog,
     auth,
   } = deps;
   const serviceCredentials = () => auth.getOwnServiceCredentials();
@@ -57,6 +105,39 @@ export function createWorkflow(deps: {
   const user = (ref: string): IncidentActor => ({ ref, isUser: true });
   const existing = async (refs: string[]) =>
     entities.requireExisting(refs, await serviceCredentials());
+  /** `payments` → the Component, else Group, else System the catalog has. */
+  const serviceOrTeam = async (name: string): Promise<string> => {
+    let candidates: string[];
+    try {
+      candidates = [
+        ...new Set(
+          SERVICE_OR_TEAM_KINDS.map(kind =>
+            stringifyEntityRef(
+              parseEntityRef(name, {
+                defaultKind: kind,
+                defaultNamespace: 'default',
+              }),
+            ),
+          ),
+        ),
+      ];
+    } catch {
+      throw new InputError(`'${name}' is not a catalog entity ref`);
+    }
+    const { items } = await catalog.getEntitiesByRefs(
+      { entityRefs: candidates, fields: ['kind', 'metadata.name'] },
+      { credentials: await serviceCredentials() },
+    );
+    const found = candidates.find((_, i) => items[i]);
+    if (!found) {
+      throw new InputError(
+        `There is no service or team '${name}' in the catalog (looked for ${candidates.join(
+          ', ',
+        )})`,
+      );
+    }
+    return found;
+  };
 
   return {
     incidents: {
@@ -137,6 +218,29 @@ export function createWorkflow(deps: {
         });
       },
     },
+    alerts: {
+      async firing(options) {
+        const input = parseInput(firingAlertsSchema, options, 'alerts');
+        const entityRefs: string[] = [];
+        for (const name of input.entities ?? []) {
+          entityRefs.push(await serviceOrTeam(name));
+        }
+        const { items, totalCount } = await alerts.list({
+          status: 'firing',
+          entityRefs:
+            entityRefs.length > 0
+              ? await entities.withOwnedAndContained(entityRefs)
+              : undefined,
+          limit: input.limit,
+          offset: 0,
+        });
+        return { entityRefs, items, totalCount };
+      },
+      getGroup: id => loadAlertGroup({ alerts, paging, incidents }, id),
+      acknowledge: (groupId, actor) => alerts.acknowledge(groupId, actor),
+      startIncident: (groupId, actor) =>
+        alerts.startIncident(groupId, user(actor)),
+    },
     jobs: {
       registerHandler: (type, handler) =>
         jobs.registerHandler(type, job =>
@@ -155,6 +259,8 @@ export function createWorkflow(deps: {
       report: reference => deps.urls.report(reference),
       postmortem: idOrReference => deps.urls.postmortem(idOrReference),
       release: reference => deps.urls.release(reference),
+      alerts: entityRef => deps.urls.alerts(entityRef),
+      alertGroup: id => deps.urls.alertGroup(id),
     },
   };
 }
