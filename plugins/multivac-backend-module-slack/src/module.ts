@@ -10,6 +10,7 @@ import {
 } from '@multivac/plugin-multivac-node';
 import { createSlackBot } from './bot/createSlackBot';
 import { ChatRouter } from './chat/ChatRouter';
+import { alertCommands } from './commands/alertCommands';
 import { ChatUsers } from './chat/ChatUsers';
 import { CommandRegistry } from './commands/CommandRegistry';
 import { incidentCommands } from './commands/incidentCommands';
@@ -65,7 +66,7 @@ export const multivacModuleSlack = createBackendModule({
       }) {
         const slack = readSlackConfig(config);
         const commands = new CommandRegistry(
-          [...incidentCommands, ...releaseCommands],
+          [...incidentCommands, ...releaseCommands, ...alertCommands],
           slack?.command ?? DEFAULT_COMMAND,
           logger,
         );
@@ -109,6 +110,7 @@ export const multivacModuleSlack = createBackendModule({
           createSlackRouter({
             signingSecret: slack.signingSecret,
             inbox: bot.inbox,
+        workflowPoint.addAlertGroupSubscriber(bot.alertGroupMessages);
             logger,
           }),
         );

@@ -77,6 +77,8 @@ export async function startChatBackend(options: {
   guest: string | false;
   deniedUsers?: string[];
   entities?: Entity[];
+  /** More `multivac` config, e.g. alert integrations. */
+  multivac?: Record<string, unknown>;
 }) {
   const backend = await startTestBackend({
     features: [
@@ -122,6 +124,7 @@ export async function startChatBackend(options: {
           multivac: {
             jobs: { pollIntervalSeconds: 0.1 },
             onCall: { schedules },
+            ...options.multivac,
           },
         },
       }),

@@ -43,6 +43,9 @@ export function fakeWorkflow(parts: WorkflowParts = {}, denied: string[] = []) {
       report: (reference: string) => `${PORTAL}/reports/${reference}`,
       postmortem: (reference: string) => `${PORTAL}/postmortems/${reference}`,
       release: (reference: string) => `${PORTAL}/releases/${reference}`,
+      alerts: (entityRef?: string) =>
+        `${PORTAL}/alerts${entityRef ? `?entityRef=${entityRef}` : ''}`,
+      alertGroup: (id: string) => `${PORTAL}/alerts/groups/${id}`,
     },
     ...parts,
   } as unknown as MultivacWorkflow;

@@ -58,23 +58,26 @@ export class SlackActors {
   }
 
   /**
-   * Runs `action` when the policy allows `actor` the permission; tells them
-   * when it does not, or when the action fails.
+   * Runs `action` when the policy allows `actor` the permission (each of
+   * them, when several); tells them when it does not, or when the action
+   * fails. True when the action ran and succeeded.
    */
   async actAs(
     workflow: MultivacWorkflow,
     actor: CatalogUser,
-    permission: BasicPermission,
+    permission: BasicPermission | BasicPermission[],
     audience: Audience,
     action: () => Promise<unknown>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { answers } = this.deps;
-    if (!(await workflow.authorize(actor.userRef, permission))) {
-      await answers.tell(
-        audience,
-        `Sorry, you are not allowed to ${permission.name}.`,
-      );
-      return;
+    for (const needed of [permission].flat()) {
+      if (!(await workflow.authorize(actor.userRef, needed))) {
+        await answers.tell(
+          audience,
+          `Sorry, you are not allowed to ${needed.name}.`,
+        );
+        return false;
+      }
     }
     try {
       await action();
@@ -88,3 +91,5 @@ export class SlackActors {
     }
   }
 }
+      return true;
+      return false;

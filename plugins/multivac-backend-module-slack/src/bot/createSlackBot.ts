@@ -5,6 +5,7 @@ import { CommandRegistry } from '../commands/CommandRegistry';
 import { SlackConfig } from '../config';
 import { SlackStore } from '../database/SlackStore';
 import { SlackUsers } from '../users/SlackUsers';
+import { AlertGroupMessages } from './AlertGroupMessages';
 import { ButtonActions } from './ButtonActions';
 import { IncidentChannels } from './IncidentChannels';
 import { KeyMessages } from './KeyMessages';
@@ -56,6 +57,15 @@ export function createSlackBot(deps: {
     config,
     logger,
   });
+  const alertGroupMessages = new AlertGroupMessages({
+    ...services,
+    catalog,
+    auth,
+    actors,
+    answers,
+    config,
+    logger,
+  });
   const inbox = new RoutingInbox({
     routes: [
       ...new SlackCommands({
@@ -70,6 +80,7 @@ export function createSlackBot(deps: {
       ...new ButtonActions({ actors, answers }).routes,
       ...reportForm.routes,
       ...keyMessages.routes,
+      ...alertGroupMessages.routes,
     ],
     answers,
     logger,
@@ -95,5 +106,6 @@ export function createSlackBot(deps: {
       auth,
       logger,
     }),
+    alertGroupMessages,
   };
 }

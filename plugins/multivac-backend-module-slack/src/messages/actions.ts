@@ -4,6 +4,8 @@ export const ACTIONS = {
   startIncident: 'multivac.report.start',
   resolveIncident: 'multivac.incident.resolve',
   writePostmortem: 'multivac.incident.postmortem',
+  acknowledgeAlertGroup: 'multivac.alert-group.acknowledge',
+  startAlertIncident: 'multivac.alert-group.start',
 } as const;
 
 /** `callback_id` of the report modal, to recognise its `view_submission`. */

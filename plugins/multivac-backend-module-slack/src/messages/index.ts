@@ -10,3 +10,4 @@ export * from './helpText';
 export * from './pageMessage';
 export * from './postmortemMessages';
 export * from './releaseMessages';
+export * from './alertMessages';

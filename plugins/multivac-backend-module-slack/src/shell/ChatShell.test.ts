@@ -1,10 +1,13 @@
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
+import request from 'supertest';
 import { guestToken, startChatBackend } from '../__testUtils__/chatBackend';
 import { eventually } from '../__testUtils__/slackBackend';
 import { ChatShell, ChatShellOptions } from './ChatShell';
 
 jest.setTimeout(60_000);
+
+const ALERT_SECRET = 'shell-test-alert-secret-0123';
 
 /** A terminal: types lines into the shell and reads what it printed. */
 class Terminal {
@@ -54,7 +57,22 @@ describe('ChatShell', () => {
   let backend: Awaited<ReturnType<typeof startChatBackend>>;
 
   beforeAll(async () => {
-    backend = await startChatBackend({ guest: 'user:default/ada.lovelace' });
+    backend = await startChatBackend({
+      guest: 'user:default/ada.lovelace',
+      multivac: {
+        alerts: {
+          integrations: [
+            {
+              id: 'cron',
+              name: 'Cron jobs',
+              vendor: 'generic',
+              secrets: [ALERT_SECRET],
+              defaultEntityRef: 'payments-api',
+            },
+          ],
+        },
+      },
+    });
   });
   afterAll(() => backend.backend.stop());
 
@@ -98,6 +116,30 @@ describe('ChatShell', () => {
     terminal.input.write(':quit\n');
     await terminal.done;
     expect(terminal.printed).toMatch(/multivac INC-1> Bye\.\n$/);
+  });
+
+  it('lists what is firing on a service or team', async () => {
+    const terminal = new Terminal({ baseUrl: backend.url });
+    await terminal.ready();
+    await request(backend.backend.server)
+      .post('/api/multivac/alerts/integrations/cron')
+      .set('Authorization', `Bearer ${ALERT_SECRET}`)
+      .send({ summary: 'Ledger lags 40 minutes', dedupKey: 'ledger-lag' })
+      .expect(202);
+
+    await eventually(async () => {
+      const answer = await terminal.type('alerts payments');
+      return answer.startsWith('*1 alert firing on payments*') && answer;
+    }, 'the alert in the list');
+    const answer = await terminal.type('alerts payments');
+    expect(answer).toMatch(
+      /^\*1 alert firing on payments\*\n• \*payments-api\* — low urgency, 1 alert \(http:\/\/portal\.example\/multivac\/alerts\/groups\/[^)]+\), since [^:]+:\d\d:\d\d(\.\d+)?Z: Ledger lags 40 minutes\nall alerts in Backstage \(http:\/\/portal\.example\/multivac\/alerts\?entityRef=group%3Adefault%2Fpayments\)\nmultivac> $/,
+    );
+    expect(await terminal.type('alerts nowhere')).toBe(
+      "There is no service or team 'nowhere' in the catalog (looked for component:default/nowhere, group:default/nowhere, system:default/nowhere)\nmultivac> ",
+    );
+    terminal.input.end();
+    await terminal.done;
   });
 
   it('explains its own commands, and ends with Ctrl-D', async () => {

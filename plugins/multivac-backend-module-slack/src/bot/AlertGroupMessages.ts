@@ -1,0 +1,142 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { BasicPermission } from '@backstage/plugin-permission-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  alertUpdatePermission,
+  incidentCreatePermission,
+} from '@multivac/plugin-multivac-common';
+import {
+  AlertGroupChange,
+  AlertGroupSubscriber,
+  MultivacWorkflow,
+  WorkflowAlertGroup,
+} from '@multivac/plugin-multivac-node';
+import { SlackConfig } from '../config';
+import { ACTIONS, alertGroupMessage, SlackMessage } from '../messages';
+import { WorkflowHandle } from '../WorkflowHandle';
+import { postOrUpdate } from './postOrUpdate';
+import { SlackActors } from './SlackActors';
+import { SlackAnswers } from './SlackAnswers';
+import { SlackBotServices } from './SlackBotServices';
+import { SlackRoute } from './SlackRoutes';
+import { owningTeam, postJoining } from './teams';
+
+/** Key of the message about an alert group. */
+export const alertGroupMessageKey = (groupId: string) =>
+  `alert-group:${groupId}`;
+
+/**
+ * Alert groups that page, in the owning team's channel (the entity's
+ * `slack.com/channel`, else its owner's; else the triage channel): posted
+ * once per group, with Acknowledge and Start incident, and updated when
+ * someone clicks them.
+ */
+export class AlertGroupMessages implements AlertGroupSubscriber {
+  readonly id = 'slack';
+  readonly routes: SlackRoute[];
+  private readonly workflow = new WorkflowHandle();
+
+  constructor(
+    private readonly deps: SlackBotServices & {
+      catalog: CatalogService;
+      auth: AuthService;
+      actors: SlackActors;
+      answers: SlackAnswers;
+      config: SlackConfig;
+      logger: LoggerService;
+    },
+  ) {
+    this.routes = [
+      this.button(
+        ACTIONS.acknowledgeAlertGroup,
+        [alertUpdatePermission],
+        (workflow, groupId, actor) =>
+          workflow.alerts.acknowledge(groupId, actor),
+      ),
+      this.button(
+        ACTIONS.startAlertIncident,
+        [alertUpdatePermission, incidentCreatePermission],
+        (workflow, groupId, actor) =>
+          workflow.alerts.startIncident(groupId, actor),
+      ),
+    ];
+  }
+
+  connect(workflow: MultivacWorkflow): void {
+    this.workflow.set(workflow);
+  }
+
+  async onAlertGroupChange({ group }: AlertGroupChange): Promise<void> {
+    const { client, store, config, logger } = this.deps;
+    const key = alertGroupMessageKey(group.id);
+    if (await store.getMessage(key)) {
+      return; // posted by an earlier try
+    }
+    const { channel = config.triageChannel } = await owningTeam(
+      this.deps,
+      group.entityRef,
+    );
+    if (!channel) {
+      logger.info(
+        `Alert group ${group.id}: no Slack channel for ${group.entityRef} and no triage channel, not posted`,
+      );
+      return;
+    }
+    const message = await this.message(group, this.workflow.get());
+    const ts = await postJoining(client, channel, message);
+    await store.saveMessage(key, { channelId: channel, ts });
+  }
+
+  private async message(
+    group: WorkflowAlertGroup,
+    workflow: MultivacWorkflow,
+  ): Promise<SlackMessage> {
+    const { urls } = workflow;
+    const people = [
+      ...(group.page?.targets.map(t => t.userRef ?? '') ?? []),
+      group.page?.acknowledgedBy ?? '',
+    ];
+    return alertGroupMessage(group, {
+      groupUrl: urls.alertGroup(group.id),
+      incidentUrl:
+        group.incidentReference && urls.incident(group.incidentReference),
+      slackIds: await this.deps.users.slackIds(people),
+    });
+  }
+
+  /** A button on the group's message; the message shows the outcome. */
+  private button(
+    actionId: string,
+    permissions: BasicPermission[],
+    action: (
+      workflow: MultivacWorkflow,
+      groupId: string,
+      actor: string,
+    ) => Promise<unknown>,
+  ): SlackRoute {
+    const { actors } = this.deps;
+    return {
+      kind: 'action',
+      id: actionId,
+      handle: async (click, { workflow, audience }) => {
+        const actor = await actors.actorFor(audience);
+        const groupId = click.action.value ?? '';
+        if (
+          actor &&
+          (await actors.actAs(workflow, actor, permissions, audience, () =>
+            action(workflow, groupId, actor.userRef),
+          ))
+        ) {
+          const group = await workflow.alerts.getGroup(groupId);
+          if (group) {
+            await postOrUpdate(
+              this.deps,
+              alertGroupMessageKey(group.id),
+              await this.message(group, workflow),
+            );
+          }
+        }
+      },
+    };
+  }
+}
