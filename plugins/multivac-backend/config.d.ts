@@ -1,6 +1,29 @@
 export interface Config {
   /** Multivac incident management. */
   multivac?: {
+    /**
+     * The permission policy the demo backend (packages/backend) installs:
+     * see the backend plugin's README, "Permissions".
+     */
+    permissions?: {
+      /**
+       * `sample` (default): the Multivac sample policy. `allow-all`: every
+       * signed-in user may do everything; a production config refuses it.
+       */
+      policy?: 'sample' | 'allow-all';
+      /**
+       * Who may do everything: groups (their members) or users, e.g.
+       * `group:default/platform`.
+       */
+      admins?: string[];
+      /**
+       * Lets a production backend (`auth.environment: production` or
+       * NODE_ENV=production) start with allow-all or with permissions
+       * switched off. Dangerous: any signed-in user may then resolve any
+       * incident, acknowledge anybody's page and force any release.
+       */
+      dangerouslyAllowAllInProduction?: boolean;
+    };
     /** Built-in on-call (used for entities annotated `multivac.io/oncall-schedule`). */
     onCall?: {
       /** Built-in schedules; entities name them by id. */

@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { permissionPolicyModule } from './permissionPolicy';
 import { rootLoggerServiceFactory } from './rootLogger';
 
 const backend = createBackend();
@@ -17,10 +18,10 @@ backend.add(import('@multivac/plugin-auth-backend-module-multivac-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-// Replace with your own policy to restrict the multivac.incident.* permissions.
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The Multivac sample policy (see permissionPolicy.ts and the backend
+// plugin's README, "Permissions"); replace it with your own. A production
+// config refuses to start with allow-all.
+backend.add(permissionPolicyModule);
 
 backend.add(import('@multivac/plugin-multivac-backend'));
 // Switches on when multivac.pagerDuty is configured; otherwise it logs and does nothing.

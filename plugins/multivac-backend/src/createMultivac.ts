@@ -4,6 +4,7 @@ import {
   DiscoveryService,
   HttpAuthService,
   LoggerService,
+  PermissionsRegistryService,
   PermissionsService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
@@ -34,6 +35,10 @@ import { PageUpdates } from './oncall/PageUpdates';
 import { PagingService } from './oncall/PagingService';
 import { PeopleDirectory } from './oncall/PeopleDirectory';
 import { parseSchedules } from './oncall/schedule';
+import {
+  PermissionResources,
+  registerResourceTypes,
+} from './permissions/registerResourceTypes';
 import { createPostmortems } from './postmortems';
 import { createReleases } from './releases';
 import { ReportService } from './reports/ReportService';
@@ -55,6 +60,7 @@ export interface MultivacServices {
   httpAuth: HttpAuthService;
   logger: LoggerService;
   permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
   scheduler: SchedulerService;
 }
 
@@ -210,6 +216,14 @@ export async function createMultivac(
     logger,
     scheduler,
   });
+  const resources = new PermissionResources({
+    incidents: incidentStore,
+    postmortems,
+    pages: pageStore,
+    releases: releases.releases,
+    entities,
+  });
+  registerResourceTypes(services.permissionsRegistry, resources);
   // Chat users and calendar feed owners are checked as catalog users.
   const userPermissions = new UserPermissions({
     auth,
@@ -234,8 +248,8 @@ export async function createMultivac(
       jobs,
       entities,
       auth,
-      authorize: (userRef, permission) =>
-        userPermissions.authorize(userRef, permission),
+      authorize: (userRef, permission, resourceRef) =>
+        userPermissions.authorize(userRef, permission, resourceRef),
       urls,
     }),
   );
@@ -265,7 +279,10 @@ export async function createMultivac(
         auth,
         services.httpAuth,
         services.permissions,
+        services.permissionsRegistry,
+        entities,
       ),
+      resources,
       discovery: services.discovery,
       urls,
     groupOpened: (tx, groupId) =>

@@ -1,8 +1,10 @@
 /**
  * Multivac backend plugin: incident management for Backstage. Modules
  * extend it through `@multivac/plugin-multivac-node`; its stores and job
- * queue are internal.
+ * queue are internal. Permission policies use its conditions and sample
+ * policy.
  *
  * @packageDocumentation
  */
 export { multivacPlugin as default } from './plugin';
+export * from './permissions';

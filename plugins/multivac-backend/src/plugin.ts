@@ -36,9 +36,9 @@ export const multivacPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
       },
-      async init({ httpRouter, lifecycle, permissionsRegistry, ...services }) {
+      async init({ httpRouter, lifecycle, ...services }) {
         const multivac = await createMultivac(services, contributions);
-        permissionsRegistry.addPermissions(multivacPermissions);
+        services.permissionsRegistry.addPermissions(multivacPermissions);
         httpRouter.use(multivac.router);
         for (const path of UNAUTHENTICATED_PATHS) {
           httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });

@@ -120,8 +120,13 @@ export interface Incident {
   /** When each state was last reached. */
   stateTimestamps: Partial<Record<IncidentStatus, string>>;
   roles: IncidentRoleAssignment[];
-  /** Side effects recorded for this incident; present on single reads. */
+  /**
+   * Side effects recorded for this incident, the latest 100 (oldest first);
+   * present on single reads.
+   */
   jobs?: JobSummary[];
+  /** How many side effects the incident has in all; present with `jobs`. */
+  jobCount?: number;
 }
 
 /** @public */

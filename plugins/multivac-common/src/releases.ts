@@ -365,6 +365,13 @@ export const checkReleaseSchema = z
 /** @public */
 export type CheckReleaseRequest = z.input<typeof checkReleaseSchema>;
 
+/**
+ * Longest window of `GET /releases/around`, which walks every release in it.
+ *
+ * @public
+ */
+export const MAX_RELEASES_AROUND_DAYS = 92;
+
 /** A query window, when both ends are given, must not be empty. */
 function toAfterFrom(
   query: { from?: string; to?: string },
@@ -455,6 +462,16 @@ export const releasesAroundQuerySchema = z
     status: oneOrMany(z.enum([...RELEASE_STATUSES, 'active'])).optional(),
   })
   .strict()
-  .superRefine(toAfterFrom);
+  .superRefine(toAfterFrom)
+  .superRefine((query, context) => {
+    const days = (Date.parse(query.to) - Date.parse(query.from)) / 86_400_000;
+    if (days > MAX_RELEASES_AROUND_DAYS) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['to'],
+        message: `must be at most ${MAX_RELEASES_AROUND_DAYS} days after from`,
+      });
+    }
+  });
 /** @public */
 export type ReleasesAroundQuery = z.input<typeof releasesAroundQuerySchema>;

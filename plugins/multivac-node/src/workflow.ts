@@ -1,5 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { BasicPermission } from '@backstage/plugin-permission-common';
+import { Permission } from '@backstage/plugin-permission-common';
 import {
   Alert,
   AlertGroupDetails,
@@ -249,8 +249,17 @@ export interface MultivacWorkflow {
   releases: WorkflowReleases;
   alerts: WorkflowAlerts;
   jobs: WorkflowJobs;
-  /** Whether the permission policy allows `userRef` the permission. */
-  authorize(userRef: string, permission: BasicPermission): Promise<boolean>;
+  /**
+   * Whether the permission policy allows `userRef` the permission: on the
+   * item `resourceRef` for a resource permission (`INC-7`, `PM-7`, `REL-3`,
+   * a page's id). Without an item, a resource permission is allowed only
+   * when the policy allows it on every item.
+   */
+  authorize(
+    userRef: string,
+    permission: Permission,
+    resourceRef?: string,
+  ): Promise<boolean>;
   /** Links to the portal. */
   urls: {
     incident(reference: string): string;
@@ -259,6 +268,10 @@ export interface MultivacWorkflow {
     postmortem(idOrReference: string): string;
     /** By release reference (`REL-12`). */
     release(reference: string): string;
+    /** The alerts page, showing `entityRef`'s alerts when given. */
+    alerts(entityRef?: string): string;
+    /** One alert group's page. */
+    alertGroup(id: string): string;
   };
 }
 
@@ -268,10 +281,6 @@ export interface MultivacWorkflow {
  * @public
  */
 export interface ReportChange {
-    /** The alerts page, showing `entityRef`'s alerts when given. */
-    alerts(entityRef?: string): string;
-    /** One alert group's page. */
-    alertGroup(id: string): string;
   /** The report as it is when the subscriber runs. */
   report: TriageReport;
   /** `submitted`, `paged`, `acknowledged` or `incident` (started). */
@@ -342,15 +351,6 @@ export interface PostmortemSubscriber extends MultivacContribution {
   onPostmortemChange(change: PostmortemChange): Promise<void>;
 }
 
-/** @public */
-export interface MultivacWorkflowExtensionPoint {
-  /**
-   * A contribution that uses the workflow without subscribing to anything
-   * (a chat router, a webhook receiver): it is connected once, like every
-   * contribution (see `MultivacContribution.connect`).
-   */
-  addClient(client: WorkflowClient): void;
-  addReportSubscriber(subscriber: ReportSubscriber): void;
 /**
  * What an alert group subscriber receives.
  *
@@ -377,8 +377,18 @@ export interface AlertGroupSubscriber extends MultivacContribution {
   onAlertGroupChange(change: AlertGroupChange): Promise<void>;
 }
 
+/** @public */
+export interface MultivacWorkflowExtensionPoint {
+  /**
+   * A contribution that uses the workflow without subscribing to anything
+   * (a chat router, a webhook receiver): it is connected once, like every
+   * contribution (see `MultivacContribution.connect`).
+   */
+  addClient(client: WorkflowClient): void;
+  addReportSubscriber(subscriber: ReportSubscriber): void;
   addPageSubscriber(subscriber: PageSubscriber): void;
   addPostmortemSubscriber(subscriber: PostmortemSubscriber): void;
+  addAlertGroupSubscriber(subscriber: AlertGroupSubscriber): void;
 }
 
 /**
@@ -388,6 +398,5 @@ export interface AlertGroupSubscriber extends MultivacContribution {
  */
 export const multivacWorkflowExtensionPoint =
   createExtensionPoint<MultivacWorkflowExtensionPoint>({
-  addAlertGroupSubscriber(subscriber: AlertGroupSubscriber): void;
     id: 'multivac.workflow',
   });

@@ -1,8 +1,11 @@
-import { BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  isResourcePermission,
+  Permission,
+} from '@backstage/plugin-permission-common';
 import {
   incidentCreatePermission,
   incidentUpdatePermission,
-  oncallPagePermission,
+  pageAcknowledgePermission,
   postmortemCreatePermission,
 } from '@multivac/plugin-multivac-common';
 import { MultivacWorkflow } from '@multivac/plugin-multivac-node';
@@ -33,7 +36,7 @@ export class ButtonActions {
     this.routes = [
       this.button(
         ACTIONS.acknowledgeReport,
-        oncallPagePermission,
+        pageAcknowledgePermission,
         ({ workflow, value, actor }) =>
           workflow.onCall.acknowledge(value, actor.userRef),
       ),
@@ -66,27 +69,39 @@ export class ButtonActions {
     ];
   }
 
+  /** A resource permission is checked on the item the button's value names. */
   private button(
     actionId: string,
-    permission: BasicPermission,
+    permission: Permission,
     action: ButtonAction,
   ): SlackRoute {
-    const { actors } = this.deps;
+    const { actors, answers } = this.deps;
     return {
       kind: 'action',
       id: actionId,
       handle: async (click, { workflow, audience }) => {
         const actor = await actors.actorFor(audience);
-        if (actor) {
-          await actors.actAs(workflow, actor, permission, audience, () =>
-            action({
-              workflow,
-              value: click.action.value ?? '',
-              actor,
-              audience,
-            }),
-          );
+        if (!actor) {
+          return;
         }
+        const value = click.action.value ?? '';
+        if (
+          isResourcePermission(permission) &&
+          !(await workflow.authorize(actor.userRef, permission, value))
+        ) {
+          await answers.tell(
+            audience,
+            `Sorry, you are not allowed to ${permission.name}.`,
+          );
+          return;
+        }
+        await actors.actAs(
+          workflow,
+          actor,
+          isResourcePermission(permission) ? [] : permission,
+          audience,
+          () => action({ workflow, value, actor, audience }),
+        );
       },
     };
   }

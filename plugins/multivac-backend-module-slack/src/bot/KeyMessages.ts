@@ -92,15 +92,19 @@ export class KeyMessages implements WorkflowClient {
       return;
     }
     // Someone the catalog does not know is named in the note instead.
-    const found = await actors.lookup(audience.slackUserId);
-    if (!found.actor && found.failed) {
+    const found = await actors.lookup(audience);
+    if (!found.actor && (found.failed || found.untrusted)) {
       await answers.tell(audience, found.refusal);
       return;
     }
     const { actor } = found;
     if (
       actor &&
-      !(await workflow.authorize(actor.userRef, incidentUpdatePermission))
+      !(await workflow.authorize(
+        actor.userRef,
+        incidentUpdatePermission,
+        channel.incidentId,
+      ))
     ) {
       await answers.tell(
         audience,

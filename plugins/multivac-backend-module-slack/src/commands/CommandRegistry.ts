@@ -1,6 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, isError } from '@backstage/errors';
-import { incidentReadPermission } from '@multivac/plugin-multivac-common';
+import { isResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  incidentReadPermission,
+  RESOURCE_TYPE_MULTIVAC_INCIDENT,
+} from '@multivac/plugin-multivac-common';
 import { helpText } from '../messages';
 import { ChatCommand, CommandContext } from './types';
 
@@ -77,10 +81,17 @@ export class CommandRegistry {
       );
       return 'failed';
     }
+    const onIncident = isResourcePermission(
+      command.permission,
+      RESOURCE_TYPE_MULTIVAC_INCIDENT,
+    )
+      ? context.incident?.reference
+      : undefined;
     if (
       !(await context.workflow.authorize(
         context.actor.userRef,
         command.permission,
+        onIncident,
       ))
     ) {
       await context.reply(

@@ -134,6 +134,7 @@ export const incidentCommands: ChatCommand[] = [
           !(await context.workflow.authorize(
             context.actor.userRef,
             incidentUpdatePermission,
+            incident.reference,
           ))
         ) {
           throw new NotAllowedError(

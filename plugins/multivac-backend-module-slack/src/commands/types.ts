@@ -1,4 +1,4 @@
-import { BasicPermission } from '@backstage/plugin-permission-common';
+import { Permission } from '@backstage/plugin-permission-common';
 import { Incident } from '@multivac/plugin-multivac-common';
 import { MultivacWorkflow } from '@multivac/plugin-multivac-node';
 import { HelpCommand } from '../messages';
@@ -49,7 +49,8 @@ export interface ChatCommand {
   /** What may follow the name, e.g. `<1-4>` for `sev`; empty for nothing. */
   usage: string;
   description: string;
-  permission: BasicPermission;
+  /** Checked on the channel's incident when it is a permission on incidents. */
+  permission: Permission;
   /** Only inside an incident channel. */
   needsIncident?: boolean;
   run(context: CommandContext): Promise<void>;

@@ -1,3 +1,7 @@
+import {
+  whereIncidentPermitted,
+  wherePermitted,
+} from '../permissions/permissionFilter';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   allowedTransitions,
@@ -152,6 +156,13 @@ export class DatabaseIncidentStore implements IncidentStore {
     }
     if (filter.to) {
       query.where('created_at', '<', toIsoString(filter.to));
+    }
+    if (filter.permission) {
+      wherePermitted(
+        query,
+        filter.permission,
+        whereIncidentPermitted(this.db, 'id'),
+      );
     }
     const [{ count }] = await query.clone().count({ count: '*' });
     const rows = await query

@@ -5,6 +5,7 @@ import {
   Severity,
   TimelineEvent,
 } from '@multivac/plugin-multivac-common';
+import { PermissionFilter } from '../permissions/permissionFilter';
 import { Transaction } from './Transaction';
 
 export interface NewIncident {
@@ -36,6 +37,8 @@ export interface IncidentFilter {
   from?: string;
   /** Created before (ISO time). */
   to?: string;
+  /** What the permission policy lets the caller see, when not everything. */
+  permission?: PermissionFilter;
   limit: number;
   offset: number;
 }

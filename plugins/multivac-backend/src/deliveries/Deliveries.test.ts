@@ -14,6 +14,7 @@ function recordingQueue() {
       return true;
     },
     listForIncident: async () => [],
+    latestForIncident: async () => ({ items: [], totalCount: 0 }),
   };
   const run = (request: EnqueueRequest) =>
     handlers.get(request.type)!({
@@ -72,7 +73,6 @@ describe('Deliveries', () => {
     expect(enqueued.map(r => r.orderKey)).toEqual([undefined, undefined]);
   });
 
-  it('hands each subscriber the subject as it is when the job runs', async () => {
   it('orders changes without an incident per subscriber and subject when the kind asks', async () => {
     const { queue, enqueued } = recordingQueue();
     await new Deliveries(queue, [subscriber('slack')], {
@@ -87,6 +87,7 @@ describe('Deliveries', () => {
     ]);
   });
 
+  it('hands each subscriber the subject as it is when the job runs', async () => {
     const { queue, enqueued, run } = recordingQueue();
     await deliveries(queue).changed({ id: 'n1' }, 'added', 'k');
     subjects.set('n1', { text: 'rolled back twice' });

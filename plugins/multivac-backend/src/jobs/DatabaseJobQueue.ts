@@ -319,6 +319,23 @@ export class DatabaseJobQueue implements JobQueue {
     return rows.map(toSummary);
   }
 
+  async latestForIncident(
+    incidentId: string,
+    limit: number,
+  ): Promise<{ items: JobSummary[]; totalCount: number }> {
+    const ofIncident = this.db<JobRow>('multivac_jobs').where({
+      incident_id: incidentId,
+    });
+    const [{ total }] = await ofIncident.clone().count({ total: '*' });
+    const rows = await ofIncident
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return { items: rows.reverse().map(toSummary), totalCount: Number(total) };
+  }
+
   /** Starts the worker loop. */
   start(): void {
     this.stopped = false;

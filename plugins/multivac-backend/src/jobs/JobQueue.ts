@@ -59,4 +59,9 @@ export interface JobQueue {
   /** False when a job with the same idempotency key already exists. */
   enqueue(request: EnqueueRequest, tx?: Transaction): Promise<boolean>;
   listForIncident(incidentId: string): Promise<JobSummary[]>;
+  /** The incident's `limit` latest jobs (oldest first) and how many it has. */
+  latestForIncident(
+    incidentId: string,
+    limit: number,
+  ): Promise<{ items: JobSummary[]; totalCount: number }>;
 }

@@ -1,3 +1,7 @@
+import {
+  whereIncidentPermitted,
+  wherePermitted,
+} from '../permissions/permissionFilter';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   allowedPostmortemTransitions,
@@ -154,6 +158,13 @@ export class DatabasePostmortemStore implements PostmortemStore {
         } else {
           query.whereNot(overdue);
         }
+      }
+      if (filter.permission) {
+        wherePermitted(
+          query,
+          filter.permission,
+          whereIncidentPermitted(this.db, `${POSTMORTEMS}.incident_id`),
+        );
       }
       return query;
     };

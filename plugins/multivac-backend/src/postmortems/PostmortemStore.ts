@@ -1,3 +1,4 @@
+import { PermissionFilter } from '../permissions/permissionFilter';
 import {
   Postmortem,
   PostmortemFacts,
@@ -44,6 +45,8 @@ export interface PostmortemFilter {
   severities?: Severity[];
   statuses?: PostmortemStatus[];
   overdue?: boolean;
+  /** What the permission policy lets the caller see, when not everything. */
+  permission?: PermissionFilter;
   limit: number;
   offset: number;
 }

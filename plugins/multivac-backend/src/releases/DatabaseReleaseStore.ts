@@ -1,3 +1,7 @@
+import {
+  wherePermitted,
+  whereReleasePermitted,
+} from '../permissions/permissionFilter';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   ACTIVE_RELEASE_STATUSES,
@@ -127,6 +131,9 @@ export class DatabaseReleaseStore implements ReleaseStore {
     }
     if (filter.to) {
       query.where('start_at', '<', toIsoString(filter.to));
+    }
+    if (filter.permission) {
+      wherePermitted(query, filter.permission, whereReleasePermitted);
     }
     const [{ count }] = await query.clone().count({ count: '*' });
     const rows = await query

@@ -230,11 +230,16 @@ export class ReleaseService {
   }
 
   async get(idOrReference: string): Promise<Release> {
-    const release = await this.options.store.get(idOrReference);
+    const release = await this.find(idOrReference);
     if (!release) {
       throw new NotFoundError(`No release ${idOrReference}`);
     }
     return release;
+  }
+
+  /** By id or reference (`REL-7`); undefined when there is none. */
+  find(idOrReference: string): Promise<Release | undefined> {
+    return this.options.store.get(idOrReference);
   }
 
   list(filter: ReleaseFilter) {
@@ -292,7 +297,8 @@ export class ReleaseService {
     }
   }
 
-  private async ownerOf(
+  /** Who owns a booking that names no owner: the entity's owner, else the booking user. */
+  async ownerOf(
     entityRef: string,
     actor: { ref: string; isUser: boolean },
   ): Promise<string> {

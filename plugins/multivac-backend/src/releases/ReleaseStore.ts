@@ -1,3 +1,4 @@
+import { PermissionFilter } from '../permissions/permissionFilter';
 import {
   Release,
   ReleaseForce,
@@ -34,6 +35,8 @@ export interface ReleaseFilter {
   from?: string;
   /** Windows starting before this ISO time. */
   to?: string;
+  /** What the permission policy lets the caller see, when not everything. */
+  permission?: PermissionFilter;
   limit: number;
   offset: number;
 }

@@ -10,6 +10,13 @@ import {
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
+/**
+ * Most entities a Group, System or Domain filter, or an ownership condition
+ * of the permission policy, may stand for: the list goes into SQL as
+ * parameters, which SQLite and PostgreSQL limit (32,766 and 65,535).
+ */
+export const MAX_EXPANDED_ENTITY_REFS = 2000;
+
 /** Catalog look-ups behind the incident routes. */
 export class CatalogEntities {
   constructor(
@@ -85,19 +92,74 @@ export class CatalogEntities {
     if (parents.length === 0) {
       return normalized;
     }
+    const children = await this.related(
+      [{ 'relations.ownedBy': parents }, { 'relations.partOf': parents }],
+      () =>
+        new InputError(
+          `entityRef: ${normalized.join(', ')} own or contain more than ` +
+            `${MAX_EXPANDED_ENTITY_REFS} catalog entities; ask about fewer or smaller ones`,
+        ),
+    );
+    return [...new Set([...normalized, ...children])];
+  }
+
+  /**
+   * The claims (a user and their groups) and every entity they own: what an
+   * ownership condition of the permission policy lets through.
+   */
+  async ownedBy(claims: string[]): Promise<string[]> {
+    if (claims.length === 0) {
+      return [];
+    }
+    const owned = await this.related(
+      [{ 'relations.ownedBy': claims }],
+      () =>
+        new InputError(
+          `Your groups own more than ${MAX_EXPANDED_ENTITY_REFS} catalog ` +
+            `entities, more than a list filtered by ownership can hold; ` +
+            `filter by entityRef`,
+        ),
+    );
+    return [...new Set([...claims, ...owned])];
+  }
+
+  /** For each entity ref, the refs of its owners (`ownedBy` relations). */
+  async ownersOf(refs: string[]): Promise<Map<string, string[]>> {
+    const unique = [...new Set(refs)];
+    if (unique.length === 0) {
+      return new Map();
+    }
+    const { items } = await this.catalog.getEntitiesByRefs(
+      { entityRefs: unique, fields: ['relations'] },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return new Map(
+      unique.map((ref, i) => [
+        ref,
+        (items[i]?.relations ?? [])
+          .filter(relation => relation.type === 'ownedBy')
+          .map(relation => relation.targetRef),
+      ]),
+    );
+  }
+
+  /** Refs of the entities matching `filter`; `tooMany` past the cap. */
+  private async related(
+    filter: Array<Record<string, string[]>>,
+    tooMany: () => Error,
+  ): Promise<string[]> {
     const { items } = await this.catalog.getEntities(
       {
-        filter: [
-          { 'relations.ownedBy': parents },
-          { 'relations.partOf': parents },
-        ],
+        filter,
         fields: ['kind', 'metadata.name', 'metadata.namespace'],
+        limit: MAX_EXPANDED_ENTITY_REFS + 1,
       },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
-    return [
-      ...new Set([...normalized, ...items.map(e => stringifyEntityRef(e))]),
-    ];
+    if (items.length > MAX_EXPANDED_ENTITY_REFS) {
+      throw tooMany();
+    }
+    return items.map(e => stringifyEntityRef(e));
   }
 }
 

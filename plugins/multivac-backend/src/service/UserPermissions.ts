@@ -15,8 +15,12 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  AuthorizePermissionRequest,
   AuthorizeResult,
-  BasicPermission,
+  isResourcePermission,
+  Permission,
+  PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 
 /** The header that @multivac/plugin-auth-backend-module-multivac-provider reads. */
@@ -82,16 +86,49 @@ export class UserPermissions {
     this.#fetch = options.fetch ?? fetch;
   }
 
-  /** Whether the permission policy allows the catalog user `userRef`. */
+  /**
+   * Whether the permission policy allows the catalog user `userRef`
+   * `permission` (on the item `resourceRef`, for a resource permission). A
+   * resource permission without an item is allowed only when the policy
+   * allows it on every item.
+   */
   async authorize(
     userRef: string,
-    permission: BasicPermission,
+    permission: Permission,
+    resourceRef?: string,
+  ): Promise<boolean> {
+    if (isResourcePermission(permission)) {
+      if (resourceRef === undefined) {
+        const decision = await this.decide(userRef, permission);
+        return decision.result === AuthorizeResult.ALLOW;
+      }
+      return this.#allows({ permission, resourceRef }, userRef);
+    }
+    return this.#allows({ permission }, userRef);
+  }
+
+  async #allows(
+    request: AuthorizePermissionRequest,
+    userRef: string,
   ): Promise<boolean> {
     const credentials = await this.#credentials(userRef);
-    const [decision] = await this.#permissions.authorize([{ permission }], {
+    const [decision] = await this.#permissions.authorize([request], {
       credentials,
     });
     return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  /** The policy's decision for `userRef`, conditions included (for lists). */
+  async decide(
+    userRef: string,
+    permission: ResourcePermission,
+  ): Promise<PolicyDecision> {
+    const credentials = await this.#credentials(userRef);
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    return decision;
   }
 
   async #credentials(userRef: string) {

@@ -7,6 +7,7 @@ import { JobQueue } from '../jobs/JobQueue';
 import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
 import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
+import { PermissionResources } from '../permissions/registerResourceTypes';
 import { PostmortemService } from '../postmortems';
 import { createReleases } from '../releases';
 import { ReportService } from '../reports/ReportService';
@@ -48,6 +49,7 @@ export function createMultivacRouter(options: {
   entities: CatalogEntities;
   userPermissions: UserPermissions;
   requestAuth: RequestAuth;
+  resources: PermissionResources;
   discovery: DiscoveryService;
   urls: PortalUrls;
 }): express.Router {
@@ -98,8 +100,9 @@ export function createMultivacRouter(options: {
       ...options.releases,
       entities,
       requestAuth,
-      authorizeUser: (userRef, permission) =>
-        userPermissions.authorize(userRef, permission),
+      decideForUser: (userRef, permission) =>
+        userPermissions.decide(userRef, permission),
+      resources: options.resources,
       feedUrl: async token =>
         `${await options.discovery.getExternalBaseUrl(
           'multivac',

@@ -4,6 +4,7 @@ import {
   oncallPagePermission,
   oneOrMany,
   oncallReadPermission,
+  pageAcknowledgePermission,
   PageRecord,
   pageRequestSchema,
   refSchema,
@@ -128,19 +129,28 @@ export function createOnCallRouter(options: {
     });
   });
 
+  async function requirePage(id: string): Promise<PageRecord> {
+    const page = await paging.get(id);
+    if (!page) {
+      throw new NotFoundError(`No page ${id}`);
+    }
+    return page;
+  }
+
   router.get('/pages/:id', async (req, res) => {
     await requestAuth.authorize(req, oncallReadPermission);
-    const page = await paging.get(req.params.id);
-    if (!page) {
-      throw new NotFoundError(`No page ${req.params.id}`);
-    }
-    res.json(page);
+    res.json(await requirePage(req.params.id));
   });
 
   router.post('/pages/:id/acknowledge', async (req, res) => {
-    const credentials = await requestAuth.authorize(req, oncallPagePermission);
+    const { item: page, credentials } = await requestAuth.authorizeItem(
+      req,
+      pageAcknowledgePermission,
+      () => requirePage(req.params.id),
+      found => found.id,
+    );
     res.json(
-      await paging.acknowledge(req.params.id, requestAuth.actorOf(credentials)),
+      await paging.acknowledge(page.id, requestAuth.actorOf(credentials)),
     );
   });
 

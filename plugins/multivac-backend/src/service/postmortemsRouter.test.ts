@@ -31,26 +31,24 @@ const asKen = { Authorization: mockCredentials.user.header(ken) };
 const kenMayNotPublish = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
-  factory: () => ({
-    async authorize(requests, options) {
+  factory: () => {
+    const decide = async (
+      requests: Array<{ permission: { name: string } }>,
+      options: { credentials: { principal: unknown } },
+    ) => {
       const principal = options.credentials.principal as {
         userEntityRef?: string;
       };
       return requests.map(r => ({
         result:
-          'permission' in r &&
           r.permission.name === postmortemPublishPermission.name &&
           principal.userEntityRef === ken
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
+            ? (AuthorizeResult.DENY as const)
+            : (AuthorizeResult.ALLOW as const),
       }));
-    },
-    async authorizeConditional(requests) {
-      return requests.map((): { result: AuthorizeResult.ALLOW } => ({
-        result: AuthorizeResult.ALLOW,
-      }));
-    },
-  }),
+    };
+    return { authorize: decide, authorizeConditional: decide };
+  },
 });
 
 async function resolvedIncident(server: any, title = 'Card payments fail') {

@@ -10,7 +10,8 @@ import {
   updateActionItemSchema,
   updatePostmortemSchema,
 } from '@multivac/plugin-multivac-common';
-import express from 'express';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
+import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { PostmortemService } from '../postmortems';
 import { CatalogEntities } from './CatalogEntities';
@@ -27,6 +28,28 @@ export function createPostmortemsRouter(options: {
   const router = Router();
   checkIdParams(router, 'id', 'itemId');
   router.use(express.json({ limit: '1mb' }));
+
+  /**
+   * The post-mortem `:id` (and the request's body, parsed by `parseBody` so
+   * that a bad body is a 400 whether or not it exists), if the policy allows
+   * `permission` on it; else 403.
+   */
+  async function authorizePostmortem<TBody = undefined>(
+    req: Request,
+    permission: ResourcePermission,
+    parseBody?: () => TBody,
+  ) {
+    const { item, credentials } = await requestAuth.authorizeItem(
+      req,
+      permission,
+      async () => ({
+        body: parseBody?.() as TBody,
+        postmortem: await postmortems.get(req.params.id),
+      }),
+      ({ postmortem }) => postmortem.reference,
+    );
+    return { ...item, id: item.postmortem.id, credentials };
+  }
 
   async function requireUser(
     field: string,
@@ -52,8 +75,12 @@ export function createPostmortemsRouter(options: {
 
   // 204 while the incident has none: the incident page asks on every load.
   router.get('/incidents/:id/postmortem', async (req, res) => {
-    await requestAuth.authorize(req, postmortemReadPermission);
-    const postmortem = await postmortems.findForIncident(req.params.id);
+    const { item: postmortem } = await requestAuth.authorizeItem(
+      req,
+      postmortemReadPermission,
+      () => postmortems.findForIncident(req.params.id),
+      found => found.reference,
+    );
     if (postmortem) {
       res.json(postmortem);
     } else {
@@ -62,7 +89,10 @@ export function createPostmortemsRouter(options: {
   });
 
   router.get('/postmortems', async (req, res) => {
-    await requestAuth.authorize(req, postmortemReadPermission);
+    const { filter } = await requestAuth.authorizeList(
+      req,
+      postmortemReadPermission,
+    );
     const query = parseInput(listPostmortemsQuerySchema, req.query, 'query');
     res.json(
       await postmortems.list({
@@ -75,6 +105,7 @@ export function createPostmortemsRouter(options: {
         severities: query.severity,
         statuses: query.status,
         overdue: query.overdue,
+        permission: filter,
         limit: query.limit,
         offset: query.offset,
       }),
@@ -82,24 +113,27 @@ export function createPostmortemsRouter(options: {
   });
 
   router.get('/postmortems/:id', async (req, res) => {
-    await requestAuth.authorize(req, postmortemReadPermission);
-    res.json(await postmortems.get(req.params.id));
+    const { postmortem } = await authorizePostmortem(
+      req,
+      postmortemReadPermission,
+    );
+    res.json(postmortem);
   });
 
   router.get('/postmortems/:id/markdown', async (req, res) => {
-    await requestAuth.authorize(req, postmortemReadPermission);
-    const { filename, text } = await postmortems.markdown(req.params.id);
+    const { id } = await authorizePostmortem(req, postmortemReadPermission);
+    const { filename, text } = await postmortems.markdown(id);
     res.attachment(filename).type('text/markdown; charset=utf-8').send(text);
   });
 
   router.patch('/postmortems/:id', async (req, res) => {
-    const credentials = await requestAuth.authorize(
+    const { id, body, credentials } = await authorizePostmortem(
       req,
       postmortemUpdatePermission,
+      () => parseInput(updatePostmortemSchema, req.body, 'post-mortem'),
     );
-    const body = parseInput(updatePostmortemSchema, req.body, 'post-mortem');
     res.json(
-      await postmortems.update(req.params.id, {
+      await postmortems.update(id, {
         sections: body.sections,
         ownerRef: await requireUser('ownerRef', body.ownerRef, credentials),
         reviewerRefs:
@@ -116,16 +150,16 @@ export function createPostmortemsRouter(options: {
 
   router.post('/postmortems/:id/status', async (req, res) => {
     // Publishing is its own permission; moving between draft and review is an edit.
-    const credentials = await requestAuth.authorize(
+    const { id, body, credentials } = await authorizePostmortem(
       req,
       req.body?.status === 'published'
         ? postmortemPublishPermission
         : postmortemUpdatePermission,
+      () => parseInput(postmortemStatusSchema, req.body, 'status change'),
     );
-    const body = parseInput(postmortemStatusSchema, req.body, 'status change');
     res.json(
       await postmortems.setStatus(
-        req.params.id,
+        id,
         body.status,
         requestAuth.actorOf(credentials),
       ),
@@ -133,13 +167,13 @@ export function createPostmortemsRouter(options: {
   });
 
   router.post('/postmortems/:id/action-items', async (req, res) => {
-    const credentials = await requestAuth.authorize(
+    const { id, body, credentials } = await authorizePostmortem(
       req,
       postmortemUpdatePermission,
+      () => parseInput(createActionItemSchema, req.body, 'action item'),
     );
-    const body = parseInput(createActionItemSchema, req.body, 'action item');
     const item = await postmortems.addActionItem(
-      req.params.id,
+      id,
       {
         ...body,
         ownerRef: await requireUser('ownerRef', body.ownerRef, credentials),
@@ -150,13 +184,13 @@ export function createPostmortemsRouter(options: {
   });
 
   router.patch('/postmortems/:id/action-items/:itemId', async (req, res) => {
-    const credentials = await requestAuth.authorize(
+    const { id, body, credentials } = await authorizePostmortem(
       req,
       postmortemUpdatePermission,
+      () => parseInput(updateActionItemSchema, req.body, 'action item'),
     );
-    const body = parseInput(updateActionItemSchema, req.body, 'action item');
     res.json(
-      await postmortems.updateActionItem(req.params.id, req.params.itemId, {
+      await postmortems.updateActionItem(id, req.params.itemId, {
         ...body,
         ownerRef: body.ownerRef
           ? await requireUser('ownerRef', body.ownerRef, credentials)
@@ -166,8 +200,8 @@ export function createPostmortemsRouter(options: {
   });
 
   router.delete('/postmortems/:id/action-items/:itemId', async (req, res) => {
-    await requestAuth.authorize(req, postmortemUpdatePermission);
-    await postmortems.deleteActionItem(req.params.id, req.params.itemId);
+    const { id } = await authorizePostmortem(req, postmortemUpdatePermission);
+    await postmortems.deleteActionItem(id, req.params.itemId);
     res.status(204).end();
   });
 

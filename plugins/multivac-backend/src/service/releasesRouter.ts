@@ -6,7 +6,10 @@ import {
   NotFoundError,
   serializeError,
 } from '@backstage/errors';
-import { BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   ACTIVE_RELEASE_STATUSES,
   checkReleaseSchema,
@@ -15,6 +18,7 @@ import {
   releaseCalendarQuerySchema,
   releaseCreatePermission,
   ReleaseEnvironment,
+  releaseForcePermission,
   ReleaseList,
   releaseReadPermission,
   ReleaseStatus,
@@ -28,6 +32,8 @@ import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { PermissionFilter } from '../permissions/permissionFilter';
+import { PermissionResources } from '../permissions/registerResourceTypes';
 import {
   FeedTokenStore,
   releaseCalendar,
@@ -71,7 +77,12 @@ export function createReleasesRouter(options: {
   entities: CatalogEntities;
   requestAuth: RequestAuth;
   /** Asks the permission policy as a catalog user (see UserPermissions). */
-  authorizeUser(userRef: string, permission: BasicPermission): Promise<boolean>;
+  decideForUser(
+    userRef: string,
+    permission: ResourcePermission,
+  ): Promise<PolicyDecision>;
+  /** Bookings as the force permission's conditions see them. */
+  resources: PermissionResources;
   /** Where calendar clients fetch the feed with `token`. */
   feedUrl(token: string): Promise<string>;
   /** The release in the portal. */
@@ -126,17 +137,16 @@ export function createReleasesRouter(options: {
 
   router.get(RELEASE_CALENDAR_PATH, redactQuery('token'), async (req, res) => {
     const query = parseInput(releaseCalendarQuerySchema, req.query, 'query');
-    if (query.token) {
-      await authorizeFeedToken(query.token);
-    } else {
-      await requestAuth.authorize(req, releaseReadPermission);
-    }
+    const filter = query.token
+      ? await authorizeFeedToken(query.token)
+      : (await requestAuth.authorizeList(req, releaseReadPermission)).filter;
     res
       .type('text/calendar; charset=utf-8')
       .set('Content-Disposition', 'inline; filename="releases.ics"')
-      .send(await calendar(query));
+      .send(await calendar(query, filter));
   });
 
+  /** The feed owner's filter of the calendar, as the policy decides for them. */
   async function authorizeFeedToken(token: string) {
     const userRef = await feedTokens.userOf(sha256(token));
     if (!userRef) {
@@ -144,14 +154,48 @@ export function createReleasesRouter(options: {
         'This calendar feed token is not valid (any more); get a new feed URL from the release calendar',
       );
     }
-    if (!(await options.authorizeUser(userRef, releaseReadPermission))) {
-      throw new NotAllowedError(
-        `${userRef} is not allowed to ${releaseReadPermission.name}`,
-      );
+    const decision = await options.decideForUser(
+      userRef,
+      releaseReadPermission,
+    );
+    try {
+      return await requestAuth.filterOf(releaseReadPermission, decision);
+    } catch (error) {
+      if (error instanceof NotAllowedError) {
+        throw new NotAllowedError(
+          `${userRef} is not allowed to ${releaseReadPermission.name}`,
+        );
+      }
+      throw error;
     }
   }
 
-  async function calendar(query: z.output<typeof releaseCalendarQuerySchema>) {
+  /**
+   * The release `:id` (and the request's body, parsed by `parseBody` so that
+   * a bad body is a 400 whether or not it exists), if the policy allows
+   * `permission` on it; else 403.
+   */
+  async function authorizeRelease<TBody = undefined>(
+    req: Request,
+    permission: ResourcePermission,
+    parseBody?: () => TBody,
+  ) {
+    const { item, credentials } = await requestAuth.authorizeItem(
+      req,
+      permission,
+      async () => ({
+        body: parseBody?.() as TBody,
+        release: await releases.get(req.params.id),
+      }),
+      ({ release }) => release.reference,
+    );
+    return { ...item, credentials };
+  }
+
+  async function calendar(
+    query: z.output<typeof releaseCalendarQuerySchema>,
+    filter: PermissionFilter | undefined,
+  ) {
     const now = Date.now();
     const { items } = await releases.list({
       entityRefs: query.entityRef
@@ -160,6 +204,7 @@ export function createReleasesRouter(options: {
       environments: query.environment,
       from: new Date(now - FEED_PAST_DAYS * 86_400_000).toISOString(),
       to: new Date(now + FEED_FUTURE_DAYS * 86_400_000).toISOString(),
+      permission: filter,
       limit: FEED_MAX_EVENTS,
       offset: 0,
     });
@@ -207,7 +252,7 @@ export function createReleasesRouter(options: {
   });
 
   async function feedOwner(req: Request): Promise<string> {
-    const credentials = await requestAuth.authorize(
+    const { credentials } = await requestAuth.authorizeList(
       req,
       releaseReadPermission,
     );
@@ -218,12 +263,15 @@ export function createReleasesRouter(options: {
   }
 
   router.get('/releases/environments', async (req, res) => {
-    await requestAuth.authorize(req, releaseReadPermission);
+    await requestAuth.authorizeList(req, releaseReadPermission);
     res.json({ items: options.environments });
   });
 
   router.post('/releases/check', async (req, res) => {
-    const credentials = await requestAuth.authorize(req, releaseReadPermission);
+    const { credentials } = await requestAuth.authorizeList(
+      req,
+      releaseReadPermission,
+    );
     const body = parseInput(checkReleaseSchema, req.body, 'release check');
     res.json(
       await releases.check({
@@ -242,16 +290,27 @@ export function createReleasesRouter(options: {
       releaseCreatePermission,
     );
     const body = parseInput(createReleaseSchema, req.body, 'release');
-    const booking = {
-      ...body,
-      entityRef: await requireEntity(body.entityRef, credentials),
-      ownerRef: await requireOwner(body.ownerRef, credentials),
+    const actor = {
+      ref: requestAuth.actorOf(credentials),
+      isUser: requestAuth.isUser(credentials),
     };
+    const entityRef = await requireEntity(body.entityRef, credentials);
+    const ownerRef =
+      (await requireOwner(body.ownerRef, credentials)) ??
+      (await releases.ownerOf(entityRef, actor));
+    if (body.force) {
+      await requestAuth.authorizeCandidate(
+        req,
+        releaseForcePermission,
+        await options.resources.booking({ entityRef, ownerRef }),
+        `a release of ${entityRef} owned by ${ownerRef}`,
+      );
+    }
     try {
-      const { release, conflicts } = await releases.create(booking, {
-        ref: requestAuth.actorOf(credentials),
-        isUser: requestAuth.isUser(credentials),
-      });
+      const { release, conflicts } = await releases.create(
+        { ...body, entityRef, ownerRef },
+        actor,
+      );
       res.status(201).json({ ...release, conflicts });
     } catch (error) {
       refuseBlocked(req, res, error);
@@ -260,7 +319,10 @@ export function createReleasesRouter(options: {
 
   /** A planned or in-progress release with its conflicts as they are now. */
   router.get('/releases', async (req, res) => {
-    await requestAuth.authorize(req, releaseReadPermission);
+    const { filter } = await requestAuth.authorizeList(
+      req,
+      releaseReadPermission,
+    );
     const query = parseInput(listReleasesQuerySchema, req.query, 'query');
     const { items, totalCount } = await releases.list({
       entityRefs: query.entityRef
@@ -270,6 +332,7 @@ export function createReleasesRouter(options: {
       statuses: statusesOf(query.status),
       from: query.from,
       to: query.to,
+      permission: filter,
       limit: query.limit,
       offset: query.offset,
     });
@@ -285,7 +348,10 @@ export function createReleasesRouter(options: {
   });
 
   router.get('/releases/around', async (req, res) => {
-    await requestAuth.authorize(req, releaseReadPermission);
+    const { filter } = await requestAuth.authorizeList(
+      req,
+      releaseReadPermission,
+    );
     const query = parseInput(releasesAroundQuerySchema, req.query, 'query');
     const items: RelevantRelease[] = await releases.around(
       entities.normalize(query.entityRef),
@@ -294,29 +360,40 @@ export function createReleasesRouter(options: {
         statuses: statusesOf(query.status),
         from: query.from,
         to: query.to,
+        permission: filter,
       },
     );
     res.json({ items });
   });
 
   router.get('/releases/:id', async (req, res) => {
-    await requestAuth.authorize(req, releaseReadPermission);
-    res.json(await releases.get(req.params.id));
+    const { release } = await authorizeRelease(req, releaseReadPermission);
+    res.json(release);
   });
 
   router.patch('/releases/:id', async (req, res) => {
-    const credentials = await requestAuth.authorize(
-      req,
-      releaseUpdatePermission,
+    const {
+      release: current,
+      body,
+      credentials,
+    } = await authorizeRelease(req, releaseUpdatePermission, () =>
+      parseInput(updateReleaseSchema, req.body, 'release update'),
     );
-    const body = parseInput(updateReleaseSchema, req.body, 'release update');
+    if (body.force) {
+      await requestAuth.authorizeItem(
+        req,
+        releaseForcePermission,
+        async () => current,
+        release => release.reference,
+      );
+    }
     const edit = {
       ...body,
       ownerRef: await requireOwner(body.ownerRef, credentials),
     };
     try {
       const { release, conflicts } = await releases.update(
-        req.params.id,
+        current.id,
         edit,
         requestAuth.actorOf(credentials),
       );
@@ -327,14 +404,14 @@ export function createReleasesRouter(options: {
   });
 
   router.post('/releases/:id/status', async (req, res) => {
-    const credentials = await requestAuth.authorize(
+    const { release, body, credentials } = await authorizeRelease(
       req,
       releaseUpdatePermission,
+      () => parseInput(releaseStatusSchema, req.body, 'status change'),
     );
-    const body = parseInput(releaseStatusSchema, req.body, 'status change');
     res.json(
       await releases.transition(
-        req.params.id,
+        release.id,
         body.to,
         requestAuth.actorOf(credentials),
         body.note,

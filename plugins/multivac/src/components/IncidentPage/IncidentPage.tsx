@@ -36,6 +36,7 @@ export const IncidentPage = () => {
   const api = useApi(multivacApiRef);
   const { allowed: canUpdate } = usePermission({
     permission: incidentUpdatePermission,
+    resourceRef: id,
   });
   const [editing, setEditing] = useState(false);
 

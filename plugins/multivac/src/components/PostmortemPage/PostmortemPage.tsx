@@ -40,9 +40,11 @@ export const PostmortemPage = () => {
   const postmortemsRoute = useRouteRef(postmortemsRouteRef);
   const { allowed: canUpdate } = usePermission({
     permission: postmortemUpdatePermission,
+    resourceRef: id,
   });
   const { allowed: canPublish } = usePermission({
     permission: postmortemPublishPermission,
+    resourceRef: id,
   });
   const [editing, setEditing] = useState(false);
 

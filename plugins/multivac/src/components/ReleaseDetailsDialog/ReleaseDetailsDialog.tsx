@@ -52,6 +52,7 @@ export const ReleaseDetailsDialog = ({
   const api = useApi(multivacApiRef);
   const { allowed: canUpdate } = usePermission({
     permission: releaseUpdatePermission,
+    resourceRef: release.reference,
   });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
