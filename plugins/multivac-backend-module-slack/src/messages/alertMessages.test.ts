@@ -36,7 +36,7 @@ const group = (
   alerts: [
     alert(1, {
       summary: 'errors <b> & co',
-      links: ['https://grafana.example.com/d/1', 'javascript:alert(1)'],
+      links: ['https://grafana.example.com/d/1', 'file:///etc/passwd'],
     }),
     alert(2, { links: ['https://grafana.example.com/d/1'] }),
   ],
@@ -68,7 +68,7 @@ describe('alertGroupMessage', () => {
     expect(text).toContain('2 alerts firing on payments-api');
     expect(text).toContain('errors &lt;b&gt; &amp; co (critical)');
     expect(text.match(/grafana\.example\.com\/d\/1\|/g)).toHaveLength(1);
-    expect(text).not.toContain('javascript:');
+    expect(text).not.toContain('file:');
     expect(text).toContain('Paged <@U0GRACE>, not acknowledged yet.');
     expect(actionIds(message)).toEqual([
       ACTIONS.acknowledgeAlertGroup,

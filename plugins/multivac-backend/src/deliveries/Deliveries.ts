@@ -87,18 +87,27 @@ export class Deliveries<
           type,
           idempotencyKey: `${type}:${subject.id}:${change}:${key}`,
           incidentId: subject.incidentId,
-          // One subscriber hears about one incident in the order things
-          // happened (the channel exists before its topic changes).
-          orderKey: subject.incidentId
-            ? `${type}:${subject.incidentId}`
-            : this.kind.orderBySubject
-            ? `${type}:${subject.id}`
-            : undefined,
+          orderKey: this.orderKey(type, subject),
           payload: { [this.kind.idField]: subject.id, change },
         },
         tx,
       );
     }
+  }
+
+  /**
+   * One subscriber hears about one incident in the order things happened
+   * (the channel exists before its topic changes); or about one subject,
+   * when the kind asks.
+   */
+  private orderKey(
+    type: string,
+    subject: { id: string; incidentId?: string },
+  ): string | undefined {
+    if (subject.incidentId) {
+      return `${type}:${subject.incidentId}`;
+    }
+    return this.kind.orderBySubject ? `${type}:${subject.id}` : undefined;
   }
 
   private jobType(subscriber: TSubscriber): string {
