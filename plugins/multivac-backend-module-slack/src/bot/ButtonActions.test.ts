@@ -74,7 +74,7 @@ describe('ButtonActions', () => {
     expect(acknowledged).toEqual(['page-1 by user:default/grace.hopper']);
     expect(answersTo(GRACE)).toEqual([]);
     expect(answersTo(KEN)).toEqual([
-      'Sorry, you are not allowed to multivac.oncall.page.',
+      'Sorry, you are not allowed to multivac.page.acknowledge.',
     ]);
     await close();
   });
