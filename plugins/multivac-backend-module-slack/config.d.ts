@@ -48,6 +48,33 @@ export interface Config {
        * incident timeline. Default `pushpin`.
        */
       keyMessageReaction?: string;
+      /**
+       * Team ID (`T...`) of the Slack workspace the app is installed in.
+       * Requests from any other workspace are refused, and the bot acts
+       * only for full members of it: not for guests, nor for people of
+       * other organisations in Slack Connect channels. Unset: asked of
+       * Slack (`auth.test`) once.
+       */
+      teamId?: string;
+      /**
+       * Enterprise Grid organisation ID (`E...`): members of every
+       * workspace of it count as members. Unset: asked of Slack with
+       * `teamId`.
+       */
+      enterpriseId?: string;
+      /** How Slack users are mapped to catalog users. */
+      users?: {
+        /**
+         * `email` (default): by the User's `slack.com/user-id` annotation,
+         * else by the email confirmed in Slack. `annotation`: only by the
+         * annotation, never by email.
+         */
+        mapping?: 'email' | 'annotation';
+        /** How long a mapping is reused, in seconds. Default 300. */
+        cacheSeconds?: number;
+        /** How many mappings are kept. Default 1000. */
+        cacheSize?: number;
+      };
     };
   };
 }

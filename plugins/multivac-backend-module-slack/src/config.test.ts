@@ -19,7 +19,51 @@ describe('readSlackConfig', () => {
       triageChannel: undefined,
       archiveAfterMinutes: undefined,
       keyMessageReaction: 'pushpin',
+      identity: {
+        teamId: undefined,
+        enterpriseId: undefined,
+        mapping: 'email',
+        cacheTtlSeconds: 300,
+        cacheSize: 1000,
+      },
     });
+  });
+
+  it('reads who the bot acts for', () => {
+    expect(
+      read({
+        botToken: 'xoxb-1',
+        signingSecret: 's',
+        teamId: 'T0001',
+        enterpriseId: 'E0001',
+        users: { mapping: 'annotation', cacheSeconds: 60, cacheSize: 50 },
+      })?.identity,
+    ).toEqual({
+      teamId: 'T0001',
+      enterpriseId: 'E0001',
+      mapping: 'annotation',
+      cacheTtlSeconds: 60,
+      cacheSize: 50,
+    });
+  });
+
+  it.each([
+    [
+      { mapping: 'name' },
+      'multivac.slack.users.mapping must be email or annotation, got name',
+    ],
+    [
+      { cacheSeconds: 0 },
+      'multivac.slack.users.cacheSeconds must be a whole number from 1 to 86400, got 0',
+    ],
+    [
+      { cacheSize: 1e9 },
+      'multivac.slack.users.cacheSize must be a whole number from 1 to 100000, got 1000000000',
+    ],
+  ])('refuses users %j, naming the key', (users, message) => {
+    expect(() => read({ botToken: 'x', signingSecret: 's', users })).toThrow(
+      message,
+    );
   });
 
   it('reads every key, ending the API URL with a slash', () => {

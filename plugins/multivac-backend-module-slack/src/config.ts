@@ -1,6 +1,17 @@
 import { Config } from '@backstage/config';
 import { COMMAND_REACTIONS } from './messages/actions';
 
+/** Who the bot acts for: `multivac.slack.{teamId, enterpriseId, users}`. */
+export interface SlackIdentityConfig {
+  /** The app's workspace; unset (with `enterpriseId`): asked of `auth.test`. */
+  teamId?: string;
+  enterpriseId?: string;
+  /** `annotation`: only the User's `slack.com/user-id` maps, never email. */
+  mapping: 'email' | 'annotation';
+  cacheTtlSeconds: number;
+  cacheSize: number;
+}
+
 /** `multivac.slack` with its defaults applied. */
 export interface SlackConfig {
   botToken: string;
@@ -14,6 +25,7 @@ export interface SlackConfig {
   archiveAfterMinutes?: number;
   /** Emoji name, without colons, that marks a key message for the timeline. */
   keyMessageReaction: string;
+  identity: SlackIdentityConfig;
 }
 
 export const DEFAULT_API_URL = 'https://slack.com/api/';
@@ -54,6 +66,21 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
       `multivac.slack.keyMessageReaction cannot be ${keyMessageReaction}: the bot reacts with it to commands`,
     );
   }
+  const mapping = slack.getOptionalString('users.mapping') ?? 'email';
+  if (mapping !== 'email' && mapping !== 'annotation') {
+    throw new Error(
+      `multivac.slack.users.mapping must be email or annotation, got ${mapping}`,
+    );
+  }
+  const bounded = (key: string, fallback: number, max: number) => {
+    const value = slack.getOptionalNumber(key) ?? fallback;
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      throw new Error(
+        `multivac.slack.${key} must be a whole number from 1 to ${max}, got ${value}`,
+      );
+    }
+    return value;
+  };
   return {
     botToken: slack.getString('botToken'),
     signingSecret: slack.getString('signingSecret'),
@@ -63,5 +90,12 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
     triageChannel: slack.getOptionalString('triageChannel'),
     archiveAfterMinutes,
     keyMessageReaction,
+    identity: {
+      teamId: slack.getOptionalString('teamId'),
+      enterpriseId: slack.getOptionalString('enterpriseId'),
+      mapping,
+      cacheTtlSeconds: bounded('users.cacheSeconds', 300, 86_400),
+      cacheSize: bounded('users.cacheSize', 1000, 100_000),
+    },
   };
 }

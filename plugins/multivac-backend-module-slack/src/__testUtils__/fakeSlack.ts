@@ -37,6 +37,18 @@ export interface FakeSlackUser {
   real_name?: string;
   tz?: string;
   is_bot?: boolean;
+  /** The user's home workspace; default the fake's (`FAKE_TEAM_ID`). */
+  team_id?: string;
+  /** Set for users of an Enterprise Grid organisation. */
+  enterprise_id?: string;
+  /** A multi-channel guest. */
+  is_restricted?: boolean;
+  /** A single-channel guest. */
+  is_ultra_restricted?: boolean;
+  /** Someone of another organisation met in a Slack Connect channel. */
+  is_stranger?: boolean;
+  /** Default true. */
+  is_email_confirmed?: boolean;
 }
 
 export interface FakeSlackChannelSeed {
@@ -164,7 +176,8 @@ export interface FakeSlack {
 
 export const FAKE_BOT_USER_ID = 'U0BOT';
 const FAKE_BOT_ID = 'B0BOT';
-const FAKE_TEAM_ID = 'T0FAKE';
+/** The workspace of the fake, as in the payloads of `slackPayloads`. */
+export const FAKE_TEAM_ID = 'T0001';
 
 /** An `{ ok: false }` answer. */
 class SlackApiError extends Error {
@@ -325,11 +338,25 @@ export async function startFakeSlack(
   function userJson(user: FakeSlackUser) {
     return {
       id: user.id,
-      team_id: FAKE_TEAM_ID,
+      team_id: user.team_id ?? FAKE_TEAM_ID,
       name: user.name,
       real_name: user.real_name ?? user.name,
       deleted: false,
       is_bot: user.is_bot ?? false,
+      is_restricted: user.is_restricted ?? false,
+      is_ultra_restricted: user.is_ultra_restricted ?? false,
+      ...(user.is_stranger && { is_stranger: true }),
+      is_email_confirmed: user.is_email_confirmed ?? true,
+      ...(user.enterprise_id && {
+        enterprise_user: {
+          id: user.id,
+          enterprise_id: user.enterprise_id,
+          enterprise_name: 'Fake Grid',
+          is_admin: false,
+          is_owner: false,
+          teams: [user.team_id ?? FAKE_TEAM_ID],
+        },
+      }),
       tz: user.tz ?? 'Europe/London',
       profile: {
         email: user.email,

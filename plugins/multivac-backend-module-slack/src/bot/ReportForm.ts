@@ -79,7 +79,7 @@ export class ReportForm implements WorkflowClient {
 
   private async check(
     submission: SlackViewSubmission,
-    { workflow, dedupKey }: SlackRouteContext,
+    { workflow, dedupKey, audience }: SlackRouteContext,
   ): Promise<SlackViewSubmissionAck> {
     const parsed = parseReportSubmission(
       submission.view.state.values,
@@ -90,7 +90,7 @@ export class ReportForm implements WorkflowClient {
     }
     const { actors, catalog, auth, logger } = this.deps;
     const [found, entityError] = await Promise.all([
-      actors.lookup(submission.user.id),
+      actors.lookup(audience),
       entityProblem({
         catalog,
         auth,

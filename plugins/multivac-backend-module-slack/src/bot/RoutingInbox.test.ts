@@ -132,7 +132,11 @@ describe('RoutingInbox', () => {
       {
         input: expect.objectContaining({ command: '/multivac', text: 'help' }),
         context: expect.objectContaining({
-          audience: { slackUserId: ADA, channelId: channel },
+          audience: {
+            slackUserId: ADA,
+            channelId: channel,
+            workspace: { teamId: 'T0001' },
+          },
           dedupKey: '13345224609.738474920.8088930838d88f008e0',
         }),
       },
@@ -143,7 +147,11 @@ describe('RoutingInbox', () => {
           action: expect.objectContaining({ value: 'page-1' }),
         }),
         context: expect.objectContaining({
-          audience: { slackUserId: ADA, channelId: channel },
+          audience: {
+            slackUserId: ADA,
+            channelId: channel,
+            workspace: { teamId: 'T0001' },
+          },
         }),
       },
     ]);
@@ -151,7 +159,11 @@ describe('RoutingInbox', () => {
       {
         input: expect.objectContaining({ type: 'reaction_added' }),
         context: expect.objectContaining({
-          audience: { slackUserId: ADA, channelId: channel },
+          audience: {
+            slackUserId: ADA,
+            channelId: channel,
+            workspace: { teamId: 'T0001' },
+          },
         }),
       },
     ]);

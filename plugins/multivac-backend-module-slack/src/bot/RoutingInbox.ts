@@ -6,10 +6,13 @@ import {
 import { escapeMrkdwn } from '../messages';
 import {
   SlackAck,
+  SlackBlockActions,
   SlackDelivery,
   SlackEvent,
   SlackInbox,
+  SlackViewSubmission,
 } from '../transport/types';
+import { SlackWorkspace } from '../users/SlackUsers';
 import { WorkflowHandle } from '../WorkflowHandle';
 import { Audience, SlackAnswers } from './SlackAnswers';
 import { describeSlackError } from './slackErrors';
@@ -83,7 +86,10 @@ export class RoutingInbox implements SlackInbox, WorkflowClient {
       }
       return route.handle(submission, {
         workflow,
-        audience: { slackUserId: submission.user.id },
+        audience: {
+          slackUserId: submission.user.id,
+          workspace: interactionWorkspace(submission),
+        },
         dedupKey: delivery.dedupKey,
       });
     }
@@ -159,12 +165,23 @@ function requestsOf(
         audience: {
           slackUserId: command.user_id,
           channelId: command.channel_id,
+          workspace: {
+            teamId: command.team_id,
+            enterpriseId: command.enterprise_id || undefined,
+          },
         },
       },
     ];
   }
   if (delivery.kind === 'event') {
-    const audience = eventAudience(delivery.event);
+    const found = eventAudience(delivery.event);
+    const audience = found && {
+      ...found,
+      workspace: {
+        teamId: delivery.teamId,
+        enterpriseId: delivery.enterpriseId,
+      },
+    };
     return audience
       ? [
           {
@@ -183,6 +200,7 @@ function requestsOf(
   const audience = {
     slackUserId: payload.user.id,
     channelId: payload.channel?.id ?? payload.container?.channel_id,
+    workspace: interactionWorkspace(payload),
   };
   return payload.actions.map(action => ({
     kind: 'action',
@@ -190,6 +208,16 @@ function requestsOf(
     input: { action, payload },
     audience,
   }));
+}
+
+/** Where an interaction happened: the team it came from, else the user's. */
+function interactionWorkspace(
+  payload: SlackBlockActions | SlackViewSubmission,
+): SlackWorkspace {
+  return {
+    teamId: payload.team?.id ?? payload.user.team_id,
+    enterpriseId: payload.enterprise?.id,
+  };
 }
 
 /** Who sent an event, and the channel it happened in. */

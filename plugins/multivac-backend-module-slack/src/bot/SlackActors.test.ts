@@ -42,16 +42,16 @@ describe('SlackActors', () => {
   it('finds the catalog user by Slack id annotation, else by the email Slack has', async () => {
     const slackActors = actors();
 
-    expect(await slackActors.lookup(ADA)).toEqual({
+    expect(await slackActors.lookup({ slackUserId: ADA })).toEqual({
       actor: { userRef: 'user:default/ada.lovelace', name: 'ada.lovelace' },
     });
-    expect(await slackActors.lookup(GRACE)).toEqual({
+    expect(await slackActors.lookup({ slackUserId: GRACE })).toEqual({
       actor: { userRef: 'user:default/grace.hopper', name: 'grace.hopper' },
     });
   });
 
   it('refuses someone the catalog does not have, politely', async () => {
-    expect(await actors().lookup(STRANGER)).toEqual({
+    expect(await actors().lookup({ slackUserId: STRANGER })).toEqual({
       refusal: expect.stringMatching(
         /^Sorry, I cannot find you in the Backstage catalog/,
       ),
@@ -60,7 +60,7 @@ describe('SlackActors', () => {
   });
 
   it('says what failed when the catalog does not answer', async () => {
-    expect(await actors(catalogDown()).lookup(ADA)).toEqual({
+    expect(await actors(catalogDown()).lookup({ slackUserId: ADA })).toEqual({
       refusal:
         'Sorry, I could not find out who you are in Backstage (the catalog is down), so I did nothing. Try again in a moment.',
       failed: true,
@@ -70,7 +70,7 @@ describe('SlackActors', () => {
   it("says what failed when Slack's users.info does not answer", async () => {
     fake.failNext('users.info', 'fatal_error');
 
-    expect(await actors().lookup(GRACE)).toEqual({
+    expect(await actors().lookup({ slackUserId: GRACE })).toEqual({
       refusal:
         'Sorry, I could not find out who you are in Backstage (Slack answered `fatal_error`), so I did nothing. Try again in a moment.',
       failed: true,

@@ -16,7 +16,13 @@ const NOT_IN_CATALOG =
  */
 export type SlackActor =
   | { actor: CatalogUser }
-  | { actor?: undefined; refusal: string; failed: boolean };
+  | {
+      actor?: undefined;
+      refusal: string;
+      failed: boolean;
+      /** Refused as a guest, an outsider, or from another workspace. */
+      untrusted?: boolean;
+    };
 
 /**
  * Who acts for a Slack user, and with which permissions: the bot acts as
@@ -32,10 +38,19 @@ export class SlackActors {
   ) {}
 
   /** Never throws: a failed look-up is a refusal that says what failed. */
-  async lookup(slackUserId: string): Promise<SlackActor> {
+  async lookup(audience: Audience): Promise<SlackActor> {
+    const { slackUserId, workspace } = audience;
     try {
-      const actor = await this.deps.users.catalogUser(slackUserId);
-      return actor ? { actor } : { refusal: NOT_IN_CATALOG, failed: false };
+      const identity = await this.deps.users.identify(slackUserId, workspace);
+      if (identity?.refusal) {
+        this.deps.logger.info(
+          `Not acting for Slack user ${slackUserId}: ${identity.refusal}`,
+        );
+        return { refusal: identity.refusal, failed: false, untrusted: true };
+      }
+      return identity
+        ? { actor: identity.user }
+        : { refusal: NOT_IN_CATALOG, failed: false };
     } catch (error) {
       const reason = describeSlackError(error);
       this.deps.logger.warn(
@@ -50,7 +65,7 @@ export class SlackActors {
 
   /** The catalog user acting for `audience`; else they are told why not. */
   async actorFor(audience: Audience): Promise<CatalogUser | undefined> {
-    const found = await this.lookup(audience.slackUserId);
+    const found = await this.lookup(audience);
     if (!found.actor) {
       await this.deps.answers.tell(audience, found.refusal);
     }
@@ -81,6 +96,7 @@ export class SlackActors {
     }
     try {
       await action();
+      return true;
     } catch (error) {
       await answers.tell(
         audience,
@@ -88,8 +104,7 @@ export class SlackActors {
           isError(error) ? error.message : String(error)
         }`,
       );
+      return false;
     }
   }
 }
-      return true;
-      return false;

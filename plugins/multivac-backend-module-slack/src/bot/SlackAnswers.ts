@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { WebClient } from '@slack/web-api';
+import { SlackWorkspace } from '../users/SlackUsers';
 import { sendDirectMessage } from './directMessage';
 import { describeSlackError } from './slackErrors';
 
@@ -7,6 +8,8 @@ import { describeSlackError } from './slackErrors';
 export interface Audience {
   slackUserId: string;
   channelId?: string;
+  /** Where the request came from (its `team_id`, `enterprise_id`), if known. */
+  workspace?: SlackWorkspace;
 }
 
 /** Answers the person who typed a command, clicked or reacted. */

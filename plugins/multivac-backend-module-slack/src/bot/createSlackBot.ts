@@ -38,7 +38,7 @@ export function createSlackBot(deps: {
   const services: SlackBotServices = {
     client,
     store,
-    users: new SlackUsers(client, catalog, auth),
+    users: new SlackUsers(client, catalog, auth, config.identity),
   };
   const answers = new SlackAnswers({ client, logger });
   const actors = new SlackActors({ users: services.users, answers, logger });

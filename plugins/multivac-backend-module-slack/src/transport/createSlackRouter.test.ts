@@ -170,6 +170,7 @@ describe('createSlackRouter', () => {
       }),
       retryNum: 2,
       retryReason: 'http_timeout',
+      teamId: 'T0001',
     });
   });
 

@@ -140,7 +140,19 @@ describe('toEventDelivery', () => {
       kind: 'event',
       dedupKey: 'Ev08MFMKH6',
       event: edit,
+      teamId: 'T0001',
     });
+  });
+
+  it('keeps where an event happened: its workspace and Grid organisation', () => {
+    expect(
+      toEventDelivery(
+        eventCallback(reactionAdded(), {
+          team_id: 'T0SISTER',
+          enterprise_id: 'E0GRID',
+        }),
+      ),
+    ).toMatchObject({ teamId: 'T0SISTER', enterpriseId: 'E0GRID' });
   });
 
   it('ignores envelopes that are not event callbacks', () => {
@@ -160,6 +172,7 @@ describe('toEventDelivery', () => {
       kind: 'event',
       dedupKey: 'Ev08MFMKH6',
       event: reactionAdded(),
+      teamId: 'T0001',
     });
     expect(toEventDelivery(eventCallback(pinAdded()))).toMatchObject({
       event: {

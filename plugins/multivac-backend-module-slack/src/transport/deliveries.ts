@@ -195,6 +195,8 @@ const eventCallback = z
   .object({
     type: z.literal('event_callback'),
     event_id: nonEmpty,
+    team_id: z.string().optional(),
+    enterprise_id: z.string().nullish(),
     event: typed,
   })
   .passthrough();
@@ -252,6 +254,8 @@ export function toEventDelivery(
     kind: 'event',
     dedupKey: boundedKey(callback.event_id),
     event,
+    ...(callback.team_id && { teamId: callback.team_id }),
+    ...(callback.enterprise_id && { enterpriseId: callback.enterprise_id }),
     ...(retry.retryNum !== undefined && { retryNum: retry.retryNum }),
     ...(retry.retryReason !== undefined && { retryReason: retry.retryReason }),
   };

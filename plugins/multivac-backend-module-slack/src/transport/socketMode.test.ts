@@ -79,13 +79,19 @@ describe('listenToSocketMode', () => {
     });
 
     expect(receive.mock.calls.map(([delivery]) => delivery)).toEqual([
-      { kind: 'event', dedupKey: 'Ev08MFMKH6', event: expect.anything() },
+      {
+        kind: 'event',
+        dedupKey: 'Ev08MFMKH6',
+        event: expect.anything(),
+        teamId: 'T0001',
+      },
       {
         kind: 'event',
         dedupKey: 'Ev08MFMKH6',
         event: expect.anything(),
         retryNum: 1,
         retryReason: 'timeout',
+        teamId: 'T0001',
       },
     ]);
   });

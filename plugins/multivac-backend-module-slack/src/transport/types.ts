@@ -15,6 +15,8 @@ export interface SlackCommand {
   channel_id: string;
   channel_name: string;
   team_id: string;
+  /** Set in an Enterprise Grid organisation. */
+  enterprise_id?: string;
   /** Opens a modal (`views.open`) once, within 3 seconds of the command. */
   trigger_id: string;
   /** Takes up to 5 replies within 30 minutes of the command. */
@@ -26,6 +28,15 @@ export interface SlackUserRef {
   id: string;
   username?: string;
   name?: string;
+  /** Their home workspace. */
+  team_id?: string;
+}
+
+/** Where an interaction happened: every interaction payload has these. */
+export interface SlackInteractionSource {
+  team?: { id: string; domain?: string } | null;
+  /** Set in an Enterprise Grid organisation. */
+  enterprise?: { id: string; name?: string } | null;
 }
 
 /** A selected option of a select menu, checkboxes or radio buttons. */
@@ -72,7 +83,7 @@ export interface SlackBlockAction extends SlackElementValue {
 }
 
 /** Someone clicked a button or changed an element in a message or modal. */
-export interface SlackBlockActions {
+export interface SlackBlockActions extends SlackInteractionSource {
   type: 'block_actions';
   user: SlackUserRef;
   trigger_id?: string;
@@ -92,7 +103,7 @@ export interface SlackBlockActions {
 }
 
 /** Someone submitted a modal. */
-export interface SlackViewSubmission {
+export interface SlackViewSubmission extends SlackInteractionSource {
   type: 'view_submission';
   user: SlackUserRef;
   trigger_id?: string;
@@ -222,6 +233,9 @@ export interface SlackEventDelivery {
   /** The `event_id`, the same on every retry of the event. */
   dedupKey: string;
   event: SlackEvent;
+  /** The envelope's `team_id` and `enterprise_id`: where it happened. */
+  teamId?: string;
+  enterpriseId?: string;
   /** 1 on Slack's first retry, ... (`X-Slack-Retry-Num`); unset at first. */
   retryNum?: number;
   /** Why Slack retries, e.g. `http_timeout` (`X-Slack-Retry-Reason`). */
