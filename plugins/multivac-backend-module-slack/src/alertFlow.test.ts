@@ -317,16 +317,37 @@ describe('alerts in Slack, end to end', () => {
       );
       expect(buttons(started)).toEqual({});
       // The incident exists: it gets its channel.
-      await eventually(
-        () =>
-          fake.callsTo('conversations.create').find(c => c.response.ok) ??
-          false,
-        'the incident channel',
+      const incidentChannel = await eventually(() => {
+        const created = fake
+          .callsTo('conversations.create')
+          .find(c => c.response.ok);
+        const channel = created && fake.channel(String(created.args.name));
+        return channel && channel.pins.length === 1 && channel;
+      }, 'the incident channel with its pinned summary');
+      expect(incidentChannel.name).toMatch(/^inc-1-payments-api/);
+
+      // In the incident channel, `alerts` alone is about its services.
+      await slack
+        .event(
+          eventCallback(
+            {
+              type: 'message',
+              user: ADA,
+              text: 'alerts',
+              ts: '1700000002.000200',
+              channel: incidentChannel.id,
+            },
+            { event_id: 'Ev-alerts-incident' },
+          ),
+        )
+        .expect(200);
+      const inIncident = await eventually(
+        () => fake.ephemerals(incidentChannel.id).find(e => e.user === ADA),
+        "the incident's alerts",
       );
-      expect(
-        fake.callsTo('conversations.create').find(c => c.response.ok)!.args
-          .name,
-      ).toMatch(/^inc-1-payments-api/);
+      expect(inIncident.text).toMatch(
+        /^\*2 alerts firing on payments-api\*\n• \*payments-api\* — high urgency/,
+      );
 
       // 4. The same delivery again posts nothing new.
       await deliver(alerts);
