@@ -18,6 +18,12 @@ export interface Config {
          * @default ['multivac']
          */
         allowedPlugins?: string[];
+        /**
+         * Must be true for `allowedPlugins` to list any plugin other than
+         * `multivac`; otherwise the backend does not start. Each plugin
+         * listed can act as any catalog user.
+         */
+        dangerouslyAllowOtherPlugins?: boolean;
       };
     };
   };

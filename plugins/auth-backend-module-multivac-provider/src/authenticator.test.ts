@@ -3,6 +3,7 @@ import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { AuthResolverContext } from '@backstage/plugin-auth-node';
 import {
   createMultivacAuthenticator,
+  MULTIVAC_REASON_HEADER,
   MULTIVAC_USER_HEADER,
   signInAsNamedCatalogUser,
 } from './authenticator';
@@ -34,11 +35,15 @@ function setup(providerConfig: object) {
 const headers = {
   authorization: `Bearer ${pluginToken}`,
   [MULTIVAC_USER_HEADER]: 'user:default/ada.lovelace',
+  [MULTIVAC_REASON_HEADER]: 'check multivac.incident.update',
 };
 
 describe('createMultivacAuthenticator', () => {
-  it('accepts the plugins in allowedPlugins instead of multivac', async () => {
-    const { auth, authenticate } = setup({ allowedPlugins: ['chatops'] });
+  it('accepts the plugins in allowedPlugins instead of multivac, when told it is dangerous', async () => {
+    const { auth, authenticate } = setup({
+      allowedPlugins: ['chatops'],
+      dangerouslyAllowOtherPlugins: true,
+    });
     const verify = jest.spyOn(auth, 'authenticate');
 
     verify.mockResolvedValueOnce(mockCredentials.service('plugin:chatops'));
@@ -46,6 +51,7 @@ describe('createMultivacAuthenticator', () => {
       result: {
         userEntityRef: 'user:default/ada.lovelace',
         caller: 'plugin:chatops',
+        reason: 'check multivac.incident.update',
       },
     });
 
@@ -54,6 +60,45 @@ describe('createMultivacAuthenticator', () => {
       name: 'AuthenticationError',
     });
     expect(verify).toHaveBeenCalledWith(pluginToken);
+  });
+
+  it('refuses to start with other plugins unless told it is dangerous, naming the keys', () => {
+    expect(() =>
+      setup({ allowedPlugins: ['multivac', 'chatops', 'scaffolder'] }),
+    ).toThrow(
+      "auth.providers.multivac.allowedPlugins lists 'chatops', 'scaffolder': each could then act as any catalog user. Set auth.providers.multivac.dangerouslyAllowOtherPlugins: true if you trust them that much",
+    );
+    expect(() =>
+      setup({
+        allowedPlugins: ['chatops'],
+        dangerouslyAllowOtherPlugins: false,
+      }),
+    ).toThrow(/dangerouslyAllowOtherPlugins/);
+    expect(() => setup({ allowedPlugins: ['multivac'] })).not.toThrow();
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', '  '],
+    ['too long', 'x'.repeat(201)],
+    ['with a line break', 'check\nforged log line'],
+  ])('refuses a reason that is %s with 400', async (_, reason) => {
+    const { auth, authenticate } = setup({});
+    jest
+      .spyOn(auth, 'authenticate')
+      .mockResolvedValue(mockCredentials.service('plugin:multivac'));
+    const { [MULTIVAC_REASON_HEADER]: _reason, ...rest } = headers;
+
+    await expect(
+      authenticate(
+        reason === undefined
+          ? rest
+          : { ...rest, [MULTIVAC_REASON_HEADER]: reason },
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(MULTIVAC_REASON_HEADER),
+    });
   });
 
   it('does not turn failures to verify the token into a 401', async () => {

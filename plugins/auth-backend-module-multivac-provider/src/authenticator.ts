@@ -19,6 +19,18 @@ import {
 export const MULTIVAC_USER_HEADER = 'x-multivac-user-entity-ref';
 
 /**
+ * The header that says why the caller needs the user's token, e.g.
+ * `check multivac.incident.update`; it is logged with every token issued.
+ *
+ * @public
+ */
+export const MULTIVAC_REASON_HEADER = 'x-multivac-reason';
+
+/** The plugin that may ask without further configuration. */
+const DEFAULT_PLUGIN = 'multivac';
+const MAX_REASON_LENGTH = 200;
+
+/**
  * What the authenticator hands to the sign-in resolver.
  *
  * @public
@@ -28,6 +40,8 @@ export type MultivacAuthResult = {
   userEntityRef: string;
   /** The service principal that asked, e.g. `plugin:multivac`. */
   caller: string;
+  /** Why it asked, from {@link MULTIVAC_REASON_HEADER}. */
+  reason: string;
 };
 
 // The catalog's rules for namespaces and names.
@@ -82,8 +96,20 @@ export function createMultivacAuthenticator(auth: AuthService) {
     defaultProfileTransform: async () => ({ profile: {} }),
     initialize({ config }) {
       const pluginIds = config.getOptionalStringArray('allowedPlugins') ?? [
-        'multivac',
+        DEFAULT_PLUGIN,
       ];
+      const others = pluginIds.filter(id => id !== DEFAULT_PLUGIN);
+      if (
+        others.length > 0 &&
+        config.getOptionalBoolean('dangerouslyAllowOtherPlugins') !== true
+      ) {
+        throw new Error(
+          `auth.providers.multivac.allowedPlugins lists ${others
+            .map(id => `'${id}'`)
+            .join(', ')}: each could then act as any catalog user. Set ` +
+            `auth.providers.multivac.dangerouslyAllowOtherPlugins: true if you trust them that much`,
+        );
+      }
       return { allowedSubjects: new Set(pluginIds.map(id => `plugin:${id}`)) };
     },
     async authenticate({ req }, { allowedSubjects }) {
@@ -113,8 +139,23 @@ export function createMultivacAuthenticator(auth: AuthService) {
           `Header '${MULTIVAC_USER_HEADER}' must be a user entity ref, e.g. 'user:default/jane.doe'`,
         );
       }
+      const reason = req.header(MULTIVAC_REASON_HEADER)?.trim();
+      if (
+        !reason ||
+        reason.length > MAX_REASON_LENGTH ||
+        // eslint-disable-next-line no-control-regex
+        /[\x00-\x1f\x7f]/.test(reason)
+      ) {
+        throw new InputError(
+          `Header '${MULTIVAC_REASON_HEADER}' must say why the user's token is needed, in at most ${MAX_REASON_LENGTH} printable characters`,
+        );
+      }
       return {
-        result: { userEntityRef, caller: credentials.principal.subject },
+        result: {
+          userEntityRef,
+          caller: credentials.principal.subject,
+          reason,
+        },
       };
     },
   });

@@ -7,6 +7,7 @@
 export { authModuleMultivacProvider as default } from './module';
 export {
   createMultivacAuthenticator,
+  MULTIVAC_REASON_HEADER,
   MULTIVAC_USER_HEADER,
   signInAsNamedCatalogUser,
 } from './authenticator';

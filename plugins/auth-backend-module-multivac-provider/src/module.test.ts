@@ -9,7 +9,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import authPlugin from '@backstage/plugin-auth-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { MULTIVAC_USER_HEADER } from './authenticator';
+import { MULTIVAC_REASON_HEADER, MULTIVAC_USER_HEADER } from './authenticator';
 import { authModuleMultivacProvider } from './module';
 
 // Real auth services, so that plugin and user tokens are real signed JWTs.
@@ -60,6 +60,7 @@ const entities = [
 
 describe('authModuleMultivacProvider', () => {
   let server: Parameters<typeof request>[0];
+  const logger = mockServices.logger.mock();
 
   beforeAll(async () => {
     const backend = await startTestBackend({
@@ -68,6 +69,7 @@ describe('authModuleMultivacProvider', () => {
         authModuleMultivacProvider,
         tokenSource('multivac'),
         tokenSource('scaffolder'),
+        logger.factory,
         authServiceFactory,
         httpAuthServiceFactory,
         catalogServiceMock.factory({ entities }),
@@ -97,7 +99,10 @@ describe('authModuleMultivacProvider', () => {
 
   const refresh = (headers: Record<string, string>) => {
     const req = request(server).get('/api/auth/multivac/refresh');
-    for (const [name, value] of Object.entries(headers)) {
+    for (const [name, value] of Object.entries({
+      [MULTIVAC_REASON_HEADER]: 'check multivac.incident.update',
+      ...headers,
+    })) {
       req.set(name, value);
     }
     return req;
@@ -122,6 +127,20 @@ describe('authModuleMultivacProvider', () => {
         ],
       },
     });
+    // Every issuance is logged with who asked and why, never the token.
+    expect(logger.info).toHaveBeenCalledWith(
+      'Issued a user token for user:default/ada.lovelace to plugin:multivac: check multivac.incident.update',
+      {
+        userEntityRef: 'user:default/ada.lovelace',
+        caller: 'plugin:multivac',
+        reason: 'check multivac.incident.update',
+      },
+    );
+    const token = res.body.backstageIdentity.token;
+    expect(JSON.stringify(logger.info.mock.calls)).not.toContain(token);
+    expect(
+      JSON.stringify(logger.info.mock.calls).match(/Issued a user token/g),
+    ).toHaveLength(1);
     const credentials = await services
       .get('multivac')!
       .authenticate(res.body.backstageIdentity.token);
@@ -205,5 +224,27 @@ describe('authModuleMultivacProvider', () => {
     expect(res.body.error.message).toContain(
       "Cannot sign in 'user:default/nobody'",
     );
+  });
+
+  it('does not start with another plugin in allowedPlugins without the dangerous flag', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          authPlugin,
+          authModuleMultivacProvider,
+          authServiceFactory,
+          httpAuthServiceFactory,
+          catalogServiceMock.factory({ entities }),
+          mockServices.rootConfig.factory({
+            data: {
+              app: { baseUrl: 'http://localhost:3000' },
+              auth: {
+                providers: { multivac: { allowedPlugins: ['scaffolder'] } },
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(/dangerouslyAllowOtherPlugins/);
   });
 });

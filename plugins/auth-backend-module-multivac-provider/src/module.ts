@@ -26,13 +26,23 @@ export const authModuleMultivacProvider = createBackendModule({
       deps: {
         providers: authProvidersExtensionPoint,
         auth: coreServices.auth,
+        logger: coreServices.logger,
       },
-      async init({ providers, auth }) {
+      async init({ providers, auth, logger }) {
         providers.registerProvider({
           providerId: 'multivac',
           factory: createProxyAuthProviderFactory({
             authenticator: createMultivacAuthenticator(auth),
-            signInResolver: signInAsNamedCatalogUser,
+            // Every token issued is logged: who asked, for whom and why.
+            signInResolver: async (info, ctx) => {
+              const signedIn = await signInAsNamedCatalogUser(info, ctx);
+              const { userEntityRef, caller, reason } = info.result;
+              logger.info(
+                `Issued a user token for ${userEntityRef} to ${caller}: ${reason}`,
+                { userEntityRef, caller, reason },
+              );
+              return signedIn;
+            },
           }),
         });
       },

@@ -204,7 +204,12 @@ describe('UserPermissions', () => {
 
   it('reports when the provider does not trust the multivac plugin', async () => {
     const { userPermissions } = await startBackend({
-      providerConfig: { multivac: { allowedPlugins: ['chatops'] } },
+      providerConfig: {
+        multivac: {
+          allowedPlugins: ['chatops'],
+          dangerouslyAllowOtherPlugins: true,
+        },
+      },
       features: [multivacProvider],
     });
 
@@ -251,7 +256,7 @@ describe('UserPermissions token cache', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('signs in again shortly before the token expires', async () => {
-    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const exp = Math.floor(Date.now() / 1000) + 180;
     const { userPermissions, signIns } = setup(jwt({ sub: ref, exp }));
 
     await userPermissions.authorize(ref, incidentReadPermission);
@@ -264,7 +269,25 @@ describe('UserPermissions token cache', () => {
     expect(signIns).toHaveBeenCalledTimes(2);
     expect(signIns.mock.calls[1][1]?.headers).toMatchObject({
       'x-multivac-user-entity-ref': ref,
+      'x-multivac-reason':
+        'check permissions as the user behind a chat command or calendar feed',
     });
+  });
+
+  it('holds an hour-long token for 5 minutes only', async () => {
+    const now = Date.now();
+    const exp = Math.floor(now / 1000) + 3600;
+    const { userPermissions, signIns } = setup(jwt({ sub: ref, exp }));
+
+    jest.spyOn(Date, 'now').mockReturnValue(now);
+    await userPermissions.authorize(ref, incidentReadPermission);
+    jest.spyOn(Date, 'now').mockReturnValue(now + 299_000);
+    await userPermissions.authorize(ref, incidentReadPermission);
+    expect(signIns).toHaveBeenCalledTimes(1);
+
+    jest.spyOn(Date, 'now').mockReturnValue(now + 301_000);
+    await userPermissions.authorize(ref, incidentReadPermission);
+    expect(signIns).toHaveBeenCalledTimes(2);
   });
 
   it('keeps a token without expiry for 5 minutes', async () => {

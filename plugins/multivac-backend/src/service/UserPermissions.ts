@@ -25,7 +25,16 @@ import {
 
 /** The header that @multivac/plugin-auth-backend-module-multivac-provider reads. */
 const USER_HEADER = 'x-multivac-user-entity-ref';
+/** Why the plugin asks; the provider logs it with every token it issues. */
+const REASON_HEADER = 'x-multivac-reason';
+const REASON =
+  'check permissions as the user behind a chat command or calendar feed';
 const REFRESH_MARGIN_MS = 60_000;
+/**
+ * The longest the plugin keeps a user token, however long it is valid: a
+ * permission check uses it at once, so a short hold is enough.
+ */
+const MAX_HOLD_MS = 5 * 60_000;
 const TTL_WITHOUT_EXP_MS = 5 * 60_000;
 
 // The provider answers 400 for a malformed ref, 401 when it does not trust
@@ -47,7 +56,7 @@ function refreshAt(token: string): number {
       Buffer.from(token.split('.')[1], 'base64url').toString('utf8'),
     );
     if (typeof exp === 'number') {
-      return exp * 1000 - REFRESH_MARGIN_MS;
+      return Math.min(exp * 1000 - REFRESH_MARGIN_MS, Date.now() + MAX_HOLD_MS);
     }
   } catch {
     // Not a JWT: treat it as a token without expiry.
@@ -161,7 +170,13 @@ export class UserPermissions {
     });
     const response = await this.#fetch(
       `${await this.#discovery.getBaseUrl('auth')}/multivac/refresh`,
-      { headers: { authorization: `Bearer ${token}`, [USER_HEADER]: userRef } },
+      {
+        headers: {
+          authorization: `Bearer ${token}`,
+          [USER_HEADER]: userRef,
+          [REASON_HEADER]: REASON,
+        },
+      },
     );
     if (!response.ok) {
       throw await this.#signInError(response, userRef);
