@@ -39,10 +39,13 @@ describe('multivac plugin for the new frontend system', () => {
     );
   });
 
-  it('provides the API and the entity Incidents, Post-mortems and Releases tabs', () => {
+  it('provides the API and the entity Incidents, Alerts, Post-mortems and Releases tabs', () => {
     expect(multivacPlugin.getExtension('api:multivac')).toBeDefined();
     expect(
       multivacPlugin.getExtension('entity-content:multivac/incidents'),
+    ).toBeDefined();
+    expect(
+      multivacPlugin.getExtension('entity-content:multivac/alerts'),
     ).toBeDefined();
     expect(
       multivacPlugin.getExtension('entity-content:multivac/postmortems'),

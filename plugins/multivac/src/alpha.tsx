@@ -92,6 +92,21 @@ const entityReleasesContent = EntityContentBlueprint.make({
   },
 });
 
+const entityAlertsContent = EntityContentBlueprint.make({
+  name: 'alerts',
+  params: {
+    path: '/alerts',
+    title: 'Alerts',
+    filter: {
+      kind: { $in: ['component', 'system', 'group', 'resource', 'api'] },
+    },
+    loader: () =>
+      import('./components/EntityAlertsContent').then(m =>
+        compatWrapper(<m.EntityAlertsContent />),
+      ),
+  },
+});
+
 const entityOnCallCard = EntityCardBlueprint.make({
   name: 'oncall',
   params: {
@@ -112,6 +127,7 @@ export default createFrontendPlugin({
     multivacApi,
     multivacPage,
     entityIncidentsContent,
+    entityAlertsContent,
     entityPostmortemsContent,
     entityReleasesContent,
     entityOnCallCard,

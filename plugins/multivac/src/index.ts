@@ -6,6 +6,7 @@
 export {
   multivacPlugin,
   MultivacPage,
+  EntityMultivacAlertsContent,
   EntityMultivacIncidentsContent,
   EntityMultivacOnCallCard,
   EntityMultivacPostmortemsContent,
@@ -14,6 +15,9 @@ export {
 export { multivacApiRef } from './api/MultivacApi';
 export { ReleaseBlockedError } from './api/MultivacApi';
 export type {
+  AlertDeadLetter,
+  AlertList,
+  AlertRoutingSample,
   CheckedRelease,
   MultivacApi,
   PostmortemMarkdown,

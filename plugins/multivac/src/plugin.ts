@@ -26,7 +26,8 @@ export const multivacPlugin = createPlugin({
 });
 
 /**
- * The `/multivac` pages: incidents, triage reports, on-call, post-mortems.
+ * The `/multivac` pages: incidents, alerts, triage reports, on-call,
+ * post-mortems.
  *
  * @public
  */
@@ -68,6 +69,24 @@ export const EntityMultivacPostmortemsContent = multivacPlugin.provide(
       lazy: () =>
         import('./components/EntityPostmortemsContent').then(
           m => m.EntityPostmortemsContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * Alerts tab for Component, System and Group pages: what is firing now and
+ * what resolved lately.
+ *
+ * @public
+ */
+export const EntityMultivacAlertsContent = multivacPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMultivacAlertsContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityAlertsContent').then(
+          m => m.EntityAlertsContent,
         ),
     },
   }),

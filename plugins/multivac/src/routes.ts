@@ -58,3 +58,24 @@ export const releaseRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/releases/:id',
 });
+
+/** Alerts from monitoring; filters in the query string. */
+export const alertsRouteRef = createSubRouteRef({
+  id: 'multivac/alerts',
+  parent: rootRouteRef,
+  path: '/alerts',
+});
+
+/** One alert group: its alerts, Acknowledge and Start incident. */
+export const alertGroupRouteRef = createSubRouteRef({
+  id: 'multivac/alert-group',
+  parent: rootRouteRef,
+  path: '/alerts/groups/:id',
+});
+
+/** Integrations admin: delivery URLs, secrets, the routing preview. */
+export const alertIntegrationsRouteRef = createSubRouteRef({
+  id: 'multivac/alert-integrations',
+  parent: rootRouteRef,
+  path: '/alerts/integrations',
+});

@@ -1,4 +1,7 @@
 import {
+  Alert,
+  AlertGroupDetails,
+  AlertIntegrationInfo,
   DEFAULT_SEVERITY_RUBRIC,
   Incident,
   DEFAULT_POSTMORTEM_TEMPLATE,
@@ -220,6 +223,67 @@ export function aRelease(overrides: Partial<Release> = {}): Release {
   };
 }
 
+/** A firing high-urgency alert on payments-api from the `prom` integration. */
+export function anAlert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: 'alert-1',
+    integrationId: 'prom',
+    dedupKey: 'fp-1@2026-11-23T10:00:00.000Z',
+    status: 'firing',
+    summary: 'Checkout error rate above 5%',
+    severity: 'critical',
+    urgency: 'high',
+    labels: { alertname: 'HighErrorRate', service: 'payments-api' },
+    links: ['https://grafana.nimbus.example/d/checkout'],
+    entityRef: 'component:default/payments-api',
+    routedBy: 'label:service',
+    groupId: 'group-1',
+    startsAt: '2026-11-23T10:00:00.000Z',
+    deliveries: 3,
+    createdAt: '2026-11-23T10:00:05.000Z',
+    updatedAt: '2026-11-23T10:02:00.000Z',
+    ...overrides,
+  };
+}
+
+/** The group of `anAlert()`, which paged once. */
+export function anAlertGroup(
+  overrides: Partial<AlertGroupDetails> = {},
+): AlertGroupDetails {
+  return {
+    id: 'group-1',
+    entityRef: 'component:default/payments-api',
+    status: 'firing',
+    urgency: 'high',
+    alertCount: 1,
+    firingCount: 1,
+    pageId: 'page-1',
+    createdAt: '2026-11-23T10:00:05.000Z',
+    lastAlertAt: '2026-11-23T10:02:00.000Z',
+    alerts: [anAlert()],
+    ...overrides,
+  };
+}
+
+/** The demo's generic integration, from app-config.yaml. */
+export function anIntegration(
+  overrides: Partial<AlertIntegrationInfo> = {},
+): AlertIntegrationInfo {
+  return {
+    id: 'demo',
+    name: 'Demo monitoring (generic JSON)',
+    vendor: 'generic',
+    url: 'http://backend/api/multivac/alerts/integrations/demo',
+    secretCount: 1,
+    defaultEntityRef: 'component:default/api-gateway',
+    rules: [],
+    urgency: { critical: 'high' },
+    groupWindowMinutes: 30,
+    managedBy: 'config',
+    ...overrides,
+  };
+}
+
 /** A MultivacApi whose methods are jest mocks. */
 export function mockMultivacApi(
   impl: Partial<MultivacApi> = {},
@@ -287,6 +351,22 @@ export function mockMultivacApi(
       token: 'feed-token',
       url: 'http://backend/api/multivac/releases/calendar.ics?token=feed-token',
     })),
+    listAlerts: jest.fn(async () => ({ items: [], totalCount: 0 })),
+    getAlertGroup: jest.fn(async () => anAlertGroup()),
+    startIncidentFromAlertGroup: jest.fn(async () => anIncident()),
+    acknowledgeAlertGroup: jest.fn(async () => aPage()),
+    listAlertIntegrations: jest.fn(async () => [anIntegration()]),
+    previewAlertRouting: jest.fn(async () => []),
+    listAlertDeadLetters: jest.fn(async () => []),
+    createAlertIntegration: jest.fn(async () => ({
+      integration: anIntegration({ id: 'prom', managedBy: 'portal' }),
+      secret: 'new-secret-shown-once',
+    })),
+    rotateAlertIntegrationSecret: jest.fn(async () => ({
+      integration: anIntegration({ id: 'prom', managedBy: 'portal' }),
+      secret: 'rotated-secret-shown-once',
+    })),
+    deleteAlertIntegration: jest.fn(async () => {}),
     ...impl,
   } as jest.Mocked<MultivacApi>;
 }

@@ -1,12 +1,19 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  Alert,
+  AlertGroupDetails,
+  AlertIntegrationInfo,
+  AlertIntegrationSecret,
+  AlertRoutePreview,
   CheckReleaseRequest,
+  CreateAlertIntegrationRequest,
   CreateActionItemRequest,
   CreateReleaseRequest,
   DeclareIncidentRequest,
   Incident,
   IncidentList,
   IncidentStatus,
+  ListAlertsQuery,
   ListIncidentsQuery,
   ListPostmortemsQuery,
   ListReleasesQuery,
@@ -29,6 +36,7 @@ import {
   ScheduleOverview,
   ReportRequest,
   RoleChangeRequest,
+  RotateAlertIntegrationSecretRequest,
   SeverityRubric,
   TimelineEvent,
   TriageReport,
@@ -66,6 +74,41 @@ export interface ReleaseFeedToken {
   token: string;
   url: string;
 }
+
+/**
+ * A page of alerts, newest change first.
+ *
+ * @public
+ */
+export interface AlertList {
+  items: Alert[];
+  totalCount: number;
+}
+
+/**
+ * A delivery no adapter could read, kept for 7 days so a vendor's format
+ * change loses nothing.
+ *
+ * @public
+ */
+export interface AlertDeadLetter {
+  id: string;
+  integrationId: string;
+  /** Why it could not be read, e.g. what was missing. */
+  error: string;
+  contentType?: string;
+  /** The raw body as received. */
+  body: string;
+  receivedAt: string;
+}
+
+/**
+ * What the routing preview reads: a payload as the vendor sends it, or the
+ * integration's last N deliveries.
+ *
+ * @public
+ */
+export type AlertRoutingSample = { payload: object } | { last: number };
 
 /**
  * The backend's 409 for a blocked release: its conflicts, each a sentence.
@@ -175,6 +218,34 @@ export interface MultivacApi {
   listReleasesAround(query: ReleasesAroundQuery): Promise<RelevantRelease[]>;
   /** A new personal iCalendar feed URL; the previous one stops working. */
   createReleaseFeedToken(): Promise<ReleaseFeedToken>;
+  /** `entityRef` also matches what a team owns or a System contains. */
+  listAlerts(query?: Partial<ListAlertsQuery>): Promise<AlertList>;
+  /** One alert group with its alerts. */
+  getAlertGroup(id: string): Promise<AlertGroupDetails>;
+  /** Turns the group into an incident; refused when it already is one. */
+  startIncidentFromAlertGroup(groupId: string): Promise<Incident>;
+  /** Acknowledges the page the group sent; refused when it paged nobody. */
+  acknowledgeAlertGroup(groupId: string): Promise<PageRecord>;
+  /** Every integration with its delivery URL, never its secrets. */
+  listAlertIntegrations(): Promise<AlertIntegrationInfo[]>;
+  /** Where each alert of the sample would go; nothing is stored. */
+  previewAlertRouting(
+    integrationId: string,
+    sample: AlertRoutingSample,
+  ): Promise<AlertRoutePreview[]>;
+  /** Deliveries no adapter could read, newest first. */
+  listAlertDeadLetters(): Promise<AlertDeadLetter[]>;
+  /** The answer holds the new secret: the only time it is shown. */
+  createAlertIntegration(
+    request: CreateAlertIntegrationRequest,
+  ): Promise<AlertIntegrationSecret>;
+  /** A new secret; the old one stays valid for the grace period. */
+  rotateAlertIntegrationSecret(
+    id: string,
+    request?: RotateAlertIntegrationSecretRequest,
+  ): Promise<AlertIntegrationSecret>;
+  /** Only portal-managed integrations; config-managed ones are refused. */
+  deleteAlertIntegration(id: string): Promise<void>;
 }
 
 /** @public */

@@ -446,4 +446,144 @@ describe('MultivacClient', () => {
       ]);
     });
   });
+
+  describe('alerts', () => {
+    it('lists alerts with their filters and reads one group', async () => {
+      const { client, fetch } = clientReturning(200, {
+        items: [],
+        totalCount: 0,
+      });
+      await client.listAlerts({
+        status: 'firing',
+        urgency: 'high',
+        entityRef: 'group:default/payments',
+        integration: 'prom',
+        limit: 1,
+      });
+      await client.getAlertGroup('group/1');
+      expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+        'http://backend/api/multivac/alerts?status=firing&urgency=high&entityRef=group%3Adefault%2Fpayments&integration=prom&limit=1',
+        'http://backend/api/multivac/alerts/groups/group%2F1',
+      ]);
+    });
+
+    it('acts on a group and says why the server refused', async () => {
+      const { client, fetch } = clientReturning(200, { id: 'x' });
+      await client.startIncidentFromAlertGroup('g1');
+      await client.acknowledgeAlertGroup('g1');
+      expect(
+        fetch.mock.calls.map(([url, init]) => [url, init?.method, init?.body]),
+      ).toEqual([
+        ['http://backend/api/multivac/alerts/groups/g1/incident', 'POST', '{}'],
+        [
+          'http://backend/api/multivac/alerts/groups/g1/acknowledge',
+          'POST',
+          '{}',
+        ],
+      ]);
+      const refusing = clientReturning(409, {
+        error: {
+          name: 'ConflictError',
+          message: 'Alert group g1 already has incident i1',
+        },
+        request: { method: 'POST', url: '/x' },
+        response: { statusCode: 409 },
+      }).client;
+      await expect(refusing.startIncidentFromAlertGroup('g1')).rejects.toThrow(
+        'Alert group g1 already has incident i1',
+      );
+    });
+
+    it('unwraps integrations, previews and dead letters', async () => {
+      const { client, fetch } = clientReturning(200, {
+        items: [{ id: 'demo' }],
+      });
+      await expect(client.listAlertIntegrations()).resolves.toEqual([
+        { id: 'demo' },
+      ]);
+      await expect(
+        client.previewAlertRouting('demo', { payload: { summary: 'x' } }),
+      ).resolves.toEqual([{ id: 'demo' }]);
+      await client.previewAlertRouting('demo', { last: 10 });
+      await expect(client.listAlertDeadLetters()).resolves.toEqual([
+        { id: 'demo' },
+      ]);
+      expect(
+        fetch.mock.calls.map(([url, init]) => [url, init?.method, init?.body]),
+      ).toEqual([
+        ['http://backend/api/multivac/alerts/integrations', 'GET', undefined],
+        [
+          'http://backend/api/multivac/alerts/integrations/demo/preview',
+          'POST',
+          '{"payload":{"summary":"x"}}',
+        ],
+        [
+          'http://backend/api/multivac/alerts/integrations/demo/preview',
+          'POST',
+          '{"last":10}',
+        ],
+        ['http://backend/api/multivac/alerts/dead-letters', 'GET', undefined],
+      ]);
+    });
+
+    it('creates, rotates and deletes integrations', async () => {
+      const { client, fetch } = clientReturning(201, {
+        integration: { id: 'prom' },
+        secret: 's3cret',
+      });
+      await expect(
+        client.createAlertIntegration({
+          id: 'prom',
+          name: 'Prometheus',
+          vendor: 'alertmanager',
+        }),
+      ).resolves.toEqual({ integration: { id: 'prom' }, secret: 's3cret' });
+      await client.rotateAlertIntegrationSecret('prom', { graceMinutes: 30 });
+      await client.rotateAlertIntegrationSecret('prom');
+      expect(
+        fetch.mock.calls.map(([url, init]) => [url, init?.method, init?.body]),
+      ).toEqual([
+        [
+          'http://backend/api/multivac/alerts/integrations',
+          'POST',
+          '{"id":"prom","name":"Prometheus","vendor":"alertmanager"}',
+        ],
+        [
+          'http://backend/api/multivac/alerts/integrations/prom/rotate-secret',
+          'POST',
+          '{"graceMinutes":30}',
+        ],
+        [
+          'http://backend/api/multivac/alerts/integrations/prom/rotate-secret',
+          'POST',
+          '{}',
+        ],
+      ]);
+
+      const fetchDelete = jest.fn(
+        async (_url: RequestInfo | URL, _init?: RequestInit) =>
+          new Response(null, { status: 204 }),
+      );
+      await new MultivacClient({
+        discoveryApi,
+        fetchApi: { fetch: fetchDelete },
+      }).deleteAlertIntegration('prom');
+      expect(fetchDelete.mock.calls[0][0]).toBe(
+        'http://backend/api/multivac/alerts/integrations/prom',
+      );
+      expect(fetchDelete.mock.calls[0][1]?.method).toBe('DELETE');
+
+      const refusing = clientReturning(409, {
+        error: {
+          name: 'ConflictError',
+          message: 'Integration demo is managed in app-config.yaml',
+        },
+        request: { method: 'DELETE', url: '/x' },
+        response: { statusCode: 409 },
+      }).client;
+      await expect(refusing.deleteAlertIntegration('demo')).rejects.toThrow(
+        'Integration demo is managed in app-config.yaml',
+      );
+    });
+  });
 });

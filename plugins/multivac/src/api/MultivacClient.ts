@@ -1,13 +1,19 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AlertGroupDetails,
+  AlertIntegrationInfo,
+  AlertIntegrationSecret,
+  AlertRoutePreview,
   CheckReleaseRequest,
+  CreateAlertIntegrationRequest,
   CreateActionItemRequest,
   CreateReleaseRequest,
   DeclareIncidentRequest,
   Incident,
   IncidentList,
   IncidentStatus,
+  ListAlertsQuery,
   ListIncidentsQuery,
   ListPostmortemsQuery,
   ListReleasesQuery,
@@ -30,6 +36,7 @@ import {
   ScheduleOverview,
   ReportRequest,
   RoleChangeRequest,
+  RotateAlertIntegrationSecretRequest,
   SeverityRubric,
   TimelineEvent,
   TriageReport,
@@ -40,6 +47,9 @@ import {
   UpdateReleaseRequest,
 } from '@multivac/plugin-multivac-common';
 import {
+  AlertDeadLetter,
+  AlertList,
+  AlertRoutingSample,
   CheckedRelease,
   MultivacApi,
   PostmortemMarkdown,
@@ -322,6 +332,78 @@ export class MultivacClient implements MultivacApi {
 
   createReleaseFeedToken(): Promise<ReleaseFeedToken> {
     return this.request('/releases/feed-token', { method: 'POST', body: {} });
+  }
+
+  listAlerts(query: Partial<ListAlertsQuery> = {}): Promise<AlertList> {
+    return this.request(`/alerts?${queryString(query)}`);
+  }
+
+  getAlertGroup(id: string): Promise<AlertGroupDetails> {
+    return this.request(`/alerts/groups/${encodeURIComponent(id)}`);
+  }
+
+  startIncidentFromAlertGroup(groupId: string): Promise<Incident> {
+    return this.request(
+      `/alerts/groups/${encodeURIComponent(groupId)}/incident`,
+      { method: 'POST', body: {} },
+    );
+  }
+
+  acknowledgeAlertGroup(groupId: string): Promise<PageRecord> {
+    return this.request(
+      `/alerts/groups/${encodeURIComponent(groupId)}/acknowledge`,
+      { method: 'POST', body: {} },
+    );
+  }
+
+  async listAlertIntegrations(): Promise<AlertIntegrationInfo[]> {
+    const { items } = await this.request<{ items: AlertIntegrationInfo[] }>(
+      '/alerts/integrations',
+    );
+    return items;
+  }
+
+  async previewAlertRouting(
+    integrationId: string,
+    sample: AlertRoutingSample,
+  ): Promise<AlertRoutePreview[]> {
+    const { items } = await this.request<{ items: AlertRoutePreview[] }>(
+      `/alerts/integrations/${encodeURIComponent(integrationId)}/preview`,
+      { method: 'POST', body: sample },
+    );
+    return items;
+  }
+
+  async listAlertDeadLetters(): Promise<AlertDeadLetter[]> {
+    const { items } = await this.request<{ items: AlertDeadLetter[] }>(
+      '/alerts/dead-letters',
+    );
+    return items;
+  }
+
+  createAlertIntegration(
+    request: CreateAlertIntegrationRequest,
+  ): Promise<AlertIntegrationSecret> {
+    return this.request('/alerts/integrations', {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  rotateAlertIntegrationSecret(
+    id: string,
+    request: RotateAlertIntegrationSecretRequest = {},
+  ): Promise<AlertIntegrationSecret> {
+    return this.request(
+      `/alerts/integrations/${encodeURIComponent(id)}/rotate-secret`,
+      { method: 'POST', body: request },
+    );
+  }
+
+  async deleteAlertIntegration(id: string): Promise<void> {
+    await this.send(`/alerts/integrations/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+    });
   }
 
   /** A 409 with conflicts becomes a ReleaseBlockedError that keeps them. */

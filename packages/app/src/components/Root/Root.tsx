@@ -12,6 +12,7 @@ import CategoryIcon from '@material-ui/icons/Category';
 import DescriptionIcon from '@material-ui/icons/Description';
 import EventIcon from '@material-ui/icons/Event';
 import MenuIcon from '@material-ui/icons/Menu';
+import NotificationsIcon from '@material-ui/icons/Notifications';
 import GroupIcon from '@material-ui/icons/People';
 import PhoneInTalkIcon from '@material-ui/icons/PhoneInTalk';
 import ReportProblemIcon from '@material-ui/icons/ReportProblem';
@@ -34,6 +35,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           icon={WhatshotIcon}
           to="multivac/incidents"
           text="Incidents"
+        />
+        <SidebarItem
+          icon={NotificationsIcon}
+          to="multivac/alerts"
+          text="Alerts"
         />
         <SidebarItem
           icon={AssignmentIcon}

@@ -40,6 +40,7 @@ import {
 } from '@backstage/plugin-org';
 import { Grid } from '@material-ui/core';
 import {
+  EntityMultivacAlertsContent,
   EntityMultivacIncidentsContent,
   EntityMultivacOnCallCard,
   EntityMultivacPostmortemsContent,
@@ -75,6 +76,12 @@ const entityWarningContent = (
 const incidentsRoute = (
   <EntityLayout.Route path="/incidents" title="Incidents">
     <EntityMultivacIncidentsContent />
+  </EntityLayout.Route>
+);
+
+const alertsRoute = (
+  <EntityLayout.Route path="/alerts" title="Alerts">
+    <EntityMultivacAlertsContent />
   </EntityLayout.Route>
 );
 
@@ -135,6 +142,7 @@ const componentPage = (
       </Grid>
     </EntityLayout.Route>
     {incidentsRoute}
+    {alertsRoute}
     {postmortemsRoute}
     {releasesRoute}
   </EntityLayout>
@@ -160,6 +168,7 @@ const systemPage = (
       </Grid>
     </EntityLayout.Route>
     {incidentsRoute}
+    {alertsRoute}
     {postmortemsRoute}
     {releasesRoute}
   </EntityLayout>
@@ -185,6 +194,7 @@ const groupPage = (
       </Grid>
     </EntityLayout.Route>
     {incidentsRoute}
+    {alertsRoute}
     {postmortemsRoute}
     {releasesRoute}
   </EntityLayout>

@@ -1,4 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router-dom';
+import { AlertGroupPage } from '../AlertGroupPage';
+import { AlertIntegrationsPage } from '../AlertIntegrationsPage';
+import { AlertsListPage } from '../AlertsListPage';
 import { IncidentPage } from '../IncidentPage';
 import { IncidentsListPage } from '../IncidentsListPage';
 import { OnCallPage } from '../OnCallPage';
@@ -13,6 +16,9 @@ import { ReportsListPage } from '../ReportsListPage';
 export const MultivacPage = () => (
   <Routes>
     <Route path="/" element={<Navigate to="incidents" replace />} />
+    <Route path="/alerts" element={<AlertsListPage />} />
+    <Route path="/alerts/groups/:id" element={<AlertGroupPage />} />
+    <Route path="/alerts/integrations" element={<AlertIntegrationsPage />} />
     <Route path="/incidents" element={<IncidentsListPage />} />
     <Route path="/incidents/:id" element={<IncidentPage />} />
     <Route path="/oncall" element={<OnCallPage />} />

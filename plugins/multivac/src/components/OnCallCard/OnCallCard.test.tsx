@@ -3,7 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { OnCallAnswer } from '@multivac/plugin-multivac-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { aPage, mockMultivacApi } from '../../__testUtils__/fixtures';
+import { anAlert, aPage, mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderWithMultivac } from '../../__testUtils__/render';
 import { OnCallCard } from './OnCallCard';
 
@@ -218,5 +218,66 @@ describe('OnCallCard', () => {
         urgency: 'high',
       }),
     );
+  });
+
+  it('counts the firing alerts with one small request and links to the Alerts tab', async () => {
+    const api = mockMultivacApi({
+      getOnCall: jest.fn(async () => answer),
+      listAlerts: jest.fn(async () => ({
+        items: [anAlert()],
+        totalCount: 3,
+      })),
+    });
+    await renderCard(api);
+    const link = await screen.findByRole('link', {
+      name: '3 alerts firing: open the Alerts tab',
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api/alerts',
+    );
+    expect(api.listAlerts).toHaveBeenCalledTimes(1);
+    expect(api.listAlerts).toHaveBeenCalledWith({
+      entityRef: 'component:default/payments-api',
+      status: 'firing',
+      limit: 1,
+    });
+    expect(screen.getByText('Grace Hopper')).toBeInTheDocument();
+  });
+
+  it('says when no alert is firing, and counts even without a schedule', async () => {
+    await renderCard(
+      mockMultivacApi({
+        getOnCall: jest.fn(async () => {
+          throw new Error('Nobody is on call for component:default/x');
+        }),
+      }),
+    );
+    expect(
+      await screen.findByRole('link', {
+        name: 'No alerts firing: open the Alerts tab',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves the count out for someone who may not read alerts', async () => {
+    const forbidden = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: { name: 'NotAllowedError', message: 'Unauthorized' },
+          response: { statusCode: 403 },
+        }),
+        { status: 403, headers: { 'Content-Type': 'application/json' } },
+      ),
+    );
+    await renderCard(
+      mockMultivacApi({
+        getOnCall: jest.fn(async () => answer),
+        listAlerts: jest.fn(async () => Promise.reject(forbidden)),
+      }),
+    );
+    await screen.findByText('Grace Hopper');
+    expect(screen.queryByText(/firing/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/Unauthorized/)).not.toBeInTheDocument();
   });
 });

@@ -28,6 +28,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { ContactLinks, PersonName } from '../OnCallPerson';
+import { FiringAlerts, useFiringAlerts } from './FiringAlerts';
 import { PageOnCallDialog } from '../PageOnCallDialog';
 import { RecentPages } from '../RecentPages';
 
@@ -98,6 +99,7 @@ export const OnCallCard = () => {
     [api, entityRef],
   );
   const pages = useAsyncRetry(() => api.listPages(entityRef), [api, entityRef]);
+  const firingAlerts = useFiringAlerts(entityRef);
   const { allowed: canPage } = usePermission({
     permission: oncallPagePermission,
   });
@@ -123,6 +125,7 @@ export const OnCallCard = () => {
   if (error) {
     return (
       <InfoCard title="On call">
+        <FiringAlerts entity={entity} state={firingAlerts} />
         {error instanceof ResponseError && error.statusCode === 404 ? (
           <Alert severity="info">{error.message}</Alert>
         ) : (
@@ -150,6 +153,7 @@ export const OnCallCard = () => {
         </>
       }
     >
+      <FiringAlerts entity={entity} state={firingAlerts} />
       {first?.onCall.length ? (
         first.onCall.map(shift => (
           <Shift

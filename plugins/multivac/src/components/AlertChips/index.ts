@@ -1,0 +1,1 @@
+export { AlertStatusChip, AlertUrgencyChip } from './AlertChips';

@@ -1,0 +1,1 @@
+export { AlertGroupPage } from './AlertGroupPage';

@@ -1,0 +1,1 @@
+export { AlertIntegrationsPage } from './AlertIntegrationsPage';

@@ -1,0 +1,1 @@
+export { AlertsListPage } from './AlertsListPage';

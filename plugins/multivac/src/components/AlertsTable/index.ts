@@ -1,0 +1,3 @@
+export { AlertsTable } from './AlertsTable';
+export type { AlertsTableProps } from './AlertsTable';
+export { alertTime } from './alertTime';
