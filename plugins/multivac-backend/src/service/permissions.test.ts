@@ -132,6 +132,7 @@ describe('permissions with the sample policy', () => {
                 headers: {
                   authorization: `Bearer ${token}`,
                   'x-multivac-user-entity-ref': userRef,
+                  'x-multivac-reason': 'sign a test user in',
                 },
               },
             );

@@ -624,6 +624,7 @@ describe('release calendar feeds and CI, with the real auth and permission servi
                 headers: {
                   authorization: `Bearer ${token}`,
                   'x-multivac-user-entity-ref': userRef,
+                  'x-multivac-reason': 'sign a test user in',
                 },
               },
             );
