@@ -84,6 +84,16 @@ describe('PagerDuty with the multivac backend', () => {
                 eventsBaseUrl: fake.url,
                 fromEmail: 'grace@nimbus.example',
                 webhookSecrets: ['whsec'],
+                // A second account: its secret must not change the first's pages.
+                accounts: [
+                  {
+                    id: 'eu',
+                    apiToken: 'eu-token',
+                    apiBaseUrl: fake.url,
+                    eventsBaseUrl: fake.url,
+                    webhookSecrets: ['eu-whsec'],
+                  },
+                ],
               },
             },
           },
@@ -123,18 +133,23 @@ describe('PagerDuty with the multivac backend', () => {
         .send({});
       expect(incident.status).toBe(201);
 
-      const webhook = async (type: string, secret = 'whsec') => {
-        const body = JSON.stringify(
-          incidentWebhook(type, { data: { incident_key: page.dedupKey } }),
-        );
-        return request(server)
+      const deliver = (body: string, secret = 'whsec') =>
+        request(server)
           .post('/api/multivac/pagerduty/webhooks')
           .set('Content-Type', 'application/json')
           .set('X-PagerDuty-Signature', signatureOf(body, secret))
           .send(body);
-      };
+      const eventBody = (type: string) =>
+        JSON.stringify(
+          incidentWebhook(type, { data: { incident_key: page.dedupKey } }),
+        );
+      const webhook = (type: string, secret = 'whsec') =>
+        deliver(eventBody(type), secret);
       expect((await webhook('incident.acknowledged', 'wrong')).status).toBe(
         401,
+      );
+      expect((await webhook('incident.acknowledged', 'eu-whsec')).status).toBe(
+        403,
       );
       const acknowledged = await webhook('incident.acknowledged');
       expect(acknowledged.status).toBe(200);
@@ -147,8 +162,21 @@ describe('PagerDuty with the multivac backend', () => {
         ).body;
       expect((await readIncident()).status).toBe('acknowledged');
 
-      await webhook('incident.resolved');
+      const resolved = eventBody('incident.resolved');
+      await deliver(resolved);
       expect((await readIncident()).status).toBe('resolved');
+
+      // Reopened in the portal, a replay of the signed resolution (the very
+      // same bytes and signature) does not resolve it again.
+      const reopened = await request(server)
+        .post(`/api/multivac/incidents/${incident.body.id}/transitions`)
+        .set(asAda)
+        .send({ to: 'investigating', note: 'not fixed after all' });
+      expect(reopened.status).toBe(200);
+      const replayed = await deliver(resolved);
+      expect(replayed.status).toBe(200);
+      expect(replayed.body).toEqual({ recorded: false, duplicate: true });
+      expect((await readIncident()).status).toBe('investigating');
       const pageNow = await request(server)
         .get(`/api/multivac/pages/${page.id}`)
         .set(asAda);
