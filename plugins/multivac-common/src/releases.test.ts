@@ -5,6 +5,7 @@ import {
   formatReleaseReference,
   listReleasesQuerySchema,
   parseReleaseReference,
+  releasesAroundQuerySchema,
   updateReleaseSchema,
 } from './releases';
 import { describeZodError } from './schemas';
@@ -32,6 +33,21 @@ describe('release schemas', () => {
       links: [],
       notes: '',
     });
+  });
+
+  it('bounds the window of releases around entities to 92 days', () => {
+    const around = {
+      entityRef: 'payments-api',
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-04-03T00:00:00Z',
+    };
+    expect(releasesAroundQuerySchema.safeParse(around).success).toBe(true);
+    expect(
+      problems(releasesAroundQuerySchema, {
+        ...around,
+        to: '2026-04-03T00:00:01Z',
+      }),
+    ).toBe('to: must be at most 92 days after from');
   });
 
   it('says what is wrong with a window', () => {

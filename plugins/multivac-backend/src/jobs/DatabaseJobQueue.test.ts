@@ -78,6 +78,29 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     );
   });
 
+  it("lists an incident's latest jobs, oldest first, and counts them all", async () => {
+    const queue = new DatabaseJobQueue(knex, logger, noWait);
+    for (const n of [1, 2, 3]) {
+      await queue.enqueue({
+        type: `post-${n}`,
+        idempotencyKey: `post:${n}`,
+        incidentId: 'incident-1',
+        payload: {},
+      });
+      // Distinct creation times, so that "latest" is well defined.
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    await queue.enqueue({
+      type: 'post',
+      idempotencyKey: 'other',
+      incidentId: 'incident-2',
+      payload: {},
+    });
+    const latest = await queue.latestForIncident('incident-1', 2);
+    expect(latest.totalCount).toBe(3);
+    expect(latest.items.map(job => job.type)).toEqual(['post-2', 'post-3']);
+  });
+
   it('retries a failing job and then gives up, visibly', async () => {
     const queue = new DatabaseJobQueue(knex, logger, noWait);
     const handler = jest.fn(async () => {

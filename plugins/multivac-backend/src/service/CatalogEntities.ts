@@ -96,8 +96,9 @@ export class CatalogEntities {
       [{ 'relations.ownedBy': parents }, { 'relations.partOf': parents }],
       () =>
         new InputError(
-          `entityRef: ${normalized.join(', ')} own or contain more than ` +
-            `${MAX_EXPANDED_ENTITY_REFS} catalog entities; ask about fewer or smaller ones`,
+          `entityRef: ${normalized.join(', ')} stand for more than ` +
+            `${MAX_EXPANDED_ENTITY_REFS} catalog entities (what they own or ` +
+            `contain); ask about fewer or smaller ones`,
         ),
     );
     return [...new Set([...normalized, ...children])];
