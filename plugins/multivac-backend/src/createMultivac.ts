@@ -18,14 +18,20 @@ import { DatabasePageStore } from './database/DatabasePageStore';
 import { DatabaseReportStore } from './database/DatabaseReportStore';
 import { openDatabase } from './database/migrations';
 import {
-  incidentDeliveries,
   alertGroupDeliveries,
+  incidentDeliveries,
   pageDeliveries,
   postmortemDeliveries,
   reportDeliveries,
 } from './deliveries/kinds';
 import { MultivacContributions } from './extensions/MultivacContributions';
 import { IncidentPaging } from './incidents/IncidentPaging';
+import {
+  DatabaseInsightsStore,
+  InsightsService,
+  PersonTimeZones,
+  RecordingPageStore,
+} from './insights';
 import { IncidentService } from './incidents/IncidentService';
 import { readDeclarePagingPolicy } from './incidents/pagingPolicy';
 import { DatabaseJobQueue } from './jobs/DatabaseJobQueue';
@@ -34,6 +40,7 @@ import { OnCallService } from './oncall/OnCallService';
 import { PageUpdates } from './oncall/PageUpdates';
 import { PagingService } from './oncall/PagingService';
 import { PeopleDirectory } from './oncall/PeopleDirectory';
+import { createChannelPaging } from './paging';
 import { parseSchedules } from './oncall/schedule';
 import {
   PermissionResources,
@@ -43,6 +50,8 @@ import { createPostmortems } from './postmortems';
 import { createReleases } from './releases';
 import { ReportService } from './reports/ReportService';
 import { readSeverityRubric } from './reports/severityRubric';
+import { CachedPermissions } from './service/CachedPermissions';
+import { CatalogCache } from './service/CatalogCache';
 import { CatalogEntities } from './service/CatalogEntities';
 import { createMultivacRouter } from './service/createMultivacRouter';
 import { createWorkflow, loadAlertGroup } from './service/createWorkflow';
@@ -88,9 +97,30 @@ export async function createMultivac(
     DatabaseJobQueue.optionsFromConfig(config),
   );
   const urls = PortalUrls.fromConfig(config);
-  const entities = new CatalogEntities(catalog, auth);
+  // The read paths of the entity pages share one catalog walk and one
+  // window of permission decisions per user (CatalogCache, CachedPermissions).
+  const cachedPermissions = new CachedPermissions(services.permissions);
+  const cachedCatalog = new CatalogCache({
+    catalog,
+    auth,
+    permissions: cachedPermissions,
+    logger,
+  }).catalogService();
+  const entities = new CatalogEntities(cachedCatalog, auth);
 
-  const pageStore = new DatabasePageStore(db);
+  const insightsStore = new DatabaseInsightsStore(db);
+  // Bad schedules fail the start-up with a message naming the field.
+  const schedules = parseSchedules(config);
+  // Every page level that reaches a person goes into the interruptions ledger.
+  const pageStore = new RecordingPageStore(
+    new DatabasePageStore(db),
+    insightsStore,
+    new PersonTimeZones(
+      catalog,
+      auth,
+      new Map(schedules.map(s => [s.id, s.timeZone])),
+    ),
+  );
   const reportStore = new DatabaseReportStore(db, pageStore);
   /* eslint-disable @typescript-eslint/no-use-before-define --
    * The incident store records a delivery with every change, and the
@@ -130,14 +160,29 @@ export async function createMultivac(
         tx,
       ),
   );
-  // Bad schedules fail the start-up with a message naming the field.
-  const people = PeopleDirectory.fromConfig(config, { catalog, auth });
-  const builtin = new BuiltinOnCallProvider(parseSchedules(config), people);
+  const people = PeopleDirectory.fromConfig(config, {
+    catalog: cachedCatalog,
+    auth,
+  });
+  const builtin = new BuiltinOnCallProvider(schedules, people);
   // Modules (e.g. PagerDuty) are asked before the built-in schedules.
-  const onCall = new OnCallService(catalog, auth, [
+  const onCall = new OnCallService(cachedCatalog, auth, [
     ...contributions.onCallProviders.list(),
     builtin,
   ]);
+  // Bad paging channel config fails the start-up naming the key.
+  const channelPaging = createChannelPaging({
+    db,
+    config,
+    contributed: contributions.pagingChannels.list(),
+    pages: pageStore,
+    people,
+    jobs,
+    catalog,
+    auth,
+    discovery: services.discovery,
+    logger,
+  });
   const paging = new PagingService({
     store: pageStore,
     onCall,
@@ -147,6 +192,7 @@ export async function createMultivac(
     builtin,
     people,
     deliveries,
+    channels: channelPaging.channels,
   });
   const incidents = new IncidentService({
     store: incidentStore,
@@ -204,6 +250,13 @@ export async function createMultivac(
     logger,
     scheduler,
   });
+  const alertGroups = alertGroupDeliveries(
+    jobs,
+    contributions.alertGroupSubscribers.list(),
+    // Read when the jobs run, once the alert service exists.
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define
+    id => loadAlertGroup({ alerts, paging, incidents }, id),
+  );
   const alerts = await createAlerts({
     db,
     config,
@@ -215,6 +268,8 @@ export async function createMultivac(
     auth,
     logger,
     scheduler,
+    groupOpened: (tx, groupId) =>
+      alertGroups.changed({ id: groupId }, 'opened', 'group', tx),
   });
   const resources = new PermissionResources({
     incidents: incidentStore,
@@ -240,6 +295,7 @@ export async function createMultivac(
       paging,
       pageUpdates: new PageUpdates(pageStore, incidents, deliveries),
       postmortems,
+      alerts,
       releases: {
         service: releases.releases,
         environments: releases.environments,
@@ -247,6 +303,7 @@ export async function createMultivac(
       },
       jobs,
       entities,
+      catalog,
       auth,
       authorize: (userRef, permission, resourceRef) =>
         userPermissions.authorize(userRef, permission, resourceRef),
@@ -256,6 +313,8 @@ export async function createMultivac(
 
   return {
     router: createMultivacRouter({
+      insights: new InsightsService(insightsStore, catalog, auth),
+      httpAuth: services.httpAuth,
       alerts,
       logger,
       incidents,
@@ -263,14 +322,8 @@ export async function createMultivac(
       onCall,
       paging,
       builtin,
+      acknowledgeLinks: channelPaging.links,
       reports,
-  const alertGroups = alertGroupDeliveries(
-    jobs,
-    contributions.alertGroupSubscribers.list(),
-    // Read when the jobs run, once the alert service exists.
-    // eslint-disable-next-line @typescript-eslint/no-use-before-define
-    id => loadAlertGroup({ alerts, paging, incidents }, id),
-  );
       postmortems,
       releases,
       entities,
@@ -278,15 +331,13 @@ export async function createMultivac(
       requestAuth: new RequestAuth(
         auth,
         services.httpAuth,
-        services.permissions,
+        cachedPermissions,
         services.permissionsRegistry,
         entities,
       ),
       resources,
       discovery: services.discovery,
       urls,
-    groupOpened: (tx, groupId) =>
-      alertGroups.changed({ id: groupId }, 'opened', 'group', tx),
     }),
     jobs,
   };
@@ -305,5 +356,3 @@ function fallbackSchedule(
   }
   return id;
 }
-      alerts,
-      catalog,

@@ -1,13 +1,20 @@
-import { DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  DiscoveryService,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
 import { ALERT_INGEST_PATH, AlertService, createAlertsRouter } from '../alerts';
 import { IncidentService } from '../incidents/IncidentService';
+import { createInsightsRouter, InsightsService } from '../insights';
 import { JobQueue } from '../jobs/JobQueue';
 import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
 import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
 import { PermissionResources } from '../permissions/registerResourceTypes';
+import { ACKNOWLEDGE_PATH, createAcknowledgeRouter } from '../paging';
+import { AcknowledgeLinks } from '../paging/AcknowledgeLinks';
 import { PostmortemService } from '../postmortems';
 import { createReleases } from '../releases';
 import { ReportService } from '../reports/ReportService';
@@ -29,6 +36,8 @@ export const UNAUTHENTICATED_PATHS = [
   RELEASE_CALENDAR_PATH,
   // Monitoring tools: the integration's secret or signature is checked instead.
   ALERT_INGEST_PATH,
+  // Paging emails and webhooks: the link's signature is checked instead.
+  ACKNOWLEDGE_PATH,
 ];
 
 /**
@@ -39,10 +48,13 @@ export function createMultivacRouter(options: {
   alerts: AlertService;
   logger: LoggerService;
   incidents: IncidentService;
+  insights: InsightsService;
+  httpAuth: HttpAuthService;
   jobs: JobQueue;
   onCall: OnCallService;
   paging: PagingService;
   builtin: BuiltinOnCallProvider;
+  acknowledgeLinks: AcknowledgeLinks;
   reports: ReportService;
   postmortems: PostmortemService;
   releases: Awaited<ReturnType<typeof createReleases>>;
@@ -86,6 +98,12 @@ export function createMultivacRouter(options: {
     }),
   );
   router.use(
+    createAcknowledgeRouter({
+      links: options.acknowledgeLinks,
+      paging: options.paging,
+    }),
+  );
+  router.use(
     createReportsRouter({ reports: options.reports, entities, requestAuth }),
   );
   router.use(
@@ -108,6 +126,13 @@ export function createMultivacRouter(options: {
           'multivac',
         )}${RELEASE_CALENDAR_PATH}?token=${token}`,
       releaseUrl: reference => urls.release(reference),
+    }),
+  );
+  router.use(
+    createInsightsRouter({
+      insights: options.insights,
+      requestAuth,
+      httpAuth: options.httpAuth,
     }),
   );
   // Last: what reached the database despite the checks says nothing of SQL.

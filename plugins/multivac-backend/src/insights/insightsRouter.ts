@@ -1,0 +1,71 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  insightsQuerySchema,
+  insightsReadPermission,
+} from '@multivac/plugin-multivac-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { RequestAuth } from '../service/RequestAuth';
+import { parseInput } from '../service/validation';
+import { InsightsService } from './InsightsService';
+
+/**
+ * `/insights/incidents` and `/insights/interruptions`, behind
+ * `multivac.insights.read`; a signed-in person may always see their own
+ * interruptions (`?person=` themselves).
+ */
+export function createInsightsRouter(options: {
+  insights: InsightsService;
+  requestAuth: RequestAuth;
+  httpAuth: HttpAuthService;
+}): express.Router {
+  const { insights, requestAuth, httpAuth } = options;
+  const router = Router();
+
+  router.get('/insights/incidents', async (req, res) => {
+    await requestAuth.authorize(req, insightsReadPermission);
+    const query = parseInput(insightsQuerySchema, req.query, 'query');
+    res.json(await insights.incidents(await insights.scope(query)));
+  });
+
+  router.get('/insights/interruptions', async (req, res) => {
+    const allowed = await requestAuth
+      .authorize(req, insightsReadPermission)
+      .then(
+        () => true,
+        error => {
+          if (error instanceof NotAllowedError) {
+            return false;
+          }
+          throw error;
+        },
+      );
+    const query = parseInput(insightsQuerySchema, req.query, 'query');
+    if (!allowed) {
+      // Checked before the catalog is asked about anything in the query.
+      const caller = await httpAuth.credentials(req, { allow: ['user'] });
+      const self = caller.principal.userEntityRef;
+      if (!query.person || userRef(query.person) !== self) {
+        throw new NotAllowedError(
+          `You are not allowed to ${insightsReadPermission.name}; without it you may see your own interruptions (person=${self})`,
+        );
+      }
+    }
+    res.json(await insights.interruptions(await insights.scope(query)));
+  });
+
+  return router;
+}
+
+/** `ada` → `user:default/ada`; undefined when it is no entity ref. */
+function userRef(ref: string): string | undefined {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, { defaultKind: 'user', defaultNamespace: 'default' }),
+    );
+  } catch {
+    return undefined;
+  }
+}
