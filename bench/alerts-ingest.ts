@@ -1,0 +1,345 @@
+/*
+ * How fast Multivac acknowledges alert deliveries, and how many alerts a
+ * second it keeps up with. It starts a backend with the multivac plugin
+ * (Backstage's HTTP router and database manager; the catalog is an
+ * in-memory mock with the services the alerts name), with the plugin's
+ * database in a SQLite file, and again on PostgreSQL when
+ * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set (a database of
+ * its own, dropped afterwards). 50 senders post Prometheus Alertmanager
+ * webhooks (version 4, one alert each, bearer secret, as `http_config`
+ * sends it) at POST /api/multivac/alerts/integrations/<id> for a fixed time:
+ * each delivery is stored durably with its processing job before the 202.
+ * The job workers route, deduplicate, group and page meanwhile, as in
+ * production. Printed per database: the acknowledgement p50/p95/p99, the
+ * sustained alerts per second, and how long processing took to catch up.
+ */
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import knexFactory, { Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { multivacPlugin } from '../plugins/multivac-backend/src/plugin';
+
+const SENDERS = 50;
+const WARM_UP_SECONDS = 3;
+const MEASURED_SECONDS = 15;
+/** How long processing may take to catch up before the run fails. */
+const CATCH_UP_LIMIT_SECONDS = 300;
+const TARGET_P99_MS = 50;
+const TARGET_ALERTS_PER_SECOND = 1000;
+const POSTGRES_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+const SECRET = 'bench-secret-0123456789';
+const SERVICES = 20;
+
+const service = (n: number) => `service-${n}`;
+const entities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: {
+      name: 'platform',
+      namespace: 'default',
+      annotations: { 'multivac.io/oncall-schedule': 'platform' },
+    },
+    spec: { type: 'team' },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'ada', namespace: 'default' },
+    spec: { profile: { displayName: 'Ada', email: 'ada@example.com' } },
+  },
+  ...Array.from({ length: SERVICES }, (_, n) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: service(n), namespace: 'default' },
+    spec: { type: 'service', owner: 'group:default/platform' },
+    relations: [{ type: 'ownedBy', targetRef: 'group:default/platform' }],
+  })),
+];
+
+/** An Alertmanager v4 webhook with one alert (Prometheus' documented body). */
+function alertmanagerDelivery(n: number): string {
+  const labels = {
+    alertname: 'HighErrorRate',
+    service: service(n % SERVICES),
+    instance: `pod-${n}:8080`,
+    severity: n % 10 === 0 ? 'critical' : 'warning',
+  };
+  return JSON.stringify({
+    version: '4',
+    groupKey: `{}:{alertname="HighErrorRate",instance="pod-${n}:8080"}`,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'multivac',
+    groupLabels: { alertname: 'HighErrorRate' },
+    commonLabels: labels,
+    commonAnnotations: { summary: `Error rate above 5% on pod-${n}` },
+    externalURL: 'http://alertmanager.example.com:9093',
+    alerts: [
+      {
+        status: 'firing',
+        labels,
+        annotations: { summary: `Error rate above 5% on pod-${n}` },
+        startsAt: '2026-12-04T09:00:00.000Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus.example.com:9090/graph',
+        fingerprint: n.toString(16).padStart(16, '0'),
+      },
+    ],
+  });
+}
+
+interface Database {
+  name: string;
+  config: Record<string, unknown>;
+  connect(): Knex;
+  remove(): Promise<void>;
+}
+
+function sqliteFile(): Database {
+  const directory = mkdtempSync(join(tmpdir(), 'alerts-ingest-'));
+  return {
+    name: 'SQLite file',
+    config: { client: 'better-sqlite3', connection: { directory } },
+    connect: () =>
+      knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: join(directory, 'multivac.sqlite') },
+        useNullAsDefault: true,
+      }),
+    remove: async () => rmSync(directory, { recursive: true }),
+  };
+}
+
+function postgres(connectionString: string): Database {
+  const prefix = `bench_alerts_${randomBytes(4).toString('hex')}_`;
+  const connect = (database: string) => {
+    const url = new URL(connectionString);
+    url.pathname = `/${database}`;
+    return knexFactory({ client: 'pg', connection: url.toString() });
+  };
+  return {
+    name: 'PostgreSQL',
+    config: { client: 'pg', connection: connectionString, prefix },
+    connect: () => connect(`${prefix}multivac`),
+    async remove() {
+      const admin = connect('postgres');
+      try {
+        const { rows } = await admin.raw(
+          'SELECT datname FROM pg_database WHERE datname LIKE ?',
+          [`${prefix}%`],
+        );
+        for (const { datname } of rows as Array<{ datname: string }>) {
+          await admin.raw('DROP DATABASE ?? WITH (FORCE)', [datname]);
+        }
+      } finally {
+        await admin.destroy();
+      }
+    },
+  };
+}
+
+interface Measured {
+  latencies: number[];
+  failures: string[];
+  seconds: number;
+  sent: number;
+  catchUpSeconds?: number;
+  alerts: number;
+  pages: number;
+}
+
+async function measure(database: Database): Promise<Measured> {
+  const backend = await startTestBackend({
+    features: [
+      multivacPlugin,
+      catalogServiceMock.factory({ entities }),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { database: database.config },
+          multivac: {
+            onCall: {
+              schedules: [
+                {
+                  id: 'platform',
+                  name: 'Platform',
+                  timeZone: 'UTC',
+                  layers: [
+                    {
+                      name: 'all week',
+                      members: ['user:default/ada'],
+                      rotation: { type: 'daily' },
+                      start: '2026-01-01',
+                    },
+                  ],
+                },
+              ],
+            },
+            alerts: {
+              integrations: [
+                {
+                  id: 'prometheus',
+                  name: 'Prometheus',
+                  vendor: 'alertmanager',
+                  secrets: [SECRET],
+                },
+              ],
+            },
+          },
+        },
+      }),
+    ],
+  });
+  const url = `http://127.0.0.1:${backend.server.port()}/api/multivac/alerts/integrations/prometheus`;
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  let next = 0;
+
+  async function send() {
+    const body = alertmanagerDelivery(next++);
+    const started = performance.now();
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${SECRET}`,
+        },
+        body,
+      });
+      await response.text();
+      latencies.push(performance.now() - started);
+      if (response.status !== 202) {
+        failures.push(`delivery ${next}: ${response.status}`);
+      }
+    } catch (error) {
+      failures.push(`delivery ${next}: ${error}`);
+    }
+  }
+  /** SENDERS senders, each sending one after the other, for `seconds`. */
+  async function run(seconds: number) {
+    const until = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: SENDERS }, async () => {
+        while (performance.now() < until) {
+          await send();
+        }
+      }),
+    );
+  }
+
+  const db = database.connect();
+  try {
+    await run(WARM_UP_SECONDS);
+    latencies.length = 0;
+    failures.length = 0;
+    const first = next;
+    const started = performance.now();
+    await run(MEASURED_SECONDS);
+    const seconds = (performance.now() - started) / 1000;
+    const sent = next - first;
+
+    // Processing (routing, grouping, paging) catches up with the backlog.
+    const caughtUp = performance.now();
+    let catchUpSeconds: number | undefined;
+    while (performance.now() - caughtUp < CATCH_UP_LIMIT_SECONDS * 1000) {
+      const [{ count }] = await db('multivac_jobs')
+        .where('type', 'alert.process')
+        .whereNot('status', 'succeeded')
+        .count({ count: '*' });
+      if (Number(count) === 0) {
+        catchUpSeconds = (performance.now() - caughtUp) / 1000;
+        break;
+      }
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+    const [{ alerts }] = await db('multivac_alerts').count({ alerts: '*' });
+    const [{ pages }] = await db('multivac_pages').count({ pages: '*' });
+    return {
+      latencies,
+      failures,
+      seconds,
+      sent,
+      catchUpSeconds,
+      alerts: Number(alerts),
+      pages: Number(pages),
+    };
+  } finally {
+    await db.destroy();
+    await backend.stop();
+  }
+}
+
+function report(name: string, result: Measured): string[] {
+  const { latencies, failures, seconds, sent } = result;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const percentile = (p: number) =>
+    sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const p99 = percentile(99);
+  const perSecond = Math.round(sent / seconds);
+  console.log(
+    `${name}: acknowledgement p50 ${ms(percentile(50))}  p95 ${ms(
+      percentile(95),
+    )}  p99 ${ms(p99)}  max ${ms(
+      sorted[sorted.length - 1] ?? NaN,
+    )}  sustained ${perSecond} alerts/s (${sent} in ${seconds.toFixed(1)} s)`,
+  );
+  console.log(
+    `${name}: ${
+      sent - failures.length
+    } of ${sent} acknowledged with 202; processing caught up ${
+      result.catchUpSeconds === undefined
+        ? `NOT within ${CATCH_UP_LIMIT_SECONDS} s`
+        : `${result.catchUpSeconds.toFixed(1)} s after the last delivery`
+    }; ${result.alerts} alerts stored, ${
+      result.pages
+    } pages (one per service group)`,
+  );
+  return [
+    ...failures.slice(0, 5).map(failure => `${name}: ${failure}`),
+    ...(result.catchUpSeconds === undefined
+      ? [`${name}: processing did not catch up`]
+      : []),
+  ];
+}
+
+async function main() {
+  console.log(
+    `Alert ingest: ${SENDERS} concurrent senders posting Alertmanager webhooks (one alert each) for ${MEASURED_SECONDS} s after ${WARM_UP_SECONDS} s of warm-up; targets on PostgreSQL: p99 < ${TARGET_P99_MS} ms, >= ${TARGET_ALERTS_PER_SECOND} alerts/s`,
+  );
+  const databases = [sqliteFile()];
+  const connectionString = process.env[POSTGRES_ENV];
+  if (connectionString) {
+    databases.push(postgres(connectionString));
+  } else {
+    console.log(`PostgreSQL skipped: ${POSTGRES_ENV} is not set`);
+  }
+  const problems: string[] = [];
+  for (const database of databases) {
+    try {
+      problems.push(...report(database.name, await measure(database)));
+    } finally {
+      await database.remove();
+    }
+  }
+  for (const problem of problems) {
+    console.log(`FAIL ${problem}`);
+  }
+  if (problems.length > 0) {
+    process.exitCode = 1;
+  }
+}
+
+main()
+  .catch(error => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  // The test backend leaves its knex pools open after stopping.
+  .finally(() => process.exit());
