@@ -31,6 +31,13 @@ describe('ReleaseDetailsDialog', () => {
     expect(api.setReleaseStatus).toHaveBeenCalledWith('REL-1', 'in_progress');
   });
 
+  it('renders closed while no release is chosen', async () => {
+    await renderWithMultivac(
+      <ReleaseDetailsDialog onClose={jest.fn()} onChanged={jest.fn()} />,
+    );
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
   it('shows notes as text, never as HTML', async () => {
     await renderWithMultivac(
       <ReleaseDetailsDialog

@@ -52,7 +52,7 @@ export const ReleaseDetailsDialog = ({
   const api = useApi(multivacApiRef);
   const { allowed: canUpdate } = usePermission({
     permission: releaseUpdatePermission,
-    resourceRef: release.reference,
+    resourceRef: release?.reference,
   });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
