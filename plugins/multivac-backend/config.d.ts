@@ -77,6 +77,65 @@ export interface Config {
        */
       fallbackSchedule?: string;
     };
+    /**
+     * How built-in pages reach people: paging channels (the Slack module's
+     * direct message, email, a webhook), tried per person in order until
+     * one delivers. See the README, "Paging channels".
+     */
+    paging?: {
+      /**
+       * Channel ids in the order to try them for people without a
+       * `multivac.io/paging-channels` annotation, e.g. [slack, email]. Each
+       * must be enabled. Default: every enabled channel, the modules' first,
+       * then email, then webhook.
+       */
+      defaultChannels?: string[];
+      /** The signed links in emails and webhooks that acknowledge a page. */
+      acknowledgeLinks?: {
+        /**
+         * Key the links are signed with (at least 16 characters). Default:
+         * derived from `backend.auth.keys[0].secret`; without either, a key
+         * made up at start-up (links stop working after a restart).
+         * @visibility secret
+         */
+        secret?: string;
+        /** How long a link works, in hours (1 to 720). Default 24. */
+        validHours?: number;
+      };
+      /** The email channel (`email`): enabled when this is set. */
+      email?: {
+        smtp: {
+          host: string;
+          /** Default 465 when `secure`, else 587. */
+          port?: number;
+          /** TLS from the start (port 465); otherwise STARTTLS when offered. */
+          secure?: boolean;
+          auth?: {
+            user: string;
+            /** @visibility secret */
+            pass: string;
+          };
+        };
+        /** Sender, e.g. `Multivac <pager@example.com>`. */
+        from: string;
+      };
+      /**
+       * The webhook channel (`webhook`), e.g. for an SMS or voice gateway:
+       * enabled when this is set.
+       */
+      webhook?: {
+        /** http(s) URL the page is POSTed to as JSON. */
+        url: string;
+        /**
+         * Shared secret (at least 16 characters): the `x-multivac-signature`
+         * header is `sha256=` HMAC-SHA256 of `<x-multivac-timestamp>.<body>`.
+         * @visibility secret
+         */
+        secret: string;
+        /** How long to wait for an answer, in seconds (up to 60). Default 10. */
+        timeoutSeconds?: number;
+      };
+    };
     /** Incidents. */
     incidents?: {
       /**

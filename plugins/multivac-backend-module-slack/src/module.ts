@@ -5,12 +5,13 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   multivacIncidentsExtensionPoint,
+  multivacPagingChannelsExtensionPoint,
   multivacReleasesExtensionPoint,
   multivacWorkflowExtensionPoint,
 } from '@multivac/plugin-multivac-node';
 import { createSlackBot } from './bot/createSlackBot';
-import { ChatRouter } from './chat/ChatRouter';
 import { alertCommands } from './commands/alertCommands';
+import { ChatRouter } from './chat/ChatRouter';
 import { ChatUsers } from './chat/ChatUsers';
 import { CommandRegistry } from './commands/CommandRegistry';
 import { incidentCommands } from './commands/incidentCommands';
@@ -50,6 +51,7 @@ export const multivacModuleSlack = createBackendModule({
         incidents: multivacIncidentsExtensionPoint,
         workflowPoint: multivacWorkflowExtensionPoint,
         releasesPoint: multivacReleasesExtensionPoint,
+        pagingChannels: multivacPagingChannelsExtensionPoint,
       },
       async init({
         auth,
@@ -63,6 +65,7 @@ export const multivacModuleSlack = createBackendModule({
         incidents,
         workflowPoint,
         releasesPoint,
+        pagingChannels,
       }) {
         const slack = readSlackConfig(config);
         const commands = new CommandRegistry(
@@ -102,15 +105,17 @@ export const multivacModuleSlack = createBackendModule({
         );
         incidents.addSubscriber(bot.incidentChannels);
         workflowPoint.addReportSubscriber(bot.triageReportMessages);
+        // Sends built-in pages as direct messages, and keeps them current.
+        pagingChannels.addChannel(bot.pageDirectMessages);
         workflowPoint.addPageSubscriber(bot.pageDirectMessages);
         workflowPoint.addPostmortemSubscriber(bot.postmortemNotices);
         releasesPoint.addReleaseSubscriber(bot.releaseNotices);
+        workflowPoint.addAlertGroupSubscriber(bot.alertGroupMessages);
 
         httpRouter.use(
           createSlackRouter({
             signingSecret: slack.signingSecret,
             inbox: bot.inbox,
-        workflowPoint.addAlertGroupSubscriber(bot.alertGroupMessages);
             logger,
           }),
         );

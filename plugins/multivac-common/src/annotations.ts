@@ -11,6 +11,13 @@ export const ANNOTATION_ONCALL_SCHEDULE = 'multivac.io/oncall-schedule';
  * @public
  */
 export const ANNOTATION_PHONE = 'multivac.io/phone';
+/**
+ * A User's paging channels in the order to try them, e.g. `slack,email`
+ * (default: `multivac.paging.defaultChannels`).
+ *
+ * @public
+ */
+export const ANNOTATION_PAGING_CHANNELS = 'multivac.io/paging-channels';
 /** @public */
 export const ANNOTATION_PAGERDUTY_SERVICE_ID = 'pagerduty.com/service-id';
 /** @public */

@@ -107,4 +107,39 @@ export interface PageRecord {
   resolvedAt?: string;
   /** What happened to the page, oldest first. */
   history: Array<{ at: string; text: string }>;
+  /**
+   * Built-in pages: each try to reach a person through a paging channel
+   * (Slack, email, webhook), oldest first. Set on `GET /pages` and
+   * `GET /pages/:id`.
+   */
+  deliveries?: PageDelivery[];
+}
+
+/** @public */
+export type PageDeliveryStatus =
+  | 'pending'
+  | 'delivered'
+  | 'failed'
+  | 'cancelled';
+
+/**
+ * One try to reach one person paged through one channel.
+ *
+ * @public
+ */
+export interface PageDelivery {
+  id: string;
+  /** The escalation level that paged the person. */
+  level: number;
+  userRef: string;
+  /** The person's display name. */
+  name: string;
+  /** Channel id, e.g. `email`. */
+  channel: string;
+  /** `cancelled`: the page was acknowledged or resolved before it went out. */
+  status: PageDeliveryStatus;
+  /** What the channel said, e.g. why it failed. */
+  detail?: string;
+  createdAt: string;
+  updatedAt: string;
 }

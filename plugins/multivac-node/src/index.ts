@@ -8,6 +8,7 @@ export * from './contribution';
 export * from './extensions';
 export * from './issueTracker';
 export * from './oncall';
+export * from './pagingChannels';
 export * from './workflow';
 export * from './releases';
 export * from './vendorHttp';

@@ -1,4 +1,4 @@
-import { PageChange } from '@multivac/plugin-multivac-node';
+import { PageChange, PagingDelivery } from '@multivac/plugin-multivac-node';
 import { FakeSlack } from '../__testUtils__/fakeSlack';
 import {
   GRACE,
@@ -25,16 +25,35 @@ describe('PageDirectMessages', () => {
     deliveryId: `job-${kind}`,
     attempt: 1,
   });
+  const delivery = (person = page().targets[0]): PagingDelivery => ({
+    page: page(),
+    person,
+    acknowledgeUrl: 'http://localhost/ack',
+    deliveryId: 'delivery-1',
+  });
+  const signal = new AbortController().signal;
 
-  it('pages each person of a built-in page in a direct message, updated as the page moves on', async () => {
+  it('is the slack paging channel: pages a person in a direct message, updated as the page moves on', async () => {
     const { bot, close } = await startSlackBot({ fake });
     const messages = bot.pageDirectMessages;
+    expect(messages.id).toBe('slack');
 
+    // a new page is the channel's to send, not the subscriber's
     await messages.onPageChange(change('triggered'));
+    expect(fake.callsTo('chat.postMessage')).toEqual([]);
+
+    await expect(messages.deliver(delivery(), signal)).resolves.toEqual({
+      status: 'delivered',
+      detail: 'direct message in Slack',
+    });
     const dm = fake.channel(`dm-${GRACE}`)!;
     const [paged] = fake.messages(dm.id);
     expect(paged.text).toMatch(/^:rotating_light: You are paged/);
     expect(JSON.stringify(paged.blocks)).toContain(ACTIONS.acknowledgeReport);
+
+    // a retried delivery keeps the one message
+    await messages.deliver(delivery(), signal);
+    expect(fake.messages(dm.id)).toHaveLength(1);
 
     await messages.onPageChange(
       change('acknowledged', {
@@ -51,14 +70,32 @@ describe('PageDirectMessages', () => {
     await close();
   });
 
-  it('leaves the pages of other providers to them', async () => {
+  it('fails a delivery to someone without a Slack user, so the next channel is tried', async () => {
     const { bot, close } = await startSlackBot({ fake });
 
+    await expect(
+      bot.pageDirectMessages.deliver(
+        delivery({ name: 'Nobody', userRef: 'user:default/nobody' }),
+        signal,
+      ),
+    ).resolves.toEqual({
+      status: 'failed',
+      error:
+        'Nobody has no Slack user (slack.com/user-id, or a Slack account with their email)',
+    });
+    expect(fake.callsTo('chat.postMessage')).toEqual([]);
+    await close();
+  });
+
+  it('leaves the pages of other providers to them', async () => {
+    const { bot, close } = await startSlackBot({ fake });
+    await bot.pageDirectMessages.deliver(delivery(), signal);
+
     await bot.pageDirectMessages.onPageChange(
-      change('triggered', { provider: 'pagerduty' }),
+      change('acknowledged', { provider: 'pagerduty', status: 'acknowledged' }),
     );
 
-    expect(fake.callsTo('chat.postMessage')).toEqual([]);
+    expect(fake.callsTo('chat.update')).toEqual([]);
     await close();
   });
 });

@@ -1,40 +1,68 @@
-import { PageChange, PageSubscriber } from '@multivac/plugin-multivac-node';
+import {
+  PageChange,
+  PageSubscriber,
+  PagingChannel,
+  PagingDelivery,
+  PagingDeliveryResult,
+} from '@multivac/plugin-multivac-node';
 import { pageMessage } from '../messages';
 import { sendDirectMessage } from './directMessage';
 import { postOrUpdate } from './postOrUpdate';
 import { SlackBotServices } from './SlackBotServices';
 
 /**
- * Built-in pages (schedules in `multivac.onCall`) reach the people paged as
- * a direct message with an Acknowledge button, updated as the page moves
- * on. Pages of other providers (PagerDuty) reach people through them.
+ * Built-in pages (schedules in `multivac.onCall`) reach people as a direct
+ * message with an Acknowledge button: the `slack` paging channel. The
+ * messages sent are updated as the page moves on (acknowledged, resolved).
+ * Pages of other providers (PagerDuty) reach people through them.
  */
-export class PageDirectMessages implements PageSubscriber {
+export class PageDirectMessages implements PagingChannel, PageSubscriber {
   readonly id = 'slack';
 
   constructor(private readonly deps: SlackBotServices) {}
 
+  /**
+   * Sends the page to one person. The Slack client bounds each call with
+   * its own timeout, so the attempt's signal is not needed here.
+   */
+  async deliver({
+    page,
+    person,
+  }: PagingDelivery): Promise<PagingDeliveryResult> {
+    const { client, users } = this.deps;
+    const slackId = person.userRef
+      ? await users.slackId(person.userRef)
+      : undefined;
+    if (!slackId) {
+      return {
+        status: 'failed',
+        error: `${person.name} has no Slack user (slack.com/user-id, or a Slack account with their email)`,
+      };
+    }
+    const message = pageMessage(page);
+    await postOrUpdate(this.deps, `page:${page.id}:${slackId}`, message, () =>
+      sendDirectMessage(client, slackId, message),
+    );
+    return { status: 'delivered', detail: 'direct message in Slack' };
+  }
+
+  /** Keeps the direct messages sent for a page current. */
   async onPageChange({ page, change }: PageChange): Promise<void> {
-    if (page.provider !== 'builtin') {
+    if (
+      page.provider !== 'builtin' ||
+      change === 'triggered' ||
+      change === 'escalated'
+    ) {
       return;
     }
-    const { client, users } = this.deps;
     const message = pageMessage(page);
     for (const target of page.targets) {
       const slackId = target.userRef
-        ? await users.slackId(target.userRef)
+        ? await this.deps.users.slackId(target.userRef)
         : undefined;
-      if (!slackId) {
-        continue;
+      if (slackId) {
+        await postOrUpdate(this.deps, `page:${page.id}:${slackId}`, message);
       }
-      await postOrUpdate(
-        this.deps,
-        `page:${page.id}:${slackId}`,
-        message,
-        change === 'triggered' || change === 'escalated'
-          ? () => sendDirectMessage(client, slackId, message)
-          : undefined,
-      );
     }
   }
 }

@@ -7,11 +7,13 @@ import {
   multivacIncidentsExtensionPoint,
   multivacIssueTrackerExtensionPoint,
   multivacOnCallExtensionPoint,
+  multivacPagingChannelsExtensionPoint,
   multivacReleasesExtensionPoint,
   MultivacWorkflow,
   multivacWorkflowExtensionPoint,
   OnCallProvider,
   PageSubscriber,
+  PagingChannel,
   PostmortemSubscriber,
   ReleaseSubscriber,
   ReportSubscriber,
@@ -35,10 +37,13 @@ export class MultivacContributions {
   readonly releaseSubscribers = new ContributionRegistry<ReleaseSubscriber>(
     'release subscriber',
   );
-  readonly onCallProviders = new ContributionRegistry<OnCallProvider>(
-    'on-call provider',
   readonly alertGroupSubscribers =
     new ContributionRegistry<AlertGroupSubscriber>('alert group subscriber');
+  readonly onCallProviders = new ContributionRegistry<OnCallProvider>(
+    'on-call provider',
+  );
+  readonly pagingChannels = new ContributionRegistry<PagingChannel>(
+    'paging channel',
   );
   readonly issueTrackers = new ContributionRegistry<IssueTracker>(
     'issue tracker',
@@ -56,12 +61,17 @@ export class MultivacContributions {
     env.registerExtensionPoint(multivacOnCallExtensionPoint, {
       addProvider: provider => this.onCallProviders.add(provider),
     });
+    env.registerExtensionPoint(multivacPagingChannelsExtensionPoint, {
+      addChannel: channel => this.pagingChannels.add(channel),
+    });
     env.registerExtensionPoint(multivacWorkflowExtensionPoint, {
       addClient: client => this.workflowClients.add(client),
       addReportSubscriber: subscriber => this.reportSubscribers.add(subscriber),
       addPageSubscriber: subscriber => this.pageSubscribers.add(subscriber),
       addPostmortemSubscriber: subscriber =>
         this.postmortemSubscribers.add(subscriber),
+      addAlertGroupSubscriber: subscriber =>
+        this.alertGroupSubscribers.add(subscriber),
     });
     env.registerExtensionPoint(multivacReleasesExtensionPoint, {
       addReleaseSubscriber: subscriber =>
@@ -70,8 +80,6 @@ export class MultivacContributions {
     env.registerExtensionPoint(multivacIssueTrackerExtensionPoint, {
       setIssueTracker: tracker => this.issueTrackers.add(tracker),
     });
-      addAlertGroupSubscriber: subscriber =>
-        this.alertGroupSubscribers.add(subscriber),
   }
 
   /**
@@ -85,7 +93,9 @@ export class MultivacContributions {
       ...this.pageSubscribers.list(),
       ...this.postmortemSubscribers.list(),
       ...this.releaseSubscribers.list(),
+      ...this.alertGroupSubscribers.list(),
       ...this.onCallProviders.list(),
+      ...this.pagingChannels.list(),
       ...this.issueTrackers.list(),
       ...this.workflowClients.list(),
     ]);
@@ -93,5 +103,4 @@ export class MultivacContributions {
       await contribution.connect?.(workflow);
     }
   }
-      ...this.alertGroupSubscribers.list(),
 }

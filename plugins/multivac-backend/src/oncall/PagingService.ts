@@ -17,6 +17,7 @@ import {
 } from '@multivac/plugin-multivac-node';
 import { PageStore } from '../database/PageStore';
 import { JobQueue } from '../jobs/JobQueue';
+import { ChannelPaging } from '../paging/ChannelPaging';
 import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';
 import { PeopleDirectory } from './PeopleDirectory';
@@ -48,6 +49,8 @@ export interface PagingServiceOptions {
   builtin: BuiltinOnCallProvider;
   people: PeopleDirectory;
   deliveries: PageChangeDeliveries;
+  /** Reaches the people of built-in pages; without it, pages are only recorded. */
+  channels?: ChannelPaging;
 }
 
 function canPage(provider: OnCallProvider): provider is PagingOnCallProvider {
@@ -69,6 +72,7 @@ export class PagingService {
   private readonly builtin: BuiltinOnCallProvider;
   private readonly people: PeopleDirectory;
   private readonly deliveries: PageChangeDeliveries;
+  private readonly channels?: ChannelPaging;
 
   constructor(options: PagingServiceOptions) {
     this.store = options.store;
@@ -79,6 +83,7 @@ export class PagingService {
     this.builtin = options.builtin;
     this.people = options.people;
     this.deliveries = options.deliveries;
+    this.channels = options.channels;
     const { jobs } = options;
     jobs.registerHandler(DELIVER, job =>
       this.deliver(String(job.payload.pageId)),
@@ -151,6 +156,7 @@ export class PagingService {
       person,
       context,
     );
+    const plans = provider ? [] : await this.planDeliveries([person]);
     return this.store.create(
       {
         entityRef: request.about ?? userRef,
@@ -167,13 +173,17 @@ export class PagingService {
         targets: [person],
         delivery: provider
           ? `sending to ${provider.id}`
-          : `recorded; sent to chat where configured${unavailable}`,
+          : `recorded; ${this.builtinDelivery(
+              'sent to chat where configured',
+            )}${unavailable}`,
         createdBy: actor,
       },
       async (tx, page) => {
         await deliverPageChange(this.deliveries, page, 'triggered', '', tx);
         if (provider) {
           await this.enqueueDelivery(tx, page.id);
+        } else {
+          await this.channels?.start(tx, page, 1, plans);
         }
       },
     );
@@ -210,7 +220,7 @@ export class PagingService {
    * Stores the page for level 1 of `answer` and, in the same transaction,
    * hands it to a paging provider or schedules its built-in escalation.
    */
-  private record(
+  private async record(
     request: PageInput,
     answer: OnCallAnswer,
     provider: OnCallProvider,
@@ -219,6 +229,8 @@ export class PagingService {
   ): Promise<PageRecord> {
     const first = answer.levels[0];
     const delegated = canPage(provider);
+    const targets = first?.onCall.map(s => s.person) ?? [];
+    const plans = delegated ? [] : await this.planDeliveries(targets);
     return this.store.create(
       {
         entityRef: answer.entityRef,
@@ -232,10 +244,12 @@ export class PagingService {
         summary: request.summary,
         details: request.details ?? {},
         urgency: request.urgency,
-        targets: first?.onCall.map(s => s.person) ?? [],
+        targets,
         delivery: delegated
           ? `sending to ${provider.id}`
-          : 'recorded; shown on the On call card and page',
+          : `recorded; ${this.builtinDelivery(
+              'shown on the On call card and page',
+            )}`,
         createdBy: actor,
       },
       async (tx, page) => {
@@ -243,6 +257,7 @@ export class PagingService {
         if (delegated) {
           await this.enqueueDelivery(tx, page.id);
         } else {
+          await this.channels?.start(tx, page, 1, plans);
           await this.scheduleEscalation(
             tx,
             page.id,
@@ -295,12 +310,36 @@ export class PagingService {
     });
   }
 
-  get(id: string) {
-    return this.store.get(id);
+  /** With its channel deliveries. */
+  async get(id: string): Promise<PageRecord | undefined> {
+    const page = await this.store.get(id);
+    return page && (await this.withDeliveries([page]))[0];
   }
 
-  list(filter: { entityRefs?: string[]; limit: number }) {
-    return this.store.list(filter);
+  /** Newest first, with their channel deliveries. */
+  async list(filter: {
+    entityRefs?: string[];
+    limit: number;
+  }): Promise<PageRecord[]> {
+    return this.withDeliveries(await this.store.list(filter));
+  }
+
+  private withDeliveries(pages: PageRecord[]): Promise<PageRecord[]> {
+    return this.channels
+      ? this.channels.withDeliveries(pages)
+      : Promise.resolve(pages);
+  }
+
+  /** The channel order of each person a built-in page reaches. */
+  private async planDeliveries(people: OnCallPerson[]) {
+    return this.channels?.enabled ? this.channels.plan(people) : [];
+  }
+
+  /** How a built-in page reaches people, for the page's delivery text. */
+  private builtinDelivery(withoutChannels: string): string {
+    return this.channels?.enabled
+      ? 'sent to each person through their paging channels'
+      : withoutChannels;
   }
 
   private enqueueDelivery(
@@ -391,26 +430,24 @@ export class PagingService {
       );
       return;
     }
-    await this.store.escalate(
-      pageId,
-      fromLevel,
-      next.onCall.map(s => s.person),
-      async tx => {
-        await deliverPageChange(
-          this.deliveries,
-          page,
-          'escalated',
-          String(fromLevel + 1),
-          tx,
-        );
-        await this.scheduleEscalation(
-          tx,
-          pageId,
-          fromLevel + 1,
-          next.timeoutMinutes,
-        );
-      },
-    );
+    const targets = next.onCall.map(s => s.person);
+    const plans = await this.planDeliveries(targets);
+    await this.store.escalate(pageId, fromLevel, targets, async tx => {
+      await this.channels?.start(tx, page, fromLevel + 1, plans);
+      await deliverPageChange(
+        this.deliveries,
+        page,
+        'escalated',
+        String(fromLevel + 1),
+        tx,
+      );
+      await this.scheduleEscalation(
+        tx,
+        pageId,
+        fromLevel + 1,
+        next.timeoutMinutes,
+      );
+    });
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   ListItemText,
   Typography,
 } from '@material-ui/core';
-import { PageRecord } from '@multivac/plugin-multivac-common';
+import { PageDelivery, PageRecord } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 import { AcknowledgePageButton } from '../AcknowledgePageButton';
 import { PageStatusChip } from '../IncidentChips';
@@ -15,6 +15,28 @@ export interface RecentPagesProps {
   pages: PageRecord[];
   canAcknowledge: boolean;
   onChange: () => void;
+}
+
+/**
+ * How each person paged was reached, one line per person and level: their
+ * channels in the order tried, e.g. "Grace Hopper: slack failed (no Slack
+ * user) → email delivered".
+ */
+function deliveryLines(deliveries: PageDelivery[]): string[] {
+  const byPerson = new Map<string, { name: string; tried: string[] }>();
+  for (const d of deliveries) {
+    const key = `${d.level} ${d.userRef}`;
+    const person = byPerson.get(key) ?? { name: d.name, tried: [] };
+    person.tried.push(
+      `${d.channel} ${d.status}${
+        d.detail && d.status !== 'delivered' ? ` (${d.detail})` : ''
+      }`,
+    );
+    byPerson.set(key, person);
+  }
+  return [...byPerson.values()].map(
+    ({ name, tried }) => `${name}: ${tried.join(' → ')}`,
+  );
 }
 
 /** Recent pages about an entity: who was paged, delivery, acknowledgement. */
@@ -39,15 +61,25 @@ export const RecentPages = ({
                   <PageStatusChip status={page.status} /> {page.summary}
                 </>
               }
-              secondary={`${DateTime.fromISO(
-                page.createdAt,
-              ).toRelative()} · level ${page.level}: ${
-                page.targets.map(t => t.name).join(', ') || 'nobody'
-              } · ${
-                page.status === 'acknowledged'
-                  ? `acknowledged by ${page.acknowledgedBy}`
-                  : page.delivery
-              }`}
+              secondaryTypographyProps={{ component: 'div' }}
+              secondary={
+                <>
+                  {`${DateTime.fromISO(page.createdAt).toRelative()} · level ${
+                    page.level
+                  }: ${
+                    page.targets.map(t => t.name).join(', ') || 'nobody'
+                  } · ${
+                    page.status === 'acknowledged'
+                      ? `acknowledged by ${page.acknowledgedBy}`
+                      : page.delivery
+                  }`}
+                  {deliveryLines(page.deliveries ?? []).map(line => (
+                    <div key={line} data-testid="page-delivery">
+                      {line}
+                    </div>
+                  ))}
+                </>
+              }
             />
             {page.status === 'triggered' && (
               <ListItemSecondaryAction>

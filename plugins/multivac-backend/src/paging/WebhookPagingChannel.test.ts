@@ -1,0 +1,180 @@
+import { ConfigReader } from '@backstage/config';
+import { PagingDelivery } from '@multivac/plugin-multivac-node';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import {
+  readWebhookSettings,
+  WebhookPagingChannel,
+} from './WebhookPagingChannel';
+
+const SECRET = 'webhook-shared-secret';
+
+/** A gateway that checks the signature as documented, then answers `status`. */
+async function startGateway(answer: { status: number; delayMs?: number }) {
+  const received: Array<{
+    verified: boolean;
+    body: any;
+    headers: IncomingMessage['headers'];
+  }> = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      const timestamp = String(req.headers['x-multivac-timestamp']);
+      const expected = Buffer.from(
+        `sha256=${createHmac('sha256', SECRET)
+          .update(`${timestamp}.${body}`)
+          .digest('hex')}`,
+      );
+      const given = Buffer.from(String(req.headers['x-multivac-signature']));
+      received.push({
+        verified:
+          given.length === expected.length && timingSafeEqual(given, expected),
+        body: JSON.parse(body),
+        headers: req.headers,
+      });
+      setTimeout(() => {
+        res.statusCode = answer.status;
+        res.end(answer.status === 200 ? 'queued' : 'carrier unavailable');
+      }, answer.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/page`,
+    received,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>(resolve => server.close(() => resolve()));
+    },
+  };
+}
+
+const delivery: PagingDelivery = {
+  page: {
+    id: 'page-1',
+    entityRef: 'component:default/payments-api',
+    resolvedFrom: 'group:default/payments',
+    provider: 'builtin',
+    scheduleId: 'payments-primary',
+    scheduleName: 'Payments primary',
+    fallback: false,
+    summary: 'SEV2 payments-api: Checkout fails',
+    details: { incident: 'INC-3' },
+    urgency: 'high',
+    dedupKey: 'multivac-page-page-1',
+    status: 'triggered',
+    level: 1,
+    targets: [],
+    delivery: 'recorded',
+    createdBy: 'user:default/ada.lovelace',
+    createdAt: '2026-12-04T10:00:00.000Z',
+    updatedAt: '2026-12-04T10:00:00.000Z',
+    history: [],
+  },
+  person: {
+    userRef: 'user:default/grace.hopper',
+    name: 'Grace Hopper',
+    email: 'grace.hopper@nimbus.example',
+    phone: '+49 30 1002',
+  },
+  acknowledgeUrl: 'http://backend/api/multivac/paging/acknowledge?token=t',
+  deliveryId: 'delivery-1',
+};
+const signal = new AbortController().signal;
+
+describe('WebhookPagingChannel', () => {
+  it('posts the page, the person and the acknowledge link, signed with the shared secret', async () => {
+    const gateway = await startGateway({ status: 200 });
+    const channel = new WebhookPagingChannel({
+      url: gateway.url,
+      secret: SECRET,
+      timeoutMs: 5000,
+    });
+
+    await expect(channel.deliver(delivery, signal)).resolves.toEqual({
+      status: 'delivered',
+      detail: 'accepted by the paging webhook (200)',
+    });
+    const [call] = gateway.received;
+    expect(call.verified).toBe(true);
+    expect(call.headers['x-multivac-delivery']).toBe('delivery-1');
+    expect(call.body).toMatchObject({
+      type: 'page',
+      page: {
+        id: 'page-1',
+        summary: 'SEV2 payments-api: Checkout fails',
+        urgency: 'high',
+        details: { incident: 'INC-3' },
+      },
+      person: { name: 'Grace Hopper', phone: '+49 30 1002' },
+      acknowledgeUrl: delivery.acknowledgeUrl,
+    });
+    await gateway.close();
+  });
+
+  it('is not verified with another secret', async () => {
+    const gateway = await startGateway({ status: 200 });
+    await new WebhookPagingChannel({
+      url: gateway.url,
+      secret: 'not-the-gateways-secret',
+      timeoutMs: 5000,
+    }).deliver(delivery, signal);
+    expect(gateway.received[0].verified).toBe(false);
+    await gateway.close();
+  });
+
+  it('fails on a refusing answer and on a gateway slower than the timeout', async () => {
+    const refusing = await startGateway({ status: 503 });
+    await expect(
+      new WebhookPagingChannel({
+        url: refusing.url,
+        secret: SECRET,
+        timeoutMs: 5000,
+      }).deliver(delivery, signal),
+    ).resolves.toEqual({
+      status: 'failed',
+      error: 'the paging webhook answered 503: carrier unavailable',
+    });
+    await refusing.close();
+
+    const slow = await startGateway({ status: 200, delayMs: 2000 });
+    const result = await new WebhookPagingChannel({
+      url: slow.url,
+      secret: SECRET,
+      timeoutMs: 200,
+    }).deliver(delivery, signal);
+    expect(result).toEqual({
+      status: 'failed',
+      error: expect.stringMatching(/^the paging webhook did not answer: /),
+    });
+    await slow.close();
+  });
+
+  it('reads its settings, refusing bad ones naming the key', () => {
+    const read = (webhook: object) =>
+      readWebhookSettings(
+        new ConfigReader({ multivac: { paging: { webhook } } }),
+      );
+    expect(read({ url: 'https://sms.example/page', secret: SECRET })).toEqual({
+      url: 'https://sms.example/page',
+      secret: SECRET,
+      timeoutMs: 10_000,
+    });
+    expect(readWebhookSettings(new ConfigReader({}))).toBeUndefined();
+    expect(() => read({ url: 'ftp://sms.example', secret: SECRET })).toThrow(
+      "multivac.paging.webhook.url must be an http(s) URL, got 'ftp://sms.example'",
+    );
+    expect(() => read({ url: 'https://sms.example', secret: 'short' })).toThrow(
+      'multivac.paging.webhook.secret must be at least 16 characters long',
+    );
+    expect(() =>
+      read({ url: 'https://sms.example', secret: SECRET, timeoutSeconds: 600 }),
+    ).toThrow(
+      'multivac.paging.webhook.timeoutSeconds must be more than 0 and at most 60, got 600',
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import { screen } from '@testing-library/react';
+import { PageDelivery } from '@multivac/plugin-multivac-common';
+import { aPage } from '../../__testUtils__/fixtures';
+import { renderWithMultivac } from '../../__testUtils__/render';
+import { RecentPages } from './RecentPages';
+
+const delivery = (overrides: Partial<PageDelivery>): PageDelivery => ({
+  id: 'd1',
+  level: 1,
+  userRef: 'user:default/grace.hopper',
+  name: 'Grace Hopper',
+  channel: 'slack',
+  status: 'pending',
+  createdAt: '2026-11-23T10:00:00.000Z',
+  updatedAt: '2026-11-23T10:00:00.000Z',
+  ...overrides,
+});
+
+describe('RecentPages', () => {
+  it("shows how each person paged was reached, in their channels' order", async () => {
+    await renderWithMultivac(
+      <RecentPages
+        pages={[
+          aPage({
+            deliveries: [
+              delivery({
+                channel: 'slack',
+                status: 'failed',
+                detail: 'Grace Hopper has no Slack user',
+              }),
+              delivery({
+                id: 'd2',
+                channel: 'email',
+                status: 'delivered',
+                detail: 'sent to grace.hopper@nimbus.example',
+              }),
+              delivery({
+                id: 'd3',
+                level: 2,
+                userRef: 'user:default/ken.thompson',
+                name: 'Ken Thompson',
+                channel: 'webhook',
+                status: 'pending',
+              }),
+            ],
+          }),
+        ]}
+        canAcknowledge
+        onChange={() => {}}
+      />,
+    );
+
+    expect(
+      screen.getAllByTestId('page-delivery').map(line => line.textContent),
+    ).toEqual([
+      'Grace Hopper: slack failed (Grace Hopper has no Slack user) → email delivered',
+      'Ken Thompson: webhook pending',
+    ]);
+    expect(screen.getByRole('button', { name: 'Acknowledge' })).toBeEnabled();
+  });
+
+  it('shows no delivery lines for a page without channel deliveries', async () => {
+    await renderWithMultivac(
+      <RecentPages pages={[aPage()]} canAcknowledge onChange={() => {}} />,
+    );
+    expect(screen.getByText('Card payments failing')).toBeInTheDocument();
+    expect(screen.queryAllByTestId('page-delivery')).toEqual([]);
+  });
+});
