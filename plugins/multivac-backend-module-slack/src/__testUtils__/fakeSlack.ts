@@ -154,6 +154,15 @@ export interface FakeSlack {
   /** The next call of `method` answers 429 with `Retry-After`. */
   rateLimitNext(method: string, retryAfterSeconds?: number): void;
   /**
+   * Holds the next call of `method` (whose arguments match, if `matches` is
+   * given) without answering it or doing anything, as a Slack that stalls;
+   * it is dropped when the caller hangs up. Resolves once the call arrived.
+   */
+  stallNext(
+    method: string,
+    matches?: (args: Record<string, unknown>) => boolean,
+  ): Promise<void>;
+  /**
    * Takes `scope` from the bot token: from now on `method`, and any other
    * method needing it, answers `missing_scope`.
    */
@@ -247,6 +256,11 @@ export async function startFakeSlack(
   >();
   const calls: FakeSlackCall[] = [];
   const failures = new Map<string, SlackApiError[]>();
+  const stalls: Array<{
+    method: string;
+    matches: (args: Record<string, unknown>) => boolean;
+    arrived: () => void;
+  }> = [];
   const rateLimits = new Map<string, number[]>();
   let sequence = 0;
   const next = () => ++sequence;
@@ -932,6 +946,16 @@ export async function startFakeSlack(
           ? stringArg(body, 'token')
           : undefined);
       authenticate(spec, call.token);
+      const stall = stalls.findIndex(
+        st => st.method === method && st.matches(call.args),
+      );
+      if (stall >= 0) {
+        const [{ arrived }] = stalls.splice(stall, 1);
+        call.status = 0;
+        arrived();
+        await new Promise(resolve => res.on('close', resolve));
+        return;
+      }
 
       const retryAfter = rateLimits.get(method)?.shift();
       if (retryAfter !== undefined) {
@@ -1028,6 +1052,11 @@ export async function startFakeSlack(
       const id = `${next()}.${Date.now()}.${randomBytes(16).toString('hex')}`;
       triggers.set(id, { userId, issuedAt: Date.now(), used: false });
       return id;
+    },
+    stallNext(method, matches = () => true) {
+      return new Promise<void>(arrived => {
+        stalls.push({ method, matches, arrived });
+      });
     },
     failNext(method, error, extra) {
       failures.set(method, [
