@@ -106,7 +106,7 @@ export const AlertGroupPage = () => {
     <Page themeId="tool">
       <Header
         title={`Alerts on ${shortRef(group.entityRef)}`}
-        type="Alert group"
+        type="Alerts"
         typeLink={alertsRoute()}
       >
         <HeaderLabel label="Status" value={group.status} />

@@ -110,6 +110,7 @@ export const AlertIntegrationsPage = () => {
     { title: 'Sender', render: i => VENDOR_LABELS[i.vendor] ?? i.vendor },
     {
       title: 'Delivery URL',
+      cellStyle: { minWidth: 320 },
       render: i => (
         <Box display="flex" alignItems="center">
           <code style={{ wordBreak: 'break-all' }}>{i.url}</code>

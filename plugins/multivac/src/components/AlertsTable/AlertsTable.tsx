@@ -31,6 +31,7 @@ export const AlertsTable = (props: AlertsTableProps) => {
     {
       title: 'Alert',
       field: 'summary',
+      cellStyle: { minWidth: 280 },
       render: alert =>
         alert.groupId ? (
           <Link to={groupRoute({ id: alert.groupId })}>{alert.summary}</Link>
