@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { refSchema } from './limits';
+import { httpUrlSchema, refSchema } from './limits';
 
 /**
  * Alerts from monitoring (Alertmanager, Grafana, Datadog, Sumo Logic, a
@@ -156,7 +156,7 @@ export const createAlertIntegrationRequestSchema = z
      * Zendesk only: the account's URL (`https://acme.zendesk.com`), for the
      * ticket link on each report.
      */
-    zendeskUrl: z.string().url().max(500).optional(),
+    zendeskUrl: httpUrlSchema.optional(),
   })
   .strict();
 

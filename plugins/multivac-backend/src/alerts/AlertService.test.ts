@@ -68,7 +68,7 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
 
   function build(db: Knex) {
     const catalogService = catalogServiceMock({ entities: catalog });
-    const catalogByRefs = jest.spyOn(catalogService, 'getEntitiesByRefs');
+    const catalogCalls = jest.spyOn(catalogService, 'getEntitiesByRefs');
     const auth = mockServices.auth();
     const queue = new DatabaseJobQueue(db, mockServices.logger.mock(), {
       ...DEFAULT_JOB_QUEUE_OPTIONS,
@@ -111,7 +111,14 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
       auth,
       logger: mockServices.logger.mock(),
     });
-    return { queue, pageStore, store, incidentService, service, catalogByRefs };
+    return {
+      queue,
+      pageStore,
+      store,
+      incidentService,
+      service,
+      catalogByRefs: catalogCalls,
+    };
   }
 
   beforeEach(async () => {

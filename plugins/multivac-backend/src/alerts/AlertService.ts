@@ -614,7 +614,7 @@ function integrationInfo(
   now = Date.now(),
 ): AlertIntegrationInfo {
   const previous = i.hashedSecrets.find(s => s.validUntil !== undefined);
-  const previousValid = previous && previous.validUntil! >= now;
+  const previousValid = previous && previous.validUntil! > now;
   return {
     id: i.id,
     name: i.name,
@@ -623,7 +623,7 @@ function integrationInfo(
     secretCount:
       i.secrets.length +
       i.hashedSecrets.filter(
-        s => s.validUntil === undefined || s.validUntil >= now,
+        s => s.validUntil === undefined || s.validUntil > now,
       ).length,
     defaultEntityRef: i.defaultEntityRef,
     rules: i.rules.map(rule => ({

@@ -149,7 +149,10 @@ export function readAlertIntegrations(config: Config): AlertIntegration[] {
       timestampHeader: (
         c.getOptionalString('timestampHeader') ?? GRAFANA_TIMESTAMP_HEADER
       ).toLowerCase(),
-      zendeskUrl: c.getOptionalString('zendeskUrl')?.replace(/\/+$/, ''),
+      zendeskUrl: zendeskUrlAt(
+        c.getOptionalString('zendeskUrl'),
+        `${at}.zendeskUrl`,
+      ),
     };
   });
 }
@@ -173,6 +176,17 @@ export function fullEntityRef(ref: string): string {
       defaultNamespace: 'default',
     }),
   );
+}
+
+/** The Zendesk account URL without a trailing slash; http(s) only. */
+function zendeskUrlAt(url: string | undefined, at: string) {
+  if (url === undefined) {
+    return undefined;
+  }
+  if (!/^https?:\/\/[^/\s]+/i.test(url)) {
+    throw new Error(`${at}: '${url}' is not an http(s) URL`);
+  }
+  return url.replace(/\/+$/, '');
 }
 
 function readRule(rule: Config, at: string): RoutingRule {

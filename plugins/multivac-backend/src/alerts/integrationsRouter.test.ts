@@ -231,6 +231,15 @@ describe('alert integrations created in the portal', () => {
       /defaultEntityRef/,
     ],
     [{ id: 'x', name: 'x', vendor: 'generic', secret: 'mine' }, /secret/],
+    [
+      {
+        id: 'x',
+        name: 'x',
+        vendor: 'zendesk',
+        zendeskUrl: 'file:///etc/passwd',
+      },
+      /zendeskUrl/,
+    ],
   ])(
     'refuses a bad integration %j with 400 naming the field',
     async (body, field) => {

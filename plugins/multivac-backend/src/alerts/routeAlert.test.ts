@@ -59,6 +59,10 @@ describe('readAlertIntegrations', () => {
       /rules\[0\]\.match\.job/,
     ],
     [{ ...base, defaultEntityRef: 'component:' }, /defaultEntityRef/],
+    [
+      { ...base, vendor: 'zendesk', zendeskUrl: 'file:///etc/passwd' },
+      /integrations\[0\]\.zendeskUrl/,
+    ],
   ])('refuses a bad integration, naming the key (%#)', (entry, message) => {
     expect(() => readAlertIntegrations(config([entry]))).toThrow(message);
   });

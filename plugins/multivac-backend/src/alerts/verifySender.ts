@@ -195,7 +195,7 @@ function matchesSecret(
     match = timingSafeEqual(digest(secret), givenDigest) || match;
   }
   for (const { hash, validUntil } of integration.hashedSecrets) {
-    const valid = validUntil === undefined || now <= validUntil;
+    const valid = validUntil === undefined || now < validUntil;
     match = (matchesHashedSecret(hash, given) && valid) || match;
   }
   return match;
