@@ -201,6 +201,32 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     expect(group.resolvedAt).toBeDefined();
   });
 
+  it('a resolved group resolves its page; a group resolved before its page went out pages nobody; a new alert after resolution opens a new group', async () => {
+    const t = new Date('2026-11-26T09:00:00Z');
+    const fired = await alerts.ingest(integration, alert(1), t);
+    await runJobs();
+    const paged = await alerts.getGroup(fired.alert.groupId!);
+    expect((await pages.get(paged.pageId!))?.status).toBe('triggered');
+    await alerts.ingest(integration, alert(1, { status: 'resolved' }), t);
+    await runJobs();
+    expect(await pages.get(paged.pageId!)).toMatchObject({
+      status: 'resolved',
+    });
+
+    // Fires again after its group resolved: a new group, and a new page.
+    const again = await alerts.ingest(integration, alert(2), t);
+    expect(again.alert.groupId).not.toBe(fired.alert.groupId);
+    expect(again.paged).toBe(true);
+    // ...which recovers before the page job runs: nobody is paged.
+    await alerts.ingest(integration, alert(2, { status: 'resolved' }), t);
+    await runJobs();
+    expect(await alerts.getGroup(again.alert.groupId!)).toMatchObject({
+      status: 'resolved',
+      pageId: undefined,
+    });
+    expect(await pagesFor('component:default/payments-api')).toHaveLength(1);
+  });
+
   it('starts a new group (and page) once the rolling window passed', async () => {
     const t = Date.parse('2026-11-26T09:00:00Z');
     const first = await alerts.ingest(integration, alert(1), new Date(t));
