@@ -269,7 +269,10 @@ export class DatabaseJobQueue implements JobQueue {
     const id = randomUUID();
     const record = async (db: Knex | Knex.Transaction) => {
       const now = new Date().toISOString();
-      await db('multivac_jobs')
+      // One statement on the request path (e.g. a Slack acknowledgement):
+      // RETURNING (SQLite 3.35+, PostgreSQL) yields the row only when this
+      // call stored it, nothing when the idempotency key was there already.
+      const inserted: Array<{ id: string }> = await db('multivac_jobs')
         .insert({
           id,
           type: request.type,
@@ -288,13 +291,11 @@ export class DatabaseJobQueue implements JobQueue {
             request.orderKey === undefined ? null : await nextOrderSeq(db),
         })
         .onConflict('idempotency_key')
-        .ignore();
-      // Portable across SQLite and PostgreSQL, unlike reading what the insert returned.
-      return db('multivac_jobs')
-        .where({ idempotency_key: request.idempotencyKey })
-        .first('id');
+        .ignore()
+        .returning('id');
+      return inserted.length > 0;
     };
-    let stored: { id: string } | undefined;
+    let stored: boolean;
     if (tx) {
       stored = await record(knexOf(tx));
       knexOf(tx)
@@ -309,7 +310,7 @@ export class DatabaseJobQueue implements JobQueue {
           : await this.db.transaction(record);
       this.pump();
     }
-    return stored?.id === id;
+    return stored;
   }
 
   async listForIncident(incidentId: string): Promise<JobSummary[]> {
