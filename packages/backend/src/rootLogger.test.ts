@@ -130,6 +130,16 @@ describe('CredentialRedactingLogger', () => {
     expect(captured.lines).toHaveLength(2);
   });
 
+  it('passes redactions on to the logger it wraps', () => {
+    const added: string[] = [];
+    const inner = Object.assign(new CapturingLogger(), {
+      addRedactions: (redactions: Iterable<string>) =>
+        added.push(...redactions),
+    });
+    new CredentialRedactingLogger(inner).addRedactions(['s3cret']);
+    expect(added).toEqual(['s3cret']);
+  });
+
   it('keeps other query parameters', () => {
     expect(
       redactCredentialQueries(

@@ -71,6 +71,11 @@ export class CredentialRedactingLogger implements RootLoggerService {
     this.inner.debug(redactCredentialQueries(message), redactMeta(meta));
   }
 
+  /** Backstage's way to add secrets to redact, as its root logger has. */
+  addRedactions(redactions: Iterable<string>): void {
+    (this.inner as Partial<WinstonLogger>).addRedactions?.(redactions);
+  }
+
   child(meta: JsonObject): LoggerService {
     return new CredentialRedactingLogger(
       this.inner.child(redactMeta(meta) as JsonObject),
