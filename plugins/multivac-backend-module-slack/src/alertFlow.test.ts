@@ -251,7 +251,22 @@ describe('alerts in Slack, end to end', () => {
         "There is no service or team 'payments-apx' in the catalog (looked for component:default/payments-apx, group:default/payments-apx, system:default/payments-apx)",
       );
 
-      // 3. Buttons: Ken may not act; Grace acknowledges; Ada starts the incident.
+      // 3. The post names who is paged, once the page is out.
+      await eventually(async () => {
+        const res = await request(backend.server)
+          .get(`/api/multivac/alerts/groups/${groupId}`)
+          .set('Authorization', `Bearer ${SCRIPT_TOKEN}`);
+        return res.body.pageId;
+      }, 'the group paging the on-call');
+      await eventually(
+        () =>
+          allText(fake.messages(team)[0]).includes(
+            `Paged <@${GRACE}>, not acknowledged yet.`,
+          ),
+        'the post naming who is paged',
+      );
+
+      // 4. Buttons: Ken may not act; Grace acknowledges; Ada starts the incident.
       const click = (userId: string, actionId: string) =>
         slack
           .interaction(
@@ -276,6 +291,7 @@ describe('alerts in Slack, end to end', () => {
             }),
           )
           .expect(200);
+      const updates = fake.callsTo('chat.update').length;
       await click(KEN, ACTIONS.startAlertIncident);
       const refusal = await eventually(
         () => fake.ephemerals(team).find(e => e.user === KEN),
@@ -284,15 +300,9 @@ describe('alerts in Slack, end to end', () => {
       expect(refusal.text).toBe(
         'Sorry, you are not allowed to multivac.alert.update.',
       );
-      expect(fake.callsTo('chat.update')).toHaveLength(0);
+      expect(fake.callsTo('chat.update')).toHaveLength(updates);
+      expect(Object.keys(buttons(fake.messages(team)[0]))).toHaveLength(2);
 
-      // The group has paged Grace before she acknowledges it.
-      await eventually(async () => {
-        const res = await request(backend.server)
-          .get(`/api/multivac/alerts/groups/${groupId}`)
-          .set('Authorization', `Bearer ${SCRIPT_TOKEN}`);
-        return res.body.pageId;
-      }, 'the group paging the on-call');
       await click(GRACE, ACTIONS.acknowledgeAlertGroup);
       const acknowledged = await eventually(
         () =>
@@ -349,7 +359,7 @@ describe('alerts in Slack, end to end', () => {
         /^\*2 alerts firing on payments-api\*\n• \*payments-api\* — high urgency/,
       );
 
-      // 4. The same delivery again posts nothing new.
+      // 5. The same delivery again posts nothing new.
       await deliver(alerts);
       await new Promise(resolve => setTimeout(resolve, 1500));
       expect(

@@ -111,6 +111,7 @@ export const multivacModuleSlack = createBackendModule({
         workflowPoint.addPostmortemSubscriber(bot.postmortemNotices);
         releasesPoint.addReleaseSubscriber(bot.releaseNotices);
         workflowPoint.addAlertGroupSubscriber(bot.alertGroupMessages);
+        workflowPoint.addPageSubscriber(bot.alertGroupMessages);
 
         httpRouter.use(
           createSlackRouter({

@@ -1,9 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
-import { Alert } from '@multivac/plugin-multivac-common';
+import { Alert, PageRecord } from '@multivac/plugin-multivac-common';
 import { WorkflowAlertGroup } from '@multivac/plugin-multivac-node';
 import { entity } from '@multivac/plugin-multivac-node/testUtils';
 import { FakeSlack, FAKE_BOT_USER_ID } from '../__testUtils__/fakeSlack';
 import {
+  GRACE,
   startSlackBot,
   startTeamSlack,
   teamCatalog,
@@ -50,6 +51,12 @@ describe('AlertGroupMessages', () => {
       fake,
       entities: [...teamCatalog, ...entities],
       config: { triageChannel },
+      workflow: {
+        alerts: {
+          getGroup: async id =>
+            id === 'g-1' ? group('component:default/orphan') : undefined,
+        },
+      },
     });
     await started.bot.alertGroupMessages.connect(started.workflow);
     return started;
@@ -121,6 +128,50 @@ describe('AlertGroupMessages', () => {
       );
     } finally {
       await without.close();
+    }
+  });
+
+  it("updates the post as the group's page moves on, however it was acknowledged", async () => {
+    const triage = fake.channel('triage')!.id;
+    const { bot, close } = await start([entity('Component', 'orphan')], triage);
+    try {
+      const page = {
+        id: 'p-1',
+        status: 'triggered',
+        targets: [
+          { name: 'Grace Hopper', userRef: 'user:default/grace.hopper' },
+        ],
+        details: { alertGroup: 'g-1' },
+      } as unknown as PageRecord;
+      const pageChange = (changed: PageRecord) =>
+        bot.alertGroupMessages.onPageChange({
+          page: changed,
+          change: 'acknowledged',
+          deliveryId: 'd-2',
+          attempt: 1,
+        });
+      // Not posted yet: nothing to update.
+      await pageChange(page);
+      expect(fake.messages(triage)).toHaveLength(0);
+
+      await bot.alertGroupMessages.onAlertGroupChange({
+        group: group('component:default/orphan'),
+        change: 'opened',
+        deliveryId: 'd-1',
+        attempt: 1,
+      });
+      await pageChange({
+        ...page,
+        status: 'acknowledged',
+        acknowledgedBy: 'user:default/grace.hopper',
+      });
+      const [post] = fake.messages(triage);
+      expect(post.text).toContain(`Acknowledged by <@${GRACE}>.`);
+      // Pages of anything but an alert group are not its business.
+      await pageChange({ ...page, details: {} });
+      expect(fake.callsTo('chat.update')).toHaveLength(1);
+    } finally {
+      await close();
     }
   });
 });

@@ -9,6 +9,8 @@ import {
   AlertGroupChange,
   AlertGroupSubscriber,
   MultivacWorkflow,
+  PageChange,
+  PageSubscriber,
   WorkflowAlertGroup,
 } from '@multivac/plugin-multivac-node';
 import { SlackConfig } from '../config';
@@ -29,10 +31,14 @@ export const alertGroupMessageKey = (groupId: string) =>
  * Alert groups that page, in the owning team's channel (the entity's
  * `slack.com/channel`, else its owner's; else the triage channel): posted
  * once per group, with Acknowledge and Start incident, and updated when
- * someone clicks them.
+ * someone clicks them and as the group's page moves on (acknowledged
+ * anywhere: the portal, a direct message, the paging provider).
  */
-export class AlertGroupMessages implements AlertGroupSubscriber {
-  readonly id = 'slack';
+export class AlertGroupMessages
+  implements AlertGroupSubscriber, PageSubscriber
+{
+  /** Not `slack`: the bot's direct messages are the `slack` page subscriber. */
+  readonly id = 'slack-alert-groups';
   readonly routes: SlackRoute[];
   private readonly workflow = new WorkflowHandle();
 
@@ -85,6 +91,23 @@ export class AlertGroupMessages implements AlertGroupSubscriber {
     const message = await this.message(group, this.workflow.get());
     const ts = await postJoining(client, channel, message);
     await store.saveMessage(key, { channelId: channel, ts });
+  }
+
+  async onPageChange({ page }: PageChange): Promise<void> {
+    const groupId = page.details.alertGroup;
+    if (typeof groupId !== 'string') {
+      return;
+    }
+    const workflow = this.workflow.get();
+    const group = await workflow.alerts.getGroup(groupId);
+    if (group) {
+      // The page as delivered: the group may not name it yet.
+      await postOrUpdate(
+        this.deps,
+        alertGroupMessageKey(group.id),
+        await this.message({ ...group, page }, workflow),
+      );
+    }
   }
 
   private async message(
