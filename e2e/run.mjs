@@ -4,8 +4,9 @@
  * own ports, empty in-memory database), then drives headless Chromium through
  * declare → acknowledge → investigate → note → hand over controller →
  * identified → monitoring → resolve → post-mortem (write a section, add an
- * action item, review, publish, export), checking what the user sees at each
- * step. Screenshots go to e2e/output/.
+ * action item, review, publish, export), then alerts (delivery, entity tab,
+ * On call card, alerts page, start incident), checking what the user sees
+ * at each step. Screenshots go to e2e/output/.
  *
  * Needs Chromium (Debian: `apt-get install chromium`, or set CHROMIUM_PATH).
  * Without it the run is skipped with a message, except on CI where it fails.
@@ -15,12 +16,15 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'e2e', 'output');
 const appUrl = 'http://localhost:3100';
 const backendUrl = 'http://localhost:7107';
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where the backend sends paging email (e2e/app-config.e2e.yaml). */
+const smtpPort = 2526;
 const results = [];
 
 function log(message) {
@@ -90,6 +94,38 @@ async function step(name, fn) {
   }
 }
 
+/**
+ * A local mail server for paging email: keeps each message's recipients and
+ * its text part (quoted-printable decoded).
+ */
+async function startMailServer() {
+  const mails = [];
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks = [];
+      stream.on('data', chunk => chunks.push(chunk));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const text =
+          /Content-Type: text\/plain[^]*?\r\n\r\n([^]*?)\r\n--/i.exec(raw);
+        mails.push({
+          to: session.envelope.rcptTo.map(r => r.address),
+          text: (text ? text[1] : raw)
+            .replace(/=\r\n/g, '')
+            .replace(/=([0-9A-F]{2})/g, (_, hex) =>
+              String.fromCharCode(parseInt(hex, 16)),
+            ),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise(resolve => server.listen(smtpPort, '127.0.0.1', resolve));
+  return { mails, close: () => new Promise(r => server.close(r)) };
+}
+
 function startPortal() {
   const child = spawn(
     join(root, 'node_modules', '.bin', 'backstage-cli'),
@@ -133,6 +169,7 @@ async function main() {
   rmSync(output, { recursive: true, force: true });
   mkdirSync(output, { recursive: true });
 
+  const mailServer = await startMailServer();
   log('starting the portal on :3100 and the backend on :7107 ...');
   const portal = startPortal();
   let browser;
@@ -167,12 +204,13 @@ async function main() {
       viewport: { width: 1440, height: 1000 },
     });
     page.setDefaultTimeout(60_000);
-    await runFlow(page).catch(async error => {
+    await runFlow(page, mailServer.mails).catch(async error => {
       await page.screenshot({ path: join(output, 'failure.png') });
       throw error;
     });
   } finally {
     await browser?.close();
+    await mailServer.close();
     try {
       process.kill(-portal.child.pid, 'SIGTERM');
     } catch {
@@ -317,7 +355,7 @@ async function runReleaseFlow(page) {
   );
 }
 
-async function runFlow(page) {
+async function runFlow(page, mails) {
   await runReleaseFlow(page);
   const title = 'Card payments failing for Visa';
 
@@ -376,6 +414,53 @@ async function runFlow(page) {
       }
       await paged.waitFor();
       await expectText(page, / responder/);
+    },
+  );
+
+  await step(
+    'the on-call person gets the page by email, and its link acknowledges it',
+    async () => {
+      const summary = `SEV2 payments-api: ${title}`;
+      const deadline = Date.now() + 60_000;
+      let mail;
+      while (!(mail = mails.find(m => m.text.includes(summary)))) {
+        if (Date.now() > deadline) {
+          throw new Error(`no paging email about "${summary}" arrived`);
+        }
+        await page.waitForTimeout(500);
+      }
+      if (!/@nimbus\.example$/.test(mail.to[0])) {
+        throw new Error(`the page was emailed to ${mail.to.join(', ')}`);
+      }
+      const link = /Acknowledge: (\S+)/.exec(mail.text)?.[1];
+      if (!link?.startsWith(`${backendUrl}/api/multivac/paging/acknowledge?`)) {
+        throw new Error(`the email has no acknowledge link: ${mail.text}`);
+      }
+      // The person opens the link from their mail, signed in nowhere: a
+      // confirmation first.
+      const mailReader = await page.context().browser().newContext();
+      const inbox = await mailReader.newPage();
+      await inbox.goto(link);
+      await inbox.getByText('Acknowledge this page?').waitFor();
+      await inbox.getByText(summary).waitFor();
+      await inbox.screenshot({ path: join(output, 'page-email-link.png') });
+      await inbox.getByRole('button', { name: 'Acknowledge' }).click();
+      await inbox.getByText('Page acknowledged').waitFor();
+      await mailReader.close();
+      // The On call card shows the page acknowledged and how it was sent.
+      const incidentPage = page.url();
+      await page.goto(`${appUrl}/catalog/default/component/payments-api`);
+      const ours = page
+        .getByRole('list', { name: 'recent pages' })
+        .getByRole('listitem')
+        .filter({ hasText: summary });
+      await ours.getByText(/acknowledged by /).waitFor();
+      await ours.getByText(/: email delivered/).waitFor();
+      await page.screenshot({
+        path: join(output, 'page-acknowledged-by-email.png'),
+      });
+      await page.goto(incidentPage);
+      await expectText(page, title);
     },
   );
 
@@ -689,6 +774,135 @@ async function runFlow(page) {
       fullPage: true,
     });
   });
+
+  await runAlertFlow(page);
+}
+
+/**
+ * Alerts (issue 17): a burst from the demo's generic integration (its secret
+ * as a bearer token, as app-config.yaml and verifySender.ts have it) shows
+ * on the service's Alerts tab, on the On call card's count and on the
+ * alerts page, and its group becomes an incident. Last: the incident it
+ * starts is on payments-api, and an active incident there would take later
+ * alerts instead of paging.
+ */
+async function runAlertFlow(page) {
+  const summary = 'Checkout error rate above 5%';
+  await step('the demo integration accepts a burst of alerts', async () => {
+    const alert = (entity, dedupKey, text, severity, labels) => ({
+      summary: text,
+      dedupKey,
+      severity,
+      source: 'e2e prometheus',
+      entityRef: `component:default/${entity}`,
+      labels,
+      links: [`https://grafana.nimbus.example/d/${entity}`],
+    });
+    const res = await fetch(
+      `${backendUrl}/api/multivac/alerts/integrations/demo`,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: 'Bearer demo-only-not-a-real-secret',
+        },
+        body: JSON.stringify({
+          alerts: [
+            alert('payments-api', 'e2e-checkout-errors', summary, 'critical', {
+              alertname: 'HighErrorRate',
+              region: 'eu-west-1',
+            }),
+            alert(
+              'payments-api',
+              'e2e-auth-latency',
+              'Card authorisation p99 above 2 s',
+              'warning',
+              { alertname: 'SlowAuthorisation', region: 'eu-west-1' },
+            ),
+            alert(
+              'ledger-service',
+              'e2e-ledger-lag',
+              'Ledger replication lag above 30 s',
+              'critical',
+              { alertname: 'ReplicationLag' },
+            ),
+          ],
+        }),
+      },
+    );
+    if (res.status !== 202) {
+      throw new Error(`the delivery got ${res.status}: ${await res.text()}`);
+    }
+  });
+
+  await step("the alert shows on the service's Alerts tab", async () => {
+    await page.goto(`${appUrl}/catalog/default/component/payments-api/alerts`);
+    await signIn(page);
+    // Routing and grouping run as a job after the delivery: reload until then.
+    const shown = page.getByRole('link', { name: summary });
+    for (let i = 0; i < 30 && !(await shown.count()); i++) {
+      await page.waitForTimeout(1000);
+      await page.reload();
+    }
+    await shown.waitFor();
+    await expectText(page, 'Card authorisation p99 above 2 s');
+    await expectText(page, 'Firing alerts (2)');
+    await expectNoAppErrors(page);
+    await page.screenshot({ path: join(output, 'alerts-entity-tab.png') });
+  });
+
+  await step('the On call card counts the firing alerts', async () => {
+    await page.goto(`${appUrl}/catalog/default/component/payments-api`);
+    await expectText(page, 'Payments primary (builtin)');
+    await page
+      .getByRole('link', { name: '2 alerts firing: open the Alerts tab' })
+      .click();
+    await page.waitForURL(/\/component\/payments-api\/alerts$/);
+    await page.getByRole('link', { name: summary }).waitFor();
+  });
+
+  await step('the alerts page filters by team, kept in the link', async () => {
+    await page.goto(`${appUrl}/multivac/alerts`);
+    await expectText(page, 'Ledger replication lag above 30 s');
+    await page.locator('#multivac-alerts-entity').fill('Payments');
+    await page.getByRole('option', { name: /Payments \(group\)/ }).click();
+    await page.waitForURL(/entityRef=group%3Adefault%2Fpayments/);
+    await page.getByRole('link', { name: summary }).waitFor();
+    // the team owns both services
+    await expectText(page, 'Alerts (3)');
+    await expectNoAppErrors(page);
+    await page.screenshot({ path: join(output, 'alerts-page.png') });
+  });
+
+  await step("a group's alerts show their labels and links", async () => {
+    await page.getByRole('link', { name: summary }).click();
+    await page.waitForURL(/\/multivac\/alerts\/groups\/[^/]+$/);
+    await expectText(page, 'Alerts on payments-api');
+    const alert = page.getByRole('region', { name: summary });
+    await alert.getByText('HighErrorRate').waitFor();
+    await alert
+      .getByRole('link', { name: /grafana\.nimbus\.example\/d\/payments-api/ })
+      .waitFor();
+    await expectNoAppErrors(page);
+    await page.screenshot({
+      path: join(output, 'alerts-group.png'),
+      fullPage: true,
+    });
+  });
+
+  await step(
+    '"Start incident" turns the alert group into an incident',
+    async () => {
+      await page.getByRole('button', { name: 'Start incident' }).click();
+      await page.waitForURL(/\/multivac\/incidents\/INC-\d+$/);
+      await expectText(page, `payments-api: `);
+      await expectText(page, `noted: Alert firing: ${summary} (critical)`);
+      await expectNoAppErrors(page);
+      // the group now links to its incident instead of offering to start one
+      await page.goBack();
+      await expectText(page, 'Handled as');
+    },
+  );
 }
 
 main()
