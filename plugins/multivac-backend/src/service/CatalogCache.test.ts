@@ -167,30 +167,30 @@ describe('CatalogCache', () => {
     const { cache, getEntities, advance } = setup();
     const catalog = cache.catalogService();
     const service = await mockServices.auth().getOwnServiceCredentials();
-    const ownedByPayments = async () =>
+    const ownedByTeam = async () =>
       (
         await catalog.getEntities(
           { filter: { 'relations.ownedBy': 'group:default/payments' } },
           { credentials: service },
         )
       ).items.map(e => e.metadata.name);
-    expect((await ownedByPayments()).sort()).toEqual([
+    expect((await ownedByTeam()).sort()).toEqual([
       'checkout',
       'ledger',
       'payments-api',
     ]);
     expect(getEntities).toHaveBeenCalledTimes(1);
     advance(14_999);
-    await ownedByPayments();
+    await ownedByTeam();
     expect(getEntities).toHaveBeenCalledTimes(1);
 
     advance(1);
     // Stale: served at once, read again in the background.
-    await ownedByPayments();
+    await ownedByTeam();
     expect(getEntities).toHaveBeenCalledTimes(2);
 
     advance(60_000);
-    await ownedByPayments();
+    await ownedByTeam();
     expect(getEntities).toHaveBeenCalledTimes(3);
 
     // A user's query is the catalog's, never the cache's.
