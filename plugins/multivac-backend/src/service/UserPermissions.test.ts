@@ -269,8 +269,7 @@ describe('UserPermissions token cache', () => {
     expect(signIns).toHaveBeenCalledTimes(2);
     expect(signIns.mock.calls[1][1]?.headers).toMatchObject({
       'x-multivac-user-entity-ref': ref,
-      'x-multivac-reason':
-        'check permissions as the user behind a chat command or calendar feed',
+      'x-multivac-reason': `check ${incidentReadPermission.name} for a chat command or calendar feed`,
     });
   });
 

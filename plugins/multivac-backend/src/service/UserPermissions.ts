@@ -27,8 +27,8 @@ import {
 const USER_HEADER = 'x-multivac-user-entity-ref';
 /** Why the plugin asks; the provider logs it with every token it issues. */
 const REASON_HEADER = 'x-multivac-reason';
-const REASON =
-  'check permissions as the user behind a chat command or calendar feed';
+const reasonFor = (permission: Permission) =>
+  `check ${permission.name} for a chat command or calendar feed`;
 const REFRESH_MARGIN_MS = 60_000;
 /**
  * The longest the plugin keeps a user token, however long it is valid: a
@@ -120,7 +120,10 @@ export class UserPermissions {
     request: AuthorizePermissionRequest,
     userRef: string,
   ): Promise<boolean> {
-    const credentials = await this.#credentials(userRef);
+    const credentials = await this.#credentials(
+      userRef,
+      reasonFor(request.permission),
+    );
     const [decision] = await this.#permissions.authorize([request], {
       credentials,
     });
@@ -132,7 +135,7 @@ export class UserPermissions {
     userRef: string,
     permission: ResourcePermission,
   ): Promise<PolicyDecision> {
-    const credentials = await this.#credentials(userRef);
+    const credentials = await this.#credentials(userRef, reasonFor(permission));
     const [decision] = await this.#permissions.authorizeConditional(
       [{ permission }],
       { credentials },
@@ -140,14 +143,15 @@ export class UserPermissions {
     return decision;
   }
 
-  async #credentials(userRef: string) {
+  /** The user's credentials; `reason` says why if they must be signed in. */
+  async #credentials(userRef: string, reason: string) {
     const cached = this.#cache.get(userRef);
     if (cached && cached.refreshAt > Date.now()) {
       return cached.credentials;
     }
     this.#cache.delete(userRef);
 
-    const userToken = await this.#signIn(userRef);
+    const userToken = await this.#signIn(userRef, reason);
     const credentials = await this.#auth.authenticate(userToken);
     if (
       !this.#auth.isPrincipal(credentials, 'user') ||
@@ -163,7 +167,7 @@ export class UserPermissions {
     return credentials;
   }
 
-  async #signIn(userRef: string): Promise<string> {
+  async #signIn(userRef: string, reason: string): Promise<string> {
     const { token } = await this.#auth.getPluginRequestToken({
       onBehalfOf: await this.#auth.getOwnServiceCredentials(),
       targetPluginId: 'auth',
@@ -174,7 +178,7 @@ export class UserPermissions {
         headers: {
           authorization: `Bearer ${token}`,
           [USER_HEADER]: userRef,
-          [REASON_HEADER]: REASON,
+          [REASON_HEADER]: reason,
         },
       },
     );
