@@ -51,7 +51,7 @@ describe('permission rules', () => {
       }
       expect(
         releaseRules.isOwnedByUserGroups.apply(
-          { entityRefs: [paymentsApi], entityOwnerRefs: [], ownerRef: ada },
+          { entityRefs: [paymentsApi], entityOwnerRefs: [] },
           { claims: [payments] },
         ),
       ).toBe(false);

@@ -35,7 +35,9 @@ const kenMayNotPublish = createServiceFactory({
     const decide = async (
       requests: Array<{ permission: { name: string } }>,
       options: { credentials: { principal: unknown } },
-    ) => {
+    ): Promise<
+      Array<{ result: AuthorizeResult.ALLOW | AuthorizeResult.DENY }>
+    > => {
       const principal = options.credentials.principal as {
         userEntityRef?: string;
       };
@@ -43,8 +45,8 @@ const kenMayNotPublish = createServiceFactory({
         result:
           r.permission.name === postmortemPublishPermission.name &&
           principal.userEntityRef === ken
-            ? (AuthorizeResult.DENY as const)
-            : (AuthorizeResult.ALLOW as const),
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
       }));
     };
     return { authorize: decide, authorizeConditional: decide };
