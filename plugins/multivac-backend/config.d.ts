@@ -385,5 +385,15 @@ export interface Config {
       /** How often action items' status is read from the issue tracker. Default 15. */
       trackerSyncMinutes?: number;
     };
+    /** Demo data, for `npm start` on a laptop only. */
+    demo?: {
+      /**
+       * Writes a deterministic 90-day history (incidents, pages,
+       * responders, interruptions; titled "Demo: ...") into an empty
+       * database at start-up so that the insights have something to show.
+       * Ignored when NODE_ENV is production. Default false.
+       */
+      history?: boolean;
+    };
   };
 }

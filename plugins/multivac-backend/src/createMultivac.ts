@@ -28,9 +28,11 @@ import { MultivacContributions } from './extensions/MultivacContributions';
 import { IncidentPaging } from './incidents/IncidentPaging';
 import {
   DatabaseInsightsStore,
+  demoHistoryEnabled,
   InsightsService,
   PersonTimeZones,
   RecordingPageStore,
+  seedDemoHistory,
 } from './insights';
 import { IncidentService } from './incidents/IncidentService';
 import { readDeclarePagingPolicy } from './incidents/pagingPolicy';
@@ -91,6 +93,14 @@ export async function createMultivac(
 ): Promise<Multivac> {
   const { auth, catalog, config, logger, scheduler } = services;
   const db = await openDatabase(services.database);
+  if (demoHistoryEnabled(config, logger)) {
+    const written = await seedDemoHistory(db);
+    if (written > 0) {
+      logger.info(
+        `Wrote a 90-day demo history of ${written} incidents (multivac.demo.history)`,
+      );
+    }
+  }
   const jobs = new DatabaseJobQueue(
     db,
     logger,

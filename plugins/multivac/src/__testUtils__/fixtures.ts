@@ -316,6 +316,12 @@ export function mockMultivacApi(
     getSeverityRubric: jest.fn(async () => DEFAULT_SEVERITY_RUBRIC),
     submitReport: jest.fn(async () => aReport()),
     listReports: jest.fn(async () => ({ items: [], totalCount: 0 })),
+    getIncidentInsights: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
+    getInterruptionInsights: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
     getReport: jest.fn(async () => aReport()),
     startIncidentFromReport: jest.fn(async () => anIncident()),
     createPostmortem: jest.fn(async () => aPostmortem()),

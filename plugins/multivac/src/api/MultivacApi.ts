@@ -45,6 +45,9 @@ import {
   UpdateIncidentRequest,
   UpdatePostmortemRequest,
   UpdateReleaseRequest,
+  IncidentInsights,
+  InsightsQuery,
+  InterruptionInsights,
 } from '@multivac/plugin-multivac-common';
 
 /**
@@ -246,6 +249,10 @@ export interface MultivacApi {
   ): Promise<AlertIntegrationSecret>;
   /** Only portal-managed integrations; config-managed ones are refused. */
   deleteAlertIntegration(id: string): Promise<void>;
+  /** Incident count, MTTA, MTTR and mobilisation against the previous period. */
+  getIncidentInsights(query?: InsightsQuery): Promise<IncidentInsights>;
+  /** Interruptions by band, person, weekday and hour. */
+  getInterruptionInsights(query?: InsightsQuery): Promise<InterruptionInsights>;
 }
 
 /** @public */

@@ -45,6 +45,9 @@ import {
   UpdateIncidentRequest,
   UpdatePostmortemRequest,
   UpdateReleaseRequest,
+  IncidentInsights,
+  InsightsQuery,
+  InterruptionInsights,
 } from '@multivac/plugin-multivac-common';
 import {
   AlertDeadLetter,
@@ -332,6 +335,16 @@ export class MultivacClient implements MultivacApi {
 
   createReleaseFeedToken(): Promise<ReleaseFeedToken> {
     return this.request('/releases/feed-token', { method: 'POST', body: {} });
+  }
+
+  getIncidentInsights(query: InsightsQuery = {}): Promise<IncidentInsights> {
+    return this.request(`/insights/incidents?${queryString(query)}`);
+  }
+
+  getInterruptionInsights(
+    query: InsightsQuery = {},
+  ): Promise<InterruptionInsights> {
+    return this.request(`/insights/interruptions?${queryString(query)}`);
   }
 
   listAlerts(query: Partial<ListAlertsQuery> = {}): Promise<AlertList> {

@@ -8,6 +8,7 @@ import {
 } from '@backstage/core-components';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import AssignmentIcon from '@material-ui/icons/Assignment';
+import BarChartIcon from '@material-ui/icons/BarChart';
 import CategoryIcon from '@material-ui/icons/Category';
 import DescriptionIcon from '@material-ui/icons/Description';
 import EventIcon from '@material-ui/icons/Event';
@@ -56,6 +57,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           icon={PhoneInTalkIcon}
           to="multivac/oncall"
           text="On call"
+        />
+        <SidebarItem
+          icon={BarChartIcon}
+          to="multivac/insights"
+          text="Insights"
         />
         <SidebarItem icon={CategoryIcon} to="catalog" text="Catalog" />
         <MyGroupsSidebarItem

@@ -3,6 +3,7 @@ import { AlertGroupPage } from '../AlertGroupPage';
 import { AlertIntegrationsPage } from '../AlertIntegrationsPage';
 import { AlertsListPage } from '../AlertsListPage';
 import { IncidentPage } from '../IncidentPage';
+import { InsightsPage } from '../InsightsPage';
 import { IncidentsListPage } from '../IncidentsListPage';
 import { OnCallPage } from '../OnCallPage';
 import { PostmortemPage } from '../PostmortemPage';
@@ -21,6 +22,7 @@ export const MultivacPage = () => (
     <Route path="/alerts/integrations" element={<AlertIntegrationsPage />} />
     <Route path="/incidents" element={<IncidentsListPage />} />
     <Route path="/incidents/:id" element={<IncidentPage />} />
+    <Route path="/insights" element={<InsightsPage />} />
     <Route path="/oncall" element={<OnCallPage />} />
     <Route path="/postmortems" element={<PostmortemsListPage />} />
     <Route path="/postmortems/:id" element={<PostmortemPage />} />
