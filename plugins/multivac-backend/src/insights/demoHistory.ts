@@ -58,6 +58,21 @@ function random(seed: number): () => number {
   };
 }
 
+/** Storms at 01:00-04:00 UTC; incidents mostly in working hours. */
+function hourOfDay(isStorm: boolean, next: () => number): number {
+  if (isStorm) {
+    return 1 + next() * 3;
+  }
+  return next() < 0.7 ? 8 + next() * 10 : next() * 24;
+}
+
+/** 5% SEV1, 25% SEV2, 45% SEV3, 25% SEV4. */
+function severityOf(roll: number): string {
+  if (roll < 0.05) return 'SEV1';
+  if (roll < 0.3) return 'SEV2';
+  return roll < 0.75 ? 'SEV3' : 'SEV4';
+}
+
 /**
  * Whether `multivac.demo.history` asks for demo data here: never when
  * NODE_ENV is production, whatever the config says.
@@ -148,21 +163,9 @@ export async function seedDemoHistory(
           const declared =
             start +
             day * 86_400_000 +
-            (isStorm
-              ? (1 + next() * 3) * 3_600_000 // 01:00-04:00 UTC
-              : next() < 0.7
-              ? (8 + next() * 10) * 3_600_000 // mostly working hours
-              : next() * 24 * 3_600_000) +
+            hourOfDay(isStorm, next) * 3_600_000 +
             Math.floor(next() * 60) * 1000;
-          const roll = next();
-          const severity =
-            roll < 0.05
-              ? 'SEV1'
-              : roll < 0.3
-              ? 'SEV2'
-              : roll < 0.75
-              ? 'SEV3'
-              : 'SEV4';
+          const severity = severityOf(next());
           const ackMinutes = 1 + next() * next() * 25;
           const resolveMinutes = 10 + next() * next() * 360;
           const resolved = declared + resolveMinutes * MINUTE;

@@ -326,7 +326,7 @@ function fileStem(filters: Filters): string {
     .replace(/[^a-zA-Z0-9.-]+/g, '_');
 }
 
-const Figures = ({
+function Figures({
   incidents,
   interruptions,
   filename,
@@ -334,7 +334,7 @@ const Figures = ({
   incidents: IncidentInsights;
   interruptions: InterruptionInsights;
   filename: string;
-}) => {
+}) {
   const { total, change } = incidents;
   const trend = incidents.trend.map(point => ({
     day: point.start.slice(0, 10),
@@ -480,4 +480,4 @@ const Figures = ({
       </Grid>
     </Grid>
   );
-};
+}
