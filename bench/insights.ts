@@ -1,0 +1,199 @@
+/**
+ * The insights page's queries on PostgreSQL at company scale: 200 teams
+ * (600 services), 100,000 incidents with their pages and roles and
+ * 1,000,000 notifications over a year, generated in the database with
+ * generate_series. Then, for 90 days (the page's period) and the period
+ * before, everything `/multivac/insights` asks the store for, for the whole
+ * company and for one team: the figures, by team/service/severity, the daily
+ * trend, interruptions by band and person, the heatmap. Prints p50/p95 of
+ * each set over repeated runs. Needs
+ * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING (a server it may
+ * create and drop a database on).
+ */
+import knexFactory, { Knex } from 'knex';
+import { performance } from 'node:perf_hooks';
+import { migrateDatabase } from '../plugins/multivac-backend/src/database/migrations';
+import { DatabaseInsightsStore } from '../plugins/multivac-backend/src/insights/DatabaseInsightsStore';
+import {
+  IncidentGrouping,
+  InsightsFilter,
+} from '../plugins/multivac-backend/src/insights/InsightsStore';
+
+const POSTGRES_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+const TEAMS = 200;
+const SERVICES_PER_TEAM = 3;
+const PEOPLE = 1_600;
+const INCIDENTS = 100_000;
+const NOTIFICATIONS = 1_000_000;
+const RUNS = 20;
+const BUDGET_P95_MS = 500;
+const END = new Date('2026-12-01T00:00:00Z');
+const DAY_MS = 86_400_000;
+
+function connect(url: URL, database: string): Knex {
+  const target = new URL(url);
+  target.pathname = `/${database}`;
+  return knexFactory({ client: 'pg', connection: target.toString() });
+}
+
+/** Incidents, pages, roles, notifications and owners over the last year. */
+async function generate(knex: Knex) {
+  const yearStart = new Date(END.getTime() - 365 * DAY_MS).toISOString();
+  await knex.raw(
+    `INSERT INTO multivac_incidents (id, number, title, severity, status,
+       created_by, created_at, updated_at, state_timestamps)
+     SELECT 'inc-' || n, n, 'Bench incident ' || n,
+       'SEV' || (1 + n % 4), CASE WHEN n % 10 = 0 THEN 'investigating' ELSE 'resolved' END,
+       'user:default/bench', at, at,
+       json_build_object('triggered', at, 'resolved', at + (n % 240 + 5) * interval '1 minute')::text
+     FROM (SELECT n, ?::timestamptz + (n * 315.36) * interval '1 second' AS at
+           FROM generate_series(1, ?) n) s`,
+    [yearStart, INCIDENTS],
+  );
+  await knex.raw(
+    `INSERT INTO multivac_incident_entities (incident_id, entity_ref)
+     SELECT 'inc-' || n, 'component:default/svc-' || (n * 7919 % ?)
+     FROM generate_series(1, ?) n`,
+    [TEAMS * SERVICES_PER_TEAM, INCIDENTS],
+  );
+  await knex.raw(
+    `INSERT INTO multivac_pages (id, entity_ref, resolved_from, provider,
+       schedule_name, summary, details, urgency, dedup_key, status, level,
+       targets, delivery, created_by, created_at, updated_at, acknowledged_at,
+       history, incident_id)
+     SELECT 'page-' || i.number, 'component:default/svc-0', 'group:default/team-0',
+       'builtin', 'bench', 'bench', '{}', 'high', 'bench-' || i.number,
+       'acknowledged', 1, '[]', 'bench', 'user:default/bench',
+       i.created_at, i.created_at,
+       i.created_at + (i.number % 20 + 1) * interval '1 minute', '[]', i.id
+     FROM multivac_incidents i`,
+  );
+  await knex.raw(
+    `INSERT INTO multivac_incident_roles (incident_id, role, user_ref, assigned_at)
+     SELECT i.id, r.role, 'user:default/p-' || ((i.number + r.k) % ?),
+       i.created_at + (r.k * (i.number % 30 + 1)) * interval '1 minute'
+     FROM multivac_incidents i
+     CROSS JOIN (VALUES ('controller', 0), ('responder', 1)) AS r(role, k)`,
+    [PEOPLE],
+  );
+  await knex.raw(
+    `INSERT INTO multivac_notifications (user_ref, notified_at, source,
+       page_id, level, incident_id, entity_ref, time_zone, local_weekday,
+       local_hour, band)
+     SELECT 'user:default/p-' || (n % ?), at, 'page', 'n-' || n, 1, NULL,
+       'component:default/svc-' || (n % ?), 'UTC',
+       extract(isodow from at)::int, extract(hour from at)::int,
+       CASE WHEN extract(hour from at) >= 22 OR extract(hour from at) < 8 THEN 'sleep'
+            WHEN extract(isodow from at) >= 6 THEN 'weekend'
+            WHEN extract(hour from at) >= 18 THEN 'evening' ELSE 'business' END
+     FROM (SELECT n, ?::timestamptz + (n * 31.536) * interval '1 second' AS at
+           FROM generate_series(1, ?) n) s`,
+    [PEOPLE, TEAMS * SERVICES_PER_TEAM, yearStart, NOTIFICATIONS],
+  );
+  await knex.raw(
+    `INSERT INTO multivac_entity_owners (entity_ref, owner_ref, refreshed_at)
+     SELECT 'component:default/svc-' || s, 'group:default/team-' || (s % ?), now()
+     FROM generate_series(0, ? - 1) s`,
+    [TEAMS, TEAMS * SERVICES_PER_TEAM],
+  );
+  await knex.raw('ANALYZE');
+}
+
+/** What the insights page asks for one period pair (InsightsService). */
+async function page(store: DatabaseInsightsStore, team?: string) {
+  const current: InsightsFilter = {
+    from: new Date(END.getTime() - 90 * DAY_MS),
+    to: END,
+    team,
+  };
+  const previous: InsightsFilter = {
+    ...current,
+    from: new Date(END.getTime() - 180 * DAY_MS),
+    to: current.from,
+  };
+  const groupings: IncidentGrouping[] = [
+    { by: 'all' },
+    { by: 'team' },
+    { by: 'service' },
+    { by: 'severity' },
+  ];
+  await Promise.all([
+    ...groupings.flatMap(g => [
+      store.incidentMetrics(current, g),
+      store.incidentMetrics(previous, g),
+    ]),
+    store.incidentMetrics(current, { by: 'bucket', seconds: 86_400 }),
+    store.interruptions(current, 'all'),
+    store.interruptions(previous, 'all'),
+    store.interruptions(current, 'person'),
+    store.interruptionHeatmap(current),
+  ]);
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+async function main() {
+  const raw = process.env[POSTGRES_ENV];
+  if (!raw) {
+    console.log(`SKIPPED: set ${POSTGRES_ENV}`);
+    return;
+  }
+  const url = new URL(raw);
+  const database = `multivac_bench_insights_${process.pid}`;
+  const admin = connect(url, 'postgres');
+  await admin.raw('CREATE DATABASE ??', [database]);
+  const knex = connect(url, database);
+  try {
+    await migrateDatabase(knex);
+    const generating = performance.now();
+    await generate(knex);
+    console.log(
+      `PostgreSQL: ${TEAMS} teams, ${
+        TEAMS * SERVICES_PER_TEAM
+      } services, ${INCIDENTS.toLocaleString(
+        'en-US',
+      )} incidents (a page and 2 roles each), ${NOTIFICATIONS.toLocaleString(
+        'en-US',
+      )} notifications over a year; generated in ${(
+        (performance.now() - generating) /
+        1000
+      ).toFixed(1)}s`,
+    );
+    const store = new DatabaseInsightsStore(knex);
+    for (const [name, team] of [
+      ['whole company', undefined],
+      ['one team', 'group:default/team-7'],
+    ] as const) {
+      await page(store, team); // warm-up
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const start = performance.now();
+        await page(store, team);
+        times.push(performance.now() - start);
+      }
+      times.sort((a, b) => a - b);
+      const p95 = percentile(times, 0.95);
+      console.log(
+        `insights page, 90 days + previous 90, ${name}: p50 ${percentile(
+          times,
+          0.5,
+        ).toFixed(0)} ms, p95 ${p95.toFixed(
+          0,
+        )} ms over ${RUNS} runs (budget p95 < ${BUDGET_P95_MS} ms: ${
+          p95 < BUDGET_P95_MS ? 'met' : 'NOT met'
+        })`,
+      );
+    }
+  } finally {
+    await knex.destroy();
+    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [database]);
+    await admin.destroy();
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
