@@ -1,6 +1,3 @@
-// A dependency of @backstage/backend-defaults, not yet declared by this
-// package (its dependencies are frozen this session; see the changeset).
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import {
   coreServices,
   createBackendModule,

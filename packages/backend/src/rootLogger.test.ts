@@ -1,7 +1,5 @@
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { ConfigReader } from '@backstage/config';
-/* eslint-disable @backstage/no-undeclared-imports -- installed with
-   @backstage/backend-defaults and the plugins; not yet declared here */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import request from 'supertest';

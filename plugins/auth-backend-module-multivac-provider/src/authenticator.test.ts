@@ -116,7 +116,11 @@ describe('createMultivacAuthenticator', () => {
 describe('signInAsNamedCatalogUser', () => {
   const info = {
     profile: {},
-    result: { userEntityRef: 'user:default/nobody', caller: 'plugin:multivac' },
+    result: {
+      userEntityRef: 'user:default/nobody',
+      caller: 'plugin:multivac',
+      reason: 'a test',
+    },
   };
 
   it('refuses users missing from the catalog with a 403', async () => {

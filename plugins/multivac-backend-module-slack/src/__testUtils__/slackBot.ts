@@ -95,6 +95,7 @@ export async function startSlackBot(options: {
     apiUrl: fake.url,
     command: '/multivac',
     keyMessageReaction: 'pushpin',
+    identity: { mapping: 'email', cacheTtlSeconds: 300, cacheSize: 1000 },
     ...options.config,
   };
   const bot = createSlackBot({

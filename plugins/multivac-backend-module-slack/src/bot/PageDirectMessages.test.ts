@@ -31,7 +31,6 @@ describe('PageDirectMessages', () => {
     acknowledgeUrl: 'http://localhost/ack',
     deliveryId: 'delivery-1',
   });
-  const signal = new AbortController().signal;
 
   it('is the slack paging channel: pages a person in a direct message, updated as the page moves on', async () => {
     const { bot, close } = await startSlackBot({ fake });
@@ -42,7 +41,7 @@ describe('PageDirectMessages', () => {
     await messages.onPageChange(change('triggered'));
     expect(fake.callsTo('chat.postMessage')).toEqual([]);
 
-    await expect(messages.deliver(delivery(), signal)).resolves.toEqual({
+    await expect(messages.deliver(delivery())).resolves.toEqual({
       status: 'delivered',
       detail: 'direct message in Slack',
     });
@@ -52,7 +51,7 @@ describe('PageDirectMessages', () => {
     expect(JSON.stringify(paged.blocks)).toContain(ACTIONS.acknowledgeReport);
 
     // a retried delivery keeps the one message
-    await messages.deliver(delivery(), signal);
+    await messages.deliver(delivery());
     expect(fake.messages(dm.id)).toHaveLength(1);
 
     await messages.onPageChange(
@@ -76,7 +75,6 @@ describe('PageDirectMessages', () => {
     await expect(
       bot.pageDirectMessages.deliver(
         delivery({ name: 'Nobody', userRef: 'user:default/nobody' }),
-        signal,
       ),
     ).resolves.toEqual({
       status: 'failed',
@@ -89,7 +87,7 @@ describe('PageDirectMessages', () => {
 
   it('leaves the pages of other providers to them', async () => {
     const { bot, close } = await startSlackBot({ fake });
-    await bot.pageDirectMessages.deliver(delivery(), signal);
+    await bot.pageDirectMessages.deliver(delivery());
 
     await bot.pageDirectMessages.onPageChange(
       change('acknowledged', { provider: 'pagerduty', status: 'acknowledged' }),

@@ -48,7 +48,7 @@ export class SlackActors {
         );
         return { refusal: identity.refusal, failed: false, untrusted: true };
       }
-      return identity
+      return identity?.user
         ? { actor: identity.user }
         : { refusal: NOT_IN_CATALOG, failed: false };
     } catch (error) {

@@ -45,7 +45,7 @@ export class DatabaseFeedTokenStore implements FeedTokenStore {
   }
 
   async infoOf(userRef: string): Promise<FeedTokenInfo | undefined> {
-    const row = await this.db<TokenRow>(TOKENS)
+    const row: TokenRow | undefined = await this.db(TOKENS)
       .where({ user_ref: userRef })
       .first('created_at', 'expires_at');
     return row && toInfo(row);

@@ -870,24 +870,24 @@ describe('release calendar feeds and CI, with the real auth and permission servi
   });
 
   it('revokes a feed token, lets it expire, and says when it expires', async () => {
-    const asAda = { Authorization: `Bearer ${await userToken(ada)}` };
+    const adaSignedIn = { Authorization: `Bearer ${await userToken(ada)}` };
     const feedOf = (token: string) =>
       request(server).get(`/api/multivac/releases/calendar.ics?token=${token}`);
     // Ada may hold a token from the tests above.
     await request(server)
       .delete('/api/multivac/releases/feed-token')
-      .set(asAda);
+      .set(adaSignedIn);
     expect(
       (
         await request(server)
           .get('/api/multivac/releases/feed-token')
-          .set(asAda)
+          .set(adaSignedIn)
       ).status,
     ).toBe(404);
 
     const expiring = await request(server)
       .post('/api/multivac/releases/feed-token')
-      .set(asAda)
+      .set(adaSignedIn)
       .send({ expiresInDays: 7 });
     expect(expiring.status).toBe(201);
     const expiresAt = Date.parse(expiring.body.expiresAt);
@@ -895,7 +895,7 @@ describe('release calendar feeds and CI, with the real auth and permission servi
     expect(expiresAt - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
     const info = await request(server)
       .get('/api/multivac/releases/feed-token')
-      .set(asAda);
+      .set(adaSignedIn);
     expect(info.body).toEqual({
       createdAt: expiring.body.createdAt,
       expiresAt: expiring.body.expiresAt,
@@ -905,21 +905,21 @@ describe('release calendar feeds and CI, with the real auth and permission servi
 
     const revoked = await request(server)
       .delete('/api/multivac/releases/feed-token')
-      .set(asAda);
+      .set(adaSignedIn);
     expect(revoked.status).toBe(204);
     expect((await feedOf(expiring.body.token)).status).toBe(401);
 
     for (const expiresInDays of [0, 367, 1.5, '7']) {
       const bad = await request(server)
         .post('/api/multivac/releases/feed-token')
-        .set(asAda)
+        .set(adaSignedIn)
         .send({ expiresInDays });
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/expiresInDays/);
     }
     const unexpiring = await request(server)
       .post('/api/multivac/releases/feed-token')
-      .set(asAda);
+      .set(adaSignedIn);
     expect(unexpiring.status).toBe(201);
     expect(unexpiring.body.expiresAt).toBeUndefined();
   });
