@@ -16,12 +16,9 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import knexFactory, { Knex } from 'knex';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { BenchDatabase, postgres, sqliteFile } from './lib/databases';
+import { percentile } from './lib/stats';
 import { multivacPlugin } from '../plugins/multivac-backend/src/plugin';
 
 const SENDERS = 50;
@@ -94,56 +91,6 @@ function alertmanagerDelivery(n: number): string {
   });
 }
 
-interface Database {
-  name: string;
-  config: Record<string, unknown>;
-  connect(): Knex;
-  remove(): Promise<void>;
-}
-
-function sqliteFile(): Database {
-  const directory = mkdtempSync(join(tmpdir(), 'alerts-ingest-'));
-  return {
-    name: 'SQLite file',
-    config: { client: 'better-sqlite3', connection: { directory } },
-    connect: () =>
-      knexFactory({
-        client: 'better-sqlite3',
-        connection: { filename: join(directory, 'multivac.sqlite') },
-        useNullAsDefault: true,
-      }),
-    remove: async () => rmSync(directory, { recursive: true }),
-  };
-}
-
-function postgres(connectionString: string): Database {
-  const prefix = `bench_alerts_${randomBytes(4).toString('hex')}_`;
-  const connect = (database: string) => {
-    const url = new URL(connectionString);
-    url.pathname = `/${database}`;
-    return knexFactory({ client: 'pg', connection: url.toString() });
-  };
-  return {
-    name: 'PostgreSQL',
-    config: { client: 'pg', connection: connectionString, prefix },
-    connect: () => connect(`${prefix}multivac`),
-    async remove() {
-      const admin = connect('postgres');
-      try {
-        const { rows } = await admin.raw(
-          'SELECT datname FROM pg_database WHERE datname LIKE ?',
-          [`${prefix}%`],
-        );
-        for (const { datname } of rows as Array<{ datname: string }>) {
-          await admin.raw('DROP DATABASE ?? WITH (FORCE)', [datname]);
-        }
-      } finally {
-        await admin.destroy();
-      }
-    },
-  };
-}
-
 interface Measured {
   latencies: number[];
   failures: string[];
@@ -154,7 +101,7 @@ interface Measured {
   pages: number;
 }
 
-async function measure(database: Database): Promise<Measured> {
+async function measure(database: BenchDatabase): Promise<Measured> {
   const backend = await startTestBackend({
     features: [
       multivacPlugin,
@@ -278,14 +225,12 @@ async function measure(database: Database): Promise<Measured> {
 function report(name: string, result: Measured): string[] {
   const { latencies, failures, seconds, sent } = result;
   const sorted = [...latencies].sort((a, b) => a - b);
-  const percentile = (p: number) =>
-    sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
   const ms = (value: number) => `${value.toFixed(1)} ms`;
-  const p99 = percentile(99);
+  const p99 = percentile(latencies, 99);
   const perSecond = Math.round(sent / seconds);
   console.log(
-    `${name}: acknowledgement p50 ${ms(percentile(50))}  p95 ${ms(
-      percentile(95),
+    `${name}: acknowledgement p50 ${ms(percentile(latencies, 50))}  p95 ${ms(
+      percentile(latencies, 95),
     )}  p99 ${ms(p99)}  max ${ms(
       sorted[sorted.length - 1] ?? NaN,
     )}  sustained ${perSecond} alerts/s (${sent} in ${seconds.toFixed(1)} s)`,
@@ -313,10 +258,10 @@ async function main() {
   console.log(
     `Alert ingest: ${SENDERS} concurrent senders posting Alertmanager webhooks (one alert each) for ${MEASURED_SECONDS} s after ${WARM_UP_SECONDS} s of warm-up; targets on PostgreSQL: p99 < ${TARGET_P99_MS} ms, >= ${TARGET_ALERTS_PER_SECOND} alerts/s`,
   );
-  const databases = [sqliteFile()];
+  const databases = [sqliteFile('alerts-ingest')];
   const connectionString = process.env[POSTGRES_ENV];
   if (connectionString) {
-    databases.push(postgres(connectionString));
+    databases.push(postgres(connectionString, 'alerts-ingest'));
   } else {
     console.log(`PostgreSQL skipped: ${POSTGRES_ENV} is not set`);
   }

@@ -18,6 +18,7 @@ import {
   IncidentGrouping,
   InsightsFilter,
 } from '../plugins/multivac-backend/src/insights/InsightsStore';
+import { percentile } from './lib/stats';
 
 const POSTGRES_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 const TEAMS = 200;
@@ -130,10 +131,6 @@ async function page(store: DatabaseInsightsStore, team?: string) {
   ]);
 }
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
 async function main() {
   const raw = process.env[POSTGRES_ENV];
   if (!raw) {
@@ -174,11 +171,11 @@ async function main() {
         times.push(performance.now() - start);
       }
       times.sort((a, b) => a - b);
-      const p95 = percentile(times, 0.95);
+      const p95 = percentile(times, 95);
       console.log(
         `insights page, 90 days + previous 90, ${name}: p50 ${percentile(
           times,
-          0.5,
+          50,
         ).toFixed(0)} ms, p95 ${p95.toFixed(
           0,
         )} ms over ${RUNS} runs (budget p95 < ${BUDGET_P95_MS} ms: ${

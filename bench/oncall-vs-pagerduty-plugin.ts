@@ -21,6 +21,7 @@ import {
   FakePagerDuty,
   startFakePagerDutyFromSpec,
 } from './fakePagerDutyFromSpec';
+import { percentile } from './lib/stats';
 
 const ENTITIES = 1_000;
 const SERVICES = 50;
@@ -532,11 +533,6 @@ async function pass(
     cpuMs: after.cpuMs - before.cpuMs,
   };
 }
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
 
 interface Figures {
   upstreamCold: number;

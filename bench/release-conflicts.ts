@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DatabaseIncidentStore } from '../plugins/multivac-backend/src/database/DatabaseIncidentStore';
 import { migrateDatabase } from '../plugins/multivac-backend/src/database/migrations';
+import { transactionOf } from '../plugins/multivac-backend/src/database/Transaction';
 import { CatalogGraphCache } from '../plugins/multivac-backend/src/releases/conflicts/CatalogGraphCache';
 import { ConflictChecker } from '../plugins/multivac-backend/src/releases/conflicts/ConflictChecker';
 import { DatabaseReleaseStore } from '../plugins/multivac-backend/src/releases/DatabaseReleaseStore';
@@ -191,7 +192,7 @@ async function bookReleases(knex: Knex, releasable: string[]) {
             notes: '',
           },
           'service:bench',
-          tx,
+          transactionOf(tx),
         );
       }
     });

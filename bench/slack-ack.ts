@@ -13,12 +13,9 @@
  * `chat.postEphemeral`). See plugins/multivac-backend-module-slack/README.md.
  */
 import { Entity } from '@backstage/catalog-model';
-import knexFactory, { Knex } from 'knex';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { BenchDatabase, postgres, sqliteFile } from './lib/databases';
+import { percentile } from './lib/stats';
 import {
   FAKE_BOT_USER_ID,
   startFakeSlack,
@@ -55,61 +52,6 @@ const entities: Entity[] = [
   },
 ];
 
-/** Where the plugins keep their data, and how to read the multivac one. */
-interface Database {
-  name: string;
-  /** `backend.database` */
-  config: Record<string, unknown>;
-  /** A connection to the multivac plugin's database. */
-  connect(): Knex;
-  remove(): Promise<void>;
-}
-
-function sqliteFile(): Database {
-  const directory = mkdtempSync(join(tmpdir(), 'slack-ack-'));
-  return {
-    name: 'SQLite file',
-    // One file per plugin in the directory, as Backstage does.
-    config: { client: 'better-sqlite3', connection: { directory } },
-    connect: () =>
-      knexFactory({
-        client: 'better-sqlite3',
-        connection: { filename: join(directory, 'multivac.sqlite') },
-        useNullAsDefault: true,
-      }),
-    remove: async () => rmSync(directory, { recursive: true }),
-  };
-}
-
-function postgres(connectionString: string): Database {
-  // A fresh database per plugin, named with this prefix, dropped afterwards.
-  const prefix = `bench_slack_ack_${randomBytes(4).toString('hex')}_`;
-  const connect = (database: string) => {
-    const url = new URL(connectionString);
-    url.pathname = `/${database}`;
-    return knexFactory({ client: 'pg', connection: url.toString() });
-  };
-  return {
-    name: 'PostgreSQL',
-    config: { client: 'pg', connection: connectionString, prefix },
-    connect: () => connect(`${prefix}multivac`),
-    async remove() {
-      const admin = connect('postgres');
-      try {
-        const { rows } = await admin.raw(
-          'SELECT datname FROM pg_database WHERE datname LIKE ?',
-          [`${prefix}%`],
-        );
-        for (const { datname } of rows as Array<{ datname: string }>) {
-          await admin.raw('DROP DATABASE ?? WITH (FORCE)', [datname]);
-        }
-      } finally {
-        await admin.destroy();
-      }
-    },
-  };
-}
-
 interface Measured {
   latencies: number[];
   failures: string[];
@@ -117,7 +59,7 @@ interface Measured {
   recorded: number;
 }
 
-async function measure(database: Database): Promise<Measured> {
+async function measure(database: BenchDatabase): Promise<Measured> {
   const fake = await startFakeSlack({
     users: [{ id: ADA, name: 'ada.lovelace' }],
     channels: [{ name: 'incidents', members: [FAKE_BOT_USER_ID, ADA] }],
@@ -205,17 +147,14 @@ async function measure(database: Database): Promise<Measured> {
 function report(name: string, result: Measured): string[] {
   const { latencies, failures, seconds, recorded } = result;
   const sorted = [...latencies].sort((a, b) => a - b);
-  // Nearest rank.
-  const percentile = (p: number) =>
-    sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
   const ms = (value: number) => `${value.toFixed(1)} ms`;
-  const p99 = percentile(99);
+  const p99 = percentile(latencies, 99);
   console.log(
-    `${name}: p50 ${ms(percentile(50))}  p95 ${ms(percentile(95))}  p99 ${ms(
-      p99,
-    )}  max ${ms(sorted[sorted.length - 1] ?? NaN)}  (${Math.round(
-      COMMANDS / seconds,
-    )} commands/s)`,
+    `${name}: p50 ${ms(percentile(latencies, 50))}  p95 ${ms(
+      percentile(latencies, 95),
+    )}  p99 ${ms(p99)}  max ${ms(
+      sorted[sorted.length - 1] ?? NaN,
+    )}  (${Math.round(COMMANDS / seconds)} commands/s)`,
   );
   console.log(
     `${name}: ${
@@ -241,10 +180,10 @@ async function main() {
   console.log(
     `Slack command acknowledgements: ${COMMANDS} signed commands, ${CONCURRENCY} at a time, recorded as jobs before the answer; Slack waits ${BUDGET_MS} ms`,
   );
-  const databases = [sqliteFile()];
+  const databases = [sqliteFile('slack-ack')];
   const connectionString = process.env[POSTGRES_ENV];
   if (connectionString) {
-    databases.push(postgres(connectionString));
+    databases.push(postgres(connectionString, 'slack-ack'));
   } else {
     console.log(`PostgreSQL skipped: ${POSTGRES_ENV} is not set`);
   }
