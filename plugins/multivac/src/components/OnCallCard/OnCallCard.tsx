@@ -191,11 +191,7 @@ export const OnCallCard = () => {
           </Box>
         </>
       )}
-      <RecentPages
-        pages={pages.value ?? []}
-        canAcknowledge={canPage}
-        onChange={pages.retry}
-      />
+      <RecentPages pages={pages.value ?? []} onChange={pages.retry} />
       <Box mt={2}>
         <Button
           variant="contained"

@@ -45,7 +45,6 @@ describe('RecentPages', () => {
             ],
           }),
         ]}
-        canAcknowledge
         onChange={() => {}}
       />,
     );
@@ -61,7 +60,7 @@ describe('RecentPages', () => {
 
   it('shows no delivery lines for a page without channel deliveries', async () => {
     await renderWithMultivac(
-      <RecentPages pages={[aPage()]} canAcknowledge onChange={() => {}} />,
+      <RecentPages pages={[aPage()]} onChange={() => {}} />,
     );
     expect(screen.getByText('Card payments failing')).toBeInTheDocument();
     expect(screen.queryAllByTestId('page-delivery')).toEqual([]);

@@ -13,7 +13,6 @@ import { PageStatusChip } from '../IncidentChips';
 
 export interface RecentPagesProps {
   pages: PageRecord[];
-  canAcknowledge: boolean;
   onChange: () => void;
 }
 
@@ -40,11 +39,7 @@ function deliveryLines(deliveries: PageDelivery[]): string[] {
 }
 
 /** Recent pages about an entity: who was paged, delivery, acknowledgement. */
-export const RecentPages = ({
-  pages,
-  canAcknowledge,
-  onChange,
-}: RecentPagesProps) => {
+export const RecentPages = ({ pages, onChange }: RecentPagesProps) => {
   if (pages.length === 0) {
     return null;
   }
@@ -83,11 +78,7 @@ export const RecentPages = ({
             />
             {page.status === 'triggered' && (
               <ListItemSecondaryAction>
-                <AcknowledgePageButton
-                  pageId={page.id}
-                  disabled={!canAcknowledge}
-                  onDone={onChange}
-                />
+                <AcknowledgePageButton pageId={page.id} onDone={onChange} />
               </ListItemSecondaryAction>
             )}
           </ListItem>

@@ -15,17 +15,12 @@ import { formatWhen } from '../OnCallPage/timeline';
 
 export interface PageDetailsProps {
   page: PageRecord;
-  canAcknowledge: boolean;
   /** Called after an acknowledgement attempt, so the report is reloaded. */
   onChange: () => void;
 }
 
 /** One page: who was paged and how to reach them, where it stands, its history. */
-export const PageDetails = ({
-  page,
-  canAcknowledge,
-  onChange,
-}: PageDetailsProps) => (
+export const PageDetails = ({ page, onChange }: PageDetailsProps) => (
   <Box
     component="section"
     aria-label={`Page to level ${page.level} of ${page.scheduleName}`}
@@ -40,11 +35,7 @@ export const PageDetails = ({
         <Chip size="small" variant="outlined" label="fallback schedule" />
       )}
       {page.status === 'triggered' && (
-        <AcknowledgePageButton
-          pageId={page.id}
-          disabled={!canAcknowledge}
-          onDone={onChange}
-        />
+        <AcknowledgePageButton pageId={page.id} onDone={onChange} />
       )}
     </Box>
     {page.targets.length === 0 ? (

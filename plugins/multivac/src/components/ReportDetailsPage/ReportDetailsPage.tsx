@@ -17,7 +17,6 @@ import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
   IMPACT_SCOPE_LABELS,
   incidentCreatePermission,
-  oncallPagePermission,
   shortRef,
   TriageReport,
   USERS_AFFECTED_LABELS,
@@ -96,9 +95,6 @@ export const ReportDetailsPage = () => {
   const navigate = useNavigate();
   const incidentRoute = useRouteRef(incidentRouteRef);
   const reportsRoute = useRouteRef(reportsRouteRef);
-  const { allowed: canAcknowledge } = usePermission({
-    permission: oncallPagePermission,
-  });
   const { allowed: canStartIncident } = usePermission({
     permission: incidentCreatePermission,
   });
@@ -176,12 +172,7 @@ export const ReportDetailsPage = () => {
                 <Typography variant="body2">No page was sent.</Typography>
               ) : (
                 report.pages.map(page => (
-                  <PageDetails
-                    key={page.id}
-                    page={page}
-                    canAcknowledge={canAcknowledge}
-                    onChange={retry}
-                  />
+                  <PageDetails key={page.id} page={page} onChange={retry} />
                 ))
               )}
             </InfoCard>
