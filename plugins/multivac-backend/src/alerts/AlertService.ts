@@ -243,11 +243,17 @@ export class AlertService {
 
   /** Acknowledges the page the group sent; 409 when it sent none. */
   async acknowledge(groupId: string, actor: string): Promise<PageRecord> {
+    const { pageId } = await this.pagedGroup(groupId);
+    return this.options.paging.acknowledge(pageId, actor);
+  }
+
+  /** The group with the page it sent; 409 when it paged nobody. */
+  async pagedGroup(groupId: string): Promise<AlertGroup & { pageId: string }> {
     const group: AlertGroup = await this.getGroup(groupId);
     if (!group.pageId) {
       throw new ConflictError(`Alert group ${group.id} paged nobody`);
     }
-    return this.options.paging.acknowledge(group.pageId, actor);
+    return { ...group, pageId: group.pageId };
   }
 
   /** The urgency the integration gives a vendor severity. */

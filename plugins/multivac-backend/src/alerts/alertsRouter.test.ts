@@ -1,5 +1,6 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { pageAcknowledgePermission } from '@multivac/plugin-multivac-common';
 import request from 'supertest';
 import { asAda, startBackend } from '../__testUtils__/testBackend';
 import alertmanagerFixture from './__fixtures__/alertmanager.json';
@@ -637,6 +638,49 @@ describe('/api/multivac/alerts', () => {
         },
       }),
     ).rejects.toThrow(/multivac\.alerts\.integrations\[0\]\.vendor: 'zabbix'/);
+  });
+
+  it("refuses to acknowledge a group's page for someone the policy does not let acknowledge that page", async () => {
+    const refusePageAcknowledge = (permission: { name: string }) => ({
+      result:
+        permission.name === pageAcknowledgePermission.name
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    });
+    const policy = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => refusePageAcknowledge(r.permission)) as any,
+      authorizeConditional: async requests =>
+        requests.map(r => refusePageAcknowledge(r.permission)) as any,
+    });
+    const { server } = await startBackend(undefined, alertsConfig, [
+      policy.factory,
+    ]);
+    await request(server)
+      .post('/api/multivac/alerts/integrations/prom')
+      .set(bearer)
+      .send(alertmanagerFixture)
+      .expect(202);
+    const listed = await eventually(
+      () => listAlerts(server, 'integration=prom'),
+      b => b.items?.[0]?.groupId !== undefined,
+    );
+    const groupId = listed.items[0].groupId;
+    const paged = await eventually(
+      () => group(server, groupId),
+      g => Boolean(g.pageId),
+    );
+
+    const refused = await request(server)
+      .post(`/api/multivac/alerts/groups/${groupId}/acknowledge`)
+      .set(asAda);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/multivac\.page\.acknowledge/);
+    expect((await group(server, groupId)).pageId).toBe(paged.pageId);
+    const page = await request(server)
+      .get(`/api/multivac/pages/${paged.pageId}`)
+      .set(asAda);
+    expect(page.body.status).toBe('triggered');
   });
 
   it('checks sign-in and multivac.alert.read on the REST routes', async () => {

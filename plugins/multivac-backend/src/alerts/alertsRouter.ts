@@ -5,6 +5,7 @@ import {
   alertUpdatePermission,
   createAlertIntegrationRequestSchema,
   incidentCreatePermission,
+  pageAcknowledgePermission,
   integrationManagePermission,
   listAlertsQuerySchema,
   rotateAlertIntegrationSecretRequestSchema,
@@ -215,10 +216,17 @@ export function createAlertsRouter(options: {
       );
   });
 
+  // Acknowledging a group acknowledges its page: the page's permission too.
   router.post('/alerts/groups/:id/acknowledge', jsonBody, async (req, res) => {
-    const credentials = await requestAuth.authorize(req, alertUpdatePermission);
+    await requestAuth.authorize(req, alertUpdatePermission);
+    const { item: group, credentials } = await requestAuth.authorizeItem(
+      req,
+      pageAcknowledgePermission,
+      () => alerts.pagedGroup(req.params.id),
+      found => found.pageId,
+    );
     res.json(
-      await alerts.acknowledge(req.params.id, requestAuth.actorOf(credentials)),
+      await alerts.acknowledge(group.id, requestAuth.actorOf(credentials)),
     );
   });
 
