@@ -122,6 +122,10 @@ describe('alerts in Slack, end to end', () => {
       fake,
       entities: catalog(team),
       deniedUsers: ['user:default/ken.thompson'],
+      // Ada may start incidents, but not acknowledge this page.
+      deniedPermissions: {
+        'user:default/ada.lovelace': ['multivac.page.acknowledge'],
+      },
       multivac: {
         jobs: { pollIntervalSeconds: 0.1, initialBackoffSeconds: 0.1 },
         onCall: { schedules },
@@ -302,6 +306,19 @@ describe('alerts in Slack, end to end', () => {
       );
       expect(fake.callsTo('chat.update')).toHaveLength(updates);
       expect(Object.keys(buttons(fake.messages(team)[0]))).toHaveLength(2);
+
+      await click(ADA, ACTIONS.acknowledgeAlertGroup);
+      const pageRefusal = await eventually(
+        () =>
+          fake
+            .ephemerals(team)
+            .find(e => e.user === ADA && e.text?.startsWith('Sorry')),
+        'the refusal to Ada',
+      );
+      expect(pageRefusal.text).toBe(
+        "Sorry, that did not work: you are not allowed to multivac.page.acknowledge on this group's page",
+      );
+      expect(fake.callsTo('chat.update')).toHaveLength(updates);
 
       await click(GRACE, ACTIONS.acknowledgeAlertGroup);
       const acknowledged = await eventually(

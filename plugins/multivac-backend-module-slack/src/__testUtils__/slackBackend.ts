@@ -22,8 +22,14 @@ import { signSlackRequest } from './signSlackRequest';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 
-/** Everyone may do everything, except the users named here. */
-export function policyDenying(deniedUsers: string[]) {
+/**
+ * Everyone may do everything, except the users named here, and the
+ * permissions (by name) named for a user in `deniedPermissions`.
+ */
+export function policyDenying(
+  deniedUsers: string[],
+  deniedPermissions: Record<string, string[]> = {},
+) {
   return createBackendModule({
     pluginId: 'permission',
     moduleId: 'test-policy',
@@ -32,13 +38,14 @@ export function policyDenying(deniedUsers: string[]) {
         deps: { policy: policyExtensionPoint },
         async init({ policy }) {
           policy.setPolicy({
-            async handle(_request, caller) {
+            async handle(query, caller) {
               const user = caller?.info.userEntityRef;
+              const denied =
+                user &&
+                (deniedUsers.includes(user) ||
+                  deniedPermissions[user]?.includes(query.permission.name));
               return {
-                result:
-                  user && deniedUsers.includes(user)
-                    ? AuthorizeResult.DENY
-                    : AuthorizeResult.ALLOW,
+                result: denied ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
               };
             },
           });
@@ -58,6 +65,8 @@ export async function startSlackBackend(options: {
   entities: Entity[];
   multivac: Record<string, unknown>;
   deniedUsers?: string[];
+  /** Permission names the policy refuses to one user (by user ref). */
+  deniedPermissions?: Record<string, string[]>;
   features?: BackendFeature[];
   /** More root config, e.g. `backend.database` (default: SQLite in memory). */
   config?: Record<string, unknown>;
@@ -69,7 +78,7 @@ export async function startSlackBackend(options: {
       authPlugin,
       multivacProvider,
       permissionPlugin,
-      policyDenying(options.deniedUsers ?? []),
+      policyDenying(options.deniedUsers ?? [], options.deniedPermissions),
       authServiceFactory,
       httpAuthServiceFactory,
       permissionsServiceFactory,

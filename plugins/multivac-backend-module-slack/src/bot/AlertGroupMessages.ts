@@ -1,9 +1,11 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotAllowedError } from '@backstage/errors';
 import {
   alertUpdatePermission,
   incidentCreatePermission,
+  pageAcknowledgePermission,
 } from '@multivac/plugin-multivac-common';
 import {
   AlertGroupChange,
@@ -56,8 +58,23 @@ export class AlertGroupMessages
       this.button(
         ACTIONS.acknowledgeAlertGroup,
         [alertUpdatePermission],
-        (workflow, groupId, actor) =>
-          workflow.alerts.acknowledge(groupId, actor),
+        // Acknowledging the group acknowledges its page: the page's permission too.
+        async (workflow, groupId, actor) => {
+          const page = (await workflow.alerts.getGroup(groupId))?.page;
+          if (
+            page &&
+            !(await workflow.authorize(
+              actor,
+              pageAcknowledgePermission,
+              page.id,
+            ))
+          ) {
+            throw new NotAllowedError(
+              `you are not allowed to ${pageAcknowledgePermission.name} on this group's page`,
+            );
+          }
+          return workflow.alerts.acknowledge(groupId, actor);
+        },
       ),
       this.button(
         ACTIONS.startAlertIncident,
