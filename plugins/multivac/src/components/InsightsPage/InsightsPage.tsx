@@ -136,24 +136,27 @@ function DataTable<T>(props: {
       {rows.length === 0 ? (
         <Typography color="textSecondary">Nothing in this period.</Typography>
       ) : (
-        <Table size="small" aria-label={title}>
-          <TableHead>
-            <TableRow>
-              {columns.map(c => (
-                <TableCell key={c.header}>{c.header}</TableCell>
-              ))}
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {rows.map((row, i) => (
-              <TableRow key={i}>
+        // Nine columns: scroll sideways on a narrow screen rather than break words.
+        <Box overflow="auto">
+          <Table size="small" aria-label={title}>
+            <TableHead>
+              <TableRow>
                 {columns.map(c => (
-                  <TableCell key={c.header}>{c.value(row) ?? ''}</TableCell>
+                  <TableCell key={c.header}>{c.header}</TableCell>
                 ))}
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+            </TableHead>
+            <TableBody>
+              {rows.map((row, i) => (
+                <TableRow key={i}>
+                  {columns.map(c => (
+                    <TableCell key={c.header}>{c.value(row) ?? ''}</TableCell>
+                  ))}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Box>
       )}
     </InfoCard>
   );
@@ -446,7 +449,7 @@ function Figures({
           <Heatmap cells={interruptions.heatmap} />
         </InfoCard>
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <DataTable
           title="By team"
           filename={`${filename}-teams.csv`}
@@ -454,7 +457,7 @@ function Figures({
           columns={metricColumns('Team')}
         />
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <DataTable
           title="By service"
           filename={`${filename}-services.csv`}
@@ -462,7 +465,7 @@ function Figures({
           columns={metricColumns('Service')}
         />
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <DataTable
           title="By severity"
           filename={`${filename}-severities.csv`}
