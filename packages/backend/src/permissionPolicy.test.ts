@@ -5,39 +5,20 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { MultivacSamplePolicy } from '@multivac/plugin-multivac-backend';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   ALLOW_ALL_IN_PRODUCTION_KEY,
   permissionPolicyModule,
   readPermissionPolicy,
 } from './permissionPolicy';
+import { useProductionEnvironment } from './__testUtils__/productionEnvironment';
 
 jest.setTimeout(60_000);
 
 const root = path.resolve(__dirname, '../../..');
 
 describe('the backend start-up with the production config', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multivac-policy-'));
-  const saved = { ...process.env };
-
-  beforeAll(() => {
-    // What app-config.production.yaml takes from the environment.
-    Object.assign(process.env, {
-      APP_BASE_URL: 'http://portal.example.com',
-      BACKEND_BASE_URL: 'http://localhost:7007',
-      BACKEND_SECRET: 'test-secret',
-      POSTGRES_HOST: '127.0.0.1',
-      POSTGRES_PORT: '5432',
-      POSTGRES_USER: 'postgres',
-      POSTGRES_PASSWORD: 'unused',
-    });
-  });
-
-  afterAll(() => {
-    process.env = saved;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useProductionEnvironment('multivac-policy-');
 
   /** Starts the backend's permission plugin and policy with the real config files plus `override`. */
   async function start(override: string) {

@@ -4,8 +4,8 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import allowAllPolicy from '@backstage/plugin-permission-backend-module-allow-all-policy';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { useProductionEnvironment } from './__testUtils__/productionEnvironment';
 
 jest.setTimeout(60_000);
 
@@ -20,26 +20,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('app-config.production.yaml', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multivac-production-'));
-  const saved = { ...process.env };
-
-  beforeAll(() => {
-    // What app-config.production.yaml takes from the environment.
-    Object.assign(process.env, {
-      APP_BASE_URL: 'http://portal.example.com',
-      BACKEND_BASE_URL: 'http://localhost:7007',
-      BACKEND_SECRET: 'test-secret',
-      POSTGRES_HOST: '127.0.0.1',
-      POSTGRES_PORT: '5432',
-      POSTGRES_USER: 'postgres',
-      POSTGRES_PASSWORD: 'unused',
-    });
-  });
-
-  afterAll(() => {
-    process.env = saved;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useProductionEnvironment('multivac-production-');
 
   it("parses, and turns Backstage's rate limit on: 600 requests a minute per client, then 429", async () => {
     const port = await freePort();

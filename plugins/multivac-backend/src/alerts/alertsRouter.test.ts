@@ -75,6 +75,25 @@ const group = async (server: Server, id: string) =>
     .body;
 
 /** A Grafana delivery signed like Grafana signs it (HMAC of `<timestamp>:<body>`). */
+/** Delivers the Alertmanager sample and waits for its group to page. */
+async function pagingGroup(server: Server) {
+  await request(server)
+    .post('/api/multivac/alerts/integrations/prom')
+    .set(bearer)
+    .send(alertmanagerFixture)
+    .expect(202);
+  const listed = await eventually(
+    () => listAlerts(server, 'integration=prom'),
+    b => b.items?.[0]?.groupId !== undefined,
+  );
+  const groupId: string = listed.items[0].groupId;
+  const paged = await eventually(
+    () => group(server, groupId),
+    g => Boolean(g.pageId),
+  );
+  return { groupId, paged };
+}
+
 function signedGrafana(
   server: Server,
   options: { secret: string; timestamp: number; signed: string; sent?: string },
@@ -571,20 +590,7 @@ describe('/api/multivac/alerts', () => {
 
   it('turns a group into an incident once (its alerts on the timeline, no second page), and acknowledges its page', async () => {
     const { server } = await start();
-    await request(server)
-      .post('/api/multivac/alerts/integrations/prom')
-      .set(bearer)
-      .send(alertmanagerFixture)
-      .expect(202);
-    const listed = await eventually(
-      () => listAlerts(server, 'integration=prom'),
-      b => b.items?.[0]?.groupId !== undefined,
-    );
-    const groupId = listed.items[0].groupId;
-    const paged = await eventually(
-      () => group(server, groupId),
-      g => Boolean(g.pageId),
-    );
+    const { groupId, paged } = await pagingGroup(server);
 
     const ack = await request(server)
       .post(`/api/multivac/alerts/groups/${groupId}/acknowledge`)
@@ -656,20 +662,7 @@ describe('/api/multivac/alerts', () => {
     const { server } = await startBackend(undefined, alertsConfig, [
       policy.factory,
     ]);
-    await request(server)
-      .post('/api/multivac/alerts/integrations/prom')
-      .set(bearer)
-      .send(alertmanagerFixture)
-      .expect(202);
-    const listed = await eventually(
-      () => listAlerts(server, 'integration=prom'),
-      b => b.items?.[0]?.groupId !== undefined,
-    );
-    const groupId = listed.items[0].groupId;
-    const paged = await eventually(
-      () => group(server, groupId),
-      g => Boolean(g.pageId),
-    );
+    const { groupId, paged } = await pagingGroup(server);
 
     const refused = await request(server)
       .post(`/api/multivac/alerts/groups/${groupId}/acknowledge`)
