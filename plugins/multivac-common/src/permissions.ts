@@ -68,6 +68,18 @@ export const oncallPagePermission = createPermission({
 });
 
 /**
+ * See pages (the list on the On call card and page, and one page). A
+ * conditional decision (e.g. IS_PAGE_TARGET) narrows the list in SQL.
+ *
+ * @public
+ */
+export const pageReadPermission = createPermission({
+  name: 'multivac.page.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_MULTIVAC_PAGE,
+});
+
+/**
  * Acknowledge a page, which stops its escalation.
  *
  * @public
@@ -233,6 +245,7 @@ export const multivacPermissions = [
   incidentUpdatePermission,
   oncallReadPermission,
   oncallPagePermission,
+  pageReadPermission,
   pageAcknowledgePermission,
   reportReadPermission,
   reportCreatePermission,

@@ -7,7 +7,11 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { isPostgres, nowIso, optionalIsoString, toIsoString } from './util';
-import { NewPage, PageStore } from './PageStore';
+import { NewPage, PageListFilter, PageStore } from './PageStore';
+import {
+  wherePagePermitted,
+  wherePermitted,
+} from '../permissions/permissionFilter';
 import { knexOf, Transaction, transactionOf } from './Transaction';
 
 type PageRow = {
@@ -126,13 +130,13 @@ export class DatabasePageStore implements PageStore {
       .update({ incident_id: incidentId, updated_at: nowIso() });
   }
 
-  async list(filter: {
-    entityRefs?: string[];
-    limit: number;
-  }): Promise<PageRecord[]> {
+  async list(filter: PageListFilter): Promise<PageRecord[]> {
     const query = this.db<PageRow>('multivac_pages');
     if (filter.entityRefs) {
       query.whereIn('entity_ref', filter.entityRefs);
+    }
+    if (filter.permission) {
+      wherePermitted(query, filter.permission, wherePagePermitted(this.db));
     }
     const rows = await query.orderBy('created_at', 'desc').limit(filter.limit);
     return rows.map(toRecord);

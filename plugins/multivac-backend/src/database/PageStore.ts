@@ -1,4 +1,5 @@
 import { OnCallPerson, PageRecord } from '@multivac/plugin-multivac-common';
+import { PermissionFilter } from '../permissions/permissionFilter';
 import { Transaction } from './Transaction';
 
 export type NewPage = Omit<
@@ -14,6 +15,13 @@ export type NewPage = Omit<
   | 'resolvedAt'
   | 'history'
 >;
+
+/** Which pages a list returns. */
+export type PageListFilter = {
+  entityRefs?: string[];
+  limit: number;
+  permission?: PermissionFilter;
+};
 
 /** Pages and their escalation state. */
 export interface PageStore {
@@ -32,8 +40,8 @@ export interface PageStore {
     reportId: string,
     incidentId: string,
   ): Promise<void>;
-  /** Newest first. */
-  list(filter: { entityRefs?: string[]; limit: number }): Promise<PageRecord[]>;
+  /** Newest first; `permission` keeps only what a conditional decision allows. */
+  list(filter: PageListFilter): Promise<PageRecord[]>;
   /** Acknowledges a triggered page; 409 if it already was. */
   acknowledge(
     id: string,

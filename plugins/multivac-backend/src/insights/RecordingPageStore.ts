@@ -1,5 +1,5 @@
 import { OnCallPerson, PageRecord } from '@multivac/plugin-multivac-common';
-import { NewPage, PageStore } from '../database/PageStore';
+import { NewPage, PageListFilter, PageStore } from '../database/PageStore';
 import { Transaction } from '../database/Transaction';
 import { localMoment } from './bands';
 import { InsightsStore, NewNotification } from './InsightsStore';
@@ -80,7 +80,7 @@ export class RecordingPageStore implements PageStore {
     return this.pages.listForIncident(incidentId);
   }
 
-  list(filter: { entityRefs?: string[]; limit: number }) {
+  list(filter: PageListFilter) {
     return this.pages.list(filter);
   }
 

@@ -15,7 +15,7 @@ import {
   PagingOnCallProvider,
   PersonPaging,
 } from '@multivac/plugin-multivac-node';
-import { PageStore } from '../database/PageStore';
+import { PageListFilter, PageStore } from '../database/PageStore';
 import { JobQueue } from '../jobs/JobQueue';
 import { ChannelPaging } from '../paging/ChannelPaging';
 import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
@@ -317,10 +317,7 @@ export class PagingService {
   }
 
   /** Newest first, with their channel deliveries. */
-  async list(filter: {
-    entityRefs?: string[];
-    limit: number;
-  }): Promise<PageRecord[]> {
+  async list(filter: PageListFilter): Promise<PageRecord[]> {
     return this.withDeliveries(await this.store.list(filter));
   }
 

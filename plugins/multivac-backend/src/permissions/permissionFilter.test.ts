@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { DatabaseIncidentStore } from '../database/DatabaseIncidentStore';
+import { DatabasePageStore } from '../database/DatabasePageStore';
 import { migrateDatabase } from '../database/migrations';
 import { DatabaseReleaseStore } from '../releases/DatabaseReleaseStore';
 import { NewRelease } from '../releases/ReleaseStore';
@@ -132,6 +133,85 @@ describe.each(databases.eachSupportedId())(
         const firstPage = await list(owned(cart), 1);
         expect(firstPage.items).toHaveLength(1);
         expect(firstPage.totalCount).toBe(3);
+      });
+    });
+
+    describe('pages', () => {
+      let store: DatabasePageStore;
+      const page = (summary: string, entityRef: string, userRefs: string[]) =>
+        store.create(
+          {
+            entityRef,
+            resolvedFrom: entityRef,
+            provider: 'builtin',
+            scheduleId: 'payments',
+            scheduleName: 'Payments',
+            fallback: false,
+            summary,
+            details: {},
+            urgency: 'high',
+            targets: [
+              ...userRefs.map(userRef => ({ userRef, name: userRef })),
+              { name: 'Somebody outside the catalog' },
+            ],
+            delivery: 'recorded',
+            createdBy: ada,
+          },
+          async () => {},
+        );
+      const summaries = (permission: PermissionFilter) =>
+        store
+          .list({ permission, limit: 10 })
+          .then(pages => pages.map(p => p.summary).sort());
+
+      beforeEach(async () => {
+        store = new DatabasePageStore(knex);
+        await page('ada on payments', paymentsApi, [ada]);
+        await page('grace and ada on cart', cart, [grace, ada]);
+        await page('grace on ledger', ledger, [grace]);
+      });
+
+      it('lists only the pages whose current targets include the user', async () => {
+        expect(await summaries({ kind: 'pageTarget', userRef: ada })).toEqual([
+          'ada on payments',
+          'grace and ada on cart',
+        ]);
+        // Refs are compared without case, as the rule's apply does.
+        expect(
+          await summaries({
+            kind: 'pageTarget',
+            userRef: 'User:default/Grace.Hopper',
+          }),
+        ).toEqual(['grace and ada on cart', 'grace on ledger']);
+        expect(
+          await summaries({ kind: 'pageTarget', userRef: 'user:default/x' }),
+        ).toEqual([]);
+      });
+
+      it('combines page targets with owned entities', async () => {
+        expect(
+          await summaries({
+            anyOf: [{ kind: 'pageTarget', userRef: ada }, owned(ledger)],
+          }),
+        ).toHaveLength(3);
+        expect(
+          await summaries({
+            allOf: [{ kind: 'pageTarget', userRef: grace }, owned(ledger)],
+          }),
+        ).toEqual(['grace on ledger']);
+      });
+
+      it('follows an escalation to the targets of the next level', async () => {
+        const [first] = await store.list({ limit: 1 });
+        await store.escalate(
+          first.id,
+          1,
+          [{ userRef: ada, name: 'Ada' }],
+          async () => {},
+        );
+        expect(await summaries({ kind: 'pageTarget', userRef: ada })).toContain(
+          first.summary,
+        );
       });
     });
 

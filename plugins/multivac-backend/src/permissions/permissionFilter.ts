@@ -5,6 +5,7 @@ import {
   isOrCriteria,
 } from '@backstage/plugin-permission-node';
 import { Knex } from 'knex';
+import { isPostgres } from '../database/util';
 import { MultivacQuery, ResolvedQuery } from './resources';
 
 /**
@@ -106,6 +107,39 @@ export function whereIncidentPermitted(
         return;
       default:
         throw new Error(`Not a condition on incidents: ${condition.kind}`);
+    }
+  };
+}
+
+/**
+ * The conditions on pages in SQL. `pageTarget` looks in the JSON list of the
+ * page's current targets (`[{ userRef, ... }]`), with each database's own
+ * JSON functions.
+ */
+export function wherePagePermitted(
+  db: Knex,
+): (query: Knex.QueryBuilder, condition: ResolvedQuery) => void {
+  const postgres = isPostgres(db);
+  return (query, condition) => {
+    switch (condition.kind) {
+      case 'entities':
+        query.whereIn('entity_ref', condition.entityRefs);
+        return;
+      case 'pageTarget':
+        if (postgres) {
+          query.whereRaw(
+            `exists (select 1 from jsonb_array_elements(targets::jsonb) as t where lower(t->>'userRef') = lower(?))`,
+            [condition.userRef],
+          );
+        } else {
+          query.whereRaw(
+            `exists (select 1 from json_each(targets) where lower(json_extract(value, '$.userRef')) = lower(?))`,
+            [condition.userRef],
+          );
+        }
+        return;
+      default:
+        throw new Error(`Not a condition on pages: ${condition.kind}`);
     }
   };
 }

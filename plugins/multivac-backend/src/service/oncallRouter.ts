@@ -5,6 +5,7 @@ import {
   oneOrMany,
   oncallReadPermission,
   pageAcknowledgePermission,
+  pageReadPermission,
   PageRecord,
   pageRequestSchema,
   refSchema,
@@ -118,13 +119,14 @@ export function createOnCallRouter(options: {
   });
 
   router.get('/pages', async (req, res) => {
-    await requestAuth.authorize(req, oncallReadPermission);
+    const { filter } = await requestAuth.authorizeList(req, pageReadPermission);
     const query = parseInput(pagesQuery, req.query, 'query');
     const refs = query.entityRef ? [query.entityRef].flat() : undefined;
     res.json({
       items: await paging.list({
         entityRefs: refs && entities.normalize(refs),
         limit: query.limit,
+        permission: filter,
       }),
     });
   });
@@ -138,8 +140,13 @@ export function createOnCallRouter(options: {
   }
 
   router.get('/pages/:id', async (req, res) => {
-    await requestAuth.authorize(req, oncallReadPermission);
-    res.json(await requirePage(req.params.id));
+    const { item: page } = await requestAuth.authorizeItem(
+      req,
+      pageReadPermission,
+      () => requirePage(req.params.id),
+      found => found.id,
+    );
+    res.json(page);
   });
 
   router.post('/pages/:id/acknowledge', async (req, res) => {

@@ -19,6 +19,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import multivacProvider from '@multivac/plugin-auth-backend-module-multivac-provider';
 import {
   RESOURCE_TYPE_MULTIVAC_INCIDENT,
+  RESOURCE_TYPE_MULTIVAC_PAGE,
   RESOURCE_TYPE_MULTIVAC_POSTMORTEM,
   RESOURCE_TYPE_MULTIVAC_RELEASE,
 } from '@multivac/plugin-multivac-common';
@@ -26,10 +27,12 @@ import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import request from 'supertest';
 import {
   createIncidentConditionalDecision,
+  createPageConditionalDecision,
   createPostmortemConditionalDecision,
   createReleaseConditionalDecision,
   incidentConditions,
   MultivacSamplePolicy,
+  pageConditions,
   postmortemConditions,
   releaseConditions,
 } from '../permissions';
@@ -78,6 +81,12 @@ const readOwnOnly: PermissionPolicy = {
       return createReleaseConditionalDecision(
         permission,
         releaseConditions.isReleaseOwner({ claims }),
+      );
+    }
+    if (isResourcePermission(permission, RESOURCE_TYPE_MULTIVAC_PAGE)) {
+      return createPageConditionalDecision(
+        permission,
+        pageConditions.isPageTarget({ userRef }),
       );
     }
     return { result: AuthorizeResult.ALLOW };
@@ -418,5 +427,39 @@ describe('permissions with the sample policy', () => {
         (p: { incidentReference: string }) => p.incidentReference,
       ),
     ).toEqual([payments]);
+  });
+
+  it('lists and shows only the pages a conditional read decision allows', async () => {
+    const pageOf = async (userRef: string, summary: string) => {
+      const res = await request(server)
+        .post('/api/multivac/pages')
+        .set(await as(ken))
+        .send({ userRef, entityRef: 'cart', summary });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const linusPage = await pageOf(linus, 'Cart checkout slow');
+    const gracePage = await pageOf(grace, 'Cart images missing');
+
+    policy = readOwnOnly;
+    const listed = await request(server)
+      .get('/api/multivac/pages?entityRef=cart&limit=50')
+      .set(await as(linus));
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([
+      linusPage,
+    ]);
+
+    const others = await request(server)
+      .get(`/api/multivac/pages/${gracePage}`)
+      .set(await as(linus));
+    expect(others.status).toBe(403);
+    expect(others.body.error.message).toBe(
+      `You are not allowed to multivac.page.read on ${gracePage}`,
+    );
+    const own = await request(server)
+      .get(`/api/multivac/pages/${linusPage}`)
+      .set(await as(linus));
+    expect(own.status).toBe(200);
   });
 });
