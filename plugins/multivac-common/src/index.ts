@@ -17,3 +17,4 @@ export { INPUT_LIMITS, isoDateTimeSchema, refSchema } from './limits';
 export { referenceNumber } from './references';
 export * from './alerts';
 export * from './insights';
+export * from './oncallLoad';

@@ -322,6 +322,9 @@ export function mockMultivacApi(
     getInterruptionInsights: jest.fn(async () => {
       throw new Error('not configured in this test');
     }),
+    getOnCallLoad: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
     getReport: jest.fn(async () => aReport()),
     startIncidentFromReport: jest.fn(async () => anIncident()),
     createPostmortem: jest.fn(async () => aPostmortem()),

@@ -48,6 +48,8 @@ import {
   IncidentInsights,
   InsightsQuery,
   InterruptionInsights,
+  OnCallLoad,
+  OnCallLoadQuery,
 } from '@multivac/plugin-multivac-common';
 
 /**
@@ -253,6 +255,8 @@ export interface MultivacApi {
   getIncidentInsights(query?: InsightsQuery): Promise<IncidentInsights>;
   /** Interruptions by band, person, weekday and hour. */
   getInterruptionInsights(query?: InsightsQuery): Promise<InterruptionInsights>;
+  /** Hours on call, interruptions per shift, bursts, bad nights and fairness per schedule. */
+  getOnCallLoad(query?: OnCallLoadQuery): Promise<OnCallLoad>;
 }
 
 /** @public */

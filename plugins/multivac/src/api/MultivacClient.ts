@@ -48,6 +48,8 @@ import {
   IncidentInsights,
   InsightsQuery,
   InterruptionInsights,
+  OnCallLoad,
+  OnCallLoadQuery,
 } from '@multivac/plugin-multivac-common';
 import {
   AlertDeadLetter,
@@ -345,6 +347,10 @@ export class MultivacClient implements MultivacApi {
     query: InsightsQuery = {},
   ): Promise<InterruptionInsights> {
     return this.request(`/insights/interruptions?${queryString(query)}`);
+  }
+
+  getOnCallLoad(query: OnCallLoadQuery = {}): Promise<OnCallLoad> {
+    return this.request(`/insights/oncall-load?${queryString(query)}`);
   }
 
   listAlerts(query: Partial<ListAlertsQuery> = {}): Promise<AlertList> {

@@ -1,0 +1,2 @@
+export { OnCallLoadTable, ONCALL_LOAD_DEFINITIONS } from './OnCallLoadTable';
+export type { OnCallLoadTableProps } from './OnCallLoadTable';
