@@ -19,7 +19,9 @@ export interface Config {
       /**
        * Lets a production backend (`auth.environment: production` or
        * NODE_ENV=production) start with allow-all or with permissions
-       * switched off. Dangerous: any signed-in user may then resolve any
+       * switched off, or with an external access token that may reach
+       * Multivac without `accessRestrictions` limiting its permissions.
+       * Dangerous: any signed-in user (or that token) may then resolve any
        * incident, acknowledge anybody's page and force any release.
        */
       dangerouslyAllowAllInProduction?: boolean;

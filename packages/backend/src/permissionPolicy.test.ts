@@ -20,11 +20,17 @@ const root = path.resolve(__dirname, '../../..');
 describe('the backend start-up with the production config', () => {
   const dir = useProductionEnvironment('multivac-policy-');
 
-  /** Starts the backend's permission plugin and policy with the real config files plus `override`. */
-  async function start(override: string) {
+  /**
+   * Starts the backend's permission plugin and policy with the real config
+   * files plus `override` (and `backendKeys` under `backend:`).
+   */
+  async function start(override: string, backendKeys = '') {
     const file = path.join(dir, `override-${Date.now()}.yaml`);
     // Any free port: the root HTTP server listens as soon as it is built.
-    fs.writeFileSync(file, `backend:\n  listen:\n    port: 0\n${override}`);
+    fs.writeFileSync(
+      file,
+      `backend:\n  listen:\n    port: 0\n${backendKeys}${override}`,
+    );
     const backend = createBackend();
     backend.add(
       rootConfigServiceFactory({
@@ -55,6 +61,30 @@ describe('the backend start-up with the production config', () => {
     ).rejects.toThrow(
       /Refusing to start a production backend where every signed-in user may do everything \(multivac\.permissions\.policy: allow-all/,
     );
+  });
+
+  it('refuses to start with an external access token that may change Multivac', async () => {
+    const token = (restrictions: string) =>
+      start(
+        '',
+        `  auth:\n    externalAccess:\n      - type: static\n        options:\n          token: ci-bot-0123456789abcdef\n          subject: ci-bot\n${restrictions}`,
+      );
+    await expect(token('')).rejects.toThrow(
+      /an external access token may do everything in Multivac \(backend\.auth\.externalAccess: ci-bot\)/,
+    );
+    await expect(
+      token(
+        '        accessRestrictions:\n          - plugin: multivac\n          - plugin: catalog\n',
+      ),
+    ).rejects.toThrow(/externalAccess: ci-bot/);
+    await expect(
+      token(
+        '        accessRestrictions:\n          - plugin: multivac\n            permissionAttribute:\n              action: [read]\n',
+      ),
+    ).resolves.toBeUndefined();
+    await expect(
+      token('        accessRestrictions:\n          - plugin: catalog\n'),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses to start with permissions switched off', async () => {

@@ -27,9 +27,38 @@ function isProduction(config: Config): boolean {
 }
 
 /**
+ * The subjects of `backend.auth.externalAccess` entries that may change
+ * Multivac's state. Backstage never asks the policy about a service
+ * principal, so such a token is limited only by its `accessRestrictions`:
+ * none, or a restriction naming the `multivac` plugin without
+ * `permission` or `permissionAttribute`, let it do everything.
+ */
+export function unrestrictedExternalAccess(config: Config): string[] {
+  const entries = config.getOptionalConfigArray('backend.auth.externalAccess');
+  return (entries ?? []).flatMap(entry => {
+    const restrictions = entry.getOptionalConfigArray('accessRestrictions');
+    const unrestricted =
+      !restrictions ||
+      restrictions.some(
+        restriction =>
+          restriction.getOptionalString('plugin') === 'multivac' &&
+          !restriction.has('permission') &&
+          !restriction.has('permissionAttribute'),
+      );
+    return unrestricted
+      ? [
+          entry.getOptionalString('options.subject') ??
+            `an entry of type ${entry.getOptionalString('type')}`,
+        ]
+      : [];
+  });
+}
+
+/**
  * The policy `multivac.permissions` asks for: the Multivac sample policy
- * (the default) or allow-all. A production config refuses allow-all, and
- * permissions switched off, unless {@link ALLOW_ALL_IN_PRODUCTION_KEY} says so.
+ * (the default) or allow-all. A production config refuses allow-all,
+ * permissions switched off, and external access tokens that may change
+ * Multivac, unless {@link ALLOW_ALL_IN_PRODUCTION_KEY} says so.
  */
 export function readPermissionPolicy(config: Config): {
   name: string;
@@ -57,6 +86,22 @@ export function readPermissionPolicy(config: Config): {
         }). ` +
         `Use a real permission policy, or set ${ALLOW_ALL_IN_PRODUCTION_KEY}: true ` +
         `if you truly mean it`,
+    );
+  }
+  const unrestricted = unrestrictedExternalAccess(config);
+  if (
+    unrestricted.length > 0 &&
+    isProduction(config) &&
+    config.getOptionalBoolean(ALLOW_ALL_IN_PRODUCTION_KEY) !== true
+  ) {
+    throw new Error(
+      `Refusing to start a production backend where an external access token ` +
+        `may do everything in Multivac (backend.auth.externalAccess: ` +
+        `${unrestricted.join(
+          ', ',
+        )}): give each token accessRestrictions, e.g. ` +
+        `{ plugin: multivac, permissionAttribute: { action: [read] } }, or set ` +
+        `${ALLOW_ALL_IN_PRODUCTION_KEY}: true if you truly mean it`,
     );
   }
   if (choice === 'allow-all') {

@@ -47,6 +47,10 @@ const ken = 'user:default/ken.thompson'; // platform: the admins
 const linus = 'user:default/linus.torvalds'; // storefront
 const grace = 'user:default/grace.hopper'; // payments
 
+// A static external access token, as automation (CI, scripts) calls with,
+// restricted to reading Multivac as production configs must restrict it.
+const externalToken = 'ci-bot-0123456789abcdef';
+
 const samplePolicy = new MultivacSamplePolicy({
   admins: ['group:default/platform'],
 });
@@ -196,6 +200,24 @@ describe('permissions with the sample policy', () => {
             app: { baseUrl: 'http://portal.example.com' },
             permission: { enabled: true },
             auth: { providers: { multivac: {} } },
+            backend: {
+              auth: {
+                externalAccess: [
+                  {
+                    type: 'static',
+                    options: { token: externalToken, subject: 'ci-bot' },
+                    // Backstage never asks the policy about service
+                    // principals: restrictions are what limit a token.
+                    accessRestrictions: [
+                      {
+                        plugin: 'multivac',
+                        permissionAttribute: { action: ['read'] },
+                      },
+                    ],
+                  },
+                ],
+              },
+            },
           },
         }),
       ],
@@ -461,5 +483,59 @@ describe('permissions with the sample policy', () => {
       .get(`/api/multivac/pages/${linusPage}`)
       .set(await as(linus));
     expect(own.status).toBe(200);
+  });
+
+  it('lets an external access token restricted to reading change nothing', async () => {
+    const incident = await declare('cart', 'Seen by the CI bot');
+    const paged = await request(server)
+      .post('/api/multivac/pages')
+      .set(await as(ken))
+      .send({ userRef: margaret, entityRef: 'cart', summary: 'CI bot test' });
+    expect(paged.status).toBe(201);
+    const bot = { Authorization: `Bearer ${externalToken}` };
+
+    const read = await request(server)
+      .get(`/api/multivac/incidents/${incident}`)
+      .set(bot);
+    expect(read.status).toBe(200);
+    const pages = await request(server)
+      .get('/api/multivac/pages?entityRef=cart&limit=50')
+      .set(bot);
+    expect(pages.status).toBe(200);
+
+    const changes = [
+      request(server)
+        .post(`/api/multivac/incidents/${incident}/transitions`)
+        .set(bot)
+        .send({ to: 'resolved' }),
+      request(server)
+        .post('/api/multivac/incidents')
+        .set(bot)
+        .send({ title: 'By a bot', severity: 'SEV3', entityRefs: ['cart'] }),
+      request(server)
+        .post(`/api/multivac/pages/${paged.body.id}/acknowledge`)
+        .set(bot),
+      request(server)
+        .post('/api/multivac/pages')
+        .set(bot)
+        .send({ userRef: ada, entityRef: 'cart', summary: 'Spam' }),
+      request(server)
+        .post('/api/multivac/releases')
+        .set(bot)
+        .send({
+          entityRef: 'cart',
+          title: 'bot release',
+          environment: 'production',
+          start: new Date(Date.now() + 9 * 86_400_000).toISOString(),
+          end: new Date(Date.now() + 9 * 86_400_000 + 3_600_000).toISOString(),
+        }),
+    ];
+    for (const res of await Promise.all(changes)) {
+      expect(res.status).toBe(403);
+    }
+    const after = await request(server)
+      .get(`/api/multivac/incidents/${incident}`)
+      .set(bot);
+    expect(after.body.status).not.toBe('resolved');
   });
 });
