@@ -1,4 +1,5 @@
 import {
+  actorName,
   describeTimelineEvent,
   displayNameOf,
   formatDuration,
@@ -101,5 +102,78 @@ describe('describeTimelineEvent', () => {
       'payments-api',
     );
     expect(displayNameOf(undefined, 'user:default/grace')).toBe('grace');
+  });
+});
+
+describe('actorName', () => {
+  it.each([
+    ['service:multivac', 'Multivac'],
+    ['service:builtin', 'Multivac'],
+    ['service:pagerduty', 'PagerDuty'],
+    ['service:external:github-actions', 'GitHub Actions'],
+    ['service:monitoring', 'monitoring'],
+    ['user:default/ada.lovelace', 'ada.lovelace'],
+  ])('names %s "%s"', (ref, name) => {
+    expect(actorName(ref)).toBe(name);
+  });
+});
+
+describe('describeTimelineEvent with display names', () => {
+  const names: Record<string, string> = {
+    'user:default/ada.lovelace': 'Ada Lovelace',
+    'user:default/alan.turing': 'Alan Turing',
+    'component:default/payments-api': 'Payments API',
+  };
+  const nameOf = (ref: string) => names[ref] ?? actorName(ref);
+  const event = (
+    type: TimelineEvent['type'],
+    payload: object,
+  ): TimelineEvent => ({
+    id: '1',
+    incidentId: 'i',
+    type,
+    actor: 'service:multivac',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    payload: payload as Record<string, unknown>,
+  });
+
+  it('names people and entities as nameOf says', () => {
+    expect(
+      describeTimelineEvent(
+        event('role_assigned', {
+          role: 'controller',
+          userRef: 'user:default/ada.lovelace',
+        }),
+        nameOf,
+      ),
+    ).toBe('made Ada Lovelace controller');
+    expect(
+      describeTimelineEvent(
+        event('role_assigned', {
+          role: 'controller',
+          userRef: 'user:default/alan.turing',
+          previous: 'user:default/ada.lovelace',
+        }),
+        nameOf,
+      ),
+    ).toBe('handed controller over from Ada Lovelace to Alan Turing');
+    expect(
+      describeTimelineEvent(
+        event('role_removed', {
+          role: 'responder',
+          userRef: 'user:default/grace.hopper',
+        }),
+        nameOf,
+      ),
+    ).toBe('removed grace.hopper as responder');
+    expect(
+      describeTimelineEvent(
+        event('declared', {
+          severity: 'SEV2',
+          entityRefs: ['component:default/payments-api'],
+        }),
+        nameOf,
+      ),
+    ).toBe('declared the incident (SEV2) on Payments API');
   });
 });

@@ -73,9 +73,40 @@ export function displayNameOf(
   return profile?.displayName ?? entity.metadata.title ?? entity.metadata.name;
 }
 
-function quote(value: unknown): string {
+/**
+ * How the services that act on incidents and pages are named to people,
+ * by the id after `service:` (an `external:` prefix left out).
+ */
+const SERVICE_NAMES: Record<string, string> = {
+  multivac: 'Multivac',
+  builtin: 'Multivac',
+  'multivac-demo-history': 'Multivac (demo history)',
+  pagerduty: 'PagerDuty',
+  slack: 'Slack',
+  zendesk: 'Zendesk',
+  jira: 'Jira',
+  'github-actions': 'GitHub Actions',
+};
+
+/**
+ * Who did something, in words, when no catalog lookup is at hand: a
+ * service actor (`service:multivac`) by its product name ("Multivac"), an
+ * entity ref by its short name. Where the catalog is at hand, people are
+ * named by {@link displayNameOf} instead and services still by this.
+ *
+ * @public
+ */
+export function actorName(ref: string): string {
+  if (ref.startsWith('service:')) {
+    const id = ref.slice('service:'.length).replace(/^external:/, '');
+    return SERVICE_NAMES[id] ?? id;
+  }
+  return shortRef(ref);
+}
+
+function quote(value: unknown, nameOf: (ref: string) => string): string {
   if (Array.isArray(value)) {
-    return value.map(v => shortRef(String(v))).join(', ') || 'none';
+    return value.map(v => nameOf(String(v))).join(', ') || 'none';
   }
   const text = String(value ?? '');
   return text
@@ -84,17 +115,23 @@ function quote(value: unknown): string {
 }
 
 /**
- * One line saying what a timeline event did, without the actor.
+ * One line saying what a timeline event did, without the actor. `nameOf`
+ * names the people and entities it mentions (by default their short name;
+ * pass display names where the catalog is at hand).
  *
  * @public
  */
-export function describeTimelineEvent(event: TimelineEvent): string {
+export function describeTimelineEvent(
+  event: TimelineEvent,
+  nameOf: (ref: string) => string = actorName,
+): string {
   const p = event.payload as Record<string, any>;
   switch (event.type) {
     case 'declared':
-      return `declared the incident (${p.severity}) on ${quote(p.entityRefs)}${
-        p.fromReport ? ` from triage report ${p.fromReport}` : ''
-      }`;
+      return `declared the incident (${p.severity}) on ${quote(
+        p.entityRefs,
+        nameOf,
+      )}${p.fromReport ? ` from triage report ${p.fromReport}` : ''}`;
     case 'status_changed':
       return `moved it from ${p.from} to ${p.to}${p.note ? `: ${p.note}` : ''}`;
     case 'reopened':
@@ -102,15 +139,18 @@ export function describeTimelineEvent(event: TimelineEvent): string {
     case 'severity_changed':
       return `changed severity from ${p.from} to ${p.to}`;
     case 'field_changed':
-      return `changed ${p.field} from ${quote(p.from)} to ${quote(p.to)}`;
+      return `changed ${p.field} from ${quote(p.from, nameOf)} to ${quote(
+        p.to,
+        nameOf,
+      )}`;
     case 'role_assigned':
       return p.previous
-        ? `handed ${p.role} over from ${shortRef(p.previous)} to ${shortRef(
+        ? `handed ${p.role} over from ${nameOf(p.previous)} to ${nameOf(
             p.userRef,
           )}`
-        : `made ${shortRef(p.userRef)} ${p.role}`;
+        : `made ${nameOf(p.userRef)} ${p.role}`;
     case 'role_removed':
-      return `removed ${shortRef(p.userRef)} as ${p.role}`;
+      return `removed ${nameOf(p.userRef)} as ${p.role}`;
     case 'note':
       return `noted: ${p.text}`;
     default:

@@ -1,5 +1,4 @@
 import { InfoCard } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   Box,
   Button,
@@ -15,6 +14,7 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 import { FormEvent, useState } from 'react';
+import { ActorName, useDisplayNames } from '../OnCallPerson';
 
 export interface IncidentTimelineProps {
   events: TimelineEvent[];
@@ -22,13 +22,22 @@ export interface IncidentTimelineProps {
   onAddNote: (text: string) => Promise<void>;
 }
 
-/** Who did something: a link for catalog users, else the name as given. */
-export const TimelineActor = ({ actor }: { actor: string }) =>
-  actor.startsWith('user:') ? (
-    <EntityRefLink entityRef={actor} defaultKind="user" />
-  ) : (
-    <span>{actor}</span>
-  );
+/**
+ * Who did something: catalog users by display name, linked; services by
+ * name ("Multivac").
+ */
+export const TimelineActor = ActorName;
+
+const ENTITY_REF = /^[a-z][\w-]*:([\w.-]+\/)?[\w.-]+$/i;
+
+/** The refs an event mentions: its people and affected entities. */
+function mentionedRefs(event: TimelineEvent): string[] {
+  const p = event.payload as Record<string, unknown>;
+  const lists = [p.entityRefs, p.from, p.to].filter(Array.isArray);
+  return [p.userRef, p.previous, ...lists]
+    .flat()
+    .filter((v): v is string => typeof v === 'string' && ENTITY_REF.test(v));
+}
 
 /** Every change and note, oldest first, with a box to add a note. */
 export const IncidentTimeline = ({
@@ -37,6 +46,7 @@ export const IncidentTimeline = ({
   onAddNote,
 }: IncidentTimelineProps) => {
   const [text, setText] = useState('');
+  const nameOf = useDisplayNames(events.flatMap(mentionedRefs));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) {
@@ -55,7 +65,7 @@ export const IncidentTimeline = ({
               primary={
                 <Typography variant="body2" component="span">
                   <TimelineActor actor={event.actor} />{' '}
-                  {describeTimelineEvent(event)}
+                  {describeTimelineEvent(event, nameOf)}
                 </Typography>
               }
               secondary={DateTime.fromISO(event.createdAt).toLocaleString(

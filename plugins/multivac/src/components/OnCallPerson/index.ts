@@ -5,3 +5,5 @@ export {
   PhoneLink,
   SlackLink,
 } from './OnCallPerson';
+export { ActorName } from './ActorName';
+export { nameRefsIn, refsInText, useDisplayNames } from './useDisplayNames';

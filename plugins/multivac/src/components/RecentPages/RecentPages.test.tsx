@@ -1,6 +1,10 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { PageDelivery } from '@multivac/plugin-multivac-common';
 import { aPage } from '../../__testUtils__/fixtures';
+import {
+  aUser,
+  withEntityPresentation,
+} from '../../__testUtils__/entityPresentation';
 import { renderWithMultivac } from '../../__testUtils__/render';
 import { RecentPages } from './RecentPages';
 
@@ -64,5 +68,35 @@ describe('RecentPages', () => {
     );
     expect(screen.getByText('Card payments failing')).toBeInTheDocument();
     expect(screen.queryAllByTestId('page-delivery')).toEqual([]);
+  });
+
+  it('names who acknowledged by display name, not by ref', async () => {
+    await renderWithMultivac(
+      withEntityPresentation(
+        <RecentPages
+          pages={[
+            aPage({
+              status: 'acknowledged',
+              acknowledgedBy: 'user:default/alan.turing',
+            }),
+            aPage({
+              id: 'page-2',
+              status: 'acknowledged',
+              acknowledgedBy: 'Grace Hopper',
+              provider: 'pagerduty',
+            }),
+          ]}
+          onChange={() => {}}
+        />,
+        [aUser('alan.turing', 'Alan Turing')],
+      ),
+    );
+    const items = screen.getAllByRole('listitem');
+    expect(
+      await within(items[0]).findByText('Alan Turing'),
+    ).toBeInTheDocument();
+    expect(items[0]).toHaveTextContent(/acknowledged by Alan Turing$/);
+    expect(items[1]).toHaveTextContent(/acknowledged by Grace Hopper$/);
+    expect(screen.queryByText(/user:default/)).toBeNull();
   });
 });

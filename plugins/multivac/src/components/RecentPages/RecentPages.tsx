@@ -10,6 +10,7 @@ import { PageDelivery, PageRecord } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 import { AcknowledgePageButton } from '../AcknowledgePageButton';
 import { PageStatusChip } from '../IncidentChips';
+import { ActorName } from '../OnCallPerson';
 
 export interface RecentPagesProps {
   pages: PageRecord[];
@@ -63,11 +64,20 @@ export const RecentPages = ({ pages, onChange }: RecentPagesProps) => {
                     page.level
                   }: ${
                     page.targets.map(t => t.name).join(', ') || 'nobody'
-                  } · ${
-                    page.status === 'acknowledged'
-                      ? `acknowledged by ${page.acknowledgedBy}`
-                      : page.delivery
-                  }`}
+                  } · `}
+                  {page.status === 'acknowledged' ? (
+                    <>
+                      acknowledged
+                      {page.acknowledgedBy && (
+                        <>
+                          {' by '}
+                          <ActorName actor={page.acknowledgedBy} />
+                        </>
+                      )}
+                    </>
+                  ) : (
+                    page.delivery
+                  )}
                   {deliveryLines(page.deliveries ?? []).map(line => (
                     <div key={line} data-testid="page-delivery">
                       {line}
