@@ -8,6 +8,8 @@ import { JiraIssueTracker } from './JiraIssueTracker';
 /**
  * Jira for Multivac: post-mortems and their action items as Jira issues.
  * Without `multivac.jira` it does nothing.
+ *
+ * @public
  */
 export const multivacModuleJira = createBackendModule({
   pluginId: 'multivac',

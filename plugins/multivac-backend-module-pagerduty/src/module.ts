@@ -27,6 +27,8 @@ const PAGE_ACCOUNT_RETENTION_DAYS = 90;
  * through Events API v2, acknowledgements and resolutions made in
  * PagerDuty from its v3 webhooks, and change events for releases. Without
  * `multivac.pagerDuty` it does nothing.
+ *
+ * @public
  */
 export const multivacModulePagerDuty = createBackendModule({
   pluginId: 'multivac',

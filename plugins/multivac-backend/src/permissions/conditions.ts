@@ -30,8 +30,9 @@ const releaseExports = createConditionExports({
 });
 
 /**
- * Conditions on incidents for permission policies: `isOwnedByUserGroups({
- * claims })`, `hasIncidentRole({ userRef, roles? })`.
+ * Conditions on incidents for permission policies: `isOwnedByUserGroups`
+ * (with the user's `claims`) and `hasIncidentRole` (with the `userRef` and,
+ * optionally, the `roles` that count).
  *
  * @public
  */
@@ -52,7 +53,8 @@ export const createPostmortemConditionalDecision =
   postmortemExports.createConditionalDecision;
 
 /**
- * Conditions on pages: `isPageTarget({ userRef })`, `isOwnedByUserGroups`.
+ * Conditions on pages: `isPageTarget` (with the `userRef`) and
+ * `isOwnedByUserGroups`.
  *
  * @public
  */
@@ -62,7 +64,8 @@ export const createPageConditionalDecision =
   pageExports.createConditionalDecision;
 
 /**
- * Conditions on releases: `isReleaseOwner({ claims })`, `isOwnedByUserGroups`.
+ * Conditions on releases: `isReleaseOwner` (with the user's `claims`) and
+ * `isOwnedByUserGroups`.
  *
  * @public
  */

@@ -39,8 +39,7 @@ export interface ReleaseResource extends OwnedItem {
 
 /**
  * What a rule's `toQuery` gives, for the stores to answer in SQL. Ownership
- * claims become entity refs (through the catalog) before a store sees them:
- * see {@link ResolvedQuery}.
+ * claims become entity refs (through the catalog) before a store sees them.
  *
  * @public
  */
