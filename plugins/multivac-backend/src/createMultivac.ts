@@ -34,6 +34,8 @@ import {
   RecordingPageStore,
   seedDemoHistory,
 } from './insights';
+import { DatabaseDigestStore } from './insights/DatabaseDigestStore';
+import { DigestService } from './insights/DigestService';
 import { IncidentService } from './incidents/IncidentService';
 import { readDeclarePagingPolicy } from './incidents/pagingPolicy';
 import { DatabaseJobQueue } from './jobs/DatabaseJobQueue';
@@ -50,6 +52,8 @@ import {
 } from './permissions/registerResourceTypes';
 import { createPostmortems } from './postmortems';
 import { createReleases } from './releases';
+import { readReleaseSettings } from './releases/settings';
+import { readPostmortemSettings } from './postmortems/settings';
 import { ReportService } from './reports/ReportService';
 import { readSeverityRubric } from './reports/severityRubric';
 import { CachedPermissions } from './service/CachedPermissions';
@@ -297,6 +301,18 @@ export async function createMultivac(
     logger,
   });
 
+  // The daily digest: for the portal, and for chat modules to post.
+  const digest = new DigestService({
+    store: new DatabaseDigestStore(db),
+    owners: insightsStore,
+    catalog,
+    auth,
+    onCall,
+    builtin,
+    freezes: readReleaseSettings(config).freezes,
+    postmortemTimeZone: readPostmortemSettings(config).timeZone,
+  });
+
   await contributions.connect(
     createWorkflow({
       incidents,
@@ -318,12 +334,14 @@ export async function createMultivac(
       authorize: (userRef, permission, resourceRef) =>
         userPermissions.authorize(userRef, permission, resourceRef),
       urls,
+      digest,
     }),
   );
 
   return {
     router: createMultivacRouter({
       insights: new InsightsService(insightsStore, catalog, auth),
+      digest,
       httpAuth: services.httpAuth,
       alerts,
       logger,

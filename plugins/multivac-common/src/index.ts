@@ -17,4 +17,5 @@ export { INPUT_LIMITS, isoDateTimeSchema, refSchema } from './limits';
 export { referenceNumber } from './references';
 export * from './alerts';
 export * from './insights';
+export * from './digest';
 export * from './oncallLoad';

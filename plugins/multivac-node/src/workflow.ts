@@ -3,6 +3,7 @@ import { Permission } from '@backstage/plugin-permission-common';
 import {
   Alert,
   AlertGroupDetails,
+  Digest,
   Incident,
   IncidentRole,
   IncidentStatus,
@@ -201,6 +202,16 @@ export interface WorkflowAlerts {
   startIncident(groupId: string, actor: string): Promise<Incident>;
 }
 
+/** @public */
+export interface WorkflowInsights {
+  /**
+   * The daily digest of the last `hours` (1..168, default 24) up to now, of
+   * the company or of one team (a Group ref or name); 400 for a malformed
+   * query, 404 for a team the catalog does not have, each naming the field.
+   */
+  digest(query: { team?: string; hours?: number }): Promise<Digest>;
+}
+
 /**
  * A module's own durable work, run by the core's job queue.
  *
@@ -248,6 +259,7 @@ export interface MultivacWorkflow {
   postmortems: WorkflowPostmortems;
   releases: WorkflowReleases;
   alerts: WorkflowAlerts;
+  insights: WorkflowInsights;
   jobs: WorkflowJobs;
   /**
    * Whether the permission policy allows `userRef` the permission: on the

@@ -2,6 +2,7 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import {
+  digestQuerySchema,
   insightsQuerySchema,
   insightsReadPermission,
 } from '@multivac/plugin-multivac-common';
@@ -9,6 +10,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { RequestAuth } from '../service/RequestAuth';
 import { parseInput } from '../service/validation';
+import { DigestService } from './DigestService';
 import { InsightsService } from './InsightsService';
 
 /**
@@ -20,6 +22,8 @@ export function createInsightsRouter(options: {
   insights: InsightsService;
   requestAuth: RequestAuth;
   httpAuth: HttpAuthService;
+  /** Serves `/insights/digest` when given. */
+  digest?: DigestService;
 }): express.Router {
   const { insights, requestAuth, httpAuth } = options;
   const router = Router();
@@ -55,6 +59,16 @@ export function createInsightsRouter(options: {
     }
     res.json(await insights.interruptions(await insights.scope(query)));
   });
+
+  if (options.digest) {
+    const digest = options.digest;
+    // The daily digest (also posted by chat modules), for the company or a team.
+    router.get('/insights/digest', async (req, res) => {
+      await requestAuth.authorize(req, insightsReadPermission);
+      const query = parseInput(digestQuerySchema, req.query, 'query');
+      res.json(await digest.compose(query));
+    });
+  }
 
   return router;
 }

@@ -8,6 +8,7 @@ import Router from 'express-promise-router';
 import { ALERT_INGEST_PATH, AlertService, createAlertsRouter } from '../alerts';
 import { IncidentService } from '../incidents/IncidentService';
 import { createInsightsRouter, InsightsService } from '../insights';
+import { DigestService } from '../insights/DigestService';
 import { JobQueue } from '../jobs/JobQueue';
 import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
 import { OnCallService } from '../oncall/OnCallService';
@@ -49,6 +50,7 @@ export function createMultivacRouter(options: {
   logger: LoggerService;
   incidents: IncidentService;
   insights: InsightsService;
+  digest?: DigestService;
   httpAuth: HttpAuthService;
   jobs: JobQueue;
   onCall: OnCallService;
@@ -131,6 +133,7 @@ export function createMultivacRouter(options: {
   router.use(
     createInsightsRouter({
       insights: options.insights,
+      digest: options.digest,
       requestAuth,
       httpAuth: options.httpAuth,
     }),

@@ -3,6 +3,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  digestQuerySchema,
   INPUT_LIMITS,
   refSchema,
   ReleaseEnvironment,
@@ -15,6 +16,7 @@ import {
 } from '@multivac/plugin-multivac-node';
 import { z } from 'zod';
 import { AlertService } from '../alerts';
+import { DigestService } from '../insights/DigestService';
 import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { OnCallService } from '../oncall/OnCallService';
@@ -86,6 +88,7 @@ export function createWorkflow(deps: {
   auth: AuthService;
   authorize: MultivacWorkflow['authorize'];
   urls: PortalUrls;
+  digest: DigestService;
 }): MultivacWorkflow {
   const {
     incidents,
@@ -254,6 +257,10 @@ export function createWorkflow(deps: {
       enqueue: request => jobs.enqueue(request),
     },
     authorize: deps.authorize,
+    insights: {
+      digest: query =>
+        deps.digest.compose(parseInput(digestQuerySchema, query, 'digest')),
+    },
     urls: {
       incident: reference => deps.urls.incident(reference),
       report: reference => deps.urls.report(reference),
