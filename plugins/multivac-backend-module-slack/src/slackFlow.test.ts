@@ -439,7 +439,7 @@ describe('the Slack incident workflow, end to end', () => {
         'the thread reply in the timeline',
       );
       expect(byStranger.text).toContain(
-        ':memo: slack: Key message from Grace Hopper, marked by stranger: standby is healthy (',
+        ':memo: Slack: Key message from Grace Hopper, marked by stranger: standby is healthy (',
       );
       // Ken may not update incidents: told so, nothing recorded
       await mark(

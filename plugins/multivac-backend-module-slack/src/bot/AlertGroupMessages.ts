@@ -141,6 +141,7 @@ export class AlertGroupMessages
       incidentUrl:
         group.incidentReference && urls.incident(group.incidentReference),
       slackIds: await this.deps.users.slackIds(people),
+      names: await this.deps.users.displayNames(people),
     });
   }
 

@@ -4,7 +4,7 @@ import {
   Incident,
   roleHolder,
   displayNameOf,
-  shortRef,
+  actorName,
 } from '@multivac/plugin-multivac-common';
 import {
   IncidentChange,
@@ -182,6 +182,9 @@ export class IncidentChannels implements IncidentSubscriber {
             declaredMessage(incident, {
               reporter: reporter ? slackIds[reporter] : undefined,
               invited,
+              names: {
+                [incident.createdBy]: await this.nameOf(incident.createdBy),
+              },
             }),
           );
           return this.post(channel.channelId, await this.summary(incident));
@@ -386,7 +389,7 @@ export class IncidentChannels implements IncidentSubscriber {
 
   private async nameOf(ref: string): Promise<string> {
     if (!ref.startsWith('user:')) {
-      return shortRef(ref);
+      return actorName(ref);
     }
     const entity = await this.deps.catalog.getEntityByRef(ref, {
       credentials: await this.deps.auth.getOwnServiceCredentials(),

@@ -1,9 +1,12 @@
 import { PageChange, PagingDelivery } from '@multivac/plugin-multivac-node';
 import { FakeSlack } from '../__testUtils__/fakeSlack';
+import { user } from '@multivac/plugin-multivac-node/testUtils';
 import {
   GRACE,
+  KEN,
   startSlackBot,
   startTeamSlack,
+  teamCatalog,
 } from '../__testUtils__/slackBot';
 import { ACTIONS } from '../messages';
 import { page } from '../messages/__testUtils__/fixtures';
@@ -66,6 +69,40 @@ describe('PageDirectMessages', () => {
         text: 'Page "SEV2 payments-api: Checkout fails" is acknowledged by Grace Hopper.',
       }),
     ]);
+    await close();
+  });
+
+  it('says who acknowledged by mention, or by display name without a Slack user', async () => {
+    const { bot, close } = await startSlackBot({
+      fake,
+      entities: [
+        ...teamCatalog,
+        user('alan.turing', { displayName: 'Alan Turing' }),
+      ],
+    });
+    const messages = bot.pageDirectMessages;
+    await messages.deliver(delivery());
+    const dm = fake.channel(`dm-${GRACE}`)!;
+
+    await messages.onPageChange(
+      change('acknowledged', {
+        status: 'acknowledged',
+        acknowledgedBy: 'user:default/alan.turing',
+      }),
+    );
+    expect(fake.messages(dm.id)[0].text).toBe(
+      'Page "SEV2 payments-api: Checkout fails" is acknowledged by Alan Turing.',
+    );
+
+    await messages.onPageChange(
+      change('resolved', {
+        status: 'resolved',
+        acknowledgedBy: 'user:default/ken.thompson',
+      }),
+    );
+    expect(fake.messages(dm.id)[0].text).toBe(
+      `Page "SEV2 payments-api: Checkout fails" is resolved by <@${KEN}>.`,
+    );
     await close();
   });
 

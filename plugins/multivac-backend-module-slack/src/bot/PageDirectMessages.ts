@@ -5,7 +5,8 @@ import {
   PagingDelivery,
   PagingDeliveryResult,
 } from '@multivac/plugin-multivac-node';
-import { pageMessage } from '../messages';
+import { PageRecord } from '@multivac/plugin-multivac-common';
+import { pageMessage, SlackPeople } from '../messages';
 import { sendDirectMessage } from './directMessage';
 import { postOrUpdate } from './postOrUpdate';
 import { SlackBotServices } from './SlackBotServices';
@@ -39,7 +40,7 @@ export class PageDirectMessages implements PagingChannel, PageSubscriber {
         error: `${person.name} has no Slack user (slack.com/user-id, or a Slack account with their email)`,
       };
     }
-    const message = pageMessage(page);
+    const message = pageMessage(page, await this.people(page));
     await postOrUpdate(this.deps, `page:${page.id}:${slackId}`, message, () =>
       sendDirectMessage(client, slackId, message),
     );
@@ -55,7 +56,7 @@ export class PageDirectMessages implements PagingChannel, PageSubscriber {
     ) {
       return;
     }
-    const message = pageMessage(page);
+    const message = pageMessage(page, await this.people(page));
     for (const target of page.targets) {
       const slackId = target.userRef
         ? await this.deps.users.slackId(target.userRef)
@@ -64,5 +65,15 @@ export class PageDirectMessages implements PagingChannel, PageSubscriber {
         await postOrUpdate(this.deps, `page:${page.id}:${slackId}`, message);
       }
     }
+  }
+
+  /** Who acknowledged the page, as a mention or by display name. */
+  private async people(page: PageRecord): Promise<SlackPeople> {
+    const refs = page.acknowledgedBy ? [page.acknowledgedBy] : [];
+    const { users } = this.deps;
+    return {
+      slackIds: await users.slackIds(refs),
+      names: await users.displayNames(refs),
+    };
   }
 }

@@ -37,11 +37,17 @@ export class TriageReportMessages implements ReportSubscriber {
     const incidentChannel = report.incidentId
       ? await store.channelForIncident(report.incidentId)
       : undefined;
+    const people = [
+      report.reportedBy,
+      ...report.pages.flatMap(p => [
+        ...p.targets.map(t => t.userRef ?? ''),
+        p.acknowledgedBy ?? '',
+      ]),
+    ];
     const message = triageMessage(report, {
       reporter: await users.slackId(report.reportedBy),
-      slackIds: await users.slackIds(
-        report.pages.flatMap(p => p.targets.map(t => t.userRef ?? '')),
-      ),
+      slackIds: await users.slackIds(people),
+      names: await users.displayNames(people),
       reportUrl: urls.report(report.reference),
       incidentUrl: report.incidentReference
         ? urls.incident(report.incidentReference)

@@ -5,6 +5,7 @@ import {
 } from '@multivac/plugin-multivac-node';
 import { Button, KnownBlock } from '@slack/web-api';
 import { ACTIONS } from './actions';
+import { personText } from './people';
 import {
   button,
   escapeTruncated,
@@ -46,6 +47,8 @@ export interface AlertGroupMessageOptions {
   incidentUrl?: string;
   /** Catalog user ref → Slack user id, for the people paged and acknowledging. */
   slackIds: Record<string, string>;
+  /** Catalog user ref → display name, for people without a Slack user. */
+  names?: Record<string, string>;
 }
 
 /**
@@ -57,10 +60,11 @@ export function alertGroupMessage(
   group: WorkflowAlertGroup,
   options: AlertGroupMessageOptions,
 ): SlackMessage {
-  const person = (userRef: string, name = shortRef(userRef)) =>
-    options.slackIds[userRef]
-      ? mention(options.slackIds[userRef])
-      : escapeMrkdwn(name);
+  const person = (userRef: string, name?: string) =>
+    personText(userRef, {
+      slackIds: options.slackIds,
+      names: name ? { [userRef]: name } : options.names,
+    });
   const entity = escapeMrkdwn(shortRef(group.entityRef));
   const alerts = [...group.alerts].sort(
     (a, b) => Number(b.status === 'firing') - Number(a.status === 'firing'),

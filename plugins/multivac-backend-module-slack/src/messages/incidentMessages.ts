@@ -12,6 +12,7 @@ import {
   mention,
   unescapeMrkdwn,
 } from './mrkdwn';
+import { personText } from './people';
 
 /** Posted in the incident channel when the incident is resolved. */
 export function resolvedMessage(
@@ -132,11 +133,16 @@ export function keyMessageNote(message: {
 /** The first message in the incident channel. */
 export function declaredMessage(
   incident: Incident,
-  options: { reporter?: string; invited: string[] },
+  options: {
+    reporter?: string;
+    invited: string[];
+    /** Catalog ref → display name, for who declared it. */
+    names?: Record<string, string>;
+  },
 ): SlackMessage {
   const who = options.reporter
     ? mention(options.reporter)
-    : escapeMrkdwn(shortRef(incident.createdBy));
+    : personText(incident.createdBy, { slackIds: {}, names: options.names });
   const declared = `${who} declared ${incident.reference} (${
     incident.severity
   }): ${escapeMrkdwn(incident.title)}. It affects ${affected(incident)}.`;

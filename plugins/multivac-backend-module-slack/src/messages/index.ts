@@ -11,3 +11,4 @@ export * from './pageMessage';
 export * from './postmortemMessages';
 export * from './releaseMessages';
 export * from './alertMessages';
+export * from './people';

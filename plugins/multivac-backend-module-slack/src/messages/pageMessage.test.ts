@@ -1,5 +1,12 @@
 import { ACTIONS } from './actions';
-import { allText, buttonsOf, page } from './__testUtils__/fixtures';
+import {
+  allText,
+  buttonsOf,
+  KEN,
+  page,
+  SLACK_IDS,
+  GRACE,
+} from './__testUtils__/fixtures';
 import { pageMessage } from './pageMessage';
 
 describe('pageMessage', () => {
@@ -32,5 +39,23 @@ describe('pageMessage', () => {
       /is acknowledged by Grace Hopper in PagerDuty\.$/,
     );
     expect(buttonsOf(message.blocks)).toEqual([]);
+  });
+
+  it('names who acknowledged by mention or display name, never by ref', () => {
+    const acknowledged = (by: string) =>
+      pageMessage(page({ status: 'acknowledged', acknowledgedBy: by }), {
+        slackIds: SLACK_IDS,
+        names: { [KEN]: 'Ken Thompson' },
+      }).text;
+    expect(acknowledged(GRACE)).toMatch(/is acknowledged by <@U0GRACE>\.$/);
+    expect(acknowledged(KEN)).toMatch(/is acknowledged by Ken Thompson\.$/);
+    expect(
+      pageMessage(
+        page({
+          status: 'acknowledged',
+          acknowledgedBy: 'user:default/alan.turing',
+        }),
+      ).text,
+    ).toMatch(/is acknowledged by alan\.turing\.$/);
   });
 });

@@ -122,12 +122,12 @@ describe('triageMessage', () => {
     const all = allText(
       triageMessage(
         report({ pages: [page({ status: 'resolved' }), fallback] }),
-        options,
+        { ...options, names: { [KEN]: 'Ken Thompson' } },
       ).blocks,
     );
     expect(all).toContain('(level 1 of Payments primary) — resolved');
     expect(all).toContain(
-      '• Ken Thompson (level 1 of Platform on call (fallback schedule)) — acknowledged by ken.thompson',
+      '• Ken Thompson (level 1 of Platform on call (fallback schedule)) — acknowledged by Ken Thompson',
     );
   });
 

@@ -20,12 +20,15 @@ import {
   truncate,
 } from './blocks';
 import { channelLink, escapeMrkdwn, link, mention, slackDate } from './mrkdwn';
+import { personText } from './people';
 
 export interface TriageMessageOptions {
   /** Slack user id of the reporter, if known. */
   reporter?: string;
   /** Catalog user ref → Slack user id. */
   slackIds: Record<string, string>;
+  /** Catalog user ref → display name, for people without a Slack user. */
+  names?: Record<string, string>;
   reportUrl: string;
   incidentUrl?: string;
   incidentChannelId?: string;
@@ -43,10 +46,7 @@ export function triageMessage(
   options: TriageMessageOptions,
 ): SlackMessage {
   const { slackIds } = options;
-  const person = (userRef: string) =>
-    slackIds[userRef]
-      ? mention(slackIds[userRef])
-      : escapeMrkdwn(shortRef(userRef));
+  const person = (userRef: string) => personText(userRef, options);
   const reporter = options.reporter
     ? mention(options.reporter)
     : person(report.reportedBy);

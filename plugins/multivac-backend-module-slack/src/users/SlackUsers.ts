@@ -175,6 +175,34 @@ export class SlackUsers {
     return ids;
   }
 
+  /**
+   * Display names of the catalog users and groups among `refs` (a User's
+   * `spec.profile.displayName`, else its title or name), keyed by ref; refs
+   * the catalog does not have, and service actors, are left out.
+   */
+  async displayNames(refs: string[]): Promise<Record<string, string>> {
+    const wanted = [
+      ...new Set(refs.filter(ref => /^(user|group):/i.test(ref ?? ''))),
+    ];
+    const names: Record<string, string> = {};
+    if (wanted.length === 0) {
+      return names;
+    }
+    const { items } = await this.catalog.getEntitiesByRefs(
+      {
+        entityRefs: wanted,
+        fields: ['kind', 'metadata.name', 'metadata.title', 'spec.profile'],
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    wanted.forEach((ref, i) => {
+      if (items[i]) {
+        names[ref] = displayNameOf(items[i]);
+      }
+    });
+    return names;
+  }
+
   /** The member of the app's workspace with that confirmed email, if any. */
   private async memberWithEmail(email: string): Promise<string | undefined> {
     try {
