@@ -313,7 +313,8 @@ export async function createMultivac(
     postmortemTimeZone: readPostmortemSettings(config).timeZone,
   });
 
-  await contributions.connect(
+  // Each contribution gets its own workflow, so its permission checks name it.
+  await contributions.connect(contributionId =>
     createWorkflow({
       incidents,
       reports,
@@ -332,7 +333,12 @@ export async function createMultivac(
       catalog,
       auth,
       authorize: (userRef, permission, resourceRef) =>
-        userPermissions.authorize(userRef, permission, resourceRef),
+        userPermissions.authorize(
+          userRef,
+          permission,
+          resourceRef,
+          `the ${contributionId} module`,
+        ),
       urls,
       digest,
     }),

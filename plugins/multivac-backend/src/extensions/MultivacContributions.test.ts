@@ -17,10 +17,13 @@ describe('MultivacContributions', () => {
     contributions.pageSubscribers.add(bot);
     contributions.workflowClients.add({ id: 'chat', connect });
 
-    await contributions.connect(workflow);
+    const workflowFor = jest.fn(() => workflow);
+    await contributions.connect(workflowFor);
 
     expect(connect).toHaveBeenCalledTimes(2);
     expect(connect).toHaveBeenCalledWith(workflow);
+    // Each gets the workflow made for its own id.
+    expect(workflowFor.mock.calls).toEqual([['slack'], ['chat']]);
   });
 
   it('leaves contributions without connect alone', async () => {
@@ -29,7 +32,9 @@ describe('MultivacContributions', () => {
       id: 'audit',
       onIncidentChange: async () => {},
     });
-    await expect(contributions.connect(workflow)).resolves.toBeUndefined();
+    await expect(
+      contributions.connect(() => workflow),
+    ).resolves.toBeUndefined();
   });
 
   it('lets the same id be used by different kinds, not twice in one', () => {

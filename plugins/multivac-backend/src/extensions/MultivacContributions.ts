@@ -83,10 +83,14 @@ export class MultivacContributions {
   }
 
   /**
-   * Hands every contribution the workflow, once, however many kinds it was
+   * Hands every contribution its workflow, once, however many kinds it was
    * registered as (the Slack bot is a report and a page subscriber).
+   * `workflowFor` gets the contribution's id, so what it does can be told
+   * apart (e.g. in the auth provider's log of sign-ins).
    */
-  async connect(workflow: MultivacWorkflow): Promise<void> {
+  async connect(
+    workflowFor: (contributionId: string) => MultivacWorkflow,
+  ): Promise<void> {
     const all = new Set<MultivacContribution>([
       ...this.incidentSubscribers.list(),
       ...this.reportSubscribers.list(),
@@ -100,7 +104,7 @@ export class MultivacContributions {
       ...this.workflowClients.list(),
     ]);
     for (const contribution of all) {
-      await contribution.connect?.(workflow);
+      await contribution.connect?.(workflowFor(contribution.id));
     }
   }
 }

@@ -137,29 +137,50 @@ describe('UserPermissions', () => {
         userPermissions.authorize(
           'user:default/ada.lovelace',
           incidentCreatePermission,
+          undefined,
+          'the slack module',
         ),
       ).resolves.toBe(true);
       await expect(
         userPermissions.authorize(
           'user:default/grace.hopper',
           incidentCreatePermission,
+          undefined,
+          'the slack module',
         ),
       ).resolves.toBe(false);
       await expect(
         userPermissions.authorize(
           'user:default/grace.hopper',
           incidentReadPermission,
+          undefined,
+          'the slack module',
         ),
       ).resolves.toBe(true);
     });
 
     it("reuses a user's token", async () => {
       const ref = 'user:default/ada.lovelace';
-      await userPermissions.authorize(ref, incidentReadPermission);
+      await userPermissions.authorize(
+        ref,
+        incidentReadPermission,
+        undefined,
+        'the slack module',
+      );
       signIns.mockClear();
 
-      await userPermissions.authorize(ref, incidentCreatePermission);
-      await userPermissions.authorize(ref, incidentReadPermission);
+      await userPermissions.authorize(
+        ref,
+        incidentCreatePermission,
+        undefined,
+        'the slack module',
+      );
+      await userPermissions.authorize(
+        ref,
+        incidentReadPermission,
+        undefined,
+        'the slack module',
+      );
 
       expect(signIns).not.toHaveBeenCalled();
     });
@@ -169,6 +190,8 @@ describe('UserPermissions', () => {
         userPermissions.authorize(
           'user:default/nobody',
           incidentReadPermission,
+          undefined,
+          'the slack module',
         ),
       ).rejects.toMatchObject({
         name: 'NotAllowedError',
@@ -178,7 +201,12 @@ describe('UserPermissions', () => {
 
     it('refuses malformed user refs', async () => {
       await expect(
-        userPermissions.authorize('ada.lovelace', incidentReadPermission),
+        userPermissions.authorize(
+          'ada.lovelace',
+          incidentReadPermission,
+          undefined,
+          'the slack module',
+        ),
       ).rejects.toMatchObject({ name: 'InputError' });
     });
   });
@@ -193,6 +221,8 @@ describe('UserPermissions', () => {
       userPermissions.authorize(
         'user:default/ada.lovelace',
         incidentReadPermission,
+        undefined,
+        'the slack module',
       ),
     ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
@@ -217,6 +247,8 @@ describe('UserPermissions', () => {
       userPermissions.authorize(
         'user:default/ada.lovelace',
         incidentReadPermission,
+        undefined,
+        'the slack module',
       ),
     ).rejects.toMatchObject({
       name: 'AuthenticationError',
@@ -259,17 +291,32 @@ describe('UserPermissions token cache', () => {
     const exp = Math.floor(Date.now() / 1000) + 180;
     const { userPermissions, signIns } = setup(jwt({ sub: ref, exp }));
 
-    await userPermissions.authorize(ref, incidentReadPermission);
+    await userPermissions.authorize(
+      ref,
+      incidentReadPermission,
+      undefined,
+      'the slack module',
+    );
     jest.spyOn(Date, 'now').mockReturnValue(exp * 1000 - 61_000);
-    await userPermissions.authorize(ref, incidentReadPermission);
+    await userPermissions.authorize(
+      ref,
+      incidentReadPermission,
+      undefined,
+      'the slack module',
+    );
     expect(signIns).toHaveBeenCalledTimes(1);
 
     jest.spyOn(Date, 'now').mockReturnValue(exp * 1000 - 59_000);
-    await userPermissions.authorize(ref, incidentReadPermission);
+    await userPermissions.authorize(
+      ref,
+      incidentReadPermission,
+      undefined,
+      'the slack module',
+    );
     expect(signIns).toHaveBeenCalledTimes(2);
     expect(signIns.mock.calls[1][1]?.headers).toMatchObject({
       'x-multivac-user-entity-ref': ref,
-      'x-multivac-reason': `check ${incidentReadPermission.name} for a chat command or calendar feed`,
+      'x-multivac-reason': `check ${incidentReadPermission.name} for the slack module`,
     });
   });
 
@@ -279,13 +326,28 @@ describe('UserPermissions token cache', () => {
     const { userPermissions, signIns } = setup(jwt({ sub: ref, exp }));
 
     jest.spyOn(Date, 'now').mockReturnValue(now);
-    await userPermissions.authorize(ref, incidentReadPermission);
+    await userPermissions.authorize(
+      ref,
+      incidentReadPermission,
+      undefined,
+      'the slack module',
+    );
     jest.spyOn(Date, 'now').mockReturnValue(now + 299_000);
-    await userPermissions.authorize(ref, incidentReadPermission);
+    await userPermissions.authorize(
+      ref,
+      incidentReadPermission,
+      undefined,
+      'the slack module',
+    );
     expect(signIns).toHaveBeenCalledTimes(1);
 
     jest.spyOn(Date, 'now').mockReturnValue(now + 301_000);
-    await userPermissions.authorize(ref, incidentReadPermission);
+    await userPermissions.authorize(
+      ref,
+      incidentReadPermission,
+      undefined,
+      'the slack module',
+    );
     expect(signIns).toHaveBeenCalledTimes(2);
   });
 
@@ -294,13 +356,28 @@ describe('UserPermissions token cache', () => {
     const { userPermissions, signIns } = setup(jwt({ sub: ref }));
 
     jest.spyOn(Date, 'now').mockReturnValue(now);
-    await userPermissions.authorize(ref, incidentReadPermission);
+    await userPermissions.authorize(
+      ref,
+      incidentReadPermission,
+      undefined,
+      'the slack module',
+    );
     jest.spyOn(Date, 'now').mockReturnValue(now + 299_000);
-    await userPermissions.authorize(ref, incidentReadPermission);
+    await userPermissions.authorize(
+      ref,
+      incidentReadPermission,
+      undefined,
+      'the slack module',
+    );
     expect(signIns).toHaveBeenCalledTimes(1);
 
     jest.spyOn(Date, 'now').mockReturnValue(now + 301_000);
-    await userPermissions.authorize(ref, incidentReadPermission);
+    await userPermissions.authorize(
+      ref,
+      incidentReadPermission,
+      undefined,
+      'the slack module',
+    );
     expect(signIns).toHaveBeenCalledTimes(2);
   });
 });

@@ -27,8 +27,9 @@ import {
 const USER_HEADER = 'x-multivac-user-entity-ref';
 /** Why the plugin asks; the provider logs it with every token it issues. */
 const REASON_HEADER = 'x-multivac-reason';
-const reasonFor = (permission: Permission) =>
-  `check ${permission.name} for a chat command or calendar feed`;
+/** Why a user is signed in: the permission, and who asked (a module's contribution id). */
+const reasonFor = (permission: Permission, requester: string) =>
+  `check ${permission.name} for ${requester}`;
 const REFRESH_MARGIN_MS = 60_000;
 /**
  * The longest the plugin keeps a user token, however long it is valid: a
@@ -99,30 +100,33 @@ export class UserPermissions {
    * Whether the permission policy allows the catalog user `userRef`
    * `permission` (on the item `resourceRef`, for a resource permission). A
    * resource permission without an item is allowed only when the policy
-   * allows it on every item.
+   * allows it on every item. `requester` names who asks (a module's
+   * contribution, e.g. `slack`); the auth provider logs it.
    */
   async authorize(
     userRef: string,
     permission: Permission,
-    resourceRef?: string,
+    resourceRef: string | undefined,
+    requester: string,
   ): Promise<boolean> {
     if (isResourcePermission(permission)) {
       if (resourceRef === undefined) {
-        const decision = await this.decide(userRef, permission);
+        const decision = await this.decide(userRef, permission, requester);
         return decision.result === AuthorizeResult.ALLOW;
       }
-      return this.#allows({ permission, resourceRef }, userRef);
+      return this.#allows({ permission, resourceRef }, userRef, requester);
     }
-    return this.#allows({ permission }, userRef);
+    return this.#allows({ permission }, userRef, requester);
   }
 
   async #allows(
     request: AuthorizePermissionRequest,
     userRef: string,
+    requester: string,
   ): Promise<boolean> {
     const credentials = await this.#credentials(
       userRef,
-      reasonFor(request.permission),
+      reasonFor(request.permission, requester),
     );
     const [decision] = await this.#permissions.authorize([request], {
       credentials,
@@ -134,8 +138,12 @@ export class UserPermissions {
   async decide(
     userRef: string,
     permission: ResourcePermission,
+    requester: string,
   ): Promise<PolicyDecision> {
-    const credentials = await this.#credentials(userRef, reasonFor(permission));
+    const credentials = await this.#credentials(
+      userRef,
+      reasonFor(permission, requester),
+    );
     const [decision] = await this.#permissions.authorizeConditional(
       [{ permission }],
       { credentials },

@@ -121,7 +121,11 @@ export function createMultivacRouter(options: {
       entities,
       requestAuth,
       decideForUser: (userRef, permission) =>
-        userPermissions.decide(userRef, permission),
+        userPermissions.decide(
+          userRef,
+          permission,
+          'the release calendar feed',
+        ),
       resources: options.resources,
       feedUrl: async token =>
         `${await options.discovery.getExternalBaseUrl(
