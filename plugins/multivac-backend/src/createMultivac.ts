@@ -36,6 +36,8 @@ import {
 } from './insights';
 import { DatabaseDigestStore } from './insights/DatabaseDigestStore';
 import { DigestService } from './insights/DigestService';
+import { OnCallLoadService } from './insights/OnCallLoadService';
+import { OnCallLoadStore } from './insights/OnCallLoadStore';
 import { IncidentService } from './incidents/IncidentService';
 import { readDeclarePagingPolicy } from './incidents/pagingPolicy';
 import { DatabaseJobQueue } from './jobs/DatabaseJobQueue';
@@ -347,6 +349,12 @@ export async function createMultivac(
   return {
     router: createMultivacRouter({
       insights: new InsightsService(insightsStore, catalog, auth),
+      onCallLoad: new OnCallLoadService({
+        store: new OnCallLoadStore(db),
+        schedules,
+        catalog,
+        auth,
+      }),
       digest,
       httpAuth: services.httpAuth,
       alerts,

@@ -5,6 +5,7 @@ import {
   digestQuerySchema,
   insightsQuerySchema,
   insightsReadPermission,
+  oncallLoadQuerySchema,
 } from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -12,6 +13,7 @@ import { RequestAuth } from '../service/RequestAuth';
 import { parseInput } from '../service/validation';
 import { DigestService } from './DigestService';
 import { InsightsService } from './InsightsService';
+import { OnCallLoadService } from './OnCallLoadService';
 
 /**
  * `/insights/incidents` and `/insights/interruptions`, behind
@@ -24,6 +26,8 @@ export function createInsightsRouter(options: {
   httpAuth: HttpAuthService;
   /** Serves `/insights/digest` when given. */
   digest?: DigestService;
+  /** Serves `/insights/oncall-load` when given. */
+  onCallLoad?: OnCallLoadService;
 }): express.Router {
   const { insights, requestAuth, httpAuth } = options;
   const router = Router();
@@ -67,6 +71,36 @@ export function createInsightsRouter(options: {
       await requestAuth.authorize(req, insightsReadPermission);
       const query = parseInput(digestQuerySchema, req.query, 'query');
       res.json(await digest.compose(query));
+    });
+  }
+
+  // On-call load per schedule and person; without multivac.insights.read
+  // a signed-in person sees their own rows (person=themselves).
+  const onCallLoad = options.onCallLoad;
+  if (onCallLoad) {
+    router.get('/insights/oncall-load', async (req, res) => {
+      const allowed = await requestAuth
+        .authorize(req, insightsReadPermission)
+        .then(
+          () => true,
+          error => {
+            if (error instanceof NotAllowedError) {
+              return false;
+            }
+            throw error;
+          },
+        );
+      const query = parseInput(oncallLoadQuerySchema, req.query, 'query');
+      if (!allowed) {
+        const caller = await httpAuth.credentials(req, { allow: ['user'] });
+        const self = caller.principal.userEntityRef;
+        if (!query.person || userRef(query.person) !== self) {
+          throw new NotAllowedError(
+            `You are not allowed to ${insightsReadPermission.name}; without it you may see your own on-call load (person=${self})`,
+          );
+        }
+      }
+      res.json(await onCallLoad.load(await insights.scope(query)));
     });
   }
 

@@ -8,6 +8,7 @@ import Router from 'express-promise-router';
 import { ALERT_INGEST_PATH, AlertService, createAlertsRouter } from '../alerts';
 import { IncidentService } from '../incidents/IncidentService';
 import { createInsightsRouter, InsightsService } from '../insights';
+import { OnCallLoadService } from '../insights/OnCallLoadService';
 import { DigestService } from '../insights/DigestService';
 import { JobQueue } from '../jobs/JobQueue';
 import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
@@ -50,6 +51,7 @@ export function createMultivacRouter(options: {
   logger: LoggerService;
   incidents: IncidentService;
   insights: InsightsService;
+  onCallLoad?: OnCallLoadService;
   digest?: DigestService;
   httpAuth: HttpAuthService;
   jobs: JobQueue;
@@ -137,6 +139,7 @@ export function createMultivacRouter(options: {
   router.use(
     createInsightsRouter({
       insights: options.insights,
+      onCallLoad: options.onCallLoad,
       digest: options.digest,
       requestAuth,
       httpAuth: options.httpAuth,

@@ -90,6 +90,10 @@ function openInsights(path: string) {
   const api = mockMultivacApi({
     getIncidentInsights: jest.fn(async () => incidents),
     getInterruptionInsights: jest.fn(async () => interruptions),
+    getOnCallLoad: jest.fn(async () => ({
+      period: incidents.period,
+      schedules: [],
+    })),
   });
   return renderWithMultivac(
     <>
@@ -115,6 +119,16 @@ describe('InsightsPage', () => {
     };
     expect(api.getIncidentInsights).toHaveBeenCalledWith(query);
     expect(api.getInterruptionInsights).toHaveBeenCalledWith(query);
+    // The on-call load section, for the team and period of the page.
+    expect(
+      await screen.findByText(
+        'No built-in on-call schedule belongs to this team.',
+      ),
+    ).toBeInTheDocument();
+    expect(api.getOnCallLoad).toHaveBeenCalledWith({
+      period: '90d',
+      team: 'group:default/payments',
+    });
 
     // MTTR 5400 s, its percentiles and the change against the period before.
     expect(screen.getByText('1 hour 30 minutes')).toBeInTheDocument();

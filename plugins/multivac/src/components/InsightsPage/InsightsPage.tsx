@@ -44,6 +44,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { EntityRefPicker } from '../EntityRefPicker';
 import { FilterSelect } from '../FilterSelect';
+import { OnCallLoadTable } from '../OnCallLoadTable';
 import { CsvColumn, downloadCsv, toCsv } from './csv';
 
 const PERIODS = ['7d', '30d', '90d', '180d', '365d'];
@@ -317,6 +318,11 @@ export const InsightsPage = () => {
         {loading && <Progress />}
         {error && <ResponseErrorPanel error={error} />}
         {value && <Figures {...value} filename={fileStem(filters)} />}
+        {value && (
+          <Box mt={2}>
+            <OnCallLoadTable team={filters.team} period={filters.period} />
+          </Box>
+        )}
       </Content>
     </Page>
   );

@@ -1,0 +1,6 @@
+/**
+ * Multivac's on-call schedules as catalog entities.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,297 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_ONCALL_SCHEDULE,
+  displayNameOf,
+  OnCallLoad,
+  OnCallLoadPerson,
+  OnCallLoadSchedule,
+} from '@multivac/plugin-multivac-common';
+import { DateTime } from 'luxon';
+import { finalShifts, ScheduleDefinition, Shift } from '../oncall/schedule';
+import { InsightsScope } from './InsightsService';
+import { NightWindow, OnCallLoadStore, ShiftPiece } from './OnCallLoadStore';
+
+const HOUR_MS = 3_600_000;
+/** Google SRE's shift length: longer shifts are cut into pieces this long. */
+export const SRE_SHIFT_HOURS = 12;
+const LOOKUP_CHUNK = 200;
+
+/** A stretch of one person's uninterrupted on-call time on a schedule. */
+export interface PersonShift {
+  userRef: string;
+  start: DateTime;
+  end: DateTime;
+}
+
+/**
+ * The schedule's shifts in [from, to) from the schedule engine (layers,
+ * restrictions and overrides applied), where a person's adjacent shifts
+ * (e.g. their own override next to their turn) are one shift.
+ */
+export function personShifts(
+  schedule: ScheduleDefinition,
+  from: Date,
+  to: Date,
+): PersonShift[] {
+  const shifts: Shift[] = finalShifts(
+    schedule,
+    DateTime.fromJSDate(from),
+    DateTime.fromJSDate(to),
+  );
+  const joined: PersonShift[] = [];
+  for (const shift of shifts) {
+    const last = joined[joined.length - 1];
+    if (last && last.userRef === shift.userRef && +last.end === +shift.start) {
+      last.end = shift.end;
+    } else {
+      joined.push({
+        userRef: shift.userRef,
+        start: shift.start,
+        end: shift.end,
+      });
+    }
+  }
+  return joined;
+}
+
+/** A shift cut into 12-hour pieces from its start; the last may be shorter. */
+export function sreWindows(
+  shift: PersonShift,
+): Array<{ start: DateTime; end: DateTime }> {
+  const pieces: Array<{ start: DateTime; end: DateTime }> = [];
+  for (let start = shift.start; start < shift.end; ) {
+    const end = DateTime.min(
+      start.plus({ milliseconds: SRE_SHIFT_HOURS * HOUR_MS }),
+      shift.end,
+    );
+    pieces.push({ start, end });
+    start = end;
+  }
+  return pieces;
+}
+
+/**
+ * The nights 22:00–08:00 in `timeZone` that overlap [from, to), each named
+ * by the local date of its evening.
+ */
+export function nightsIn(
+  timeZone: string,
+  from: Date,
+  to: Date,
+): NightWindow[] {
+  const nights: NightWindow[] = [];
+  let day = DateTime.fromJSDate(from, { zone: timeZone })
+    .startOf('day')
+    .minus({ days: 1 });
+  const last = DateTime.fromJSDate(to, { zone: timeZone }).startOf('day');
+  for (; day <= last; day = day.plus({ days: 1 })) {
+    const start = day.set({ hour: 22 });
+    const end = day.plus({ days: 1 }).set({ hour: 8 });
+    if (end.toMillis() > from.getTime() && start.toMillis() < to.getTime()) {
+      nights.push({
+        timeZone,
+        night: day.toISODate()!,
+        start: start.toJSDate(),
+        end: end.toJSDate(),
+      });
+    }
+  }
+  return nights;
+}
+
+/**
+ * Gini coefficient of non-negative values: the mean absolute difference
+ * of all pairs over twice the mean; null when all are zero (or none).
+ */
+export function gini(values: number[]): number | null {
+  const n = values.length;
+  const total = values.reduce((sum, v) => sum + v, 0);
+  if (n === 0 || total === 0) {
+    return null;
+  }
+  let differences = 0;
+  for (const a of values) {
+    for (const b of values) {
+      differences += Math.abs(a - b);
+    }
+  }
+  return round(differences / (2 * n * total), 4);
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/**
+ * On-call load per built-in schedule and person: hours from the schedule
+ * engine, the rest aggregated from the interruptions ledger in SQL.
+ */
+export class OnCallLoadService {
+  private readonly schedules: ScheduleDefinition[];
+
+  constructor(options: {
+    store: OnCallLoadStore;
+    schedules: ScheduleDefinition[];
+    catalog: CatalogService;
+    auth: AuthService;
+  }) {
+    this.store = options.store;
+    this.schedules = options.schedules;
+    this.catalog = options.catalog;
+    this.auth = options.auth;
+  }
+
+  private readonly store: OnCallLoadStore;
+  private readonly catalog: CatalogService;
+  private readonly auth: AuthService;
+
+  /**
+   * The load over the scope's period on the team's schedules (every
+   * built-in schedule without a team); with a person, only their rows
+   * (each schedule's totals and Gini still cover everyone on it).
+   */
+  async load(scope: InsightsScope): Promise<OnCallLoad> {
+    const { from, to } = scope.current;
+    const schedules = scope.team
+      ? await this.schedulesOf(scope.team)
+      : this.schedules;
+    const perSchedule = schedules.map(schedule => ({
+      schedule,
+      shifts: personShifts(schedule, from, to),
+    }));
+    const pieces: ShiftPiece[] = perSchedule.flatMap(({ schedule, shifts }) =>
+      shifts.flatMap((shift, index) =>
+        sreWindows(shift).map(piece => ({
+          scheduleId: schedule.id,
+          userRef: shift.userRef,
+          shift: index,
+          start: piece.start.toJSDate(),
+          end: piece.end.toJSDate(),
+        })),
+      ),
+    );
+    const people = [...new Set(pieces.map(p => p.userRef))];
+    const zones = await this.store.timeZones(people, from, to);
+    const nights = zones.flatMap(zone => nightsIn(zone, from, to));
+    const counts = await this.store.load(pieces, nights, from, to);
+    const countsOf = new Map(
+      counts.map(c => [`${c.scheduleId}\u0000${c.userRef}`, c]),
+    );
+    const names = await this.names(people);
+
+    return {
+      period: { from: from.toISOString(), to: to.toISOString() },
+      schedules: perSchedule.map(({ schedule, shifts }): OnCallLoadSchedule => {
+        const byPerson = new Map<string, { hours: number; shifts: number }>();
+        for (const shift of shifts) {
+          const entry = byPerson.get(shift.userRef) ?? { hours: 0, shifts: 0 };
+          entry.hours += (+shift.end - +shift.start) / HOUR_MS;
+          entry.shifts += 1;
+          byPerson.set(shift.userRef, entry);
+        }
+        const rows = [...byPerson].map(([userRef, own]) => {
+          const c = countsOf.get(`${schedule.id}\u0000${userRef}`);
+          return {
+            userRef,
+            hours: own.hours,
+            shifts: own.shifts,
+            interruptions: c?.interruptions ?? 0,
+            maxPerShift: c?.maxPerShift ?? 0,
+            bursts: c?.bursts ?? 0,
+            badNights: c?.badNights ?? 0,
+            sreBreaches: c?.sreBreaches ?? 0,
+          };
+        });
+        const hours = rows.reduce((sum, r) => sum + r.hours, 0);
+        const interruptions = rows.reduce((sum, r) => sum + r.interruptions, 0);
+        const evenShare = rows.length ? round(1 / rows.length, 4) : 0;
+        const persons = rows
+          .filter(r => !scope.person || r.userRef === scope.person)
+          .map(
+            (r): OnCallLoadPerson => ({
+              scheduleId: schedule.id,
+              userRef: r.userRef,
+              name: names.get(r.userRef) ?? r.userRef,
+              hours: round(r.hours, 2),
+              shifts: r.shifts,
+              interruptions: r.interruptions,
+              interruptionsPerShift: r.shifts
+                ? round(r.interruptions / r.shifts, 2)
+                : null,
+              maxPerShift: r.maxPerShift,
+              bursts: r.bursts,
+              badNights: r.badNights,
+              sreBreaches: r.sreBreaches,
+              hoursShare: hours ? round(r.hours / hours, 4) : 0,
+              interruptionsShare: interruptions
+                ? round(r.interruptions / interruptions, 4)
+                : null,
+              evenShare,
+            }),
+          )
+          .sort(
+            (a, b) =>
+              b.interruptions - a.interruptions ||
+              b.hours - a.hours ||
+              a.userRef.localeCompare(b.userRef),
+          );
+        return {
+          id: schedule.id,
+          name: schedule.name,
+          timeZone: schedule.timeZone,
+          hours: round(hours, 2),
+          interruptions,
+          people: rows.length,
+          gini: gini(rows.map(r => r.interruptions)),
+          persons,
+        };
+      }),
+    };
+  }
+
+  /**
+   * The built-in schedules named (`multivac.io/oncall-schedule`) by the
+   * Group itself or by entities it owns, in configuration order.
+   */
+  private async schedulesOf(team: string): Promise<ScheduleDefinition[]> {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const [group, owned] = await Promise.all([
+      this.catalog.getEntitiesByRefs(
+        { entityRefs: [team], fields: ['metadata.annotations'] },
+        { credentials },
+      ),
+      this.catalog.getEntities(
+        {
+          filter: { 'relations.ownedBy': team },
+          fields: ['metadata.annotations'],
+        },
+        { credentials },
+      ),
+    ]);
+    const ids = new Set(
+      [...group.items, ...owned.items].flatMap(entity => {
+        const id = entity?.metadata?.annotations?.[ANNOTATION_ONCALL_SCHEDULE];
+        return id ? [id] : [];
+      }),
+    );
+    return this.schedules.filter(s => ids.has(s.id));
+  }
+
+  private async names(refs: string[]): Promise<Map<string, string>> {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const names = new Map<string, string>();
+    for (let i = 0; i < refs.length; i += LOOKUP_CHUNK) {
+      const chunk = refs.slice(i, i + LOOKUP_CHUNK);
+      const { items } = await this.catalog.getEntitiesByRefs(
+        { entityRefs: chunk, fields: ['kind', 'metadata', 'spec.profile'] },
+        { credentials },
+      );
+      chunk.forEach((ref, j) =>
+        names.set(ref, displayNameOf(items[j] ?? undefined, ref)),
+      );
+    }
+    return names;
+  }
+}
