@@ -315,6 +315,91 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     ]);
   });
 
+  const delivery = (n: number) => ({
+    status: 'firing',
+    alerts: [
+      {
+        status: 'firing',
+        labels: { service: 'payments-api', severity: 'critical' },
+        annotations: { summary: `Pod ${n} crash-looping` },
+        startsAt: '2026-11-26T09:00:00Z',
+        fingerprint: `fp${n}`,
+      },
+    ],
+  });
+
+  const processJobs = () =>
+    knex('multivac_jobs')
+      .where('type', 'alert.process')
+      .orderBy('idempotency_key');
+
+  it('concurrent deliveries share one transaction and one processing job', async () => {
+    const received = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => alerts.receive('prom', delivery(n))),
+    );
+    expect(
+      new Set(received.map(r => 'deliveryId' in r && r.deliveryId)).size,
+    ).toBe(20);
+    expect(alerts.deliveries.stats).toEqual({
+      batches: 1,
+      items: 20,
+      largestBatch: 20,
+    });
+    const [job, ...more] = await processJobs();
+    expect(more).toEqual([]);
+    expect(JSON.parse(job.payload).deliveryIds).toEqual(
+      received.map(r => 'deliveryId' in r && r.deliveryId),
+    );
+    await runJobs();
+    const { items } = await alerts.list({ limit: 50, offset: 0 });
+    expect(items).toHaveLength(20);
+    expect(new Set(items.map(a => a.groupId)).size).toBe(1);
+    expect(await pagesFor('component:default/payments-api')).toHaveLength(1);
+  });
+
+  it('a delivery of a batch that cannot be processed is retried alone; its batch-mates are processed', async () => {
+    await alerts.createIntegration(
+      { id: 'gone', name: 'Gone', vendor: 'alertmanager' },
+      'user:default/ada',
+      'http://localhost',
+    );
+    const [a, lost, b] = await Promise.all([
+      alerts.receive('prom', delivery(1)),
+      alerts.receive('gone', delivery(2)),
+      alerts.receive('prom', delivery(3)),
+    ]);
+    expect(alerts.deliveries.stats.batches).toBe(1);
+    // Its integration is removed before processing: it cannot be routed.
+    await alerts.deleteIntegration('gone');
+    await runJobs();
+    const { items } = await alerts.list({ limit: 50, offset: 0 });
+    expect(items.map(i => i.summary).sort()).toEqual([
+      'Pod 1 crash-looping',
+      'Pod 3 crash-looping',
+    ]);
+    const jobsByKey = Object.fromEntries(
+      (await processJobs()).map(j => [j.idempotency_key, j.status]),
+    );
+    const idOf = (r: typeof a) => ('deliveryId' in r ? r.deliveryId : '');
+    expect(jobsByKey).toEqual({
+      [`alert.process:batch:${idOf(a)}`]: 'succeeded',
+      [`alert.process:${idOf(lost)}`]: 'failed',
+    });
+    expect(idOf(b)).not.toBe('');
+  });
+
+  it('a failed transaction answers every delivery with an error and stores none', async () => {
+    jest
+      .spyOn(jobs, 'enqueue')
+      .mockRejectedValue(new Error('the job table is unavailable'));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, n) => alerts.receive('prom', delivery(n))),
+    );
+    expect(outcomes.map(o => o.status)).toEqual(Array(10).fill('rejected'));
+    expect(await knex('multivac_alert_deliveries')).toEqual([]);
+    expect(await processJobs()).toEqual([]);
+  });
+
   it('two replicas on one database processing the same deliveries: one alert, one page', async () => {
     const replica = build(knex);
     const deliveries = [alert(1), alert(2), alert(1), alert(3)];

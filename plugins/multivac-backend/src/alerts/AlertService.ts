@@ -28,6 +28,7 @@ import { alertAdapterOf } from './adapters';
 import { AlertFilter, AlertStore, DeadLetter } from './AlertStore';
 import { AlertIntegrations } from './AlertIntegrations';
 import { CatalogExistence } from './CatalogExistence';
+import { GroupCommit, GroupCommitOptions } from './GroupCommit';
 import { AlertIntegration } from './integrations';
 import { RouteCandidate, routeAlert } from './routeAlert';
 import { TicketReports } from './TicketReports';
@@ -44,6 +45,23 @@ const ACTOR = 'service:multivac';
 export const ALERT_RETENTION_DAYS = 7;
 /** Alerts written on the timeline of an incident started from a group. */
 const MAX_TIMELINE_ALERTS = 20;
+
+/**
+ * Group commit of deliveries: up to 100 in one transaction, the first
+ * waiting at most 2 ms for others when no commit is under way, at most 2
+ * transactions at once (while they run, the next batch gathers).
+ */
+export const DEFAULT_INGEST_BATCHING = {
+  maxBatch: 100,
+  maxWaitMs: 2,
+  maxInFlight: 2,
+};
+
+/** A delivery read by its adapter, waiting to be stored. */
+interface Incoming {
+  integrationId: string;
+  alerts: NormalizedAlert[];
+}
 
 /** What happened to one alert of a delivery. */
 export interface IngestResult {
@@ -63,6 +81,8 @@ export interface IngestResult {
  */
 export class AlertService {
   private readonly catalogExistence: CatalogExistence;
+  /** Concurrent deliveries, stored in shared transactions. */
+  readonly deliveries: GroupCommit<Incoming, string>;
 
   constructor(
     private readonly options: {
@@ -81,12 +101,28 @@ export class AlertService {
       groupOpened?: (tx: Transaction, groupId: string) => Promise<void>;
       /** Where Zendesk deliveries go (they become reports). */
       tickets?: TicketReports;
+      /** How concurrent deliveries share commits (see `GroupCommit`). */
+      ingestBatching?: Partial<
+        Pick<
+          GroupCommitOptions<unknown, unknown>,
+          'maxBatch' | 'maxWaitMs' | 'maxInFlight'
+        >
+      >;
     },
   ) {
     this.catalogExistence = new CatalogExistence(options.catalog, options.auth);
-    options.jobs.registerHandler(PROCESS, job =>
-      this.process(String(job.payload.deliveryId)),
-    );
+    this.deliveries = new GroupCommit({
+      maxBatch: DEFAULT_INGEST_BATCHING.maxBatch,
+      maxWaitMs: DEFAULT_INGEST_BATCHING.maxWaitMs,
+      maxInFlight: DEFAULT_INGEST_BATCHING.maxInFlight,
+      ...options.ingestBatching,
+      commit: batch => this.recordDeliveries(batch),
+      onSplit: (error, size) =>
+        options.logger.warn(
+          `Storing ${size} alert deliveries together failed, storing them one by one: ${error}`,
+        ),
+    });
+    options.jobs.registerHandler(PROCESS, job => this.process(job.payload));
     options.jobs.registerHandler(PAGE_GROUP, job =>
       this.pageGroup(String(job.payload.groupId)),
     );
@@ -118,38 +154,55 @@ export class AlertService {
 
   /**
    * Reads a vendor payload (400 naming what is missing when it cannot) and
-   * stores the delivery with its processing job, in one transaction. A
-   * Zendesk delivery becomes a triage report instead (once per ticket).
+   * stores the delivery with its processing job, in one transaction shared
+   * with the deliveries that arrive at the same time (group commit); it
+   * resolves once that transaction committed. A Zendesk delivery becomes a
+   * triage report instead (once per ticket).
    */
   async receive(
-    integrationId: string,
+    integrationOrId: AlertIntegration | string,
     payload: unknown,
   ): Promise<
     | { deliveryId: string; alerts: number }
     | { reportId: string; reference?: string; created: boolean }
   > {
-    const integration = await this.integration(integrationId);
+    const integration =
+      typeof integrationOrId === 'string'
+        ? await this.integration(integrationOrId)
+        : integrationOrId;
     if (integration.vendor === 'zendesk' && this.options.tickets) {
       return this.options.tickets.receive(integration, payload);
     }
     const alerts = alertAdapterOf(integration.vendor)(payload);
-    const deliveryId = await this.options.store.recordDelivery(
-      integration.id,
+    const deliveryId = await this.deliveries.submit({
+      integrationId: integration.id,
       alerts,
-      async (tx, id) => {
-        await this.options.jobs.enqueue(
-          {
-            type: PROCESS,
-            idempotencyKey: `${PROCESS}:${id}`,
-            payload: { deliveryId: id },
-            // Processing leads to the page: chat traffic must not delay it.
-            lane: 'paging',
-          },
-          tx,
-        );
-      },
-    );
+    });
     return { deliveryId, alerts: alerts.length };
+  }
+
+  /**
+   * Stores a batch of deliveries and ONE processing job for all of them, in
+   * one transaction.
+   */
+  private recordDeliveries(batch: Incoming[]): Promise<string[]> {
+    const { store, jobs } = this.options;
+    return store.recordDeliveries(batch, async (tx, ids) => {
+      await jobs.enqueue(
+        {
+          type: PROCESS,
+          idempotencyKey:
+            ids.length === 1
+              ? `${PROCESS}:${ids[0]}`
+              : `${PROCESS}:batch:${ids[0]}`,
+          payload:
+            ids.length === 1 ? { deliveryId: ids[0] } : { deliveryIds: ids },
+          // Processing leads to the page: chat traffic must not delay it.
+          lane: 'paging',
+        },
+        tx,
+      );
+    });
   }
 
   /** Keeps a payload no adapter could read, for the admins (7 days). */
@@ -371,15 +424,45 @@ export class AlertService {
     return this.options.integrations.delete(id);
   }
 
-  /** The durable job of a stored delivery. */
-  private async process(deliveryId: string): Promise<void> {
-    const delivery = await this.options.store.getDelivery(deliveryId);
-    if (!delivery) {
-      return; // pruned
-    }
-    const integration = await this.integration(delivery.integrationId);
-    for (const alert of delivery.alerts) {
-      await this.ingest(integration, alert);
+  /**
+   * The durable job of stored deliveries (`deliveryId`, or `deliveryIds`
+   * for a batch). A delivery of a batch that fails gets a job of its own
+   * (retried with back-off on its own) instead of failing its batch-mates.
+   */
+  private async process(payload: Record<string, unknown>): Promise<void> {
+    const { store, jobs, logger } = this.options;
+    const batch = Array.isArray(payload.deliveryIds);
+    const ids = batch
+      ? (payload.deliveryIds as unknown[]).map(String)
+      : [String(payload.deliveryId)];
+    // Pruned deliveries are gone: nothing to do for them.
+    const deliveries = await store.getDeliveries(ids);
+    const integrations = new Map<string, Promise<AlertIntegration>>();
+    const incidents = new Map<string, Promise<string | undefined>>();
+    for (const delivery of deliveries) {
+      try {
+        let integration = integrations.get(delivery.integrationId);
+        if (!integration) {
+          integration = this.integration(delivery.integrationId);
+          integrations.set(delivery.integrationId, integration);
+        }
+        for (const alert of delivery.alerts) {
+          await this.ingest(await integration, alert, new Date(), incidents);
+        }
+      } catch (error) {
+        if (!batch) {
+          throw error;
+        }
+        logger.warn(
+          `Alert delivery ${delivery.id} failed in its batch, retried alone: ${error}`,
+        );
+        await jobs.enqueue({
+          type: PROCESS,
+          idempotencyKey: `${PROCESS}:${delivery.id}`,
+          payload: { deliveryId: delivery.id },
+          lane: 'paging',
+        });
+      }
     }
   }
 
@@ -391,6 +474,8 @@ export class AlertService {
     integration: AlertIntegration,
     alert: NormalizedAlert,
     now = new Date(),
+    /** Active incidents by entity, shared by the alerts of one job. */
+    incidents?: Map<string, Promise<string | undefined>>,
   ): Promise<IngestResult> {
     const { store, jobs, logger } = this.options;
     const route = await this.route(alert, integration);
@@ -400,7 +485,19 @@ export class AlertService {
       );
     }
     const entityRef = route?.entityRef;
-    const incidentId = entityRef && (await this.activeIncident(entityRef));
+    let incidentId: string | undefined;
+    if (entityRef) {
+      let active = incidents?.get(entityRef);
+      if (!active) {
+        active = this.activeIncident(entityRef);
+        if (incidents) {
+          incidents.set(entityRef, active);
+          // A failed look-up is not kept for the next alerts.
+          active.catch(() => incidents.delete(entityRef));
+        }
+      }
+      incidentId = await active;
+    }
     const urgency = this.urgencyOf(integration, alert.severity);
     const fields = {
       status: alert.status,

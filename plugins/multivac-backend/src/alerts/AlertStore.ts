@@ -68,13 +68,17 @@ export interface AlertFilter {
 
 /** Persistence of alert deliveries, alerts, their groups and dead letters. */
 export interface AlertStore {
-  /** Stores a delivery; `andThen` runs in the same transaction. */
-  recordDelivery(
-    integrationId: string,
-    alerts: NormalizedAlert[],
-    andThen: (tx: Transaction, deliveryId: string) => Promise<void>,
-  ): Promise<string>;
+  /**
+   * Stores deliveries (one statement) and runs `andThen` with their ids, in
+   * one transaction; resolves with the ids (in order) once it committed.
+   */
+  recordDeliveries(
+    deliveries: Array<{ integrationId: string; alerts: NormalizedAlert[] }>,
+    andThen: (tx: Transaction, deliveryIds: string[]) => Promise<void>,
+  ): Promise<string[]>;
   getDelivery(id: string): Promise<StoredDelivery | undefined>;
+  /** The deliveries that still exist, in the order of `ids`. */
+  getDeliveries(ids: string[]): Promise<StoredDelivery[]>;
   /** The integration's latest deliveries, newest first. */
   listDeliveries(
     integrationId: string,

@@ -69,22 +69,27 @@ const GROUPS = 'multivac_alert_groups';
 export class DatabaseAlertStore implements AlertStore {
   constructor(private readonly db: Knex) {}
 
-  async recordDelivery(
-    integrationId: string,
-    alerts: NormalizedAlert[],
-    andThen: (tx: Transaction, deliveryId: string) => Promise<void>,
-  ): Promise<string> {
-    const id = randomUUID();
+  async recordDeliveries(
+    deliveries: Array<{ integrationId: string; alerts: NormalizedAlert[] }>,
+    andThen: (tx: Transaction, deliveryIds: string[]) => Promise<void>,
+  ): Promise<string[]> {
+    const ids = deliveries.map(() => randomUUID());
+    if (ids.length === 0) {
+      return ids;
+    }
+    const receivedAt = nowIso();
     await this.db.transaction(async tx => {
-      await tx('multivac_alert_deliveries').insert({
-        id,
-        integration_id: integrationId,
-        alerts: JSON.stringify(alerts),
-        received_at: nowIso(),
-      });
-      await andThen(transactionOf(tx), id);
+      await tx('multivac_alert_deliveries').insert(
+        deliveries.map((delivery, i) => ({
+          id: ids[i],
+          integration_id: delivery.integrationId,
+          alerts: JSON.stringify(delivery.alerts),
+          received_at: receivedAt,
+        })),
+      );
+      await andThen(transactionOf(tx), ids);
     });
-    return id;
+    return ids;
   }
 
   async getDelivery(id: string): Promise<StoredDelivery | undefined> {
@@ -92,6 +97,15 @@ export class DatabaseAlertStore implements AlertStore {
       .where({ id })
       .first();
     return row && toDelivery(row);
+  }
+
+  async getDeliveries(ids: string[]): Promise<StoredDelivery[]> {
+    if (ids.length === 0) {
+      return [];
+    }
+    const rows = await this.db('multivac_alert_deliveries').whereIn('id', ids);
+    const byId = new Map(rows.map(row => [row.id as string, toDelivery(row)]));
+    return ids.flatMap(id => byId.get(id) ?? []);
   }
 
   async listDeliveries(

@@ -77,7 +77,7 @@ export function createAlertsRouter(options: {
         );
       }
       try {
-        const result = await alerts.receive(integration.id, parseJson(body));
+        const result = await alerts.receive(integration, parseJson(body));
         res.status(202).json(result);
       } catch (error) {
         if (error instanceof InputError) {
