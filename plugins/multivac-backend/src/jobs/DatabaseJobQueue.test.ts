@@ -708,6 +708,39 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     expect((await row(knex, 'set-topic')).status).toBe('succeeded');
   });
 
+  it("leaves the worker's claim off the enqueuing request's path: the insert is its only statement", async () => {
+    const queue = new DatabaseJobQueue(knex, logger, {
+      ...noWait,
+      pollInterval: Duration.fromObject({ minutes: 10 }),
+    });
+    const done = jest.fn(async () => {});
+    queue.registerHandler('ack', done);
+    const statements: string[] = [];
+    const onQuery = (query: { sql: string }) => statements.push(query.sql);
+    queue.start();
+    try {
+      // The first round of the worker (pruning, finding nothing due).
+      await new Promise(resolve => setTimeout(resolve, 200));
+      knex.on('query', onQuery);
+      await queue.enqueue({ type: 'ack', idempotencyKey: 'a', payload: {} });
+      // What a request does after the insert before answering (the awaits
+      // of the handlers above it, e.g. the Slack inbox and router), within
+      // the same turn of the event loop.
+      for (let i = 0; i < 50; i++) {
+        await Promise.resolve();
+      }
+      const beforeTheAnswer = [...statements];
+      await waitFor(async () => done.mock.calls.length === 1);
+      expect(beforeTheAnswer).toHaveLength(1);
+      expect(beforeTheAnswer[0]).toMatch(/^insert into .multivac_jobs./i);
+      // The worker claimed it afterwards, on its own.
+      expect(statements.length).toBeGreaterThan(1);
+    } finally {
+      knex.off('query', onQuery);
+      await queue.stop();
+    }
+  });
+
   it('works through new jobs on its own once started', async () => {
     const queue = new DatabaseJobQueue(knex, logger, {
       ...noWait,

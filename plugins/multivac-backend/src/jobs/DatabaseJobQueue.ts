@@ -195,6 +195,7 @@ export class DatabaseJobQueue implements JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly runs = new Set<Run>();
   private timer?: NodeJS.Timeout;
+  private waking?: NodeJS.Immediate;
   private pumping?: Promise<void>;
   private repump = false;
   private stopped = true;
@@ -299,7 +300,7 @@ export class DatabaseJobQueue implements JobQueue {
     if (tx) {
       stored = await record(knexOf(tx));
       knexOf(tx)
-        .executionPromise.then(() => this.pump())
+        .executionPromise.then(() => this.wake())
         .catch(() => {});
     } else {
       // An order number must commit with its job: a later number committed
@@ -308,7 +309,7 @@ export class DatabaseJobQueue implements JobQueue {
         request.orderKey === undefined
           ? await record(this.db)
           : await this.db.transaction(record);
-      this.pump();
+      this.wake();
     }
     return stored;
   }
@@ -350,6 +351,8 @@ export class DatabaseJobQueue implements JobQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearImmediate(this.waking);
+    this.waking = undefined;
     await this.pumping;
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>(resolve => {
@@ -431,6 +434,21 @@ export class DatabaseJobQueue implements JobQueue {
         ? this.options.pagingConcurrency
         : this.options.concurrency;
     return size - busy;
+  }
+
+  /**
+   * Runs the worker loop once the caller is done: enqueue is on request
+   * paths (a Slack acknowledgement), which must not wait for the claim
+   * queries a pump starts at once. Several wakes before then are one.
+   */
+  private wake(): void {
+    if (this.waking || this.stopped) {
+      return;
+    }
+    this.waking = setImmediate(() => {
+      this.waking = undefined;
+      this.pump();
+    });
   }
 
   private schedule(delayMs: number) {
