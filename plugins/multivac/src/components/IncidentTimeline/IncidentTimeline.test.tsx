@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import { Settings } from 'luxon';
 import { anEvent } from '../../__testUtils__/fixtures';
 import {
   aUser,
@@ -13,6 +14,14 @@ const people = [
 ];
 
 describe('IncidentTimeline', () => {
+  const savedZone = Settings.defaultZone;
+  beforeEach(() => {
+    Settings.defaultZone = 'UTC';
+  });
+  afterEach(() => {
+    Settings.defaultZone = savedZone;
+  });
+
   it('names people by display name and the system actor as Multivac', async () => {
     await renderWithMultivac(
       withEntityPresentation(

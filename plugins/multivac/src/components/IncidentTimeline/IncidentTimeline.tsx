@@ -12,7 +12,7 @@ import {
   describeTimelineEvent,
   TimelineEvent,
 } from '@multivac/plugin-multivac-common';
-import { DateTime } from 'luxon';
+import { formatDateTime } from '../../formatTime';
 import { FormEvent, useState } from 'react';
 import { ActorName, useDisplayNames } from '../OnCallPerson';
 
@@ -68,9 +68,7 @@ export const IncidentTimeline = ({
                   {describeTimelineEvent(event, nameOf)}
                 </Typography>
               }
-              secondary={DateTime.fromISO(event.createdAt).toLocaleString(
-                DateTime.DATETIME_MED_WITH_SECONDS,
-              )}
+              secondary={formatDateTime(event.createdAt, { seconds: true })}
             />
           </ListItem>
         ))}

@@ -9,7 +9,7 @@ import {
 import Alert from '@material-ui/lab/Alert';
 import { ScheduleOverview } from '@multivac/plugin-multivac-common';
 import { EmailLink, PersonName, PhoneLink } from '../OnCallPerson';
-import { formatWhen } from './timeline';
+import { formatWithScheduleTime } from '../../formatTime';
 
 const useStyles = makeStyles(theme => ({
   nobody: {
@@ -35,7 +35,9 @@ const ScheduleRow = ({ schedule }: { schedule: ScheduleOverview }) => {
           <TableCell>
             <PersonName person={now.person} />
           </TableCell>
-          <TableCell>{formatWhen(now.end)}</TableCell>
+          <TableCell>
+            {formatWithScheduleTime(now.end, schedule.timeZone)}
+          </TableCell>
           <TableCell>
             {now.person.phone ? <PhoneLink phone={now.person.phone} /> : NONE}
           </TableCell>

@@ -15,6 +15,7 @@ import { ScheduleOverview } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 import useAsync from 'react-use/esm/useAsync';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { zoneAbbreviation } from '../../formatTime';
 import { OnCallNowTable } from './OnCallNowTable';
 import { ScheduleTimeline } from './ScheduleTimeline';
 
@@ -101,7 +102,8 @@ export const OnCallPage = () => {
         <ContentHeader title="">
           <SupportButton>
             Multivac&apos;s built-in on-call schedules. Times are shown in your
-            local time.
+            time zone ({zoneAbbreviation(Date.now())}), with the schedule&apos;s
+            own time beside them where its clock differs.
           </SupportButton>
         </ContentHeader>
         {body}

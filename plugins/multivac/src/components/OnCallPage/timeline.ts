@@ -3,14 +3,14 @@ import {
   OnCallShiftInfo,
 } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
+import { formatDateTime } from '../../formatTime';
 
-/** A time in the viewer's local time, e.g. "Nov 23, 2026, 9:00 AM". */
+/**
+ * A time in the viewer's local time with the zone named, e.g. "Nov 23,
+ * 2026, 9:00 AM CET" (see {@link formatDateTime}).
+ */
 export function formatWhen(time: string | number): string {
-  const dt =
-    typeof time === 'number'
-      ? DateTime.fromMillis(time)
-      : DateTime.fromISO(time).toLocal();
-  return dt.toLocaleString(DateTime.DATETIME_MED);
+  return formatDateTime(time);
 }
 
 /** A stable colour per person, derived from their catalog ref or name. */

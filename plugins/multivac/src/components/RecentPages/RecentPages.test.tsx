@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import { Settings } from 'luxon';
 import { PageDelivery } from '@multivac/plugin-multivac-common';
 import { aPage } from '../../__testUtils__/fixtures';
 import {
@@ -98,5 +99,20 @@ describe('RecentPages', () => {
     expect(items[0]).toHaveTextContent(/acknowledged by Alan Turing$/);
     expect(items[1]).toHaveTextContent(/acknowledged by Grace Hopper$/);
     expect(screen.queryByText(/user:default/)).toBeNull();
+  });
+
+  it('shows when a page was sent on hover, with the zone named', async () => {
+    const savedZone = Settings.defaultZone;
+    Settings.defaultZone = 'Europe/Berlin';
+    try {
+      await renderWithMultivac(
+        <RecentPages pages={[aPage()]} onChange={() => {}} />,
+      );
+      expect(
+        screen.getByTitle('Nov 23, 2026, 11:00 AM CET'),
+      ).toBeInTheDocument();
+    } finally {
+      Settings.defaultZone = savedZone;
+    }
   });
 });

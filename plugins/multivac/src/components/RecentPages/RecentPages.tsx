@@ -8,6 +8,7 @@ import {
 } from '@material-ui/core';
 import { PageDelivery, PageRecord } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
+import { formatDateTime } from '../../formatTime';
 import { AcknowledgePageButton } from '../AcknowledgePageButton';
 import { PageStatusChip } from '../IncidentChips';
 import { ActorName } from '../OnCallPerson';
@@ -60,9 +61,10 @@ export const RecentPages = ({ pages, onChange }: RecentPagesProps) => {
               secondaryTypographyProps={{ component: 'div' }}
               secondary={
                 <>
-                  {`${DateTime.fromISO(page.createdAt).toRelative()} · level ${
-                    page.level
-                  }: ${
+                  <span title={formatDateTime(page.createdAt)}>
+                    {DateTime.fromISO(page.createdAt).toRelative()}
+                  </span>
+                  {` · level ${page.level}: ${
                     page.targets.map(t => t.name).join(', ') || 'nobody'
                   } · `}
                   {page.status === 'acknowledged' ? (
