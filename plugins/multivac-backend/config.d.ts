@@ -387,6 +387,27 @@ export interface Config {
       /** How often action items' status is read from the issue tracker. Default 15. */
       trackerSyncMinutes?: number;
     };
+    /** Insights: incident analytics, change failure rate, report cards. */
+    insights?: {
+      /**
+       * How long after a production release's window an incident on the
+       * released entity, or on something that depends on it, still makes
+       * the release count as failed: a duration such as '24h', '90m' or
+       * { hours: 24 } (0 to 30 days). Default 24 hours.
+       */
+      changeFailureWindow?:
+        | string
+        | {
+            days?: number;
+            hours?: number;
+            minutes?: number;
+          };
+      /**
+       * The release environment whose releases the change failure rate
+       * judges. Default 'production'.
+       */
+      changeFailureEnvironment?: string;
+    };
     /** Demo data, for `npm start` on a laptop only. */
     demo?: {
       /**

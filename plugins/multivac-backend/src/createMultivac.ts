@@ -34,6 +34,10 @@ import {
   RecordingPageStore,
   seedDemoHistory,
 } from './insights';
+import { ChangeFailureService } from './insights/ChangeFailureService';
+import { DatabaseChangeFailureStore } from './insights/ChangeFailureStore';
+import { ReportCardService } from './insights/ReportCardService';
+import { DatabaseReportCardStore } from './insights/ReportCardStore';
 import { DatabaseDigestStore } from './insights/DatabaseDigestStore';
 import { DigestService } from './insights/DigestService';
 import { OnCallLoadService } from './insights/OnCallLoadService';
@@ -346,9 +350,32 @@ export async function createMultivac(
     }),
   );
 
+  // Change failure rate per service and the teams' report cards.
+  const insights = new InsightsService(insightsStore, catalog, auth);
+  const changeFailure = new ChangeFailureService({
+    store: new DatabaseChangeFailureStore(db),
+    graph: releases.graph,
+    dependencyDepth: releases.dependencyDepth,
+    settings: ChangeFailureService.settingsFromConfig(config),
+    catalog,
+    auth,
+  });
+  const reportCard = new ReportCardService({
+    insights,
+    insightsStore,
+    changeFailure,
+    store: new DatabaseReportCardStore(db),
+    onCall,
+    catalog,
+    auth,
+    dueDateTimeZone: readPostmortemSettings(config).timeZone,
+  });
+
   return {
     router: createMultivacRouter({
-      insights: new InsightsService(insightsStore, catalog, auth),
+      insights,
+      changeFailure,
+      reportCard,
       onCallLoad: new OnCallLoadService({
         store: new OnCallLoadStore(db),
         schedules,

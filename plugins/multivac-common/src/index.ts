@@ -19,3 +19,4 @@ export * from './alerts';
 export * from './insights';
 export * from './digest';
 export * from './oncallLoad';
+export * from './insightsHealth';

@@ -54,4 +54,13 @@ describe('multivac plugin for the new frontend system', () => {
       multivacPlugin.getExtension('entity-content:multivac/releases'),
     ).toBeDefined();
   });
+
+  it('provides the Group Health tab and the Component insights card', () => {
+    expect(
+      multivacPlugin.getExtension('entity-content:multivac/health'),
+    ).toBeDefined();
+    expect(
+      multivacPlugin.getExtension('entity-card:multivac/insights'),
+    ).toBeDefined();
+  });
 });

@@ -120,6 +120,30 @@ const entityOnCallCard = EntityCardBlueprint.make({
   },
 });
 
+const entityHealthContent = EntityContentBlueprint.make({
+  name: 'health',
+  params: {
+    path: '/health',
+    title: 'Health',
+    filter: { kind: 'group' },
+    loader: () =>
+      import('./components/EntityHealthContent').then(m =>
+        compatWrapper(<m.EntityHealthContent />),
+      ),
+  },
+});
+
+const entityInsightsCard = EntityCardBlueprint.make({
+  name: 'insights',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/EntityInsightsCard').then(m =>
+        compatWrapper(<m.EntityInsightsCard />),
+      ),
+  },
+});
+
 export default createFrontendPlugin({
   pluginId: 'multivac',
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
@@ -131,5 +155,7 @@ export default createFrontendPlugin({
     entityPostmortemsContent,
     entityReleasesContent,
     entityOnCallCard,
+    entityHealthContent,
+    entityInsightsCard,
   ],
 });

@@ -123,3 +123,39 @@ export const EntityMultivacReleasesContent = multivacPlugin.provide(
     },
   }),
 );
+
+/**
+ * Health tab for Group pages: the team's report card (a verdict and its
+ * reason per line) and its on-call load per person.
+ *
+ * @public
+ */
+export const EntityMultivacHealthContent = multivacPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMultivacHealthContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityHealthContent').then(
+          m => m.EntityHealthContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * Compact card for Component pages: the last 30 days' incidents, MTTA, MTTR
+ * and change failure rate.
+ *
+ * @public
+ */
+export const EntityMultivacInsightsCard = multivacPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMultivacInsightsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityInsightsCard').then(
+          m => m.EntityInsightsCard,
+        ),
+    },
+  }),
+);

@@ -2,17 +2,21 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import {
+  changeFailureQuerySchema,
   digestQuerySchema,
   insightsQuerySchema,
   insightsReadPermission,
   oncallLoadQuerySchema,
+  reportCardQuerySchema,
 } from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { RequestAuth } from '../service/RequestAuth';
 import { parseInput } from '../service/validation';
 import { DigestService } from './DigestService';
+import { ChangeFailureService } from './ChangeFailureService';
 import { InsightsService } from './InsightsService';
+import { ReportCardService } from './ReportCardService';
 import { OnCallLoadService } from './OnCallLoadService';
 
 /**
@@ -28,6 +32,10 @@ export function createInsightsRouter(options: {
   digest?: DigestService;
   /** Serves `/insights/oncall-load` when given. */
   onCallLoad?: OnCallLoadService;
+  /** Serves `/insights/change-failure` when given. */
+  changeFailure?: ChangeFailureService;
+  /** Serves `/insights/report-card` when given. */
+  reportCard?: ReportCardService;
 }): express.Router {
   const { insights, requestAuth, httpAuth } = options;
   const router = Router();
@@ -101,6 +109,33 @@ export function createInsightsRouter(options: {
         }
       }
       res.json(await onCallLoad.load(await insights.scope(query)));
+    });
+  }
+
+  if (options.changeFailure) {
+    const changeFailure = options.changeFailure;
+    // Change failure rate per released service (never one company figure).
+    router.get('/insights/change-failure', async (req, res) => {
+      await requestAuth.authorize(req, insightsReadPermission);
+      const query = parseInput(changeFailureQuerySchema, req.query, 'query');
+      const scope = await insights.scope(query);
+      res.json(
+        await changeFailure.changeFailure({
+          ...scope.current,
+          team: scope.team,
+          service: scope.service,
+        }),
+      );
+    });
+  }
+
+  if (options.reportCard) {
+    const reportCard = options.reportCard;
+    // A Group's report card for a week or a month.
+    router.get('/insights/report-card', async (req, res) => {
+      await requestAuth.authorize(req, insightsReadPermission);
+      const query = parseInput(reportCardQuerySchema, req.query, 'query');
+      res.json(await reportCard.reportCard(query));
     });
   }
 

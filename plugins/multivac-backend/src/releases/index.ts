@@ -85,5 +85,8 @@ export async function createReleases(options: {
     feedTokens: new DatabaseFeedTokenStore(db),
     environments: settings.environments,
     timeZone: settings.timeZone,
+    /** The catalog's dependency graph, and how far along it releases reach. */
+    graph,
+    dependencyDepth: settings.dependencyDepth,
   };
 }

@@ -8,6 +8,8 @@ import Router from 'express-promise-router';
 import { ALERT_INGEST_PATH, AlertService, createAlertsRouter } from '../alerts';
 import { IncidentService } from '../incidents/IncidentService';
 import { createInsightsRouter, InsightsService } from '../insights';
+import { ChangeFailureService } from '../insights/ChangeFailureService';
+import { ReportCardService } from '../insights/ReportCardService';
 import { OnCallLoadService } from '../insights/OnCallLoadService';
 import { DigestService } from '../insights/DigestService';
 import { JobQueue } from '../jobs/JobQueue';
@@ -51,6 +53,8 @@ export function createMultivacRouter(options: {
   logger: LoggerService;
   incidents: IncidentService;
   insights: InsightsService;
+  changeFailure?: ChangeFailureService;
+  reportCard?: ReportCardService;
   onCallLoad?: OnCallLoadService;
   digest?: DigestService;
   httpAuth: HttpAuthService;
@@ -139,6 +143,8 @@ export function createMultivacRouter(options: {
   router.use(
     createInsightsRouter({
       insights: options.insights,
+      changeFailure: options.changeFailure,
+      reportCard: options.reportCard,
       onCallLoad: options.onCallLoad,
       digest: options.digest,
       requestAuth,

@@ -325,6 +325,12 @@ export function mockMultivacApi(
     getOnCallLoad: jest.fn(async () => {
       throw new Error('not configured in this test');
     }),
+    getChangeFailure: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
+    getReportCard: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
     getReport: jest.fn(async () => aReport()),
     startIncidentFromReport: jest.fn(async () => anIncident()),
     createPostmortem: jest.fn(async () => aPostmortem()),

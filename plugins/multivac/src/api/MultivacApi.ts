@@ -50,6 +50,10 @@ import {
   InterruptionInsights,
   OnCallLoad,
   OnCallLoadQuery,
+  ChangeFailureInsights,
+  ChangeFailureQuery,
+  ReportCard,
+  ReportCardQuery,
 } from '@multivac/plugin-multivac-common';
 
 /**
@@ -257,6 +261,10 @@ export interface MultivacApi {
   getInterruptionInsights(query?: InsightsQuery): Promise<InterruptionInsights>;
   /** Hours on call, interruptions per shift, bursts, bad nights and fairness per schedule. */
   getOnCallLoad(query?: OnCallLoadQuery): Promise<OnCallLoad>;
+  /** Change failure rate of production releases per service, each failed release with its incident. */
+  getChangeFailure(query?: ChangeFailureQuery): Promise<ChangeFailureInsights>;
+  /** A Group's report card for a week or a month: each line a verdict and its reason. */
+  getReportCard(query: ReportCardQuery): Promise<ReportCard>;
 }
 
 /** @public */

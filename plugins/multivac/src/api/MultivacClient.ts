@@ -50,6 +50,10 @@ import {
   InterruptionInsights,
   OnCallLoad,
   OnCallLoadQuery,
+  ChangeFailureInsights,
+  ChangeFailureQuery,
+  ReportCard,
+  ReportCardQuery,
 } from '@multivac/plugin-multivac-common';
 import {
   AlertDeadLetter,
@@ -351,6 +355,16 @@ export class MultivacClient implements MultivacApi {
 
   getOnCallLoad(query: OnCallLoadQuery = {}): Promise<OnCallLoad> {
     return this.request(`/insights/oncall-load?${queryString(query)}`);
+  }
+
+  getChangeFailure(
+    query: ChangeFailureQuery = {},
+  ): Promise<ChangeFailureInsights> {
+    return this.request(`/insights/change-failure?${queryString(query)}`);
+  }
+
+  getReportCard(query: ReportCardQuery): Promise<ReportCard> {
+    return this.request(`/insights/report-card?${queryString(query)}`);
   }
 
   listAlerts(query: Partial<ListAlertsQuery> = {}): Promise<AlertList> {

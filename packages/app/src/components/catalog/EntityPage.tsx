@@ -41,7 +41,9 @@ import {
 import { Grid } from '@material-ui/core';
 import {
   EntityMultivacAlertsContent,
+  EntityMultivacHealthContent,
   EntityMultivacIncidentsContent,
+  EntityMultivacInsightsCard,
   EntityMultivacOnCallCard,
   EntityMultivacPostmortemsContent,
   EntityMultivacReleasesContent,
@@ -128,6 +130,9 @@ const componentPage = (
           <EntityMultivacOnCallCard />
         </Grid>
         <Grid item md={6} xs={12}>
+          <EntityMultivacInsightsCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
           {graph}
         </Grid>
         <Grid item md={6} xs={12}>
@@ -197,6 +202,9 @@ const groupPage = (
     {alertsRoute}
     {postmortemsRoute}
     {releasesRoute}
+    <EntityLayout.Route path="/health" title="Health">
+      <EntityMultivacHealthContent />
+    </EntityLayout.Route>
   </EntityLayout>
 );
 

@@ -42,6 +42,7 @@ import {
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { ChangeFailureTable } from '../ChangeFailureTable';
 import { EntityRefPicker } from '../EntityRefPicker';
 import { FilterSelect } from '../FilterSelect';
 import { OnCallLoadTable } from '../OnCallLoadTable';
@@ -318,6 +319,15 @@ export const InsightsPage = () => {
         {loading && <Progress />}
         {error && <ResponseErrorPanel error={error} />}
         {value && <Figures {...value} filename={fileStem(filters)} />}
+        {value && (
+          <Box mt={2}>
+            <ChangeFailureTable
+              period={filters.period}
+              team={filters.team || undefined}
+              service={filters.service || undefined}
+            />
+          </Box>
+        )}
         {value && (
           <Box mt={2}>
             <OnCallLoadTable team={filters.team} period={filters.period} />

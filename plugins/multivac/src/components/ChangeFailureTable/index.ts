@@ -1,0 +1,1 @@
+export { ChangeFailureTable } from './ChangeFailureTable';

@@ -1,0 +1,1 @@
+export { EntityHealthContent, VERDICT_LABELS } from './EntityHealthContent';
