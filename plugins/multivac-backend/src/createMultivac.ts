@@ -350,6 +350,12 @@ export async function createMultivac(
     }),
   );
 
+  const onCallLoad = new OnCallLoadService({
+    store: new OnCallLoadStore(db),
+    schedules,
+    catalog,
+    auth,
+  });
   // Change failure rate per service and the teams' report cards.
   const insights = new InsightsService(insightsStore, catalog, auth);
   const changeFailure = new ChangeFailureService({
@@ -369,6 +375,7 @@ export async function createMultivac(
     catalog,
     auth,
     dueDateTimeZone: readPostmortemSettings(config).timeZone,
+    onCallLoad,
   });
 
   return {
@@ -376,12 +383,7 @@ export async function createMultivac(
       insights,
       changeFailure,
       reportCard,
-      onCallLoad: new OnCallLoadService({
-        store: new OnCallLoadStore(db),
-        schedules,
-        catalog,
-        auth,
-      }),
+      onCallLoad,
       digest,
       httpAuth: services.httpAuth,
       alerts,

@@ -156,6 +156,21 @@ export interface ReportCard {
       dueDate: string;
     }>;
     changeFailure: { releases: number; failed: number; rate: number | null };
+    /**
+     * Bursts (3 or more interruptions within 60 minutes) and bad nights (2
+     * or more in sleep hours) of the people on the team's built-in
+     * schedules, from the on-call load; absent when not computed.
+     */
+    onCallLoad?: {
+      bursts: number;
+      badNights: number;
+      people: Array<{
+        userRef: string;
+        name: string;
+        bursts: number;
+        badNights: number;
+      }>;
+    };
     readiness: {
       components: number;
       withoutOnCall: string[];

@@ -224,6 +224,7 @@ describe('GET /api/multivac/insights/report-card', () => {
       'mttr',
       'incidents',
       'interruptions',
+      'onCallLoad',
       'postmortems',
       'actionItems',
       'changeFailure',
@@ -235,6 +236,10 @@ describe('GET /api/multivac/insights/report-card', () => {
       reason: 'No incidents in the period',
     });
     expect(lines.mttr.verdict).toBe('none');
+    expect(lines.onCallLoad).toMatchObject({
+      verdict: 'good',
+      summary: 'Nobody had a burst or a bad night',
+    });
     expect(lines.changeFailure).toEqual({
       id: 'changeFailure',
       title: 'Change failure rate',

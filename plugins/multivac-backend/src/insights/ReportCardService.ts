@@ -5,6 +5,7 @@ import {
   ANNOTATION_SLACK_CHANNEL,
   displayNameOf,
   formatDuration,
+  OnCallLoad,
   ReportCard,
   ReportCardLine,
   ReportCardVerdict,
@@ -16,7 +17,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { OnCallService } from '../oncall/OnCallService';
 import { ChangeFailureService, rate } from './ChangeFailureService';
-import { InsightsService } from './InsightsService';
+import { InsightsScope, InsightsService } from './InsightsService';
 import { InsightsStore } from './InsightsStore';
 import { ReportCardStore } from './ReportCardStore';
 
@@ -45,6 +46,8 @@ export class ReportCardService {
       auth: AuthService;
       /** Zone of post-mortem and action item due dates. */
       dueDateTimeZone: string;
+      /** Bursts and bad nights of the team's schedules (OnCallLoadService). */
+      onCallLoad?: { load(scope: InsightsScope): Promise<OnCallLoad> };
     },
   ) {}
 
@@ -75,6 +78,7 @@ export class ReportCardService {
       actionItems,
       readiness,
       teamEntity,
+      load,
     ] = await Promise.all([
       this.options.insightsStore.incidentMetrics(
         { ...period, team },
@@ -90,6 +94,7 @@ export class ReportCardService {
       this.options.store.overdueActionItems(team, today, NAMED_ACTION_ITEMS),
       this.readiness(team),
       this.entity(team),
+      this.options.onCallLoad?.load(scope),
     ]);
     const median = (values: Array<number | null>) => {
       const sorted = values
@@ -147,6 +152,7 @@ export class ReportCardService {
       },
       actionItemsOverdue: actionItems.items,
       changeFailure: { releases, failed, rate: rate(failed, releases) },
+      ...(load && { onCallLoad: burstsAndBadNights(load) }),
       readiness,
     };
     return {
@@ -242,6 +248,36 @@ export class ReportCardService {
     );
     return items[0] ?? undefined;
   }
+}
+
+/** Totals and the people with bursts or bad nights, most first. */
+function burstsAndBadNights(load: OnCallLoad): Figures['onCallLoad'] {
+  const people = new Map<
+    string,
+    { userRef: string; name: string; bursts: number; badNights: number }
+  >();
+  for (const person of load.schedules.flatMap(s => s.persons)) {
+    const entry = people.get(person.userRef) ?? {
+      userRef: person.userRef,
+      name: person.name,
+      bursts: 0,
+      badNights: 0,
+    };
+    entry.bursts += person.bursts;
+    entry.badNights += person.badNights;
+    people.set(person.userRef, entry);
+  }
+  const list = [...people.values()].sort(
+    (a, b) =>
+      b.badNights - a.badNights ||
+      b.bursts - a.bursts ||
+      a.name.localeCompare(b.name),
+  );
+  return {
+    bursts: list.reduce((sum, p) => sum + p.bursts, 0),
+    badNights: list.reduce((sum, p) => sum + p.badNights, 0),
+    people: list,
+  };
 }
 
 const seconds = (s: number) => formatDuration(Math.round(s) * 1000);
@@ -367,6 +403,43 @@ export function reportCardLines(
       i.sleep
     } in sleep hours (22:00–08:00), ${i.weekend} at the weekend`,
   });
+
+  if (figures.onCallLoad) {
+    const { bursts, badNights, people } = figures.onCallLoad;
+    const affected = people
+      .filter(p => p.bursts + p.badNights > 0)
+      .map(
+        p =>
+          `${p.name} ${[
+            p.badNights && plural(p.badNights, 'bad night'),
+            p.bursts && plural(p.bursts, 'burst'),
+          ]
+            .filter(Boolean)
+            .join(', ')}`,
+      );
+    let verdict: ReportCardVerdict = 'good';
+    let summary = 'Nobody had a burst or a bad night';
+    if (people.some(p => p.badNights >= 2)) {
+      verdict = 'bad';
+      summary = 'Someone had several bad nights';
+    } else if (bursts + badNights > 0) {
+      verdict = 'attention';
+      summary = 'Some bursts or bad nights';
+    }
+    lines.push({
+      id: 'onCallLoad',
+      title: 'Bursts and bad nights',
+      verdict,
+      summary,
+      reason:
+        bursts + badNights === 0
+          ? `No burst (3 or more interruptions within 60 minutes) and no bad night (2 or more in sleep hours) on the team's schedules`
+          : `${plural(bursts, 'burst')} and ${plural(
+              badNights,
+              'bad night',
+            )}: ${affected.join('; ')}`,
+    });
+  }
 
   const pm = figures.postmortems;
   let pmLine: Omit<ReportCardLine, 'id' | 'title'>;
