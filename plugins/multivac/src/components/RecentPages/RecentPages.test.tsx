@@ -115,4 +115,33 @@ describe('RecentPages', () => {
       Settings.defaultZone = savedZone;
     }
   });
+
+  it('cuts a long page title short beside the Acknowledge button, whole on hover', async () => {
+    const title =
+      'SEV1 payments-api: card payments fail for every customer in every region since the 14:02 deploy of the ledger service';
+    await renderWithMultivac(
+      <RecentPages pages={[aPage({ summary: title })]} onChange={() => {}} />,
+    );
+    const summary = screen.getByTestId('page-summary');
+    expect(summary).toHaveTextContent(title);
+    expect(summary).toHaveAttribute('title', title);
+    expect(summary).toHaveStyle({
+      overflow: 'hidden',
+      'text-overflow': 'ellipsis',
+      'white-space': 'nowrap',
+      'min-width': '0',
+    });
+    // the button is laid out beside the text (a flex item that does not
+    // shrink), not positioned over it as a list item's secondary action
+    const button = screen.getByRole('button', { name: 'Acknowledge' });
+    const item = screen.getByRole('listitem');
+    expect(item).toHaveStyle({ display: 'flex' });
+    expect(button.closest('.MuiListItemSecondaryAction-root')).toBeNull();
+    expect(button.parentElement!.parentElement).toBe(item);
+    expect(button.parentElement).toHaveStyle({ flex: '0 0 auto' });
+    // the details under the title wrap instead of being clipped
+    expect(summary.closest('.MuiListItemText-root')).toHaveStyle({
+      'white-space': 'normal',
+    });
+  });
 });

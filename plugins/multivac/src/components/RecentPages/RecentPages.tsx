@@ -2,8 +2,8 @@ import {
   Box,
   List,
   ListItem,
-  ListItemSecondaryAction,
   ListItemText,
+  makeStyles,
   Typography,
 } from '@material-ui/core';
 import { PageDelivery, PageRecord } from '@multivac/plugin-multivac-common';
@@ -40,8 +40,47 @@ function deliveryLines(deliveries: PageDelivery[]): string[] {
   );
 }
 
-/** Recent pages about an entity: who was paged, delivery, acknowledgement. */
+const useStyles = makeStyles(theme => ({
+  // The button sits beside the text, not over it (as a secondary action
+  // would): the text takes what is left and a long title is cut short.
+  item: {
+    display: 'flex',
+    alignItems: 'flex-start',
+    gap: theme.spacing(1),
+  },
+  text: {
+    flex: '1 1 auto',
+    minWidth: 0,
+  },
+  title: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    minWidth: 0,
+  },
+  chip: {
+    flex: '0 0 auto',
+    '& > *': { margin: 0 },
+  },
+  summary: {
+    minWidth: 0,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
+  action: {
+    flex: '0 0 auto',
+    marginTop: theme.spacing(0.5),
+  },
+}));
+
+/**
+ * Recent pages about an entity: who was paged, delivery, acknowledgement.
+ * A long page title is cut short with an ellipsis; it is shown whole on
+ * hover.
+ */
 export const RecentPages = ({ pages, onChange }: RecentPagesProps) => {
+  const classes = useStyles();
   if (pages.length === 0) {
     return null;
   }
@@ -51,12 +90,26 @@ export const RecentPages = ({ pages, onChange }: RecentPagesProps) => {
       <Typography variant="overline">Recent pages</Typography>
       <List dense aria-label="recent pages">
         {pages.map(page => (
-          <ListItem key={page.id} disableGutters>
+          <ListItem key={page.id} disableGutters className={classes.item}>
             <ListItemText
+              className={classes.text}
+              // The theme makes dense list text one clipped line; here only
+              // the title is, and the details below it wrap.
+              style={{ whiteSpace: 'normal' }}
+              primaryTypographyProps={{ component: 'div' }}
               primary={
-                <>
-                  <PageStatusChip status={page.status} /> {page.summary}
-                </>
+                <span className={classes.title}>
+                  <span className={classes.chip}>
+                    <PageStatusChip status={page.status} />
+                  </span>
+                  <span
+                    className={classes.summary}
+                    title={page.summary}
+                    data-testid="page-summary"
+                  >
+                    {page.summary}
+                  </span>
+                </span>
               }
               secondaryTypographyProps={{ component: 'div' }}
               secondary={
@@ -89,9 +142,9 @@ export const RecentPages = ({ pages, onChange }: RecentPagesProps) => {
               }
             />
             {page.status === 'triggered' && (
-              <ListItemSecondaryAction>
+              <div className={classes.action}>
                 <AcknowledgePageButton pageId={page.id} onDone={onChange} />
-              </ListItemSecondaryAction>
+              </div>
             )}
           </ListItem>
         ))}
