@@ -104,7 +104,12 @@ export async function createMultivac(
   const { auth, catalog, config, logger, scheduler } = services;
   const db = await openDatabase(services.database);
   if (demoHistoryEnabled(config, logger)) {
-    const written = await seedDemoHistory(db);
+    // The demo's pages go to whoever the built-in schedules have on call.
+    const written = await seedDemoHistory(
+      db,
+      new Date(),
+      parseSchedules(config),
+    );
     if (written > 0) {
       logger.info(
         `Wrote a 90-day demo history of ${written} incidents (multivac.demo.history)`,

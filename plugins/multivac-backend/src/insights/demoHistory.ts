@@ -1,8 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { Knex } from 'knex';
+import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
+import { onCallAt, ScheduleDefinition } from '../oncall/schedule';
 import { localMoment } from './bands';
+import { seedDemoReleases } from './demoHistoryReleases';
 
 /** Who made the demo history: shown as the creator of every demo record. */
 export const DEMO_ACTOR = 'service:multivac-demo-history';
@@ -12,6 +15,7 @@ const MINUTE = 60_000;
 /** The demo catalog's teams, their services and people (examples/). */
 const TEAMS = [
   {
+    schedule: 'payments-primary',
     services: ['payments-api', 'ledger-service', 'fraud-detector'],
     people: [
       ['ada.lovelace', 'Europe/Berlin'],
@@ -20,6 +24,7 @@ const TEAMS = [
     ],
   },
   {
+    schedule: 'storefront-primary',
     services: ['checkout-web', 'cart-service', 'product-catalog'],
     people: [
       ['margaret.hamilton', 'America/Los_Angeles'],
@@ -28,6 +33,7 @@ const TEAMS = [
     ],
   },
   {
+    schedule: 'platform-primary',
     services: ['identity-service', 'api-gateway', 'notification-service'],
     people: [
       ['ken.thompson', 'Asia/Tokyo'],
@@ -100,11 +106,15 @@ export function demoHistoryEnabled(
  * nights), their pages, escalations and acknowledgements, responders and
  * the interruptions ledger. Every record is labelled as demo data ("Demo:"
  * titles, created by `service:multivac-demo-history`). The same `now` day
- * always gives the same history. Returns how many incidents it wrote.
+ * always gives the same history. Where `schedules` holds a team's built-in
+ * schedule (e.g. `payments-primary`), whoever it has on call is paged, so
+ * that the on-call load has figures; otherwise a weekly turn of the team.
+ * Returns how many incidents it wrote.
  */
 export async function seedDemoHistory(
   db: Knex,
   now: Date = new Date(),
+  schedules: ScheduleDefinition[] = [],
 ): Promise<number> {
   return db.transaction(async tx => {
     const [{ n }] = await tx('multivac_incidents').count({ n: '*' });
@@ -122,6 +132,22 @@ export async function seedDemoHistory(
     const start = end - DAYS * 86_400_000;
     const iso = (ms: number) => new Date(ms).toISOString();
     let number = 0;
+    const byId = new Map(schedules.map(s => [s.id, s]));
+    /** The schedule's on-call at `at` and the next in the team, if any. */
+    const onDuty = <P extends readonly [string, string]>(
+      team: { schedule: string; people: readonly P[] },
+      at: number,
+      fallback: [P, P],
+    ): [P, P] => {
+      const schedule = byId.get(team.schedule);
+      const shift = schedule && onCallAt(schedule, DateTime.fromMillis(at));
+      const index = shift
+        ? team.people.findIndex(p => `user:default/${p[0]}` === shift.userRef)
+        : -1;
+      return index < 0
+        ? fallback
+        : [team.people[index], team.people[(index + 1) % team.people.length]];
+    };
     const notifications: Array<Record<string, unknown>> = [];
     const notify = (
       person: readonly [string, string],
@@ -151,8 +177,9 @@ export async function seedDemoHistory(
       for (const [teamIndex, team] of TEAMS.entries()) {
         // The week's on-call and their backup, rotating weekly.
         const week = Math.floor(day / 7);
-        const onCall = team.people[(week + teamIndex) % team.people.length];
-        const backup = team.people[(week + teamIndex + 1) % team.people.length];
+        const weekOnCall = team.people[(week + teamIndex) % team.people.length];
+        const weekBackup =
+          team.people[(week + teamIndex + 1) % team.people.length];
         // About one incident every three days per team, busier lately.
         const incidents = next() < 0.25 + (0.15 * day) / DAYS ? 1 : 0;
         // A few alert storms at night: three pages within the hour.
@@ -165,6 +192,10 @@ export async function seedDemoHistory(
             day * 86_400_000 +
             hourOfDay(isStorm, next) * 3_600_000 +
             Math.floor(next() * 60) * 1000;
+          const [onCall, backup] = onDuty(team, declared, [
+            weekOnCall,
+            weekBackup,
+          ]);
           const severity = severityOf(next());
           const ackMinutes = 1 + next() * next() * 25;
           const resolveMinutes = 10 + next() * next() * 360;
@@ -260,6 +291,8 @@ export async function seedDemoHistory(
     await tx('multivac_counters')
       .where({ name: 'incident_number' })
       .update({ value: number });
+    // Production releases, a few of which these incidents make failed.
+    await seedDemoReleases(tx, { start, days: DAYS, now, actor: DEMO_ACTOR });
     return number;
   });
 }
