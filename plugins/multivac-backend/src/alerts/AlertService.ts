@@ -508,15 +508,13 @@ export class AlertService {
       links: alert.links,
     };
 
-    return store.withEntityLock(entityRef, async tx => {
+    return store.withEntityLock(entityRef, async (tx, latest) => {
       const existing = await store.findAlert(
         tx,
         integration.id,
         alert.dedupKey,
       );
-      let group = entityRef
-        ? await store.latestGroup(tx, entityRef)
-        : undefined;
+      let group = latest;
       let groupId: string | undefined;
       if (existing) {
         groupId = existing.groupId;
@@ -539,7 +537,7 @@ export class AlertService {
         groupId = group.id;
       }
       const saved = existing
-        ? await store.updateAlert(tx, existing.id, fields)
+        ? await store.updateAlert(tx, existing, fields)
         : await store.insertAlert(tx, {
             ...fields,
             integrationId: integration.id,

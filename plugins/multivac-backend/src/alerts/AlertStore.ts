@@ -57,6 +57,9 @@ export interface GroupChanges {
   pageRequested?: boolean;
 }
 
+/** An entity's latest group, with whether its page was requested. */
+export type LatestGroup = AlertGroup & { pageRequested: boolean };
+
 export interface AlertFilter {
   status?: AlertStatus;
   urgency?: AlertUrgency;
@@ -91,11 +94,13 @@ export interface AlertStore {
 
   /**
    * Runs `fn` in one transaction that holds the grouping lock of the entity
-   * (a row lock on PostgreSQL, so two replicas group one after the other).
+   * (a row lock on PostgreSQL, so two replicas group one after the other),
+   * with the entity's latest group (and whether its page was requested)
+   * as read under that lock.
    */
   withEntityLock<T>(
     entityRef: string | undefined,
-    fn: (tx: Transaction) => Promise<T>,
+    fn: (tx: Transaction, latest: LatestGroup | undefined) => Promise<T>,
   ): Promise<T>;
   findAlert(
     tx: Transaction,
@@ -104,21 +109,19 @@ export interface AlertStore {
   ): Promise<Alert | undefined>;
   /** Fails on a second alert with the same identity (unique index). */
   insertAlert(tx: Transaction, alert: NewAlert): Promise<Alert>;
-  /** Counts the delivery; `resolvedAt` follows the status. */
+  /**
+   * Counts the delivery; `resolvedAt` follows the status. `current` is the
+   * alert as read in this transaction.
+   */
   updateAlert(
     tx: Transaction,
-    id: string,
+    current: Alert,
     changes: AlertChanges,
   ): Promise<Alert>;
-  /** The entity's latest group, with whether its page was requested. */
-  latestGroup(
-    tx: Transaction,
-    entityRef: string,
-  ): Promise<(AlertGroup & { pageRequested: boolean }) | undefined>;
   createGroup(
     tx: Transaction,
     group: { entityRef: string; urgency: AlertUrgency; incidentId?: string },
-  ): Promise<AlertGroup & { pageRequested: boolean }>;
+  ): Promise<LatestGroup>;
   /** Outside a transaction when `tx` is undefined. */
   updateGroup(
     tx: Transaction | undefined,

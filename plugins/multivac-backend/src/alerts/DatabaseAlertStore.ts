@@ -21,6 +21,7 @@ import {
   AlertStore,
   DeadLetter,
   GroupChanges,
+  LatestGroup,
   NewAlert,
   StoredDelivery,
 } from './AlertStore';
@@ -161,23 +162,30 @@ export class DatabaseAlertStore implements AlertStore {
 
   async withEntityLock<T>(
     entityRef: string | undefined,
-    fn: (tx: Transaction) => Promise<T>,
+    fn: (tx: Transaction, latest: LatestGroup | undefined) => Promise<T>,
   ): Promise<T> {
     return this.db.transaction(async tx => {
+      let latest: LatestGroup | undefined;
       if (entityRef) {
-        await tx('multivac_alert_entities')
+        // One statement takes the lock and reads the pointer: an upsert
+        // locks the entity's row on PostgreSQL until the commit (SQLite has
+        // one writer at a time: the transaction is the lock).
+        const [pointer] = await tx('multivac_alert_entities')
           .insert({ entity_ref: entityRef, current_group_id: null })
           .onConflict('entity_ref')
-          .ignore();
-        // SQLite has one writer at a time: the transaction is the lock.
-        if (isPostgres(this.db)) {
-          await tx('multivac_alert_entities')
-            .where({ entity_ref: entityRef })
-            .forUpdate()
-            .first();
-        }
+          .merge(['entity_ref'])
+          .returning('current_group_id');
+        const row: GroupRow | undefined =
+          pointer?.current_group_id &&
+          (await tx<GroupRow>(GROUPS)
+            .where({ id: pointer.current_group_id })
+            .first());
+        latest = row && {
+          ...toGroup(row, 0, 0),
+          pageRequested: Boolean(row.page_requested),
+        };
       }
-      return fn(transactionOf(tx));
+      return fn(transactionOf(tx), latest);
     });
   }
 
@@ -193,10 +201,9 @@ export class DatabaseAlertStore implements AlertStore {
   }
 
   async insertAlert(tx: Transaction, alert: NewAlert): Promise<Alert> {
-    const id = randomUUID();
     const now = nowIso();
-    await knexOf(tx)(ALERTS).insert({
-      id,
+    const row: AlertRow = {
+      id: randomUUID(),
       integration_id: alert.integrationId,
       dedup_key: alert.dedupKey,
       status: alert.status,
@@ -214,51 +221,65 @@ export class DatabaseAlertStore implements AlertStore {
       deliveries: 1,
       created_at: now,
       updated_at: now,
-    });
-    return this.mustGetAlert(knexOf(tx), id);
+    };
+    await knexOf(tx)(ALERTS).insert(row);
+    return toAlert(row);
   }
 
   async updateAlert(
     tx: Transaction,
-    id: string,
+    current: Alert,
     changes: AlertChanges,
   ): Promise<Alert> {
     const k = knexOf(tx);
     const now = nowIso();
-    const current = await this.mustGetAlert(k, id);
     const update: Record<string, unknown> = {
       deliveries: k.raw('deliveries + 1'),
       updated_at: now,
     };
+    const updated: Alert = {
+      ...current,
+      deliveries: current.deliveries + 1,
+      updatedAt: now,
+    };
     if (changes.status && changes.status !== current.status) {
       update.status = changes.status;
       update.resolved_at = changes.status === 'resolved' ? now : null;
+      updated.status = changes.status;
+      updated.resolvedAt = changes.status === 'resolved' ? now : undefined;
     }
-    if (changes.summary !== undefined) update.summary = changes.summary;
-    if (changes.severity !== undefined) update.severity = changes.severity;
-    if (changes.urgency !== undefined) update.urgency = changes.urgency;
-    if (changes.labels) update.labels = JSON.stringify(changes.labels);
-    if (changes.links) update.links = JSON.stringify(changes.links);
-    if (changes.groupId !== undefined) update.group_id = changes.groupId;
-    if (changes.incidentId !== undefined)
+    if (changes.summary !== undefined) {
+      update.summary = changes.summary;
+      updated.summary = changes.summary;
+    }
+    if (changes.severity !== undefined) {
+      update.severity = changes.severity;
+      updated.severity = changes.severity;
+    }
+    if (changes.urgency !== undefined) {
+      update.urgency = changes.urgency;
+      updated.urgency = changes.urgency;
+    }
+    if (changes.labels) {
+      update.labels = JSON.stringify(changes.labels);
+      updated.labels = changes.labels;
+    }
+    if (changes.links) {
+      update.links = JSON.stringify(changes.links);
+      updated.links = changes.links;
+    }
+    if (changes.groupId !== undefined) {
+      update.group_id = changes.groupId;
+      updated.groupId = changes.groupId;
+    }
+    if (changes.incidentId !== undefined) {
       update.incident_id = changes.incidentId;
-    await k(ALERTS).where({ id }).update(update);
-    return this.mustGetAlert(k, id);
-  }
-
-  async latestGroup(tx: Transaction, entityRef: string) {
-    const k = knexOf(tx);
-    const pointer = await k('multivac_alert_entities')
-      .where({ entity_ref: entityRef })
-      .first();
-    const row =
-      pointer?.current_group_id &&
-      (await k<GroupRow>(GROUPS)
-        .where({ id: pointer.current_group_id })
-        .first());
-    return row
-      ? { ...toGroup(row, 0, 0), pageRequested: Boolean(row.page_requested) }
-      : undefined;
+      updated.incidentId = changes.incidentId;
+    }
+    if ((await k(ALERTS).where({ id: current.id }).update(update)) === 0) {
+      throw new NotFoundError(`No alert ${current.id}`);
+    }
+    return updated;
   }
 
   async createGroup(
@@ -268,7 +289,7 @@ export class DatabaseAlertStore implements AlertStore {
     const k = knexOf(tx);
     const id = randomUUID();
     const now = nowIso();
-    await k(GROUPS).insert({
+    const row: GroupRow = {
       id,
       entity_ref: group.entityRef,
       status: 'firing',
@@ -279,11 +300,11 @@ export class DatabaseAlertStore implements AlertStore {
       created_at: now,
       last_alert_at: now,
       resolved_at: null,
-    });
+    };
+    await k(GROUPS).insert(row);
     await k('multivac_alert_entities')
       .where({ entity_ref: group.entityRef })
       .update({ current_group_id: id });
-    const row = (await k<GroupRow>(GROUPS).where({ id }).first())!;
     return { ...toGroup(row, 0, 0), pageRequested: false };
   }
 
@@ -380,14 +401,6 @@ export class DatabaseAlertStore implements AlertStore {
       .limit(filter.limit)
       .offset(filter.offset);
     return { items: rows.map(toAlert), totalCount: Number(count) };
-  }
-
-  private async mustGetAlert(k: Knex, id: string): Promise<Alert> {
-    const row = await k<AlertRow>(ALERTS).where({ id }).first();
-    if (!row) {
-      throw new NotFoundError(`No alert ${id}`);
-    }
-    return toAlert(row);
   }
 }
 
