@@ -75,6 +75,25 @@ export interface Config {
         /** How many mappings are kept. Default 1000. */
         cacheSize?: number;
       };
+      /** The daily digest posted to channels (issue 18). */
+      digest?: {
+        /**
+         * Where the digest is posted, each channel once per local day, at
+         * `hour` or at the first check after it that day (checked every
+         * minute; with several replicas one of them posts, claimed per
+         * channel and local date in the database).
+         */
+        channels?: Array<{
+          /** Channel ID (`C...`); the bot must be a member. Listed once. */
+          channel: string;
+          /** A Group (ref or name): that team's digest. Unset: the company's. */
+          team?: string;
+          /** Local hour, 0 to 23. */
+          hour: number;
+          /** IANA zone of `hour` and of the day, e.g. Europe/Berlin. Default UTC. */
+          timeZone?: string;
+        }>;
+      };
     };
   };
 }

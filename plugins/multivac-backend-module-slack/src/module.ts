@@ -11,12 +11,16 @@ import {
 } from '@multivac/plugin-multivac-node';
 import { createSlackBot } from './bot/createSlackBot';
 import { alertCommands } from './commands/alertCommands';
+import { digestCommands } from './commands/digestCommands';
 import { ChatRouter } from './chat/ChatRouter';
 import { ChatUsers } from './chat/ChatUsers';
 import { CommandRegistry } from './commands/CommandRegistry';
 import { incidentCommands } from './commands/incidentCommands';
 import { releaseCommands } from './commands/releaseCommands';
 import { DEFAULT_COMMAND, readSlackConfig } from './config';
+import { readDigestChannels } from './digest/digestConfig';
+import { DigestClaims } from './digest/DigestClaims';
+import { DIGEST_TASK_ID, DigestPoster } from './digest/DigestPoster';
 import { SlackStore } from './database/SlackStore';
 import { createSlackWebClient } from './slackWebClient';
 import { createSlackRouter, SLACK_PATH } from './transport/createSlackRouter';
@@ -48,6 +52,7 @@ export const multivacModuleSlack = createBackendModule({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
         incidents: multivacIncidentsExtensionPoint,
         workflowPoint: multivacWorkflowExtensionPoint,
         releasesPoint: multivacReleasesExtensionPoint,
@@ -62,6 +67,7 @@ export const multivacModuleSlack = createBackendModule({
         httpRouter,
         httpAuth,
         lifecycle,
+        scheduler,
         incidents,
         workflowPoint,
         releasesPoint,
@@ -69,7 +75,12 @@ export const multivacModuleSlack = createBackendModule({
       }) {
         const slack = readSlackConfig(config);
         const commands = new CommandRegistry(
-          [...incidentCommands, ...releaseCommands, ...alertCommands],
+          [
+            ...incidentCommands,
+            ...releaseCommands,
+            ...alertCommands,
+            ...digestCommands,
+          ],
           slack?.command ?? DEFAULT_COMMAND,
           logger,
         );
@@ -91,6 +102,8 @@ export const multivacModuleSlack = createBackendModule({
           apiUrl: slack.apiUrl,
         });
         const store = await SlackStore.create(database);
+        // Read before Slack is used: a bad digest entry fails the start-up.
+        const digestChannels = readDigestChannels(config);
         const bot = createSlackBot({
           client,
           store,
@@ -112,6 +125,27 @@ export const multivacModuleSlack = createBackendModule({
         releasesPoint.addReleaseSubscriber(bot.releaseNotices);
         workflowPoint.addAlertGroupSubscriber(bot.alertGroupMessages);
         workflowPoint.addPageSubscriber(bot.alertGroupMessages);
+
+        if (digestChannels.length > 0) {
+          const poster = new DigestPoster({
+            client,
+            claims: new DigestClaims(await database.getClient()),
+            channels: digestChannels,
+            logger,
+            portalUrl: config.getOptionalString('app.baseUrl'),
+          });
+          workflowPoint.addClient(poster);
+          // Every minute; the claim per channel and day makes it post once.
+          await scheduler.scheduleTask({
+            id: DIGEST_TASK_ID,
+            frequency: { minutes: 1 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 30 },
+            fn: async () => {
+              await poster.tick();
+            },
+          });
+        }
 
         httpRouter.use(
           createSlackRouter({

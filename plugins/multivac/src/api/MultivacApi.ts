@@ -48,6 +48,8 @@ import {
   IncidentInsights,
   InsightsQuery,
   InterruptionInsights,
+  Digest,
+  DigestQuery,
   OnCallLoad,
   OnCallLoadQuery,
   ChangeFailureInsights,
@@ -259,6 +261,8 @@ export interface MultivacApi {
   getIncidentInsights(query?: InsightsQuery): Promise<IncidentInsights>;
   /** Interruptions by band, person, weekday and hour. */
   getInterruptionInsights(query?: InsightsQuery): Promise<InterruptionInsights>;
+  /** The daily digest: the last hours of the company or a team, and tonight's on-call. */
+  getDigest(query?: DigestQuery): Promise<Digest>;
   /** Hours on call, interruptions per shift, bursts, bad nights and fairness per schedule. */
   getOnCallLoad(query?: OnCallLoadQuery): Promise<OnCallLoad>;
   /** Change failure rate of production releases per service, each failed release with its incident. */

@@ -48,6 +48,8 @@ import {
   IncidentInsights,
   InsightsQuery,
   InterruptionInsights,
+  Digest,
+  DigestQuery,
   OnCallLoad,
   OnCallLoadQuery,
   ChangeFailureInsights,
@@ -351,6 +353,10 @@ export class MultivacClient implements MultivacApi {
     query: InsightsQuery = {},
   ): Promise<InterruptionInsights> {
     return this.request(`/insights/interruptions?${queryString(query)}`);
+  }
+
+  getDigest(query: DigestQuery = {}): Promise<Digest> {
+    return this.request(`/insights/digest?${queryString(query)}`);
   }
 
   getOnCallLoad(query: OnCallLoadQuery = {}): Promise<OnCallLoad> {

@@ -2,6 +2,7 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import { AlertGroupPage } from '../AlertGroupPage';
 import { AlertIntegrationsPage } from '../AlertIntegrationsPage';
 import { AlertsListPage } from '../AlertsListPage';
+import { DigestPage } from '../DigestPage';
 import { IncidentPage } from '../IncidentPage';
 import { InsightsPage } from '../InsightsPage';
 import { IncidentsListPage } from '../IncidentsListPage';
@@ -20,6 +21,7 @@ export const MultivacPage = () => (
     <Route path="/alerts" element={<AlertsListPage />} />
     <Route path="/alerts/groups/:id" element={<AlertGroupPage />} />
     <Route path="/alerts/integrations" element={<AlertIntegrationsPage />} />
+    <Route path="/digest" element={<DigestPage />} />
     <Route path="/incidents" element={<IncidentsListPage />} />
     <Route path="/incidents/:id" element={<IncidentPage />} />
     <Route path="/insights" element={<InsightsPage />} />

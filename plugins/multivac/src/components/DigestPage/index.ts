@@ -1,0 +1,1 @@
+export { DigestPage } from './DigestPage';
