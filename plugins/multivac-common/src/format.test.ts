@@ -1,5 +1,7 @@
 import {
   actorName,
+  closestMatch,
+  editDistance,
   describeTimelineEvent,
   displayNameOf,
   formatDuration,
@@ -175,5 +177,33 @@ describe('describeTimelineEvent with display names', () => {
         nameOf,
       ),
     ).toBe('declared the incident (SEV2) on Payments API');
+  });
+});
+
+describe('closestMatch', () => {
+  const services = ['payments-api', 'payments-web', 'ledger-service', 'search'];
+
+  it('counts a swap of neighbouring letters as one edit', () => {
+    expect(editDistance('paymnets-api', 'payments-api')).toBe(1);
+    expect(editDistance('sevv', 'sev')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+
+  it('finds what was probably meant', () => {
+    expect(closestMatch('paymnets-api', services)).toBe('payments-api');
+    expect(closestMatch('payments-apx', services)).toBe('payments-api');
+    expect(closestMatch('Payments-API', services)).toBe('payments-api');
+    expect(closestMatch('ledger-servce', services)).toBe('ledger-service');
+    expect(closestMatch('sevv', ['status', 'sev', 'page'])).toBe('sev');
+  });
+
+  it('suggests nothing that is too far off', () => {
+    expect(closestMatch('billing', services)).toBeUndefined();
+    // a shared suffix alone is no reason
+    expect(closestMatch('nowhere-service', ['ledger-service'])).toBeUndefined();
+    expect(closestMatch('serch-xyz', services)).toBeUndefined();
+    expect(closestMatch('x', ['sev', 'page'])).toBeUndefined();
+    expect(closestMatch('payments-api', [])).toBeUndefined();
   });
 });

@@ -157,3 +157,59 @@ export function describeTimelineEvent(
       return event.type;
   }
 }
+
+/**
+ * Edits between two words: insertions, deletions, substitutions and swaps
+ * of two neighbouring letters (optimal string alignment distance), so
+ * `paymnets` is one edit from `payments`.
+ *
+ * @public
+ */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (__, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * What someone probably meant by `word` among `candidates` (ignoring case):
+ * the closest within a quarter of the word's length in edits (at least one),
+ * else undefined. Ties go to the candidate listed first.
+ *
+ * @public
+ */
+export function closestMatch(
+  word: string,
+  candidates: Iterable<string>,
+): string | undefined {
+  const typed = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(typed.length / 4));
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    // Cheap bound first: the lengths alone differ by more than the limit.
+    if (Math.abs(candidate.length - typed.length) > limit) {
+      continue;
+    }
+    const distance = editDistance(typed, candidate.toLowerCase());
+    if (distance <= limit && (!best || distance < best.distance)) {
+      best = { candidate, distance };
+    }
+  }
+  return best?.candidate;
+}

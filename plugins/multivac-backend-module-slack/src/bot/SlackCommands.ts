@@ -113,10 +113,12 @@ export class SlackCommands {
           : tell(`Use \`${config.command} report\` to open the report form.`),
     });
     if (outcome === 'unknown') {
+      const typed = text.split(/\s+/)[0];
+      const meant = commands.suggest(typed);
       await tell(
-        `I don't know \`${escapeMrkdwn(text.split(/\s+/)[0])}\`. Try \`${
-          config.command
-        } help\`.`,
+        `I don't know \`${escapeMrkdwn(typed)}\`.${
+          meant ? ` Did you mean \`${meant}\`?` : ''
+        } Try \`${config.command} help\`.`,
       );
     }
     return outcome;

@@ -144,10 +144,12 @@ export class ChatRouter implements WorkflowClient {
           wording: shellWording,
         });
         if (outcome === 'unknown') {
+          const typed = text.split(/\s+/)[0];
+          const meant = commands.suggest(typed);
           await reply(
-            `I don't know \`${escapeMrkdwn(
-              text.split(/\s+/)[0],
-            )}\`. Try \`help\`.`,
+            `I don't know \`${escapeMrkdwn(typed)}\`.${
+              meant ? ` Did you mean \`${meant}\`?` : ''
+            } Try \`help\`.`,
           );
         }
 

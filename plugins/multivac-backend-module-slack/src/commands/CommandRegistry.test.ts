@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { incidentReadPermission } from '@multivac/plugin-multivac-common';
 import { CommandRegistry } from './CommandRegistry';
 import { ChatCommand } from './types';
@@ -39,5 +39,58 @@ describe('CommandRegistry', () => {
       new ConflictError("A chat command 'status' is already registered"),
     );
     expect(() => registry.add(command('help'))).toThrow(ConflictError);
+  });
+
+  it('suggests the command a typo probably meant', () => {
+    const registry = new CommandRegistry(
+      [command('sev'), command('status'), command('page')],
+      '/multivac',
+      logger,
+    );
+    expect(registry.suggest('sevv')).toBe('sev');
+    expect(registry.suggest('stauts')).toBe('status');
+    expect(registry.suggest('hlep')).toBe('help');
+    expect(registry.suggest('deploy')).toBeUndefined();
+  });
+
+  it('answers an unknown service as people talk, with what was probably meant', async () => {
+    const registry = new CommandRegistry(
+      [
+        {
+          ...command('page'),
+          run: async () => {
+            throw new InputError(
+              'entityRefs: unknown catalog entity: component:default/paymnets-api. Did you mean payments-api?',
+            );
+          },
+        },
+        {
+          ...command('oncall'),
+          run: async () => {
+            throw new InputError(
+              'entityRefs: unknown catalog entity: component:default/billing',
+            );
+          },
+        },
+      ],
+      '/multivac',
+      logger,
+    );
+    const reply = jest.fn(async (_text: string) => {});
+    const context = {
+      actor: { userRef: 'user:default/ada', name: 'Ada' },
+      workflow: { authorize: async () => true } as any,
+      reply,
+      findUser: async () => undefined,
+      openReportForm: async () => {},
+    };
+    await expect(registry.run('page paymnets-api', context)).resolves.toBe(
+      'failed',
+    );
+    await registry.run('oncall billing', context);
+    expect(reply.mock.calls.map(([text]) => text)).toEqual([
+      'No service named paymnets-api. Did you mean `payments-api`?',
+      'No service named billing.',
+    ]);
   });
 });

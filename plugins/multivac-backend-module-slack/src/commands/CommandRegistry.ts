@@ -2,11 +2,13 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, isError } from '@backstage/errors';
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  closestMatch,
   incidentReadPermission,
   RESOURCE_TYPE_MULTIVAC_INCIDENT,
 } from '@multivac/plugin-multivac-common';
 import { helpText } from '../messages';
 import { ChatCommand, CommandContext } from './types';
+import { chatRefusal } from './unknownEntity';
 
 /** How a command went, for the ✅ / ❓ reaction on a typed message. */
 export type CommandOutcome = 'done' | 'failed' | 'unknown';
@@ -60,6 +62,11 @@ export class CommandRegistry {
     return [...this.commands.values()];
   }
 
+  /** The command `name` (a typo, say `sevv`) probably meant, if any. */
+  suggest(name: string): string | undefined {
+    return closestMatch(name, this.commands.keys());
+  }
+
   help(): string {
     return helpText(this.list(), this.slashCommand);
   }
@@ -105,7 +112,7 @@ export class CommandRegistry {
       return 'done';
     } catch (error) {
       if (isError(error) && USER_ERRORS.includes(error.name)) {
-        await context.reply(error.message);
+        await context.reply(chatRefusal(error.message));
         return 'failed';
       }
       // Not retried: the command may have half-run; the user can try again.

@@ -172,9 +172,7 @@ describe('the releases command, through the chat route', () => {
     const garbled = await chat({ text: 'releases payments-api in' });
 
     expect(unknown.body.outcome).toBe('failed');
-    expect(unknown.body.replies[0]).toContain(
-      'unknown catalog entity: component:default/nowhere-service',
-    );
+    expect(unknown.body.replies).toEqual(['No service named nowhere-service.']);
     expect(environment.body).toMatchObject({
       outcome: 'failed',
       replies: ["Unknown environment 'mars'; configured: production, staging"],

@@ -1,4 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { entity } from '@multivac/plugin-multivac-node/testUtils';
@@ -57,5 +57,57 @@ describe('CatalogEntities', () => {
       'group:default/payments',
     ]);
     expect(owners.get('component:default/gone')).toEqual([]);
+  });
+
+  it('refuses an unknown entity with what was probably meant', async () => {
+    const catalog = new CatalogEntities(
+      catalogServiceMock({
+        entities: [
+          entity('Component', 'payments-api'),
+          entity('Component', 'ledger-service'),
+          entity('Group', 'payments'),
+          entity('User', 'ada.lovelace'),
+        ],
+      }),
+      mockServices.auth(),
+    );
+    const credentials = mockCredentials.service();
+    const refused = catalog.requireExisting(['paymnets-api'], credentials);
+    await expect(refused).rejects.toThrow(InputError);
+    await expect(refused).rejects.toThrow(
+      'entityRefs: unknown catalog entity: component:default/paymnets-api. Did you mean payments-api?',
+    );
+    // another kind: the ref, as it must be typed
+    await expect(
+      catalog.requireExisting(['group:default/paymets'], credentials, 'team'),
+    ).rejects.toThrow(
+      'team: unknown catalog entity: group:default/paymets. Did you mean group:default/payments?',
+    );
+    await expect(
+      catalog.requireUsers(['ada.lovelce'], credentials, 'userRef'),
+    ).rejects.toThrow(
+      'userRef: unknown catalog entity: user:default/ada.lovelce. Did you mean user:default/ada.lovelace?',
+    );
+    // nothing close: no hint
+    await expect(
+      catalog.requireExisting(['billing'], credentials),
+    ).rejects.toThrow(
+      /^entityRefs: unknown catalog entity: component:default\/billing$/,
+    );
+  });
+
+  it('refuses without a hint when the catalog cannot give one', async () => {
+    const mock = catalogServiceMock({ entities: [] });
+    mock.getEntities = async () => {
+      throw new Error('catalog down');
+    };
+    await expect(
+      new CatalogEntities(mock, mockServices.auth()).requireExisting(
+        ['paymnets-api'],
+        mockCredentials.service(),
+      ),
+    ).rejects.toThrow(
+      /^entityRefs: unknown catalog entity: component:default\/paymnets-api$/,
+    );
   });
 });

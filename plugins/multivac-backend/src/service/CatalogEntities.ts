@@ -9,6 +9,7 @@ import {
 } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { closestMatch } from '@multivac/plugin-multivac-common';
 
 /**
  * Most entities a Group, System or Domain filter, or an ownership condition
@@ -16,6 +17,9 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
  * parameters, which SQLite and PostgreSQL limit (32,766 and 65,535).
  */
 export const MAX_EXPANDED_ENTITY_REFS = 2000;
+
+/** How many names of a kind an unknown ref is compared with for a hint. */
+const MAX_SUGGESTION_CANDIDATES = 10_000;
 
 /** Catalog look-ups behind the incident routes. */
 export class CatalogEntities {
@@ -71,13 +75,47 @@ export class CatalogEntities {
     );
     const unknown = normalized.filter((_, i) => !items[i]);
     if (unknown.length > 0) {
+      const meant = await this.suggestion(unknown[0]);
       throw new InputError(
         `${field}: unknown catalog ${
           unknown.length === 1 ? 'entity' : 'entities'
-        }: ${unknown.join(', ')}`,
+        }: ${unknown.join(', ')}${meant ? `. Did you mean ${meant}?` : ''}`,
       );
     }
     return normalized;
+  }
+
+  /**
+   * The entity of the same kind and namespace that an unknown ref was
+   * probably meant to be (a typo: `paymnets-api`), written as people type it
+   * (`payments-api` for a Component in the default namespace, else the
+   * ref); undefined when none is close, or when the catalog does not answer
+   * (the refusal then goes without a hint).
+   */
+  private async suggestion(ref: string): Promise<string | undefined> {
+    const { kind, namespace, name } = parseEntityRef(ref);
+    try {
+      const { items } = await this.catalog.getEntities(
+        {
+          filter: { kind, 'metadata.namespace': namespace },
+          fields: ['metadata.name'],
+          limit: MAX_SUGGESTION_CANDIDATES,
+        },
+        { credentials: await this.auth.getOwnServiceCredentials() },
+      );
+      const meant = closestMatch(
+        name,
+        items.map(item => item.metadata.name),
+      );
+      if (!meant) {
+        return undefined;
+      }
+      return kind === 'component' && namespace === 'default'
+        ? meant
+        : stringifyEntityRef({ kind, namespace, name: meant });
+    } catch {
+      return undefined;
+    }
   }
 
   /**
