@@ -96,6 +96,47 @@ function buttons(message: FakeSlackMessage): Record<string, string> {
   return found;
 }
 
+/** The backend with the Slack module, a generic integration and a schedule. */
+function startAlertsBackend(fake: FakeSlack, team: string) {
+  return startSlackBackend({
+    fake,
+    entities: catalog(team),
+    deniedUsers: ['user:default/ken.thompson'],
+    // Ada may start incidents, but not acknowledge this page.
+    deniedPermissions: {
+      'user:default/ada.lovelace': ['multivac.page.acknowledge'],
+    },
+    multivac: {
+      jobs: { pollIntervalSeconds: 0.1, initialBackoffSeconds: 0.1 },
+      onCall: { schedules },
+      alerts: {
+        integrations: [
+          {
+            id: 'cron',
+            name: 'Cron jobs',
+            vendor: 'generic',
+            secrets: [SECRET],
+            defaultEntityRef: 'payments-api',
+          },
+        ],
+      },
+      slack: {},
+    },
+    config: {
+      backend: {
+        auth: {
+          externalAccess: [
+            {
+              type: 'static',
+              options: { token: SCRIPT_TOKEN, subject: 'ci' },
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
 describe('alerts in Slack, end to end', () => {
   let fake: FakeSlack;
 
@@ -118,43 +159,7 @@ describe('alerts in Slack, end to end', () => {
 
   it('posts a paging alert group to the team, lists alerts on command, and acts on its buttons', async () => {
     const team = fake.channel('team-payments')!.id;
-    const { backend, slack } = await startSlackBackend({
-      fake,
-      entities: catalog(team),
-      deniedUsers: ['user:default/ken.thompson'],
-      // Ada may start incidents, but not acknowledge this page.
-      deniedPermissions: {
-        'user:default/ada.lovelace': ['multivac.page.acknowledge'],
-      },
-      multivac: {
-        jobs: { pollIntervalSeconds: 0.1, initialBackoffSeconds: 0.1 },
-        onCall: { schedules },
-        alerts: {
-          integrations: [
-            {
-              id: 'cron',
-              name: 'Cron jobs',
-              vendor: 'generic',
-              secrets: [SECRET],
-              defaultEntityRef: 'payments-api',
-            },
-          ],
-        },
-        slack: {},
-      },
-      config: {
-        backend: {
-          auth: {
-            externalAccess: [
-              {
-                type: 'static',
-                options: { token: SCRIPT_TOKEN, subject: 'ci' },
-              },
-            ],
-          },
-        },
-      },
-    });
+    const { backend, slack } = await startAlertsBackend(fake, team);
     const deliver = (alerts: object[]) =>
       request(backend.server)
         .post('/api/multivac/alerts/integrations/cron')
@@ -379,6 +384,65 @@ describe('alerts in Slack, end to end', () => {
       // 5. The same delivery again posts nothing new.
       await deliver(alerts);
       await new Promise(resolve => setTimeout(resolve, 1500));
+      expect(
+        fake
+          .messages(team)
+          .filter(
+            m => m.user === FAKE_BOT_USER_ID && allText(m).includes(groupId),
+          ),
+      ).toHaveLength(1);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('updates the post when the incident is started in the portal (REST), not from its button', async () => {
+    const team = fake.channel('team-payments')!.id;
+    const { backend } = await startAlertsBackend(fake, team);
+    try {
+      await request(backend.server)
+        .post('/api/multivac/alerts/integrations/cron')
+        .set('Authorization', `Bearer ${SECRET}`)
+        .send({
+          alerts: [
+            {
+              summary: 'payments-api answers 12% with 5xx',
+              dedupKey: 'payments-5xx',
+              severity: 'critical',
+            },
+          ],
+        })
+        .expect(202);
+      const post = await eventually(
+        () => fake.messages(team).find(m => m.user === FAKE_BOT_USER_ID),
+        'the alert group in the team channel',
+      );
+      const groupId = buttons(post)[ACTIONS.startAlertIncident];
+      expect(groupId).toBeDefined();
+      const updates = fake.callsTo('chat.update').length;
+
+      // As the portal's Start incident does.
+      const res = await request(backend.server)
+        .post(`/api/multivac/alerts/groups/${groupId}/incident`)
+        .set('Authorization', `Bearer ${SCRIPT_TOKEN}`)
+        .send({})
+        .expect(201);
+      expect(res.body.reference).toBe('INC-1');
+
+      const updated = await eventually(
+        () =>
+          allText(fake.messages(team)[0]).includes('Incident <') &&
+          fake.messages(team)[0],
+        'the post showing the incident',
+      );
+      expect(updated.ts).toBe(post.ts);
+      expect(allText(updated)).toContain(
+        'Incident <http://portal.example/multivac/incidents/INC-1|INC-1> started.',
+      );
+      // No Start incident any more; Acknowledge stays while the page is open.
+      expect(buttons(updated)[ACTIONS.startAlertIncident]).toBeUndefined();
+      expect(fake.callsTo('chat.update').length).toBeGreaterThan(updates);
+      // Still one post about the group.
       expect(
         fake
           .messages(team)

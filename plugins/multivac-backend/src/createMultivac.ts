@@ -295,6 +295,8 @@ export async function createMultivac(
     scheduler,
     groupOpened: (tx, groupId) =>
       alertGroups.changed({ id: groupId }, 'opened', 'group', tx),
+    incidentStarted: (tx, groupId) =>
+      alertGroups.changed({ id: groupId }, 'incident', 'group', tx),
   });
   const resources = new PermissionResources({
     incidents: incidentStore,

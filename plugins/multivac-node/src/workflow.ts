@@ -373,9 +373,11 @@ export interface AlertGroupChange {
   group: WorkflowAlertGroup;
   /**
    * `opened`: a group that pages (high urgency, no incident yet) opened;
-   * sent once per group.
+   * sent once per group. `incident`: the group was turned into an incident
+   * (`incidentId` and `incidentReference` are set), from whichever place
+   * (portal, REST, chat); sent once per group.
    */
-  change: 'opened';
+  change: 'opened' | 'incident';
   deliveryId: string;
   attempt: number;
 }

@@ -131,6 +131,46 @@ describe('AlertGroupMessages', () => {
     }
   });
 
+  it('shows an incident started anywhere on the post, and posts nothing for a group it never posted', async () => {
+    const triage = fake.channel('triage')!.id;
+    const { bot, close } = await start([entity('Component', 'orphan')], triage);
+    try {
+      const withIncident = {
+        ...group('component:default/orphan'),
+        incidentId: 'i-1',
+        incidentReference: 'INC-4',
+      };
+      // A low-urgency group (never posted) becomes an incident: no post.
+      await bot.alertGroupMessages.onAlertGroupChange({
+        group: withIncident,
+        change: 'incident',
+        deliveryId: 'd-1',
+        attempt: 1,
+      });
+      expect(fake.messages(triage)).toHaveLength(0);
+
+      await bot.alertGroupMessages.onAlertGroupChange({
+        group: group('component:default/orphan'),
+        change: 'opened',
+        deliveryId: 'd-2',
+        attempt: 1,
+      });
+      await bot.alertGroupMessages.onAlertGroupChange({
+        group: withIncident,
+        change: 'incident',
+        deliveryId: 'd-3',
+        attempt: 1,
+      });
+      const [post, ...more] = fake.messages(triage);
+      expect(more).toEqual([]);
+      expect(JSON.stringify(post.blocks)).toContain('INC-4');
+      expect(JSON.stringify(post.blocks)).not.toContain('Start incident');
+      expect(fake.callsTo('chat.update')).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
+
   it("updates the post as the group's page moves on, however it was acknowledged", async () => {
     const triage = fake.channel('triage')!.id;
     const { bot, close } = await start([entity('Component', 'orphan')], triage);

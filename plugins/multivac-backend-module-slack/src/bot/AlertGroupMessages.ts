@@ -33,8 +33,9 @@ export const alertGroupMessageKey = (groupId: string) =>
  * Alert groups that page, in the owning team's channel (the entity's
  * `slack.com/channel`, else its owner's; else the triage channel): posted
  * once per group, with Acknowledge and Start incident, and updated when
- * someone clicks them and as the group's page moves on (acknowledged
- * anywhere: the portal, a direct message, the paging provider).
+ * someone clicks them, as the group's page moves on (acknowledged
+ * anywhere: the portal, a direct message, the paging provider) and when
+ * the group becomes an incident anywhere (the portal, REST, a button).
  */
 export class AlertGroupMessages
   implements AlertGroupSubscriber, PageSubscriber
@@ -89,9 +90,19 @@ export class AlertGroupMessages
     this.workflow.set(workflow);
   }
 
-  async onAlertGroupChange({ group }: AlertGroupChange): Promise<void> {
+  async onAlertGroupChange({ group, change }: AlertGroupChange): Promise<void> {
     const { client, store, config, logger } = this.deps;
     const key = alertGroupMessageKey(group.id);
+    if (change !== 'opened') {
+      // E.g. an incident started in the portal: the post (if the group was
+      // posted) shows it, and loses its Start incident button.
+      await postOrUpdate(
+        this.deps,
+        key,
+        await this.message(group, this.workflow.get()),
+      );
+      return;
+    }
     if (await store.getMessage(key)) {
       return; // posted by an earlier try
     }

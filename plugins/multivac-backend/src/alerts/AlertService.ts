@@ -99,6 +99,11 @@ export class AlertService {
        * pages opened, in the transaction that records its page.
        */
       groupOpened?: (tx: Transaction, groupId: string) => Promise<void>;
+      /**
+       * Tells subscribers that a group was turned into an incident (from
+       * the portal, REST or chat alike), in the transaction that links it.
+       */
+      incidentStarted?: (tx: Transaction, groupId: string) => Promise<void>;
       /** Where Zendesk deliveries go (they become reports). */
       tickets?: TicketReports;
       /** How concurrent deliveries share commits (see `GroupCommit`). */
@@ -275,6 +280,7 @@ export class AlertService {
               `Alert group ${group.id} already has an incident`,
             );
           }
+          await this.options.incidentStarted?.(tx, group.id);
         },
       },
     );

@@ -38,6 +38,7 @@ export async function createAlerts(options: {
   logger: LoggerService;
   scheduler: SchedulerService;
   groupOpened?: (tx: Transaction, groupId: string) => Promise<void>;
+  incidentStarted?: (tx: Transaction, groupId: string) => Promise<void>;
 }): Promise<AlertService> {
   const { logger, scheduler } = options;
   const integrationStore = new DatabaseIntegrationStore(options.db);
@@ -61,6 +62,7 @@ export async function createAlerts(options: {
     auth: options.auth,
     logger,
     groupOpened: options.groupOpened,
+    incidentStarted: options.incidentStarted,
     tickets,
   });
   await scheduler.scheduleTask({
