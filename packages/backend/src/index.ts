@@ -16,6 +16,8 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@multivac/plugin-auth-backend-module-multivac-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
+// Multivac's on-call schedules as catalog entities (kind Schedule).
+backend.add(import('@multivac/plugin-catalog-backend-module-multivac'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // The Multivac sample policy (see permissionPolicy.ts and the backend

@@ -1,6 +1,8 @@
 /**
- * Multivac's on-call schedules as catalog entities.
+ * Multivac's on-call schedules as catalog entities (kind Schedule,
+ * apiVersion multivac.io/v1alpha1).
  *
  * @packageDocumentation
  */
-export {};
+export { catalogModuleMultivacSchedules as default } from './module';
+export { ScheduleEntityProcessor } from './ScheduleEntityProcessor';

@@ -52,6 +52,8 @@ import { PagingService } from './oncall/PagingService';
 import { PeopleDirectory } from './oncall/PeopleDirectory';
 import { createChannelPaging } from './paging';
 import { parseSchedules } from './oncall/schedule';
+import { ScheduleRegistry } from './oncall/ScheduleRegistry';
+import { DatabaseScheduleVersionStore } from './oncall/ScheduleVersionStore';
 import {
   PermissionResources,
   registerResourceTypes,
@@ -136,15 +138,30 @@ export async function createMultivac(
   const insightsStore = new DatabaseInsightsStore(db);
   // Bad schedules fail the start-up with a message naming the field.
   const schedules = parseSchedules(config);
+  // The built-in schedules: config's and the catalog's Schedule entities,
+  // each catalog schedule with its versions (issue 19).
+  const scheduleRegistry = new ScheduleRegistry({
+    config: schedules,
+    catalog: {
+      catalog,
+      auth,
+      versions: new DatabaseScheduleVersionStore(db),
+    },
+    logger,
+  });
+  await scheduler.scheduleTask({
+    id: 'multivac-schedules-refresh',
+    frequency: { seconds: 30 },
+    timeout: { minutes: 1 },
+    initialDelay: { seconds: 5 },
+    scope: 'local',
+    fn: () => scheduleRegistry.refresh(),
+  });
   // Every page level that reaches a person goes into the interruptions ledger.
   const pageStore = new RecordingPageStore(
     new DatabasePageStore(db),
     insightsStore,
-    new PersonTimeZones(
-      catalog,
-      auth,
-      new Map(schedules.map(s => [s.id, s.timeZone])),
-    ),
+    new PersonTimeZones(catalog, auth, scheduleRegistry.timeZones),
   );
   const reportStore = new DatabaseReportStore(db, pageStore);
   /* eslint-disable @typescript-eslint/no-use-before-define --
@@ -189,7 +206,7 @@ export async function createMultivac(
     catalog: cachedCatalog,
     auth,
   });
-  const builtin = new BuiltinOnCallProvider(schedules, people);
+  const builtin = new BuiltinOnCallProvider(scheduleRegistry, people);
   // Modules (e.g. PagerDuty) are asked before the built-in schedules.
   const onCall = new OnCallService(cachedCatalog, auth, [
     ...contributions.onCallProviders.list(),
@@ -245,7 +262,7 @@ export async function createMultivac(
     auth,
     logger,
     rubric: readSeverityRubric(config),
-    fallbackScheduleId: fallbackSchedule(config, builtin),
+    fallbackScheduleId: fallbackSchedule(config, builtin, logger),
     reportUrl: reference => urls.report(reference),
   });
   const [tracker] = contributions.issueTrackers.list();
@@ -359,7 +376,8 @@ export async function createMultivac(
 
   const onCallLoad = new OnCallLoadService({
     store: new OnCallLoadStore(db),
-    schedules,
+    // Updated in place as the catalog's schedules are read.
+    schedules: scheduleRegistry.list,
     catalog,
     auth,
   });
@@ -421,15 +439,21 @@ export async function createMultivac(
   };
 }
 
-/** `multivac.onCall.fallbackSchedule`, checked against the built-in schedules. */
+/**
+ * `multivac.onCall.fallbackSchedule`. A schedule not in
+ * `multivac.onCall.schedules` is expected from the catalog, which is not
+ * read yet at start-up: it is named in the log, and a page to it fails
+ * naming it if the catalog has no such Schedule either.
+ */
 function fallbackSchedule(
   config: Config,
   builtin: BuiltinOnCallProvider,
+  logger: LoggerService,
 ): string | undefined {
   const id = config.getOptionalString('multivac.onCall.fallbackSchedule');
   if (id !== undefined && !builtin.hasSchedule(id)) {
-    throw new Error(
-      `multivac.onCall.fallbackSchedule: '${id}' is not in multivac.onCall.schedules`,
+    logger.info(
+      `multivac.onCall.fallbackSchedule: '${id}' is not in multivac.onCall.schedules; expecting a Schedule entity of that id in the catalog`,
     );
   }
   return id;

@@ -20,3 +20,4 @@ export * from './insights';
 export * from './digest';
 export * from './oncallLoad';
 export * from './insightsHealth';
+export * from './schedules';

@@ -4,6 +4,7 @@ import {
   ANNOTATION_ONCALL_SCHEDULE,
   OnCallAnswer,
   OnCallShiftInfo,
+  scheduleIdFromAnnotation,
   ScheduleOverview,
 } from '@multivac/plugin-multivac-common';
 import { OnCallProvider } from '@multivac/plugin-multivac-node';
@@ -17,20 +18,30 @@ import {
   ScheduleDefinition,
   Shift,
 } from './schedule';
+import { ScheduleRegistry } from './ScheduleRegistry';
 
 /**
- * On-call from the schedules in `multivac.onCall.schedules`, for entities
- * annotated `multivac.io/oncall-schedule: <schedule id>`.
+ * On-call from the built-in schedules (`multivac.onCall.schedules` and the
+ * catalog's Schedule entities, see ScheduleRegistry), for entities annotated
+ * `multivac.io/oncall-schedule: <schedule id>` (or the Schedule entity's
+ * ref, `schedule:<namespace>/<name>`).
  */
 export class BuiltinOnCallProvider implements OnCallProvider {
   readonly id = 'builtin';
-  private readonly schedules: Map<string, ScheduleDefinition>;
+  readonly registry: ScheduleRegistry;
 
   constructor(
-    schedules: ScheduleDefinition[],
+    schedules: ScheduleDefinition[] | ScheduleRegistry,
     private readonly people: PeopleDirectory,
   ) {
-    this.schedules = new Map(schedules.map(s => [s.id, s]));
+    this.registry = Array.isArray(schedules)
+      ? ScheduleRegistry.fixed(schedules)
+      : schedules;
+  }
+
+  /** Every built-in schedule, the catalog's read again if due. */
+  async schedules(): Promise<ScheduleDefinition[]> {
+    return [...(await this.registry.current()).values()];
   }
 
   handles(entity: Entity): boolean {
@@ -41,19 +52,22 @@ export class BuiltinOnCallProvider implements OnCallProvider {
     annotated: Entity,
     at: Date,
   ): Promise<Omit<OnCallAnswer, 'entityRef' | 'resolvedFrom'>> {
-    const id = annotated.metadata.annotations![ANNOTATION_ONCALL_SCHEDULE];
-    if (!this.schedules.has(id)) {
+    const id = scheduleIdFromAnnotation(
+      annotated.metadata.annotations![ANNOTATION_ONCALL_SCHEDULE],
+    );
+    if (!(await this.registry.current()).has(id)) {
       throw new NotFoundError(
         `${stringifyEntityRef(
           annotated,
-        )} names on-call schedule '${id}', which is not in multivac.onCall.schedules`,
+        )} names on-call schedule '${id}', which is neither in multivac.onCall.schedules nor a Schedule entity in the catalog`,
       );
     }
     return this.getOnCallForSchedule(id, at);
   }
 
+  /** Whether the schedule exists as last read (see ScheduleRegistry.snapshot). */
   hasSchedule(id: string): boolean {
-    return this.schedules.has(id);
+    return this.registry.snapshot().has(id);
   }
 
   /** The escalation chain of one schedule at `at`. */
@@ -61,7 +75,7 @@ export class BuiltinOnCallProvider implements OnCallProvider {
     id: string,
     at: Date,
   ): Promise<Omit<OnCallAnswer, 'entityRef' | 'resolvedFrom'>> {
-    const schedule = this.schedules.get(id);
+    const schedule = (await this.registry.current()).get(id);
     if (!schedule) {
       throw new NotFoundError(`No on-call schedule '${id}'`);
     }
@@ -88,7 +102,7 @@ export class BuiltinOnCallProvider implements OnCallProvider {
   async overview(from: Date, days: number): Promise<ScheduleOverview[]> {
     const start = DateTime.fromJSDate(from);
     const end = start.plus({ days });
-    const perSchedule = [...this.schedules.values()].map(schedule => ({
+    const perSchedule = (await this.schedules()).map(schedule => ({
       schedule,
       now: onCallAt(schedule, start),
       shifts: finalShifts(schedule, start, end),

@@ -95,6 +95,9 @@ export function finalShifts(
   from: DateTime,
   to: DateTime,
 ): Shift[] {
+  if (schedule.versions) {
+    return versionedShifts(schedule, schedule.versions, from, to);
+  }
   const { timeZone } = schedule;
   const rangeStart = from.setZone(timeZone);
   const rangeEnd = to.setZone(timeZone);
@@ -187,7 +190,8 @@ export function escalationChain(
 ): EscalationStep[] {
   const moment = at.setZone(schedule.timeZone);
   const scheduled = onCallAt(schedule, moment);
-  return (schedule.escalation ?? DEFAULT_ESCALATION).map((level, index) => ({
+  const escalation = versionAt(schedule, moment).escalation;
+  return (escalation ?? DEFAULT_ESCALATION).map((level, index) => ({
     level: index + 1,
     timeoutMinutes: level.timeoutMinutes,
     onCall: level.targets.flatMap((target): Shift[] => {
@@ -204,6 +208,54 @@ export function escalationChain(
       ];
     }),
   }));
+}
+
+/**
+ * The version of a schedule with history that applies at `at`: the one
+ * whose span contains it, else the latest (the schedule itself).
+ */
+export function versionAt(
+  schedule: ScheduleDefinition,
+  at: DateTime,
+): ScheduleDefinition {
+  const span = schedule.versions?.find(
+    v =>
+      (v.from === undefined || DateTime.fromISO(v.from) <= at) &&
+      (v.until === undefined || at < DateTime.fromISO(v.until)),
+  );
+  return span ? span.schedule : schedule;
+}
+
+/** Each version's shifts within its span, joined in time order. */
+function versionedShifts(
+  schedule: ScheduleDefinition,
+  versions: NonNullable<ScheduleDefinition['versions']>,
+  from: DateTime,
+  to: DateTime,
+): Shift[] {
+  const rangeStart = from.setZone(schedule.timeZone);
+  const rangeEnd = to.setZone(schedule.timeZone);
+  const shifts: Shift[] = [];
+  for (const version of versions) {
+    const start = version.from
+      ? DateTime.max(rangeStart, DateTime.fromISO(version.from))
+      : rangeStart;
+    const end = version.until
+      ? DateTime.min(rangeEnd, DateTime.fromISO(version.until))
+      : rangeEnd;
+    if (start < end) {
+      // A version has no history of its own.
+      const plain = { ...version.schedule, versions: undefined };
+      shifts.push(
+        ...finalShifts(plain, start, end).map(shift => ({
+          ...shift,
+          start: shift.start.setZone(schedule.timeZone),
+          end: shift.end.setZone(schedule.timeZone),
+        })),
+      );
+    }
+  }
+  return mergeAdjacent(shifts.sort((a, b) => +a.start - +b.start));
 }
 
 function rotationOf(layer: RotationLayer, timeZone: string): Rotation {

@@ -5,5 +5,11 @@ export {
   layerShifts,
   nextShift,
   onCallAt,
+  versionAt,
 } from './ScheduleEngine';
 export { parseSchedules } from './parseScheduleConfig';
+export {
+  effectiveFromOfNewVersion,
+  scheduleWithHistory,
+} from './ScheduleHistory';
+export type { SeenScheduleVersion } from './ScheduleHistory';

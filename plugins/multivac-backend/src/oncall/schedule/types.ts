@@ -1,75 +1,19 @@
 import { DateTime } from 'luxon';
 
-/** In luxon's order: DateTime.weekday is 1 for Monday through 7 for Sunday. */
-export const WEEKDAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
-
-export type Weekday = (typeof WEEKDAYS)[number];
-
-export interface RotationRestriction {
-  days: Weekday[];
-  /** Local 'HH:mm'. */
-  from: string;
-  /** Local 'HH:mm'; a time not after `from` means the window ends on the next day. */
-  to: string;
-}
-
-export interface RotationLayer {
-  name: string;
-  /** Catalog user refs, e.g. 'user:default/ada.lovelace', in rotation order. */
-  members: string[];
-  rotation:
-    | { type: 'daily' } // hand off every day at handoffTime
-    | { type: 'weekly'; handoffDay: Weekday } // hand off every week on handoffDay at handoffTime
-    | { type: 'custom'; hours: number }; // hand off every N elapsed hours from the rotation start
-  /** Local wall-clock time of hand-off in the schedule's time zone, 'HH:mm'. Default '09:00'. Ignored for custom (custom counts from `start`). */
-  handoffTime: string;
-  /**
-   * ISO date or date-time (interpreted in the schedule's zone) when
-   * members[0]'s first shift starts; the rotation epoch. A date alone means
-   * that day at `handoffTime` (midnight for custom rotations).
-   */
-  start: string;
-  /** If present, the layer only covers these windows (local time); outside them it has no one on call. */
-  restrictions?: RotationRestriction[];
-}
-
-/** ISO date-times with offset. */
-export interface ScheduleOverride {
-  userRef: string;
-  start: string;
-  end: string;
-}
-
-export type EscalationTarget =
-  | { type: 'schedule' }
-  | { type: 'user'; userRef: string };
-
-export interface EscalationLevelDefinition {
-  /** Minutes to wait for an acknowledgement before escalating to the next level. */
-  timeoutMinutes: number;
-  /** Who is paged at this level: this schedule's final on-call person ('schedule'), and/or fixed users. */
-  targets: EscalationTarget[];
-}
-
-export interface ScheduleDefinition {
-  id: string;
-  name: string;
-  /** IANA zone, e.g. 'Europe/Berlin'. */
-  timeZone: string;
-  /** Later layers take precedence over earlier ones where they have someone on call (like PagerDuty layers). */
-  layers: RotationLayer[];
-  overrides?: ScheduleOverride[];
-  /** Default: one level targeting the schedule with a 15-minute timeout. */
-  escalation?: EscalationLevelDefinition[];
-}
+// The definitions and their rules live in @multivac/plugin-multivac-common
+// (shared with the catalog's Schedule kind); re-exported here for the
+// backend's existing imports.
+export type {
+  EscalationLevelDefinition,
+  EscalationTarget,
+  RotationLayer,
+  RotationRestriction,
+  ScheduleDefinition,
+  ScheduleOverride,
+  ScheduleVersionSpan,
+  Weekday,
+} from '@multivac/plugin-multivac-common';
+export { WEEKDAYS } from '@multivac/plugin-multivac-common';
 
 export interface Shift {
   userRef: string;

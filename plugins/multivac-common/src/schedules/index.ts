@@ -1,0 +1,3 @@
+export * from './types';
+export * from './parseSchedules';
+export * from './entity';
