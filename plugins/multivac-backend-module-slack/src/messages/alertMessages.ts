@@ -14,7 +14,7 @@ import {
   SlackMessage,
   truncate,
 } from './blocks';
-import { escapeMrkdwn, link, mention, slackDate } from './mrkdwn';
+import { escapeMrkdwn, link, slackDate } from './mrkdwn';
 
 /** Alerts listed in a group's post; the rest are counted. */
 const POSTED_ALERTS = 10;
