@@ -37,6 +37,16 @@ describe('MultivacClient', () => {
     );
   });
 
+  it('asks for the digest of a team and a number of hours', async () => {
+    const { client, fetch } = clientReturning(200, { hours: 12 });
+    await client.getDigest({ team: 'group:default/payments', hours: 12 });
+    await client.getDigest();
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      'http://backend/api/multivac/insights/digest?team=group%3Adefault%2Fpayments&hours=12',
+      'http://backend/api/multivac/insights/digest?',
+    ]);
+  });
+
   it('sends JSON bodies to the transition route', async () => {
     const { client, fetch } = clientReturning(200, { id: 'x' });
     await client.transitionIncident('INC-3', 'resolved', 'fixed');
