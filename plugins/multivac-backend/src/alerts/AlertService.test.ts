@@ -357,6 +357,42 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     expect(await pagesFor('component:default/payments-api')).toHaveLength(1);
   });
 
+  it('a batch groups its alerts of one entity in order: repeats dedup, a recovery in the same batch resolves', async () => {
+    const resolved = (n: number) => ({
+      ...delivery(n),
+      status: 'resolved',
+      alerts: [{ ...delivery(n).alerts[0], status: 'resolved' }],
+    });
+    await Promise.all(
+      [delivery(1), delivery(2), delivery(1), resolved(2), delivery(3)].map(d =>
+        alerts.receive('prom', d),
+      ),
+    );
+    expect(alerts.deliveries.stats.batches).toBe(1);
+    await runJobs();
+    const { items } = await alerts.list({ limit: 50, offset: 0 });
+    const byFingerprint = Object.fromEntries(
+      items.map(a => [a.dedupKey.split(':')[0], a]),
+    );
+    expect(Object.keys(byFingerprint).sort()).toEqual(['fp1', 'fp2', 'fp3']);
+    expect(byFingerprint.fp1).toMatchObject({
+      status: 'firing',
+      deliveries: 2,
+    });
+    expect(byFingerprint.fp2).toMatchObject({
+      status: 'resolved',
+      deliveries: 2,
+    });
+    expect(new Set(items.map(a => a.groupId)).size).toBe(1);
+    const group = await alerts.getGroup(items[0].groupId!);
+    expect(group).toMatchObject({
+      status: 'firing',
+      alertCount: 3,
+      firingCount: 2,
+    });
+    expect(await pagesFor('component:default/payments-api')).toHaveLength(1);
+  });
+
   it('a delivery of a batch that cannot be processed is retried alone; its batch-mates are processed', async () => {
     await alerts.createIntegration(
       { id: 'gone', name: 'Gone', vendor: 'alertmanager' },

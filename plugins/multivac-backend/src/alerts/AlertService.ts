@@ -25,7 +25,13 @@ import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { PagingService } from '../oncall/PagingService';
 import { alertAdapterOf } from './adapters';
-import { AlertFilter, AlertStore, DeadLetter } from './AlertStore';
+import {
+  AlertFilter,
+  AlertStore,
+  DeadLetter,
+  GroupChanges,
+  LatestGroup,
+} from './AlertStore';
 import { AlertIntegrations } from './AlertIntegrations';
 import { CatalogExistence } from './CatalogExistence';
 import { GroupCommit, GroupCommitOptions } from './GroupCommit';
@@ -61,6 +67,19 @@ export const DEFAULT_INGEST_BATCHING = {
 interface Incoming {
   integrationId: string;
   alerts: NormalizedAlert[];
+}
+
+/** Active incidents by entity, shared by the alerts of one job. */
+type ActiveIncidents = Map<string, Promise<string | undefined>>;
+
+/** An alert with where it goes, ready to be grouped. */
+interface Routed {
+  integration: AlertIntegration;
+  alert: NormalizedAlert;
+  route?: RouteCandidate;
+  incidentId?: string;
+  /** The delivery it came with ('' when ingested directly). */
+  deliveryId: string;
 }
 
 /** What happened to one alert of a delivery. */
@@ -432,8 +451,11 @@ export class AlertService {
 
   /**
    * The durable job of stored deliveries (`deliveryId`, or `deliveryIds`
-   * for a batch). A delivery of a batch that fails gets a job of its own
-   * (retried with back-off on its own) instead of failing its batch-mates.
+   * for a batch): the alerts of one entity are grouped in one transaction
+   * (in the order they arrived), under the entity's lock. When that
+   * transaction fails, each of its alerts is ingested alone; a delivery
+   * whose alert still fails gets a job of its own (retried with back-off)
+   * instead of failing its batch-mates.
    */
   private async process(payload: Record<string, unknown>): Promise<void> {
     const { store, jobs, logger } = this.options;
@@ -444,7 +466,30 @@ export class AlertService {
     // Pruned deliveries are gone: nothing to do for them.
     const deliveries = await store.getDeliveries(ids);
     const integrations = new Map<string, Promise<AlertIntegration>>();
-    const incidents = new Map<string, Promise<string | undefined>>();
+    const incidents: ActiveIncidents = new Map();
+    const now = new Date();
+    const failed = new Set<string>();
+    const fail = async (deliveryId: string, error: unknown) => {
+      if (!batch) {
+        throw error;
+      }
+      if (failed.has(deliveryId)) {
+        return;
+      }
+      failed.add(deliveryId);
+      logger.warn(
+        `Alert delivery ${deliveryId} failed in its batch, retried alone: ${error}`,
+      );
+      await jobs.enqueue({
+        type: PROCESS,
+        idempotencyKey: `${PROCESS}:${deliveryId}`,
+        payload: { deliveryId },
+        lane: 'paging',
+      });
+    };
+
+    // Routed first, then one transaction per entity.
+    const byEntity = new Map<string | undefined, Routed[]>();
     for (const delivery of deliveries) {
       try {
         let integration = integrations.get(delivery.integrationId);
@@ -452,23 +497,69 @@ export class AlertService {
           integration = this.integration(delivery.integrationId);
           integrations.set(delivery.integrationId, integration);
         }
+        const routed: Routed[] = [];
         for (const alert of delivery.alerts) {
-          await this.ingest(await integration, alert, new Date(), incidents);
+          routed.push(
+            await this.prepare(
+              await integration,
+              alert,
+              incidents,
+              delivery.id,
+            ),
+          );
+        }
+        for (const item of routed) {
+          const list = byEntity.get(item.route?.entityRef) ?? [];
+          list.push(item);
+          byEntity.set(item.route?.entityRef, list);
         }
       } catch (error) {
-        if (!batch) {
-          throw error;
-        }
-        logger.warn(
-          `Alert delivery ${delivery.id} failed in its batch, retried alone: ${error}`,
-        );
-        await jobs.enqueue({
-          type: PROCESS,
-          idempotencyKey: `${PROCESS}:${delivery.id}`,
-          payload: { deliveryId: delivery.id },
-          lane: 'paging',
-        });
+        await fail(delivery.id, error);
       }
+    }
+    for (const [entityRef, items] of byEntity) {
+      if (
+        entityRef !== undefined &&
+        items.length > 1 &&
+        (await this.ingestTogether(entityRef, items, now))
+      ) {
+        continue;
+      }
+      for (const item of items) {
+        if (failed.has(item.deliveryId)) {
+          continue;
+        }
+        try {
+          await this.ingestPrepared(item, now);
+        } catch (error) {
+          await fail(item.deliveryId, error);
+        }
+      }
+    }
+  }
+
+  /**
+   * The alerts of one entity in one transaction; false (nothing stored)
+   * when it failed.
+   */
+  private async ingestTogether(
+    entityRef: string,
+    items: Routed[],
+    now: Date,
+  ): Promise<boolean> {
+    try {
+      await this.options.store.withEntityLock(entityRef, async (tx, latest) => {
+        let current = latest;
+        for (const item of items) {
+          current = (await this.ingestLocked(tx, item, current, now)).latest;
+        }
+      });
+      return true;
+    } catch (error) {
+      this.options.logger.warn(
+        `Grouping ${items.length} alerts on ${entityRef} together failed, each alone now: ${error}`,
+      );
+      return false;
     }
   }
 
@@ -480,30 +571,64 @@ export class AlertService {
     integration: AlertIntegration,
     alert: NormalizedAlert,
     now = new Date(),
-    /** Active incidents by entity, shared by the alerts of one job. */
-    incidents?: Map<string, Promise<string | undefined>>,
   ): Promise<IngestResult> {
-    const { store, jobs, logger } = this.options;
+    return this.ingestPrepared(
+      await this.prepare(integration, alert, new Map(), ''),
+      now,
+    );
+  }
+
+  /** Where the alert goes, and the entity's active incident if any. */
+  private async prepare(
+    integration: AlertIntegration,
+    alert: NormalizedAlert,
+    incidents: ActiveIncidents,
+    deliveryId: string,
+  ): Promise<Routed> {
     const route = await this.route(alert, integration);
     if (!route) {
-      logger.warn(
+      this.options.logger.warn(
         `Alert ${alert.dedupKey} from integration ${integration.id} matches no catalog entity: stored, nobody paged`,
       );
     }
     const entityRef = route?.entityRef;
     let incidentId: string | undefined;
     if (entityRef) {
-      let active = incidents?.get(entityRef);
+      let active = incidents.get(entityRef);
       if (!active) {
         active = this.activeIncident(entityRef);
-        if (incidents) {
-          incidents.set(entityRef, active);
-          // A failed look-up is not kept for the next alerts.
-          active.catch(() => incidents.delete(entityRef));
-        }
+        incidents.set(entityRef, active);
+        // A failed look-up is not kept for the next alerts.
+        active.catch(() => incidents.delete(entityRef));
       }
-      incidentId = await active;
+      incidentId = (await active) || undefined;
     }
+    return { integration, alert, route, incidentId, deliveryId };
+  }
+
+  /** One alert in a transaction of its own. */
+  private ingestPrepared(item: Routed, now: Date): Promise<IngestResult> {
+    return this.options.store.withEntityLock(
+      item.route?.entityRef,
+      async (tx, latest) =>
+        (await this.ingestLocked(tx, item, latest, now)).result,
+    );
+  }
+
+  /**
+   * Dedups and groups one alert in a transaction that holds its entity's
+   * lock; `latest` is the entity's latest group as this transaction sees
+   * it, and the answer says what it is afterwards.
+   */
+  private async ingestLocked(
+    tx: Transaction,
+    item: Routed,
+    latest: LatestGroup | undefined,
+    now: Date,
+  ): Promise<{ result: IngestResult; latest: LatestGroup | undefined }> {
+    const { store, jobs } = this.options;
+    const { integration, alert, route, incidentId } = item;
+    const entityRef = route?.entityRef;
     const urgency = this.urgencyOf(integration, alert.severity);
     const fields = {
       status: alert.status,
@@ -513,75 +638,80 @@ export class AlertService {
       labels: alert.labels,
       links: alert.links,
     };
-
-    return store.withEntityLock(entityRef, async (tx, latest) => {
-      const existing = await store.findAlert(
-        tx,
-        integration.id,
-        alert.dedupKey,
-      );
-      let group = latest;
-      let groupId: string | undefined;
-      if (existing) {
-        groupId = existing.groupId;
-        group = group?.id === groupId ? group : undefined;
-      } else if (entityRef) {
-        const windowStart =
-          now.getTime() - integration.groupWindowMinutes * 60_000;
-        // A resolved group is closed: a new alert opens (and pages) anew.
-        if (
-          !group ||
-          group.status === 'resolved' ||
-          new Date(group.lastAlertAt).getTime() < windowStart
-        ) {
-          group = await store.createGroup(tx, {
-            entityRef,
-            urgency,
-            incidentId: incidentId || undefined,
-          });
-        }
-        groupId = group.id;
-      }
-      const saved = existing
-        ? await store.updateAlert(tx, existing, fields)
-        : await store.insertAlert(tx, {
-            ...fields,
-            integrationId: integration.id,
-            dedupKey: alert.dedupKey,
-            entityRef,
-            routedBy: route?.matched,
-            groupId,
-            incidentId: incidentId || undefined,
-            startsAt: alert.startsAt,
-          });
-      const changed = !existing || existing.status !== saved.status;
-
-      let paged = false;
-      if (groupId && changed) {
-        paged = await this.regroup(tx, {
-          groupId,
-          alert: saved,
-          group,
-          incidentId: incidentId || undefined,
-          now,
+    const existing = await store.findAlert(tx, integration.id, alert.dedupKey);
+    let after = latest;
+    let group = latest;
+    let groupId: string | undefined;
+    if (existing) {
+      groupId = existing.groupId;
+      group = group?.id === groupId ? group : undefined;
+    } else if (entityRef) {
+      const windowStart =
+        now.getTime() - integration.groupWindowMinutes * 60_000;
+      // A resolved group is closed: a new alert opens (and pages) anew.
+      if (
+        !group ||
+        group.status === 'resolved' ||
+        new Date(group.lastAlertAt).getTime() < windowStart
+      ) {
+        group = await store.createGroup(tx, {
+          entityRef,
+          urgency,
+          incidentId,
         });
+        after = group;
       }
-      if (incidentId && changed) {
-        await jobs.enqueue(
-          {
-            type: NOTE,
-            idempotencyKey: `${NOTE}:${saved.id}:${saved.status}`,
-            incidentId,
-            payload: { text: noteText(saved) },
-          },
-          tx,
-        );
+      groupId = group.id;
+    }
+    const saved = existing
+      ? await store.updateAlert(tx, existing, fields)
+      : await store.insertAlert(tx, {
+          ...fields,
+          integrationId: integration.id,
+          dedupKey: alert.dedupKey,
+          entityRef,
+          routedBy: route?.matched,
+          groupId,
+          incidentId,
+          startsAt: alert.startsAt,
+        });
+    const changed = !existing || existing.status !== saved.status;
+
+    let paged = false;
+    if (groupId && changed) {
+      const regrouped = await this.regroup(tx, {
+        groupId,
+        alert: saved,
+        group,
+        incidentId,
+        now,
+      });
+      paged = regrouped.paged;
+      if (after && after.id === groupId) {
+        after = withChanges(after, regrouped.changes);
       }
-      return { alert: saved, created: !existing, paged };
-    });
+    }
+    if (incidentId && changed) {
+      await jobs.enqueue(
+        {
+          type: NOTE,
+          idempotencyKey: `${NOTE}:${saved.id}:${saved.status}`,
+          incidentId,
+          payload: { text: noteText(saved) },
+        },
+        tx,
+      );
+    }
+    return {
+      result: { alert: saved, created: !existing, paged },
+      latest: after,
+    };
   }
 
-  /** Brings the group up to date with a new or changed alert. */
+  /**
+   * Brings the group up to date with a new or changed alert; says whether
+   * it recorded the group's page, and what it changed.
+   */
   private async regroup(
     tx: Transaction,
     options: {
@@ -591,38 +721,43 @@ export class AlertService {
       incidentId?: string;
       now: Date;
     },
-  ): Promise<boolean> {
+  ): Promise<{ paged: boolean; changes: GroupChanges }> {
     const { store, jobs } = this.options;
     const { groupId, alert, group, now } = options;
     if (alert.status === 'resolved') {
-      if ((await store.countFiring(tx, groupId)) === 0) {
-        await store.updateGroup(tx, groupId, { status: 'resolved' });
-        // Nobody needs to act any more: its page (if any) is resolved too.
-        await jobs.enqueue(
-          {
-            type: RESOLVE_PAGE,
-            idempotencyKey: `${RESOLVE_PAGE}:${groupId}`,
-            payload: { groupId },
-            lane: 'paging',
-          },
-          tx,
-        );
+      if ((await store.countFiring(tx, groupId)) > 0) {
+        return { paged: false, changes: {} };
       }
-      return false;
+      const resolved: GroupChanges = { status: 'resolved' };
+      await store.updateGroup(tx, groupId, resolved);
+      // Nobody needs to act any more: its page (if any) is resolved too.
+      await jobs.enqueue(
+        {
+          type: RESOLVE_PAGE,
+          idempotencyKey: `${RESOLVE_PAGE}:${groupId}`,
+          payload: { groupId },
+          lane: 'paging',
+        },
+        tx,
+      );
+      return { paged: false, changes: resolved };
     }
-    await store.updateGroup(tx, groupId, {
+    const attached = options.incidentId ?? group?.incidentId;
+    const pages =
+      alert.urgency === 'high' && !attached && group && !group.pageRequested;
+    const changes: GroupChanges = {
       status: 'firing',
       lastAlertAt: now.toISOString(),
       urgency: alert.urgency === 'high' ? 'high' : undefined,
       incidentId: options.incidentId,
-    });
-    const attached = options.incidentId ?? group?.incidentId;
-    if (alert.urgency !== 'high' || attached || !group || group.pageRequested) {
-      return false;
+      pageRequested: pages || undefined,
+    };
+    await store.updateGroup(tx, groupId, changes);
+    if (!pages) {
+      return { paged: false, changes };
     }
-    await store.updateGroup(tx, groupId, { pageRequested: true });
     await this.options.groupOpened?.(tx, groupId);
-    return jobs.enqueue(
+    const paged = await jobs.enqueue(
       {
         type: PAGE_GROUP,
         idempotencyKey: `${PAGE_GROUP}:${groupId}`,
@@ -631,6 +766,7 @@ export class AlertService {
       },
       tx,
     );
+    return { paged, changes };
   }
 
   private async activeIncident(entityRef: string): Promise<string | undefined> {
@@ -753,4 +889,28 @@ function noteText(alert: Alert): string {
   return `Alert ${alert.status}: ${alert.summary}${
     alert.severity ? ` (${alert.severity})` : ''
   }${alert.links[0] ? ` ${alert.links[0]}` : ''}`;
+}
+
+/** The group as it is after `changes` (as `updateGroup` applies them). */
+function withChanges(group: LatestGroup, changes: GroupChanges): LatestGroup {
+  return {
+    ...group,
+    status: changes.status ?? group.status,
+    resolvedAt: resolvedAt(group, changes),
+    urgency: changes.urgency ?? group.urgency,
+    lastAlertAt: changes.lastAlertAt ?? group.lastAlertAt,
+    incidentId: changes.incidentId ?? group.incidentId,
+    pageId: changes.pageId ?? group.pageId,
+    pageRequested: changes.pageRequested || group.pageRequested,
+  };
+}
+
+function resolvedAt(
+  group: LatestGroup,
+  changes: GroupChanges,
+): string | undefined {
+  if (changes.status === undefined) {
+    return group.resolvedAt;
+  }
+  return changes.status === 'resolved' ? new Date().toISOString() : undefined;
 }
