@@ -148,6 +148,9 @@ describe('OnCallPage', () => {
       2,
     );
 
+    expect(
+      screen.getByText(/Days in your time zone \(UTC\)\.$/),
+    ).toBeInTheDocument();
     // day labels under the bars, in the viewer's local time
     const tuesday = DateTime.fromISO('2026-11-24T12:00:00Z').toFormat('ccc d');
     expect(screen.getAllByText(tuesday)).toHaveLength(2);

@@ -40,7 +40,9 @@ const Schedules = ({
       <Grid item xs={12}>
         <InfoCard
           title={`Next ${DAYS} days`}
-          subheader="Hover over a shift for its exact times. Striped: nobody is on call."
+          subheader={`Hover over a shift for its exact times. Striped: nobody is on call. Days in your time zone (${zoneAbbreviation(
+            from,
+          )}).`}
         >
           {schedules.map(schedule => (
             <Box key={schedule.id} mb={3}>
