@@ -13,7 +13,6 @@
  * backend's alone; this process is the browser and the fake PagerDuty.
  */
 import { fork, ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
@@ -416,16 +415,11 @@ async function pagerDutyCard(
   }
 }
 
-const ONCALL_PAGE_PERMISSION = {
-  type: 'basic',
-  name: 'multivac.oncall.page',
-  attributes: {},
-};
-
 /**
- * Multivac's OnCallCard: GET /oncall, GET /pages (recent pages) and the
- * permission to page (usePermission → POST /api/permission/authorize), at
- * the same time; it shows every level's people with phone and email.
+ * Multivac's OnCallCard: one GET /oncall/card, which answers who is on call,
+ * the recent pages, the firing alerts and the viewer's permission to page
+ * and acknowledge (decided server-side); it shows every level's people with
+ * phone and email.
  */
 async function multivacCard(
   backend: Backend,
@@ -442,22 +436,14 @@ async function multivacCard(
     `component:default/${componentName(index)}`,
   );
   try {
-    const [answer] = await Promise.all([
-      getJson(
-        `${backend.url}/api/multivac/oncall?entityRef=${entityRef}`,
-        token,
-      ),
-      getJson(
-        `${backend.url}/api/multivac/pages?entityRef=${entityRef}&limit=5`,
-        token,
-      ),
-      getJson(`${backend.url}/api/permission/authorize`, token, {
-        method: 'POST',
-        body: JSON.stringify({
-          items: [{ id: randomUUID(), permission: ONCALL_PAGE_PERMISSION }],
-        }),
-      }),
-    ]);
+    const card = await getJson(
+      `${backend.url}/api/multivac/oncall/card?entityRef=${entityRef}`,
+      token,
+    );
+    const answer = card.onCall;
+    if (!answer || !Array.isArray(card.recentPages) || !card.viewer) {
+      throw new Error(`no card in the answer: ${JSON.stringify(card)}`);
+    }
     const people = (
       answer.levels as Array<{
         onCall: Array<{ person: { email?: string; phone?: string } }>;

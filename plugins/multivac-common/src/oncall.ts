@@ -46,6 +46,43 @@ export interface OnCallAnswer {
 }
 
 /**
+ * Everything the entity page's on-call card shows, in one answer
+ * (`GET /oncall/card?entityRef=`), so that a card costs the browser one
+ * request: who is on call, the recent pages, and what the viewer may do.
+ *
+ * @public
+ */
+export interface OnCallCardData {
+  /** Who is on call; absent when nothing answers for the entity. */
+  onCall?: OnCallAnswer;
+  /** Why nobody is on call, when `onCall` is absent. */
+  notFound?: string;
+  /**
+   * The latest pages about the entity the viewer may read, newest first
+   * (none when the viewer may read no pages).
+   */
+  recentPages: PageRecord[];
+  /**
+   * How many alerts are firing for the entity (and what it owns or
+   * contains); absent when the viewer may not read alerts.
+   */
+  firingAlerts?: number;
+  /**
+   * What the policy lets the viewer do now. Only for showing the buttons:
+   * the actions check the policy again.
+   */
+  viewer: {
+    /** May page (`multivac.oncall.page`). */
+    mayPage: boolean;
+    /**
+     * The `recentPages` the viewer may acknowledge
+     * (`multivac.page.acknowledge` on each), by id.
+     */
+    mayAcknowledge: string[];
+  };
+}
+
+/**
  * A built-in schedule and its final on-call timeline, for overviews.
  *
  * @public

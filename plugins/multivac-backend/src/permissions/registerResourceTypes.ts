@@ -123,7 +123,8 @@ function incidentResource(
   };
 }
 
-function pageResource(
+/** A page as its permission rules see it, given its entity's owners. */
+export function pageResource(
   page: PageRecord,
   entityOwnerRefs: string[],
 ): PageResource {

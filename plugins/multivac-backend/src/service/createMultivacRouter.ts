@@ -103,6 +103,7 @@ export function createMultivacRouter(options: {
       builtin: options.builtin,
       entities,
       requestAuth,
+      alerts: options.alerts,
     }),
   );
   router.use(

@@ -1,4 +1,20 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  BackstageCredentials,
+  coreServices,
+  createServiceFactory,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  alertReadPermission,
+  oncallPagePermission,
+  pageAcknowledgePermission,
+  RESOURCE_TYPE_MULTIVAC_PAGE,
+} from '@multivac/plugin-multivac-common';
 import request from 'supertest';
 import { asAda, startBackend } from '../__testUtils__/testBackend';
 
@@ -75,7 +91,7 @@ describe('GET /api/multivac/oncall', () => {
       .set(asAda);
     expect(unknownSchedule.status).toBe(404);
     expect(unknownSchedule.body.error.message).toContain(
-      "names on-call schedule 'no-such-schedule', which is not in multivac.onCall.schedules",
+      "names on-call schedule 'no-such-schedule', which is neither in multivac.onCall.schedules nor a Schedule entity in the catalog",
     );
     const unknownEntity = await request(server)
       .get('/api/multivac/oncall?entityRef=nope')
@@ -113,6 +129,7 @@ describe('GET /api/multivac/oncall', () => {
     const { server } = await startBackend(AuthorizeResult.DENY);
     for (const path of [
       '/api/multivac/oncall?entityRef=payments-api',
+      '/api/multivac/oncall/card?entityRef=payments-api',
       '/api/multivac/oncall/schedules',
       '/api/multivac/pages',
       '/api/multivac/pages/some-id',
@@ -128,6 +145,169 @@ describe('GET /api/multivac/oncall', () => {
       .post('/api/multivac/pages/some-id/acknowledge')
       .set(asAda);
     expect(ack.status).toBe(403);
+  });
+});
+
+const ADA = 'user:default/ada.lovelace';
+const asKen = {
+  Authorization: mockCredentials.user.header('user:default/ken.thompson'),
+};
+
+/**
+ * A policy that lets Ada acknowledge only the pages that page her (a
+ * conditional decision, IS_PAGE_TARGET), and refuses her paging and reading
+ * alerts; everything else, and everyone else, is allowed. Counts what it is
+ * asked, per permission name.
+ */
+function targetOnlyPolicy() {
+  const asked = new Map<string, number>();
+  const isAda = (credentials: BackstageCredentials) =>
+    (credentials.principal as { userEntityRef?: string }).userEntityRef === ADA;
+  const decide = (
+    name: string,
+    credentials: BackstageCredentials,
+  ): PolicyDecision => {
+    asked.set(name, (asked.get(name) ?? 0) + 1);
+    if (!isAda(credentials)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (name === pageAcknowledgePermission.name) {
+      return {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'multivac',
+        resourceType: RESOURCE_TYPE_MULTIVAC_PAGE,
+        conditions: {
+          rule: 'IS_PAGE_TARGET',
+          resourceType: RESOURCE_TYPE_MULTIVAC_PAGE,
+          params: { userRef: ADA },
+        },
+      };
+    }
+    return {
+      result: [oncallPagePermission.name, alertReadPermission.name].includes(
+        name,
+      )
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+    };
+  };
+  const service: PermissionsService = {
+    async authorize(requests, { credentials }) {
+      return requests.map(r => {
+        const decision = decide(r.permission.name, credentials);
+        // Not needed by the card: it applies conditions itself.
+        return decision.result === AuthorizeResult.CONDITIONAL
+          ? { result: AuthorizeResult.DENY }
+          : { result: decision.result };
+      });
+    },
+    async authorizeConditional(requests, { credentials }) {
+      return requests.map(r => decide(r.permission.name, credentials)) as any;
+    },
+  };
+  return {
+    asked,
+    factory: createServiceFactory({
+      service: coreServices.permissions,
+      deps: {},
+      factory: () => service,
+    }),
+  };
+}
+
+describe('GET /api/multivac/oncall/card', () => {
+  it("answers the card in one request: on call, recent pages, firing alerts and the viewer's decisions", async () => {
+    const { server } = await startBackend();
+    const paged = await request(server)
+      .post('/api/multivac/pages')
+      .set(asAda)
+      .send({ entityRef: 'payments-api', summary: 'Card payments failing' });
+    expect(paged.status).toBe(201);
+
+    const res = await request(server)
+      .get('/api/multivac/oncall/card?entityRef=payments-api')
+      .set(asAda);
+    expect(res.status).toBe(200);
+    expect(res.body.onCall).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      resolvedFrom: 'group:default/payments',
+      schedule: { id: 'payments-primary' },
+    });
+    expect(res.body.notFound).toBeUndefined();
+    expect(res.body.recentPages.map((p: any) => p.id)).toEqual([paged.body.id]);
+    expect(res.body.firingAlerts).toBe(0);
+    expect(res.body.viewer).toEqual({
+      mayPage: true,
+      mayAcknowledge: [paged.body.id],
+    });
+
+    // An acknowledged page is nobody's to acknowledge any more.
+    await request(server)
+      .post(`/api/multivac/pages/${paged.body.id}/acknowledge`)
+      .set(asAda);
+    const after = await request(server)
+      .get('/api/multivac/oncall/card?entityRef=payments-api')
+      .set(asAda);
+    expect(after.body.recentPages[0].status).toBe('acknowledged');
+    expect(after.body.viewer.mayAcknowledge).toEqual([]);
+  });
+
+  it('says why nobody is on call and still answers the rest; names a missing entityRef', async () => {
+    const { server } = await startBackend();
+    const res = await request(server)
+      .get('/api/multivac/oncall/card?entityRef=orphan')
+      .set(asAda);
+    expect(res.status).toBe(200);
+    expect(res.body.onCall).toBeUndefined();
+    expect(res.body.notFound).toContain(
+      'Nobody is on call for component:default/orphan',
+    );
+    expect(res.body).toMatchObject({
+      recentPages: [],
+      viewer: { mayPage: true, mayAcknowledge: [] },
+    });
+    const missing = await request(server)
+      .get('/api/multivac/oncall/card')
+      .set(asAda);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('entityRef');
+  });
+
+  it("applies the policy's conditions to each page: only the pages that page the viewer are acknowledgeable", async () => {
+    const policy = targetOnlyPolicy();
+    const { server } = await startBackend(undefined, {}, [policy.factory]);
+    const page = async (userRef: string) => {
+      const res = await request(server)
+        .post('/api/multivac/pages')
+        .set(asKen)
+        .send({ userRef, entityRef: 'payments-api', summary: `to ${userRef}` });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const forAda = await page('ada.lovelace');
+    const forGrace = await page('grace.hopper');
+
+    const res = await request(server)
+      .get('/api/multivac/oncall/card?entityRef=payments-api')
+      .set(asAda);
+    expect(res.status).toBe(200);
+    expect(res.body.recentPages.map((p: any) => p.id).sort()).toEqual(
+      [forAda, forGrace].sort(),
+    );
+    expect(res.body.viewer).toEqual({
+      mayPage: false,
+      mayAcknowledge: [forAda],
+    });
+    // Ada may not read alerts: no count rather than an error.
+    expect(res.body).not.toHaveProperty('firingAlerts');
+
+    // The policy was asked once per permission, not once per page.
+    expect(policy.asked.get(pageAcknowledgePermission.name)).toBe(1);
+    const again = await request(server)
+      .get('/api/multivac/oncall/card?entityRef=payments-api')
+      .set(asAda);
+    expect(again.body.viewer.mayAcknowledge).toEqual([forAda]);
+    expect(policy.asked.get(pageAcknowledgePermission.name)).toBe(1);
   });
 });
 

@@ -1,6 +1,10 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
+  alertReadPermission,
   isoDateTimeSchema,
+  OnCallAnswer,
+  OnCallCardData,
   oncallPagePermission,
   oneOrMany,
   oncallReadPermission,
@@ -13,9 +17,11 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { AlertService } from '../alerts';
 import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
 import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
+import { pageResource } from '../permissions/registerResourceTypes';
 import { CatalogEntities } from './CatalogEntities';
 import { RequestAuth } from './RequestAuth';
 import { checkIdParams, parseInput } from './validation';
@@ -27,6 +33,9 @@ const onCallQuery = z
     at: isoDateTimeSchema().optional(),
   })
   .strict();
+const cardQuery = z.object({ entityRef: refSchema() }).strict();
+/** How many recent pages the card shows. */
+const CARD_PAGES = 5;
 const schedulesQuery = z
   .object({
     from: isoDateTimeSchema().optional(),
@@ -48,8 +57,10 @@ export function createOnCallRouter(options: {
   builtin: BuiltinOnCallProvider;
   entities: CatalogEntities;
   requestAuth: RequestAuth;
+  /** For the card's count of firing alerts. */
+  alerts?: AlertService;
 }): express.Router {
-  const { onCall, paging, builtin, entities, requestAuth } = options;
+  const { onCall, paging, builtin, entities, requestAuth, alerts } = options;
   const router = Router();
   checkIdParams(router, 'id');
   router.use(express.json({ limit: '1mb' }));
@@ -66,6 +77,126 @@ export function createOnCallRouter(options: {
       ),
     );
   });
+
+  /** A refusal as `false`, anything else as it is. */
+  async function allowed(check: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await check();
+      return true;
+    } catch (error) {
+      if (error instanceof NotAllowedError) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The entity page's on-call card in one request: the on-call answer, the
+   * recent pages the caller may read, and whether the caller may page and
+   * acknowledge each of them. The decisions are the policy's (through the
+   * plugin's per-user decision cache, conditions applied here to each
+   * page), so the browser asks the permission backend nothing; the POSTs
+   * check again.
+   */
+  router.get('/oncall/card', async (req, res) => {
+    const credentials = await requestAuth.authorize(req, oncallReadPermission);
+    const { entityRef } = parseInput(cardQuery, req.query, 'query');
+    const [ref] = entities.normalize([entityRef]);
+    const [answer, recentPages, firingAlerts, mayPage] = await Promise.all([
+      whoIsOnCall(ref, credentials),
+      recentPagesOf(req, ref),
+      firingAlertsOf(req, ref),
+      allowed(() => requestAuth.authorize(req, oncallPagePermission)),
+    ]);
+    const card: OnCallCardData = {
+      ...answer,
+      recentPages,
+      ...(firingAlerts !== undefined && { firingAlerts }),
+      viewer: {
+        mayPage,
+        mayAcknowledge: await acknowledgeable(req, recentPages),
+      },
+    };
+    res.json(card);
+  });
+
+  async function whoIsOnCall(
+    ref: string,
+    credentials: BackstageCredentials,
+  ): Promise<{ onCall: OnCallAnswer } | { notFound: string }> {
+    try {
+      return { onCall: await onCall.whoIsOnCall(ref, credentials, new Date()) };
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        return { notFound: error.message };
+      }
+      throw error;
+    }
+  }
+
+  /** As `GET /alerts?entityRef=&status=firing` counts them; undefined when refused. */
+  async function firingAlertsOf(
+    req: express.Request,
+    ref: string,
+  ): Promise<number | undefined> {
+    if (
+      !alerts ||
+      !(await allowed(() => requestAuth.authorize(req, alertReadPermission)))
+    ) {
+      return undefined;
+    }
+    const { totalCount } = await alerts.list({
+      status: 'firing',
+      entityRefs: await entities.withOwnedAndContained([ref]),
+      limit: 1,
+      offset: 0,
+    });
+    return totalCount;
+  }
+
+  /** None when the caller may read no pages. */
+  async function recentPagesOf(req: express.Request, ref: string) {
+    let filter;
+    try {
+      ({ filter } = await requestAuth.authorizeList(req, pageReadPermission));
+    } catch (error) {
+      if (error instanceof NotAllowedError) {
+        return [];
+      }
+      throw error;
+    }
+    return paging.list({
+      entityRefs: [ref],
+      limit: CARD_PAGES,
+      permission: filter,
+    });
+  }
+
+  /** The ids of the triggered pages the caller may acknowledge. */
+  async function acknowledgeable(
+    req: express.Request,
+    pages: PageRecord[],
+  ): Promise<string[]> {
+    const triggered = pages.filter(page => page.status === 'triggered');
+    if (triggered.length === 0) {
+      return [];
+    }
+    const owners = await entities.ownersOf(triggered.map(p => p.entityRef));
+    const decisions = await Promise.all(
+      triggered.map(page =>
+        allowed(() =>
+          requestAuth.authorizeCandidate(
+            req,
+            pageAcknowledgePermission,
+            pageResource(page, owners.get(page.entityRef) ?? []),
+            page.id,
+          ),
+        ),
+      ),
+    );
+    return triggered.filter((_, i) => decisions[i]).map(page => page.id);
+  }
 
   router.get('/oncall/schedules', async (req, res) => {
     await requestAuth.authorize(req, oncallReadPermission);

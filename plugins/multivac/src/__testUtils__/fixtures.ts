@@ -305,6 +305,9 @@ export function mockMultivacApi(
     getOnCall: jest.fn(async () => {
       throw new Error('not configured in this test');
     }),
+    getOnCallCard: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
     listSchedules: jest.fn(async () => []),
     createPage: jest.fn(async () => {
       throw new Error('not configured in this test');

@@ -19,6 +19,7 @@ import {
   ListReleasesQuery,
   ListReportsQuery,
   OnCallAnswer,
+  OnCallCardData,
   PageRecord,
   PageRequestBody,
   Postmortem,
@@ -154,6 +155,11 @@ export interface MultivacApi {
   getTimeline(id: string): Promise<TimelineEvent[]>;
   /** Who is on call for an entity (its own, its owner's or its System's schedule). */
   getOnCall(entityRef: string): Promise<OnCallAnswer>;
+  /**
+   * The entity page's on-call card in one request: who is on call, the
+   * recent pages, and whether the viewer may page and acknowledge them.
+   */
+  getOnCallCard(entityRef: string): Promise<OnCallCardData>;
   /** Built-in schedules with who is on call now and the next `days` of shifts. */
   listSchedules(days?: number): Promise<ScheduleOverview[]>;
   /** Pages whoever is on call for the entity. */

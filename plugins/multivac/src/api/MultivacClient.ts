@@ -19,6 +19,7 @@ import {
   ListReleasesQuery,
   ListReportsQuery,
   OnCallAnswer,
+  OnCallCardData,
   PageRecord,
   PageRequestBody,
   Postmortem,
@@ -151,6 +152,12 @@ export class MultivacClient implements MultivacApi {
 
   getOnCall(entityRef: string): Promise<OnCallAnswer> {
     return this.request(`/oncall?entityRef=${encodeURIComponent(entityRef)}`);
+  }
+
+  getOnCallCard(entityRef: string): Promise<OnCallCardData> {
+    return this.request(
+      `/oncall/card?entityRef=${encodeURIComponent(entityRef)}`,
+    );
   }
 
   async listSchedules(days = 7): Promise<ScheduleOverview[]> {

@@ -1,2 +1,5 @@
-export { AcknowledgePageButton } from './AcknowledgePageButton';
+export {
+  AcknowledgePageButton,
+  AcknowledgeDecisionsProvider,
+} from './AcknowledgePageButton';
 export type { AcknowledgePageButtonProps } from './AcknowledgePageButton';

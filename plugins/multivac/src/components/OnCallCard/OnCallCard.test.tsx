@@ -1,9 +1,13 @@
 import { Entity } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { OnCallAnswer } from '@multivac/plugin-multivac-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  OnCallAnswer,
+  OnCallCardData,
+  PageRecord,
+} from '@multivac/plugin-multivac-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { anAlert, aPage, mockMultivacApi } from '../../__testUtils__/fixtures';
+import { aPage, mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderWithMultivac } from '../../__testUtils__/render';
 import { OnCallCard } from './OnCallCard';
 
@@ -58,23 +62,53 @@ const answer: OnCallAnswer = {
   },
 };
 
+/** The card's one answer: `answer`, no pages, allowed to page. */
+function cardOf(overrides: Partial<OnCallCardData> = {}): OnCallCardData {
+  return {
+    onCall: answer,
+    recentPages: [],
+    firingAlerts: 0,
+    viewer: { mayPage: true, mayAcknowledge: [] },
+    ...overrides,
+  };
+}
+
+/** The permission API fails the test if the card asks it anything. */
+const noPermissionRequests = jest.fn(() => AuthorizeResult.DENY);
+
 function renderCard(api = mockMultivacApi()) {
   return renderWithMultivac(
     <EntityProvider entity={paymentsApi}>
       <OnCallCard />
     </EntityProvider>,
-    { api },
+    { api, permission: noPermissionRequests },
   );
 }
 
+afterEach(() => {
+  const asked = noPermissionRequests.mock.calls.length;
+  noPermissionRequests.mockClear();
+  if (asked > 0) {
+    throw new Error(`The card asked the permission API ${asked} time(s)`);
+  }
+});
+
 describe('OnCallCard', () => {
-  it('shows who is on call, how to reach them, who is next and the escalation', async () => {
-    const api = mockMultivacApi({ getOnCall: jest.fn(async () => answer) });
+  it('shows who is on call, how to reach them, who is next and the escalation, from one request', async () => {
+    const api = mockMultivacApi({
+      getOnCallCard: jest.fn(async () => cardOf()),
+    });
     await renderCard(api);
     expect(await screen.findByText('Grace Hopper')).toBeInTheDocument();
-    expect(api.getOnCall).toHaveBeenCalledWith(
+    expect(api.getOnCallCard).toHaveBeenCalledTimes(1);
+    expect(api.getOnCallCard).toHaveBeenCalledWith(
       'component:default/payments-api',
     );
+    // Nothing else: the answer carries the pages, the alert count and the
+    // viewer's decisions.
+    expect(api.getOnCall).not.toHaveBeenCalled();
+    expect(api.listPages).not.toHaveBeenCalled();
+    expect(api.listAlerts).not.toHaveBeenCalled();
     expect(screen.getByText('+49 30 5550 1002').closest('a')).toHaveAttribute(
       'href',
       'tel:+493055501002',
@@ -97,23 +131,15 @@ describe('OnCallCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('explains when nobody is configured for the entity', async () => {
-    const notFound = await ResponseError.fromResponse(
-      new Response(
-        JSON.stringify({
-          error: {
-            name: 'NotFoundError',
-            message: 'Nobody is on call for component:default/payments-api',
-          },
-          response: { statusCode: 404 },
-        }),
-        { status: 404, headers: { 'Content-Type': 'application/json' } },
-      ),
-    );
-    notFound.message = 'Nobody is on call for component:default/payments-api';
+  it('explains when nobody is configured for the entity, still counting its alerts', async () => {
     await renderCard(
       mockMultivacApi({
-        getOnCall: jest.fn(async () => Promise.reject(notFound)),
+        getOnCallCard: jest.fn(async () =>
+          cardOf({
+            onCall: undefined,
+            notFound: 'Nobody is on call for component:default/payments-api',
+          }),
+        ),
       }),
     );
     expect(
@@ -121,16 +147,40 @@ describe('OnCallCard', () => {
         'Nobody is on call for component:default/payments-api',
       ),
     ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', {
+        name: 'No alerts firing: open the Alerts tab',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows an error the card could not be loaded with', async () => {
+    await renderCard(
+      mockMultivacApi({
+        getOnCallCard: jest.fn(async () => {
+          throw new Error('The on-call provider did not answer');
+        }),
+      }),
+    );
+    expect(
+      (await screen.findAllByText(/The on-call provider did not answer/))
+        .length,
+    ).toBeGreaterThan(0);
+    expect(screen.queryByText('Grace Hopper')).not.toBeInTheDocument();
   });
 
   it('warns when the schedule has a gap right now', async () => {
     await renderCard(
       mockMultivacApi({
-        getOnCall: jest.fn(async () => ({
-          ...answer,
-          levels: [{ level: 1, timeoutMinutes: 10, onCall: [] }],
-          next: undefined,
-        })),
+        getOnCallCard: jest.fn(async () =>
+          cardOf({
+            onCall: {
+              ...answer,
+              levels: [{ level: 1, timeoutMinutes: 10, onCall: [] }],
+              next: undefined,
+            },
+          }),
+        ),
       }),
     );
     expect(
@@ -140,14 +190,18 @@ describe('OnCallCard', () => {
 
   it('pages on-call with a reason, shows the page and acknowledges it', async () => {
     const page = aPage({ id: 'p1', targets: [{ name: 'Grace Hopper' }] });
-    const listPages = jest
+    const getOnCallCard = jest
       .fn()
-      .mockResolvedValueOnce([])
-      .mockResolvedValue([page]);
+      .mockResolvedValueOnce(cardOf())
+      .mockResolvedValue(
+        cardOf({
+          recentPages: [page],
+          viewer: { mayPage: true, mayAcknowledge: ['p1'] },
+        }),
+      );
     const api = mockMultivacApi({
-      getOnCall: jest.fn(async () => answer),
+      getOnCallCard,
       createPage: jest.fn(async () => page),
-      listPages,
       acknowledgePage: jest.fn(async () => ({
         ...page,
         status: 'acknowledged' as const,
@@ -187,10 +241,37 @@ describe('OnCallCard', () => {
     await waitFor(() => expect(api.acknowledgePage).toHaveBeenCalledWith('p1'));
   });
 
+  it('enables Acknowledge only on the pages the server says the viewer may acknowledge, and Page only when they may page', async () => {
+    const pages: PageRecord[] = [
+      aPage({ id: 'mine', summary: 'Paging me' }),
+      aPage({ id: 'theirs', summary: 'Paging someone else' }),
+    ];
+    await renderCard(
+      mockMultivacApi({
+        getOnCallCard: jest.fn(async () =>
+          cardOf({
+            recentPages: pages,
+            viewer: { mayPage: false, mayAcknowledge: ['mine'] },
+          }),
+        ),
+      }),
+    );
+    const recent = await screen.findByRole('list', { name: 'recent pages' });
+    const [mine, theirs] = within(recent).getAllByRole('button', {
+      name: 'Acknowledge',
+    });
+    expect(mine).toBeEnabled();
+    expect(theirs).toBeDisabled();
+    expect(screen.getByRole('button', { name: /Page on-call/ })).toBeDisabled();
+    expect(
+      screen.queryByRole('button', { name: 'Page Grace Hopper' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('pages one person directly, from their name on the card', async () => {
     const page = aPage({ id: 'p2', targets: [{ name: 'Ken Thompson' }] });
     const api = mockMultivacApi({
-      getOnCall: jest.fn(async () => answer),
+      getOnCallCard: jest.fn(async () => cardOf()),
       createPage: jest.fn(async () => page),
     });
     await renderCard(api);
@@ -220,15 +301,12 @@ describe('OnCallCard', () => {
     );
   });
 
-  it('counts the firing alerts with one small request and links to the Alerts tab', async () => {
-    const api = mockMultivacApi({
-      getOnCall: jest.fn(async () => answer),
-      listAlerts: jest.fn(async () => ({
-        items: [anAlert()],
-        totalCount: 3,
-      })),
-    });
-    await renderCard(api);
+  it('counts the firing alerts and links to the Alerts tab', async () => {
+    await renderCard(
+      mockMultivacApi({
+        getOnCallCard: jest.fn(async () => cardOf({ firingAlerts: 3 })),
+      }),
+    );
     const link = await screen.findByRole('link', {
       name: '3 alerts firing: open the Alerts tab',
     });
@@ -236,48 +314,16 @@ describe('OnCallCard', () => {
       'href',
       '/catalog/default/component/payments-api/alerts',
     );
-    expect(api.listAlerts).toHaveBeenCalledTimes(1);
-    expect(api.listAlerts).toHaveBeenCalledWith({
-      entityRef: 'component:default/payments-api',
-      status: 'firing',
-      limit: 1,
-    });
     expect(screen.getByText('Grace Hopper')).toBeInTheDocument();
   });
 
-  it('says when no alert is firing, and counts even without a schedule', async () => {
-    await renderCard(
-      mockMultivacApi({
-        getOnCall: jest.fn(async () => {
-          throw new Error('Nobody is on call for component:default/x');
-        }),
-      }),
-    );
-    expect(
-      await screen.findByRole('link', {
-        name: 'No alerts firing: open the Alerts tab',
-      }),
-    ).toBeInTheDocument();
-  });
-
   it('leaves the count out for someone who may not read alerts', async () => {
-    const forbidden = await ResponseError.fromResponse(
-      new Response(
-        JSON.stringify({
-          error: { name: 'NotAllowedError', message: 'Unauthorized' },
-          response: { statusCode: 403 },
-        }),
-        { status: 403, headers: { 'Content-Type': 'application/json' } },
-      ),
-    );
     await renderCard(
       mockMultivacApi({
-        getOnCall: jest.fn(async () => answer),
-        listAlerts: jest.fn(async () => Promise.reject(forbidden)),
+        getOnCallCard: jest.fn(async () => cardOf({ firingAlerts: undefined })),
       }),
     );
     await screen.findByText('Grace Hopper');
     expect(screen.queryByText(/firing/)).not.toBeInTheDocument();
-    expect(screen.queryByText(/Unauthorized/)).not.toBeInTheDocument();
   });
 });

@@ -6,7 +6,6 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
-import { ResponseError } from '@backstage/errors';
 import {
   Box,
   Button,
@@ -17,18 +16,16 @@ import {
 import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
 import Alert from '@material-ui/lab/Alert';
 import {
-  oncallPagePermission,
   OnCallPerson,
   OnCallShiftInfo,
 } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
-import { usePermission } from '@backstage/plugin-permission-react';
 import { Fragment, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { AcknowledgeDecisionsProvider } from '../AcknowledgePageButton';
 import { ContactLinks, PersonName } from '../OnCallPerson';
-import { FiringAlerts, useFiringAlerts } from './FiringAlerts';
+import { FiringAlerts } from './FiringAlerts';
 import { PageOnCallDialog } from '../PageOnCallDialog';
 import { RecentPages } from '../RecentPages';
 
@@ -94,15 +91,12 @@ export const OnCallCard = () => {
   const { entity } = useEntity();
   const api = useApi(multivacApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(
-    () => api.getOnCall(entityRef),
+  // One request: the answer, the recent pages and the viewer's decisions.
+  const card = useAsyncRetry(
+    () => api.getOnCallCard(entityRef),
     [api, entityRef],
   );
-  const pages = useAsyncRetry(() => api.listPages(entityRef), [api, entityRef]);
-  const firingAlerts = useFiringAlerts(entityRef);
-  const { allowed: canPage } = usePermission({
-    permission: oncallPagePermission,
-  });
+  const canPage = card.value?.viewer.mayPage ?? false;
   const [paging, setPaging] = useState(false);
   const [pagedPerson, setPagedPerson] = useState<{
     userRef: string;
@@ -115,26 +109,27 @@ export const OnCallCard = () => {
       }
     : undefined;
 
-  if (loading) {
+  if (card.loading && !card.value) {
     return (
       <InfoCard title="On call">
         <Progress />
       </InfoCard>
     );
   }
-  if (error) {
+  if (card.error || !card.value?.onCall) {
     return (
       <InfoCard title="On call">
-        <FiringAlerts entity={entity} state={firingAlerts} />
-        {error instanceof ResponseError && error.statusCode === 404 ? (
-          <Alert severity="info">{error.message}</Alert>
+        <FiringAlerts entity={entity} count={card.value?.firingAlerts} />
+        {card.error ? (
+          <ResponseErrorPanel error={card.error} />
         ) : (
-          <ResponseErrorPanel error={error} />
+          <Alert severity="info">{card.value?.notFound}</Alert>
         )}
       </InfoCard>
     );
   }
-  const answer = value!;
+  const { recentPages, viewer } = card.value;
+  const answer = card.value.onCall;
   const [first, ...escalation] = answer.levels;
   const viaOther = answer.resolvedFrom !== answer.entityRef;
 
@@ -153,7 +148,7 @@ export const OnCallCard = () => {
         </>
       }
     >
-      <FiringAlerts entity={entity} state={firingAlerts} />
+      <FiringAlerts entity={entity} count={card.value.firingAlerts} />
       {first?.onCall.length ? (
         first.onCall.map(shift => (
           <Shift
@@ -191,7 +186,9 @@ export const OnCallCard = () => {
           </Box>
         </>
       )}
-      <RecentPages pages={pages.value ?? []} onChange={pages.retry} />
+      <AcknowledgeDecisionsProvider pageIds={viewer.mayAcknowledge}>
+        <RecentPages pages={recentPages} onChange={card.retry} />
+      </AcknowledgeDecisionsProvider>
       <Box mt={2}>
         <Button
           variant="contained"
@@ -214,7 +211,7 @@ export const OnCallCard = () => {
         onClose={() => setPaging(false)}
         onPaged={() => {
           setPaging(false);
-          pages.retry();
+          card.retry();
         }}
       />
     </InfoCard>
