@@ -28,7 +28,12 @@ export interface Config {
     };
     /** Built-in on-call (used for entities annotated `multivac.io/oncall-schedule`). */
     onCall?: {
-      /** Built-in schedules; entities name them by id. */
+      /**
+       * Built-in schedules; entities name them by id. The catalog's Schedule
+       * entities (kind Schedule, apiVersion multivac.io/v1alpha1) are built-in
+       * schedules too, with the same fields; a schedule here wins over an
+       * entity of the same id (backend README, "Schedules in the catalog").
+       */
       schedules?: Array<{
         id: string;
         name: string;
@@ -73,7 +78,7 @@ export interface Config {
       /** Phone numbers of people whose User entity has no `multivac.io/phone`. */
       contacts?: Array<{ user: string; phone: string }>;
       /**
-       * Id of a built-in schedule paged when a triage report's entity has no
+       * Id of a built-in schedule (config or catalog) paged when a triage report's entity has no
        * on-call annotation or its provider cannot be reached. Without it the
        * report is still stored and paging is retried.
        */

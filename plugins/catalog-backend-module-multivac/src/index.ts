@@ -6,3 +6,5 @@
  */
 export { catalogModuleMultivacSchedules as default } from './module';
 export { ScheduleEntityProcessor } from './ScheduleEntityProcessor';
+export { runScheduleCli, validateScheduleFiles } from './validateScheduleFiles';
+export type { ScheduleFileReport } from './validateScheduleFiles';
