@@ -52,6 +52,7 @@ import { PagingService } from './oncall/PagingService';
 import { PeopleDirectory } from './oncall/PeopleDirectory';
 import { createChannelPaging } from './paging';
 import { parseSchedules } from './oncall/schedule';
+import { schedulesInCatalogFiles } from './oncall/fileSchedules';
 import { ScheduleRegistry } from './oncall/ScheduleRegistry';
 import { DatabaseScheduleVersionStore } from './oncall/ScheduleVersionStore';
 import {
@@ -106,12 +107,13 @@ export async function createMultivac(
   const { auth, catalog, config, logger, scheduler } = services;
   const db = await openDatabase(services.database);
   if (demoHistoryEnabled(config, logger)) {
-    // The demo's pages go to whoever the built-in schedules have on call.
-    const written = await seedDemoHistory(
-      db,
-      new Date(),
-      parseSchedules(config),
-    );
+    // The demo's pages go to whoever the built-in schedules have on call;
+    // the demo's are Schedule entities, read from their files since the
+    // catalog has not ingested them yet.
+    const written = await seedDemoHistory(db, new Date(), [
+      ...parseSchedules(config),
+      ...schedulesInCatalogFiles(config, logger),
+    ]);
     if (written > 0) {
       logger.info(
         `Wrote a 90-day demo history of ${written} incidents (multivac.demo.history)`,
