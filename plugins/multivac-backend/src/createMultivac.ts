@@ -421,6 +421,7 @@ export async function createMultivac(
       paging,
       builtin,
       acknowledgeLinks: channelPaging.links,
+      people,
       reports,
       postmortems,
       releases,

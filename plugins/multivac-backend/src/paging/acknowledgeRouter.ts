@@ -1,9 +1,10 @@
 import { ConflictError, isError, NotFoundError } from '@backstage/errors';
-import { PageRecord } from '@multivac/plugin-multivac-common';
+import { actorName, PageRecord } from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { PagingService } from '../oncall/PagingService';
+import { PeopleDirectory } from '../oncall/PeopleDirectory';
 import { parseInput } from '../service/validation';
 import {
   ACKNOWLEDGE_PATH,
@@ -34,8 +35,27 @@ const STATUS_OF: Record<string, number> = {
 export function createAcknowledgeRouter(options: {
   links: AcknowledgeLinks;
   paging: PagingService;
+  /** Names who acknowledged by display name; without it, the short name. */
+  people?: Pick<PeopleDirectory, 'lookup'>;
 }): express.Router {
-  const { links, paging } = options;
+  const { links, paging, people } = options;
+  /** A person as people read them: display name, never a ref. */
+  const nameOf = async (ref: string): Promise<string> => {
+    if (!ref.startsWith('user:') || !people) {
+      return actorName(ref);
+    }
+    try {
+      return (await people.lookup([ref])).get(ref)?.name ?? actorName(ref);
+    } catch {
+      return actorName(ref);
+    }
+  };
+  const already = async (page: PageRecord): Promise<string> =>
+    page.status === 'acknowledged' && page.acknowledgedBy
+      ? `This page was already acknowledged by ${await nameOf(
+          page.acknowledgedBy,
+        )}`
+      : `This page was already ${page.status}`;
   const router = Router();
   router.use(ACKNOWLEDGE_PATH, (_req, res, next) => {
     // The answers hold a token and the page's details.
@@ -63,7 +83,7 @@ export function createAcknowledgeRouter(options: {
     try {
       const { page, token } = await verified(req.query);
       if (page.status !== 'triggered') {
-        throw new ConflictError(already(page));
+        throw new ConflictError(await already(page));
       }
       res.send(
         html(
@@ -87,7 +107,7 @@ export function createAcknowledgeRouter(options: {
       try {
         const { claims, page } = await verified(req.body);
         if (page.status !== 'triggered') {
-          throw new ConflictError(already(page));
+          throw new ConflictError(await already(page));
         }
         const acknowledged = await paging.acknowledge(page.id, claims.userRef);
         res.send(
@@ -95,7 +115,7 @@ export function createAcknowledgeRouter(options: {
             'Page acknowledged',
             `<p>${escapeHtml(acknowledged.summary)}</p>
 <p>Acknowledged by ${escapeHtml(
-              acknowledged.acknowledgedBy ?? claims.userRef,
+              await nameOf(acknowledged.acknowledgedBy ?? claims.userRef),
             )}. Escalation has stopped.</p>`,
           ),
         );
@@ -106,12 +126,6 @@ export function createAcknowledgeRouter(options: {
   );
 
   return router;
-}
-
-function already(page: PageRecord): string {
-  return page.status === 'acknowledged'
-    ? `This page was already acknowledged by ${page.acknowledgedBy}`
-    : `This page was already ${page.status}`;
 }
 
 function factsTable(page: PageRecord): string {

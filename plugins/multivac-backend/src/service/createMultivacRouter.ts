@@ -18,6 +18,7 @@ import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
 import { PermissionResources } from '../permissions/registerResourceTypes';
 import { ACKNOWLEDGE_PATH, createAcknowledgeRouter } from '../paging';
+import { PeopleDirectory } from '../oncall/PeopleDirectory';
 import { AcknowledgeLinks } from '../paging/AcknowledgeLinks';
 import { PostmortemService } from '../postmortems';
 import { createReleases } from '../releases';
@@ -63,6 +64,8 @@ export function createMultivacRouter(options: {
   paging: PagingService;
   builtin: BuiltinOnCallProvider;
   acknowledgeLinks: AcknowledgeLinks;
+  /** Catalog people, for pages that name them. */
+  people?: PeopleDirectory;
   reports: ReportService;
   postmortems: PostmortemService;
   releases: Awaited<ReturnType<typeof createReleases>>;
@@ -110,6 +113,7 @@ export function createMultivacRouter(options: {
     createAcknowledgeRouter({
       links: options.acknowledgeLinks,
       paging: options.paging,
+      people: options.people,
     }),
   );
   router.use(
