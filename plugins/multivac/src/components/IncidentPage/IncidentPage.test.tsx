@@ -4,10 +4,37 @@ import {
   anIncident,
   mockMultivacApi,
 } from '../../__testUtils__/fixtures';
-import { renderIncidentPage } from '../../__testUtils__/render';
+import { Route, Routes } from 'react-router-dom';
+import {
+  aUser,
+  withEntityPresentation,
+} from '../../__testUtils__/entityPresentation';
+import {
+  renderIncidentPage,
+  renderWithMultivac,
+} from '../../__testUtils__/render';
+import { IncidentPage } from './IncidentPage';
 
 describe('IncidentPage', () => {
   const alertApi = { post: jest.fn(), alert$: jest.fn() };
+
+  it('names the controller in the header by display name', async () => {
+    await renderWithMultivac(
+      withEntityPresentation(
+        <Routes>
+          <Route path="/multivac/incidents/:id" element={<IncidentPage />} />
+        </Routes>,
+        [aUser('ada.lovelace', 'Ada Lovelace')],
+      ),
+      { routeEntries: ['/multivac/incidents/INC-1'], alertApi },
+    );
+    expect(await screen.findByText('Controller')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByText('Controller').parentElement).toHaveTextContent(
+        'ControllerAda Lovelace',
+      ),
+    );
+  });
 
   it('shows the incident, its timeline and its side effects', async () => {
     const api = mockMultivacApi({

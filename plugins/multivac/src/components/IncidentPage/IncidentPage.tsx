@@ -15,7 +15,6 @@ import EditIcon from '@material-ui/icons/Edit';
 import {
   incidentUpdatePermission,
   roleHolder,
-  shortRef,
 } from '@multivac/plugin-multivac-common';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
@@ -29,6 +28,7 @@ import { IncidentJobs } from '../IncidentJobs';
 import { IncidentPostmortem } from '../IncidentPostmortem';
 import { IncidentRoles } from '../IncidentRoles';
 import { IncidentTimeline } from '../IncidentTimeline';
+import { useDisplayNames } from '../OnCallPerson';
 
 /** `/multivac/incidents/:id`: one incident, every action on it, and its timeline. */
 export const IncidentPage = () => {
@@ -49,6 +49,8 @@ export const IncidentPage = () => {
   }, [api, id]);
 
   const { busy, act, quietly } = useReloadingChange(retry);
+  const controllerRef = value && roleHolder(value.incident, 'controller');
+  const nameOf = useDisplayNames(controllerRef ? [controllerRef] : []);
 
   if (!value) {
     return (
@@ -61,7 +63,6 @@ export const IncidentPage = () => {
     );
   }
   const { incident, timeline } = value;
-  const controller = roleHolder(incident, 'controller');
   const disabled = busy || loading || !canUpdate;
 
   return (
@@ -75,7 +76,7 @@ export const IncidentPage = () => {
         <HeaderLabel label="Status" value={incident.status} />
         <HeaderLabel
           label="Controller"
-          value={controller ? shortRef(controller) : 'nobody'}
+          value={controllerRef ? nameOf(controllerRef) : 'nobody'}
         />
       </Header>
       <Content>
