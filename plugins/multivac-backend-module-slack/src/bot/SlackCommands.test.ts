@@ -122,15 +122,21 @@ describe('SlackCommands', () => {
     };
 
     const mention = await say(`<@${FAKE_BOT_USER_ID}> dance`, 'app_mention');
+    // a typo: the hint names the command probably meant
+    const typo = await say(`<@${FAKE_BOT_USER_ID}> hlep`, 'app_mention');
     // Outside an incident channel, a message is conversation.
     await say('help', 'message');
     expect(await runJobs()).toEqual([]);
 
     expect(
       fake.callsTo('reactions.add').map(c => [c.args.timestamp, c.args.name]),
-    ).toEqual([[mention, 'question']]);
+    ).toEqual([
+      [mention, 'question'],
+      [typo, 'question'],
+    ]);
     expect(answersTo(ADA)).toEqual([
       "I don't know `dance`. Try `/multivac help`.",
+      "I don't know `hlep`. Did you mean `help`? Try `/multivac help`.",
     ]);
     await close();
   });
