@@ -456,3 +456,242 @@ describe.each(databases.eachSupportedId())(
     }
   },
 );
+
+/**
+ * The facts and interruption flags the queries read are kept by triggers
+ * (migration 20261205030000_insights_facts): whatever order changes come
+ * in, and however transactions interleave, the figures are those of the
+ * rows as they are.
+ */
+describe.each(databases.eachSupportedId())(
+  'DatabaseInsightsStore upkeep on %s',
+  id => {
+    let knex: Knex;
+    let store: DatabaseInsightsStore;
+    const day: InsightsFilter = {
+      from: new Date('2026-05-04T00:00:00Z'),
+      to: new Date('2026-05-05T00:00:00Z'),
+    };
+
+    beforeEach(async () => {
+      knex = await databases.init(id);
+      await migrateDatabase(knex);
+      store = new DatabaseInsightsStore(knex);
+    });
+
+    const declare = (db: Knex, incidentId: string, number: number) =>
+      db('multivac_incidents').insert({
+        id: incidentId,
+        number,
+        title: incidentId,
+        severity: 'SEV2',
+        status: 'investigating',
+        created_by: ada,
+        created_at: '2026-05-04T10:00:00.000Z',
+        updated_at: '2026-05-04T10:00:00.000Z',
+        state_timestamps: JSON.stringify({
+          triggered: '2026-05-04T10:00:00.000Z',
+        }),
+      });
+    const page = (db: Knex, incidentId: string, pageId: string, at: string) =>
+      db('multivac_pages').insert({
+        id: pageId,
+        entity_ref: paymentsApi,
+        resolved_from: payments,
+        provider: 'builtin',
+        schedule_name: 'Payments primary',
+        summary: incidentId,
+        details: '{}',
+        urgency: 'high',
+        dedup_key: pageId,
+        status: 'triggered',
+        level: 1,
+        targets: '[]',
+        delivery: 'recorded',
+        created_by: ada,
+        created_at: at,
+        updated_at: at,
+        history: '[]',
+        incident_id: incidentId,
+      });
+    const role = (db: Knex, incidentId: string, userRef: string, at: string) =>
+      db('multivac_incident_roles').insert({
+        incident_id: incidentId,
+        role: userRef === ada ? 'controller' : 'responder',
+        user_ref: userRef,
+        assigned_at: at,
+      });
+    const metrics = async () =>
+      (await store.incidentMetrics(day, { by: 'all' }))[0];
+
+    it('follows acknowledgements, people joining, resolution and deletion', async () => {
+      await declare(knex, 'I1', 1);
+      await page(knex, 'I1', 'I1-a', '2026-05-04T10:01:00.000Z');
+      await role(knex, 'I1', ada, '2026-05-04T10:00:00.000Z');
+      expect(await metrics()).toEqual({
+        key: 'all',
+        count: 1,
+        mtta: none,
+        mttr: none,
+        mobilise: none,
+      });
+
+      await knex('multivac_pages')
+        .where({ id: 'I1-a' })
+        .update({ acknowledged_at: '2026-05-04T10:04:00.000Z' });
+      await role(knex, 'I1', grace, '2026-05-04T10:10:00.000Z');
+      await knex('multivac_incidents')
+        .where({ id: 'I1' })
+        .update({
+          status: 'resolved',
+          state_timestamps: JSON.stringify({
+            triggered: '2026-05-04T10:00:00.000Z',
+            resolved: '2026-05-04T11:00:00.000Z',
+          }),
+        });
+      expect(await metrics()).toEqual({
+        key: 'all',
+        count: 1,
+        mtta: stats(1, 180, 180, 180),
+        mttr: stats(1, 3600, 3600, 3600),
+        mobilise: stats(1, 600, 600, 600),
+      });
+
+      // An earlier page, then Grace leaving: MTTA from the first page, and
+      // one person is not a mobilisation.
+      await page(knex, 'I1', 'I1-b', '2026-05-04T10:00:00.000Z');
+      await knex('multivac_incident_roles')
+        .where({ incident_id: 'I1', user_ref: grace })
+        .delete();
+      expect(await metrics()).toEqual({
+        key: 'all',
+        count: 1,
+        mtta: stats(1, 240, 240, 240),
+        mttr: stats(1, 3600, 3600, 3600),
+        mobilise: none,
+      });
+
+      await knex('multivac_pages').where({ incident_id: 'I1' }).delete();
+      await knex('multivac_incidents').where({ id: 'I1' }).delete();
+      expect(await store.incidentMetrics(day, { by: 'all' })).toEqual([]);
+      expect(await knex('multivac_incident_facts')).toEqual([]);
+    });
+
+    it('counts interruptions from the notifications as they are, in any order of arrival', async () => {
+      // 120 notifications to three people within two hours, at whole
+      // seconds (no ties), recorded in a scrambled order over several
+      // transactions; then every seventh is deleted.
+      const people = [ada, grace, ken];
+      const at = (i: number) =>
+        new Date(
+          Date.parse('2026-05-04T10:00:00Z') + ((i * 7919) % 7200) * 1000,
+        ).toISOString();
+      const all = Array.from({ length: 120 }, (_, i) => ({
+        userRef: people[i % 3],
+        notifiedAt: at(i),
+        source: 'page' as const,
+        pageId: `p-${i}`,
+        level: 1,
+        entityRef: paymentsApi,
+        timeZone: 'UTC',
+        localWeekday: 1,
+        localHour: Number(at(i).slice(11, 13)),
+        band: 'business' as const,
+      }));
+      const scrambled = [...all].sort(
+        (a, b) =>
+          ((Number(a.pageId.slice(2)) * 37) % 120) -
+          ((Number(b.pageId.slice(2)) * 37) % 120),
+      );
+      for (let i = 0; i < scrambled.length; i += 25) {
+        await knex.transaction(tx =>
+          store.recordNotifications(
+            transactionOf(tx),
+            scrambled.slice(i, i + 25),
+          ),
+        );
+      }
+      /** By the definition: > 60 s after the person's previous one. */
+      const expected = (kept: typeof all) =>
+        people.map(person => {
+          const times = kept
+            .filter(n => n.userRef === person)
+            .map(n => Date.parse(n.notifiedAt))
+            .sort((a, b) => a - b);
+          return times.filter((t, i) => i === 0 || t - times[i - 1] >= 60_000)
+            .length;
+        });
+      const counted = async () => {
+        const rows = await store.interruptions(day, 'person');
+        return people.map(p => rows.find(r => r.key === p)?.total ?? 0);
+      };
+      const before = expected(all);
+      // The fixture merges some: fewer interruptions than notifications.
+      expect(before.reduce((a, b) => a + b)).toBeLessThan(120);
+      expect(await counted()).toEqual(before);
+
+      const gone = all.filter((_, i) => i % 7 === 0).map(n => n.pageId);
+      await knex('multivac_notifications').whereIn('page_id', gone).delete();
+      const after = expected(all.filter(n => !gone.includes(n.pageId)));
+      expect(after).not.toEqual(before);
+      expect(await counted()).toEqual(after);
+    });
+
+    if (id === 'POSTGRES_15') {
+      it('sees the other transaction when two change one incident or one person at once', async () => {
+        await declare(knex, 'I1', 1);
+        await page(knex, 'I1', 'I1-a', '2026-05-04T10:01:00.000Z');
+        await role(knex, 'I1', ada, '2026-05-04T10:00:00.000Z');
+        const notification = (pageId: string, notifiedAt: string) => ({
+          userRef: ada,
+          notifiedAt,
+          source: 'page' as const,
+          pageId,
+          level: 1,
+          entityRef: paymentsApi,
+          timeZone: 'UTC',
+          localWeekday: 1,
+          localHour: 10,
+          band: 'business' as const,
+        });
+
+        // First transaction: an acknowledgement and a notification, left open.
+        const first = await knex.transaction();
+        await first('multivac_pages')
+          .where({ id: 'I1-a' })
+          .update({ acknowledged_at: '2026-05-04T10:04:00.000Z' });
+        await store.recordNotifications(transactionOf(first), [
+          notification('n-1', '2026-05-04T10:00:30.000Z'),
+        ]);
+        // Second: Grace joins, and a notification 30 s before the first one's.
+        const second = knex.transaction(async tx => {
+          await role(tx, 'I1', grace, '2026-05-04T10:10:00.000Z');
+          await store.recordNotifications(transactionOf(tx), [
+            notification('n-2', '2026-05-04T10:00:00.000Z'),
+          ]);
+        });
+        await new Promise(resolve => setTimeout(resolve, 200));
+        await first.commit();
+        await second;
+
+        expect(await metrics()).toEqual({
+          key: 'all',
+          count: 1,
+          mtta: stats(1, 180, 180, 180),
+          mttr: none,
+          mobilise: stats(1, 600, 600, 600),
+        });
+        expect(await store.interruptions(day, 'all')).toEqual([
+          {
+            key: 'all',
+            total: 1,
+            business: 1,
+            evening: 0,
+            sleep: 0,
+            weekend: 0,
+          },
+        ]);
+      });
+    }
+  },
+);

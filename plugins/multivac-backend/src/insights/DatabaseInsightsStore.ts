@@ -14,7 +14,10 @@ import {
   NewNotification,
 } from './InsightsStore';
 
-/** Two notifications to one person this close are one interruption. */
+/**
+ * Two notifications to one person this close are one interruption (the
+ * triggers of migration `20261205030000_insights_facts` use the same 60).
+ */
 export const INTERRUPTION_MERGE_SECONDS = 60;
 
 /**
@@ -238,13 +241,10 @@ export class DatabaseInsightsStore implements InsightsStore {
     return this.pg ? 'CAST(? AS timestamptz)' : '?';
   }
 
-  private resolvedAt(incident: string): string {
-    return this.pg
-      ? `CAST(CAST(${incident}.state_timestamps AS json) ->> 'resolved' AS timestamptz)`
-      : `json_extract(${incident}.state_timestamps, '$.resolved')`;
-  }
-
-  /** The incidents declared in the filter's period, not cancelled. */
+  /**
+   * The incidents declared in the filter's period, not cancelled, as rows
+   * of `multivac_incident_facts` (alias `i`).
+   */
   private incidentScope(filter: InsightsFilter): Sql {
     const where = [
       'i.created_at >= ?',
@@ -261,13 +261,13 @@ export class DatabaseInsightsStore implements InsightsStore {
     }
     if (filter.service) {
       where.push(`EXISTS (SELECT 1 FROM multivac_incident_entities se
-        WHERE se.incident_id = i.id AND se.entity_ref = ?)`);
+        WHERE se.incident_id = i.incident_id AND se.entity_ref = ?)`);
       params.push(filter.service);
     }
     if (filter.team) {
       where.push(`EXISTS (SELECT 1 FROM multivac_incident_entities te
         JOIN multivac_entity_owners tow ON tow.entity_ref = te.entity_ref
-        WHERE te.incident_id = i.id AND tow.owner_ref = ?)`);
+        WHERE te.incident_id = i.incident_id AND tow.owner_ref = ?)`);
       params.push(filter.team);
     }
     return { sql: where.join(' AND '), params };
@@ -277,47 +277,14 @@ export class DatabaseInsightsStore implements InsightsStore {
    * `facts`: one row per incident with its durations in seconds (null where
    * it has none): tta first page → first acknowledgement, ttr declared →
    * resolved (resolved incidents), ttm declared → the last of two or more
-   * controllers and responders joined.
+   * controllers and responders joined. Read from `multivac_incident_facts`,
+   * which triggers on incidents, pages and roles keep up to date in the
+   * transaction that changes them (migration `20261205030000_insights_facts`).
    */
   private facts(scope: string): string {
-    return `inc AS (
-        SELECT i.id, i.severity, i.created_at,
-          CASE WHEN i.status = 'resolved'
-            THEN ${this.seconds(
-              'i.created_at',
-              this.resolvedAt('i'),
-            )} END AS ttr
-        FROM multivac_incidents i WHERE ${scope}
-      ),
-      paged AS (
-        SELECT p.incident_id, min(p.created_at) AS first_page,
-          min(p.acknowledged_at) AS first_ack
-        FROM multivac_pages p WHERE p.incident_id IN (SELECT id FROM inc)
-        GROUP BY p.incident_id
-      ),
-      mobilised AS (
-        SELECT r.incident_id, max(r.assigned_at) AS last_join,
-          count(DISTINCT r.user_ref) AS people
-        FROM multivac_incident_roles r
-        WHERE r.incident_id IN (SELECT id FROM inc)
-          AND r.role IN ('controller', 'responder')
-        GROUP BY r.incident_id
-      ),
-      facts AS (
-        SELECT inc.id, inc.severity, inc.created_at, inc.ttr,
-          CASE WHEN paged.first_ack IS NOT NULL
-            THEN ${this.seconds(
-              'paged.first_page',
-              'paged.first_ack',
-            )} END AS tta,
-          CASE WHEN mobilised.people >= 2
-            THEN ${this.seconds(
-              'inc.created_at',
-              'mobilised.last_join',
-            )} END AS ttm
-        FROM inc
-        LEFT JOIN paged ON paged.incident_id = inc.id
-        LEFT JOIN mobilised ON mobilised.incident_id = inc.id
+    return `facts AS (
+        SELECT i.incident_id AS id, i.severity, i.created_at, i.tta, i.ttr, i.ttm
+        FROM multivac_incident_facts i WHERE ${scope}
       )`;
   }
 
@@ -370,17 +337,19 @@ export class DatabaseInsightsStore implements InsightsStore {
       ([d]) => `avg(${d}) AS ${d}_mean, count(${d}) AS ${d}_n`,
     ).join(', ');
     if (this.percentiles === 'percentile_cont') {
-      const quantiles = DURATIONS.flatMap(([d]) =>
-        PERCENTILES.map(
-          ([num, den, name]) =>
-            `percentile_cont(${
-              num / den
-            }) WITHIN GROUP (ORDER BY ${d}) AS ${d}_${name}`,
-        ),
+      // One sort per duration: every percentile of it from one aggregate.
+      const fractions = PERCENTILES.map(([num, den]) => num / den).join(', ');
+      const quantiles = DURATIONS.map(
+        ([d]) =>
+          `percentile_cont(ARRAY[${fractions}]::float8[]) WITHIN GROUP (ORDER BY ${d}) AS ${d}_q`,
+      ).join(', ');
+      const spread = DURATIONS.flatMap(([d]) =>
+        PERCENTILES.map(([, , name], i) => `${d}_q[${i + 1}] AS ${d}_${name}`),
       ).join(', ');
       return {
-        select: `SELECT k, count(*) AS count, ${means}, ${quantiles}
-          FROM g GROUP BY k ORDER BY k`,
+        ctes: `a AS (SELECT k, count(*) AS count, ${means}, ${quantiles}
+          FROM g GROUP BY k)`,
+        select: `SELECT a.*, ${spread} FROM a ORDER BY k`,
       };
     }
     const float = this.pg ? 'double precision' : 'REAL';
@@ -421,34 +390,28 @@ export class DatabaseInsightsStore implements InsightsStore {
    * `i`: the interruptions in the filter, each the first notification to its
    * person after more than 60 seconds without one (a notification within 60
    * seconds of that person's previous one belongs to the same interruption,
-   * so a stream of them counts once). Notifications just before the period
-   * are read so that one at its very start is judged like any other.
+   * so a stream of them counts once). Which notifications start one is
+   * `multivac_notifications.interruption`, kept by triggers as notifications
+   * are recorded (migration `20261205030000_insights_facts`), so a period
+   * reads only its interruptions, through a partial index.
    */
   private countedInterruptions(filter: InsightsFilter): Sql {
-    const lookBehind = new Date(
-      filter.from.getTime() - INTERRUPTION_MERGE_SECONDS * 1000,
-    );
-    const params: unknown[] = [toIsoString(lookBehind), toIsoString(filter.to)];
-    let person = '';
+    const where = ['n.interruption', 'n.notified_at >= ?', 'n.notified_at < ?'];
+    const params: unknown[] = [
+      toIsoString(filter.from),
+      toIsoString(filter.to),
+    ];
     if (filter.person) {
-      person = 'AND user_ref = ?';
+      where.push('n.user_ref = ?');
       params.push(filter.person);
     }
-    const where = [
-      'n.notified_at >= ?',
-      `(n.prev IS NULL OR ${this.seconds(
-        'n.prev',
-        'n.notified_at',
-      )} >= ${INTERRUPTION_MERGE_SECONDS})`,
-    ];
-    params.push(toIsoString(filter.from));
     if (filter.service) {
       where.push('n.entity_ref = ?');
       params.push(filter.service);
     }
     if (filter.team) {
-      where.push(`EXISTS (SELECT 1 FROM multivac_entity_owners o
-        WHERE o.entity_ref = n.entity_ref AND o.owner_ref = ?)`);
+      where.push(`n.entity_ref IN (SELECT o.entity_ref FROM multivac_entity_owners o
+        WHERE o.owner_ref = ?)`);
       params.push(filter.team);
     }
     if (filter.severity) {
@@ -457,14 +420,10 @@ export class DatabaseInsightsStore implements InsightsStore {
       params.push(filter.severity);
     }
     return {
-      sql: `n AS (
-          SELECT id, user_ref, notified_at, entity_ref, incident_id, band,
-            local_weekday, local_hour,
-            lag(notified_at) OVER (PARTITION BY user_ref ORDER BY notified_at, id) AS prev
-          FROM multivac_notifications
-          WHERE notified_at >= ? AND notified_at < ? ${person}
-        ),
-        i AS (SELECT n.* FROM n WHERE ${where.join(' AND ')})`,
+      sql: `i AS (
+          SELECT n.user_ref, n.band, n.local_weekday, n.local_hour
+          FROM multivac_notifications n WHERE ${where.join(' AND ')}
+        )`,
       params,
     };
   }
