@@ -55,7 +55,7 @@ export class BuiltinOnCallProvider implements OnCallProvider {
     const id = scheduleIdFromAnnotation(
       annotated.metadata.annotations![ANNOTATION_ONCALL_SCHEDULE],
     );
-    if (!(await this.registry.current()).has(id)) {
+    if (!(await this.registry.find(id))) {
       throw new NotFoundError(
         `${stringifyEntityRef(
           annotated,
@@ -75,7 +75,7 @@ export class BuiltinOnCallProvider implements OnCallProvider {
     id: string,
     at: Date,
   ): Promise<Omit<OnCallAnswer, 'entityRef' | 'resolvedFrom'>> {
-    const schedule = (await this.registry.current()).get(id);
+    const schedule = await this.registry.find(id);
     if (!schedule) {
       throw new NotFoundError(`No on-call schedule '${id}'`);
     }

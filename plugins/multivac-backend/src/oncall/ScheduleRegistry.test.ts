@@ -263,6 +263,27 @@ describe.each(databases.eachSupportedId())('ScheduleRegistry on %s', id => {
     expect(getEntities).toHaveBeenCalledTimes(3);
   });
 
+  it('looks an unknown id up again after a short interval, so a schedule ingested after a start is found', async () => {
+    const { registry, getEntities } = registryOf([]);
+    expect(await registry.find('payments-primary')).toBeUndefined();
+    expect(getEntities).toHaveBeenCalledTimes(1);
+    getEntities.mockResolvedValue({
+      items: demoEntities.filter(e => e.metadata.name === 'payments-primary'),
+    });
+    clock = clock.plus({ seconds: 1 });
+    expect(await registry.find('payments-primary')).toBeUndefined();
+    expect(getEntities).toHaveBeenCalledTimes(1);
+    clock = clock.plus({ seconds: 1 });
+    expect((await registry.find('payments-primary'))?.name).toBe(
+      'Payments primary',
+    );
+    expect(getEntities).toHaveBeenCalledTimes(2);
+    // Known ids and misses within the interval read nothing more.
+    await registry.find('payments-primary');
+    await registry.find('nope');
+    expect(getEntities).toHaveBeenCalledTimes(2);
+  });
+
   it('lets a config schedule win over a Schedule entity of the same id, naming both', async () => {
     const fromConfig = { ...demoConfigSchedules[0], name: 'From config' };
     const { registry, logger } = registryOf(

@@ -12,6 +12,8 @@ import { ScheduleVersionStore } from './ScheduleVersionStore';
 
 /** How long the catalog's schedules are served before they are read again. */
 export const DEFAULT_SCHEDULE_REFRESH_MS = 30_000;
+/** How soon a schedule id not found makes the catalog be read again. */
+export const DEFAULT_SCHEDULE_MISS_REFRESH_MS = 2_000;
 
 /**
  * The built-in schedules: those of `multivac.onCall.schedules` and the
@@ -22,7 +24,8 @@ export const DEFAULT_SCHEDULE_REFRESH_MS = 30_000;
  * schedule with the same id wins and the entity is skipped with a warning.
  *
  * The catalog is read at most once per `refreshMs` (on demand by
- * `current()`, or by `refresh()` from a scheduled task); a failed read keeps
+ * `current()`, or by `refresh()` from a scheduled task), and once per
+ * `missRefreshMs` when `find` misses an id; a failed read keeps
  * the catalog schedules last read. `snapshot()`, `list` and `timeZones` are
  * the last read, for callers that cannot wait.
  */
@@ -35,6 +38,7 @@ export class ScheduleRegistry {
   };
   readonly #logger?: LoggerService;
   readonly #refreshMs: number;
+  readonly #missRefreshMs: number;
   readonly #now: () => DateTime;
   #schedules: Map<string, ScheduleDefinition>;
   #loadedAt?: number;
@@ -55,12 +59,15 @@ export class ScheduleRegistry {
     };
     logger?: LoggerService;
     refreshMs?: number;
+    missRefreshMs?: number;
     now?: () => DateTime;
   }) {
     this.#config = options.config;
     this.#catalog = options.catalog;
     this.#logger = options.logger;
     this.#refreshMs = options.refreshMs ?? DEFAULT_SCHEDULE_REFRESH_MS;
+    this.#missRefreshMs =
+      options.missRefreshMs ?? DEFAULT_SCHEDULE_MISS_REFRESH_MS;
     this.#now = options.now ?? (() => DateTime.now());
     this.#schedules = this.#publish([]);
   }
@@ -85,6 +92,26 @@ export class ScheduleRegistry {
       await this.refresh();
     }
     return this.#schedules;
+  }
+
+  /**
+   * One schedule. An id not found is looked for in the catalog again if the
+   * last read is older than `missRefreshMs` (a schedule just added, or the
+   * catalog still ingesting after a start), so a miss costs at most one
+   * catalog read per that interval.
+   */
+  async find(id: string): Promise<ScheduleDefinition | undefined> {
+    const found = (await this.current()).get(id);
+    if (
+      found ||
+      !this.#catalog ||
+      (this.#loadedAt !== undefined &&
+        this.#now().toMillis() - this.#loadedAt < this.#missRefreshMs)
+    ) {
+      return found;
+    }
+    await this.refresh();
+    return this.#schedules.get(id);
   }
 
   /** Reads the catalog's schedules now (one read at a time). */
