@@ -183,6 +183,10 @@ async function main() {
         'component:default/payments-api',
         'group:default/payments',
         'user:default/grace.hopper',
+        // The demo's on-call schedules are catalog entities (issue 19).
+        'schedule:default/payments-primary',
+        'schedule:default/storefront-primary',
+        'schedule:default/platform-primary',
       ],
       180_000,
     );

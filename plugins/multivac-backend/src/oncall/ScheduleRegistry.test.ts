@@ -284,6 +284,22 @@ describe.each(databases.eachSupportedId())('ScheduleRegistry on %s', id => {
     expect(getEntities).toHaveBeenCalledTimes(2);
   });
 
+  it('reads again soon after a read that found no Schedule at all', async () => {
+    const { registry, getEntities } = registryOf([]);
+    expect((await registry.current()).size).toBe(0);
+    getEntities.mockResolvedValue({
+      items: demoEntities.filter(e => e.kind === 'Schedule'),
+    });
+    clock = clock.plus({ seconds: 1 });
+    expect((await registry.current()).size).toBe(0);
+    clock = clock.plus({ seconds: 1 });
+    expect((await registry.current()).size).toBe(3);
+    // Once it has some, the 30-second interval holds.
+    clock = clock.plus({ seconds: 20 });
+    await registry.current();
+    expect(getEntities).toHaveBeenCalledTimes(2);
+  });
+
   it('lets a config schedule win over a Schedule entity of the same id, naming both', async () => {
     const fromConfig = { ...demoConfigSchedules[0], name: 'From config' };
     const { registry, logger } = registryOf(

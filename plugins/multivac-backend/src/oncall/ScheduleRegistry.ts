@@ -25,7 +25,8 @@ export const DEFAULT_SCHEDULE_MISS_REFRESH_MS = 2_000;
  *
  * The catalog is read at most once per `refreshMs` (on demand by
  * `current()`, or by `refresh()` from a scheduled task), and once per
- * `missRefreshMs` when `find` misses an id; a failed read keeps
+ * `missRefreshMs` when `find` misses an id or the last read found no
+ * Schedule at all (the catalog still ingesting after a start); a failed read keeps
  * the catalog schedules last read. `snapshot()`, `list` and `timeZones` are
  * the last read, for callers that cannot wait.
  */
@@ -43,6 +44,7 @@ export class ScheduleRegistry {
   #schedules: Map<string, ScheduleDefinition>;
   #loadedAt?: number;
   #loading?: Promise<void>;
+  #foundNone = false;
   readonly #warned = new Set<string>();
   /** Every schedule as last read, updated in place (for holders of the array). */
   readonly list: ScheduleDefinition[] = [];
@@ -85,9 +87,12 @@ export class ScheduleRegistry {
   /** The schedules, the catalog's read again first if the last read is older than `refreshMs`. */
   async current(): Promise<ReadonlyMap<string, ScheduleDefinition>> {
     const now = this.#now().toMillis();
+    // A read that found nothing (the catalog still ingesting after a start)
+    // is repeated as soon as a miss would be.
+    const interval = this.#foundNone ? this.#missRefreshMs : this.#refreshMs;
     if (
       this.#catalog &&
-      (this.#loadedAt === undefined || now - this.#loadedAt >= this.#refreshMs)
+      (this.#loadedAt === undefined || now - this.#loadedAt >= interval)
     ) {
       await this.refresh();
     }
@@ -166,6 +171,7 @@ export class ScheduleRegistry {
         );
       }
       this.#schedules = this.#publish(fromCatalog);
+      this.#foundNone = items.length === 0;
       this.#loadedAt = now.toMillis();
     } catch (error) {
       this.#logger?.warn(
