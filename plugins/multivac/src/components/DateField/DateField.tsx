@@ -9,6 +9,8 @@ export interface DateFieldProps {
   onChange: (value: string) => void;
   required?: boolean;
   helperText?: string;
+  /** Marks the field as wrong; `helperText` then says why. */
+  error?: boolean;
 }
 
 /** The browser's date (and time) picker, styled like the forms' other fields. */

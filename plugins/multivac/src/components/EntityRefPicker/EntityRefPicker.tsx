@@ -15,6 +15,8 @@ export interface EntityRefPickerProps {
   multiple?: boolean;
   required?: boolean;
   helperText?: string;
+  /** Marks the field as wrong; `helperText` then says why. */
+  error?: boolean;
   id?: string;
 }
 
@@ -28,6 +30,7 @@ export const EntityRefPicker = (props: EntityRefPickerProps) => {
     multiple = false,
     required,
     helperText,
+    error,
     id,
   } = props;
   const catalogApi = useApi(catalogApiRef);
@@ -74,6 +77,7 @@ export const EntityRefPicker = (props: EntityRefPickerProps) => {
       label={label}
       required={required}
       helperText={helperText}
+      error={error}
       variant="outlined"
       margin="dense"
     />

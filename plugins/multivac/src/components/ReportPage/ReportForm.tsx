@@ -4,6 +4,7 @@ import {
   Button,
   FormControl,
   FormControlLabel,
+  FormHelperText,
   FormLabel,
   MenuItem,
   Radio,
@@ -116,6 +117,11 @@ const FIELD_LABELS = {
   links: 'Links',
 };
 
+/** What the server calls the form's fields where it differs. */
+const SERVER_FIELD_NAMES = { entityRefs: 'entityRef' };
+
+type Field = keyof typeof FIELD_LABELS;
+
 /**
  * The triage form. The severity follows the rubric until the reporter picks
  * one; picking a lower one asks why.
@@ -146,12 +152,19 @@ export const ReportForm = ({
   const [links, setLinks] = useState('');
 
   const schema = useMemo(() => reportSchemaFor(rubric.value), [rubric.value]);
-  const { submit, submitting, error } = useValidatedSubmit(
+  const { submit, submitting, fieldErrors } = useValidatedSubmit(
     schema,
     body => api.submitReport(body),
     report => navigate(reportDetailsRoute({ id: report.reference })),
     FIELD_LABELS,
+    SERVER_FIELD_NAMES,
   );
+  /** A field's mistake, or its usual hint. */
+  const mistake = (field: Field) => fieldErrors.fields[field];
+  const hint = (field: Field, usual?: string) => ({
+    error: !!mistake(field),
+    helperText: mistake(field) ?? usual,
+  });
 
   const rating =
     rubric.value && usersAffected && scope
@@ -161,6 +174,22 @@ export const ReportForm = ({
   const severity = chosenSeverity ?? rubricSeverity;
   const lowered =
     !!severity && !!rubricSeverity && isLowerSeverity(severity, rubricSeverity);
+
+  // A mistake in a field the form does not show (the server's, about a
+  // region when the scope is no longer one) is said in the summary instead.
+  const hidden = new Set<Field>([
+    ...(scope === 'region' ? [] : (['region'] as const)),
+    ...(scope === 'customer' ? [] : (['customer'] as const)),
+    ...(lowered ? [] : (['severityReason'] as const)),
+  ]);
+  const withMistakes = (Object.keys(FIELD_LABELS) as Field[]).filter(mistake);
+  const marked = withMistakes.filter(field => !hidden.has(field));
+  const unmarked = [
+    ...withMistakes
+      .filter(field => hidden.has(field))
+      .map(field => `${FIELD_LABELS[field]}: ${mistake(field)}`),
+    ...fieldErrors.other,
+  ];
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -192,7 +221,10 @@ export const ReportForm = ({
       <TextField
         id="multivac-report-title"
         label="What is broken?"
-        helperText="One line, e.g. “Card payments fail with 502 at checkout”"
+        {...hint(
+          'title',
+          'One line, e.g. “Card payments fail with 502 at checkout”',
+        )}
         value={title}
         onChange={e => setTitle(e.target.value)}
         required
@@ -204,7 +236,7 @@ export const ReportForm = ({
       <EntityRefPicker
         id="multivac-report-entity"
         label="Affected service"
-        helperText="Whoever is on call for it is paged."
+        {...hint('entityRef', 'Whoever is on call for it is paged.')}
         kinds={['Component', 'System', 'Resource', 'API']}
         value={entityRefs}
         onChange={setEntityRefs}
@@ -214,6 +246,7 @@ export const ReportForm = ({
         id="multivac-report-users"
         select
         label="Users affected"
+        {...hint('usersAffected')}
         value={usersAffected ?? ''}
         onChange={e => setUsersAffected(e.target.value as UsersAffected)}
         required
@@ -227,10 +260,19 @@ export const ReportForm = ({
           </MenuItem>
         ))}
       </TextField>
-      <FormControl component="fieldset" margin="dense" fullWidth required>
+      <FormControl
+        component="fieldset"
+        margin="dense"
+        fullWidth
+        required
+        error={!!mistake('scope')}
+      >
         <FormLabel component="legend">Where is it seen?</FormLabel>
         <RadioGroup
           row
+          aria-describedby={
+            mistake('scope') ? 'multivac-report-scope-error' : undefined
+          }
           value={scope ?? ''}
           onChange={e => setScope(e.target.value as ImpactScope)}
         >
@@ -243,11 +285,17 @@ export const ReportForm = ({
             />
           ))}
         </RadioGroup>
+        {mistake('scope') && (
+          <FormHelperText id="multivac-report-scope-error">
+            {mistake('scope')}
+          </FormHelperText>
+        )}
       </FormControl>
       {scope === 'region' && (
         <TextField
           id="multivac-report-region"
           label="Which region?"
+          {...hint('region')}
           value={region}
           onChange={e => setRegion(e.target.value)}
           required
@@ -260,6 +308,7 @@ export const ReportForm = ({
         <TextField
           id="multivac-report-customer"
           label="Which customer?"
+          {...hint('customer')}
           value={customer}
           onChange={e => setCustomer(e.target.value)}
           required
@@ -268,10 +317,21 @@ export const ReportForm = ({
           margin="dense"
         />
       )}
-      <FormControl component="fieldset" margin="dense" fullWidth required>
+      <FormControl
+        component="fieldset"
+        margin="dense"
+        fullWidth
+        required
+        error={!!mistake('customerFacing')}
+      >
         <FormLabel component="legend">Do customers see it?</FormLabel>
         <RadioGroup
           row
+          aria-describedby={
+            mistake('customerFacing')
+              ? 'multivac-report-customer-facing-error'
+              : undefined
+          }
           value={customerFacing === undefined ? '' : String(customerFacing)}
           onChange={e => setCustomerFacing(e.target.value === 'true')}
         >
@@ -286,6 +346,11 @@ export const ReportForm = ({
             label="No, internal only"
           />
         </RadioGroup>
+        {mistake('customerFacing') && (
+          <FormHelperText id="multivac-report-customer-facing-error">
+            {mistake('customerFacing')}
+          </FormHelperText>
+        )}
       </FormControl>
       <Box my={1}>
         <RubricRating rubric={rubric} rating={rating} />
@@ -294,11 +359,12 @@ export const ReportForm = ({
         id="multivac-report-severity"
         select
         label="Severity"
-        helperText={
+        {...hint(
+          'severity',
           severity
             ? SEVERITY_DESCRIPTIONS[severity]
-            : 'The rubric’s, unless you pick one'
-        }
+            : 'The rubric’s, unless you pick one',
+        )}
         value={severity ?? ''}
         onChange={e => setChosenSeverity(e.target.value as Severity)}
         fullWidth
@@ -315,7 +381,10 @@ export const ReportForm = ({
         <TextField
           id="multivac-report-severity-reason"
           label="Why lower than the rubric?"
-          helperText={`The rubric says ${rubricSeverity}; say why it is less severe.`}
+          {...hint(
+            'severityReason',
+            `The rubric says ${rubricSeverity}; say why it is less severe.`,
+          )}
           value={severityReason}
           onChange={e => setSeverityReason(e.target.value)}
           required
@@ -330,14 +399,14 @@ export const ReportForm = ({
         id="multivac-report-started"
         type="datetime-local"
         label="When did it start?"
-        helperText="Optional; your local time"
+        {...hint('startedAt', 'Optional; your local time')}
         value={startedAt}
         onChange={setStartedAt}
       />
       <TextField
         id="multivac-report-description"
         label="Description"
-        helperText="What do users see? What did you try?"
+        {...hint('description', 'What do users see? What did you try?')}
         value={description}
         onChange={e => setDescription(e.target.value)}
         fullWidth
@@ -349,7 +418,10 @@ export const ReportForm = ({
       <TextField
         id="multivac-report-links"
         label="Links"
-        helperText="Dashboards, alerts, screenshots: one full URL per line"
+        {...hint(
+          'links',
+          'Dashboards, alerts, screenshots: one full URL per line',
+        )}
         value={links}
         onChange={e => setLinks(e.target.value)}
         fullWidth
@@ -358,10 +430,19 @@ export const ReportForm = ({
         variant="outlined"
         margin="dense"
       />
-      {error && (
+      {(marked.length > 0 || unmarked.length > 0) && (
         <Box my={1}>
           <Alert severity="error" role="alert">
-            {error}
+            {marked.length > 0 && (
+              <div>
+                Check the marked{' '}
+                {marked.length === 1 ? 'field' : `${marked.length} fields`}:{' '}
+                {marked.map(field => FIELD_LABELS[field]).join(', ')}.
+              </div>
+            )}
+            {unmarked.map(other => (
+              <div key={other}>{other}</div>
+            ))}
           </Alert>
         </Box>
       )}

@@ -120,7 +120,16 @@ describe('ReportPage', () => {
     await choose(/^Severity/, 'SEV4');
     fireEvent.click(submitButton());
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      "Why lower than the rubric: SEV4 is lower than the rubric's SEV2; say why",
+      'Check the marked field: Why lower than the rubric.',
+    );
+    expect(
+      screen.getByLabelText(/Why lower than the rubric/),
+    ).toHaveAccessibleDescription(
+      "SEV4 is lower than the rubric's SEV2; say why",
+    );
+    expect(screen.getByLabelText(/Why lower than the rubric/)).toHaveAttribute(
+      'aria-invalid',
+      'true',
     );
     expect(api.submitReport).not.toHaveBeenCalled();
 
@@ -171,7 +180,10 @@ describe('ReportPage', () => {
     fireEvent.click(screen.getByLabelText('One region'));
     fireEvent.click(submitButton());
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'Which region: say which region',
+      'Check the marked field: Which region.',
+    );
+    expect(screen.getByLabelText(/Which region/)).toHaveAccessibleDescription(
+      'say which region',
     );
     expect(api.submitReport).not.toHaveBeenCalled();
 
@@ -188,18 +200,45 @@ describe('ReportPage', () => {
     );
   });
 
-  it('names what is missing instead of sending', async () => {
+  it('marks each missing field and says beside it what is wrong, instead of sending', async () => {
     const api = await openForm();
     fireEvent.click(submitButton());
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('What is broken: say what is broken');
     expect(alert).toHaveTextContent(
-      'Users affected: pick how many users are affected',
+      'Check the marked 4 fields: What is broken, Users affected, Where is it seen, Do customers see it.',
     );
-    expect(alert).toHaveTextContent(
-      'Do customers see it: say whether customers see it',
+    expect(screen.getByLabelText(/What is broken/)).toHaveAccessibleDescription(
+      'say what is broken',
+    );
+    expect(screen.getByLabelText(/What is broken/)).toHaveAttribute(
+      'aria-invalid',
+      'true',
+    );
+    // MUI's select does not point at its helper text: the text is marked.
+    expect(screen.getByText('pick how many users are affected')).toHaveClass(
+      'Mui-error',
+    );
+    expect(
+      screen.getByRole('radiogroup', { description: /customers see it/ }),
+    ).toHaveAccessibleDescription('say whether customers see it');
+    // A field without a mistake keeps its hint.
+    expect(screen.getByLabelText(/^Links/)).toHaveAccessibleDescription(
+      'Dashboards, alerts, screenshots: one full URL per line',
     );
     expect(api.submitReport).not.toHaveBeenCalled();
+
+    type(/What is broken/, 'Card payments failing');
+    fireEvent.click(submitButton());
+    await waitFor(() =>
+      expect(
+        screen.getByLabelText(/What is broken/),
+      ).toHaveAccessibleDescription(
+        'One line, e.g. “Card payments fail with 502 at checkout”',
+      ),
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'Check the marked 3 fields',
+    );
   });
 
   it('sends links one per line and the start time with its offset', async () => {
@@ -208,7 +247,10 @@ describe('ReportPage', () => {
     type(/Links/, 'grafana/payments');
     fireEvent.click(submitButton());
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'Links #1: must be a full URL (https://...)',
+      'Check the marked field: Links.',
+    );
+    expect(screen.getByLabelText(/^Links/)).toHaveAccessibleDescription(
+      '#1: must be a full URL (https://...)',
     );
 
     type(
@@ -230,12 +272,12 @@ describe('ReportPage', () => {
     );
   });
 
-  it("shows the server's refusal and keeps the form", async () => {
+  it("places the server's refusal beside the fields it names and keeps the form", async () => {
     await openForm(
       mockMultivacApi({
         submitReport: jest.fn(async () => {
           throw new Error(
-            'entityRef: unknown catalog entity component:default/payments-api',
+            'entityRefs: unknown catalog entity: component:default/payments-apx. Did you mean payments-api?',
           );
         }),
       }),
@@ -243,10 +285,48 @@ describe('ReportPage', () => {
     await fillIn();
     fireEvent.click(submitButton());
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      'unknown catalog entity',
+      'Check the marked field: Affected service.',
+    );
+    expect(
+      screen.getByLabelText(/Affected service/),
+    ).toHaveAccessibleDescription(
+      'unknown catalog entity: component:default/payments-apx. Did you mean payments-api?',
     );
     expect(screen.getByLabelText(/What is broken/)).toHaveValue(
       'Card payments failing',
+    );
+  });
+
+  it("places the server's 400 naming several fields, and shows a refusal naming none whole", async () => {
+    const submitReport = jest
+      .fn()
+      .mockRejectedValueOnce(
+        new Error(
+          'Invalid report: region: say which region; links.1: must be a full URL (https://...)',
+        ),
+      )
+      .mockRejectedValueOnce(
+        new Error('The database could not complete the request'),
+      );
+    await openForm(mockMultivacApi({ submitReport }));
+    await fillIn();
+    fireEvent.click(submitButton());
+    // The region is asked only for one region: its mistake is said below.
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Check the marked field: Links.');
+    expect(alert).toHaveTextContent('Which region: say which region');
+    expect(screen.getByLabelText(/^Links/)).toHaveAccessibleDescription(
+      '#2: must be a full URL (https://...)',
+    );
+
+    fireEvent.click(submitButton());
+    await waitFor(() =>
+      expect(screen.getByRole('alert')).toHaveTextContent(
+        /^The database could not complete the request$/,
+      ),
+    );
+    expect(screen.getByLabelText(/^Links/)).toHaveAccessibleDescription(
+      'Dashboards, alerts, screenshots: one full URL per line',
     );
   });
 
