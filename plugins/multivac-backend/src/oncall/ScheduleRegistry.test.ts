@@ -216,6 +216,10 @@ describe.each(databases.eachSupportedId())('ScheduleRegistry on %s', id => {
       at,
     );
     expect(byRef.levels).toEqual(answer.levels);
+    // Catalog names compare without case.
+    expect(
+      (await builtin.getOnCallForSchedule('Payments-Primary', at)).schedule,
+    ).toEqual(answer.schedule);
     await expect(
       builtin.getOnCall(
         {

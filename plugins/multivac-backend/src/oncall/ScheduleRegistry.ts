@@ -106,7 +106,7 @@ export class ScheduleRegistry {
    * catalog read per that interval.
    */
   async find(id: string): Promise<ScheduleDefinition | undefined> {
-    const found = (await this.current()).get(id);
+    const found = this.#lookup(await this.current(), id);
     if (
       found ||
       !this.#catalog ||
@@ -116,7 +116,15 @@ export class ScheduleRegistry {
       return found;
     }
     await this.refresh();
-    return this.#schedules.get(id);
+    return this.#lookup(this.#schedules, id);
+  }
+
+  /** By id; catalog ids are lower case, as catalog names compare without case. */
+  #lookup(
+    schedules: ReadonlyMap<string, ScheduleDefinition>,
+    id: string,
+  ): ScheduleDefinition | undefined {
+    return schedules.get(id) ?? schedules.get(id.toLocaleLowerCase('en-US'));
   }
 
   /** Reads the catalog's schedules now (one read at a time). */
