@@ -9,12 +9,7 @@ import {
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { knexOf, Transaction, transactionOf } from '../database/Transaction';
-import {
-  isPostgres,
-  nowIso,
-  optionalIsoString,
-  toIsoString,
-} from '../database/util';
+import { nowIso, optionalIsoString, toIsoString } from '../database/util';
 import {
   AlertChanges,
   AlertFilter,
