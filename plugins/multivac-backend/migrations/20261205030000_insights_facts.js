@@ -110,9 +110,9 @@ function interruptionOf(pg, n) {
  * seconds from each row of `changed` (found through the person's index).
  */
 function pgRecount(changed) {
+  // Materialised: each flag is computed once, for the SET and the WHERE.
   return `
-    UPDATE multivac_notifications SET interruption = v.flag
-    FROM (
+    WITH v AS MATERIALIZED (
       SELECT x.id, ${interruptionOf(true, 'x')} AS flag
       FROM (SELECT DISTINCT y.id, y.user_ref, y.notified_at
         FROM ${changed} c
@@ -122,7 +122,9 @@ function pgRecount(changed) {
             AND y.notified_at <= c.notified_at + interval '61 seconds'
         ) y
       ) x
-    ) v
+    )
+    UPDATE multivac_notifications SET interruption = v.flag
+    FROM v
     WHERE v.id = multivac_notifications.id
       AND multivac_notifications.interruption IS DISTINCT FROM v.flag;`;
 }
@@ -173,10 +175,12 @@ exports.up = async function up(knex) {
          (notified_at) INCLUDE (band, user_ref, entity_ref, local_weekday, local_hour)
        WHERE interruption`,
     );
+    // A service's or team's interruptions, and which entities notifications
+    // name (the owner refresh steps through the distinct entity_ref).
     await knex.raw(
-      `CREATE INDEX multivac_notifications_entity_interruptions_idx ON multivac_notifications
-         (entity_ref, notified_at) INCLUDE (band, user_ref, local_weekday, local_hour)
-       WHERE interruption`,
+      `CREATE INDEX multivac_notifications_entity_idx ON multivac_notifications
+         (entity_ref, notified_at)
+         INCLUDE (interruption, band, user_ref, local_weekday, local_hour)`,
     );
 
     await knex.raw(`
@@ -317,8 +321,8 @@ exports.up = async function up(knex) {
        ON multivac_notifications (notified_at) WHERE interruption`,
   );
   await knex.raw(
-    `CREATE INDEX multivac_notifications_entity_interruptions_idx
-       ON multivac_notifications (entity_ref, notified_at) WHERE interruption`,
+    `CREATE INDEX multivac_notifications_entity_idx
+       ON multivac_notifications (entity_ref, notified_at)`,
   );
   const triggers = [
     ['multivac_incidents', 'INSERT', ['NEW.id']],
@@ -403,9 +407,7 @@ exports.down = async function down(knex) {
   await knex.raw(
     'DROP INDEX IF EXISTS multivac_notifications_interruptions_idx',
   );
-  await knex.raw(
-    'DROP INDEX IF EXISTS multivac_notifications_entity_interruptions_idx',
-  );
+  await knex.raw('DROP INDEX IF EXISTS multivac_notifications_entity_idx');
   await knex.schema.alterTable('multivac_notifications', table => {
     table.dropColumn('interruption');
   });

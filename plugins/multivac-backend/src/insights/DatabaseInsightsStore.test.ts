@@ -577,6 +577,53 @@ describe.each(databases.eachSupportedId())(
       expect(await knex('multivac_incident_facts')).toEqual([]);
     });
 
+    it('lists entities with an unknown or stale owner only when named in the period', async () => {
+      await declare(knex, 'I1', 1);
+      await knex('multivac_incident_entities').insert({
+        incident_id: 'I1',
+        entity_ref: cart,
+      });
+      await knex.transaction(tx =>
+        store.recordNotifications(transactionOf(tx), [
+          {
+            userRef: ken,
+            notifiedAt: '2026-05-04T12:00:00.000Z',
+            source: 'page',
+            pageId: 'p-1',
+            level: 1,
+            entityRef: ledger,
+            timeZone: 'UTC',
+            localWeekday: 1,
+            localHour: 12,
+            band: 'business',
+          },
+        ]),
+      );
+      const longAgo = new Date('2020-01-01T00:00:00Z');
+      expect(await store.entitiesToRefresh(day.from, day.to, longAgo)).toEqual([
+        cart,
+        ledger,
+      ]);
+      expect(
+        await store.entitiesToRefresh(
+          day.to,
+          new Date('2026-05-06T00:00:00Z'),
+          longAgo,
+        ),
+      ).toEqual([]);
+      await store.setOwners([{ entityRef: cart, ownerRef: storefront }]);
+      expect(await store.entitiesToRefresh(day.from, day.to, longAgo)).toEqual([
+        ledger,
+      ]);
+      expect(
+        await store.entitiesToRefresh(
+          day.from,
+          day.to,
+          new Date(Date.now() + 60_000),
+        ),
+      ).toEqual([cart, ledger]);
+    });
+
     it('counts interruptions from the notifications as they are, in any order of arrival', async () => {
       // 120 notifications to three people within two hours, at whole
       // seconds (no ties), recorded in a scrambled order over several

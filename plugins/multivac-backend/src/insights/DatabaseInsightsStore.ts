@@ -179,28 +179,46 @@ export class DatabaseInsightsStore implements InsightsStore {
     }));
   }
 
+  /**
+   * Steps through the distinct entity refs of notifications and incidents
+   * (one index probe each, not every row of the period), keeps those whose
+   * owner is unknown or stale, then checks that one is named in [from, to).
+   */
   async entitiesToRefresh(
     from: Date,
     to: Date,
     staleBefore: Date,
   ): Promise<string[]> {
-    const stale = `(o.entity_ref IS NULL OR o.refreshed_at < ?)`;
+    const distinct = (name: string, table: string) => `${name}(r) AS (
+        SELECT (SELECT entity_ref FROM ${table} ORDER BY entity_ref LIMIT 1)
+        UNION ALL
+        SELECT (SELECT t.entity_ref FROM ${table} t WHERE t.entity_ref > ${name}.r
+          ORDER BY t.entity_ref LIMIT 1)
+        FROM ${name} WHERE ${name}.r IS NOT NULL
+      )`;
     const rows: Array<{ entity_ref: string }> = await this.rows({
-      sql: `SELECT e.entity_ref FROM multivac_incident_entities e
-          JOIN multivac_incidents i ON i.id = e.incident_id
-          LEFT JOIN multivac_entity_owners o ON o.entity_ref = e.entity_ref
-          WHERE i.created_at >= ? AND i.created_at < ? AND ${stale}
-        UNION
-        SELECT n.entity_ref FROM multivac_notifications n
-          LEFT JOIN multivac_entity_owners o ON o.entity_ref = n.entity_ref
-          WHERE n.notified_at >= ? AND n.notified_at < ? AND ${stale}`,
+      sql: `WITH RECURSIVE ${distinct('ne', 'multivac_notifications')},
+        ${distinct('ie', 'multivac_incident_entities')},
+        refs AS (
+          SELECT r FROM ne WHERE r IS NOT NULL
+          UNION SELECT r FROM ie WHERE r IS NOT NULL
+        )
+        SELECT refs.r AS entity_ref FROM refs
+        LEFT JOIN multivac_entity_owners o ON o.entity_ref = refs.r
+        WHERE (o.entity_ref IS NULL OR o.refreshed_at < ?)
+          AND (EXISTS (SELECT 1 FROM multivac_notifications n
+              WHERE n.entity_ref = refs.r
+                AND n.notified_at >= ? AND n.notified_at < ?)
+            OR EXISTS (SELECT 1 FROM multivac_incident_entities e
+              JOIN multivac_incidents i ON i.id = e.incident_id
+              WHERE e.entity_ref = refs.r
+                AND i.created_at >= ? AND i.created_at < ?))`,
       params: [
-        toIsoString(from),
-        toIsoString(to),
         toIsoString(staleBefore),
         toIsoString(from),
         toIsoString(to),
-        toIsoString(staleBefore),
+        toIsoString(from),
+        toIsoString(to),
       ],
     });
     return rows.map(row => row.entity_ref).sort();
