@@ -56,11 +56,15 @@ export class GroupCommit<T, R> {
     });
   }
 
-  private schedule() {
+  private schedule(afterCommit = false) {
     if (this.queue.length === 0 || this.inFlight >= this.options.maxInFlight) {
       return; // the end of a commit under way schedules again
     }
-    if (this.queue.length >= this.options.maxBatch || this.inFlight > 0) {
+    if (
+      this.queue.length >= this.options.maxBatch ||
+      this.inFlight > 0 ||
+      afterCommit
+    ) {
       // Full, or the items waited for a commit already: go now.
       this.flush();
     } else if (!this.timer) {
@@ -83,7 +87,7 @@ export class GroupCommit<T, R> {
     this.inFlight += 1;
     this.run(batch).finally(() => {
       this.inFlight -= 1;
-      this.schedule();
+      this.schedule(true);
     });
     if (this.queue.length > 0) {
       this.schedule();
