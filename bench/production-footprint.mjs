@@ -6,7 +6,8 @@
  * Backend: packages/backend with the demo config (app-config.yaml: SQLite,
  * the demo catalog, guest sign-in) and NODE_ENV=production, on a free port
  * with its SQLite files in a temporary directory, loaded the way `npm start`
- * loads it (the CLI's SWC transform of the TypeScript sources, no bundle).
+ * loads it (the CLI's SWC transform of the TypeScript sources, no bundle),
+ * or with BENCH_BACKEND=dist as built for production (see FROM_DIST).
  * RSS is read from `ps` once the catalog has the demo entities, then after
  * 10,000 requests, 16 at a time, of what the entity pages call (On-call
  * card, recent pages, Incidents, Releases and Post-mortems tabs, the
@@ -34,6 +35,13 @@ const ROOT = resolve(import.meta.dirname, '..');
 const REQUESTS = 10_000;
 const CONCURRENCY = 16;
 const TARGET_RSS_MB = 400;
+/**
+ * BENCH_BACKEND=dist: run the backend as built for production
+ * (`backstage-cli package build` in packages/backend and in each @multivac
+ * package it uses, beforehand), its @multivac packages resolved to their
+ * dist by bench/lib/resolveDist.cjs; no TypeScript loader.
+ */
+const FROM_DIST = process.env.BENCH_BACKEND === 'dist';
 
 const mb = bytes => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
@@ -75,9 +83,17 @@ async function startBackend() {
   const child = spawn(
     process.execPath,
     [
-      '--require',
-      '@backstage/cli/config/nodeTransform.cjs',
-      'src/index.ts',
+      ...(FROM_DIST
+        ? [
+            '--require',
+            join(ROOT, 'bench/lib/resolveDist.cjs'),
+            'dist/index.cjs.js',
+          ]
+        : [
+            '--require',
+            '@backstage/cli/config/nodeTransform.cjs',
+            'src/index.ts',
+          ]),
       '--config',
       '../../app-config.yaml',
       '--config',
@@ -183,7 +199,9 @@ async function measureBackend() {
     const { token, refs } = await waitForDemo(backend);
     const afterStart = rssBytes(backend.pid);
     console.log(
-      `backend RSS after start (demo catalog read): ${mb(afterStart)}`,
+      `backend ${
+        FROM_DIST ? 'as built (dist, no TypeScript loader)' : 'from source'
+      }: RSS after start (demo catalog read): ${mb(afterStart)}`,
     );
     const { seconds, statuses } = await load(backend, token, refs);
     const afterLoad = rssBytes(backend.pid);
