@@ -92,23 +92,31 @@ export class OnCallLoadStore {
     const lookBehind = new Date(
       from.getTime() - INTERRUPTION_MERGE_SECONDS * 1000,
     );
+    // Each piece and night once per UTC day it touches (k: days since the
+    // epoch), so the database joins notifications to them on equality.
     const piecesJson = JSON.stringify(
-      pieces.map((p, i) => ({
-        s: p.scheduleId,
-        u: p.userRef,
-        sh: p.shift,
-        pc: i,
-        a: toIsoString(p.start),
-        b: toIsoString(p.end),
-      })),
+      pieces.flatMap((p, i) =>
+        utcDays(p.start, p.end).map(k => ({
+          s: p.scheduleId,
+          u: p.userRef,
+          sh: p.shift,
+          pc: i,
+          k,
+          a: toIsoString(p.start),
+          b: toIsoString(p.end),
+        })),
+      ),
     );
     const nightsJson = JSON.stringify(
-      nights.map(n => ({
-        z: n.timeZone,
-        d: n.night,
-        a: toIsoString(n.start),
-        b: toIsoString(n.end),
-      })),
+      nights.flatMap(n =>
+        utcDays(n.start, n.end).map(k => ({
+          z: n.timeZone,
+          d: n.night,
+          k,
+          a: toIsoString(n.start),
+          b: toIsoString(n.end),
+        })),
+      ),
     );
     const epoch = (column: string) =>
       this.pg
@@ -116,23 +124,29 @@ export class OnCallLoadStore {
         : `round((julianday(${column}) - 2440587.5) * 86400.0, 3)`;
     const pieceRows = this.pg
       ? `SELECT * FROM json_to_recordset(CAST(? AS json))
-          AS x(s text, u text, sh integer, pc integer, a timestamptz, b timestamptz)`
+          AS x(s text, u text, sh integer, pc integer, k integer, a timestamptz, b timestamptz)`
       : `SELECT json_extract(value, '$.s') AS s, json_extract(value, '$.u') AS u,
           json_extract(value, '$.sh') AS sh, json_extract(value, '$.pc') AS pc,
+          json_extract(value, '$.k') AS k,
           json_extract(value, '$.a') AS a, json_extract(value, '$.b') AS b
           FROM json_each(?)`;
     const nightRows = this.pg
       ? `SELECT * FROM json_to_recordset(CAST(? AS json))
-          AS x(z text, d text, a timestamptz, b timestamptz)`
+          AS x(z text, d text, k integer, a timestamptz, b timestamptz)`
       : `SELECT json_extract(value, '$.z') AS z, json_extract(value, '$.d') AS d,
+          json_extract(value, '$.k') AS k,
           json_extract(value, '$.a') AS a, json_extract(value, '$.b') AS b
           FROM json_each(?)`;
     const text = this.pg ? 'text' : 'TEXT';
+    const day = (t: string) =>
+      this.pg
+        ? `CAST(floor(${t} / 86400) AS integer)`
+        : `CAST(${t} / 86400 AS INTEGER)`;
     const query: Sql = {
       sql: `WITH RECURSIVE
         pc AS (${pieceRows}),
         nt AS (${nightRows}),
-        led AS (
+        led0 AS (
           SELECT id, user_ref, notified_at, time_zone, incident_id, page_id,
             ${epoch('notified_at')} AS t,
             ${epoch(
@@ -142,12 +156,13 @@ export class OnCallLoadStore {
           WHERE user_ref IN (SELECT DISTINCT u FROM pc)
             AND notified_at >= ? AND notified_at < ?
         ),
+        led AS (SELECT led0.*, ${day('t')} AS k FROM led0),
         ev AS (
           SELECT pc.s, pc.u, pc.sh, pc.pc, led.id, led.notified_at, led.t,
-            led.prev_t, led.time_zone,
+            led.k, led.prev_t, led.time_zone,
             coalesce(led.incident_id, 'page:' || led.page_id,
               'notification:' || CAST(led.id AS ${text})) AS incident
-          FROM led JOIN pc ON pc.u = led.user_ref
+          FROM led JOIN pc ON pc.u = led.user_ref AND pc.k = led.k
             AND led.notified_at >= pc.a AND led.notified_at < pc.b
           WHERE led.notified_at >= ?
         ),
@@ -169,7 +184,7 @@ export class OnCallLoadStore {
         sb AS (SELECT s, u, count(*) AS n FROM sre GROUP BY s, u),
         night AS (
           SELECT i.s, i.u, nt.d FROM i
-          JOIN nt ON nt.z = i.time_zone
+          JOIN nt ON nt.z = i.time_zone AND nt.k = i.k
             AND i.notified_at >= nt.a AND i.notified_at < nt.b
           GROUP BY i.s, i.u, nt.d HAVING count(*) >= ${BAD_NIGHT_SIZE}
         ),
@@ -182,20 +197,26 @@ export class OnCallLoadStore {
           FROM i
         ),
         cand AS (
-          SELECT s, u, rn, rn + within - 1 AS last_rn,
+          SELECT s, u, rn, within, rn + within - 1 AS last_rn,
             min(CASE WHEN within >= ${BURST_SIZE} THEN rn END) OVER (
               PARTITION BY s, u ORDER BY rn
-              ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_start
+              ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_start,
+            min(CASE WHEN within >= ${BURST_SIZE} THEN rn END) OVER (
+              PARTITION BY s, u) AS first_start
           FROM ranked
         ),
-        burst (s, u, rn, last_rn) AS (
-          SELECT c.s, c.u, c.rn, c.last_rn FROM cand f
-          JOIN cand c ON c.s = f.s AND c.u = f.u AND c.rn = f.next_start
-          WHERE f.rn = 1
+        starts AS (
+          SELECT c.s, c.u, c.rn, c.first_start, after.next_start AS following
+          FROM cand c
+          LEFT JOIN cand after ON after.s = c.s AND after.u = c.u
+            AND after.rn = c.last_rn + 1
+          WHERE c.within >= ${BURST_SIZE}
+        ),
+        burst (s, u, rn, following) AS (
+          SELECT s, u, rn, following FROM starts WHERE rn = first_start
           UNION ALL
-          SELECT c.s, c.u, c.rn, c.last_rn FROM burst b
-          JOIN cand f ON f.s = b.s AND f.u = b.u AND f.rn = b.last_rn + 1
-          JOIN cand c ON c.s = f.s AND c.u = f.u AND c.rn = f.next_start
+          SELECT c.s, c.u, c.rn, c.following FROM burst b
+          JOIN starts c ON c.s = b.s AND c.u = b.u AND c.rn = b.following
         ),
         bs AS (SELECT s, u, count(*) AS n FROM burst GROUP BY s, u),
         people AS (SELECT DISTINCT s, u FROM pc)
@@ -234,4 +255,17 @@ export class OnCallLoadStore {
       sreBreaches: Number(row.sre_breaches),
     }));
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/** The UTC days (days since 1970-01-01) that [start, end) touches. */
+function utcDays(start: Date, end: Date): number[] {
+  const first = Math.floor(start.getTime() / DAY_MS);
+  const last = Math.floor((end.getTime() - 1) / DAY_MS);
+  const days: number[] = [];
+  for (let k = first; k <= last; k++) {
+    days.push(k);
+  }
+  return days;
 }
