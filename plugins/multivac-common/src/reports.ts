@@ -254,6 +254,13 @@ export const listReportsQuerySchema = z
   .object({
     /** `open`: not yet an incident; `handled`: turned into one. */
     state: z.enum(['open', 'handled']).optional(),
+    /** `true`: only the caller's own reports. */
+    mine: z
+      .enum(['true', 'false'], {
+        errorMap: () => ({ message: "must be 'true' or 'false'" }),
+      })
+      .transform(mine => mine === 'true')
+      .optional(),
     limit: limitSchema(100, 20),
     offset: offsetSchema,
   })

@@ -114,6 +114,9 @@ export class DatabaseReportStore implements ReportStore {
       } else if (filter.state === 'handled') {
         query.whereNotNull('multivac_reports.incident_id');
       }
+      if (filter.reportedBy !== undefined) {
+        query.where('multivac_reports.reported_by', filter.reportedBy);
+      }
       return query;
     };
     const [{ count }] = await filtered(this.db('multivac_reports')).count({

@@ -23,6 +23,8 @@ export type NewReport = Pick<
 export interface ReportFilter {
   /** `open`: not (yet) an incident; `handled`: became one. */
   state?: 'open' | 'handled';
+  /** Only those reported by this ref (`user:default/ada`). */
+  reportedBy?: string;
   limit: number;
   offset: number;
 }

@@ -281,6 +281,47 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
     ]);
   });
 
+  it("lists a reporter's own reports in every state, newest first, with their incidents", async () => {
+    const reports = await createService();
+    await reports.submit(report({ title: 'Ada one' }), ada);
+    await reports.submit(report({ title: 'Grace one' }), grace);
+    await reports.submit(report({ title: 'Ada two' }), ada);
+    const incident = await reports.startIncident('RPT-1', {
+      ref: grace,
+      isUser: true,
+    });
+
+    const mine = await reports.list({ reportedBy: ada, limit: 10, offset: 0 });
+    expect(mine.totalCount).toBe(2);
+    expect(
+      mine.items.map(r => [r.reference, r.status, r.incidentReference]),
+    ).toEqual([
+      ['RPT-3', 'open', undefined],
+      ['RPT-1', 'incident', incident.reference],
+    ]);
+    const myOpen = await reports.list({
+      reportedBy: ada,
+      state: 'open',
+      limit: 10,
+      offset: 0,
+    });
+    expect(myOpen.items.map(r => r.reference)).toEqual(['RPT-3']);
+    expect(
+      (await reports.list({ reportedBy: ada, limit: 1, offset: 1 })).items.map(
+        r => r.reference,
+      ),
+    ).toEqual(['RPT-1']);
+    expect(
+      (
+        await reports.list({
+          reportedBy: 'user:default/ken',
+          limit: 10,
+          offset: 0,
+        })
+      ).totalCount,
+    ).toBe(0);
+  });
+
   it('starts an incident from a report: reporter, responder, severity and impact carried over, once', async () => {
     const reports = await createService();
     const stored = await reports.submit(

@@ -91,6 +91,37 @@ describe('/api/multivac/reports', () => {
       status: 'incident',
       incidentReference: incident.body.reference,
     });
+
+    // The reporter's own reports, the one that became an incident included.
+    const mine = await request(server)
+      .get('/api/multivac/reports?mine=true')
+      .set(asAda);
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({
+      totalCount: 1,
+      items: [
+        {
+          reference: 'RPT-1',
+          status: 'incident',
+          incidentReference: incident.body.reference,
+        },
+      ],
+    });
+    const gracesOwn = await request(server)
+      .get('/api/multivac/reports?mine=true&state=handled')
+      .set(asGrace);
+    expect(gracesOwn.body.totalCount).toBe(0);
+    const everyone = await request(server)
+      .get('/api/multivac/reports?mine=false')
+      .set(asGrace);
+    expect(everyone.body.totalCount).toBe(1);
+    const bad = await request(server)
+      .get('/api/multivac/reports?mine=yes')
+      .set(asAda);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe(
+      "Invalid query: mine: must be 'true' or 'false'",
+    );
   });
 
   it('answers 400 naming what is wrong, and stores nothing', async () => {

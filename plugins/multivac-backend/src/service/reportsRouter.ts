@@ -49,9 +49,18 @@ export function createReportsRouter(options: {
   });
 
   router.get('/reports', async (req, res) => {
-    await requestAuth.authorize(req, reportReadPermission);
-    const query = parseInput(listReportsQuerySchema, req.query, 'query');
-    res.json(await reports.list(query));
+    const credentials = await requestAuth.authorize(req, reportReadPermission);
+    const { mine, ...query } = parseInput(
+      listReportsQuerySchema,
+      req.query,
+      'query',
+    );
+    res.json(
+      await reports.list({
+        ...query,
+        reportedBy: mine ? requestAuth.actorOf(credentials) : undefined,
+      }),
+    );
   });
 
   router.get('/reports/:id', async (req, res) => {

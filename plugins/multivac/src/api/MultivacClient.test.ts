@@ -112,9 +112,11 @@ describe('MultivacClient', () => {
     });
     await client.listReports({ state: 'handled', limit: 20, offset: 40 });
     await client.getReport('RPT-3');
+    await client.listReports({ mine: 'true' });
     expect(fetch.mock.calls.map(([url]) => url)).toEqual([
       'http://backend/api/multivac/reports?state=handled&limit=20&offset=40',
       'http://backend/api/multivac/reports/RPT-3',
+      'http://backend/api/multivac/reports?mine=true',
     ]);
   });
 

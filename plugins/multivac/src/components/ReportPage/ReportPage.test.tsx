@@ -103,6 +103,10 @@ describe('ReportPage', () => {
 
   it('pre-fills the affected service from the address', async () => {
     await openForm();
+    expect(screen.getByRole('link', { name: 'Your reports' })).toHaveAttribute(
+      'href',
+      '/multivac/reports?reportedBy=me',
+    );
     await waitFor(() =>
       expect(screen.getByLabelText(/Affected service/)).toHaveValue(
         'Payments API (component)',

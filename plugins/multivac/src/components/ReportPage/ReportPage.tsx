@@ -57,6 +57,8 @@ export const ReportPage = () => {
       />
       <Content>
         <ContentHeader title="">
+          <Link to={`${reportsRoute()}?reportedBy=me`}>Your reports</Link>
+          &nbsp;·&nbsp;
           <Link to={reportsRoute()}>All reports</Link>
           <SupportButton>
             The severity follows the severity rubric from how many users are

@@ -16,34 +16,51 @@ import { Grid, Typography } from '@material-ui/core';
 import AddIcon from '@material-ui/icons/Add';
 import { TriageReport } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
-import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { multivacApiRef } from '../../api/MultivacApi';
-import { reportDetailsRouteRef, reportRouteRef } from '../../routes';
+import { useUrlFilters } from '../../hooks/useUrlFilters';
+import {
+  incidentRouteRef,
+  reportDetailsRouteRef,
+  reportRouteRef,
+} from '../../routes';
 import { FilterSelect } from '../FilterSelect';
 import { ReportStatusChip, SeverityChip } from '../IncidentChips';
 import { ServerPagination } from '../ServerPagination';
 
 const PAGE_SIZE = 20;
 
-type StateFilter = 'open' | 'handled' | 'all';
+const DEFAULTS = { state: 'all', reportedBy: 'anyone' };
+const ALLOWED = {
+  state: ['open', 'handled', 'all'],
+  reportedBy: ['anyone', 'me'],
+} as const;
 
-/** `/multivac/reports`: triage reports, newest first, open ones by default. */
+/**
+ * `/multivac/reports`: triage reports, newest first, in every state unless
+ * filtered (a report that became an incident at once still shows);
+ * `?reportedBy=me` lists the caller's own. The filters live in the URL.
+ */
 export const ReportsListPage = () => {
   const api = useApi(multivacApiRef);
   const reportRoute = useRouteRef(reportRouteRef);
   const reportDetailsRoute = useRouteRef(reportDetailsRouteRef);
-  const [state, setState] = useState<StateFilter>('open');
-  const [page, setPage] = useState(0);
+  const incidentRoute = useRouteRef(incidentRouteRef);
+  const { filters, page, setFilter, setPage, query } = useUrlFilters(
+    DEFAULTS,
+    ALLOWED,
+  );
+  const { state, reportedBy } = filters;
 
   const { value, loading, error } = useAsync(
     () =>
       api.listReports({
-        state: state === 'all' ? undefined : state,
+        state: state === 'all' ? undefined : (state as 'open' | 'handled'),
+        ...(reportedBy === 'me' ? { mine: 'true' as const } : {}),
         limit: PAGE_SIZE,
         offset: page * PAGE_SIZE,
       }),
-    [api, state, page],
+    [api, query],
   );
 
   const columns: TableColumn<TriageReport>[] = [
@@ -75,6 +92,18 @@ export const ReportsListPage = () => {
       field: 'status',
       width: '120px',
       render: report => <ReportStatusChip status={report.status} />,
+    },
+    {
+      title: 'Incident',
+      width: '110px',
+      render: report =>
+        report.incidentReference ? (
+          <Link to={incidentRoute({ id: report.incidentReference })}>
+            {report.incidentReference}
+          </Link>
+        ) : (
+          '—'
+        ),
     },
     {
       title: 'Reported by',
@@ -115,14 +144,23 @@ export const ReportsListPage = () => {
               id="multivac-filter-report-state"
               label="State"
               value={state}
-              onChange={next => {
-                setState(next as StateFilter);
-                setPage(0);
-              }}
+              onChange={next => setFilter('state', next)}
               options={[
+                { value: 'all', label: 'All' },
                 { value: 'open', label: 'Open' },
                 { value: 'handled', label: 'Handled (incident started)' },
-                { value: 'all', label: 'All' },
+              ]}
+            />
+          </Grid>
+          <Grid item xs={12} sm={3}>
+            <FilterSelect
+              id="multivac-filter-report-by"
+              label="Reported by"
+              value={reportedBy}
+              onChange={next => setFilter('reportedBy', next)}
+              options={[
+                { value: 'anyone', label: 'Anyone' },
+                { value: 'me', label: 'Me' },
               ]}
             />
           </Grid>
@@ -138,7 +176,9 @@ export const ReportsListPage = () => {
                   isLoading={loading}
                   emptyContent={
                     <Typography style={{ padding: 16 }}>
-                      No reports in this state.
+                      {reportedBy === 'me'
+                        ? 'You have sent no reports in this state.'
+                        : 'No reports in this state.'}
                     </Typography>
                   }
                   options={{ paging: false, search: false, padding: 'dense' }}
