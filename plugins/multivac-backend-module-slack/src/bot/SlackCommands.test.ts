@@ -141,6 +141,57 @@ describe('SlackCommands', () => {
     await close();
   });
 
+  it('answers a typo of a command typed in an incident channel with ❓ and a hint, and leaves talk alone', async () => {
+    const channel = fake.channel('inc-7-checkout')!.id;
+    const { bot, store, runJobs, close } = await startSlackBot({
+      fake,
+      workflow: { incidents: { get: async () => incident() } },
+    });
+    await store.saveChannel({
+      incidentId: incident().id,
+      channelId: channel,
+      channelName: 'inc-7-checkout',
+    });
+    const say = async (text: string) => {
+      const ts = fake.postAs(ADA, channel, text);
+      await bot.inbox.receive(
+        toEventDelivery(
+          eventCallback(
+            { type: 'message', user: ADA, text, ts, channel },
+            { event_id: `Ev-${ts}` },
+          ),
+        ) as SlackEventDelivery,
+      );
+      return ts;
+    };
+
+    const sevv = await say('sevv 1');
+    const stauts = await say('stauts');
+    // talk, however close to a command
+    for (const talk of [
+      'resolved',
+      'nope, none yet',
+      'see above',
+      'set 2 replicas',
+      'hell',
+    ]) {
+      await say(talk);
+    }
+    expect(await runJobs()).toEqual([]);
+
+    expect(
+      fake.callsTo('reactions.add').map(c => [c.args.timestamp, c.args.name]),
+    ).toEqual([
+      [sevv, 'question'],
+      [stauts, 'question'],
+    ]);
+    expect(answersTo(ADA, channel)).toEqual([
+      "I don't know `sevv`. Did you mean `sev`? Try `/multivac help`.",
+      "I don't know `stauts`. Did you mean `status`? Try `/multivac help`.",
+    ]);
+    await close();
+  });
+
   it('keeps a command that ran when Slack refuses its reaction, without an apology', async () => {
     const { bot, runJobs, close } = await startSlackBot({ fake });
     const ts = fake.postAs(ADA, triage, `<@${FAKE_BOT_USER_ID}> help`);

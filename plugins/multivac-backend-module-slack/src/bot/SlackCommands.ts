@@ -63,10 +63,12 @@ export class SlackCommands {
       : event.text ?? '';
     const [first = ''] = text.trim().split(/\s+/);
     // Plain messages are conversation unless they start with a command.
+    // A typo of a command (`sevv 1`) is answered too, with ❓ and a hint.
     if (!mentioned) {
+      const { commands, store } = this.deps;
       if (
-        !this.deps.commands.has(first) ||
-        !(await this.deps.store.incidentForChannel(event.channel))
+        !(commands.has(first) || commands.typoOf(text)) ||
+        !(await store.incidentForChannel(event.channel))
       ) {
         return;
       }

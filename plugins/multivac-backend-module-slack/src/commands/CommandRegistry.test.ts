@@ -53,6 +53,33 @@ describe('CommandRegistry', () => {
     expect(registry.suggest('deploy')).toBeUndefined();
   });
 
+  it('takes a plain message for a typo of a command only when its arguments fit a closed usage', () => {
+    const registry = new CommandRegistry(
+      [
+        { ...command('sev'), usage: '<1-4>' },
+        { ...command('status'), usage: '[new state]' },
+        { ...command('resolve'), usage: '' },
+        { ...command('note'), usage: '<text>' },
+      ],
+      '/multivac',
+      logger,
+    );
+    expect(registry.typoOf('sevv 1')).toBe('sev');
+    expect(registry.typoOf('sevv SEV2')).toBe('sev');
+    expect(registry.typoOf('stauts')).toBe('status');
+    expect(registry.typoOf('stauts monitoring')).toBe('status');
+    expect(registry.typoOf('resolvd')).toBe('resolve');
+    // conversation
+    expect(registry.typoOf('resolved')).toBeUndefined();
+    expect(registry.typoOf('sevv is bad')).toBeUndefined();
+    expect(registry.typoOf('see above')).toBeUndefined();
+    expect(registry.typoOf('nope, none yet')).toBeUndefined();
+    expect(registry.typoOf('nots about the db')).toBeUndefined();
+    expect(registry.typoOf('hlep')).toBeUndefined();
+    expect(registry.typoOf('sev 1')).toBeUndefined();
+    expect(registry.typoOf('sevv 1\nand more')).toBeUndefined();
+  });
+
   it('answers an unknown service as people talk, with what was probably meant', async () => {
     const registry = new CommandRegistry(
       [

@@ -3,12 +3,28 @@ import { ConflictError, isError } from '@backstage/errors';
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import {
   closestMatch,
+  INCIDENT_STATES,
   incidentReadPermission,
   RESOURCE_TYPE_MULTIVAC_INCIDENT,
 } from '@multivac/plugin-multivac-common';
 import { helpText } from '../messages';
 import { ChatCommand, CommandContext } from './types';
 import { chatRefusal } from './unknownEntity';
+
+/**
+ * Usages whose arguments are a closed set: a message whose first word is a
+ * typo of such a command and whose rest fits (`sevv 1`, `stauts`,
+ * `resolvd`) is recognisably a command, not conversation. Commands taking
+ * free text (`note <text>`) are left out: "nope, none yet" is talk.
+ */
+const CLOSED_USAGES: Record<string, RegExp> = {
+  '': /^$/,
+  '<1-4>': /^(sev)?[1-4]$/i,
+  '[new state]': new RegExp(`^(${INCIDENT_STATES.join('|')})?$`, 'i'),
+};
+
+/** Endings that make a command's name an ordinary word ("resolved", "notes"). */
+const INFLECTIONS = ['s', 'd', 'ed', 'es', 'ing', 'r', 'er'];
 
 /** How a command went, for the ✅ / ❓ reaction on a typed message. */
 export type CommandOutcome = 'done' | 'failed' | 'unknown';
@@ -65,6 +81,35 @@ export class CommandRegistry {
   /** The command `name` (a typo, say `sevv`) probably meant, if any. */
   suggest(name: string): string | undefined {
     return closestMatch(name, this.commands.keys());
+  }
+
+  /**
+   * The command a plain message was meant to be, when its first word is a
+   * typo of a command whose arguments are a closed set and the rest fits
+   * them (`sevv 1` → `sev`); undefined for anything that may be talk.
+   */
+  typoOf(text: string): string | undefined {
+    const trimmed = text.trim();
+    if (trimmed.includes('\n')) {
+      return undefined;
+    }
+    const [first = ''] = trimmed.split(/\s+/);
+    const word = first.toLowerCase();
+    if (word.length < 3 || this.has(word)) {
+      return undefined;
+    }
+    const meant = this.suggest(word);
+    if (
+      !meant ||
+      meant === 'help' ||
+      meant.startsWith(word) ||
+      INFLECTIONS.some(ending => word === `${meant}${ending}`)
+    ) {
+      return undefined;
+    }
+    const shape = CLOSED_USAGES[this.commands.get(meant)!.usage];
+    const args = trimmed.slice(first.length).trim();
+    return shape?.test(args) ? meant : undefined;
   }
 
   help(): string {
