@@ -160,8 +160,8 @@ describe.each(databases.eachSupportedId())('ScheduleRegistry on %s', id => {
     const schedules = await registry.current();
     expect([...schedules.keys()]).toEqual([
       'payments-primary',
-      'storefront-primary',
       'platform-primary',
+      'storefront-primary',
     ]);
     const from = clock.minus({ weeks: 2 });
     const to = clock.plus({ weeks: 4 });
@@ -319,10 +319,11 @@ describe.each(databases.eachSupportedId())('ScheduleRegistry on %s', id => {
     expect(registry.timeZones.get('storefront-primary')).toBe(
       'America/New_York',
     );
+    // Config first, then the catalog's by id.
     expect(registry.list.map(s => s.id)).toEqual([
       'payments-primary',
-      'storefront-primary',
       'platform-primary',
+      'storefront-primary',
     ]);
   });
 

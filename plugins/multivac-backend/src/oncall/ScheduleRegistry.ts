@@ -27,7 +27,8 @@ export const DEFAULT_SCHEDULE_MISS_REFRESH_MS = 2_000;
  * `current()`, or by `refresh()` from a scheduled task), and once per
  * `missRefreshMs` when `find` misses an id or the last read found no
  * Schedule at all (the catalog still ingesting after a start); a failed read keeps
- * the catalog schedules last read. `snapshot()`, `list` and `timeZones` are
+ * the catalog schedules last read. Config schedules come first in their
+ * order, then the catalog's by id. `snapshot()`, `list` and `timeZones` are
  * the last read, for callers that cannot wait.
  */
 export class ScheduleRegistry {
@@ -178,6 +179,8 @@ export class ScheduleRegistry {
           ),
         );
       }
+      // The catalog's order is not stable; ids are.
+      fromCatalog.sort((a, b) => (a.id < b.id ? -1 : Number(a.id > b.id)));
       this.#schedules = this.#publish(fromCatalog);
       this.#foundNone = items.length === 0;
       this.#loadedAt = now.toMillis();
