@@ -5,8 +5,11 @@
  * generate_series. Then, for 90 days (the page's period) and the period
  * before, everything `/multivac/insights` asks the store for, for the whole
  * company and for one team: the figures, by team/service/severity, the daily
- * trend, interruptions by band and person, the heatmap. Prints p50/p95 of
- * each set over repeated runs. Needs
+ * trend, interruptions by band and person, the heatmap, and the check for
+ * owners to refresh that each of the page's two requests makes. Then the
+ * insights-store part of a team's report card (its interruptions, its
+ * figures and severities, every team's figures for the company median).
+ * Prints p50/p95 of each set over repeated runs. Needs
  * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING (a server it may
  * create and drop a database on).
  */
@@ -97,7 +100,9 @@ async function generate(knex: Knex) {
      FROM generate_series(0, ? - 1) s`,
     [TEAMS, TEAMS * SERVICES_PER_TEAM],
   );
-  await knex.raw('ANALYZE');
+  // What autovacuum does after a bulk load: statistics, and the visibility
+  // map that lets the insights indexes answer without reading the table.
+  await knex.raw('VACUUM ANALYZE');
 }
 
 /** What the insights page asks for one period pair (InsightsService). */
@@ -128,6 +133,49 @@ async function page(store: DatabaseInsightsStore, team?: string) {
     store.interruptions(previous, 'all'),
     store.interruptions(current, 'person'),
     store.interruptionHeatmap(current),
+    // InsightsService.refreshOwners, once per request (incidents,
+    // interruptions); the bench's owners are fresh, so it only checks.
+    ...[1, 2].map(() =>
+      store.entitiesToRefresh(
+        previous.from,
+        current.to,
+        new Date(Date.now() - 10 * 60_000),
+      ),
+    ),
+  ]);
+}
+
+/**
+ * The insights store's part of a team's report card for 90 days
+ * (ReportCardService: the team's interruptions as the page reads them,
+ * its figures and severities, and every team's figures for the company
+ * median). Post-mortems, action items, change failure, on-call load and
+ * readiness come from other stores and the catalog; not timed here.
+ */
+async function reportCard(store: DatabaseInsightsStore, team: string) {
+  const current: InsightsFilter = {
+    from: new Date(END.getTime() - 90 * DAY_MS),
+    to: END,
+  };
+  const previous: InsightsFilter = {
+    from: new Date(END.getTime() - 180 * DAY_MS),
+    to: current.from,
+  };
+  await Promise.all([
+    store.entitiesToRefresh(
+      previous.from,
+      current.to,
+      new Date(Date.now() - 10 * 60_000),
+    ),
+    store.interruptions({ ...current, team }, 'all'),
+    store.interruptions({ ...previous, team }, 'all'),
+    store.interruptions({ ...current, team }, 'person'),
+    store.interruptionHeatmap({ ...current, team }),
+  ]);
+  await Promise.all([
+    store.incidentMetrics({ ...current, team }, { by: 'all' }),
+    store.incidentMetrics(current, { by: 'team' }),
+    store.incidentMetrics({ ...current, team }, { by: 'severity' }),
   ]);
 }
 
@@ -138,54 +186,79 @@ async function main() {
     return;
   }
   const url = new URL(raw);
-  const database = `multivac_bench_insights_${process.pid}`;
+  // INSIGHTS_BENCH_DATABASE=<name> keeps the generated database (and reuses
+  // it when it has data) to time the queries again or EXPLAIN them.
+  const kept = process.env.INSIGHTS_BENCH_DATABASE;
+  const database = kept ?? `multivac_bench_insights_${process.pid}`;
   const admin = connect(url, 'postgres');
-  await admin.raw('CREATE DATABASE ??', [database]);
+  const { rows: existing } = await admin.raw(
+    'SELECT 1 FROM pg_database WHERE datname = ?',
+    [database],
+  );
+  if (existing.length === 0) {
+    await admin.raw('CREATE DATABASE ??', [database]);
+  }
   const knex = connect(url, database);
   try {
     await migrateDatabase(knex);
-    const generating = performance.now();
-    await generate(knex);
-    console.log(
-      `PostgreSQL: ${TEAMS} teams, ${
-        TEAMS * SERVICES_PER_TEAM
-      } services, ${INCIDENTS.toLocaleString(
-        'en-US',
-      )} incidents (a page and 2 roles each), ${NOTIFICATIONS.toLocaleString(
-        'en-US',
-      )} notifications over a year; generated in ${(
-        (performance.now() - generating) /
-        1000
-      ).toFixed(1)}s`,
-    );
+    const [{ n }] = await knex('multivac_incidents').count({ n: '*' });
+    if (Number(n) > 0) {
+      console.log(`PostgreSQL: reusing the data of ${database}`);
+    } else {
+      const generating = performance.now();
+      await generate(knex);
+      console.log(
+        `PostgreSQL: ${TEAMS} teams, ${
+          TEAMS * SERVICES_PER_TEAM
+        } services, ${INCIDENTS.toLocaleString(
+          'en-US',
+        )} incidents (a page and 2 roles each), ${NOTIFICATIONS.toLocaleString(
+          'en-US',
+        )} notifications over a year; generated in ${(
+          (performance.now() - generating) /
+          1000
+        ).toFixed(1)}s (with the insights triggers)`,
+      );
+    }
     const store = new DatabaseInsightsStore(knex);
-    for (const [name, team] of [
-      ['whole company', undefined],
-      ['one team', 'group:default/team-7'],
-    ] as const) {
-      await page(store, team); // warm-up
+    const sets: Array<[string, () => Promise<void>]> = [
+      [
+        'insights page, 90 days + previous 90, whole company',
+        () => page(store),
+      ],
+      [
+        'insights page, 90 days + previous 90, one team',
+        () => page(store, 'group:default/team-7'),
+      ],
+      [
+        "a team's report card, 90 days (insights store part)",
+        () => reportCard(store, 'group:default/team-7'),
+      ],
+    ];
+    for (const [name, run] of sets) {
+      await run(); // warm-up
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const start = performance.now();
-        await page(store, team);
+        await run();
         times.push(performance.now() - start);
       }
-      times.sort((a, b) => a - b);
       const p95 = percentile(times, 95);
       console.log(
-        `insights page, 90 days + previous 90, ${name}: p50 ${percentile(
-          times,
-          50,
-        ).toFixed(0)} ms, p95 ${p95.toFixed(
+        `${name}: p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${p95.toFixed(
           0,
         )} ms over ${RUNS} runs (budget p95 < ${BUDGET_P95_MS} ms: ${
-          p95 < BUDGET_P95_MS ? 'met' : 'NOT met'
+          p95 < BUDGET_P95_MS
+            ? `met, ${(BUDGET_P95_MS / p95).toFixed(1)}× under`
+            : 'NOT met'
         })`,
       );
     }
   } finally {
     await knex.destroy();
-    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [database]);
+    if (!kept) {
+      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [database]);
+    }
     await admin.destroy();
   }
 }
