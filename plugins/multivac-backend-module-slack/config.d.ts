@@ -94,6 +94,25 @@ export interface Config {
           timeZone?: string;
         }>;
       };
+      /**
+       * The burnout nudge (issue 18): after a bad night (2 or more
+       * interruptions from 22:00 to 08:00 in the person's zone while on
+       * call on a built-in schedule), a direct message to their team lead
+       * (`multivac.insights.teamLeads`, else the Group's
+       * `multivac.io/team-lead` annotation) with the numbers and who on the
+       * schedule could cover. Once per person and night, with several
+       * replicas too (checked every 5 minutes).
+       */
+      burnoutNudge?: {
+        /** Default false. */
+        enabled?: boolean;
+        /**
+         * The lead's local hour, 0 to 23, from which it is sent (their
+         * User's `multivac.io/timezone`, else the schedule's zone), or the
+         * night's end when later. Default 9.
+         */
+        hour?: number;
+      };
     };
   };
 }

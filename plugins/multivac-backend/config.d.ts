@@ -412,6 +412,14 @@ export interface Config {
        * judges. Default 'production'.
        */
       changeFailureEnvironment?: string;
+      /**
+       * Team leads, told of their people's bad nights by the Slack
+       * module's burnout nudge: Group (ref or name) to User (ref or name),
+       * e.g. { 'group:default/payments': 'user:default/ada.lovelace' }. A
+       * Group not listed uses its `multivac.io/team-lead` annotation; with
+       * neither, nobody is told (a log line says so).
+       */
+      teamLeads?: { [team: string]: string };
     };
     /** Demo data, for `npm start` on a laptop only. */
     demo?: {

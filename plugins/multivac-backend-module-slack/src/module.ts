@@ -22,6 +22,10 @@ import { readDigestChannels } from './digest/digestConfig';
 import { DigestClaims } from './digest/DigestClaims';
 import { DIGEST_TASK_ID, DigestPoster } from './digest/DigestPoster';
 import { SlackStore } from './database/SlackStore';
+import { readBurnoutNudge } from './burnout/burnoutConfig';
+import { BURNOUT_NUDGE_TASK_ID, BurnoutNudger } from './burnout/BurnoutNudger';
+import { NudgeClaims } from './burnout/NudgeClaims';
+import { SlackUsers } from './users/SlackUsers';
 import { createSlackWebClient } from './slackWebClient';
 import { createSlackRouter, SLACK_PATH } from './transport/createSlackRouter';
 import {
@@ -104,6 +108,7 @@ export const multivacModuleSlack = createBackendModule({
         const store = await SlackStore.create(database);
         // Read before Slack is used: a bad digest entry fails the start-up.
         const digestChannels = readDigestChannels(config);
+        const burnoutNudge = readBurnoutNudge(config);
         const bot = createSlackBot({
           client,
           store,
@@ -143,6 +148,27 @@ export const multivacModuleSlack = createBackendModule({
             initialDelay: { seconds: 30 },
             fn: async () => {
               await poster.tick();
+            },
+          });
+        }
+
+        if (burnoutNudge.enabled) {
+          const nudger = new BurnoutNudger({
+            client,
+            claims: new NudgeClaims(await database.getClient()),
+            users: new SlackUsers(client, catalog, auth, slack.identity),
+            hour: burnoutNudge.hour,
+            logger,
+          });
+          workflowPoint.addClient(nudger);
+          // Every 5 minutes; the claim per person and night makes it send once.
+          await scheduler.scheduleTask({
+            id: BURNOUT_NUDGE_TASK_ID,
+            frequency: { minutes: 5 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 45 },
+            fn: async () => {
+              await nudger.tick();
             },
           });
         }

@@ -40,6 +40,8 @@ import { ReportCardService } from './insights/ReportCardService';
 import { DatabaseReportCardStore } from './insights/ReportCardStore';
 import { DatabaseDigestStore } from './insights/DatabaseDigestStore';
 import { DigestService } from './insights/DigestService';
+import { BadNightsService, readTeamLeads } from './insights/BadNightsService';
+import { BadNightsStore } from './insights/BadNightsStore';
 import { OnCallLoadService } from './insights/OnCallLoadService';
 import { OnCallLoadStore } from './insights/OnCallLoadStore';
 import { IncidentService } from './incidents/IncidentService';
@@ -345,6 +347,22 @@ export async function createMultivac(
     postmortemTimeZone: readPostmortemSettings(config).timeZone,
   });
 
+  // Who had a bad night, for the Slack module's morning nudge to their lead.
+  const badNights = new BadNightsService({
+    store: new BadNightsStore(db),
+    onCallLoad: new OnCallLoadService({
+      store: new OnCallLoadStore(db),
+      schedules: scheduleRegistry.list,
+      catalog,
+      auth,
+    }),
+    schedules: scheduleRegistry.list,
+    catalog,
+    auth,
+    logger,
+    teamLeads: readTeamLeads(config),
+  });
+
   // Each contribution gets its own workflow, so its permission checks name it.
   await contributions.connect(contributionId =>
     createWorkflow({
@@ -373,6 +391,7 @@ export async function createMultivac(
         ),
       urls,
       digest,
+      badNights,
     }),
   );
 

@@ -210,6 +210,75 @@ export interface WorkflowInsights {
    * query, 404 for a team the catalog does not have, each naming the field.
    */
   digest(query: { team?: string; hours?: number }): Promise<Digest>;
+  /**
+   * The bad nights (2 or more interruptions between 22:00 and 08:00 in the
+   * person's own zone, within their shifts on a built-in schedule) of the
+   * night before the morning of `date` (YYYY-MM-DD) in each person's zone;
+   * without `date`, each zone's last night that has ended. Each with the
+   * team lead to tell and who could cover; 400 naming `date` when malformed.
+   */
+  badNights(query: { date?: string }): Promise<WorkflowBadNight[]>;
+}
+
+/**
+ * One person's bad night, with the numbers and whom to tell.
+ *
+ * @public
+ */
+export interface WorkflowBadNight {
+  userRef: string;
+  /** Display name. */
+  name: string;
+  /** The night, named by the local date (YYYY-MM-DD) of its evening. */
+  night: string;
+  /** The person's zone, in which the night is 22:00 to 08:00. */
+  timeZone: string;
+  /** ISO times of the night's start and end. */
+  start: string;
+  end: string;
+  /** The interruptions that night, in time order. */
+  interruptions: Array<{
+    /** ISO time. */
+    at: string;
+    /** HH:mm in `timeZone`. */
+    localTime: string;
+    pageId?: string;
+    incidentId?: string;
+    /** What it was about, and its title or name. */
+    entityRef: string;
+    entityName: string;
+  }>;
+  /** The built-in schedule on which they were on call (the most pages). */
+  schedule: { id: string; name: string; timeZone: string };
+  /** The Group that names the schedule (`multivac.io/oncall-schedule`). */
+  team?: { ref: string; name: string };
+  /**
+   * Whom to tell: `multivac.insights.teamLeads[team]`, else the Group's
+   * `multivac.io/team-lead` annotation; absent when neither is set. Zone:
+   * their User's `multivac.io/timezone`, else the schedule's.
+   */
+  lead?: {
+    userRef: string;
+    name: string;
+    timeZone: string;
+    source: 'config' | 'annotation';
+  };
+  /**
+   * At most two others on the schedule with the lowest share of its
+   * interruptions (then of its on-call hours) over `coverPeriod`: the
+   * on-call load's fairness figures.
+   */
+  cover: Array<{
+    userRef: string;
+    name: string;
+    interruptions: number;
+    /** Share of the schedule's interruptions, 0..1; null when none. */
+    interruptionsShare: number | null;
+    hours: number;
+    hoursShare: number;
+  }>;
+  /** ISO bounds of the period of the cover figures (the last 30 days). */
+  coverPeriod: { from: string; to: string };
 }
 
 /**

@@ -17,6 +17,10 @@ import {
 import { z } from 'zod';
 import { AlertService } from '../alerts';
 import { DigestService } from '../insights/DigestService';
+import {
+  BadNightsService,
+  badNightsQuerySchema,
+} from '../insights/BadNightsService';
 import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { OnCallService } from '../oncall/OnCallService';
@@ -89,6 +93,7 @@ export function createWorkflow(deps: {
   authorize: MultivacWorkflow['authorize'];
   urls: PortalUrls;
   digest: DigestService;
+  badNights: BadNightsService;
 }): MultivacWorkflow {
   const {
     incidents,
@@ -260,6 +265,10 @@ export function createWorkflow(deps: {
     insights: {
       digest: query =>
         deps.digest.compose(parseInput(digestQuerySchema, query, 'digest')),
+      badNights: query =>
+        deps.badNights.badNights(
+          parseInput(badNightsQuerySchema, query, 'badNights'),
+        ),
     },
     urls: {
       incident: reference => deps.urls.incident(reference),
