@@ -148,6 +148,50 @@ describe('CachedPermissions', () => {
     ]);
   });
 
+  it("asks in one call for the decisions one principal's callers miss at the same moment, per method", async () => {
+    const { service, calls, state } = policyService();
+    state.decide = (name, user) => ({
+      result:
+        user === 'user:default/grace' || name === page.name
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    });
+    const cached = new CachedPermissions(service, { now: clock });
+
+    // What a route's parallel checks do: separate calls, same moment.
+    const answers = await Promise.all([
+      cached.authorize([{ permission: read }], ada),
+      cached.authorize([{ permission: page }], ada),
+      cached.authorize([{ permission: read }], ada),
+      cached.authorize([{ permission: read }], grace),
+      cached.authorizeConditional([{ permission: incidentUpdate }], ada),
+    ]);
+    expect(answers).toEqual([
+      [{ result: AuthorizeResult.ALLOW }],
+      [{ result: AuthorizeResult.DENY }],
+      [{ result: AuthorizeResult.ALLOW }],
+      [{ result: AuthorizeResult.DENY }],
+      [{ result: AuthorizeResult.ALLOW }],
+    ]);
+    expect(calls).toEqual([
+      {
+        method: 'authorize',
+        names: ['multivac.incident.read', 'multivac.oncall.page'],
+        user: 'user:default/ada',
+      },
+      {
+        method: 'authorize',
+        names: ['multivac.incident.read'],
+        user: 'user:default/grace',
+      },
+      {
+        method: 'conditional',
+        names: ['multivac.incident.update'],
+        user: 'user:default/ada',
+      },
+    ]);
+  });
+
   it('never remembers a decision about one resource', async () => {
     const { service, calls, state } = policyService();
     const cached = new CachedPermissions(service, { now: clock });

@@ -21,6 +21,13 @@ interface Remembered<T> {
   expiresAt: number;
 }
 
+/** Decisions being collected for one call to the policy. */
+interface Batch<R, T> {
+  requests: R[];
+  /** The policy's answers, in the order of `requests`. */
+  answers: Promise<T[]>;
+}
+
 /**
  * Backstage's PermissionsService, remembering each principal's decisions for
  * a short window (default 10 seconds), so that the routes a page calls at
@@ -40,8 +47,11 @@ interface Remembered<T> {
  *   included, are the policy's answer for the principal and are remembered
  *   as they are; their conditions are applied to the resources by the caller
  *   each time.
- * - Concurrent requests for the same decision share one call; failures are
- *   not remembered; at most `maxDecisions` are kept (the oldest go first).
+ * - Concurrent requests for the same decision share one call, and the
+ *   decisions one principal's callers miss in the same turn of the event
+ *   loop are asked in one call per method (`authorize`,
+ *   `authorizeConditional`); failures are not remembered; at most
+ *   `maxDecisions` are kept (the oldest go first).
  */
 export class CachedPermissions implements PermissionsService {
   readonly #permissions: PermissionsService;
@@ -49,6 +59,7 @@ export class CachedPermissions implements PermissionsService {
   readonly #maxDecisions: number;
   readonly #now: () => number;
   readonly #decisions = new Map<string, Remembered<unknown>>();
+  readonly #batches = new Map<string, Batch<unknown, unknown>>();
 
   constructor(
     permissions: PermissionsService,
@@ -120,7 +131,12 @@ export class CachedPermissions implements PermissionsService {
     const answers = keys.map(key => key && this.#fresh<T>(key, now));
     const missing = answers.flatMap((answer, i) => (answer ? [] : [i]));
     if (missing.length > 0) {
-      const asked = ask(missing.map(i => requests[i]));
+      const asked = this.#batched(
+        method,
+        principal,
+        missing.map(i => requests[i]),
+        ask,
+      );
       missing.forEach((i, j) => {
         const decision = asked.then(decisions => decisions[j]);
         answers[i] = decision;
@@ -131,6 +147,40 @@ export class CachedPermissions implements PermissionsService {
       });
     }
     return Promise.all(answers as Array<Promise<T>>);
+  }
+
+  /**
+   * Asks for `requests` together with the other decisions the same
+   * principal's callers miss in the same turn of the event loop (e.g. the
+   * checks of one route run in parallel): one call to the policy for all,
+   * made with the first caller's options (same principal).
+   */
+  #batched<R, T>(
+    method: string,
+    principal: string,
+    requests: R[],
+    ask: (missing: R[]) => Promise<T[]>,
+  ): Promise<T[]> {
+    const batchKey = JSON.stringify([method, principal]);
+    let batch = this.#batches.get(batchKey) as Batch<R, T> | undefined;
+    if (!batch) {
+      const created: Batch<R, T> = {
+        requests: [],
+        answers: new Promise<void>(resolve => setImmediate(resolve)).then(
+          () => {
+            this.#batches.delete(batchKey);
+            return ask(created.requests);
+          },
+        ),
+      };
+      batch = created;
+      this.#batches.set(batchKey, created as Batch<unknown, unknown>);
+    }
+    const offset = batch.requests.length;
+    batch.requests.push(...requests);
+    return batch.answers.then(answers =>
+      answers.slice(offset, offset + requests.length),
+    );
   }
 
   #fresh<T>(key: string, now: number): Promise<T> | undefined {
