@@ -280,6 +280,34 @@ describe('multivac backend plugin', () => {
     const page = await list('limit=2&offset=2');
     expect(page).toMatchObject({ totalCount: 3, limit: 2, offset: 2 });
     expect(page.items.map((i: any) => i.reference)).toEqual(['INC-1']);
+
+    // `all` is any state, alone or beside others
+    expect((await list('status=all')).totalCount).toBe(3);
+    expect((await list('status=all&status=resolved')).totalCount).toBe(3);
+    // text search in the title (and summary), with the other filters
+    expect((await list('q=LEDGER')).items.map((i: any) => i.reference)).toEqual(
+      ['INC-2'],
+    );
+    expect((await list('q=%20down%20&status=active')).totalCount).toBe(1);
+    expect((await list('q=')).totalCount).toBe(3);
+
+    const refused = async (query: string) => {
+      const response = await request(server)
+        .get(`/api/multivac/incidents?${query}`)
+        .set(asAda);
+      expect(response.status).toBe(400);
+      return response.body.error.message;
+    };
+    expect(await refused('status=everything')).toBe(
+      'Invalid query: status: must be one of triggered, acknowledged, investigating, identified, monitoring, resolved, cancelled, active, all',
+    );
+    expect(await refused(`q=${'x'.repeat(201)}`)).toBe(
+      'Invalid query: q: at most 200 characters',
+    );
+    expect(await refused('q=a&q=b')).toMatch(/^Invalid query: q: /);
+    expect(await refused('status=active&status=closed')).toBe(
+      'Invalid query: status: #2: must be one of triggered, acknowledged, investigating, identified, monitoring, resolved, cancelled, active, all',
+    );
   });
 
   it('checks permissions on every route', async () => {

@@ -88,23 +88,57 @@ export type NoteRequest = z.infer<typeof noteSchema>;
  */
 export const oneOrMany = <T extends z.ZodTypeAny>(item: T) =>
   z
-    .union([
-      item,
-      z
-        .array(item)
-        .max(
-          INPUT_LIMITS.maxListLength,
-          `at most ${INPUT_LIMITS.maxListLength} values`,
-        ),
-    ])
+    .union(
+      [
+        item,
+        z
+          .array(item)
+          .max(
+            INPUT_LIMITS.maxListLength,
+            `at most ${INPUT_LIMITS.maxListLength} values`,
+          ),
+      ],
+      {
+        // Say what is wrong with the value given (one, or a list), not
+        // zod's "Invalid input" for the union.
+        errorMap: (issue, ctx) => {
+          if (issue.code !== z.ZodIssueCode.invalid_union) {
+            return { message: ctx.defaultError };
+          }
+          const many = Array.isArray(ctx.data);
+          const [first] = issue.unionErrors[many ? 1 : 0]?.issues ?? [];
+          if (!first) {
+            return { message: ctx.defaultError };
+          }
+          const index = first.path[issue.path.length];
+          return {
+            message:
+              many && typeof index === 'number'
+                ? `#${index + 1}: ${first.message}`
+                : first.message,
+          };
+        },
+      },
+    )
     .transform(v => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
 
 /** @public */
 export const listIncidentsQuerySchema = z
   .object({
     entityRef: oneOrMany(refSchema()).optional(),
-    status: oneOrMany(z.enum([...INCIDENT_STATES, 'active'])).optional(),
+    /** `active`: not yet resolved; `all`: any state (as no status). */
+    status: oneOrMany(
+      z.enum([...INCIDENT_STATES, 'active', 'all'], {
+        errorMap: () => ({
+          message: `must be one of ${[...INCIDENT_STATES, 'active', 'all'].join(
+            ', ',
+          )}`,
+        }),
+      }),
+    ).optional(),
     severity: oneOrMany(z.enum(SEVERITIES)).optional(),
+    /** Words in the title or summary, case-insensitive. */
+    q: z.string().trim().max(200, 'at most 200 characters').optional(),
     from: isoDateTimeSchema().optional(),
     to: isoDateTimeSchema().optional(),
     limit: limitSchema(100, 20),

@@ -141,6 +141,48 @@ describe.each(databases.eachSupportedId())(
       expect(window.totalCount).toBe(3);
     });
 
+    it('searches title and summary, case-insensitive, with LIKE wildcards taken literally', async () => {
+      const checkout = await declare('Checkout FAILS for Visa');
+      const ledger = await declare('Ledger slow');
+      await store.updateIncident(
+        ledger.id,
+        { summary: 'Nightly batch blocked checkout writes' },
+        ada,
+      );
+      const percent = await declare('Error rate at 100% on payments');
+      await declare('Login_page broken');
+      const search = (text: string, extra: object = {}) =>
+        store
+          .listIncidents({ text, limit: 10, offset: 0, ...extra })
+          .then(r => ({ ids: r.items.map(i => i.id), total: r.totalCount }));
+
+      expect(await search('checkout')).toEqual({
+        ids: [ledger.id, checkout.id],
+        total: 2,
+      });
+      expect(await search('visa')).toEqual({ ids: [checkout.id], total: 1 });
+      expect(await search('CHECKOUT WRITES')).toEqual({
+        ids: [ledger.id],
+        total: 1,
+      });
+      // % and _ are text, not wildcards
+      expect(await search('100%')).toEqual({ ids: [percent.id], total: 1 });
+      expect((await search('%')).ids).toEqual([percent.id]);
+      expect((await search('ledger_slow')).total).toBe(0);
+      expect((await search('login_page')).total).toBe(1);
+      expect(await search('no such words')).toEqual({ ids: [], total: 0 });
+      // with the other filters and paging
+      await store.transitionIncident(checkout.id, 'resolved', ada);
+      expect(await search('checkout', { statuses: ['resolved'] })).toEqual({
+        ids: [checkout.id],
+        total: 1,
+      });
+      expect(await search('checkout', { limit: 1, offset: 1 })).toEqual({
+        ids: [checkout.id],
+        total: 2,
+      });
+    });
+
     it('moves forward, skips states, and timestamps each one', async () => {
       const incident = await declare();
       const acked = await store.transitionIncident(

@@ -151,6 +151,15 @@ export class DatabaseIncidentStore implements IncidentStore {
     if (filter.severities) {
       query.whereIn('severity', filter.severities);
     }
+    if (filter.text) {
+      const pattern = `%${filter.text.replace(/[\\%_]/g, c => `\\${c}`)}%`;
+      // Lowered by the database on both sides, so that both agree on case.
+      query.where(q =>
+        q
+          .whereRaw(`LOWER(title) LIKE LOWER(?) ESCAPE '\\'`, [pattern])
+          .orWhereRaw(`LOWER(summary) LIKE LOWER(?) ESCAPE '\\'`, [pattern]),
+      );
+    }
     if (filter.from) {
       query.where('created_at', '>=', toIsoString(filter.from));
     }

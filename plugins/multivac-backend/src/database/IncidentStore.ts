@@ -33,6 +33,8 @@ export interface IncidentFilter {
   entityRefs?: string[];
   statuses?: IncidentStatus[];
   severities?: Severity[];
+  /** Text in the title or summary, case-insensitive (at most 200 characters). */
+  text?: string;
   /** Created at or after (ISO time). */
   from?: string;
   /** Created before (ISO time). */

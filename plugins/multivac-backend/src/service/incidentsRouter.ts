@@ -72,13 +72,17 @@ export function createIncidentsRouter(options: RouterOptions): express.Router {
       incidentReadPermission,
     );
     const query = parse(listIncidentsQuerySchema, req.query, 'query');
-    const statuses = query.status?.flatMap(s =>
-      s === 'active' ? ACTIVE_INCIDENT_STATES : [s as IncidentStatus],
-    );
+    // `all` is any state: no status filter.
+    const statuses = query.status?.includes('all')
+      ? undefined
+      : query.status?.flatMap(s =>
+          s === 'active' ? ACTIVE_INCIDENT_STATES : [s as IncidentStatus],
+        );
     const { items, totalCount } = await incidents.list({
       entityRefs: query.entityRef,
       statuses,
       severities: query.severity,
+      text: query.q || undefined,
       from: query.from,
       to: query.to,
       limit: query.limit,

@@ -7,15 +7,18 @@ import {
   SupportButton,
 } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
-import { Grid, Typography } from '@material-ui/core';
+import { Grid, InputAdornment, TextField, Typography } from '@material-ui/core';
+import SearchIcon from '@material-ui/icons/Search';
 import {
   INCIDENT_STATES,
   IncidentStatus,
   Severity,
 } from '@multivac/plugin-multivac-common';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import useDebounce from 'react-use/esm/useDebounce';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { useUrlFilters } from '../../hooks/useUrlFilters';
 import { DeclareIncidentButton } from '../DeclareIncidentButton';
 import { EntityRefPicker } from '../EntityRefPicker';
 import { ALL, FilterSelect, SEVERITY_FILTER_OPTIONS } from '../FilterSelect';
@@ -23,20 +26,56 @@ import { IncidentsTable } from '../IncidentsTable';
 
 const PAGE_SIZE = 20;
 
-/** `/multivac/incidents`: every incident, filtered and paged. */
+/** The longest search the server takes. */
+const MAX_SEARCH_LENGTH = 200;
+
+const DEFAULTS = { q: '', status: 'active', severity: ALL, entityRef: '' };
+const ALLOWED = {
+  status: ['active', ALL, ...INCIDENT_STATES],
+  severity: SEVERITY_FILTER_OPTIONS.map(option => option.value),
+};
+
+/**
+ * `/multivac/incidents`: every incident, filtered, searched and paged; the
+ * filters live in the URL (`?q=&status=&severity=&entityRef=a,b&page=`) so a
+ * filtered view can be shared.
+ */
 export const IncidentsListPage = () => {
   const api = useApi(multivacApiRef);
   const organization =
     useApi(configApiRef).getOptionalString('organization.name') ??
     'your organization';
-  const [status, setStatus] = useState<string>('active');
-  const [severity, setSeverity] = useState<string>(ALL);
-  const [entityRefs, setEntityRefs] = useState<string[]>([]);
-  const [page, setPage] = useState(0);
+  const { filters, page, setFilter, setPage, query } = useUrlFilters(
+    DEFAULTS,
+    ALLOWED,
+  );
+  const { status, severity } = filters;
+  const entityRefs = filters.entityRef ? filters.entityRef.split(',') : [];
+
+  // What is typed reaches the URL (and the server) once typing pauses.
+  const [search, setSearch] = useState(filters.q);
+  // A link followed or Back: the box shows the URL's search.
+  useEffect(
+    () =>
+      setSearch(current =>
+        current.trim() === filters.q ? current : filters.q,
+      ),
+    [filters.q],
+  );
+  useDebounce(
+    () => {
+      if (search.trim() !== filters.q) {
+        setFilter('q', search.trim());
+      }
+    },
+    300,
+    [search],
+  );
 
   const { value, loading, error } = useAsync(
     () =>
       api.listIncidents({
+        q: filters.q || undefined,
         status:
           status === ALL ? undefined : (status as IncidentStatus | 'active'),
         severity: severity === ALL ? undefined : (severity as Severity),
@@ -44,14 +83,8 @@ export const IncidentsListPage = () => {
         limit: PAGE_SIZE,
         offset: page * PAGE_SIZE,
       }),
-    [api, status, severity, entityRefs.join(','), page],
+    [api, query],
   );
-
-  /** A filter change starts again on the first page. */
-  const filter = (setter: (v: string) => void) => (next: string) => {
-    setter(next);
-    setPage(0);
-  };
 
   return (
     <Page themeId="tool">
@@ -63,16 +96,38 @@ export const IncidentsListPage = () => {
         <ContentHeader title="">
           <DeclareIncidentButton />
           <SupportButton>
-            Every incident, newest first. Filter by state, severity or service.
+            Every incident, newest first. Search titles and summaries, filter by
+            state, severity or service; the address keeps the filters, to share
+            the view.
           </SupportButton>
         </ContentHeader>
         <Grid container spacing={2} alignItems="center">
+          <Grid item xs={12}>
+            <TextField
+              id="multivac-incident-search"
+              label="Search titles and summaries"
+              type="search"
+              value={search}
+              onChange={e => setSearch(e.target.value)}
+              fullWidth
+              variant="outlined"
+              margin="dense"
+              inputProps={{ maxLength: MAX_SEARCH_LENGTH }}
+              InputProps={{
+                startAdornment: (
+                  <InputAdornment position="start">
+                    <SearchIcon />
+                  </InputAdornment>
+                ),
+              }}
+            />
+          </Grid>
           <Grid item xs={12} sm={3}>
             <FilterSelect
               id="multivac-filter-status"
               label="Status"
               value={status}
-              onChange={filter(setStatus)}
+              onChange={next => setFilter('status', next)}
               options={[
                 { value: 'active', label: 'Active' },
                 { value: ALL, label: 'All' },
@@ -88,7 +143,7 @@ export const IncidentsListPage = () => {
               id="multivac-filter-severity"
               label="Severity"
               value={severity}
-              onChange={filter(setSeverity)}
+              onChange={next => setFilter('severity', next)}
               options={SEVERITY_FILTER_OPTIONS}
             />
           </Grid>
@@ -97,10 +152,7 @@ export const IncidentsListPage = () => {
               label="Service, system or team"
               kinds={['Component', 'System', 'Group', 'Resource', 'API']}
               value={entityRefs}
-              onChange={refs => {
-                setEntityRefs(refs);
-                setPage(0);
-              }}
+              onChange={refs => setFilter('entityRef', refs.join(','))}
               multiple
             />
           </Grid>
@@ -120,7 +172,9 @@ export const IncidentsListPage = () => {
                 }}
                 emptyContent={
                   <Typography style={{ padding: 16 }}>
-                    No incidents match these filters.
+                    {filters.q
+                      ? `No incidents with “${filters.q}” in their title or summary match these filters.`
+                      : 'No incidents match these filters.'}
                   </Typography>
                 }
               />
