@@ -194,9 +194,12 @@ export class BadNightsService {
       byNight.set(key, [...(byNight.get(key) ?? []), row]);
     }
     const scheduleById = new Map(schedules.map(s => [s.id, s]));
+    const paged = new Set(rows.map(r => r.scheduleId));
     const entities = await this.entities([
       ...rows.flatMap(r => [r.userRef, r.entityRef]),
-      ...schedules.flatMap(s => s.layers.flatMap(l => l.members)),
+      ...schedules
+        .filter(s => paged.has(s.id))
+        .flatMap(s => s.layers.flatMap(l => l.members)),
     ]);
     const teams = new Map<string, Promise<Team | undefined>>();
     const covers = new Map<string, Promise<OnCallLoadSchedule | undefined>>();
