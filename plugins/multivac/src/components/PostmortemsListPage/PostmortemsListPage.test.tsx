@@ -1,7 +1,18 @@
 import { Entity } from '@backstage/catalog-model';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes, useLocation } from 'react-router-dom';
 import { aPostmortem, mockMultivacApi } from '../../__testUtils__/fixtures';
-import { renderMultivacPage } from '../../__testUtils__/render';
+import {
+  renderMultivacPage,
+  renderWithMultivac,
+} from '../../__testUtils__/render';
+import { MultivacPage } from '../MultivacPage';
+
+/** Shows the address, to check what a shared link would hold. */
+const Location = () => {
+  const { pathname, search } = useLocation();
+  return <output data-testid="location">{`${pathname}${search}`}</output>;
+};
 
 const firstPage = { limit: 20, offset: 0 };
 
@@ -111,6 +122,61 @@ describe('PostmortemsListPage', () => {
         overdue: 'true',
         ...firstPage,
       }),
+    );
+  });
+
+  it('reads its search and filters from the link and writes them back', async () => {
+    const api = mockMultivacApi();
+    await renderWithMultivac(
+      <>
+        <Routes>
+          <Route path="/multivac/*" element={<MultivacPage />} />
+        </Routes>
+        <Location />
+      </>,
+      {
+        api,
+        entities: [payments],
+        routeEntries: [
+          '/multivac/postmortems?q=ledger&entityRef=group:default/payments&severity=SEV2&status=unpublished&overdue=true&page=1',
+        ],
+      },
+    );
+    await waitFor(() =>
+      expect(api.listPostmortems).toHaveBeenCalledWith({
+        q: 'ledger',
+        entityRef: ['group:default/payments'],
+        severity: 'SEV2',
+        status: ['draft', 'in_review'],
+        overdue: 'true',
+        limit: 20,
+        offset: 20,
+      }),
+    );
+    expect(screen.getByLabelText('Search')).toHaveValue('ledger');
+    expect(screen.getByLabelText('Overdue only')).toBeChecked();
+
+    fireEvent.click(screen.getByLabelText('Overdue only'));
+    await waitFor(() =>
+      expect(api.listPostmortems).toHaveBeenLastCalledWith({
+        q: 'ledger',
+        entityRef: ['group:default/payments'],
+        severity: 'SEV2',
+        status: ['draft', 'in_review'],
+        limit: 20,
+        offset: 0,
+      }),
+    );
+    expect(screen.getByTestId('location')).toHaveTextContent(
+      '/multivac/postmortems?q=ledger&entityRef=group%3Adefault%2Fpayments&severity=SEV2&status=unpublished',
+    );
+    fireEvent.change(screen.getByLabelText('Search'), {
+      target: { value: '' },
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent(
+        /^\/multivac\/postmortems\?entityRef=group%3Adefault%2Fpayments&severity=SEV2&status=unpublished$/,
+      ),
     );
   });
 

@@ -19,10 +19,11 @@ import {
   PostmortemStatus,
   Severity,
 } from '@multivac/plugin-multivac-common';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { useUrlFilters } from '../../hooks/useUrlFilters';
 import { EntityRefPicker } from '../EntityRefPicker';
 import { ALL, FilterSelect, SEVERITY_FILTER_OPTIONS } from '../FilterSelect';
 import { POSTMORTEM_STATUS_LABELS } from '../IncidentChips';
@@ -41,22 +42,45 @@ function statusFilter(value: string): PostmortemStatus[] | undefined {
     : [value as PostmortemStatus];
 }
 
-/** `/multivac/postmortems`: every post-mortem, searched, filtered and paged. */
+const DEFAULTS = {
+  q: '',
+  entityRef: '',
+  severity: ALL,
+  status: ALL,
+  overdue: 'false',
+};
+const ALLOWED = {
+  severity: SEVERITY_FILTER_OPTIONS.map(option => option.value),
+  status: [ALL, UNPUBLISHED, ...POSTMORTEM_STATUSES],
+  overdue: ['true', 'false'],
+};
+
+/**
+ * `/multivac/postmortems`: every post-mortem, searched, filtered and paged;
+ * the search and filters live in the URL so a filtered view can be shared.
+ */
 export const PostmortemsListPage = () => {
   const api = useApi(multivacApiRef);
-  const [text, setText] = useState('');
-  const [query, setQuery] = useState('');
-  const [entityRefs, setEntityRefs] = useState<string[]>([]);
-  const [severity, setSeverity] = useState<string>(ALL);
-  const [status, setStatus] = useState<string>(ALL);
-  const [overdue, setOverdue] = useState(false);
-  const [page, setPage] = useState(0);
+  const { filters, page, setFilter, setPage, query } = useUrlFilters(
+    DEFAULTS,
+    ALLOWED,
+  );
+  const { severity, status } = filters;
+  const overdue = filters.overdue === 'true';
+  const entityRefs = filters.entityRef ? filters.entityRef.split(',') : [];
 
+  // What is typed reaches the URL (and the server) once typing pauses.
+  const [text, setText] = useState(filters.q);
+  // A link followed or Back: the box shows the URL's search.
+  useEffect(
+    () =>
+      setText(current => (current.trim() === filters.q ? current : filters.q)),
+    [filters.q],
+  );
   useDebounce(
     () => {
-      if (text.trim() !== query) {
-        setQuery(text.trim());
-        setPage(0);
+      if (text.trim() !== filters.q) {
+        setFilter('q', text.trim());
       }
     },
     SEARCH_DELAY_MS,
@@ -66,7 +90,7 @@ export const PostmortemsListPage = () => {
   const { value, loading, error } = useAsync(
     () =>
       api.listPostmortems({
-        q: query || undefined,
+        q: filters.q || undefined,
         entityRef: entityRefs.length ? entityRefs : undefined,
         severity: severity === ALL ? undefined : (severity as Severity),
         status: statusFilter(status),
@@ -74,16 +98,8 @@ export const PostmortemsListPage = () => {
         limit: PAGE_SIZE,
         offset: page * PAGE_SIZE,
       }),
-    [api, query, entityRefs.join(','), severity, status, overdue, page],
+    [api, query],
   );
-
-  /** A filter change starts again on the first page. */
-  const filter =
-    <T,>(setter: (v: T) => void) =>
-    (next: T) => {
-      setter(next);
-      setPage(0);
-    };
 
   return (
     <Page themeId="tool">
@@ -118,7 +134,7 @@ export const PostmortemsListPage = () => {
               label="Team, system or service"
               kinds={['Group', 'System', 'Component']}
               value={entityRefs}
-              onChange={filter(setEntityRefs)}
+              onChange={refs => setFilter('entityRef', refs.join(','))}
               multiple
             />
           </Grid>
@@ -127,7 +143,7 @@ export const PostmortemsListPage = () => {
               id="multivac-postmortems-severity"
               label="Severity"
               value={severity}
-              onChange={filter(setSeverity)}
+              onChange={next => setFilter('severity', next)}
               options={SEVERITY_FILTER_OPTIONS}
             />
           </Grid>
@@ -136,7 +152,7 @@ export const PostmortemsListPage = () => {
               id="multivac-postmortems-status"
               label="Status"
               value={status}
-              onChange={filter(setStatus)}
+              onChange={next => setFilter('status', next)}
               options={[
                 { value: ALL, label: 'All' },
                 { value: UNPUBLISHED, label: 'Not published' },
@@ -152,7 +168,7 @@ export const PostmortemsListPage = () => {
               control={
                 <Checkbox
                   checked={overdue}
-                  onChange={e => filter(setOverdue)(e.target.checked)}
+                  onChange={e => setFilter('overdue', String(e.target.checked))}
                 />
               }
               label="Overdue only"
