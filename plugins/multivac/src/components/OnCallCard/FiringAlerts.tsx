@@ -5,7 +5,7 @@ import {
   entityRouteParams,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { Box, Typography } from '@material-ui/core';
+import { Box } from '@material-ui/core';
 import WarningIcon from '@material-ui/icons/Warning';
 
 /**
