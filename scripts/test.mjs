@@ -8,6 +8,9 @@
  *   3. unit, route and store tests (Jest through the Backstage CLI); store
  *      tests run on SQLite and, when a server is reachable, on PostgreSQL 15
  *   4. end to end: the real portal in headless Chromium (e2e/run.mjs)
+ *   5. in CI (or with MULTIVAC_PRODUCTION_SMOKE=1): the production smoke
+ *      test, `npm run build:all` and the built backend on PostgreSQL
+ *      (scripts/production-smoke.mjs)
  * Every step runs even if an earlier one failed. The last line is
  * `N passed, N failed` (tests and checks together).
  */
@@ -120,24 +123,42 @@ try {
   record('unit and store tests', false, 'no report');
 }
 
-console.log('\n=== end to end: node e2e/run.mjs');
-const e2e = spawnSync(join(bin, 'node'), [join(root, 'e2e', 'run.mjs')], {
-  cwd: root,
-  env,
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-process.stdout.write(e2e.stdout ?? '');
-const e2eCounts = /(\d+) passed, (\d+) failed\s*$/.exec(e2e.stdout ?? '');
-const e2eOk = e2e.status === 0 && !!e2eCounts;
-passed += e2eCounts ? Number(e2eCounts[1]) : 0;
-failed += e2eCounts ? Number(e2eCounts[2]) : 0;
-if (!e2eOk && (!e2eCounts || Number(e2eCounts[2]) === 0)) failed++;
-record(
-  'end to end',
-  e2eOk,
-  e2eCounts ? `${e2eCounts[1]} passed, ${e2eCounts[2]} failed` : 'no result',
-);
+/**
+ * Runs a script that prints `N passed, N failed` last, adding its counts;
+ * a script that fails without a failed count counts as one failure.
+ */
+function runCounted(title, script) {
+  console.log(`\n=== ${title}: node ${script}`);
+  const result = spawnSync(join(bin, 'node'), [join(root, script)], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.stdout.write(result.stdout ?? '');
+  const counts = /(\d+) passed, (\d+) failed\s*$/.exec(result.stdout ?? '');
+  const ok = result.status === 0 && !!counts;
+  passed += counts ? Number(counts[1]) : 0;
+  failed += counts ? Number(counts[2]) : 0;
+  if (!ok && (!counts || Number(counts[2]) === 0)) failed++;
+  record(
+    title,
+    ok,
+    counts ? `${counts[1]} passed, ${counts[2]} failed` : 'no result',
+  );
+}
+
+runCounted('end to end', join('e2e', 'run.mjs'));
+
+// The production path (build:all, the built backend on PostgreSQL): in CI,
+// or when asked, since the build takes minutes.
+if (process.env.CI || process.env.MULTIVAC_PRODUCTION_SMOKE === '1') {
+  runCounted('production smoke', join('scripts', 'production-smoke.mjs'));
+} else {
+  summary.push(
+    'SKIP production smoke (runs in CI; MULTIVAC_PRODUCTION_SMOKE=1 runs it here)',
+  );
+}
 
 console.log(`\n=== summary\n${summary.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);
