@@ -18,6 +18,13 @@
  *   or deleted one (only the next one's predecessor changes), so counting
  *   interruptions no longer needs a window over the whole period.
  *
+ * - `multivac_interruption_hours`: interruptions per UTC hour, band and
+ *   local weekday and hour, adjusted by a row trigger whenever a
+ *   notification's `interruption` (or its time or band) changes; the
+ *   company-wide figures and heatmap add up whole hours from it and read
+ *   only the period's partial first and last hours from the notifications.
+ *   Exact: counts, no sampling.
+ *
  * On PostgreSQL the triggers are per statement (transition tables: a bulk
  * insert is one recomputation) and serialise recomputations of the same
  * incident or person with transaction-level advisory locks (a table lock
@@ -34,6 +41,12 @@ const FACTS_LOCK = 28022;
 const PEOPLE_LOCK = 28023;
 /** More ids than this in one statement take a table lock instead. */
 const MAX_ROW_LOCKS = 16;
+
+/** The UTC hour a time falls in (whatever the session's time zone). */
+const PG_HOUR = at =>
+  `(date_trunc('hour', ${at} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
+/** SQLite: the same hour as an ISO string, as the store writes times. */
+const SQLITE_HOUR = at => `strftime('%Y-%m-%dT%H:00:00.000Z', ${at})`;
 
 /** PostgreSQL: the facts of the incidents `join` selects. */
 const pgFacts = join => `
@@ -163,6 +176,18 @@ exports.up = async function up(knex) {
       .comment(
         'No earlier notification to the person within 60 seconds; kept by triggers',
       );
+  });
+
+  await knex.schema.createTable('multivac_interruption_hours', table => {
+    table.comment(
+      'Interruptions per UTC hour, band and local weekday and hour, kept by a trigger on notifications',
+    );
+    table.timestamp('hour', { useTz: true }).notNullable();
+    table.string('band', 16).notNullable();
+    table.integer('local_weekday').notNullable();
+    table.integer('local_hour').notNullable();
+    table.integer('interruptions').notNullable();
+    table.primary(['hour', 'band', 'local_weekday', 'local_hour']);
   });
 
   if (pg) {
@@ -309,6 +334,48 @@ exports.up = async function up(knex) {
              FROM multivac_notifications) w
        WHERE w.id = n.id`,
     );
+    await knex.raw(
+      `INSERT INTO multivac_interruption_hours
+         (hour, band, local_weekday, local_hour, interruptions)
+       SELECT ${PG_HOUR(
+         'notified_at',
+       )}, band, local_weekday, local_hour, count(*)
+       FROM multivac_notifications WHERE interruption
+       GROUP BY 1, 2, 3, 4`,
+    );
+    // Increments commute: concurrent transactions need no lock here.
+    const bump = (row, sign) => `
+      INSERT INTO multivac_interruption_hours AS h
+        (hour, band, local_weekday, local_hour, interruptions)
+      VALUES (${PG_HOUR(`${row}.notified_at`)}, ${row}.band,
+        ${row}.local_weekday, ${row}.local_hour, ${sign}1)
+      ON CONFLICT (hour, band, local_weekday, local_hour)
+      DO UPDATE SET interruptions = h.interruptions + EXCLUDED.interruptions;`;
+    await knex.raw(`
+      CREATE FUNCTION multivac_interruption_hours_changed() RETURNS trigger
+      LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+      BEGIN
+        IF TG_OP <> 'INSERT' AND OLD.interruption THEN
+          ${bump('OLD', '-')}
+        END IF;
+        IF TG_OP <> 'DELETE' AND NEW.interruption THEN
+          ${bump('NEW', '+')}
+        END IF;
+        RETURN NULL;
+      END $$`);
+    for (const event of [
+      'INSERT',
+      'UPDATE OF interruption, notified_at, band, local_weekday, local_hour',
+      'DELETE',
+    ]) {
+      await knex.raw(
+        `CREATE TRIGGER multivac_interruption_hours_${event
+          .split(' ')[0]
+          .toLowerCase()}
+         AFTER ${event} ON multivac_notifications
+         FOR EACH ROW EXECUTE FUNCTION multivac_interruption_hours_changed()`,
+      );
+    }
     return;
   }
 
@@ -373,6 +440,53 @@ exports.up = async function up(knex) {
       'multivac_notifications',
     )}`,
   );
+  await knex.raw(
+    `INSERT INTO multivac_interruption_hours
+       (hour, band, local_weekday, local_hour, interruptions)
+     SELECT ${SQLITE_HOUR(
+       'notified_at',
+     )}, band, local_weekday, local_hour, count(*)
+     FROM multivac_notifications WHERE interruption
+     GROUP BY 1, 2, 3, 4`,
+  );
+  const bump = (row, sign) => `
+    INSERT INTO multivac_interruption_hours
+      (hour, band, local_weekday, local_hour, interruptions)
+    VALUES (${SQLITE_HOUR(`${row}.notified_at`)}, ${row}.band,
+      ${row}.local_weekday, ${row}.local_hour, ${sign}1)
+    ON CONFLICT (hour, band, local_weekday, local_hour)
+    DO UPDATE SET interruptions = interruptions + excluded.interruptions;`;
+  for (const [event, body] of [
+    ['INSERT', `WHEN NEW.interruption BEGIN ${bump('NEW', '+')} END`],
+    ['DELETE', `WHEN OLD.interruption BEGIN ${bump('OLD', '-')} END`],
+  ]) {
+    await knex.raw(
+      `CREATE TRIGGER multivac_interruption_hours_${event.toLowerCase()}
+       AFTER ${event} ON multivac_notifications FOR EACH ROW ${body}`,
+    );
+  }
+  await knex.raw(
+    `CREATE TRIGGER multivac_interruption_hours_update
+     AFTER UPDATE OF interruption, notified_at, band, local_weekday, local_hour
+     ON multivac_notifications FOR EACH ROW BEGIN
+       INSERT INTO multivac_interruption_hours
+         (hour, band, local_weekday, local_hour, interruptions)
+       SELECT ${SQLITE_HOUR(
+         'OLD.notified_at',
+       )}, OLD.band, OLD.local_weekday, OLD.local_hour, -1
+       WHERE OLD.interruption
+       ON CONFLICT (hour, band, local_weekday, local_hour)
+       DO UPDATE SET interruptions = interruptions + excluded.interruptions;
+       INSERT INTO multivac_interruption_hours
+         (hour, band, local_weekday, local_hour, interruptions)
+       SELECT ${SQLITE_HOUR(
+         'NEW.notified_at',
+       )}, NEW.band, NEW.local_weekday, NEW.local_hour, 1
+       WHERE NEW.interruption
+       ON CONFLICT (hour, band, local_weekday, local_hour)
+       DO UPDATE SET interruptions = interruptions + excluded.interruptions;
+     END`,
+  );
 };
 
 /** @param {import('knex').Knex} knex */
@@ -384,6 +498,11 @@ exports.down = async function down(knex) {
     'multivac_incident_roles',
   ];
   for (const event of ['insert', 'update', 'delete']) {
+    await knex.raw(
+      `DROP TRIGGER IF EXISTS multivac_interruption_hours_${event}${
+        pg ? ' ON multivac_notifications' : ''
+      }`,
+    );
     for (const table of tables) {
       await knex.raw(
         `DROP TRIGGER IF EXISTS ${table}_facts_${event}${
@@ -398,6 +517,9 @@ exports.down = async function down(knex) {
     );
   }
   if (pg) {
+    await knex.raw(
+      'DROP FUNCTION IF EXISTS multivac_interruption_hours_changed()',
+    );
     await knex.raw('DROP FUNCTION IF EXISTS multivac_notifications_changed()');
     await knex.raw('DROP FUNCTION IF EXISTS multivac_incident_facts_changed()');
     await knex.raw(
@@ -411,5 +533,6 @@ exports.down = async function down(knex) {
   await knex.schema.alterTable('multivac_notifications', table => {
     table.dropColumn('interruption');
   });
+  await knex.schema.dropTable('multivac_interruption_hours');
   await knex.schema.dropTable('multivac_incident_facts');
 };

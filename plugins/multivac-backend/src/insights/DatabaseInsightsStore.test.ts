@@ -625,13 +625,13 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('counts interruptions from the notifications as they are, in any order of arrival', async () => {
-      // 120 notifications to three people within two hours, at whole
+      // 120 notifications to three people within three hours, at whole
       // seconds (no ties), recorded in a scrambled order over several
       // transactions; then every seventh is deleted.
       const people = [ada, grace, ken];
       const at = (i: number) =>
         new Date(
-          Date.parse('2026-05-04T10:00:00Z') + ((i * 7919) % 7200) * 1000,
+          Date.parse('2026-05-04T10:00:00Z') + ((i * 7919) % 10800) * 1000,
         ).toISOString();
       const all = Array.from({ length: 120 }, (_, i) => ({
         userRef: people[i % 3],
@@ -658,30 +658,53 @@ describe.each(databases.eachSupportedId())(
           ),
         );
       }
+      /** Part hours: the first and last read the notifications. */
+      const window = {
+        from: new Date('2026-05-04T10:17:13Z'),
+        to: new Date('2026-05-04T12:42:05Z'),
+      };
       /** By the definition: > 60 s after the person's previous one. */
+      const starts = (kept: typeof all, person: string) => {
+        const times = kept
+          .filter(n => n.userRef === person)
+          .map(n => Date.parse(n.notifiedAt))
+          .sort((a, b) => a - b);
+        return times.filter((t, i) => i === 0 || t - times[i - 1] >= 60_000);
+      };
+      const inWindow = (kept: typeof all) =>
+        people
+          .flatMap(person => starts(kept, person))
+          .filter(t => t >= window.from.getTime() && t < window.to.getTime())
+          .length;
       const expected = (kept: typeof all) =>
-        people.map(person => {
-          const times = kept
-            .filter(n => n.userRef === person)
-            .map(n => Date.parse(n.notifiedAt))
-            .sort((a, b) => a - b);
-          return times.filter((t, i) => i === 0 || t - times[i - 1] >= 60_000)
-            .length;
-        });
+        people.map(person => starts(kept, person).length);
       const counted = async () => {
         const rows = await store.interruptions(day, 'person');
         return people.map(p => rows.find(r => r.key === p)?.total ?? 0);
+      };
+      /** Company-wide (hour counts) and by person (notifications) agree. */
+      const countedInWindow = async () => {
+        const [total] = await store.interruptions(window, 'all');
+        const byPerson = await store.interruptions(window, 'person');
+        const heatmap = await store.interruptionHeatmap(window);
+        expect(byPerson.reduce((sum, p) => sum + p.total, 0)).toBe(total.total);
+        expect(heatmap.reduce((sum, h) => sum + h.count, 0)).toBe(total.total);
+        return total.total;
       };
       const before = expected(all);
       // The fixture merges some: fewer interruptions than notifications.
       expect(before.reduce((a, b) => a + b)).toBeLessThan(120);
       expect(await counted()).toEqual(before);
+      expect(await countedInWindow()).toBe(inWindow(all));
 
       const gone = all.filter((_, i) => i % 7 === 0).map(n => n.pageId);
       await knex('multivac_notifications').whereIn('page_id', gone).delete();
       const after = expected(all.filter(n => !gone.includes(n.pageId)));
       expect(after).not.toEqual(before);
       expect(await counted()).toEqual(after);
+      expect(await countedInWindow()).toBe(
+        inWindow(all.filter(n => !gone.includes(n.pageId))),
+      );
     });
 
     if (id === 'POSTGRES_15') {

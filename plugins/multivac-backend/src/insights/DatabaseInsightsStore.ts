@@ -134,15 +134,15 @@ export class DatabaseInsightsStore implements InsightsStore {
     filter: InsightsFilter,
     grouping: InterruptionGrouping,
   ): Promise<Array<InterruptionCounts & { key: string }>> {
-    const counted = this.countedInterruptions(filter);
     const byPerson = grouping === 'person';
+    const counted = this.countedInterruptions(filter, !byPerson);
     const rows: Array<Record<string, unknown>> = await this.rows({
       sql: `WITH ${counted.sql}
-        SELECT ${byPerson ? 'user_ref' : "'all'"} AS k, count(*) AS total,
+        SELECT ${byPerson ? 'user_ref' : "'all'"} AS k, sum(c) AS total,
           ${['business', 'evening', 'sleep', 'weekend']
             .map(
               band =>
-                `sum(CASE WHEN band = '${band}' THEN 1 ELSE 0 END) AS ${band}`,
+                `sum(CASE WHEN band = '${band}' THEN c ELSE 0 END) AS ${band}`,
             )
             .join(', ')}
         FROM i ${byPerson ? 'GROUP BY user_ref ORDER BY total DESC, k' : ''}`,
@@ -164,11 +164,11 @@ export class DatabaseInsightsStore implements InsightsStore {
   async interruptionHeatmap(
     filter: InsightsFilter,
   ): Promise<Array<{ weekday: number; hour: number; count: number }>> {
-    const counted = this.countedInterruptions(filter);
+    const counted = this.countedInterruptions(filter, true);
     const rows: Array<Record<string, unknown>> = await this.rows({
       sql: `WITH ${counted.sql}
-        SELECT local_weekday AS weekday, local_hour AS hour, count(*) AS count
-        FROM i GROUP BY local_weekday, local_hour
+        SELECT local_weekday AS weekday, local_hour AS hour, sum(c) AS count
+        FROM i GROUP BY local_weekday, local_hour HAVING sum(c) > 0
         ORDER BY local_weekday, local_hour`,
       params: counted.params,
     });
@@ -405,15 +405,49 @@ export class DatabaseInsightsStore implements InsightsStore {
   }
 
   /**
-   * `i`: the interruptions in the filter, each the first notification to its
+   * `i`: the interruptions in the filter (user_ref, band, local_weekday,
+   * local_hour and `c`, how many), each the first notification to its
    * person after more than 60 seconds without one (a notification within 60
    * seconds of that person's previous one belongs to the same interruption,
    * so a stream of them counts once). Which notifications start one is
    * `multivac_notifications.interruption`, kept by triggers as notifications
    * are recorded (migration `20261205030000_insights_facts`), so a period
-   * reads only its interruptions, through a partial index.
+   * reads only its interruptions, through an index. With `byHour` and no
+   * filter, the whole UTC hours of the period come from
+   * `multivac_interruption_hours` (counts per hour, band and local hour;
+   * no person) and only the partial first and last hours from the
+   * notifications.
    */
-  private countedInterruptions(filter: InsightsFilter): Sql {
+  private countedInterruptions(filter: InsightsFilter, byHour: boolean): Sql {
+    const columns = 'n.user_ref, n.band, n.local_weekday, n.local_hour, 1 AS c';
+    const unfiltered =
+      !filter.person && !filter.service && !filter.team && !filter.severity;
+    const hour = 3_600_000;
+    const firstHour = Math.ceil(filter.from.getTime() / hour) * hour;
+    const lastHour = Math.floor(filter.to.getTime() / hour) * hour;
+    if (byHour && unfiltered && firstHour < lastHour) {
+      const [from, first, last, to] = [
+        filter.from,
+        new Date(firstHour),
+        new Date(lastHour),
+        filter.to,
+      ].map(toIsoString);
+      return {
+        sql: `i AS (
+            SELECT NULL AS user_ref, h.band, h.local_weekday, h.local_hour,
+              h.interruptions AS c
+            FROM multivac_interruption_hours h
+            WHERE h.hour >= ? AND h.hour < ?
+            UNION ALL
+            SELECT ${columns} FROM multivac_notifications n
+            WHERE n.interruption AND n.notified_at >= ? AND n.notified_at < ?
+            UNION ALL
+            SELECT ${columns} FROM multivac_notifications n
+            WHERE n.interruption AND n.notified_at >= ? AND n.notified_at < ?
+          )`,
+        params: [first, last, from, first, last, to],
+      };
+    }
     const where = ['n.interruption', 'n.notified_at >= ?', 'n.notified_at < ?'];
     const params: unknown[] = [
       toIsoString(filter.from),
@@ -439,7 +473,7 @@ export class DatabaseInsightsStore implements InsightsStore {
     }
     return {
       sql: `i AS (
-          SELECT n.user_ref, n.band, n.local_weekday, n.local_hour
+          SELECT ${columns}
           FROM multivac_notifications n WHERE ${where.join(' AND ')}
         )`,
       params,
