@@ -7,6 +7,7 @@ import {
   SidebarSpace,
 } from '@backstage/core-components';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
+import AccountCircleIcon from '@material-ui/icons/AccountCircle';
 import AssignmentIcon from '@material-ui/icons/Assignment';
 import BarChartIcon from '@material-ui/icons/BarChart';
 import CategoryIcon from '@material-ui/icons/Category';
@@ -20,6 +21,7 @@ import ReportProblemIcon from '@material-ui/icons/ReportProblem';
 import WhatshotIcon from '@material-ui/icons/Whatshot';
 import { PropsWithChildren } from 'react';
 import { SidebarLogo } from './SidebarLogo';
+import { SidebarSignedInUser } from './SidebarSignedInUser';
 
 export const Root = ({ children }: PropsWithChildren<{}>) => (
   <SidebarPage>
@@ -71,6 +73,10 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
         />
       </SidebarGroup>
       <SidebarSpace />
+      <SidebarDivider />
+      <SidebarGroup label="Account" icon={<AccountCircleIcon />}>
+        <SidebarSignedInUser />
+      </SidebarGroup>
     </Sidebar>
     {children}
   </SidebarPage>
