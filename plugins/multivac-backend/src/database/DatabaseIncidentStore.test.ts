@@ -143,9 +143,9 @@ describe.each(databases.eachSupportedId())(
 
     it('searches title and summary, case-insensitive, with LIKE wildcards taken literally', async () => {
       const checkout = await declare('Checkout FAILS for Visa');
-      const ledger = await declare('Ledger slow');
+      const slow = await declare('Ledger slow');
       await store.updateIncident(
-        ledger.id,
+        slow.id,
         { summary: 'Nightly batch blocked checkout writes' },
         ada,
       );
@@ -157,12 +157,12 @@ describe.each(databases.eachSupportedId())(
           .then(r => ({ ids: r.items.map(i => i.id), total: r.totalCount }));
 
       expect(await search('checkout')).toEqual({
-        ids: [ledger.id, checkout.id],
+        ids: [slow.id, checkout.id],
         total: 2,
       });
       expect(await search('visa')).toEqual({ ids: [checkout.id], total: 1 });
       expect(await search('CHECKOUT WRITES')).toEqual({
-        ids: [ledger.id],
+        ids: [slow.id],
         total: 1,
       });
       // % and _ are text, not wildcards
