@@ -161,6 +161,8 @@ const asKen = {
  */
 function targetOnlyPolicy() {
   const asked = new Map<string, number>();
+  /** Ada's calls to the policy, per method. */
+  const calls = { authorize: 0, conditional: 0 };
   const isAda = (credentials: BackstageCredentials) =>
     (credentials.principal as { userEntityRef?: string }).userEntityRef === ADA;
   const decide = (
@@ -193,6 +195,9 @@ function targetOnlyPolicy() {
   };
   const service: PermissionsService = {
     async authorize(requests, { credentials }) {
+      if (isAda(credentials)) {
+        calls.authorize++;
+      }
       return requests.map(r => {
         const decision = decide(r.permission.name, credentials);
         // Not needed by the card: it applies conditions itself.
@@ -202,11 +207,15 @@ function targetOnlyPolicy() {
       });
     },
     async authorizeConditional(requests, { credentials }) {
+      if (isAda(credentials)) {
+        calls.conditional++;
+      }
       return requests.map(r => decide(r.permission.name, credentials)) as any;
     },
   };
   return {
     asked,
+    calls,
     factory: createServiceFactory({
       service: coreServices.permissions,
       deps: {},
@@ -301,13 +310,19 @@ describe('GET /api/multivac/oncall/card', () => {
     // Ada may not read alerts: no count rather than an error.
     expect(res.body).not.toHaveProperty('firingAlerts');
 
-    // The policy was asked once per permission, not once per page.
+    // The policy was asked once per permission, not once per page: in one
+    // call for the basic ones (on-call read, page, alert read) and three for
+    // the conditional ones (reading pages; the catalog entity, read with
+    // Ada's credentials; acknowledging the pages found).
     expect(policy.asked.get(pageAcknowledgePermission.name)).toBe(1);
+    expect(policy.asked.get('catalog.entity.read')).toBe(1);
+    expect(policy.calls).toEqual({ authorize: 1, conditional: 3 });
     const again = await request(server)
       .get('/api/multivac/oncall/card?entityRef=payments-api')
       .set(asAda);
     expect(again.body.viewer.mayAcknowledge).toEqual([forAda]);
     expect(policy.asked.get(pageAcknowledgePermission.name)).toBe(1);
+    expect(policy.calls).toEqual({ authorize: 1, conditional: 3 });
   });
 });
 

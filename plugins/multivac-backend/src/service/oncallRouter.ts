@@ -23,7 +23,7 @@ import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
 import { pageResource } from '../permissions/registerResourceTypes';
 import { CatalogEntities } from './CatalogEntities';
-import { RequestAuth } from './RequestAuth';
+import { ListAuthorization, RequestAuth } from './RequestAuth';
 import { checkIdParams, parseInput } from './validation';
 
 const onCallQuery = z
@@ -100,14 +100,27 @@ export function createOnCallRouter(options: {
    * check again.
    */
   router.get('/oncall/card', async (req, res) => {
-    const credentials = await requestAuth.authorize(req, oncallReadPermission);
+    // Asked together: decisions not remembered yet go to the policy in one
+    // call per method (CachedPermissions batches a user's checks of the
+    // same moment).
+    const [credentials, mayPage, mayReadAlerts, pageRead] = await Promise.all([
+      requestAuth.authorize(req, oncallReadPermission),
+      allowed(() => requestAuth.authorize(req, oncallPagePermission)),
+      allowed(() => requestAuth.authorize(req, alertReadPermission)),
+      readablePages(req),
+    ]);
     const { entityRef } = parseInput(cardQuery, req.query, 'query');
     const [ref] = entities.normalize([entityRef]);
-    const [answer, recentPages, firingAlerts, mayPage] = await Promise.all([
+    const [answer, recentPages, firingAlerts] = await Promise.all([
       whoIsOnCall(ref, credentials),
-      recentPagesOf(req, ref),
-      firingAlertsOf(req, ref),
-      allowed(() => requestAuth.authorize(req, oncallPagePermission)),
+      pageRead
+        ? paging.list({
+            entityRefs: [ref],
+            limit: CARD_PAGES,
+            permission: pageRead.filter,
+          })
+        : [],
+      mayReadAlerts ? firingAlertsOf(ref) : undefined,
     ]);
     const card: OnCallCardData = {
       ...answer,
@@ -135,15 +148,9 @@ export function createOnCallRouter(options: {
     }
   }
 
-  /** As `GET /alerts?entityRef=&status=firing` counts them; undefined when refused. */
-  async function firingAlertsOf(
-    req: express.Request,
-    ref: string,
-  ): Promise<number | undefined> {
-    if (
-      !alerts ||
-      !(await allowed(() => requestAuth.authorize(req, alertReadPermission)))
-    ) {
+  /** As `GET /alerts?entityRef=&status=firing` counts them. */
+  async function firingAlertsOf(ref: string): Promise<number | undefined> {
+    if (!alerts) {
       return undefined;
     }
     const { totalCount } = await alerts.list({
@@ -155,22 +162,18 @@ export function createOnCallRouter(options: {
     return totalCount;
   }
 
-  /** None when the caller may read no pages. */
-  async function recentPagesOf(req: express.Request, ref: string) {
-    let filter;
+  /** Which pages the caller may read; undefined when none. */
+  async function readablePages(
+    req: express.Request,
+  ): Promise<ListAuthorization | undefined> {
     try {
-      ({ filter } = await requestAuth.authorizeList(req, pageReadPermission));
+      return await requestAuth.authorizeList(req, pageReadPermission);
     } catch (error) {
       if (error instanceof NotAllowedError) {
-        return [];
+        return undefined;
       }
       throw error;
     }
-    return paging.list({
-      entityRefs: [ref],
-      limit: CARD_PAGES,
-      permission: filter,
-    });
   }
 
   /** The ids of the triggered pages the caller may acknowledge. */
