@@ -650,12 +650,13 @@ describe.each(databases.eachSupportedId())(
           ((Number(a.pageId.slice(2)) * 37) % 120) -
           ((Number(b.pageId.slice(2)) * 37) % 120),
       );
-      for (let i = 0; i < scrambled.length; i += 25) {
+      const batches = Array.from({ length: 5 }, (_, b) =>
+        scrambled.slice(b * 24, b * 24 + 24),
+      );
+      const recorder = store;
+      for (const batch of batches) {
         await knex.transaction(tx =>
-          store.recordNotifications(
-            transactionOf(tx),
-            scrambled.slice(i, i + 25),
-          ),
+          recorder.recordNotifications(transactionOf(tx), batch),
         );
       }
       /** Part hours: the first and last read the notifications. */

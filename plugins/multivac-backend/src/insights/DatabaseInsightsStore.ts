@@ -321,8 +321,10 @@ export class DatabaseInsightsStore implements InsightsStore {
           params: [],
         };
       case 'service':
+        // (incident_id, entity_ref) is the entities' primary key: no
+        // duplicates to remove.
         return {
-          sql: `SELECT DISTINCT e.entity_ref AS k, ${durations} FROM facts f
+          sql: `SELECT e.entity_ref AS k, ${durations} FROM facts f
             JOIN multivac_incident_entities e ON e.incident_id = f.id`,
           params: [],
         };
