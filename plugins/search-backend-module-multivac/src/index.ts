@@ -1,0 +1,6 @@
+/**
+ * Multivac's incidents and post-mortems in Backstage search.
+ *
+ * @packageDocumentation
+ */
+export {};
