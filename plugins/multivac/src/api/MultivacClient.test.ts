@@ -35,6 +35,10 @@ describe('MultivacClient', () => {
     expect(fetch.mock.calls[0][0]).toBe(
       'http://backend/api/multivac/incidents?entityRef=component%3Adefault%2Fa&entityRef=component%3Adefault%2Fb&status=active&limit=5',
     );
+    await client.listIncidents({ q: 'card & 50% off', status: 'all' });
+    expect(fetch.mock.calls[1][0]).toBe(
+      'http://backend/api/multivac/incidents?q=card+%26+50%25+off&status=all',
+    );
   });
 
   it('asks for the digest of a team and a number of hours', async () => {
