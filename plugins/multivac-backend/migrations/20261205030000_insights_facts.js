@@ -32,8 +32,6 @@
  * each miss the other's change. They assume READ COMMITTED, the default.
  * Rebuild by hand: `SELECT multivac_incident_facts_refresh(array(SELECT id
  * FROM multivac_incidents))`.
- *
- * @param {import('knex').Knex} knex
  */
 
 /** Advisory lock classes (two-key form): 'mv' incident facts, 'mw' people. */
@@ -42,13 +40,22 @@ const PEOPLE_LOCK = 28023;
 /** More ids than this in one statement take a table lock instead. */
 const MAX_ROW_LOCKS = 16;
 
-/** The UTC hour a time falls in (whatever the session's time zone). */
+/**
+ * The UTC hour a time falls in (whatever the session's time zone).
+ * @param {string} at
+ */
 const PG_HOUR = at =>
   `(date_trunc('hour', ${at} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
-/** SQLite: the same hour as an ISO string, as the store writes times. */
+/**
+ * SQLite: the same hour as an ISO string, as the store writes times.
+ * @param {string} at
+ */
 const SQLITE_HOUR = at => `strftime('%Y-%m-%dT%H:00:00.000Z', ${at})`;
 
-/** PostgreSQL: the facts of the incidents `join` selects. */
+/**
+ * PostgreSQL: the facts of the incidents `join` selects.
+ * @param {string} join
+ */
 const pgFacts = join => `
   SELECT i.id, i.created_at, i.severity, i.status,
     CASE WHEN p.first_ack IS NOT NULL
@@ -71,8 +78,10 @@ const pgFacts = join => `
 /**
  * SQLite: the same facts of the incidents `where` selects, julianday
  * arithmetic rounded to milliseconds (as the queries did).
+ * @param {string} where
  */
 function sqliteFactsInsert(where) {
+  /** @type {(a: string, b: string) => string} */
   const seconds = (a, b) =>
     `round((julianday(${b}) - julianday(${a})) * 86400.0, 3)`;
   return `
@@ -94,6 +103,7 @@ function sqliteFactsInsert(where) {
     FROM multivac_incidents i ${where};`;
 }
 
+/** @param {string} id */
 function sqliteFacts(id) {
   return `
     DELETE FROM multivac_incident_facts WHERE incident_id = ${id};
@@ -104,6 +114,8 @@ function sqliteFacts(id) {
  * Whether the notification `n` (an alias) starts an interruption: no
  * earlier notification (by time, then id) to the same person is less than
  * 60 seconds before it.
+ * @param {boolean} pg
+ * @param {string} n
  */
 function interruptionOf(pg, n) {
   const prev = `(SELECT m.notified_at FROM multivac_notifications m
@@ -121,6 +133,7 @@ function interruptionOf(pg, n) {
 /**
  * PostgreSQL: recheck the notifications to the same person in the 61
  * seconds from each row of `changed` (found through the person's index).
+ * @param {string} changed
  */
 function pgRecount(changed) {
   // Materialised: each flag is computed once, for the SET and the WHERE.
@@ -142,6 +155,7 @@ function pgRecount(changed) {
       AND multivac_notifications.interruption IS DISTINCT FROM v.flag;`;
 }
 
+/** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
   const pg = knex.client.config.client === 'pg';
 
@@ -344,6 +358,7 @@ exports.up = async function up(knex) {
        GROUP BY 1, 2, 3, 4`,
     );
     // Increments commute: concurrent transactions need no lock here.
+    /** @type {(row: string, sign: string) => string} */
     const bump = (row, sign) => `
       INSERT INTO multivac_interruption_hours AS h
         (hour, band, local_weekday, local_hour, interruptions)
@@ -391,15 +406,19 @@ exports.up = async function up(knex) {
     `CREATE INDEX multivac_notifications_entity_idx
        ON multivac_notifications (entity_ref, notified_at)`,
   );
+  /** @type {Array<[string, string, string[]]>} */
   const triggers = [
     ['multivac_incidents', 'INSERT', ['NEW.id']],
     ['multivac_incidents', 'UPDATE', ['OLD.id', 'NEW.id']],
     ['multivac_incidents', 'DELETE', ['OLD.id']],
-    ...['multivac_pages', 'multivac_incident_roles'].flatMap(table => [
-      [table, 'INSERT', ['NEW.incident_id']],
-      [table, 'UPDATE', ['OLD.incident_id', 'NEW.incident_id']],
-      [table, 'DELETE', ['OLD.incident_id']],
-    ]),
+    ...['multivac_pages', 'multivac_incident_roles'].flatMap(
+      /** @returns {Array<[string, string, string[]]>} */
+      table => [
+        [table, 'INSERT', ['NEW.incident_id']],
+        [table, 'UPDATE', ['OLD.incident_id', 'NEW.incident_id']],
+        [table, 'DELETE', ['OLD.incident_id']],
+      ],
+    ),
   ];
   for (const [table, event, ids] of triggers) {
     await knex.raw(
@@ -409,6 +428,7 @@ exports.up = async function up(knex) {
        END`,
     );
   }
+  /** @type {(row: string) => string} */
   const recount = row => `
     UPDATE multivac_notifications SET interruption = ${interruptionOf(
       false,
@@ -449,6 +469,7 @@ exports.up = async function up(knex) {
      FROM multivac_notifications WHERE interruption
      GROUP BY 1, 2, 3, 4`,
   );
+  /** @type {(row: string, sign: string) => string} */
   const bump = (row, sign) => `
     INSERT INTO multivac_interruption_hours
       (hour, band, local_weekday, local_hour, interruptions)
