@@ -8,9 +8,13 @@ import {
   PermissionsService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { Config } from '@backstage/config';
+import { SignalsService } from '@backstage/plugin-signals-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 import express from 'express';
+import { registerMultivacActions } from './actions';
 import { createAlerts } from './alerts';
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
 import { IncidentStore } from './database/IncidentStore';
@@ -52,6 +56,7 @@ import { OnCallService } from './oncall/OnCallService';
 import { PageUpdates } from './oncall/PageUpdates';
 import { PagingService } from './oncall/PagingService';
 import { PeopleDirectory } from './oncall/PeopleDirectory';
+import { createNotifications, pageLink } from './notifications';
 import { createChannelPaging } from './paging';
 import { parseSchedules } from './oncall/schedule';
 import { schedulesInCatalogFiles } from './oncall/fileSchedules';
@@ -67,6 +72,7 @@ import { readReleaseSettings } from './releases/settings';
 import { readPostmortemSettings } from './postmortems/settings';
 import { ReportService } from './reports/ReportService';
 import { readSeverityRubric } from './reports/severityRubric';
+import { LiveUpdates } from './signals';
 import { CachedPermissions } from './service/CachedPermissions';
 import { CatalogCache } from './service/CatalogCache';
 import { CatalogEntities } from './service/CatalogEntities';
@@ -88,6 +94,15 @@ export interface MultivacServices {
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
   scheduler: SchedulerService;
+  /** Registers Multivac's actions (for MCP clients); none without it. */
+  actionsRegistry?: ActionsRegistryService;
+  /** Live updates for open portal pages; none without it. */
+  signals?: SignalsService;
+  /**
+   * Backstage's notifications, when they are on (`notificationsEnabled`);
+   * without it Multivac sends none.
+   */
+  notifications?: NotificationService;
 }
 
 /** A built Multivac: its routes, and its job worker to start and stop. */
@@ -139,6 +154,29 @@ export async function createMultivac(
   }).catalogService();
   const entities = new CatalogEntities(cachedCatalog, auth);
 
+  // Backstage notifications (issue 20): a subscriber registered before the
+  // deliveries are built, and the `notifications` paging channel.
+  const notifications =
+    services.notifications &&
+    createNotifications({
+      notifications: services.notifications,
+      contributions,
+      ownersOf: refs => entities.ownersOf(refs),
+      urls,
+      pageLink: pageLink({
+        urls,
+        onCallUrl: `${
+          config.getOptionalString('app.baseUrl') ?? ''
+        }/multivac/oncall`,
+        // Read when a page's notification is sent, once both stores exist.
+        // eslint-disable-next-line @typescript-eslint/no-use-before-define
+        incident: id => incidentStore.getIncident(id),
+        // eslint-disable-next-line @typescript-eslint/no-use-before-define
+        report: id => reportStore.get(id),
+      }),
+      logger,
+    });
+
   const insightsStore = new DatabaseInsightsStore(db);
   // Bad schedules fail the start-up with a message naming the field.
   const schedules = parseSchedules(config);
@@ -168,32 +206,38 @@ export async function createMultivac(
     new PersonTimeZones(catalog, auth, scheduleRegistry.timeZones),
   );
   const reportStore = new DatabaseReportStore(db, pageStore);
+  // Changes also reach open portal pages as signals, once committed.
+  const live = new LiveUpdates(services.signals, logger, id =>
+    pageStore.get(id),
+  );
   /* eslint-disable @typescript-eslint/no-use-before-define --
    * The incident store records a delivery with every change, and the
    * post-mortem service records them too; deliveries read the incident or
    * post-mortem back only when their jobs run, after both exist. */
   const deliveries = {
-    incidents: incidentDeliveries(
-      jobs,
-      contributions.incidentSubscribers.list(),
-      {
+    incidents: live.incidents(
+      incidentDeliveries(jobs, contributions.incidentSubscribers.list(), {
         timelineEvent: id => incidentStore.getTimelineEvent(id),
         incident: id => incidentStore.getIncident(id),
-      },
+      }),
     ),
-    postmortems: postmortemDeliveries(
-      jobs,
-      contributions.postmortemSubscribers.list(),
-      id => postmortems.get(id),
+    postmortems: live.postmortems(
+      postmortemDeliveries(
+        jobs,
+        contributions.postmortemSubscribers.list(),
+        id => postmortems.get(id),
+      ),
     ),
     /* eslint-enable @typescript-eslint/no-use-before-define */
-    reports: reportDeliveries(
-      jobs,
-      contributions.reportSubscribers.list(),
-      id => reportStore.mustGet(id),
+    reports: live.reports(
+      reportDeliveries(jobs, contributions.reportSubscribers.list(), id =>
+        reportStore.mustGet(id),
+      ),
     ),
-    pages: pageDeliveries(jobs, contributions.pageSubscribers.list(), id =>
-      pageStore.get(id),
+    pages: live.pages(
+      pageDeliveries(jobs, contributions.pageSubscribers.list(), id =>
+        pageStore.get(id),
+      ),
     ),
   };
   const incidentStore: IncidentStore = new DatabaseIncidentStore(
@@ -221,6 +265,7 @@ export async function createMultivac(
     db,
     config,
     contributed: contributions.pagingChannels.list(),
+    notifications: notifications?.channel,
     pages: pageStore,
     people,
     jobs,
@@ -424,6 +469,28 @@ export async function createMultivac(
     onCallLoad,
   });
 
+  // The routes and the actions check the same permissions the same way.
+  const requestAuth = new RequestAuth(
+    auth,
+    services.httpAuth,
+    cachedPermissions,
+    services.permissionsRegistry,
+    entities,
+  );
+  if (services.actionsRegistry) {
+    registerMultivacActions(services.actionsRegistry, {
+      requestAuth,
+      incidents,
+      onCall,
+      paging,
+      builtin,
+      entities,
+      releases: releases.releases,
+      resources,
+      reports,
+    });
+  }
+
   return {
     router: createMultivacRouter({
       insights,
@@ -446,13 +513,7 @@ export async function createMultivac(
       releases,
       entities,
       userPermissions,
-      requestAuth: new RequestAuth(
-        auth,
-        services.httpAuth,
-        cachedPermissions,
-        services.permissionsRegistry,
-        entities,
-      ),
+      requestAuth,
       resources,
       discovery: services.discovery,
       urls,

@@ -2,10 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { multivacPermissions } from '@multivac/plugin-multivac-common';
 import { createMultivac } from './createMultivac';
 import { MultivacContributions } from './extensions/MultivacContributions';
+import { notificationsEnabled } from './notifications';
 import { UNAUTHENTICATED_PATHS } from './service/createMultivacRouter';
 
 /**
@@ -35,9 +39,35 @@ export const multivacPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        // Multivac's actions, for AI assistants (MCP) and other plugins.
+        actionsRegistry: actionsRegistryServiceRef,
+        // Live updates; without the signals backend nobody listens.
+        signals: signalsServiceRef,
+        // Always resolvable (it posts to the notifications backend); used
+        // only when that backend is installed or multivac.notifications.enabled.
+        notifications: notificationService,
+        instanceMetadata: coreServices.rootInstanceMetadata,
       },
-      async init({ httpRouter, lifecycle, ...services }) {
-        const multivac = await createMultivac(services, contributions);
+      async init({
+        httpRouter,
+        lifecycle,
+        notifications,
+        instanceMetadata,
+        ...services
+      }) {
+        const multivac = await createMultivac(
+          {
+            ...services,
+            notifications: (await notificationsEnabled(
+              services.config,
+              instanceMetadata,
+              services.logger,
+            ))
+              ? notifications
+              : undefined,
+          },
+          contributions,
+        );
         services.permissionsRegistry.addPermissions(multivacPermissions);
         httpRouter.use(multivac.router);
         for (const path of UNAUTHENTICATED_PATHS) {

@@ -21,3 +21,4 @@ export * from './digest';
 export * from './oncallLoad';
 export * from './insightsHealth';
 export * from './schedules';
+export * from './liveUpdates';
