@@ -421,6 +421,18 @@ export interface Config {
        */
       teamLeads?: { [team: string]: string };
     };
+    /**
+     * Backstage notifications for incidents, pages, post-mortems and forced
+     * releases. See the README, "Notifications in the portal".
+     */
+    notifications?: {
+      /**
+       * Send them. Default: true when the notifications backend plugin is
+       * installed in this backend, else false. Set true when it runs in
+       * another backend of the same Backstage.
+       */
+      enabled?: boolean;
+    };
     /** Demo data, for `npm start` on a laptop only. */
     demo?: {
       /**

@@ -11,6 +11,7 @@ import {
   catalogPlugin,
 } from '@backstage/plugin-catalog';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
+import { NotificationsPage } from '@backstage/plugin-notifications';
 import { orgPlugin } from '@backstage/plugin-org';
 import { MultivacPage } from '@multivac/plugin-multivac';
 import { Navigate, Route } from 'react-router-dom';
@@ -42,6 +43,7 @@ const routes = (
     </Route>
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     <Route path="/multivac" element={<MultivacPage />} />
+    <Route path="/notifications" element={<NotificationsPage />} />
   </FlatRoutes>
 );
 

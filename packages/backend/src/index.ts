@@ -25,6 +25,10 @@ backend.add(import('@backstage/plugin-permission-backend'));
 // config refuses to start with allow-all.
 backend.add(permissionPolicyModule);
 
+// Backstage notifications (the bell in the portal): Multivac notifies owners,
+// paged people and post-mortem owners there (backend README, "Notifications").
+backend.add(import('@backstage/plugin-notifications-backend'));
+
 backend.add(import('@multivac/plugin-multivac-backend'));
 // Switches on when multivac.pagerDuty is configured; otherwise it logs and does nothing.
 backend.add(import('@multivac/plugin-multivac-backend-module-pagerduty'));

@@ -23,7 +23,8 @@ export { ChannelPaging } from './ChannelPaging';
 /**
  * Paging channels: the modules' (e.g. Slack) first, then the built-in
  * email (`multivac.paging.email`) and webhook (`multivac.paging.webhook`)
- * channels where configured, and the signed acknowledge links they carry.
+ * channels where configured, then Backstage notifications when they are
+ * on, and the signed acknowledge links they carry.
  * Bad config fails the start-up naming the key.
  */
 export function createChannelPaging(options: {
@@ -37,11 +38,15 @@ export function createChannelPaging(options: {
   auth: AuthService;
   discovery: DiscoveryService;
   logger: LoggerService;
+  /** The `notifications` channel, when Backstage notifications are on. */
+  notifications?: PagingChannel;
 }): { channels: ChannelPaging; links: AcknowledgeLinks } {
   const { config, logger } = options;
   const builtin: PagingChannel[] = [
     EmailPagingChannel.fromConfig(config),
     WebhookPagingChannel.fromConfig(config),
+    // Last: it rings nothing, so it is the default order's last resort.
+    options.notifications,
   ].flatMap(channel => (channel ? [channel] : []));
   const taken = new Set(options.contributed.map(c => c.id));
   for (const channel of builtin) {

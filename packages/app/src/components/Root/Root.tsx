@@ -6,6 +6,7 @@ import {
   SidebarPage,
   SidebarSpace,
 } from '@backstage/core-components';
+import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import AccountCircleIcon from '@material-ui/icons/AccountCircle';
 import AssignmentIcon from '@material-ui/icons/Assignment';
@@ -73,6 +74,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
         />
       </SidebarGroup>
       <SidebarSpace />
+      <NotificationsSidebarItem />
       <SidebarDivider />
       <SidebarGroup label="Account" icon={<AccountCircleIcon />}>
         <SidebarSignedInUser />
