@@ -11,7 +11,8 @@ import { humanReference } from './references';
  */
 
 /**
- * `in_review` may go back to `draft`; `published` is final.
+ * `in_review` may go back to `draft`; `published` is left only by reopening
+ * it with a reason (`POST /postmortems/:id/reopen`), which makes it a draft.
  *
  * @public
  */
@@ -44,6 +45,12 @@ export interface PostmortemSectionTemplate {
   title: string;
   /** What to write there, shown as a placeholder. */
   hint?: string;
+  /**
+   * Must be written before the post-mortem is published. When no section of
+   * the configured template says, Summary, Trigger (the root cause) and
+   * Impact are required.
+   */
+  required?: boolean;
 }
 
 /**
@@ -219,6 +226,69 @@ export interface PostmortemSummary {
   tracking?: PostmortemTracking;
 }
 
+/**
+ * A reviewer's approval of the post-mortem as it stands; approvals are
+ * withdrawn when it goes back to draft (also by reopening).
+ *
+ * @public
+ */
+export interface PostmortemApproval {
+  reviewerRef: string;
+  approvedAt: string;
+}
+
+/** @public */
+export const POSTMORTEM_EVENT_TYPES = [
+  'created',
+  'review_requested',
+  'returned_to_draft',
+  'reviewers_changed',
+  'approved',
+  'published',
+  'reopened',
+] as const;
+/** @public */
+export type PostmortemEventType = (typeof POSTMORTEM_EVENT_TYPES)[number];
+
+/**
+ * One step of the post-mortem's own story (its review and publication), as
+ * opposed to the incident's timeline in its facts.
+ *
+ * @public
+ */
+export interface PostmortemEvent {
+  id: string;
+  type: PostmortemEventType;
+  /** A user ref. */
+  actor: string;
+  at: string;
+  /** Why it was reopened. */
+  reason?: string;
+  /** `reviewers_changed`: the reviewers after the change. */
+  reviewerRefs?: string[];
+}
+
+/**
+ * What stands between the post-mortem and publishing it.
+ *
+ * @public
+ */
+export interface PostmortemReview {
+  /** Ids of the sections that must be written before publishing. */
+  requiredSections: string[];
+  /** At least one action item is needed before publishing. */
+  actionItemsRequired: boolean;
+  /** Titles of required sections still empty (and `Action items`). */
+  missing: string[];
+  /** Oldest first; only those of current reviewers. */
+  approvals: PostmortemApproval[];
+  /**
+   * Sentences saying why it cannot be published now (empty when it can, or
+   * when it is published).
+   */
+  blockers: string[];
+}
+
 /** @public */
 export interface Postmortem extends PostmortemSummary {
   facts: PostmortemFacts;
@@ -226,6 +296,13 @@ export interface Postmortem extends PostmortemSummary {
   sections: PostmortemSection[];
   /** Oldest first. */
   actionItems: PostmortemActionItem[];
+  /** What publishing waits for (always sent by the backend). */
+  review?: PostmortemReview;
+  /**
+   * The post-mortem's own timeline (review, publication), oldest first
+   * (always sent by the backend).
+   */
+  history?: PostmortemEvent[];
 }
 
 /** @public */
@@ -310,6 +387,23 @@ export const postmortemStatusSchema = z
 /** @public */
 export type PostmortemStatusRequest = z.infer<typeof postmortemStatusSchema>;
 
+/**
+ * Reopening a published post-mortem; the reason goes on its timeline.
+ *
+ * @public
+ */
+export const reopenPostmortemSchema = z
+  .object({
+    reason: z
+      .string({ required_error: 'say why it is reopened' })
+      .trim()
+      .min(1, 'say why it is reopened')
+      .max(2000, 'keep it under 2000 characters'),
+  })
+  .strict();
+/** @public */
+export type ReopenPostmortemRequest = z.infer<typeof reopenPostmortemSchema>;
+
 const actionTitle = z
   .string()
   .trim()
@@ -349,7 +443,7 @@ export type UpdateActionItemRequest = z.infer<typeof updateActionItemSchema>;
 /** @public */
 export const listPostmortemsQuerySchema = z
   .object({
-    /** Words in the title or any section, case-insensitive. */
+    /** Words in the title, any section or an action item, case-insensitive. */
     q: z.string().trim().max(200).optional(),
     /** Post-mortems of incidents on these entities (or what they own/contain). */
     entityRef: oneOrMany(refSchema()).optional(),

@@ -12,6 +12,7 @@ import {
 import {
   ACTION_ITEMS,
   ActionItemRow,
+  assertNotPublished,
   changePostmortem,
   POSTMORTEMS,
   referenceOf,
@@ -29,7 +30,8 @@ export class DatabaseActionItemStore implements ActionItemStore {
     andThen: (tx: Transaction, item: PostmortemActionItem) => Promise<void>,
   ): Promise<PostmortemActionItem> {
     const id = randomUUID();
-    await changePostmortem(this.db, postmortemId, async tx => {
+    await changePostmortem(this.db, postmortemId, async (tx, postmortem) => {
+      assertNotPublished(postmortem, 'its action items');
       const now = nowIso();
       const row: ActionItemRow = {
         id,
@@ -58,6 +60,11 @@ export class DatabaseActionItemStore implements ActionItemStore {
     changes: ActionItemChanges,
   ): Promise<PostmortemActionItem> {
     await changePostmortem(this.db, postmortemId, async (tx, row) => {
+      // Follow-up goes on after publishing: an item's status, owner and due
+      // date still change; what it says does not.
+      if (changes.title !== undefined) {
+        assertNotPublished(row, 'what its action items say');
+      }
       const now = nowIso();
       const updated = await tx(ACTION_ITEMS)
         .where({ id: itemId, postmortem_id: postmortemId })
@@ -82,6 +89,7 @@ export class DatabaseActionItemStore implements ActionItemStore {
 
   async delete(postmortemId: string, itemId: string): Promise<void> {
     await changePostmortem(this.db, postmortemId, async (tx, row) => {
+      assertNotPublished(row, 'its action items');
       const deleted = await tx(ACTION_ITEMS)
         .where({ id: itemId, postmortem_id: postmortemId })
         .delete();

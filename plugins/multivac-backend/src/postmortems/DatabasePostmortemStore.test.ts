@@ -14,6 +14,7 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
     const { postmortems, newPostmortem } = stores;
     const input = await newPostmortem('Card payments fail', {
       tracked: true,
+      reviewerRefs: [grace, ada, grace],
     });
     const { postmortem, created } = await postmortems.create(
       input,
@@ -32,7 +33,7 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
       severity: 'SEV2',
       status: 'draft',
       ownerRef: ada,
-      reviewerRefs: [],
+      reviewerRefs: [grace, ada],
       dueDate: '2026-12-04',
       createdBy: ada,
       createdAt: expect.any(String),
@@ -40,6 +41,15 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
       publishedAt: undefined,
       publishedBy: undefined,
       tracking: { state: 'pending', attempts: 0 },
+      approvals: [],
+      history: [
+        {
+          id: expect.any(String),
+          type: 'created',
+          actor: ada,
+          at: postmortem.createdAt,
+        },
+      ],
       facts: input.facts,
       sections: input.sections,
     });
@@ -96,12 +106,16 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
     const { postmortems, createPostmortem } = stores;
     const postmortem = await createPostmortem();
 
-    const edited = await postmortems.update(postmortem.id, {
-      sections: { summary: 'Visa payments failed.' },
-      ownerRef: grace,
-      reviewerRefs: [grace, ada, grace],
-      dueDate: '2026-12-10',
-    });
+    const edited = await postmortems.update(
+      postmortem.id,
+      {
+        sections: { summary: 'Visa payments failed.' },
+        ownerRef: grace,
+        reviewerRefs: [grace, ada, grace],
+        dueDate: '2026-12-10',
+      },
+      ada,
+    );
     expect(edited).toMatchObject({
       ownerRef: grace,
       reviewerRefs: [grace, ada],
@@ -114,9 +128,11 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
     expect(edited.updatedAt >= postmortem.updatedAt).toBe(true);
 
     await expect(
-      postmortems.update(postmortem.id, {
-        sections: { summary: 'lost', lucky: 'x' },
-      }),
+      postmortems.update(
+        postmortem.id,
+        { sections: { summary: 'lost', lucky: 'x' } },
+        ada,
+      ),
     ).rejects.toThrow(
       new InputError(
         `sections: ${postmortem.reference} has no section 'lucky'; its sections are summary, trigger`,
@@ -125,9 +141,9 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
     expect((await postmortems.get(postmortem.id))!.sections[0].text).toBe(
       'Visa payments failed.',
     );
-    await expect(postmortems.update('nope', { ownerRef: ada })).rejects.toThrow(
-      'No post-mortem nope',
-    );
+    await expect(
+      postmortems.update('nope', { ownerRef: ada }, ada),
+    ).rejects.toThrow('No post-mortem nope');
   });
 
   it('moves through the lifecycle, recording who published, in the transaction of andThen', async () => {
@@ -168,8 +184,148 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
     await expect(
       postmortems.transition(postmortem.id, 'draft', ada, noop),
     ).rejects.toThrow(
-      `${ref} cannot move from published to draft; published is final`,
+      `${ref} cannot move from published to draft; a published post-mortem changes only when reopened with a reason`,
     );
+    expect(
+      (await postmortems.get(postmortem.id))!.history.map(e => [
+        e.type,
+        e.actor,
+      ]),
+    ).toEqual([
+      ['created', ada],
+      ['review_requested', ada],
+      ['published', grace],
+    ]);
+  });
+
+  it('records approvals of current reviewers, withdrawn when it goes back to draft or they stop reviewing', async () => {
+    const { postmortems, createPostmortem } = stores;
+    const postmortem = await createPostmortem('Card payments fail', {
+      reviewerRefs: [grace, ada],
+    });
+    await postmortems.transition(postmortem.id, 'in_review', ada, noop);
+    const seen: Array<[string, number]> = [];
+    await expect(
+      postmortems.approve(postmortem.id, grace, async (_tx, before) => {
+        seen.push([before.status, before.actionItemCount]);
+        throw new Error('not you');
+      }),
+    ).rejects.toThrow('not you');
+    expect((await postmortems.get(postmortem.id))!.approvals).toEqual([]);
+    expect(seen).toEqual([['in_review', 0]]);
+
+    const approved = await postmortems.approve(postmortem.id, grace, noop);
+    expect(approved.approvals).toEqual([
+      { reviewerRef: grace, approvedAt: approved.updatedAt },
+    ]);
+    expect(approved.history.at(-1)).toMatchObject({
+      type: 'approved',
+      actor: grace,
+    });
+    // Grace stops reviewing: her approval goes, and the change is recorded.
+    const changed = await postmortems.update(
+      postmortem.id,
+      { reviewerRefs: [ada] },
+      ada,
+    );
+    expect(changed.approvals).toEqual([]);
+    expect(changed.history.at(-1)).toMatchObject({
+      type: 'reviewers_changed',
+      actor: ada,
+      reviewerRefs: [ada],
+    });
+    await postmortems.approve(postmortem.id, ada, noop);
+    const back = await postmortems.transition(
+      postmortem.id,
+      'draft',
+      ada,
+      noop,
+    );
+    expect(back.approvals).toEqual([]);
+    expect(back.history.map(e => e.type)).toEqual([
+      'created',
+      'review_requested',
+      'approved',
+      'reviewers_changed',
+      'approved',
+      'returned_to_draft',
+    ]);
+  });
+
+  it('keeps a published post-mortem read-only until it is reopened with a reason', async () => {
+    const { postmortems, actionItems, createPostmortem } = stores;
+    const postmortem = await createPostmortem();
+    const ref = postmortem.reference;
+    const item = await actionItems.add(
+      postmortem.id,
+      { title: 'Alert on declines', createdBy: ada, tracked: false },
+      async () => {},
+    );
+    await expect(
+      postmortems.reopen(postmortem.id, ada, 'typo', noop),
+    ).rejects.toThrow(
+      new ConflictError(
+        `${ref} is draft, not published: there is nothing to reopen`,
+      ),
+    );
+    await postmortems.transition(postmortem.id, 'in_review', ada, noop);
+    await postmortems.approve(postmortem.id, grace, noop);
+    await postmortems.transition(postmortem.id, 'published', grace, noop);
+
+    const readOnly = (what: string) =>
+      `${ref} is published, so ${what} cannot change; reopen it (with a reason) first`;
+    await expect(
+      postmortems.update(postmortem.id, { sections: { summary: 'x' } }, ada),
+    ).rejects.toThrow(new ConflictError(readOnly('it')));
+    await expect(
+      actionItems.add(
+        postmortem.id,
+        { title: 'More', createdBy: ada, tracked: false },
+        async () => {},
+      ),
+    ).rejects.toThrow(readOnly('its action items'));
+    await expect(actionItems.delete(postmortem.id, item.id)).rejects.toThrow(
+      readOnly('its action items'),
+    );
+    await expect(
+      actionItems.update(postmortem.id, item.id, { title: 'Other' }),
+    ).rejects.toThrow(readOnly('what its action items say'));
+    // Follow-up goes on: the item gets done.
+    expect(
+      (await actionItems.update(postmortem.id, item.id, { status: 'done' }))
+        .status,
+    ).toBe('done');
+
+    const reopened = await postmortems.reopen(
+      postmortem.id,
+      ada,
+      'The trigger was wrong',
+      async (_tx, before) => {
+        expect(before).toMatchObject({
+          status: 'published',
+          actionItemCount: 1,
+        });
+      },
+    );
+    expect(reopened).toMatchObject({
+      status: 'draft',
+      approvals: [],
+      publishedAt: undefined,
+      publishedBy: undefined,
+    });
+    expect(reopened.history.at(-1)).toEqual({
+      id: expect.any(String),
+      type: 'reopened',
+      actor: ada,
+      at: reopened.updatedAt,
+      reason: 'The trigger was wrong',
+    });
+    const edited = await postmortems.update(
+      postmortem.id,
+      { sections: { trigger: 'A DNS change' } },
+      ada,
+    );
+    expect(edited.sections[1].text).toBe('A DNS change');
   });
 
   it('lists newest first, filtered, overdue as of the day it is given', async () => {
@@ -182,9 +338,16 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
       severity: 'SEV3',
       dueDate: '2026-12-04',
     });
-    await postmortems.update(payments.id, {
-      sections: { summary: 'The DNS change' },
-    });
+    await postmortems.update(
+      payments.id,
+      { sections: { summary: 'The DNS change' } },
+      ada,
+    );
+    await stores.actionItems.add(
+      ledger.id,
+      { title: 'Page on replication LAG', createdBy: ada, tracked: false },
+      async () => {},
+    );
     const refs = async (filter: object, today = '2026-11-30') =>
       (
         await postmortems.list({ limit: 20, offset: 0, ...filter }, today)
@@ -194,6 +357,8 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
     expect(await refs({ q: 'dns' })).toEqual([payments.reference]);
     expect(await refs({ q: '100%' })).toEqual([ledger.reference]);
     expect(await refs({ q: 'l_dger' })).toEqual([]);
+    // Action items are searched too.
+    expect(await refs({ q: 'replication lag' })).toEqual([ledger.reference]);
     expect(await refs({ ownerRef: grace })).toEqual([ledger.reference]);
     expect(await refs({ severities: ['SEV2'] })).toEqual([payments.reference]);
     expect(await refs({ statuses: ['in_review'] })).toEqual([]);

@@ -15,18 +15,28 @@ import { randomUUID } from 'node:crypto';
 import { nowIso, optionalIsoString, toIsoString } from '../database/util';
 import { Transaction, transactionOf } from '../database/Transaction';
 import {
+  ACTION_ITEMS,
+  APPROVALS,
+  ApprovalRow,
+  assertNotPublished,
   changePostmortem,
+  EVENTS,
+  EventRow,
   POSTMORTEMS,
   PostmortemRow,
+  recordEvent,
   referenceOf,
   SECTIONS,
   SectionRow,
   selectPostmortems,
+  toApproval,
+  toEvent,
   toTracking,
   trackingColumns,
 } from './databaseTables';
 import {
   InTransaction,
+  LockedPostmortem,
   NewPostmortem,
   PostmortemChanges,
   PostmortemFilter,
@@ -57,7 +67,7 @@ export class DatabasePostmortemStore implements PostmortemStore {
           severity: input.severity,
           status: 'draft',
           owner_ref: input.ownerRef,
-          reviewer_refs: JSON.stringify([]),
+          reviewer_refs: JSON.stringify([...new Set(input.reviewerRefs)]),
           due_date: input.dueDate,
           facts: JSON.stringify(input.facts),
           created_by: input.createdBy,
@@ -86,6 +96,7 @@ export class DatabasePostmortemStore implements PostmortemStore {
           text: section.text,
         })),
       );
+      await recordEvent(tx, id, 'created', input.createdBy, {}, now);
       await andThen(transactionOf(tx), id);
     });
     const postmortem = await this.getByIncident(input.incidentId);
@@ -127,7 +138,12 @@ export class DatabasePostmortemStore implements PostmortemStore {
             `${POSTMORTEMS}.id`,
             this.db(SECTIONS)
               .select('postmortem_id')
-              .whereRaw(...like('text')),
+              .whereRaw(...like('text'))
+              .union(
+                this.db(ACTION_ITEMS)
+                  .select('postmortem_id')
+                  .whereRaw(...like('title')),
+              ),
           ),
         );
       }
@@ -182,8 +198,10 @@ export class DatabasePostmortemStore implements PostmortemStore {
   async update(
     id: string,
     changes: PostmortemChanges,
+    actor: string,
   ): Promise<StoredPostmortem> {
     await changePostmortem(this.db, id, async (tx, row) => {
+      assertNotPublished(row, 'it');
       if (changes.sections) {
         const known: string[] = (
           await tx(SECTIONS)
@@ -219,6 +237,22 @@ export class DatabasePostmortemStore implements PostmortemStore {
           ...(changes.dueDate !== undefined && { due_date: changes.dueDate }),
           updated_at: nowIso(),
         });
+      if (changes.reviewerRefs !== undefined) {
+        const before: string[] = JSON.parse(row.reviewer_refs);
+        const after = [...new Set(changes.reviewerRefs)];
+        if (
+          before.length !== after.length ||
+          before.some(ref => !after.includes(ref))
+        ) {
+          await tx(APPROVALS)
+            .where({ postmortem_id: id })
+            .whereNotIn('reviewer_ref', after)
+            .delete();
+          await recordEvent(tx, id, 'reviewers_changed', actor, {
+            reviewerRefs: after,
+          });
+        }
+      }
     });
     return this.mustGet(id);
   }
@@ -234,13 +268,14 @@ export class DatabasePostmortemStore implements PostmortemStore {
       if (!allowed.includes(to)) {
         const hint = allowed.length
           ? `allowed: ${allowed.join(', ')}`
-          : `${row.status} is final`;
+          : 'a published post-mortem changes only when reopened with a reason';
         throw new ConflictError(
           `${referenceOf(row)} cannot move from ${
             row.status
           } to ${to}; ${hint}`,
         );
       }
+      const before = await this.locked(tx, id);
       const now = nowIso();
       await tx(POSTMORTEMS)
         .where({ id })
@@ -252,9 +287,88 @@ export class DatabasePostmortemStore implements PostmortemStore {
             published_by: actor,
           }),
         });
-      await andThen(transactionOf(tx));
+      if (to === 'draft') {
+        await tx(APPROVALS).where({ postmortem_id: id }).delete();
+      }
+      await recordEvent(
+        tx,
+        id,
+        (
+          {
+            draft: 'returned_to_draft',
+            in_review: 'review_requested',
+            published: 'published',
+          } as const
+        )[to],
+        actor,
+        {},
+        now,
+      );
+      await andThen(transactionOf(tx), before);
     });
     return this.mustGet(id);
+  }
+
+  async approve(
+    id: string,
+    reviewerRef: string,
+    andThen: InTransaction,
+  ): Promise<StoredPostmortem> {
+    await changePostmortem(this.db, id, async tx => {
+      await andThen(transactionOf(tx), await this.locked(tx, id));
+      const now = nowIso();
+      await tx(APPROVALS)
+        .insert({
+          postmortem_id: id,
+          reviewer_ref: reviewerRef,
+          approved_at: now,
+        })
+        .onConflict(['postmortem_id', 'reviewer_ref'])
+        .merge(['approved_at']);
+      await tx(POSTMORTEMS).where({ id }).update({ updated_at: now });
+      await recordEvent(tx, id, 'approved', reviewerRef, {}, now);
+    });
+    return this.mustGet(id);
+  }
+
+  async reopen(
+    id: string,
+    actor: string,
+    reason: string,
+    andThen: InTransaction,
+  ): Promise<StoredPostmortem> {
+    await changePostmortem(this.db, id, async (tx, row) => {
+      if (row.status !== 'published') {
+        throw new ConflictError(
+          `${referenceOf(row)} is ${
+            row.status
+          }, not published: there is nothing to reopen`,
+        );
+      }
+      await andThen(transactionOf(tx), await this.locked(tx, id));
+      const now = nowIso();
+      await tx(POSTMORTEMS).where({ id }).update({
+        status: 'draft',
+        updated_at: now,
+        published_at: null,
+        published_by: null,
+      });
+      await tx(APPROVALS).where({ postmortem_id: id }).delete();
+      await recordEvent(tx, id, 'reopened', actor, { reason }, now);
+    });
+    return this.mustGet(id);
+  }
+
+  /** The post-mortem as read inside the transaction changing it. */
+  private async locked(
+    tx: Knex.Transaction,
+    id: string,
+  ): Promise<LockedPostmortem> {
+    const stored = await this.getWhere({ [`${POSTMORTEMS}.id`]: id }, tx);
+    const [{ count }] = await tx(ACTION_ITEMS)
+      .where({ postmortem_id: id })
+      .count({ count: '*' });
+    return { ...stored!, actionItemCount: Number(count) };
   }
 
   private async mustGet(id: string): Promise<StoredPostmortem> {
@@ -265,20 +379,33 @@ export class DatabasePostmortemStore implements PostmortemStore {
     return postmortem;
   }
 
+  /** `db` is the transaction when read inside one. */
   private async getWhere(
     where: Record<string, string | number>,
+    db: Knex = this.db,
   ): Promise<StoredPostmortem | undefined> {
-    const row: PostmortemRow | undefined = await selectPostmortems(this.db)
+    const row: PostmortemRow | undefined = await selectPostmortems(db)
       .where(where)
       .first();
     if (!row) {
       return undefined;
     }
-    const sections = await this.db<SectionRow>(SECTIONS)
+    const summary = toSummary(row);
+    // One after the other: a transaction's connection runs one query at a time.
+    const sections = await db<SectionRow>(SECTIONS)
       .where({ postmortem_id: row.id })
       .orderBy('position');
+    const approvals = await db<ApprovalRow>(APPROVALS)
+      .where({ postmortem_id: row.id })
+      .whereIn('reviewer_ref', summary.reviewerRefs)
+      .orderBy([{ column: 'approved_at' }, { column: 'reviewer_ref' }]);
+    const events = await db<EventRow>(EVENTS)
+      .where({ postmortem_id: row.id })
+      .orderBy('id');
     return {
-      ...toSummary(row),
+      ...summary,
+      approvals: approvals.map(toApproval),
+      history: events.map(toEvent),
       facts: JSON.parse(row.facts),
       sections: sections.map(
         (s): PostmortemSection => ({

@@ -1,4 +1,8 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   Incident,
   PageRecord,
@@ -10,6 +14,7 @@ import {
   TriageReport,
 } from '@multivac/plugin-multivac-common';
 import { IncidentStore } from '../database/IncidentStore';
+import { Transaction } from '../database/Transaction';
 import { PostmortemDeliveries } from '../deliveries/kinds';
 import { ActionItemChanges, ActionItemStore } from './ActionItemStore';
 import { businessDaysAfter, localDate } from './calendar';
@@ -29,6 +34,7 @@ import {
   presentPostmortem,
   presentSummary,
 } from './present';
+import { approvalCounts, reviewOf } from './review';
 import { PostmortemSettings } from './settings';
 
 /**
@@ -56,6 +62,11 @@ export class PostmortemService {
       tracking?: PostmortemTracking;
       /** Where post-mortems and incidents are in the portal. */
       urls: PostmortemUrls;
+      /**
+       * Who reviews a new post-mortem by default: the members of the teams
+       * owning the incident's entities. None when absent.
+       */
+      defaultReviewers?: (entityRefs: string[]) => Promise<string[]>;
       /**
        * Today's date (YYYY-MM-DD), which decides what is overdue; by default
        * the day in the configured time zone.
@@ -87,10 +98,12 @@ export class PostmortemService {
         `${incident.reference} is ${incident.status}: its post-mortem can be written once it is resolved`,
       );
     }
-    const { facts, sections } = prefillPostmortem(
-      await this.recordOf(incident),
-      settings.template,
-    );
+    const [{ facts, sections }, reviewerRefs] = await Promise.all([
+      this.recordOf(incident).then(record =>
+        prefillPostmortem(record, settings.template),
+      ),
+      this.options.defaultReviewers?.(incident.entityRefs) ?? [],
+    ]);
     const { postmortem: stored, created } = await store.create(
       {
         incidentId: incident.id,
@@ -105,6 +118,7 @@ export class PostmortemService {
         facts,
         sections,
         createdBy: actor,
+        reviewerRefs,
         tracked: Boolean(tracking),
       },
       async (tx, postmortemId) => {
@@ -155,14 +169,22 @@ export class PostmortemService {
     return { items: items.map(item => presentSummary(item, view)), totalCount };
   }
 
+  /** 409 when it is published (reopen it first). */
   async update(
     idOrReference: string,
     changes: PostmortemChanges,
+    actor: string,
   ): Promise<Postmortem> {
     const { id } = await this.get(idOrReference);
-    return this.present(await this.options.store.update(id, changes));
+    return this.present(await this.options.store.update(id, changes, actor));
   }
 
+  /**
+   * Moves it along its lifecycle. Publishing needs (409 otherwise, naming
+   * what is missing) the required sections written, an action item when
+   * they are required, and the approval of a reviewer (see `approvalCounts`
+   * for the owner's own approval).
+   */
   async setStatus(
     idOrReference: string,
     to: PostmortemStatus,
@@ -170,15 +192,104 @@ export class PostmortemService {
   ): Promise<Postmortem> {
     const postmortem = await this.get(idOrReference);
     const { store } = this.options;
-    const stored = await store.transition(postmortem.id, to, actor, tx =>
-      this.options.deliveries.changed(
-        postmortem,
-        'status',
-        `${to}:${new Date().toISOString()}`,
-        tx,
-      ),
+    const stored = await store.transition(
+      postmortem.id,
+      to,
+      actor,
+      async (tx, before) => {
+        if (to === 'published') {
+          const { blockers } = reviewOf(
+            before,
+            before.actionItemCount,
+            this.rules(),
+          );
+          if (blockers.length > 0) {
+            throw new ConflictError(
+              `${postmortem.reference} cannot be published yet: ${blockers.join(
+                '; ',
+              )}`,
+            );
+          }
+        }
+        await this.statusChanged(postmortem, to, tx);
+      },
     );
     return this.present(stored);
+  }
+
+  /**
+   * The reviewer approves the post-mortem in review. 403 for someone who is
+   * not one of its reviewers; 409 when it is not in review, or when the
+   * reviewer is its owner and another reviewer is listed.
+   */
+  async approve(idOrReference: string, actor: string): Promise<Postmortem> {
+    const postmortem = await this.get(idOrReference);
+    const stored = await this.options.store.approve(
+      postmortem.id,
+      actor,
+      async (_tx, before) => {
+        const { reference } = postmortem;
+        if (!before.reviewerRefs.includes(actor)) {
+          throw new NotAllowedError(
+            `You are not a reviewer of ${reference}; ${
+              before.reviewerRefs.length
+                ? `its reviewers are ${before.reviewerRefs.join(', ')}`
+                : 'it has no reviewers yet'
+            }`,
+          );
+        }
+        if (before.status !== 'in_review') {
+          throw new ConflictError(
+            `${reference} is ${before.status}: it can be approved while it is in review`,
+          );
+        }
+        if (!approvalCounts(before, actor)) {
+          throw new ConflictError(
+            `${reference} is yours to write: another of its reviewers (${before.reviewerRefs
+              .filter(r => r !== actor)
+              .join(', ')}) must approve it`,
+          );
+        }
+      },
+    );
+    return this.present(stored);
+  }
+
+  /**
+   * A published post-mortem becomes a draft again, to be changed and
+   * reviewed anew; the reason goes on its timeline. 409 unless published.
+   */
+  async reopen(
+    idOrReference: string,
+    reason: string,
+    actor: string,
+  ): Promise<Postmortem> {
+    const postmortem = await this.get(idOrReference);
+    const stored = await this.options.store.reopen(
+      postmortem.id,
+      actor,
+      reason,
+      tx => this.statusChanged(postmortem, 'draft', tx),
+    );
+    return this.present(stored);
+  }
+
+  private statusChanged(
+    postmortem: Postmortem,
+    to: PostmortemStatus,
+    tx: Transaction,
+  ): Promise<void> {
+    return this.options.deliveries.changed(
+      postmortem,
+      'status',
+      `${to}:${new Date().toISOString()}`,
+      tx,
+    );
+  }
+
+  private rules() {
+    const { requiredSections, requireActionItems } = this.options.settings;
+    return { requiredSections, requireActionItems };
   }
 
   async addActionItem(
@@ -246,10 +357,25 @@ export class PostmortemService {
     return { today: today?.() ?? localDate(this.timeZone), urls };
   }
 
-  /** With its action items, whether it is overdue and its links. */
+  /**
+   * With its action items, what publishing waits for, whether it is overdue
+   * and its links.
+   */
   private async present(stored: StoredPostmortem): Promise<Postmortem> {
     const actionItems = await this.options.actionItems.list(stored.id);
-    return presentPostmortem(stored, actionItems, this.view());
+    const { requiredSections } = this.options.settings;
+    return presentPostmortem(
+      {
+        ...stored,
+        sections: stored.sections.map(section => ({
+          ...section,
+          required: requiredSections.includes(section.id),
+        })),
+      },
+      actionItems,
+      reviewOf(stored, actionItems.length, this.rules()),
+      this.view(),
+    );
   }
 
   private async findIncident(idOrReference: string): Promise<Incident> {

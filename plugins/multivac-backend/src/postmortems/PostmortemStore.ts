@@ -1,6 +1,8 @@
 import { PermissionFilter } from '../permissions/permissionFilter';
 import {
   Postmortem,
+  PostmortemApproval,
+  PostmortemEvent,
   PostmortemFacts,
   PostmortemSection,
   PostmortemStatus,
@@ -21,7 +23,12 @@ export type StoredPostmortemSummary = Omit<
 
 /** A post-mortem as stored; its action items are in the ActionItemStore. */
 export type StoredPostmortem = StoredPostmortemSummary &
-  Pick<Postmortem, 'facts' | 'sections'>;
+  Pick<Postmortem, 'facts' | 'sections'> & {
+    /** Those of current reviewers, oldest first. */
+    approvals: PostmortemApproval[];
+    /** Its own timeline, oldest first. */
+    history: PostmortemEvent[];
+  };
 
 export interface NewPostmortem {
   incidentId: string;
@@ -32,12 +39,14 @@ export interface NewPostmortem {
   facts: PostmortemFacts;
   sections: PostmortemSection[];
   createdBy: string;
+  /** Who is asked to review it (the owning teams' members). */
+  reviewerRefs: string[];
   /** Starts its tracking as `pending` (an issue tracker is configured). */
   tracked: boolean;
 }
 
 export interface PostmortemFilter {
-  /** In the title or any section, case-insensitive. */
+  /** In the title, any section or any action item, case-insensitive. */
   q?: string;
   /** Post-mortems of incidents affecting any of these entities. */
   entityRefs?: string[];
@@ -59,8 +68,18 @@ export interface PostmortemChanges {
   dueDate?: string;
 }
 
-/** Runs inside the transaction of a change; throwing undoes the change. */
-export type InTransaction = (tx: Transaction) => Promise<void>;
+/** A post-mortem read inside the transaction that changes it. */
+export type LockedPostmortem = StoredPostmortem & { actionItemCount: number };
+
+/**
+ * Runs inside the transaction of a change (after its writes), given the
+ * post-mortem as it was before the change (locked on PostgreSQL); throwing
+ * undoes the change.
+ */
+export type InTransaction = (
+  tx: Transaction,
+  before: LockedPostmortem,
+) => Promise<void>;
 
 /** Persistence of post-mortems: their row, sections and status. */
 export interface PostmortemStore {
@@ -83,13 +102,44 @@ export interface PostmortemStore {
     filter: PostmortemFilter,
     today: string,
   ): Promise<{ items: StoredPostmortemSummary[]; totalCount: number }>;
-  /** 400 for a section the post-mortem does not have. */
-  update(id: string, changes: PostmortemChanges): Promise<StoredPostmortem>;
-  /** 409 unless the lifecycle allows it; publishing records who and when. */
+  /**
+   * 400 for a section the post-mortem does not have; 409 when it is
+   * published. A change of reviewers is recorded on its timeline, and the
+   * approvals of reviewers no longer listed are dropped.
+   */
+  update(
+    id: string,
+    changes: PostmortemChanges,
+    actor: string,
+  ): Promise<StoredPostmortem>;
+  /**
+   * 409 unless the lifecycle allows it; recorded on its timeline.
+   * Publishing records who and when; going back to draft withdraws the
+   * approvals. `andThen` may refuse (throw) on what it is given.
+   */
   transition(
     id: string,
     to: PostmortemStatus,
     actor: string,
+    andThen: InTransaction,
+  ): Promise<StoredPostmortem>;
+  /**
+   * Records the reviewer's approval (again: a new time); `andThen` decides
+   * whether they may (throws to refuse).
+   */
+  approve(
+    id: string,
+    reviewerRef: string,
+    andThen: InTransaction,
+  ): Promise<StoredPostmortem>;
+  /**
+   * A published post-mortem becomes a draft again, its approvals
+   * withdrawn and the reason on its timeline; 409 unless published.
+   */
+  reopen(
+    id: string,
+    actor: string,
+    reason: string,
     andThen: InTransaction,
   ): Promise<StoredPostmortem>;
 }

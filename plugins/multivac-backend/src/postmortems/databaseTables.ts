@@ -1,6 +1,9 @@
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   ActionItemStatus,
+  PostmortemApproval,
+  PostmortemEvent,
+  PostmortemEventType,
   formatPostmortemReference,
   PostmortemActionItem,
   PostmortemStatus,
@@ -17,6 +20,24 @@ import { isPostgres, toIsoString } from '../database/util';
 export const POSTMORTEMS = 'multivac_postmortems';
 export const SECTIONS = 'multivac_postmortem_sections';
 export const ACTION_ITEMS = 'multivac_postmortem_action_items';
+export const APPROVALS = 'multivac_postmortem_approvals';
+export const EVENTS = 'multivac_postmortem_events';
+
+export type ApprovalRow = {
+  postmortem_id: string;
+  reviewer_ref: string;
+  approved_at: Date | string;
+};
+
+export type EventRow = {
+  id: number | string;
+  postmortem_id: string;
+  type: PostmortemEventType;
+  actor: string;
+  text: string | null;
+  payload: string;
+  created_at: Date | string;
+};
 
 export type TrackingColumns = {
   tracking_state: PostmortemTracking['state'] | null;
@@ -151,5 +172,62 @@ export function toActionItem(row: ActionItemRow): PostmortemActionItem {
     createdAt: toIsoString(row.created_at),
     updatedAt: toIsoString(row.updated_at),
     tracking: toTracking(row),
+  };
+}
+
+/**
+ * 409 when the post-mortem is published: it is read-only until reopened.
+ * `what` says what was refused, e.g. "its sections".
+ */
+export function assertNotPublished(
+  row: Pick<PostmortemRow, 'status' | 'incident_number'>,
+  what: string,
+): void {
+  if (row.status === 'published') {
+    throw new ConflictError(
+      `${referenceOf(
+        row,
+      )} is published, so ${what} cannot change; reopen it (with a reason) first`,
+    );
+  }
+}
+
+/** Adds a step to the post-mortem's own timeline. */
+export async function recordEvent(
+  tx: Knex,
+  postmortemId: string,
+  type: PostmortemEventType,
+  actor: string,
+  extra: { reason?: string; reviewerRefs?: string[] } = {},
+  at: string = new Date().toISOString(),
+): Promise<void> {
+  await tx(EVENTS).insert({
+    postmortem_id: postmortemId,
+    type,
+    actor,
+    text: extra.reason ?? null,
+    payload: JSON.stringify(
+      extra.reviewerRefs ? { reviewerRefs: extra.reviewerRefs } : {},
+    ),
+    created_at: at,
+  });
+}
+
+export function toEvent(row: EventRow): PostmortemEvent {
+  const payload = JSON.parse(row.payload) as { reviewerRefs?: string[] };
+  return {
+    id: String(row.id),
+    type: row.type,
+    actor: row.actor,
+    at: toIsoString(row.created_at),
+    ...(row.text !== null && { reason: row.text }),
+    ...(payload.reviewerRefs && { reviewerRefs: payload.reviewerRefs }),
+  };
+}
+
+export function toApproval(row: ApprovalRow): PostmortemApproval {
+  return {
+    reviewerRef: row.reviewer_ref,
+    approvedAt: toIsoString(row.approved_at),
   };
 }

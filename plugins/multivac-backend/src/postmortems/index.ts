@@ -18,6 +18,7 @@ import { DatabasePostmortemStore } from './DatabasePostmortemStore';
 import { PostmortemService } from './PostmortemService';
 import { PostmortemTracking } from './PostmortemTracking';
 import { PostmortemUrls } from './present';
+import { owningTeamMembers } from './reviewers';
 import { readPostmortemSettings } from './settings';
 
 export { PostmortemService } from './PostmortemService';
@@ -74,6 +75,22 @@ export async function createPostmortems(options: {
     tracking,
     urls,
     today: options.today,
+    defaultReviewers: async entityRefs => {
+      try {
+        return await owningTeamMembers(
+          options.catalog,
+          options.auth,
+          entityRefs,
+          settings.maxDefaultReviewers,
+        );
+      } catch (error) {
+        // The post-mortem is still created; reviewers can be named on it.
+        logger.warn(
+          `Could not find the owning teams' members to review a post-mortem: ${error}`,
+        );
+        return [];
+      }
+    },
   });
 
   await scheduler.scheduleTask({

@@ -24,7 +24,10 @@ export interface IncidentRecord {
   report?: TriageReport;
 }
 
-/** The facts of the post-mortem and its sections, Impact pre-filled. */
+/**
+ * The facts of the post-mortem and its sections, Summary pre-filled from the
+ * incident's summary and Impact from the report (else the incident).
+ */
 export function prefillPostmortem(
   record: IncidentRecord,
   template: PostmortemSectionTemplate[],
@@ -57,9 +60,13 @@ export function prefillPostmortem(
     }),
     timeline: storyOf(timeline, pages),
   };
+  const prefilled: Record<string, string> = {
+    summary: incident.summary.trim(),
+    impact,
+  };
   const sections = template.map(section => ({
     ...section,
-    text: section.id === 'impact' ? impact : '',
+    text: prefilled[section.id] ?? '',
   }));
   return { facts, sections };
 }

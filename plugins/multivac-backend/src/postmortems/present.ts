@@ -1,6 +1,7 @@
 import {
   Postmortem,
   PostmortemActionItem,
+  PostmortemReview,
   PostmortemSummary,
 } from '@multivac/plugin-multivac-common';
 import { StoredPostmortem, StoredPostmortemSummary } from './PostmortemStore';
@@ -52,12 +53,23 @@ export function presentSummary(
   };
 }
 
-/** A stored post-mortem with its action items, as the API returns it. */
+/**
+ * A stored post-mortem with its action items and review, as the API
+ * returns it.
+ */
 export function presentPostmortem(
   stored: StoredPostmortem,
   actionItems: PostmortemActionItem[],
+  review: PostmortemReview,
   view: PostmortemView,
 ): Postmortem {
-  const { facts, sections, ...summary } = stored;
-  return { ...presentSummary(summary, view), facts, sections, actionItems };
+  const { facts, sections, approvals, history, ...summary } = stored;
+  return {
+    ...presentSummary(summary, view),
+    facts,
+    sections,
+    actionItems,
+    review,
+    history,
+  };
 }

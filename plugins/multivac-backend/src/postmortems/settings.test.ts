@@ -12,7 +12,32 @@ describe('readPostmortemSettings', () => {
       dueBusinessDays: 5,
       timeZone: 'UTC',
       trackerSyncMinutes: 15,
+      requiredSections: ['summary', 'trigger', 'impact'],
+      requireActionItems: true,
+      maxDefaultReviewers: 10,
     });
+  });
+
+  it('takes the required sections from the template when it names them', () => {
+    expect(
+      read({
+        template: [
+          { id: 'summary', title: 'Summary' },
+          { id: 'cause', title: 'Root cause', required: true },
+          { id: 'impact', title: 'Impact', required: false },
+        ],
+        requireActionItems: false,
+      }),
+    ).toMatchObject({ requiredSections: ['cause'], requireActionItems: false });
+    // Without a word on it: the default sections that the template has.
+    expect(
+      read({
+        template: [
+          { id: 'summary', title: 'Summary' },
+          { id: 'cause', title: 'Root cause' },
+        ],
+      }).requiredSections,
+    ).toEqual(['summary']);
   });
 
   it('takes a template of its own', () => {

@@ -17,6 +17,32 @@ export interface PostmortemSettings {
   /** IANA zone of due dates, "today" and the times in exports. */
   timeZone: string;
   trackerSyncMinutes: number;
+  /** Ids of the sections that must be written before publishing. */
+  requiredSections: string[];
+  /** Publishing needs at least one action item. */
+  requireActionItems: boolean;
+  /** Most reviewers filled in from the owning teams when one is created. */
+  maxDefaultReviewers: number;
+}
+
+/**
+ * Required when no section of the template says `required`: what a reader
+ * needs first (what happened, why, to whom). Trigger is the default
+ * template's root-cause section.
+ */
+export const DEFAULT_REQUIRED_SECTIONS = ['summary', 'trigger', 'impact'];
+
+/** The template's `required` sections, else the default ones it has. */
+export function requiredSectionsOf(
+  template: PostmortemSectionTemplate[],
+): string[] {
+  const marked = template.filter(s => s.required !== undefined);
+  if (marked.length > 0) {
+    return marked.filter(s => s.required).map(s => s.id);
+  }
+  return template
+    .map(s => s.id)
+    .filter(id => DEFAULT_REQUIRED_SECTIONS.includes(id));
 }
 
 const settingsSchema = z
@@ -37,6 +63,7 @@ const settingsSchema = z
               }),
             title: z.string().trim().min(1).max(200),
             hint: z.string().max(1000).optional(),
+            required: z.boolean().optional(),
           })
           .strict(),
       )
@@ -54,6 +81,8 @@ const settingsSchema = z
       })
       .default('UTC'),
     trackerSyncMinutes: z.number().int().min(1).max(1440).default(15),
+    requireActionItems: z.boolean().default(true),
+    maxDefaultReviewers: z.number().int().min(0).max(20).default(10),
   })
   .strict();
 
@@ -63,5 +92,8 @@ export function readPostmortemSettings(config: Config): PostmortemSettings {
   if (!parsed.success) {
     throw new Error(`Invalid ${CONFIG_KEY}: ${describeZodError(parsed.error)}`);
   }
-  return parsed.data;
+  return {
+    ...parsed.data,
+    requiredSections: requiredSectionsOf(parsed.data.template),
+  };
 }

@@ -7,6 +7,7 @@ import {
   postmortemReadPermission,
   postmortemStatusSchema,
   postmortemUpdatePermission,
+  reopenPostmortemSchema,
   updateActionItemSchema,
   updatePostmortemSchema,
 } from '@multivac/plugin-multivac-common';
@@ -133,18 +134,48 @@ export function createPostmortemsRouter(options: {
       () => parseInput(updatePostmortemSchema, req.body, 'post-mortem'),
     );
     res.json(
-      await postmortems.update(id, {
-        sections: body.sections,
-        ownerRef: await requireUser('ownerRef', body.ownerRef, credentials),
-        reviewerRefs:
-          body.reviewerRefs &&
-          (await entities.requireUsers(
-            body.reviewerRefs,
-            credentials,
-            'reviewerRefs',
-          )),
-        dueDate: body.dueDate,
-      }),
+      await postmortems.update(
+        id,
+        {
+          sections: body.sections,
+          ownerRef: await requireUser('ownerRef', body.ownerRef, credentials),
+          reviewerRefs:
+            body.reviewerRefs &&
+            (await entities.requireUsers(
+              body.reviewerRefs,
+              credentials,
+              'reviewerRefs',
+            )),
+          dueDate: body.dueDate,
+        },
+        requestAuth.actorOf(credentials),
+      ),
+    );
+  });
+
+  // Being one of its reviewers is what lets a user approve; seeing it is
+  // the only permission asked (the service answers 403 to others).
+  router.post('/postmortems/:id/approve', async (req, res) => {
+    const { id, credentials } = await authorizePostmortem(
+      req,
+      postmortemReadPermission,
+    );
+    res.json(await postmortems.approve(id, requestAuth.actorOf(credentials)));
+  });
+
+  // Reopening undoes a publication: whoever may publish may reopen.
+  router.post('/postmortems/:id/reopen', async (req, res) => {
+    const { id, body, credentials } = await authorizePostmortem(
+      req,
+      postmortemPublishPermission,
+      () => parseInput(reopenPostmortemSchema, req.body, 'reopening'),
+    );
+    res.json(
+      await postmortems.reopen(
+        id,
+        body.reason,
+        requestAuth.actorOf(credentials),
+      ),
     );
   });
 

@@ -56,6 +56,7 @@ export async function postmortemStores(knex: Knex) {
         { id: 'trigger', title: 'Trigger', text: 'Not known yet' },
       ],
       createdBy: ada,
+      reviewerRefs: [],
       tracked: false,
       ...changes,
     };
