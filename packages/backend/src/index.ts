@@ -37,4 +37,9 @@ backend.add(import('@multivac/plugin-multivac-backend-module-slack'));
 // Switches on when multivac.jira is configured.
 backend.add(import('@multivac/plugin-multivac-backend-module-jira'));
 
+// Backstage's actions (Multivac's: on-call, incidents, paging, releases,
+// reports) as MCP tools for AI assistants at /api/mcp-actions/v1; which
+// plugins' actions it serves is `backend.actions.pluginSources`.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

@@ -5,7 +5,7 @@ import {
   PermissionsRegistryService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { AuthenticationError, NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -51,7 +51,25 @@ export interface ListAuthorization {
   filter?: PermissionFilter;
 }
 
-/** Sign-in and permission checks shared by the plugin's routes. */
+/**
+ * Who is asking: an HTTP request (its sign-in is checked), or the
+ * credentials Backstage already checked, as an action of the actions
+ * registry receives them.
+ */
+export type Caller = Request | BackstageCredentials;
+
+function isCredentials(caller: Caller): caller is BackstageCredentials {
+  return (
+    (caller as BackstageCredentials).$$type ===
+    '@backstage/BackstageCredentials'
+  );
+}
+
+/**
+ * Sign-in and permission checks shared by the plugin's routes and its
+ * actions (src/actions), so that an action checks exactly what its route
+ * checks.
+ */
 export class RequestAuth {
   constructor(
     private readonly auth: AuthService,
@@ -63,10 +81,10 @@ export class RequestAuth {
 
   /** The caller's credentials if the policy allows `permission`, else 403. */
   async authorize(
-    req: Request,
+    caller: Caller,
     permission: BasicPermission,
   ): Promise<BackstageCredentials> {
-    const credentials = await this.credentials(req);
+    const credentials = await this.credentials(caller);
     const [decision] = await this.permissions.authorize([{ permission }], {
       credentials,
     });
@@ -83,12 +101,12 @@ export class RequestAuth {
    * hold for the item, checked by the item's ref (`refOf`).
    */
   async authorizeItem<TItem>(
-    req: Request,
+    caller: Caller,
     permission: ResourcePermission,
     load: () => Promise<TItem>,
     refOf: (item: NonNullable<TItem>) => string,
   ): Promise<{ item: TItem; credentials: BackstageCredentials }> {
-    const credentials = await this.credentials(req);
+    const credentials = await this.credentials(caller);
     const decision = await this.decide(permission, credentials);
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError(`You are not allowed to ${permission.name}`);
@@ -119,10 +137,10 @@ export class RequestAuth {
    * it on some items only, the filter the list query applies in SQL.
    */
   async authorizeList(
-    req: Request,
+    caller: Caller,
     permission: ResourcePermission,
   ): Promise<ListAuthorization> {
-    const credentials = await this.credentials(req);
+    const credentials = await this.credentials(caller);
     const decision = await this.decide(permission, credentials);
     return { credentials, filter: await this.filterOf(permission, decision) };
   }
@@ -155,12 +173,12 @@ export class RequestAuth {
    * conditions applied to `resource`; else 403.
    */
   async authorizeCandidate<TResource>(
-    req: Request,
+    caller: Caller,
     permission: ResourcePermission,
     resource: TResource,
     what: string,
   ): Promise<BackstageCredentials> {
-    const credentials = await this.credentials(req);
+    const credentials = await this.credentials(caller);
     const decision = await this.decide(permission, credentials);
     const allowed =
       decision.result === AuthorizeResult.CONDITIONAL
@@ -178,8 +196,21 @@ export class RequestAuth {
     return credentials;
   }
 
-  private credentials(req: Request): Promise<BackstageCredentials> {
-    return this.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  /**
+   * A request's credentials, of a user or a service (401 otherwise); given
+   * credentials, the same rule applies to them.
+   */
+  private async credentials(caller: Caller): Promise<BackstageCredentials> {
+    if (!isCredentials(caller)) {
+      return this.httpAuth.credentials(caller, { allow: ['user', 'service'] });
+    }
+    if (
+      !this.auth.isPrincipal(caller, 'user') &&
+      !this.auth.isPrincipal(caller, 'service')
+    ) {
+      throw new AuthenticationError('Sign in to use Multivac');
+    }
+    return caller;
   }
 
   private async decide(

@@ -23,10 +23,11 @@ import { OnCallService } from '../oncall/OnCallService';
 import { PagingService } from '../oncall/PagingService';
 import { pageResource } from '../permissions/registerResourceTypes';
 import { CatalogEntities } from './CatalogEntities';
-import { ListAuthorization, RequestAuth } from './RequestAuth';
+import { Caller, ListAuthorization, RequestAuth } from './RequestAuth';
 import { checkIdParams, parseInput } from './validation';
 
-const onCallQuery = z
+/** `GET /oncall` and the who-is-on-call action. */
+export const onCallQuery = z
   .object({
     entityRef: refSchema(),
     /** Ask about another moment than now (ISO time). */
@@ -50,6 +51,82 @@ const pagesQuery = z
   })
   .strict();
 
+/**
+ * `GET /oncall` and the who-is-on-call action: who is on call for the
+ * entity (now, or `at`), if the policy lets the caller read on-call.
+ */
+export async function onCallFor(
+  deps: {
+    onCall: OnCallService;
+    entities: CatalogEntities;
+    requestAuth: RequestAuth;
+  },
+  caller: Caller,
+  input: unknown,
+): Promise<OnCallAnswer> {
+  const credentials = await deps.requestAuth.authorize(
+    caller,
+    oncallReadPermission,
+  );
+  const { entityRef, at } = parseInput(onCallQuery, input, 'query');
+  const [ref] = deps.entities.normalize([entityRef]);
+  return deps.onCall.whoIsOnCall(
+    ref,
+    credentials,
+    at ? new Date(at) : new Date(),
+  );
+}
+
+/**
+ * `POST /pages` and the page-on-call action: if the policy lets the caller
+ * page, pages whoever is on call for the entity, one person (`userRef`) or
+ * a built-in schedule (`scheduleId`); 400 naming the field on bad input.
+ */
+export async function sendPage(
+  deps: {
+    paging: PagingService;
+    builtin: BuiltinOnCallProvider;
+    entities: CatalogEntities;
+    requestAuth: RequestAuth;
+  },
+  caller: Caller,
+  input: unknown,
+): Promise<PageRecord> {
+  const { paging, builtin, entities, requestAuth } = deps;
+  const credentials = await requestAuth.authorize(caller, oncallPagePermission);
+  const { userRef, scheduleId, entityRef, ...page } = parseInput(
+    pageRequestSchema,
+    input,
+    'page',
+  );
+  const actor = requestAuth.actorOf(credentials);
+  const [about] = entityRef
+    ? await entities.requireExisting([entityRef], credentials)
+    : [];
+  if (userRef) {
+    const [user] = await entities.requireUsers(
+      [userRef],
+      credentials,
+      'userRef',
+    );
+    return paging.pageUser(user, { ...page, about }, actor);
+  }
+  if (scheduleId) {
+    if (!builtin.hasSchedule(scheduleId)) {
+      throw new InputError(
+        `scheduleId: no built-in schedule '${scheduleId}' in multivac.onCall.schedules`,
+      );
+    }
+    return paging.pageSchedule(
+      scheduleId,
+      { ...page, entityRef: about! },
+      actor,
+      { fallback: false },
+    );
+  }
+  return paging.page({ ...page, entityRef: about! }, credentials, actor);
+}
+
 /** Who is on call (`/oncall`, `/oncall/schedules`) and paging (`/pages`). */
 export function createOnCallRouter(options: {
   onCall: OnCallService;
@@ -66,15 +143,8 @@ export function createOnCallRouter(options: {
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/oncall', async (req, res) => {
-    const credentials = await requestAuth.authorize(req, oncallReadPermission);
-    const { entityRef, at } = parseInput(onCallQuery, req.query, 'query');
-    const [ref] = entities.normalize([entityRef]);
     res.json(
-      await onCall.whoIsOnCall(
-        ref,
-        credentials,
-        at ? new Date(at) : new Date(),
-      ),
+      await onCallFor({ onCall, entities, requestAuth }, req, req.query),
     );
   });
 
@@ -212,44 +282,15 @@ export function createOnCallRouter(options: {
   });
 
   router.post('/pages', async (req, res) => {
-    const credentials = await requestAuth.authorize(req, oncallPagePermission);
-    const { userRef, scheduleId, entityRef, ...page } = parseInput(
-      pageRequestSchema,
-      req.body,
-      'page',
-    );
-    const actor = requestAuth.actorOf(credentials);
-    const [about] = entityRef
-      ? await entities.requireExisting([entityRef], credentials)
-      : [];
-    let record: PageRecord;
-    if (userRef) {
-      const [user] = await entities.requireUsers(
-        [userRef],
-        credentials,
-        'userRef',
+    res
+      .status(201)
+      .json(
+        await sendPage(
+          { paging, builtin, entities, requestAuth },
+          req,
+          req.body,
+        ),
       );
-      record = await paging.pageUser(user, { ...page, about }, actor);
-    } else if (scheduleId) {
-      if (!builtin.hasSchedule(scheduleId)) {
-        throw new InputError(
-          `scheduleId: no built-in schedule '${scheduleId}' in multivac.onCall.schedules`,
-        );
-      }
-      record = await paging.pageSchedule(
-        scheduleId,
-        { ...page, entityRef: about! },
-        actor,
-        { fallback: false },
-      );
-    } else {
-      record = await paging.page(
-        { ...page, entityRef: about! },
-        credentials,
-        actor,
-      );
-    }
-    res.status(201).json(record);
   });
 
   router.get('/pages', async (req, res) => {

@@ -16,6 +16,7 @@ import {
   createReleaseSchema,
   listReleasesQuerySchema,
   releaseCalendarQuerySchema,
+  ReleaseCheckResult,
   releaseCreatePermission,
   ReleaseEnvironment,
   releaseForcePermission,
@@ -41,7 +42,7 @@ import {
   ReleaseService,
 } from '../releases';
 import { CatalogEntities } from './CatalogEntities';
-import { RequestAuth } from './RequestAuth';
+import { Caller, RequestAuth } from './RequestAuth';
 import { checkIdParams, parseInput } from './validation';
 import { redactQuery } from './redactQuery';
 
@@ -69,6 +70,120 @@ const sha256 = (token: string) =>
 const statusesOf = (statuses?: Array<ReleaseStatus | 'active'>) =>
   statuses?.flatMap(s => (s === 'active' ? ACTIVE_RELEASE_STATUSES : [s]));
 
+/** `payments-api` → `component:default/payments-api`; 400 unless it is in the catalog. */
+async function requireReleaseEntity(
+  entities: CatalogEntities,
+  ref: string,
+  credentials: BackstageCredentials,
+): Promise<string> {
+  const [entityRef] = await entities.requireExisting([ref], credentials);
+  return entityRef;
+}
+
+/** `payments` → `group:default/payments`; 400 unless it is in the catalog. */
+async function requireReleaseOwner(
+  entities: CatalogEntities,
+  ref: string | undefined,
+  credentials: BackstageCredentials,
+): Promise<string | undefined> {
+  if (ref === undefined) {
+    return undefined;
+  }
+  const [normalized] = entities.normalize([
+    ref.includes(':') ? ref : `group:${ref}`,
+  ]);
+  try {
+    return await requireReleaseEntity(entities, normalized, credentials);
+  } catch (error) {
+    if (error instanceof InputError) {
+      throw new InputError(`ownerRef: unknown catalog entity ${normalized}`);
+    }
+    throw error;
+  }
+}
+
+/** What the release routes and actions (src/actions) are built from. */
+export interface ReleaseOperations {
+  releases: ReleaseService;
+  entities: CatalogEntities;
+  requestAuth: RequestAuth;
+}
+
+/**
+ * `POST /releases/check` and the check-release-window action: the
+ * conflicts a release of the entity in the window would have, if the
+ * caller may read releases.
+ */
+export async function checkRelease(
+  { releases, entities, requestAuth }: ReleaseOperations,
+  caller: Caller,
+  input: unknown,
+): Promise<ReleaseCheckResult> {
+  const { credentials } = await requestAuth.authorizeList(
+    caller,
+    releaseReadPermission,
+  );
+  const body = parseInput(checkReleaseSchema, input, 'release check');
+  return releases.check({
+    entityRef: await requireReleaseEntity(
+      entities,
+      body.entityRef,
+      credentials,
+    ),
+    environment: body.environment,
+    start: body.start,
+    end: body.end,
+    excludeReleaseId: body.releaseId,
+  });
+}
+
+/**
+ * `POST /releases` and the book-release action: books the window if the
+ * caller may create releases (and, with `force`, may force this booking);
+ * a blocking conflict throws ReleaseBlockedError (409) with the conflicts.
+ */
+export async function bookRelease(
+  {
+    releases,
+    entities,
+    requestAuth,
+    resources,
+  }: ReleaseOperations & { resources: PermissionResources },
+  caller: Caller,
+  input: unknown,
+) {
+  const credentials = await requestAuth.authorize(
+    caller,
+    releaseCreatePermission,
+  );
+  const body = parseInput(createReleaseSchema, input, 'release');
+  const actor = {
+    ref: requestAuth.actorOf(credentials),
+    isUser: requestAuth.isUser(credentials),
+  };
+  const entityRef = await requireReleaseEntity(
+    entities,
+    body.entityRef,
+    credentials,
+  );
+  const ownerRef =
+    (await requireReleaseOwner(entities, body.ownerRef, credentials)) ??
+    (await releases.ownerOf(entityRef, actor));
+  if (body.force) {
+    await requestAuth.authorizeCandidate(
+      caller,
+      releaseForcePermission,
+      await resources.booking({ entityRef, ownerRef }),
+      `a release of ${entityRef} owned by ${ownerRef}`,
+    );
+  }
+  const { release, conflicts } = await releases.create(
+    { ...body, entityRef, ownerRef },
+    actor,
+  );
+  return { ...release, conflicts };
+}
+
 /** The release calendar (`/releases`), its conflict check and its feeds. */
 export function createReleasesRouter(options: {
   releases: ReleaseService;
@@ -93,34 +208,10 @@ export function createReleasesRouter(options: {
   checkIdParams(router, 'id');
   router.use(express.json({ limit: '1mb' }));
 
-  async function requireEntity(
-    ref: string,
-    credentials: BackstageCredentials,
-  ): Promise<string> {
-    const [entityRef] = await entities.requireExisting([ref], credentials);
-    return entityRef;
-  }
-
-  /** `payments` → `group:default/payments`; 400 unless it is in the catalog. */
-  async function requireOwner(
+  const requireOwner = (
     ref: string | undefined,
     credentials: BackstageCredentials,
-  ): Promise<string | undefined> {
-    if (ref === undefined) {
-      return undefined;
-    }
-    const [normalized] = entities.normalize([
-      ref.includes(':') ? ref : `group:${ref}`,
-    ]);
-    try {
-      return await requireEntity(normalized, credentials);
-    } catch (error) {
-      if (error instanceof InputError) {
-        throw new InputError(`ownerRef: unknown catalog entity ${normalized}`);
-      }
-      throw error;
-    }
-  }
+  ) => requireReleaseOwner(entities, ref, credentials);
 
   /** 409 with the conflicts, so that clients can show each sentence. */
   function refuseBlocked(req: Request, res: Response, error: unknown) {
@@ -268,50 +359,19 @@ export function createReleasesRouter(options: {
   });
 
   router.post('/releases/check', async (req, res) => {
-    const { credentials } = await requestAuth.authorizeList(
-      req,
-      releaseReadPermission,
-    );
-    const body = parseInput(checkReleaseSchema, req.body, 'release check');
     res.json(
-      await releases.check({
-        entityRef: await requireEntity(body.entityRef, credentials),
-        environment: body.environment,
-        start: body.start,
-        end: body.end,
-        excludeReleaseId: body.releaseId,
-      }),
+      await checkRelease({ releases, entities, requestAuth }, req, req.body),
     );
   });
 
   router.post('/releases', async (req, res) => {
-    const credentials = await requestAuth.authorize(
-      req,
-      releaseCreatePermission,
-    );
-    const body = parseInput(createReleaseSchema, req.body, 'release');
-    const actor = {
-      ref: requestAuth.actorOf(credentials),
-      isUser: requestAuth.isUser(credentials),
-    };
-    const entityRef = await requireEntity(body.entityRef, credentials);
-    const ownerRef =
-      (await requireOwner(body.ownerRef, credentials)) ??
-      (await releases.ownerOf(entityRef, actor));
-    if (body.force) {
-      await requestAuth.authorizeCandidate(
-        req,
-        releaseForcePermission,
-        await options.resources.booking({ entityRef, ownerRef }),
-        `a release of ${entityRef} owned by ${ownerRef}`,
-      );
-    }
     try {
-      const { release, conflicts } = await releases.create(
-        { ...body, entityRef, ownerRef },
-        actor,
+      const booked = await bookRelease(
+        { releases, entities, requestAuth, resources: options.resources },
+        req,
+        req.body,
       );
-      res.status(201).json({ ...release, conflicts });
+      res.status(201).json(booked);
     } catch (error) {
       refuseBlocked(req, res, error);
     }

@@ -9,8 +9,37 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { ReportService } from '../reports/ReportService';
 import { CatalogEntities } from './CatalogEntities';
-import { RequestAuth } from './RequestAuth';
+import { Caller, RequestAuth } from './RequestAuth';
 import { checkIdParams, parseInput } from './validation';
+
+/**
+ * `POST /reports` and the create-triage-report action: files the report
+ * (which pages the entity's on-call) if the caller may create reports.
+ */
+export async function submitReport(
+  deps: {
+    reports: ReportService;
+    entities: CatalogEntities;
+    requestAuth: RequestAuth;
+  },
+  caller: Caller,
+  input: unknown,
+) {
+  const { reports, entities, requestAuth } = deps;
+  const credentials = await requestAuth.authorize(
+    caller,
+    reportCreatePermission,
+  );
+  const body = parseInput(reportRequestSchema, input, 'report');
+  const [entityRef] = await entities.requireExisting(
+    [body.entityRef],
+    credentials,
+  );
+  return reports.submit(
+    { ...body, entityRef },
+    requestAuth.actorOf(credentials),
+  );
+}
 
 /** Triage reports (`/reports`) and turning them into incidents. */
 export function createReportsRouter(options: {
@@ -29,22 +58,10 @@ export function createReportsRouter(options: {
   });
 
   router.post('/reports', async (req, res) => {
-    const credentials = await requestAuth.authorize(
-      req,
-      reportCreatePermission,
-    );
-    const body = parseInput(reportRequestSchema, req.body, 'report');
-    const [entityRef] = await entities.requireExisting(
-      [body.entityRef],
-      credentials,
-    );
     res
       .status(201)
       .json(
-        await reports.submit(
-          { ...body, entityRef },
-          requestAuth.actorOf(credentials),
-        ),
+        await submitReport({ reports, entities, requestAuth }, req, req.body),
       );
   });
 

@@ -1,0 +1,2 @@
+export { registerMultivacActions } from './registerMultivacActions';
+export type { MultivacActionServices } from './registerMultivacActions';
