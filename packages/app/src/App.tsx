@@ -13,11 +13,14 @@ import {
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { orgPlugin } from '@backstage/plugin-org';
+import { SearchPage } from '@backstage/plugin-search';
+import { SignalsDisplay } from '@backstage/plugin-signals';
 import { MultivacPage } from '@multivac/plugin-multivac';
 import { Navigate, Route } from 'react-router-dom';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
+import { searchPage } from './components/search';
 
 const app = createApp({
   apis,
@@ -43,6 +46,9 @@ const routes = (
     </Route>
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     <Route path="/multivac" element={<MultivacPage />} />
+    <Route path="/search" element={<SearchPage />}>
+      {searchPage}
+    </Route>
     <Route path="/notifications" element={<NotificationsPage />} />
   </FlatRoutes>
 );
@@ -51,6 +57,9 @@ export default app.createRoot(
   <>
     <AlertDisplay />
     <OAuthRequestDialog />
+    {/* Live updates: registers the signals plugin's API (a WebSocket to
+        /api/signals), which Multivac's pages use to refetch on a change. */}
+    <SignalsDisplay />
     <AppRouter>
       <Root>{routes}</Root>
     </AppRouter>

@@ -79,7 +79,11 @@ describe('LiveUpdates', () => {
         channel: 'multivac:incident:inc-1',
         message,
       },
-      { recipients: { type: 'broadcast' }, channel: 'multivac:incidents', message },
+      {
+        recipients: { type: 'broadcast' },
+        channel: 'multivac:incidents',
+        message,
+      },
     ]);
   });
 

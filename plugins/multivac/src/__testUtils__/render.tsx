@@ -7,6 +7,7 @@ import {
   EvaluatePermissionRequest,
 } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import {
   mockApis,
   renderInTestApp,
@@ -36,6 +37,8 @@ export interface RenderOptions {
   entities?: Entity[];
   alertApi?: AlertApi;
   routeEntries?: string[];
+  /** Live updates (see `fakeSignalApi`); none when not given. */
+  signalApi?: SignalApi;
 }
 
 /** Renders inside a test app with the APIs Multivac's components use. */
@@ -59,6 +62,9 @@ export async function renderWithMultivac(
           alertApiRef,
           options.alertApi ?? { post: jest.fn(), alert$: jest.fn() },
         ],
+        ...(options.signalApi
+          ? [[signalApiRef, options.signalApi] as const]
+          : []),
       ]}
     >
       {element}

@@ -14,12 +14,14 @@ import { Box, Button, Grid, Typography } from '@material-ui/core';
 import EditIcon from '@material-ui/icons/Edit';
 import {
   incidentUpdatePermission,
+  liveChannels,
   roleHolder,
 } from '@multivac/plugin-multivac-common';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { useLiveRefresh } from '../../hooks/useLiveRefresh';
 import { useReloadingChange } from '../../hooks/useReloadingChange';
 import { DetailField } from '../DetailField';
 import { EditIncidentDialog } from '../EditIncidentDialog';
@@ -47,6 +49,7 @@ export const IncidentPage = () => {
     ]);
     return { incident, timeline };
   }, [api, id]);
+  useLiveRefresh(value && liveChannels.incident(value.incident.id), retry);
 
   const { busy, act, quietly } = useReloadingChange(retry);
   const controllerRef = value && roleHolder(value.incident, 'controller');

@@ -12,12 +12,14 @@ import SearchIcon from '@material-ui/icons/Search';
 import {
   INCIDENT_STATES,
   IncidentStatus,
+  liveChannels,
   Severity,
 } from '@multivac/plugin-multivac-common';
 import { useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { useLiveVersion } from '../../hooks/useLiveRefresh';
 import { useUrlFilters } from '../../hooks/useUrlFilters';
 import { DeclareIncidentButton } from '../DeclareIncidentButton';
 import { EntityRefPicker } from '../EntityRefPicker';
@@ -72,6 +74,7 @@ export const IncidentsListPage = () => {
     [search],
   );
 
+  const live = useLiveVersion(liveChannels.incidents);
   const { value, loading, error } = useAsync(
     () =>
       api.listIncidents({
@@ -83,7 +86,7 @@ export const IncidentsListPage = () => {
         limit: PAGE_SIZE,
         offset: page * PAGE_SIZE,
       }),
-    [api, query],
+    [api, query, live],
   );
 
   return (

@@ -16,6 +16,7 @@ import {
 import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
 import Alert from '@material-ui/lab/Alert';
 import {
+  liveChannels,
   OnCallPerson,
   OnCallShiftInfo,
 } from '@multivac/plugin-multivac-common';
@@ -23,6 +24,7 @@ import { DateTime } from 'luxon';
 import { Fragment, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { useLiveRefresh } from '../../hooks/useLiveRefresh';
 import { AcknowledgeDecisionsProvider } from '../AcknowledgePageButton';
 import { ContactLinks, PersonName } from '../OnCallPerson';
 import { FiringAlerts } from './FiringAlerts';
@@ -96,6 +98,7 @@ export const OnCallCard = () => {
     () => api.getOnCallCard(entityRef),
     [api, entityRef],
   );
+  useLiveRefresh(liveChannels.entityPages(entityRef), card.retry);
   const canPage = card.value?.viewer.mayPage ?? false;
   const [paging, setPaging] = useState(false);
   const [pagedPerson, setPagedPerson] = useState<{

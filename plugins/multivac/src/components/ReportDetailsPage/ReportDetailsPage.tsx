@@ -17,6 +17,7 @@ import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
   IMPACT_SCOPE_LABELS,
   incidentCreatePermission,
+  liveChannels,
   shortRef,
   TriageReport,
   USERS_AFFECTED_LABELS,
@@ -25,6 +26,7 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { useLiveRefresh } from '../../hooks/useLiveRefresh';
 import { incidentRouteRef, reportsRouteRef } from '../../routes';
 import { DetailField } from '../DetailField';
 import { ReportStatusChip, SeverityChip } from '../IncidentChips';
@@ -105,6 +107,7 @@ export const ReportDetailsPage = () => {
     error,
     retry,
   } = useAsyncRetry(() => api.getReport(id), [api, id]);
+  useLiveRefresh(report && liveChannels.report(report.id), retry);
   const incidentReference = report?.incidentReference ?? report?.incidentId;
   const handled = Boolean(incidentReference);
 
