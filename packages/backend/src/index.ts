@@ -29,6 +29,11 @@ backend.add(permissionPolicyModule);
 // paged people and post-mortem owners there (backend README, "Notifications").
 backend.add(import('@backstage/plugin-notifications-backend'));
 
+// Backstage signals: live updates pushed to open browsers over a WebSocket
+// (Multivac's incident, page and report changes, the notifications bell).
+// With several replicas, add an events bus (backend README, "Live updates").
+backend.add(import('@backstage/plugin-signals-backend'));
+
 backend.add(import('@multivac/plugin-multivac-backend'));
 // Switches on when multivac.pagerDuty is configured; otherwise it logs and does nothing.
 backend.add(import('@multivac/plugin-multivac-backend-module-pagerduty'));
