@@ -42,6 +42,13 @@ backend.add(import('@multivac/plugin-multivac-backend-module-slack'));
 // Switches on when multivac.jira is configured.
 backend.add(import('@multivac/plugin-multivac-backend-module-jira'));
 
+// Backstage search (in-memory Lunr index): the catalog's entities and
+// Multivac's incidents and post-mortems, each result filtered by the reader's
+// permissions (search.collators.multivac.schedule sets how often it re-reads).
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+backend.add(import('@multivac/plugin-search-backend-module-multivac'));
+
 // Backstage's actions (Multivac's: on-call, incidents, paging, releases,
 // reports) as MCP tools for AI assistants at /api/mcp-actions/v1; which
 // plugins' actions it serves is `backend.actions.pluginSources`.

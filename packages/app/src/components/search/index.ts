@@ -1,0 +1,2 @@
+export { searchPage, SearchPage } from './SearchPage';
+export { MultivacResultListItem } from './MultivacResultListItem';

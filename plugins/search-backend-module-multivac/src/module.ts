@@ -1,0 +1,48 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
+import { MultivacIncidentCollatorFactory } from './collators/IncidentCollatorFactory';
+import { MultivacPostmortemCollatorFactory } from './collators/PostmortemCollatorFactory';
+import { readCollatorOptions } from './config';
+
+/**
+ * Multivac's incidents and post-mortems in Backstage search, read over
+ * Multivac's REST API on the schedule in `search.collators.multivac`.
+ *
+ * @public
+ */
+export const searchModuleMultivacCollator = createBackendModule({
+  pluginId: 'search',
+  moduleId: 'multivac-collator',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        auth: coreServices.auth,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        scheduler: coreServices.scheduler,
+        indexRegistry: searchIndexRegistryExtensionPoint,
+      },
+      async init({ auth, config, discovery, scheduler, indexRegistry }) {
+        const { schedule } = readCollatorOptions(config);
+        for (const factory of [
+          MultivacIncidentCollatorFactory.fromConfig(config, {
+            auth,
+            discovery,
+          }),
+          MultivacPostmortemCollatorFactory.fromConfig(config, {
+            auth,
+            discovery,
+          }),
+        ]) {
+          indexRegistry.addCollator({
+            schedule: scheduler.createScheduledTaskRunner(schedule),
+            factory,
+          });
+        }
+      },
+    });
+  },
+});
