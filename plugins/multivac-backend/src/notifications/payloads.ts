@@ -60,6 +60,11 @@ function shortName(ref: string): string {
   }
 }
 
+/** Ends `text` with a full stop unless it ends a sentence already. */
+function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 /** True when the event raised the severity (SEV3 → SEV1). */
 export function severityRaised(event: TimelineEvent): boolean {
   const from = SEVERITIES.indexOf(event.payload.from as Severity);
@@ -191,7 +196,7 @@ export function releasePayload(
     )} ${release.title} in ${release.environment}`,
     description: [
       `${release.start} to ${release.end}.`,
-      ...forced.conflicts.map(conflict => conflict.sentence),
+      ...forced.conflicts.map(conflict => asSentence(conflict.sentence)),
       `Reason: ${forced.reason}`,
     ].join(' '),
     link,

@@ -52,7 +52,11 @@ export class NotificationsPagingChannel implements PagingChannel {
         sent,
         new Promise<never>((_, reject) => {
           aborted = () => reject(new Error('timed out'));
-          deadline.addEventListener('abort', aborted, { once: true });
+          if (deadline.aborted) {
+            aborted();
+          } else {
+            deadline.addEventListener('abort', aborted, { once: true });
+          }
         }),
       ]);
     } catch (error) {
