@@ -1,4 +1,9 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
@@ -23,6 +28,23 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     harness = await postmortemHarness(knex);
   });
 
+  /** Writes the required sections and adds an action item. */
+  async function readyToPublish(ref: string) {
+    const { postmortems } = harness;
+    await postmortems.update(
+      ref,
+      {
+        sections: {
+          summary: 'Visa payments were declined.',
+          trigger: 'A DNS change',
+          impact: 'Hundreds of users in eu-west-1',
+        },
+      },
+      ada,
+    );
+    await postmortems.addActionItem(ref, { title: 'Alert on declines' }, ada);
+  }
+
   it('pre-fills the post-mortem from the incident, its report, timeline and pages', async () => {
     const { postmortems, resolvedIncident, timePasses, changes } = harness;
     const { incident, report } = await resolvedIncident();
@@ -42,7 +64,8 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
       status: 'draft',
       // The controller at the end of the incident owns it.
       ownerRef: grace,
-      reviewerRefs: [],
+      // The members of Payments, which owns payments-api and ledger.
+      reviewerRefs: [ada, grace],
       // Resolved on a Friday: five business days later is the next Friday.
       dueDate: '2026-12-04',
       overdue: false,
@@ -50,6 +73,19 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
       incidentUrl: `http://portal/multivac/incidents/${incident.reference}`,
       createdBy: ken,
       actionItems: [],
+      review: {
+        requiredSections: ['summary', 'trigger', 'impact'],
+        actionItemsRequired: true,
+        // Impact is pre-filled from the report.
+        missing: ['Summary', 'Trigger', 'Action items'],
+        approvals: [],
+        blockers: [
+          'the required sections Summary, Trigger are empty',
+          'it has no action items (add at least one)',
+          'no reviewer has approved it (ada.lovelace, grace.hopper)',
+        ],
+      },
+      history: [{ type: 'created', actor: ken }],
     });
     expect(postmortem.tracking).toBeUndefined();
     const { timeline, ...facts } = postmortem.facts;
@@ -117,7 +153,11 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     expect(postmortem.sections.find(s => s.id === 'summary')).toMatchObject({
       text: '',
       hint: expect.any(String),
+      required: true,
     });
+    expect(postmortem.sections.find(s => s.id === 'lucky')?.required).toBe(
+      false,
+    );
 
     await timePasses();
     expect(changes).toEqual([`${postmortem.reference} created draft`]);
@@ -131,11 +171,18 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
         severity: 'SEV3',
         entityRefs: ['component:default/ledger'],
         impact: 'Balances up to 5 minutes late',
+        summary: '  Replication stalled after a failover.\n',
       },
       'service:monitoring',
     );
     await incidents.transitionIncident(incident.id, 'resolved', ken);
     const { postmortem } = await postmortems.create(incident.id, ken);
+    // The incident's summary starts the Summary section.
+    expect(postmortem.sections[0]).toMatchObject({
+      id: 'summary',
+      text: 'Replication stalled after a failover.',
+    });
+    expect(postmortem.review?.missing).toEqual(['Trigger', 'Action items']);
     expect(postmortem.ownerRef).toBe(ken);
     expect(postmortem.facts.controllerRef).toBeUndefined();
     expect(postmortem.facts.report).toBeUndefined();
@@ -218,11 +265,18 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     const { incident } = await resolvedIncident();
     const { postmortem } = await postmortems.create(incident.id, ada);
 
-    const edited = await postmortems.update(postmortem.reference, {
-      sections: { summary: '**Visa** payments failed.', lucky: 'Low traffic' },
-      reviewerRefs: [ken, ada, ken],
-      dueDate: '2026-12-10',
-    });
+    const edited = await postmortems.update(
+      postmortem.reference,
+      {
+        sections: {
+          summary: '**Visa** payments failed.',
+          lucky: 'Low traffic',
+        },
+        reviewerRefs: [ken, ada, ken],
+        dueDate: '2026-12-10',
+      },
+      ada,
+    );
     expect(edited.sections.find(s => s.id === 'summary')?.text).toBe(
       '**Visa** payments failed.',
     );
@@ -231,9 +285,11 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     expect(edited.ownerRef).toBe(grace);
 
     await expect(
-      postmortems.update(postmortem.id, {
-        sections: { summary: 'lost', 'action-items': 'x' },
-      }),
+      postmortems.update(
+        postmortem.id,
+        { sections: { summary: 'lost', 'action-items': 'x' } },
+        ada,
+      ),
     ).rejects.toThrow(
       new InputError(
         `sections: ${postmortem.reference} has no section 'action-items'; its sections are summary, trigger, impact, detection, resolution, went-well, went-wrong, lucky`,
@@ -294,14 +350,17 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
       await postmortems.setStatus(ref, to, ada);
       await timePasses();
     }
+    await readyToPublish(ref);
+    await postmortems.approve(ref, ada);
     const published = await postmortems.setStatus(ref, 'published', grace);
     expect(published).toMatchObject({
       status: 'published',
       publishedBy: grace,
       publishedAt: expect.any(String),
+      review: { missing: [], blockers: [] },
     });
     await expect(postmortems.setStatus(ref, 'draft', ada)).rejects.toThrow(
-      `${ref} cannot move from published to draft; published is final`,
+      `${ref} cannot move from published to draft; a published post-mortem changes only when reopened with a reason`,
     );
     await timePasses();
     expect(changes).toEqual([
@@ -311,6 +370,133 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
       `${ref} status in_review`,
       `${ref} status published`,
     ]);
+  });
+
+  it('publishes only what is written and approved by a reviewer other than its owner', async () => {
+    const { postmortems, resolvedIncident } = harness;
+    const { incident } = await resolvedIncident();
+    // Grace, the controller, owns it; Ada and Grace review it.
+    const { postmortem } = await postmortems.create(incident.id, ken);
+    const ref = postmortem.reference;
+    expect(postmortem).toMatchObject({
+      ownerRef: grace,
+      reviewerRefs: [ada, grace],
+    });
+    await postmortems.setStatus(ref, 'in_review', grace);
+
+    const publish = () => postmortems.setStatus(ref, 'published', grace);
+    await expect(publish()).rejects.toThrow(
+      new ConflictError(
+        `${ref} cannot be published yet: the required sections Summary, Trigger are empty; it has no action items (add at least one); no reviewer has approved it (ada.lovelace, grace.hopper)`,
+      ),
+    );
+    // Only reviewers approve, only in review, and the owner not alone.
+    await expect(postmortems.approve(ref, ken)).rejects.toThrow(
+      new NotAllowedError(
+        `You are not a reviewer of ${ref}; its reviewers are ${ada}, ${grace}`,
+      ),
+    );
+    await expect(postmortems.approve(ref, grace)).rejects.toThrow(
+      new ConflictError(
+        `${ref} is yours to write: another of its reviewers (${ada}) must approve it`,
+      ),
+    );
+    // Whitespace is not writing.
+    await postmortems.update(
+      ref,
+      { sections: { summary: 'Visa payments were declined.', trigger: ' \n' } },
+      grace,
+    );
+    await expect(publish()).rejects.toThrow(
+      'the required section Trigger is empty; it has no action items',
+    );
+    await readyToPublish(ref);
+    const approved = await postmortems.approve(ref, ada);
+    expect(approved.review).toMatchObject({
+      missing: [],
+      approvals: [{ reviewerRef: ada, approvedAt: expect.any(String) }],
+      blockers: [],
+    });
+    // Going back to draft withdraws the approval.
+    await postmortems.setStatus(ref, 'draft', grace);
+    await postmortems.setStatus(ref, 'in_review', grace);
+    await expect(publish()).rejects.toThrow('no reviewer has approved it');
+    await expect(postmortems.approve(ref, ada)).resolves.toBeDefined();
+    // The owner as the only reviewer may approve their own.
+    await postmortems.update(ref, { reviewerRefs: [grace] }, grace);
+    await expect(publish()).rejects.toThrow('no reviewer has approved it');
+    await postmortems.approve(ref, grace);
+    const published = await publish();
+    expect(published.status).toBe('published');
+    expect(published.history?.map(e => `${e.type} ${e.actor}`)).toEqual([
+      `created ${ken}`,
+      `review_requested ${grace}`,
+      `approved ${ada}`,
+      `returned_to_draft ${grace}`,
+      `review_requested ${grace}`,
+      `approved ${ada}`,
+      `reviewers_changed ${grace}`,
+      `approved ${grace}`,
+      `published ${grace}`,
+    ]);
+    await expect(postmortems.approve(ref, grace)).rejects.toThrow(
+      `${ref} is published: it can be approved while it is in review`,
+    );
+  });
+
+  it('is read-only when published until reopened with a reason', async () => {
+    const { postmortems, resolvedIncident, timePasses, changes } = harness;
+    const { incident } = await resolvedIncident();
+    const { postmortem } = await postmortems.create(incident.id, ada);
+    const ref = postmortem.reference;
+    await readyToPublish(ref);
+    await postmortems.setStatus(ref, 'in_review', ada);
+    await postmortems.approve(ref, ada);
+    await postmortems.setStatus(ref, 'published', ada);
+    const [item] = (await postmortems.get(ref)).actionItems;
+
+    await expect(
+      postmortems.update(ref, { sections: { lucky: 'x' } }, ada),
+    ).rejects.toThrow(
+      new ConflictError(
+        `${ref} is published, so it cannot change; reopen it (with a reason) first`,
+      ),
+    );
+    await expect(
+      postmortems.addActionItem(ref, { title: 'More' }, ada),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      postmortems.deleteActionItem(ref, item.id),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await postmortems.updateActionItem(ref, item.id, { status: 'done' });
+
+    await timePasses();
+    changes.length = 0;
+    const reopened = await postmortems.reopen(
+      ref,
+      'The trigger was wrong',
+      ken,
+    );
+    expect(reopened).toMatchObject({
+      status: 'draft',
+      review: { approvals: [] },
+    });
+    expect(reopened.history?.at(-1)).toMatchObject({
+      type: 'reopened',
+      actor: ken,
+      reason: 'The trigger was wrong',
+    });
+    await timePasses();
+    expect(changes).toEqual([`${ref} status draft`]);
+    await expect(postmortems.reopen(ref, 'again', ken)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    const edited = await postmortems.update(
+      ref,
+      { sections: { trigger: 'A DNS change' } },
+      ada,
+    );
+    expect(edited.sections[1].text).toBe('A DNS change');
   });
 
   it('reminds about overdue post-mortems once a day, across replicas', async () => {
@@ -323,7 +509,7 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     await timePasses();
     changes.length = 0;
 
-    await postmortems.update(postmortem.id, { dueDate: '2026-11-20' });
+    await postmortems.update(postmortem.id, { dueDate: '2026-11-20' }, ada);
     expect((await postmortems.get(postmortem.id)).overdue).toBe(true);
 
     const monday = new Date('2026-11-23T09:00:00Z');
@@ -358,7 +544,9 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
       'postmortem-subscriber:chat',
     );
 
+    await readyToPublish(postmortem.id);
     await postmortems.setStatus(postmortem.id, 'in_review', ada);
+    await postmortems.approve(postmortem.id, ada);
     await postmortems.setStatus(postmortem.id, 'published', ada);
     expect(
       await postmortems.remindOverdue(new Date('2026-11-25T09:00:00Z')),
@@ -382,10 +570,16 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     const first = (await postmortems.create(payments.id, ada)).postmortem;
     const second = (await postmortems.create(ledgerIncident.id, ken))
       .postmortem;
-    await postmortems.update(first.id, {
-      sections: { trigger: 'A bad DNS change' },
-      dueDate: '2026-11-01',
-    });
+    await postmortems.update(
+      first.id,
+      { sections: { trigger: 'A bad DNS change' }, dueDate: '2026-11-01' },
+      ada,
+    );
+    await postmortems.addActionItem(
+      second.id,
+      { title: 'Alert on replication lag' },
+      ken,
+    );
 
     const refs = async (filter: object) =>
       (await postmortems.list({ limit: 20, offset: 0, ...filter })).items.map(
@@ -400,6 +594,8 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     expect(await refs({ q: '100%' })).toEqual([second.reference]);
     expect(await refs({ q: '%' })).toEqual([second.reference]);
     expect(await refs({ q: 'l_dger' })).toEqual([]);
+    // Words in an action item find its post-mortem.
+    expect(await refs({ q: 'replication LAG' })).toEqual([second.reference]);
     expect(
       await refs({ entityRefs: ['component:default/payments-api'] }),
     ).toEqual([first.reference]);

@@ -1,4 +1,7 @@
-import { PostmortemActionItem } from '@multivac/plugin-multivac-common';
+import {
+  PostmortemActionItem,
+  PostmortemReview,
+} from '@multivac/plugin-multivac-common';
 import { StoredPostmortem } from './PostmortemStore';
 import { isOverdue, presentPostmortem, presentSummary } from './present';
 
@@ -31,6 +34,23 @@ const stored: StoredPostmortem = {
     timeline: [],
   },
   sections: [{ id: 'summary', title: 'Summary', text: '' }],
+  approvals: [],
+  history: [
+    {
+      id: '1',
+      type: 'created',
+      actor: 'user:default/ada.lovelace',
+      at: '2026-11-27T16:05:00.000Z',
+    },
+  ],
+};
+
+const review: PostmortemReview = {
+  requiredSections: ['summary'],
+  actionItemsRequired: false,
+  missing: ['Summary'],
+  approvals: [],
+  blockers: ['the required section Summary is empty'],
 };
 
 const view = {
@@ -58,15 +78,18 @@ describe('isOverdue', () => {
 });
 
 describe('presentPostmortem', () => {
-  it('adds whether it is overdue, its links and action items, in the API order', () => {
+  it('adds whether it is overdue, its links, action items and review, in the API order', () => {
     const items = [{ id: 'item' } as PostmortemActionItem];
     const postmortem = presentPostmortem(
       { ...stored, dueDate: '2026-11-20' },
       items,
+      review,
       view,
     );
+    const { approvals, ...rest } = stored;
     expect(postmortem).toEqual({
-      ...stored,
+      ...rest,
+      review,
       dueDate: '2026-11-20',
       overdue: true,
       url: 'http://portal/multivac/postmortems/PM-7',
@@ -97,12 +120,14 @@ describe('presentPostmortem', () => {
       'facts',
       'sections',
       'actionItems',
+      'review',
+      'history',
     ]);
   });
 
   it('summarises without facts, sections and items', () => {
     // Without facts and sections, as the store lists them.
-    const { facts, sections, ...summary } = stored;
+    const { facts, sections, approvals, history, ...summary } = stored;
     expect(presentSummary(summary, view)).toEqual({
       ...summary,
       overdue: false,

@@ -38,7 +38,13 @@ const ownedByPayments: TestEntityRelation[] = [
 export const catalogEntities = [
   entity('Component', 'payments-api', { relations: ownedByPayments }),
   entity('Component', 'ledger', { relations: ownedByPayments }),
-  entity('Group', 'payments'),
+  // Ada and Grace are the Payments team: the default reviewers.
+  entity('Group', 'payments', {
+    relations: [
+      ['hasMember', 'user:default/ada.lovelace'],
+      ['hasMember', 'user:default/grace.hopper'],
+    ],
+  }),
   entity('System', 'shop'),
   user('ada.lovelace', { email: 'ada@nimbus.example' }),
   user('grace.hopper', { email: 'grace@nimbus.example' }),
