@@ -31,7 +31,16 @@ const catalog = [
     annotations: { 'multivac.io/oncall-schedule': 'shop-247' },
   }),
   entity('Component', 'payments-api', {
-    relations: [['ownedBy', 'group:default/payments']],
+    relations: [
+      ['ownedBy', 'group:default/payments'],
+      ['dependsOn', 'component:default/ledger'],
+    ],
+  }),
+  entity('Component', 'checkout', {
+    relations: [
+      ['ownedBy', 'group:default/storefront'],
+      ['dependsOn', 'component:default/payments-api'],
+    ],
   }),
   entity('Component', 'ledger', {
     annotations: { 'multivac.io/oncall-schedule': 'shop-247' },
@@ -241,6 +250,59 @@ describe('Backstage notifications', () => {
         }),
       }),
     ]);
+  });
+
+  it('tells the owners of what depends on a release forced past a blocking conflict', async () => {
+    const { server } = await startWithNotifications();
+    const book = (body: object) =>
+      request(server)
+        .post('/api/multivac/releases')
+        .set(as(grace))
+        .send({
+          environment: 'production',
+          start: '2026-12-24T14:10:00Z',
+          end: '2026-12-24T15:00:00Z',
+          ...body,
+        });
+    const ledger = await book({
+      entityRef: 'ledger',
+      title: 'v7.0.0',
+      start: '2026-12-24T14:00:00Z',
+      end: '2026-12-24T14:30:00Z',
+    });
+    expect(ledger.status).toBe(201);
+    const forced = await book({
+      entityRef: 'payments-api',
+      title: 'v2.4.1',
+      force: { reason: 'Hotfix for failing card payments' },
+    });
+    expect(forced.status).toBe(201);
+    expect(forced.body.reference).toBe('REL-2');
+
+    // Ada's team owns checkout, which depends on payments-api.
+    const received = await eventually(
+      () => notificationsOf(server, ada),
+      list => list.length > 0,
+    );
+    expect(received).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          title:
+            'REL-2 booked past a blocking conflict: payments-api v2.4.1 in production',
+          description: expect.stringContaining(
+            'Reason: Hotfix for failing card payments',
+          ),
+          link: 'http://portal.example/multivac/releases/REL-2',
+          severity: 'high',
+          topic: 'release',
+          scope: 'multivac:release:REL-2',
+        }),
+      }),
+    ]);
+    // Not the payments team that booked it (Grace forced it, Ken is in it),
+    // and nothing for the unforced ledger booking.
+    expect(await notificationsOf(server, grace)).toEqual([]);
+    expect(await notificationsOf(server, ken)).toEqual([]);
   });
 
   it('sends nothing, and records no notification jobs, without the notifications plugin', async () => {
