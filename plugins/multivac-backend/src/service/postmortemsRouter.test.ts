@@ -224,6 +224,41 @@ describe('/api/multivac/postmortems', () => {
     expect(refused.body.error.message).toBe(
       'You are not allowed to multivac.postmortem.publish',
     );
+    // Not a rubber stamp: the required sections and an approval first.
+    const unready = await api(asGrace).post('/postmortems/PM-1/status', {
+      status: 'published',
+    });
+    expect(unready.status).toBe(409);
+    expect(unready.body.error).toEqual({
+      name: 'ConflictError',
+      message:
+        'PM-1 cannot be published yet: the required sections Trigger, Impact are empty; no reviewer has approved it (grace.hopper, ada.lovelace)',
+    });
+    const inReview = await api().get('/postmortems/PM-1');
+    expect(inReview.body.review).toEqual({
+      requiredSections: ['summary', 'trigger', 'impact'],
+      actionItemsRequired: true,
+      missing: ['Trigger', 'Impact'],
+      approvals: [],
+      blockers: [
+        'the required sections Trigger, Impact are empty',
+        'no reviewer has approved it (grace.hopper, ada.lovelace)',
+      ],
+    });
+    await api(asKen).patch('/postmortems/PM-1', {
+      sections: { trigger: 'A DNS change', impact: 'Visa payments, 1 hour' },
+    });
+    const notReviewer = await api(asKen).post('/postmortems/PM-1/approve');
+    expect(notReviewer.status).toBe(403);
+    expect(notReviewer.body.error.message).toBe(
+      `You are not a reviewer of PM-1; its reviewers are ${grace}, ${ada}`,
+    );
+    const approved = await api(asGrace).post('/postmortems/PM-1/approve');
+    expect(approved.status).toBe(200);
+    expect(approved.body.review).toMatchObject({
+      approvals: [{ reviewerRef: grace, approvedAt: expect.any(String) }],
+      blockers: [],
+    });
     const published = await api(asGrace).post('/postmortems/PM-1/status', {
       status: 'published',
     });
@@ -238,8 +273,20 @@ describe('/api/multivac/postmortems', () => {
     });
     expect(backwards.status).toBe(409);
     expect(backwards.body.error.message).toBe(
-      'PM-1 cannot move from published to draft; published is final',
+      'PM-1 cannot move from published to draft; a published post-mortem changes only when reopened with a reason',
     );
+    // Read-only while published.
+    const locked = await api(asGrace).patch('/postmortems/PM-1', {
+      sections: { lucky: 'x' },
+    });
+    expect(locked.status).toBe(409);
+    expect(locked.body.error.message).toBe(
+      'PM-1 is published, so it cannot change; reopen it (with a reason) first',
+    );
+    expect(
+      (await api().post('/postmortems/PM-1/action-items', { title: 'More' }))
+        .status,
+    ).toBe(409);
     expect(
       (await api().post('/postmortems/PM-1/status', { status: 'done' })).status,
     ).toBe(400);
@@ -263,6 +310,57 @@ describe('/api/multivac/postmortems', () => {
       markdown.text.indexOf('## What went wrong'),
     );
     expect(markdown.text).toContain('moved it from triggered to resolved');
+
+    // Reopening needs the publish permission and a reason.
+    expect(
+      (await api(asKen).post('/postmortems/PM-1/reopen', { reason: 'Typo' }))
+        .status,
+    ).toBe(403);
+    for (const body of [{}, { reason: '  ' }, { reason: 'x', extra: 1 }]) {
+      const noReason = await api(asGrace).post(
+        '/postmortems/PM-1/reopen',
+        body,
+      );
+      expect(noReason.status).toBe(400);
+      expect(noReason.body.error.message).toMatch(/^Invalid reopening: /);
+    }
+    expect(
+      (await api(asGrace).post('/postmortems/PM-1/reopen', {})).body.error
+        .message,
+    ).toBe('Invalid reopening: reason: say why it is reopened');
+    const reopened = await api(asGrace).post('/postmortems/PM-1/reopen', {
+      reason: 'The trigger was a certificate, not DNS',
+    });
+    expect(reopened.status).toBe(200);
+    expect(reopened.body).toMatchObject({
+      status: 'draft',
+      review: { approvals: [] },
+    });
+    expect(reopened.body.publishedAt).toBeUndefined();
+    expect(reopened.body.history.at(-1)).toMatchObject({
+      type: 'reopened',
+      actor: grace,
+      reason: 'The trigger was a certificate, not DNS',
+    });
+    expect(reopened.body.history.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'reviewers_changed',
+      'review_requested',
+      'approved',
+      'published',
+      'reopened',
+    ]);
+    expect(
+      (await api(asGrace).post('/postmortems/PM-1/reopen', { reason: 'again' }))
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await api(asKen).patch('/postmortems/PM-1', {
+          sections: { trigger: 'A certificate expired' },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('lists post-mortems by words, team, owner, status and overdue', async () => {
@@ -298,6 +396,12 @@ describe('/api/multivac/postmortems', () => {
       (await list(query)).items.map((p: Postmortem) => p.reference);
     expect(await refs('q=dns')).toEqual(['PM-1']);
     expect(await refs('q=CART')).toEqual(['PM-2']);
+    await request(server)
+      .post('/api/multivac/postmortems/PM-2/action-items')
+      .set(asAda)
+      .send({ title: 'Cache the basket totals' });
+    // The list's search also reads the action items.
+    expect(await refs('q=basket')).toEqual(['PM-2']);
     // A team's post-mortems are those of the entities it owns.
     expect(await refs('entityRef=group:default/payments')).toEqual(['PM-1']);
     expect(await refs('entityRef=group:default/storefront')).toEqual(['PM-2']);
@@ -328,6 +432,10 @@ describe('/api/multivac/postmortems', () => {
       request(server)
         .post('/api/multivac/postmortems/PM-1/status')
         .send({ status: 'published' }),
+      request(server).post('/api/multivac/postmortems/PM-1/approve'),
+      request(server)
+        .post('/api/multivac/postmortems/PM-1/reopen')
+        .send({ reason: 'x' }),
       request(server).post('/api/multivac/postmortems/PM-1/action-items'),
       request(server)
         .patch('/api/multivac/postmortems/PM-1/action-items/1')
