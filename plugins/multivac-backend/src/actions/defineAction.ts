@@ -20,6 +20,10 @@ export interface MultivacAction<TOutput extends z.ZodTypeAny> {
   description: string;
   /** Documents the input; the action's operation parses it (see below). */
   input: z.ZodTypeAny;
+  /**
+   * Documents the output; the registry checks the output against it (a
+   * passthrough object keeps the fields it does not name).
+   */
   output: TOutput;
   attributes: ActionAttributes;
   examples?: Array<{ title: string; input: Record<string, unknown> }>;
@@ -31,7 +35,7 @@ export interface MultivacAction<TOutput extends z.ZodTypeAny> {
   run(
     input: Record<string, unknown>,
     credentials: BackstageCredentials,
-  ): Promise<z.input<TOutput>>;
+  ): Promise<object>;
 }
 
 type RegisterOptions = Parameters<ActionsRegistryService['register']>[0];
@@ -52,7 +56,7 @@ export function registerAction<TOutput extends z.ZodTypeAny>(
   registry: ActionsRegistryService,
   action: MultivacAction<TOutput>,
 ): void {
-  const input = action.input.catch(({ input: raw }) => raw);
+  const input = action.input.catch(({ input: raw }: { input: unknown }) => raw);
   const options = {
     name: action.name,
     title: action.title,
