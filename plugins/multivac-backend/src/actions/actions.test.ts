@@ -77,6 +77,13 @@ describe("Multivac's actions through the actions registry", () => {
       'create-triage-report': add,
     });
     expect(byName['declare-incident'].id).toBe('multivac:declare-incident');
+    // The README's curl names the action unencoded.
+    const plain = await request(server)
+      .post(`${ACTIONS}/multivac:who-is-on-call/invoke`)
+      .set(asAda)
+      .send({ entityRef: 'component:default/payments-api' });
+    expect(plain.status).toBe(200);
+    expect(plain.body.output.schedule.id).toBe('payments-primary');
     // The JSON schema is the REST route's zod schema's.
     expect(byName['declare-incident'].schema.input).toMatchObject({
       type: 'object',
