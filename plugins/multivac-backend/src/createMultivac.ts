@@ -174,6 +174,9 @@ export async function createMultivac(
         // eslint-disable-next-line @typescript-eslint/no-use-before-define
         report: id => reportStore.get(id),
       }),
+      jobs,
+      // eslint-disable-next-line @typescript-eslint/no-use-before-define
+      postmortem: id => postmortems.find(id),
       logger,
     });
 
@@ -329,6 +332,7 @@ export async function createMultivac(
     logger,
     scheduler,
     tracker,
+    actionItemAssigned: notifications?.actionItemAssigned,
   });
   const releases = await createReleases({
     db,

@@ -3,8 +3,11 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   Incident,
   PageRecord,
+  Postmortem,
   TriageReport,
 } from '@multivac/plugin-multivac-common';
+import { JobQueue } from '../jobs/JobQueue';
+import { ActionItemNotifications } from './actionItems';
 import { MultivacContributions } from '../extensions/MultivacContributions';
 import { NotificationsPagingChannel } from '../paging/NotificationsPagingChannel';
 import { PortalUrls } from '../service/PortalUrls';
@@ -43,7 +46,8 @@ export function pageLink(options: {
  * Backstage notifications (issue 20): registers the notifications
  * subscriber with the incident, page, post-mortem and release deliveries,
  * like a module's subscriber (so its sends are durable jobs, retried), and
- * returns the `notifications` paging channel. Call before the deliveries
+ * returns the `notifications` paging channel and the hook that notifies
+ * an action item's new owner. Call before the deliveries
  * are built.
  */
 export function createNotifications(options: {
@@ -52,8 +56,14 @@ export function createNotifications(options: {
   ownersOf(refs: string[]): Promise<Map<string, string[]>>;
   urls: PortalUrls;
   pageLink: PageLink;
+  jobs: JobQueue;
+  /** By post-mortem id, when an action item's job runs. */
+  postmortem(id: string): Promise<Postmortem | undefined>;
   logger: LoggerService;
-}): { channel: NotificationsPagingChannel } {
+}): {
+  channel: NotificationsPagingChannel;
+  actionItemAssigned: ActionItemNotifications['assigned'];
+} {
   const { notifications, contributions, urls } = options;
   const subscriber = new NotificationsSubscriber({
     notifications,
@@ -67,7 +77,13 @@ export function createNotifications(options: {
   contributions.pageSubscribers.add(subscriber);
   contributions.postmortemSubscribers.add(subscriber);
   contributions.releaseSubscribers.add(subscriber);
+  const actionItems = new ActionItemNotifications({
+    jobs: options.jobs,
+    notifications,
+    postmortem: id => options.postmortem(id),
+  });
   return {
     channel: new NotificationsPagingChannel(notifications, options.pageLink),
+    actionItemAssigned: actionItems.assigned,
   };
 }

@@ -189,6 +189,91 @@ describe('Backstage notifications', () => {
     ]);
   });
 
+  it("tells a post-mortem's owner it is theirs, and an action item's owner, each time it is assigned", async () => {
+    const { server } = await startWithNotifications();
+    await request(server)
+      .post('/api/multivac/incidents')
+      .set(as(grace))
+      .send({ title: 'Ledger slow', severity: 'SEV3', entityRefs: ['ledger'] })
+      .expect(201);
+    await request(server)
+      .post('/api/multivac/incidents/INC-1/transitions')
+      .set(as(grace))
+      .send({ to: 'resolved' })
+      .expect(200);
+    const created = await request(server)
+      .post('/api/multivac/incidents/INC-1/postmortem')
+      .set(as(grace));
+    expect(created.status).toBe(201);
+    const dueDate = created.body.dueDate;
+
+    const owner = await eventually(
+      () => notificationsOf(server, grace),
+      list => list.some(n => n.payload.topic === 'postmortem'),
+    );
+    expect(owner).toContainEqual(
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          title: `PM-1 is yours to write, due ${dueDate}: Post-mortem: Ledger slow`,
+          link: 'http://portal.example/multivac/postmortems/PM-1',
+          scope: 'multivac:postmortem:PM-1',
+        }),
+      }),
+    );
+
+    const item = await request(server)
+      .post('/api/multivac/postmortems/PM-1/action-items')
+      .set(as(grace))
+      .send({ title: 'Add a ledger latency alert', ownerRef: ken });
+    expect(item.status).toBe(201);
+    const assigned = await eventually(
+      () => notificationsOf(server, ken),
+      list => list.some(n => n.payload.topic === 'action-item'),
+    );
+    expect(assigned.filter(n => n.payload.topic === 'action-item')).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          title: 'Action item for you: Add a ledger latency alert',
+          description: 'From PM-1, the post-mortem of INC-1.',
+          link: 'http://portal.example/multivac/postmortems/PM-1',
+          severity: 'normal',
+          scope: `multivac:action-item:${item.body.id}`,
+        }),
+      }),
+    ]);
+
+    // Handed to Ada: she is told; a change that is not an assignment is not news.
+    await request(server)
+      .patch(`/api/multivac/postmortems/PM-1/action-items/${item.body.id}`)
+      .set(as(grace))
+      .send({ ownerRef: ada })
+      .expect(200);
+    await request(server)
+      .patch(`/api/multivac/postmortems/PM-1/action-items/${item.body.id}`)
+      .set(as(grace))
+      .send({ dueDate: '2026-12-31' })
+      .expect(200);
+    const handedOver = await eventually(
+      () => notificationsOf(server, ada),
+      list => list.some(n => n.payload.topic === 'action-item'),
+    );
+    expect(handedOver.filter(n => n.payload.topic === 'action-item')).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          title: 'Action item for you: Add a ledger latency alert',
+        }),
+      }),
+    ]);
+    const jobs = await request(server)
+      .get('/api/multivac/incidents/INC-1')
+      .set(as(grace));
+    expect(
+      jobs.body.jobs.filter(
+        (job: { type: string }) => job.type === 'notifications.action-item',
+      ),
+    ).toHaveLength(2);
+  });
+
   it('pages a person through the notifications channel, in one notification per page', async () => {
     const { server } = await startWithNotifications();
     const paged = await request(server)

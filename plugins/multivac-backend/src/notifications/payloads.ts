@@ -4,6 +4,7 @@ import {
   Incident,
   PageRecord,
   Postmortem,
+  PostmortemActionItem,
   Release,
   Severity,
   SEVERITIES,
@@ -48,6 +49,7 @@ export const scopes = {
   incident: (reference: string) => `multivac:incident:${reference}`,
   page: (id: string) => `multivac:page:${id}`,
   postmortem: (reference: string) => `multivac:postmortem:${reference}`,
+  actionItem: (id: string) => `multivac:action-item:${id}`,
   release: (reference: string) => `multivac:release:${reference}`,
 };
 
@@ -182,6 +184,22 @@ export function postmortemPayload(
     severity,
     topic: 'postmortem',
     scope: scopes.postmortem(reference),
+  };
+}
+
+export function actionItemPayload(
+  postmortem: Postmortem,
+  item: PostmortemActionItem,
+): MultivacNotificationPayload {
+  return {
+    title: `Action item for you: ${item.title}`,
+    description: `From ${postmortem.reference}, the post-mortem of ${
+      postmortem.incidentReference
+    }${item.dueDate ? `; due ${item.dueDate}` : ''}.`,
+    link: postmortem.url,
+    severity: 'normal',
+    topic: 'action-item',
+    scope: scopes.actionItem(item.id),
   };
 }
 

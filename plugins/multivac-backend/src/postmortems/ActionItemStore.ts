@@ -33,11 +33,15 @@ export interface ActionItemStore {
     item: NewActionItem,
     andThen: (tx: Transaction, item: PostmortemActionItem) => Promise<void>,
   ): Promise<PostmortemActionItem>;
-  /** 404 unless the item belongs to the post-mortem. */
+  /**
+   * 404 unless the item belongs to the post-mortem. `andThen` runs in the
+   * change's transaction (e.g. to record a job).
+   */
   update(
     postmortemId: string,
     itemId: string,
     changes: ActionItemChanges,
+    andThen?: (tx: Transaction) => Promise<void>,
   ): Promise<PostmortemActionItem>;
   /** 404 unless the item belongs to the post-mortem. */
   delete(postmortemId: string, itemId: string): Promise<void>;

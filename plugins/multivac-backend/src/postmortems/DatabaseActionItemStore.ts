@@ -58,6 +58,7 @@ export class DatabaseActionItemStore implements ActionItemStore {
     postmortemId: string,
     itemId: string,
     changes: ActionItemChanges,
+    andThen?: (tx: Transaction) => Promise<void>,
   ): Promise<PostmortemActionItem> {
     await changePostmortem(this.db, postmortemId, async (tx, row) => {
       // Follow-up goes on after publishing: an item's status, owner and due
@@ -83,6 +84,7 @@ export class DatabaseActionItemStore implements ActionItemStore {
         );
       }
       await touch(tx, postmortemId, now);
+      await andThen?.(transactionOf(tx));
     });
     return (await this.get(itemId))!;
   }

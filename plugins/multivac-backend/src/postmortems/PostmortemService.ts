@@ -60,6 +60,19 @@ export class PostmortemService {
       settings: PostmortemSettings;
       /** Absent without an issue tracker. */
       tracking?: PostmortemTracking;
+      /**
+       * An action item was given an owner (added with one, or its owner
+       * set): runs in the change's transaction, e.g. to record the job that
+       * notifies the owner.
+       */
+      actionItemAssigned?: (
+        tx: Transaction,
+        assignment: {
+          itemId: string;
+          ownerRef: string;
+          postmortem: Postmortem;
+        },
+      ) => Promise<void>;
       /** Where post-mortems and incidents are in the portal. */
       urls: PostmortemUrls;
       /**
@@ -304,6 +317,13 @@ export class PostmortemService {
       { ...input, createdBy: actor, tracked: Boolean(tracking) },
       async (tx, item) => {
         await tracking?.trackActionItem(item.id, postmortem.incidentId, tx);
+        if (item.ownerRef) {
+          await this.options.actionItemAssigned?.(tx, {
+            itemId: item.id,
+            ownerRef: item.ownerRef,
+            postmortem,
+          });
+        }
       },
     );
   }
@@ -313,8 +333,17 @@ export class PostmortemService {
     itemId: string,
     changes: ActionItemChanges,
   ): Promise<PostmortemActionItem> {
-    const { id } = await this.get(idOrReference);
-    return this.options.actionItems.update(id, itemId, changes);
+    const postmortem = await this.get(idOrReference);
+    const { ownerRef } = changes;
+    const assigned = this.options.actionItemAssigned;
+    return this.options.actionItems.update(
+      postmortem.id,
+      itemId,
+      changes,
+      typeof ownerRef === 'string' && assigned
+        ? tx => assigned(tx, { itemId, ownerRef, postmortem })
+        : undefined,
+    );
   }
 
   async deleteActionItem(idOrReference: string, itemId: string) {

@@ -42,6 +42,10 @@ export async function createPostmortems(options: {
   logger: LoggerService;
   scheduler: SchedulerService;
   tracker?: IssueTracker;
+  /** See `PostmortemService`'s option of that name. */
+  actionItemAssigned?: ConstructorParameters<
+    typeof PostmortemService
+  >[0]['actionItemAssigned'];
   /** Today's date (`YYYY-MM-DD`), which decides what is overdue; tests fix it. */
   today?: () => string;
 }): Promise<PostmortemService> {
@@ -73,6 +77,7 @@ export async function createPostmortems(options: {
     deliveries: options.deliveries,
     settings,
     tracking,
+    actionItemAssigned: options.actionItemAssigned,
     urls,
     today: options.today,
     defaultReviewers: async entityRefs => {
