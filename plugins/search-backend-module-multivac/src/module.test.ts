@@ -20,6 +20,8 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import searchPlugin from '@backstage/plugin-search-backend';
 import { IndexableDocument } from '@backstage/plugin-search-common';
 import multivacProvider from '@multivac/plugin-auth-backend-module-multivac-provider';
+// The test runs the real Multivac backend that the collators read.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import multivacPlugin, {
   createIncidentConditionalDecision,
   incidentConditions,
