@@ -200,6 +200,17 @@ export interface MultivacApi {
     id: string,
     status: PostmortemStatus,
   ): Promise<Postmortem>;
+  /**
+   * The signed-in reviewer approves the post-mortem in review; refused for
+   * someone who is not a reviewer, and for its owner while another reviewer
+   * is listed.
+   */
+  approvePostmortem(id: string): Promise<Postmortem>;
+  /**
+   * Makes a published post-mortem a draft again; the reason goes on its
+   * timeline.
+   */
+  reopenPostmortem(id: string, reason: string): Promise<Postmortem>;
   addActionItem(
     postmortemId: string,
     request: CreateActionItemRequest,

@@ -273,6 +273,26 @@ describe('MultivacClient', () => {
       ]);
     });
 
+    it('approves and reopens a post-mortem', async () => {
+      const { client, fetch } = clientReturning(200, { id: 'pm-1' });
+      await client.approvePostmortem('PM-1');
+      await client.reopenPostmortem('PM-1', 'Wrong trigger');
+      expect(
+        fetch.mock.calls.map(([url, init]) => [url, init?.method, init?.body]),
+      ).toEqual([
+        [
+          'http://backend/api/multivac/postmortems/PM-1/approve',
+          'POST',
+          undefined,
+        ],
+        [
+          'http://backend/api/multivac/postmortems/PM-1/reopen',
+          'POST',
+          '{"reason":"Wrong trigger"}',
+        ],
+      ]);
+    });
+
     it('adds and changes action items', async () => {
       const { client, fetch } = clientReturning(200, { id: 'item-1' });
       await client.addActionItem('pm-1', {

@@ -255,6 +255,19 @@ export class MultivacClient implements MultivacApi {
     });
   }
 
+  approvePostmortem(id: string): Promise<Postmortem> {
+    return this.request(`/postmortems/${encodeURIComponent(id)}/approve`, {
+      method: 'POST',
+    });
+  }
+
+  reopenPostmortem(id: string, reason: string): Promise<Postmortem> {
+    return this.request(`/postmortems/${encodeURIComponent(id)}/reopen`, {
+      method: 'POST',
+      body: { reason },
+    });
+  }
+
   addActionItem(
     postmortemId: string,
     request: CreateActionItemRequest,

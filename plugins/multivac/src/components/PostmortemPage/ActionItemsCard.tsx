@@ -27,6 +27,11 @@ import { ActionItemDialog } from './ActionItemDialog';
 export interface ActionItemsCardProps {
   items: PostmortemActionItem[];
   canEdit: boolean;
+  /**
+   * Published: no adding, editing or deleting (the controls are hidden);
+   * items are still marked done, as follow-up goes on.
+   */
+  readOnly?: boolean;
   /** While a change runs. */
   disabled?: boolean;
   /** From the dialog: reject with the server's reason, which it shows. */
@@ -48,6 +53,7 @@ type DialogState =
 export const ActionItemsCard = ({
   items,
   canEdit,
+  readOnly = false,
   disabled,
   onAdd,
   onEdit,
@@ -62,14 +68,16 @@ export const ActionItemsCard = ({
     <InfoCard
       title="Action items"
       action={
-        <Button
-          color="primary"
-          startIcon={<AddIcon />}
-          disabled={locked}
-          onClick={() => setDialog({ open: true })}
-        >
-          Add action item
-        </Button>
+        readOnly ? undefined : (
+          <Button
+            color="primary"
+            startIcon={<AddIcon />}
+            disabled={locked}
+            onClick={() => setDialog({ open: true })}
+          >
+            Add action item
+          </Button>
+        )
       }
     >
       {items.length === 0 ? (
@@ -130,22 +138,26 @@ export const ActionItemsCard = ({
                   </TableCell>
                 )}
                 <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
-                  <IconButton
-                    size="small"
-                    aria-label={`Edit: ${item.title}`}
-                    disabled={locked}
-                    onClick={() => setDialog({ open: true, item })}
-                  >
-                    <EditIcon fontSize="small" />
-                  </IconButton>
-                  <IconButton
-                    size="small"
-                    aria-label={`Delete: ${item.title}`}
-                    disabled={locked}
-                    onClick={() => onDelete(item)}
-                  >
-                    <DeleteIcon fontSize="small" />
-                  </IconButton>
+                  {!readOnly && (
+                    <>
+                      <IconButton
+                        size="small"
+                        aria-label={`Edit: ${item.title}`}
+                        disabled={locked}
+                        onClick={() => setDialog({ open: true, item })}
+                      >
+                        <EditIcon fontSize="small" />
+                      </IconButton>
+                      <IconButton
+                        size="small"
+                        aria-label={`Delete: ${item.title}`}
+                        disabled={locked}
+                        onClick={() => onDelete(item)}
+                      >
+                        <DeleteIcon fontSize="small" />
+                      </IconButton>
+                    </>
+                  )}
                 </TableCell>
               </TableRow>
             ))}

@@ -3,6 +3,7 @@ import { useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import { Box, Button, Grid } from '@material-ui/core';
 import EditIcon from '@material-ui/icons/Edit';
+import LockOpenIcon from '@material-ui/icons/LockOpen';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import {
   allowedPostmortemTransitions,
@@ -30,12 +31,16 @@ export interface PostmortemOverviewProps {
   disabled?: boolean;
   onEdit: () => void;
   onTransition: (to: PostmortemStatus) => void;
+  /** Asks for the reason (the page opens the dialog). */
+  onReopen: () => void;
   onExport: () => void;
 }
 
 /**
  * Where the post-mortem stands: status, people, due date, tracker issue,
- * and a button for each move its status allows.
+ * and a button for each move its status allows. Published, it is read-only:
+ * no Edit, and Reopen (with a reason) instead of the moves. Publish waits
+ * for what the review still lacks (listed on the Review card).
  */
 export const PostmortemOverview = ({
   postmortem,
@@ -44,22 +49,27 @@ export const PostmortemOverview = ({
   disabled,
   onEdit,
   onTransition,
+  onReopen,
   onExport,
 }: PostmortemOverviewProps) => {
   const incidentRoute = useRouteRef(incidentRouteRef);
   const targets = allowedPostmortemTransitions(postmortem.status);
+  const published = postmortem.status === 'published';
+  const notReady = (postmortem.review?.blockers ?? []).length > 0;
 
   return (
     <InfoCard
       title="Post-mortem"
       action={
-        <Button
-          startIcon={<EditIcon />}
-          disabled={disabled || !canUpdate}
-          onClick={onEdit}
-        >
-          Edit
-        </Button>
+        published ? undefined : (
+          <Button
+            startIcon={<EditIcon />}
+            disabled={disabled || !canUpdate}
+            onClick={onEdit}
+          >
+            Edit
+          </Button>
+        )
       }
     >
       <Grid container spacing={2}>
@@ -134,13 +144,25 @@ export const PostmortemOverview = ({
             variant={to === 'draft' ? 'outlined' : 'contained'}
             color="primary"
             disabled={
-              disabled || !(to === 'published' ? canPublish : canUpdate)
+              disabled ||
+              !(to === 'published' ? canPublish && !notReady : canUpdate)
             }
             onClick={() => onTransition(to)}
           >
             {TRANSITION_LABELS[to]}
           </Button>
         ))}
+        {published && (
+          <Button
+            variant="outlined"
+            color="primary"
+            startIcon={<LockOpenIcon />}
+            disabled={disabled || !canPublish}
+            onClick={onReopen}
+          >
+            Reopen
+          </Button>
+        )}
         <Button
           variant="outlined"
           startIcon={<GetAppIcon />}

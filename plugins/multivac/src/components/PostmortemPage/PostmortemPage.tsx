@@ -6,7 +6,12 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useApiHolder,
+  useRouteRef,
+} from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { Grid } from '@material-ui/core';
 import {
@@ -16,6 +21,7 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { useReloadingChange } from '../../hooks/useReloadingChange';
@@ -26,8 +32,10 @@ import { downloadText } from './download';
 import { EditPostmortemDialog } from './EditPostmortemDialog';
 import { PostmortemFacts } from './PostmortemFacts';
 import { PostmortemOverview } from './PostmortemOverview';
+import { PostmortemReviewCard } from './PostmortemReviewCard';
 import { PostmortemSectionCard } from './PostmortemSectionCard';
 import { PostmortemTimeline } from './PostmortemTimeline';
+import { ReopenDialog } from './ReopenDialog';
 
 /**
  * `/multivac/postmortems/:id` (id or `PM-7`): the post-mortem of a resolved
@@ -47,6 +55,14 @@ export const PostmortemPage = () => {
     resourceRef: id,
   });
   const [editing, setEditing] = useState(false);
+  const [reopening, setReopening] = useState(false);
+  // Who is signed in decides whether Approve is offered (the backend
+  // decides whether it counts).
+  const identityApi = useApiHolder().get(identityApiRef);
+  const { value: userRef } = useAsync(
+    async () => (await identityApi?.getBackstageIdentity())?.userEntityRef,
+    [identityApi],
+  );
 
   const {
     value: postmortem,
@@ -67,6 +83,8 @@ export const PostmortemPage = () => {
     );
   }
   const disabled = busy || loading;
+  // Published is read-only until reopened: no edit controls at all.
+  const readOnly = postmortem.status === 'published';
   /** For dialogs, which show the server's refusal themselves. */
   const thenReload = async (change: () => Promise<unknown>) => {
     await change();
@@ -102,6 +120,7 @@ export const PostmortemPage = () => {
                   onTransition={to =>
                     quietly(() => api.setPostmortemStatus(postmortem.id, to))
                   }
+                  onReopen={() => setReopening(true)}
                   onExport={() =>
                     quietly(async () => {
                       const { filename, text } =
@@ -120,6 +139,7 @@ export const PostmortemPage = () => {
                   <PostmortemSectionCard
                     section={section}
                     canEdit={canUpdate}
+                    readOnly={readOnly}
                     disabled={disabled}
                     onSave={text =>
                       act(() =>
@@ -135,6 +155,7 @@ export const PostmortemPage = () => {
                 <ActionItemsCard
                   items={postmortem.actionItems}
                   canEdit={canUpdate}
+                  readOnly={readOnly}
                   disabled={disabled}
                   onAdd={item =>
                     thenReload(() => api.addActionItem(postmortem.id, item))
@@ -159,6 +180,16 @@ export const PostmortemPage = () => {
           <Grid item xs={12} md={4}>
             <Grid container spacing={3}>
               <Grid item xs={12}>
+                <PostmortemReviewCard
+                  postmortem={postmortem}
+                  userRef={userRef}
+                  disabled={disabled}
+                  onApprove={() =>
+                    quietly(() => api.approvePostmortem(postmortem.id))
+                  }
+                />
+              </Grid>
+              <Grid item xs={12}>
                 <PostmortemFacts facts={postmortem.facts} />
               </Grid>
               <Grid item xs={12}>
@@ -173,6 +204,14 @@ export const PostmortemPage = () => {
           onClose={() => setEditing(false)}
           onSave={changes =>
             thenReload(() => api.updatePostmortem(postmortem.id, changes))
+          }
+        />
+        <ReopenDialog
+          open={reopening}
+          reference={postmortem.reference}
+          onClose={() => setReopening(false)}
+          onReopen={reason =>
+            thenReload(() => api.reopenPostmortem(postmortem.id, reason))
           }
         />
       </Content>

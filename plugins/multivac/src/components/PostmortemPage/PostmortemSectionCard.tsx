@@ -2,6 +2,7 @@ import { InfoCard } from '@backstage/core-components';
 import {
   Box,
   Button,
+  Chip,
   Tab,
   Tabs,
   TextField,
@@ -18,6 +19,11 @@ export interface PostmortemSectionCardProps {
   section: PostmortemSection;
   /** Without it the section is shown, not edited. */
   canEdit: boolean;
+  /**
+   * Published: shown without any edit control (no editor tab, no Save),
+   * whatever the permissions.
+   */
+  readOnly?: boolean;
   /** While a change (this section's save or another) runs. */
   disabled?: boolean;
   /** Rejects when the save failed; the text then stays in the editor. */
@@ -32,10 +38,12 @@ type Mode = 'edit' | 'preview';
  */
 export const PostmortemSectionCard = ({
   section,
-  canEdit,
+  canEdit: mayEdit,
+  readOnly = false,
   disabled,
   onSave,
 }: PostmortemSectionCardProps) => {
+  const canEdit = mayEdit && !readOnly;
   const [text, setText] = useState(section.text);
   const [mode, setMode] = useState<Mode>(section.text ? 'preview' : 'edit');
 
@@ -58,16 +66,33 @@ export const PostmortemSectionCard = ({
   };
 
   return (
-    <InfoCard title={section.title} subheader={section.hint}>
-      <Tabs
-        value={shown}
-        onChange={(_e, next: Mode) => setMode(next)}
-        indicatorColor="primary"
-        aria-label={`${section.title} editor`}
-      >
-        <Tab value="edit" label="Edit" disabled={!canEdit} />
-        <Tab value="preview" label="Preview" />
-      </Tabs>
+    <InfoCard
+      title={
+        <>
+          <span>{section.title}</span>
+          {section.required && (
+            <Chip
+              size="small"
+              variant="outlined"
+              label="Required"
+              style={{ marginLeft: 8, verticalAlign: 'middle' }}
+            />
+          )}
+        </>
+      }
+      subheader={section.hint}
+    >
+      {!readOnly && (
+        <Tabs
+          value={shown}
+          onChange={(_e, next: Mode) => setMode(next)}
+          indicatorColor="primary"
+          aria-label={`${section.title} editor`}
+        >
+          <Tab value="edit" label="Edit" disabled={!canEdit} />
+          <Tab value="preview" label="Preview" />
+        </Tabs>
+      )}
       <Box mt={2}>
         {shown === 'edit' ? (
           <TextField
@@ -99,22 +124,24 @@ export const PostmortemSectionCard = ({
           </Box>
         )}
       </Box>
-      <Box mt={2} display="flex" alignItems="center" style={{ gap: 16 }}>
-        <Button
-          variant="contained"
-          color="primary"
-          disabled={!canEdit || disabled || !changed || tooLong}
-          onClick={save}
-          aria-label={`Save ${section.title}`}
-        >
-          Save
-        </Button>
-        {changed && (
-          <Typography variant="body2" color="textSecondary">
-            Unsaved changes
-          </Typography>
-        )}
-      </Box>
+      {!readOnly && (
+        <Box mt={2} display="flex" alignItems="center" style={{ gap: 16 }}>
+          <Button
+            variant="contained"
+            color="primary"
+            disabled={!canEdit || disabled || !changed || tooLong}
+            onClick={save}
+            aria-label={`Save ${section.title}`}
+          >
+            Save
+          </Button>
+          {changed && (
+            <Typography variant="body2" color="textSecondary">
+              Unsaved changes
+            </Typography>
+          )}
+        </Box>
+      )}
     </InfoCard>
   );
 };
