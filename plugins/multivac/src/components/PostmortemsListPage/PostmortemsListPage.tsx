@@ -111,8 +111,8 @@ export const PostmortemsListPage = () => {
         <ContentHeader title="">
           <SupportButton>
             Post-mortems are written after an incident is resolved: use "Write
-            post-mortem" on the incident's page. Search looks in titles and
-            every section.
+            post-mortem" on the incident's page. Search looks in titles, every
+            section and the action items.
           </SupportButton>
         </ContentHeader>
         <Grid container spacing={2} alignItems="center">
@@ -120,7 +120,7 @@ export const PostmortemsListPage = () => {
             <TextField
               id="multivac-postmortems-search"
               label="Search"
-              placeholder="Words in the title or any section"
+              placeholder="Words in the title, a section or an action item"
               value={text}
               onChange={e => setText(e.target.value)}
               fullWidth
