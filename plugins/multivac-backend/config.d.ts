@@ -379,12 +379,24 @@ export interface Config {
        * we got lucky. Action items are a list of their own, not a section.
        */
       template?: Array<{
-        /** Lower-case letters, digits and dashes; `impact` is pre-filled. */
+        /** Lower-case letters, digits and dashes; `summary` and `impact` are pre-filled. */
         id: string;
         title: string;
         /** What to write there. */
         hint?: string;
+        /**
+         * Must be written before publishing. When no section says, Summary,
+         * Trigger and Impact are required (those the template has).
+         */
+        required?: boolean;
       }>;
+      /** Publishing needs at least one action item. Default true. */
+      requireActionItems?: boolean;
+      /**
+       * Most reviewers filled in when a post-mortem is created (the members
+       * of the teams owning the incident's entities), 0..20. Default 10.
+       */
+      maxDefaultReviewers?: number;
       /** Business days (Mon–Fri) from resolution to the due date. Default 5. */
       dueBusinessDays?: number;
       /** IANA time zone of due dates and exported times. Default UTC. */
