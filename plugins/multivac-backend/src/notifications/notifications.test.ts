@@ -5,7 +5,6 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The real notifications backend, as packages/backend installs it.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import request from 'supertest';
