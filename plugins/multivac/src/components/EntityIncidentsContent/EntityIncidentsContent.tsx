@@ -3,9 +3,10 @@ import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { Grid, Typography } from '@material-ui/core';
-import { isActiveStatus } from '@multivac/plugin-multivac-common';
+import { isActiveStatus, liveChannels } from '@multivac/plugin-multivac-common';
 import useAsync from 'react-use/esm/useAsync';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { useLiveVersion } from '../../hooks/useLiveRefresh';
 import { DeclareIncidentButton } from '../DeclareIncidentButton';
 import { IncidentsTable } from '../IncidentsTable';
 
@@ -22,9 +23,11 @@ export const EntityIncidentsContent = () => {
     entity.kind.toLocaleLowerCase('en-US'),
   );
 
+  // Any incident may be one of this entity's (or of what it owns).
+  const live = useLiveVersion(liveChannels.incidents);
   const { value, loading, error } = useAsync(
     () => api.listIncidents({ entityRef, limit: 100 }),
-    [api, entityRef],
+    [api, entityRef, live],
   );
 
   if (error) {
