@@ -391,4 +391,26 @@ describeOnEachDatabase('DatabasePostmortemStore', stores => {
   });
 });
 
+describeOnEachDatabase('The post-mortem review migration', stores => {
+  it('goes down and up again', async () => {
+    const { knex } = stores;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const migration = require('../../migrations/20261205080000_postmortem_review.js');
+    const tables = [
+      'multivac_postmortem_approvals',
+      'multivac_postmortem_events',
+    ];
+    const present = () =>
+      Promise.all(tables.map(table => knex.schema.hasTable(table)));
+    expect(await present()).toEqual([true, true]);
+    await migration.down(knex);
+    expect(await present()).toEqual([false, false]);
+    await migration.up(knex);
+    expect(await present()).toEqual([true, true]);
+    // Still usable: a post-mortem is created with its first event.
+    const postmortem = await stores.createPostmortem();
+    expect(postmortem.history.map(e => e.type)).toEqual(['created']);
+  });
+});
+
 async function noop() {}
