@@ -60,8 +60,10 @@ import { createNotifications, pageLink } from './notifications';
 import { createChannelPaging } from './paging';
 import { parseSchedules } from './oncall/schedule';
 import { schedulesInCatalogFiles } from './oncall/fileSchedules';
-import { ScheduleRegistry } from './oncall/ScheduleRegistry';
 import { DatabaseScheduleVersionStore } from './oncall/ScheduleVersionStore';
+import { DatabaseOverrideStore } from './oncall/OverrideStore';
+import { OverriddenScheduleRegistry } from './oncall/OverriddenScheduleRegistry';
+import { OverrideService } from './oncall/OverrideService';
 import {
   PermissionResources,
   registerResourceTypes,
@@ -185,7 +187,9 @@ export async function createMultivac(
   const schedules = parseSchedules(config);
   // The built-in schedules: config's and the catalog's Schedule entities,
   // each catalog schedule with its versions (issue 19).
-  const scheduleRegistry = new ScheduleRegistry({
+  // Shifts covered in Multivac are applied on top (issue 19).
+  const overrideStore = new DatabaseOverrideStore(db);
+  const scheduleRegistry = new OverriddenScheduleRegistry({
     config: schedules,
     catalog: {
       catalog,
@@ -193,6 +197,7 @@ export async function createMultivac(
       versions: new DatabaseScheduleVersionStore(db),
     },
     logger,
+    overrides: overrideStore,
   });
   await scheduler.scheduleTask({
     id: 'multivac-schedules-refresh',
@@ -510,6 +515,12 @@ export async function createMultivac(
       onCall,
       paging,
       builtin,
+      overrides: new OverrideService({
+        store: overrideStore,
+        registry: scheduleRegistry,
+        entities,
+        people,
+      }),
       acknowledgeLinks: channelPaging.links,
       people,
       reports,

@@ -238,6 +238,18 @@ export const insightsReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Cover a shift: store an override putting a person on call for a window of
+ * a built-in schedule, or cancel one (a basic permission; the sample policy
+ * lets any signed-in user cover).
+ *
+ * @public
+ */
+export const oncallOverridePermission = createPermission({
+  name: 'multivac.oncall.override',
+  attributes: { action: 'create' },
+});
+
 /** @public */
 export const multivacPermissions = [
   incidentReadPermission,
@@ -261,4 +273,5 @@ export const multivacPermissions = [
   alertUpdatePermission,
   integrationManagePermission,
   insightsReadPermission,
+  oncallOverridePermission,
 ];

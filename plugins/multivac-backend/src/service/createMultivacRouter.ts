@@ -26,6 +26,7 @@ import { ReportService } from '../reports/ReportService';
 import { CatalogEntities } from './CatalogEntities';
 import { createIncidentsRouter } from './incidentsRouter';
 import { createOnCallRouter } from './oncallRouter';
+import { OverrideService } from '../oncall/OverrideService';
 import { PortalUrls } from './PortalUrls';
 import { createPostmortemsRouter } from './postmortemsRouter';
 import { createReleasesRouter, RELEASE_CALENDAR_PATH } from './releasesRouter';
@@ -63,6 +64,8 @@ export function createMultivacRouter(options: {
   onCall: OnCallService;
   paging: PagingService;
   builtin: BuiltinOnCallProvider;
+  /** Shift cover (issue 19). */
+  overrides?: OverrideService;
   acknowledgeLinks: AcknowledgeLinks;
   /** Catalog people, for pages that name them. */
   people?: PeopleDirectory;
@@ -107,6 +110,7 @@ export function createMultivacRouter(options: {
       entities,
       requestAuth,
       alerts: options.alerts,
+      overrides: options.overrides,
     }),
   );
   router.use(

@@ -5,8 +5,10 @@ import {
   isoDateTimeSchema,
   OnCallAnswer,
   OnCallCardData,
+  oncallOverridePermission,
   oncallPagePermission,
   oneOrMany,
+  overrideRequestSchema,
   oncallReadPermission,
   pageAcknowledgePermission,
   pageReadPermission,
@@ -20,6 +22,7 @@ import { z } from 'zod';
 import { AlertService } from '../alerts';
 import { BuiltinOnCallProvider } from '../oncall/BuiltinOnCallProvider';
 import { OnCallService } from '../oncall/OnCallService';
+import { OverrideService } from '../oncall/OverrideService';
 import { PagingService } from '../oncall/PagingService';
 import { pageResource } from '../permissions/registerResourceTypes';
 import { CatalogEntities } from './CatalogEntities';
@@ -136,6 +139,8 @@ export function createOnCallRouter(options: {
   requestAuth: RequestAuth;
   /** For the card's count of firing alerts. */
   alerts?: AlertService;
+  /** Shift cover (`/oncall/schedules/:id/overrides`); absent: no such routes. */
+  overrides?: OverrideService;
 }): express.Router {
   const { onCall, paging, builtin, entities, requestAuth, alerts } = options;
   const router = Router();
@@ -280,6 +285,48 @@ export function createOnCallRouter(options: {
     );
     res.json({ items });
   });
+
+  // Shift cover (issue 19): overrides stored by Multivac.
+  const { overrides } = options;
+  if (overrides) {
+    checkIdParams(router, 'overrideId');
+    router.get('/oncall/schedules/:id/overrides', async (req, res) => {
+      await requestAuth.authorize(req, oncallReadPermission);
+      res.json({ items: await overrides.list(req.params.id) });
+    });
+    router.post('/oncall/schedules/:id/overrides', async (req, res) => {
+      const credentials = await requestAuth.authorize(
+        req,
+        oncallOverridePermission,
+      );
+      const request = parseInput(overrideRequestSchema, req.body, 'override');
+      res
+        .status(201)
+        .json(
+          await overrides.create(
+            req.params.id,
+            request,
+            requestAuth.actorOf(credentials),
+            credentials,
+          ),
+        );
+    });
+    router.delete(
+      '/oncall/schedules/:id/overrides/:overrideId',
+      async (req, res) => {
+        const credentials = await requestAuth.authorize(
+          req,
+          oncallOverridePermission,
+        );
+        await overrides.cancel(
+          req.params.id,
+          req.params.overrideId,
+          requestAuth.actorOf(credentials),
+        );
+        res.status(204).end();
+      },
+    );
+  }
 
   router.post('/pages', async (req, res) => {
     res
