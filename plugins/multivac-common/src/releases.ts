@@ -66,6 +66,13 @@ export function allowedReleaseTransitions(
  */
 export const MAX_RELEASE_WINDOW_HOURS = 72;
 
+/**
+ * The longest reason for recording a past release as done, in characters.
+ *
+ * @public
+ */
+export const MAX_RELEASE_REASON_LENGTH = 2000;
+
 /** @public */
 export const RELEASE_LINK_KINDS = ['ci', 'changelog', 'other'] as const;
 /** @public */
@@ -310,9 +317,48 @@ export const createReleaseSchema = z
     links: links.default([]),
     notes: notes.default(''),
     force: force.optional(),
+    /**
+     * Records a release that already happened: only `done`, only for a
+     * window that has ended, and only with `reason`.
+     */
+    status: z
+      .literal('done', {
+        errorMap: () => ({
+          message:
+            "only 'done' (a release that already happened) may be booked with a status",
+        }),
+      })
+      .optional(),
+    /** Why a past release is recorded (with `status: 'done'`). */
+    reason: z
+      .string()
+      .trim()
+      .min(1, 'say why the past release is recorded')
+      .max(
+        MAX_RELEASE_REASON_LENGTH,
+        `keep it to ${MAX_RELEASE_REASON_LENGTH} characters`,
+      )
+      .optional(),
   })
   .strict()
-  .superRefine(checkWindow);
+  .superRefine(checkWindow)
+  .superRefine((body, context) => {
+    if (body.status === 'done' && body.reason === undefined) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['reason'],
+        message: 'say why the past release is recorded as done',
+      });
+    }
+    if (body.reason !== undefined && body.status !== 'done') {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['status'],
+        message:
+          "a reason goes with status 'done' (a release that already happened)",
+      });
+    }
+  });
 /** @public */
 export type CreateReleaseRequest = z.input<typeof createReleaseSchema>;
 

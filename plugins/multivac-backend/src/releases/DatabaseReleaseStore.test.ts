@@ -311,4 +311,112 @@ describe.each(databases.eachSupportedId())('DatabaseReleaseStore on %s', id => {
     expect(await tokens.userOf('a'.repeat(64))).toBeUndefined();
     expect(await tokens.userOf('b'.repeat(64))).toBe(ada);
   });
+  it('moves releases with a fixed clock: started ones to in progress, ended ones to done, unless the status route set it', async () => {
+    const at = (time: string) => new Date(`2026-11-24T${time}:00Z`);
+    // 14:00–14:30: starts at 14:00, ends at 14:30
+    const clocked = await store.create(release(), ada);
+    // 14:00–15:00, started by CI before the clock saw it
+    const byCi = await store.create(
+      release({ title: 'v2', end: '2026-11-24T15:00:00Z' }),
+      ada,
+    );
+    await store.transition(byCi.id, { to: 'in_progress', actor: ci });
+    // 16:00–17:00: not yet
+    const later = await store.create(
+      release({ start: '2026-11-24T16:00:00Z', end: '2026-11-24T17:00:00Z' }),
+      ada,
+    );
+    // 13:00–13:30, already cancelled
+    const cancelled = await store.create(
+      release({ start: '2026-11-24T13:00:00Z', end: '2026-11-24T13:30:00Z' }),
+      ada,
+    );
+    await store.transition(cancelled.id, { to: 'cancelled', actor: ada });
+    const statuses = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          [clocked, byCi, later, cancelled].map(async r => [
+            r.title === 'v2' ? 'byCi' : r.start.slice(11, 16),
+            (await store.get(r.id))!.status,
+          ]),
+        ),
+      );
+
+    expect(await store.startDue(at('13:59'))).toBe(0);
+    expect(await store.startDue(at('14:00'))).toBe(1);
+    expect(await store.startDue(at('14:01'))).toBe(0); // once
+    expect(await statuses()).toEqual({
+      '14:00': 'in_progress',
+      byCi: 'in_progress',
+      '16:00': 'planned',
+      '13:00': 'cancelled',
+    });
+    const started = (await store.get(clocked.id))!;
+    expect(started.history).toEqual([
+      { status: 'planned', at: expect.any(String), by: ada },
+      {
+        status: 'in_progress',
+        at: '2026-11-24T14:00:00.000Z',
+        note: 'the window started',
+        by: 'multivac:release-clock',
+      },
+    ]);
+
+    expect(await store.finishDue(at('14:29'))).toBe(0);
+    // the clock-started release ends; CI's keeps its status after 15:00
+    expect(await store.finishDue(at('18:00'))).toBe(2);
+    expect(await statuses()).toEqual({
+      '14:00': 'done',
+      byCi: 'in_progress',
+      '16:00': 'done', // never started: planned straight to done
+      '13:00': 'cancelled',
+    });
+    expect((await store.get(clocked.id))!.history.map(h => h.status)).toEqual([
+      'planned',
+      'in_progress',
+      'done',
+    ]);
+    expect((await store.get(later.id))!.history[1]).toEqual({
+      status: 'done',
+      at: '2026-11-24T18:00:00.000Z',
+      note: 'the window ended',
+      by: 'multivac:release-clock',
+    });
+    // a note that quotes the clock's entry does not pass for it
+    const tricky = await store.create(
+      release({ start: '2026-11-24T19:00:00Z', end: '2026-11-24T19:30:00Z' }),
+      ada,
+    );
+    await store.transition(tricky.id, {
+      to: 'in_progress',
+      actor: ci,
+      note: '"by":"multivac:release-clock"}]',
+    });
+    expect(await store.finishDue(at('20:00'))).toBe(0);
+    expect((await store.get(tricky.id))!.status).toBe('in_progress');
+  });
+
+  it('records a release that already happened as done, with the reason', async () => {
+    const done = await store.create(
+      release({ done: { reason: 'Shipped during the outage, booked after' } }),
+      ada,
+    );
+    expect(done).toMatchObject({
+      status: 'done',
+      history: [
+        {
+          status: 'done',
+          by: ada,
+          note: 'Shipped during the outage, booked after',
+        },
+      ],
+    });
+    expect(
+      await store.findOverlapping({
+        environment: 'production',
+        start: '2026-11-24T14:00:00Z',
+        end: '2026-11-24T14:30:00Z',
+      }),
+    ).toEqual([]);
+  });
 });

@@ -29,6 +29,12 @@ import { knexOf, Transaction, transactionOf } from '../database/Transaction';
 const RELEASES = 'multivac_releases';
 const MAX_WINDOW_MS = MAX_RELEASE_WINDOW_HOURS * 3_600_000;
 
+/**
+ * Who moves releases when their window starts or ends, in their history.
+ * The status route's actors are entity refs (`user:…`, `plugin:…`).
+ */
+export const CLOCK_ACTOR = 'multivac:release-clock';
+
 type ReleaseRow = {
   id: string;
   number: number | string;
@@ -76,9 +82,9 @@ export class DatabaseReleaseStore implements ReleaseStore {
     const insert = async (db: Knex.Transaction) => {
       const id = randomUUID();
       const now = nowIso();
-      const history: ReleaseStatusChange[] = [
-        { status: 'planned', at: now, by: actor },
-      ];
+      const history: ReleaseStatusChange[] = input.done
+        ? [{ status: 'done', at: now, by: actor, note: input.done.reason }]
+        : [{ status: 'planned', at: now, by: actor }];
       await db(RELEASES).insert({
         id,
         // The counter is seeded by the releases migration.
@@ -88,7 +94,7 @@ export class DatabaseReleaseStore implements ReleaseStore {
         environment: input.environment,
         start_at: toIsoString(input.start),
         end_at: toIsoString(input.end),
-        status: 'planned',
+        status: input.done ? 'done' : 'planned',
         owner_ref: input.ownerRef,
         links: JSON.stringify(input.links),
         notes: input.notes,
@@ -257,6 +263,48 @@ export class DatabaseReleaseStore implements ReleaseStore {
       .update({ starting_notified_at: nowIso() });
   }
 
+  async startDue(now: Date): Promise<number> {
+    const at = now.toISOString();
+    return this.db(RELEASES)
+      .where('status', 'planned')
+      .where('start_at', '<=', at)
+      .where('end_at', '>', at)
+      .update({
+        status: 'in_progress',
+        status_history: appendHistory(this.db, {
+          status: 'in_progress',
+          at,
+          note: 'the window started',
+          by: CLOCK_ACTOR,
+        }),
+        updated_at: at,
+      });
+  }
+
+  async finishDue(now: Date): Promise<number> {
+    const at = now.toISOString();
+    return this.db(RELEASES)
+      .where('end_at', '<=', at)
+      .where(query =>
+        query.where('status', 'planned').orWhere(started =>
+          started
+            .where('status', 'in_progress')
+            // Started by the clock: its last history entry is by CLOCK_ACTOR.
+            .where('status_history', 'like', `%"by":"${CLOCK_ACTOR}"}]`),
+        ),
+      )
+      .update({
+        status: 'done',
+        status_history: appendHistory(this.db, {
+          status: 'done',
+          at,
+          note: 'the window ended',
+          by: CLOCK_ACTOR,
+        }),
+        updated_at: at,
+      });
+  }
+
   /** Reads the release inside `tx`, row-locked on PostgreSQL. */
   private async lockForChange(
     tx: Knex.Transaction,
@@ -280,6 +328,23 @@ export class DatabaseReleaseStore implements ReleaseStore {
     }
     return release;
   }
+}
+
+/**
+ * SQL that appends `change` to the JSON array in `status_history` (text on
+ * SQLite and PostgreSQL alike), so that one UPDATE moves many releases.
+ * `by` is written last, which `finishDue` relies on.
+ */
+function appendHistory(db: Knex, change: ReleaseStatusChange) {
+  const entry = JSON.stringify({
+    status: change.status,
+    at: change.at,
+    ...(change.note ? { note: change.note } : {}),
+    by: change.by,
+  });
+  return db.raw('substr(status_history, 1, length(status_history) - 1) || ?', [
+    `,${entry}]`,
+  ]);
 }
 
 function toRelease(row: ReleaseRow): Release {

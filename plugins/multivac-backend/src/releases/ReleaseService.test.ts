@@ -85,7 +85,10 @@ describe('ReleaseService announcing starts', () => {
   it('announces a release once when its window has started', async () => {
     const { release: started } = await book(minutes(-1), minutes(30));
     await book(minutes(5), minutes(30)); // not yet
-    await book(minutes(-60), minutes(-1)); // over
+    // a window that is over cannot be booked (so is never announced)
+    await expect(book(minutes(-60), minutes(-1))).rejects.toThrow(
+      /^Invalid release: end: the window ended at /,
+    );
     expect(await service.announceStarting()).toBe(1);
     expect(await service.announceStarting()).toBe(0);
     await jobs.runDueJobs();

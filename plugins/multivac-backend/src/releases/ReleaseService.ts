@@ -38,6 +38,9 @@ export interface ReleaseBooking {
   links: ReleaseLink[];
   notes: string;
   force?: { reason: string };
+  /** A release that already happened: recorded as done, with `reason`. */
+  status?: 'done';
+  reason?: string;
 }
 
 export type ReleaseEdit = Omit<ReleaseChanges, 'forced'> & {
@@ -68,8 +71,33 @@ export class ReleaseService {
       graph: CatalogGraphSource;
       deliveries: ReleaseDeliveries;
       dependencyDepth: number;
+      /** Default: the system clock. */
+      now?: () => Date;
     },
   ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /**
+   * 400 naming `end` when the window has ended, unless the booking records
+   * a release that already happened (`status: 'done'` with a reason);
+   * 400 naming `status` when such a record's window has not ended.
+   */
+  private checkNotPast(window: { end: string }, recordsDone: boolean) {
+    const ended = Date.parse(window.end) <= this.now().getTime();
+    if (recordsDone && !ended) {
+      throw new InputError(
+        `Invalid release: status: only a release whose window has ended can be recorded as done; this one ends ${window.end}`,
+      );
+    }
+    if (!recordsDone && ended) {
+      throw new InputError(
+        `Invalid release: end: the window ended at ${window.end}; book a window that has not ended, or record a release that already happened with status 'done' and a reason`,
+      );
+    }
+  }
 
   check(proposal: ReleaseProposal): Promise<ReleaseCheckResult> {
     return this.options.checker.check(proposal);
@@ -107,8 +135,28 @@ export class ReleaseService {
     actor: { ref: string; isUser: boolean },
   ): Promise<CheckedRelease> {
     const { store, checker, deliveries } = this.options;
+    const recordsDone = booking.status === 'done';
+    this.checkNotPast(booking, recordsDone);
     const ownerRef =
       booking.ownerRef ?? (await this.ownerOf(booking.entityRef, actor));
+    if (recordsDone) {
+      // Done releases occupy no window: nothing conflicts, nobody is told.
+      const release = await store.create(
+        {
+          entityRef: booking.entityRef,
+          title: booking.title,
+          environment: booking.environment,
+          start: booking.start,
+          end: booking.end,
+          ownerRef,
+          links: booking.links,
+          notes: booking.notes,
+          done: { reason: booking.reason ?? '' },
+        },
+        actor.ref,
+      );
+      return { release, conflicts: [] };
+    }
     const prepared = await checker.prepare(booking);
     return store.withEnvironmentLock(booking.environment, async tx => {
       const { conflicts } = await prepared.complete(tx);
@@ -166,6 +214,11 @@ export class ReleaseService {
     const problem = validateReleaseWindow(start, end);
     if (problem) {
       throw new InputError(`Invalid release update: end: ${problem}`);
+    }
+    if (Date.parse(end) <= this.now().getTime()) {
+      throw new InputError(
+        `Invalid release update: end: the window would have ended at ${end}; choose a window that has not ended`,
+      );
     }
     const prepared = await checker.prepare({
       entityRef: current.entityRef,
@@ -227,6 +280,22 @@ export class ReleaseService {
       await store.markStarting(release.id);
     }
     return due.length;
+  }
+
+  /**
+   * Moves releases along with the clock (the scheduler calls it every
+   * minute): planned ones whose window started to in progress, and those
+   * whose window ended to done, except releases whose status was set
+   * through the status route (CI knows better).
+   */
+  async advanceStatuses(): Promise<{ started: number; finished: number }> {
+    const now = this.now();
+    const { store } = this.options;
+    // Finish first: a planned release whose whole window passed goes
+    // straight to done rather than starting after its end.
+    const finished = await store.finishDue(now);
+    const started = await store.startDue(now);
+    return { started, finished };
   }
 
   async get(idOrReference: string): Promise<Release> {

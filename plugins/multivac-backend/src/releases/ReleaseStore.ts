@@ -18,6 +18,8 @@ export interface NewRelease {
   links: ReleaseLink[];
   notes: string;
   forced?: ReleaseForce;
+  /** A release that already happened, recorded as done with this reason. */
+  done?: { reason: string };
 }
 
 export type ReleaseChanges = Partial<
@@ -93,6 +95,17 @@ export interface ReleaseStore {
    * `dueToStart` no longer lists it.
    */
   markStarting(id: string, tx?: Transaction): Promise<void>;
+  /**
+   * Moves planned releases whose window has started (and not ended) to
+   * in progress, in one UPDATE; returns how many moved.
+   */
+  startDue(now: Date): Promise<number>;
+  /**
+   * Moves releases whose window has ended to done, in one UPDATE: planned
+   * ones, and in-progress ones that `startDue` started (a status set
+   * through the status route, e.g. by CI, is kept); returns how many moved.
+   */
+  finishDue(now: Date): Promise<number>;
 }
 
 /** When a user's feed token was made, and until when it opens the feed. */

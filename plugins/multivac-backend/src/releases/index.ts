@@ -27,8 +27,9 @@ export const releaseUrl = (baseUrl: string, reference: string) =>
   `${baseUrl}/multivac/releases/${reference}`;
 
 /**
- * Builds the release calendar and schedules the task that announces
- * releases whose window has started.
+ * Builds the release calendar and schedules the tasks that announce
+ * releases whose window has started and move releases to in progress and
+ * done as their windows pass.
  */
 export async function createReleases(options: {
   db: Knex;
@@ -76,6 +77,22 @@ export async function createReleases(options: {
       const announced = await service.announceStarting();
       if (announced > 0) {
         logger.info(`Announced the start of ${announced} release(s)`);
+      }
+    },
+  });
+
+  // Every minute, on one replica at a time.
+  await options.scheduler.scheduleTask({
+    id: 'multivac-release-statuses',
+    scope: 'global',
+    frequency: { minutes: 1 },
+    timeout: { minutes: 1 },
+    fn: async () => {
+      const { started, finished } = await service.advanceStatuses();
+      if (started + finished > 0) {
+        logger.info(
+          `Release windows: ${started} release(s) started, ${finished} done`,
+        );
       }
     },
   });

@@ -82,6 +82,22 @@ const ledgerRelease = {
 const ledgerSentence =
   'payments-api depends on ledger-service, which releases 14:00–14:30, overlapping by 20 minutes';
 
+/**
+ * The tests book windows on 24 November 2026: the clock says it is 09:00
+ * that morning (and runs on from there), so that none of them has ended.
+ */
+const MORNING = Date.parse('2026-11-24T09:00:00Z');
+beforeEach(() => {
+  jest.useFakeTimers({
+    now: MORNING,
+    advanceTimers: true,
+    doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+  });
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
+
 describe('/api/multivac/releases', () => {
   function startBackend(
     options: {
@@ -429,6 +445,134 @@ describe('/api/multivac/releases', () => {
     ]);
   });
 
+  it('refuses windows that ended, except a past release recorded as done with a reason', async () => {
+    const { server } = await startBackend();
+    const post = (body: object) =>
+      request(server).post('/api/multivac/releases').set(asAda).send(body);
+    const yesterday = {
+      ...base,
+      start: '2026-11-23T14:00:00Z',
+      end: '2026-11-23T15:00:00Z',
+    };
+    const refused: Array<[object, string]> = [
+      [
+        yesterday,
+        "Invalid release: end: the window ended at 2026-11-23T15:00:00Z; book a window that has not ended, or record a release that already happened with status 'done' and a reason",
+      ],
+      [
+        { ...yesterday, status: 'done' },
+        'Invalid release: reason: say why the past release is recorded as done',
+      ],
+      [
+        { ...yesterday, reason: 'Booked late' },
+        "Invalid release: status: a reason goes with status 'done' (a release that already happened)",
+      ],
+      [
+        { ...yesterday, status: 'planned', reason: 'Booked late' },
+        "Invalid release: status: only 'done' (a release that already happened) may be booked with a status",
+      ],
+      [
+        { ...yesterday, status: 'done', reason: 'x'.repeat(2001) },
+        'Invalid release: reason: keep it to 2000 characters',
+      ],
+      [
+        { ...base, status: 'done', reason: 'Booked late' },
+        'Invalid release: status: only a release whose window has ended can be recorded as done; this one ends 2026-11-24T15:00:00Z',
+      ],
+    ];
+    for (const [body, message] of refused) {
+      const res = await post(body);
+      expect({ status: res.status, message: res.body.error.message }).toEqual({
+        status: 400,
+        message,
+      });
+    }
+    expect(
+      (await request(server).get('/api/multivac/releases').set(asAda)).body
+        .totalCount,
+    ).toBe(0);
+
+    const recorded = await post({
+      ...yesterday,
+      status: 'done',
+      reason: 'Shipped during INC-4, booked afterwards',
+    });
+    expect(recorded.status).toBe(201);
+    expect(recorded.body).toMatchObject({
+      reference: 'REL-1',
+      status: 'done',
+      conflicts: [],
+      history: [
+        {
+          status: 'done',
+          by: ada,
+          note: 'Shipped during INC-4, booked afterwards',
+        },
+      ],
+    });
+
+    // moving a window so that it has ended is refused too
+    const today = await post(base);
+    expect(today.status).toBe(201);
+    const moved = await request(server)
+      .patch('/api/multivac/releases/REL-2')
+      .set(asAda)
+      .send({ start: yesterday.start, end: yesterday.end });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.message).toBe(
+      'Invalid release update: end: the window would have ended at 2026-11-23T15:00:00Z; choose a window that has not ended',
+    );
+  });
+
+  it('moves releases to in progress and done as their windows pass, except where CI set the status', async () => {
+    const tasks = new Map<string, () => Promise<void>>();
+    const scheduler = mockServices.scheduler.mock({
+      async scheduleTask(task) {
+        tasks.set(task.id, task.fn as () => Promise<void>);
+      },
+    });
+    const { server } = await startBackend({ features: [scheduler.factory] });
+    const post = (body: object) =>
+      request(server).post('/api/multivac/releases').set(asAda).send(body);
+    const status = async (reference: string) =>
+      (
+        await request(server)
+          .get(`/api/multivac/releases/${reference}`)
+          .set(asAda)
+      ).body.status;
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'multivac-release-statuses',
+        scope: 'global',
+        frequency: { minutes: 1 },
+      }),
+    );
+    const tick = tasks.get('multivac-release-statuses')!;
+    // REL-1 14:10–15:00, REL-2 (staging) 14:00–14:30, started by CI
+    expect((await post(base)).status).toBe(201);
+    expect(
+      (await post({ ...ledgerRelease, environment: 'staging' })).status,
+    ).toBe(201);
+    await request(server)
+      .post('/api/multivac/releases/REL-2/status')
+      .set(asAda)
+      .send({ to: 'in_progress', note: 'CI deploy started' })
+      .expect(200);
+
+    jest.setSystemTime(Date.parse('2026-11-24T14:15:00Z'));
+    await tick();
+    expect([await status('REL-1'), await status('REL-2')]).toEqual([
+      'in_progress',
+      'in_progress',
+    ]);
+    jest.setSystemTime(Date.parse('2026-11-24T16:00:00Z'));
+    await tick();
+    expect([await status('REL-1'), await status('REL-2')]).toEqual([
+      'done',
+      'in_progress', // CI said it started and has not said it ended
+    ]);
+  });
+
   it('takes the owner from a service caller or fails naming ownerRef', async () => {
     const { server } = await startBackend();
     const asCi = {
@@ -572,7 +716,7 @@ describe('release calendar feeds and CI, with the real auth and permission servi
    * of the real clock, so these windows must move with it.
    */
   const day = (days: number) =>
-    new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    new Date(MORNING + days * 86_400_000).toISOString().slice(0, 10);
   const paymentsWindow = {
     start: `${day(3)}T14:10:00Z`,
     end: `${day(3)}T15:00:00Z`,
