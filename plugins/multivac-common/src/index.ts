@@ -12,6 +12,7 @@ export * from './annotations';
 export * from './oncall';
 export * from './reports';
 export * from './postmortems';
+export * from './actionItems';
 export * from './releases';
 export { INPUT_LIMITS, isoDateTimeSchema, refSchema } from './limits';
 export { referenceNumber } from './references';

@@ -1,8 +1,10 @@
 import {
   ActionItemStatus,
+  AssignedActionItemList,
   PostmortemActionItem,
 } from '@multivac/plugin-multivac-common';
 import { Transaction } from '../database/Transaction';
+import { PermissionFilter } from '../permissions/permissionFilter';
 
 export interface NewActionItem {
   title: string;
@@ -48,4 +50,15 @@ export interface ActionItemStore {
   get(itemId: string): Promise<PostmortemActionItem | undefined>;
   /** The post-mortem's items, oldest first. */
   list(postmortemId: string): Promise<PostmortemActionItem[]>;
+  /**
+   * One person's items across post-mortems (those whose incident
+   * `permission` lets through): the earliest due first, those without a
+   * due date last, then the oldest.
+   */
+  listByOwner(filter: {
+    ownerRef: string;
+    statuses?: ActionItemStatus[];
+    permission?: PermissionFilter;
+    limit: number;
+  }): Promise<AssignedActionItemList>;
 }

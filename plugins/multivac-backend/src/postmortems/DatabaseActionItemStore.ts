@@ -1,8 +1,17 @@
 import { NotFoundError } from '@backstage/errors';
-import { PostmortemActionItem } from '@multivac/plugin-multivac-common';
+import {
+  ActionItemStatus,
+  AssignedActionItemList,
+  PostmortemActionItem,
+} from '@multivac/plugin-multivac-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { nowIso } from '../database/util';
+import {
+  PermissionFilter,
+  whereIncidentPermitted,
+  wherePermitted,
+} from '../permissions/permissionFilter';
 import { Transaction, transactionOf } from '../database/Transaction';
 import {
   ActionItemChanges,
@@ -119,6 +128,64 @@ export class DatabaseActionItemStore implements ActionItemStore {
         { column: 'id', order: 'asc' },
       ]);
     return rows.map(toActionItem);
+  }
+
+  async listByOwner(filter: {
+    ownerRef: string;
+    statuses?: ActionItemStatus[];
+    permission?: PermissionFilter;
+    limit: number;
+  }): Promise<AssignedActionItemList> {
+    const filtered = (query: Knex.QueryBuilder) => {
+      query
+        .join(POSTMORTEMS, `${POSTMORTEMS}.id`, `${ACTION_ITEMS}.postmortem_id`)
+        .where(`${ACTION_ITEMS}.owner_ref`, filter.ownerRef);
+      if (filter.statuses) {
+        query.whereIn(`${ACTION_ITEMS}.status`, filter.statuses);
+      }
+      if (filter.permission) {
+        wherePermitted(
+          query,
+          filter.permission,
+          whereIncidentPermitted(this.db, `${POSTMORTEMS}.incident_id`),
+        );
+      }
+      return query;
+    };
+    const [{ count }] = await filtered(this.db(ACTION_ITEMS)).count({
+      count: '*',
+    });
+    const rows: (ActionItemRow & {
+      postmortem_title: string;
+      incident_number: number | string;
+    })[] = await filtered(this.db(ACTION_ITEMS))
+      .join(
+        'multivac_incidents',
+        'multivac_incidents.id',
+        `${POSTMORTEMS}.incident_id`,
+      )
+      .select(`${ACTION_ITEMS}.*`, {
+        postmortem_title: `${POSTMORTEMS}.title`,
+        incident_number: 'multivac_incidents.number',
+      })
+      // Not `nulls: 'last'`: on SQLite knex then drops the column's order.
+      .orderByRaw('case when ?? is null then 1 else 0 end', [
+        `${ACTION_ITEMS}.due_date`,
+      ])
+      .orderBy([
+        { column: `${ACTION_ITEMS}.due_date`, order: 'asc' },
+        { column: `${ACTION_ITEMS}.created_at`, order: 'asc' },
+        { column: `${ACTION_ITEMS}.id`, order: 'asc' },
+      ])
+      .limit(filter.limit);
+    return {
+      items: rows.map(row => ({
+        ...toActionItem(row),
+        postmortemReference: referenceOf(row),
+        postmortemTitle: row.postmortem_title,
+      })),
+      totalCount: Number(count),
+    };
   }
 }
 

@@ -13,6 +13,7 @@ import {
   roleHolder,
   TriageReport,
 } from '@multivac/plugin-multivac-common';
+import type { AssignedActionItemList } from '@multivac/plugin-multivac-common';
 import { IncidentStore } from '../database/IncidentStore';
 import { Transaction } from '../database/Transaction';
 import { PostmortemDeliveries } from '../deliveries/kinds';
@@ -171,6 +172,13 @@ export class PostmortemService {
     const incident = await this.findIncident(incidentIdOrReference);
     const postmortem = await this.options.store.getByIncident(incident.id);
     return postmortem && this.present(postmortem);
+  }
+
+  /** One person's action items across post-mortems (`GET /action-items`). */
+  listActionItemsByOwner(
+    filter: Parameters<ActionItemStore['listByOwner']>[0],
+  ): Promise<AssignedActionItemList> {
+    return this.options.actionItems.listByOwner(filter);
   }
 
   async list(filter: PostmortemFilter): Promise<PostmortemList> {

@@ -1,6 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   createActionItemSchema,
+  listActionItemsQuerySchema,
   listPostmortemsQuerySchema,
   postmortemCreatePermission,
   postmortemPublishPermission,
@@ -11,6 +12,7 @@ import {
   updateActionItemSchema,
   updatePostmortemSchema,
 } from '@multivac/plugin-multivac-common';
+import { InputError } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -109,6 +111,32 @@ export function createPostmortemsRouter(options: {
         permission: filter,
         limit: query.limit,
         offset: query.offset,
+      }),
+    );
+  });
+
+  /** One person's action items (`owner=me`: the caller's) in what they may read. */
+  router.get('/action-items', async (req, res) => {
+    const { filter, credentials } = await requestAuth.authorizeList(
+      req,
+      postmortemReadPermission,
+    );
+    const query = parseInput(listActionItemsQuerySchema, req.query, 'query');
+    let ownerRef: string;
+    if (query.owner === 'me') {
+      ownerRef = requestAuth.actorOf(credentials);
+      if (!ownerRef.startsWith('user:')) {
+        throw new InputError('owner: "me" needs a signed-in user');
+      }
+    } else {
+      ownerRef = entities.normalizeUsers([query.owner], 'owner')[0];
+    }
+    res.json(
+      await postmortems.listActionItemsByOwner({
+        ownerRef,
+        statuses: query.status,
+        permission: filter,
+        limit: query.limit,
       }),
     );
   });

@@ -339,6 +339,7 @@ export function mockMultivacApi(
     createPostmortem: jest.fn(async () => aPostmortem()),
     findIncidentPostmortem: jest.fn(async () => undefined),
     listPostmortems: jest.fn(async () => ({ items: [], totalCount: 0 })),
+    listActionItems: jest.fn(async () => ({ items: [], totalCount: 0 })),
     getPostmortem: jest.fn(async () => aPostmortem()),
     updatePostmortem: jest.fn(async () => aPostmortem()),
     setPostmortemStatus: jest.fn(async () => aPostmortem()),

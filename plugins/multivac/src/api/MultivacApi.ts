@@ -16,6 +16,8 @@ import {
   ListAlertsQuery,
   ListIncidentsQuery,
   ListPostmortemsQuery,
+  ListActionItemsQuery,
+  AssignedActionItemList,
   ListReleasesQuery,
   ListReportsQuery,
   OnCallAnswer,
@@ -188,6 +190,8 @@ export interface MultivacApi {
   ): Promise<Postmortem | undefined>;
   /** `entityRef` also matches what a team owns or a System contains. */
   listPostmortems(query?: ListPostmortemsQuery): Promise<PostmortemList>;
+  /** One person's action items across post-mortems (`owner: 'me'`: yours). */
+  listActionItems(query: ListActionItemsQuery): Promise<AssignedActionItemList>;
   /** By id or reference (`PM-7`). */
   getPostmortem(idOrReference: string): Promise<Postmortem>;
   /** Changes only the sections and fields named. */

@@ -16,6 +16,8 @@ import {
   ListAlertsQuery,
   ListIncidentsQuery,
   ListPostmortemsQuery,
+  ListActionItemsQuery,
+  AssignedActionItemList,
   ListReleasesQuery,
   ListReportsQuery,
   OnCallAnswer,
@@ -225,6 +227,12 @@ export class MultivacClient implements MultivacApi {
       `/incidents/${encodeURIComponent(incidentIdOrReference)}/postmortem`,
     );
     return response.status === 204 ? undefined : response.json();
+  }
+
+  listActionItems(
+    query: ListActionItemsQuery,
+  ): Promise<AssignedActionItemList> {
+    return this.request(`/action-items?${queryString(query)}`);
   }
 
   listPostmortems(query: ListPostmortemsQuery = {}): Promise<PostmortemList> {
