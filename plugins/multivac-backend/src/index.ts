@@ -8,3 +8,6 @@
  */
 export { multivacPlugin as default } from './plugin';
 export * from './permissions';
+// Multivac's Scaffolder actions (multivac:release:book, multivac:schedule:render):
+// a module of the scaffolder plugin, exported by name (see src/scaffolder/module.ts).
+export { multivacScaffolderModule } from './scaffolder';

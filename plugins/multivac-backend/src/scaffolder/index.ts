@@ -1,0 +1,1 @@
+export { multivacScaffolderModule } from './module';
