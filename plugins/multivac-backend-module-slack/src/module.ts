@@ -11,6 +11,7 @@ import {
 } from '@multivac/plugin-multivac-node';
 import { createSlackBot } from './bot/createSlackBot';
 import { alertCommands } from './commands/alertCommands';
+import { coverCommands } from './commands/coverCommands';
 import { digestCommands } from './commands/digestCommands';
 import { ChatRouter } from './chat/ChatRouter';
 import { ChatUsers } from './chat/ChatUsers';
@@ -84,6 +85,7 @@ export const multivacModuleSlack = createBackendModule({
             ...releaseCommands,
             ...alertCommands,
             ...digestCommands,
+            ...coverCommands,
           ],
           slack?.command ?? DEFAULT_COMMAND,
           logger,

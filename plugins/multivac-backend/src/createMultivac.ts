@@ -263,6 +263,12 @@ export async function createMultivac(
     auth,
   });
   const builtin = new BuiltinOnCallProvider(scheduleRegistry, people);
+  const overrides = new OverrideService({
+    store: overrideStore,
+    registry: scheduleRegistry,
+    entities,
+    people,
+  });
   // Modules (e.g. PagerDuty) are asked before the built-in schedules.
   const onCall = new OnCallService(cachedCatalog, auth, [
     ...contributions.onCallProviders.list(),
@@ -446,6 +452,7 @@ export async function createMultivac(
       urls,
       digest,
       badNights,
+      overrides,
     }),
   );
 
@@ -515,12 +522,7 @@ export async function createMultivac(
       onCall,
       paging,
       builtin,
-      overrides: new OverrideService({
-        store: overrideStore,
-        registry: scheduleRegistry,
-        entities,
-        people,
-      }),
+      overrides,
       acknowledgeLinks: channelPaging.links,
       people,
       reports,

@@ -8,6 +8,7 @@ import {
   IncidentRole,
   IncidentStatus,
   OnCallAnswer,
+  OnCallOverrideRecord,
   PageRecord,
   Postmortem,
   RelevantRelease,
@@ -107,6 +108,28 @@ export interface WorkflowOnCall {
     actor: string,
   ): Promise<PageRecord>;
   acknowledge(pageId: string, actor: string): Promise<PageRecord>;
+  /**
+   * Covers a shift (issue 19): `userRef` is on call for a built-in schedule
+   * from `from` to `to`, local 'HH:mm' times in the schedule's zone (today;
+   * the end on the next day when not after the start; tomorrow when the
+   * window is already over). Without `scheduleId`, the one schedule the
+   * actor, else the person, is a member of. 400 naming the field; needs
+   * `multivac.oncall.override`, checked by the caller. Absent where the
+   * backend stores no overrides.
+   */
+  coverShift?(
+    request: {
+      userRef: string;
+      scheduleId?: string;
+      from: string;
+      to: string;
+      reason?: string;
+    },
+    actor: string,
+  ): Promise<{
+    override: OnCallOverrideRecord;
+    schedule: { id: string; name: string; timeZone: string };
+  }>;
   /**
    * Records what happened to a page on the provider's side (e.g. a PagerDuty
    * webhook said it was acknowledged).

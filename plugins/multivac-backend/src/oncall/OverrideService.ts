@@ -4,10 +4,38 @@ import {
   OnCallOverrideRecord,
   OverrideRequest,
 } from '@multivac/plugin-multivac-common';
+import { DateTime } from 'luxon';
 import { CatalogEntities } from '../service/CatalogEntities';
 import { OverriddenScheduleRegistry } from './OverriddenScheduleRegistry';
 import { OverrideStore } from './OverrideStore';
 import { PeopleDirectory } from './PeopleDirectory';
+import { ScheduleDefinition } from './schedule';
+
+const LOCAL_TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+
+/** A cover asked for in local wall-clock times, as chat types it. */
+export interface LocalCoverRequest {
+  /** Catalog user ref (already resolved from a mention). */
+  userRef: string;
+  /** Absent: the one schedule the actor (else the person) is a member of. */
+  scheduleId?: string;
+  /** 'HH:mm' in the schedule's zone. */
+  from: string;
+  /** 'HH:mm'; not after `from` means the next day. */
+  to: string;
+  reason?: string;
+}
+
+/** Everyone in a schedule's layers, of any of its versions. */
+function membersOf(schedule: ScheduleDefinition): Set<string> {
+  const definitions = [
+    schedule,
+    ...(schedule.versions ?? []).map(v => v.schedule),
+  ];
+  return new Set(
+    definitions.flatMap(d => d.layers.flatMap(layer => layer.members)),
+  );
+}
 
 /**
  * Covering shifts (issue 19): stores an override for a built-in schedule
@@ -69,6 +97,94 @@ export class OverrideService {
     );
     this.deps.registry.invalidate();
     return this.#withPeople([created]).then(([record]) => record);
+  }
+
+  /**
+   * A cover in the schedule's local times (chat's `cover @grace 18:00-09:00`):
+   * today in the schedule's zone, the end on the next day when not after
+   * the start; a window already over today is taken as tomorrow's.
+   */
+  async coverLocal(
+    request: LocalCoverRequest,
+    actor: string,
+    credentials: BackstageCredentials,
+  ): Promise<{
+    override: OnCallOverrideRecord;
+    schedule: { id: string; name: string; timeZone: string };
+  }> {
+    const schedule = await this.#pickSchedule(request, actor);
+    const [from, to] = [request.from, request.to].map((value, i) => {
+      const match = LOCAL_TIME.exec(value);
+      if (!match) {
+        throw new InputError(
+          `${i === 0 ? 'start' : 'end'}: '${value}' is not a time like 18:00`,
+        );
+      }
+      return { hour: Number(match[1]), minute: Number(match[2]) };
+    });
+    const today = DateTime.fromJSDate(this.#now()).setZone(schedule.timeZone);
+    let start = today.set({ ...from, second: 0, millisecond: 0 });
+    let end = today.set({ ...to, second: 0, millisecond: 0 });
+    if (end <= start) {
+      end = end.plus({ days: 1 });
+    }
+    if (end <= today) {
+      start = start.plus({ days: 1 });
+      end = end.plus({ days: 1 });
+    }
+    const override = await this.create(
+      schedule.id,
+      {
+        userRef: request.userRef,
+        start: start.toISO()!,
+        end: end.toISO()!,
+        reason: request.reason,
+      },
+      actor,
+      credentials,
+    );
+    return {
+      override,
+      schedule: {
+        id: schedule.id,
+        name: schedule.name,
+        timeZone: schedule.timeZone,
+      },
+    };
+  }
+
+  /** The named schedule, else the only one the actor, else the person, is in. */
+  async #pickSchedule(
+    request: LocalCoverRequest,
+    actor: string,
+  ): Promise<ScheduleDefinition> {
+    if (request.scheduleId) {
+      const named = await this.deps.registry.find(request.scheduleId);
+      if (!named) {
+        throw new NotFoundError(`No on-call schedule '${request.scheduleId}'`);
+      }
+      return named;
+    }
+    const all = [...(await this.deps.registry.current()).values()];
+    if (all.length === 1) {
+      return all[0];
+    }
+    for (const who of [actor, request.userRef]) {
+      const theirs = all.filter(s => membersOf(s).has(who));
+      if (theirs.length === 1) {
+        return theirs[0];
+      }
+      if (theirs.length > 1) {
+        throw new InputError(
+          `schedule: name one of ${theirs.map(s => s.id).join(', ')}`,
+        );
+      }
+    }
+    throw new InputError(
+      `schedule: name the schedule to cover, one of ${all
+        .map(s => s.id)
+        .join(', ')}`,
+    );
   }
 
   /** Current and upcoming overrides of the schedule, in the order made. */

@@ -24,6 +24,7 @@ import {
 import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { OnCallService } from '../oncall/OnCallService';
+import { OverrideService } from '../oncall/OverrideService';
 import { PagingService } from '../oncall/PagingService';
 import { PostmortemService } from '../postmortems';
 import { ReleaseService } from '../releases';
@@ -94,6 +95,8 @@ export function createWorkflow(deps: {
   urls: PortalUrls;
   digest: DigestService;
   badNights: BadNightsService;
+  /** Shift cover (issue 19); absent: no `onCall.coverShift`. */
+  overrides?: OverrideService;
 }): MultivacWorkflow {
   const {
     incidents,
@@ -178,6 +181,14 @@ export function createWorkflow(deps: {
         reports.startIncident(idOrReference, user(actor)),
     },
     onCall: {
+      ...(deps.overrides && {
+        coverShift: async (request, actor) =>
+          deps.overrides!.coverLocal(
+            request,
+            actor,
+            await serviceCredentials(),
+          ),
+      }),
       async whoIsOnCall(entityRef) {
         const [ref] = await existing([entityRef]);
         return onCall.whoIsOnCall(ref, await serviceCredentials());
