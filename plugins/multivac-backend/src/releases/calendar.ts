@@ -43,8 +43,9 @@ function bounded(description: string, url: string): string {
 /**
  * Releases as an iCalendar (RFC 5545) feed: one event per release with a
  * stable UID, so that calendar clients update events when releases move.
- * Times are written in UTC; each description is at most
- * {@link FEED_MAX_DESCRIPTION} characters.
+ * Times are written in UTC; each description (status, owner, the
+ * `conflicts` the release has, the reason it was forced, links, notes) is
+ * at most {@link FEED_MAX_DESCRIPTION} characters.
  */
 export function releaseCalendar(
   releases: Release[],
@@ -60,6 +61,14 @@ export function releaseCalendar(
     const description = [
       `${release.reference}: ${STATUS_LABELS[release.status]}`,
       `Owner: ${shortRef(release.ownerRef)}`,
+      // Before links and notes, so that a long description keeps them.
+      ...(release.conflicts ?? []).map(
+        conflict =>
+          `Conflict${conflict.blocking ? ' (blocking)' : ''}: ${
+            conflict.sentence
+          }`,
+      ),
+      ...(release.forced ? [`Forced: ${release.forced.reason}`] : []),
       ...release.links.map(
         link => `${link.title ?? LINK_LABELS[link.kind]}: ${link.url}`,
       ),

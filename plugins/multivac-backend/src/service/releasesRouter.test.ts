@@ -959,6 +959,29 @@ describe('release calendar feeds and CI, with the real auth and permission servi
       `${day(10)}T10:00:00.000Z`,
     );
 
+    // A conflict's sentence is in the event's description.
+    const overlapping = await request(server)
+      .post('/api/multivac/releases')
+      .set(asCi)
+      .send({
+        ...base,
+        environment: 'staging',
+        start: `${day(10)}T10:15:00Z`,
+        end: `${day(10)}T10:45:00Z`,
+      });
+    expect(overlapping.status).toBe(201);
+    const withConflict = new ICAL.Component(
+      ICAL.parse((await request(server).get(path)).text),
+    )
+      .getAllSubcomponents('vevent')
+      .map(vevent => new ICAL.Event(vevent))
+      .find(e => e.summary === 'payments-api v2.4.1 (staging)')!;
+    expect(withConflict.description.split('\n').slice(0, 3)).toEqual([
+      'REL-3: planned',
+      'Owner: payments',
+      'Conflict: payments-api depends on ledger-service, which releases 10:00–11:00, overlapping by 30 minutes',
+    ]);
+
     // An entity's feed
     const ledgerFeed = await request(server).get(
       `${path}&entityRef=ledger-service`,

@@ -300,7 +300,8 @@ export function createReleasesRouter(options: {
       offset: 0,
     });
     const scope = query.entityRef ? `: ${query.entityRef.join(', ')}` : '';
-    return releaseCalendar(items, {
+    // Each event's description says what its window conflicts with now.
+    return releaseCalendar(await releases.withCurrentConflicts(items), {
       name: `Releases${scope}`,
       releaseUrl: options.releaseUrl,
     });
