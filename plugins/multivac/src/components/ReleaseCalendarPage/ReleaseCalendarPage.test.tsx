@@ -79,6 +79,47 @@ describe('ReleaseCalendarPage', () => {
     );
   });
 
+  it("shows each conflict's sentence in the event and under the calendar, not only in the tooltip", async () => {
+    await renderCalendar();
+    const event = (
+      await screen.findByText('⚠ payments-api v2.4.1 · production')
+    ).closest('.rbc-event') as HTMLElement;
+    const sentence =
+      'payments-api depends on ledger-service, which releases 15:00–15:30, overlapping by 20 minutes';
+    expect(within(event).getByText(sentence)).toBeInTheDocument();
+    const list = screen.getByRole('region', { name: 'Conflicts in view' });
+    expect(list).toHaveTextContent(`REL-2 payments-api v2.4.1 (production, `);
+    expect(list).toHaveTextContent(`): ⚠ ${sentence}`);
+    expect(list).not.toHaveTextContent('ledger-service v7.0.0');
+    fireEvent.click(within(list).getByRole('button', { name: 'REL-2' }));
+    expect(await screen.findByRole('dialog')).toHaveTextContent(
+      'REL-2: v2.4.1',
+    );
+  });
+
+  it('lays overlapping releases out side by side in the week view', async () => {
+    await renderCalendar();
+    const boxes = await Promise.all(
+      [
+        '⚠ payments-api v2.4.1 · production',
+        'ledger-service v7.0.0 · production',
+      ].map(
+        async title =>
+          (await screen.findByText(title)).closest('.rbc-event') as HTMLElement,
+      ),
+    );
+    // the library writes e.g. `width: calc(50% - 3px); left: calc(50% + 3px)`
+    const percent = (value: string) =>
+      Number(/^calc\(([\d.]+)%/.exec(value)?.[1]);
+    const columns = boxes.map(box => ({
+      left: percent(box.style.left),
+      width: percent(box.style.width),
+    }));
+    // two columns of half the day each, not one event drawn over the other
+    expect(columns.map(c => Math.round(c.width))).toEqual([50, 50]);
+    expect(columns.map(c => c.left).sort()).toEqual([0, 50]);
+  });
+
   it('filters by environment and status', async () => {
     const api = await renderCalendar();
     await screen.findByText('⚠ payments-api v2.4.1 · production');

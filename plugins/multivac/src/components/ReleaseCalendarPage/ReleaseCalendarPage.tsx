@@ -8,7 +8,16 @@ import {
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { Box, Button, Grid, Typography } from '@material-ui/core';
+import {
+  Box,
+  Button,
+  Grid,
+  Link,
+  List,
+  ListItem,
+  makeStyles,
+  Typography,
+} from '@material-ui/core';
 import {
   Release,
   releaseCreatePermission,
@@ -17,7 +26,7 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 import { useMemo, useState } from 'react';
-import { Calendar, luxonLocalizer } from 'react-big-calendar';
+import { Calendar, EventProps, luxonLocalizer } from 'react-big-calendar';
 import 'react-big-calendar/lib/css/react-big-calendar.css';
 import { useNavigate, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
@@ -29,7 +38,11 @@ import { EntityRefPicker } from '../EntityRefPicker';
 import { ALL, FilterSelect } from '../FilterSelect';
 import { ReleaseDetailsDialog } from '../ReleaseDetailsDialog';
 import { ReleaseFeedButton } from '../ReleaseFeedButton';
-import { RELEASE_STATUS_COLORS, RELEASE_STATUS_LABELS } from '../ReleaseParts';
+import {
+  entityName,
+  RELEASE_STATUS_COLORS,
+  RELEASE_STATUS_LABELS,
+} from '../ReleaseParts';
 import {
   CalendarView,
   eventStyle,
@@ -39,6 +52,21 @@ import {
 } from './calendarEvents';
 
 const localizer = luxonLocalizer(DateTime, { firstDayOfWeek: 1 });
+
+const useStyles = makeStyles({
+  // Week and day views: an hour is 96px high, so that a 30-minute release
+  // has room for its time and title, even in a column shared with others.
+  calendar: {
+    height: 900,
+    '& .rbc-timeslot-group': { minHeight: 96 },
+    '& .rbc-day-slot .rbc-event': { padding: '2px 4px' },
+    '& .rbc-day-slot .rbc-event-label': { fontSize: '0.7rem' },
+    '& .rbc-day-slot .rbc-event-content': {
+      fontSize: '0.75rem',
+      lineHeight: 1.2,
+    },
+  },
+});
 /** The most releases one view loads. */
 const RANGE_LIMIT = 500;
 
@@ -60,16 +88,68 @@ const Legend = () => (
       </Box>
     ))}
     <Typography variant="caption">
-      Dashed, lighter: not production · ⚠ red edge: conflicts (hover for why)
+      Dashed, lighter: not production · ⚠ red edge: conflicts (why: in the
+      event, and listed under the calendar)
     </Typography>
   </Box>
 );
+
+/** An event: its title, then each conflict's sentence. */
+const ReleaseEventContent = ({ event }: EventProps<ReleaseEvent>) => (
+  <div>
+    <div style={{ fontWeight: 500 }}>{event.title}</div>
+    {event.conflicts.map(sentence => (
+      <div key={sentence} style={{ fontSize: '0.75em', lineHeight: 1.25 }}>
+        {sentence}
+      </div>
+    ))}
+  </div>
+);
+
+/** Under the calendar: each release in view with conflicts, and why. */
+const ConflictList = ({
+  events,
+  onSelect,
+}: {
+  events: ReleaseEvent[];
+  onSelect(release: Release): void;
+}) => {
+  const conflicted = events.filter(event => event.conflicts.length > 0);
+  if (conflicted.length === 0) {
+    return null;
+  }
+  return (
+    <Box mt={1} aria-label="Conflicts in view" component="section">
+      <Typography variant="subtitle2">Conflicts in view</Typography>
+      <List dense disablePadding>
+        {conflicted.map(({ release, conflicts }) => (
+          <ListItem key={release.id} disableGutters>
+            <Typography variant="body2">
+              <Link
+                component="button"
+                variant="body2"
+                onClick={() => onSelect(release)}
+              >
+                {release.reference}
+              </Link>{' '}
+              {entityName(release.entityRef)} {release.title} (
+              {release.environment},{' '}
+              {DateTime.fromISO(release.start).toFormat('ccc d LLL HH:mm')}
+              ): ⚠ {conflicts.join('; ')}
+            </Typography>
+          </ListItem>
+        ))}
+      </List>
+    </Box>
+  );
+};
 
 /**
  * `/multivac/releases`: the release calendar, filtered by team or System,
  * environment and status; `/multivac/releases/REL-7` opens one release.
  */
 export const ReleaseCalendarPage = () => {
+  const classes = useStyles();
   const api = useApi(multivacApiRef);
   const { id } = useParams();
   const navigate = useNavigate();
@@ -198,7 +278,7 @@ export const ReleaseCalendarPage = () => {
           </Grid>
           <Grid item xs={12}>
             {error && <ResponseErrorPanel error={error} />}
-            <div style={{ height: 720 }}>
+            <div className={classes.calendar}>
               <Calendar<ReleaseEvent>
                 localizer={localizer}
                 events={events}
@@ -208,6 +288,9 @@ export const ReleaseCalendarPage = () => {
                 date={date}
                 onNavigate={setDate}
                 tooltipAccessor="tooltip"
+                // Overlapping releases side by side, each readable.
+                dayLayoutAlgorithm="no-overlap"
+                components={{ event: ReleaseEventContent }}
                 onSelectEvent={event => setSelected(event.release)}
                 eventPropGetter={event => ({
                   style: eventStyle(event.release, production),
@@ -215,6 +298,7 @@ export const ReleaseCalendarPage = () => {
                 scrollToTime={new Date(new Date().setHours(7, 0, 0, 0))}
               />
             </div>
+            <ConflictList events={events} onSelect={setSelected} />
           </Grid>
         </Grid>
         <BookReleaseDialog

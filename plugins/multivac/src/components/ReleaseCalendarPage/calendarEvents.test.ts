@@ -26,7 +26,9 @@ describe('calendar events', () => {
       title: '⚠ payments-api v2.4.1 · staging',
       tooltip:
         'REL-1: payments-api v2.4.1 (staging, planned)\nForced: hotfix\n⚠ Black Friday freeze',
+      conflicts: ['Black Friday freeze'],
     });
+    expect(toReleaseEvent(aRelease()).conflicts).toEqual([]);
     expect(eventStyle(forced, 'production')).toMatchObject({
       borderLeft: '6px solid #d50000',
       opacity: 0.7,

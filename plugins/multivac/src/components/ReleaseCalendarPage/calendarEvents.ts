@@ -16,6 +16,8 @@ export interface ReleaseEvent {
   end: Date;
   /** The conflict sentences, for the tooltip. */
   tooltip: string;
+  /** Each conflict's sentence, shown in the event itself. */
+  conflicts: string[];
 }
 
 const RANGE_UNIT: Record<CalendarView, 'month' | 'week' | 'day'> = {
@@ -56,6 +58,7 @@ export function toReleaseEvent(release: Release): ReleaseEvent {
       ...(release.forced ? [`Forced: ${release.forced.reason}`] : []),
       ...conflicts.map(conflict => `⚠ ${conflict.sentence}`),
     ].join('\n'),
+    conflicts: conflicts.map(conflict => conflict.sentence),
   };
 }
 
