@@ -22,6 +22,7 @@ import WhatshotIcon from '@material-ui/icons/Whatshot';
 import { multivacApiRef } from './api/MultivacApi';
 import { MultivacClient } from './api/MultivacClient';
 import { rootRouteRef } from './routes';
+import { homePageWidgets } from './alphaHomeWidgets';
 
 const multivacApi = ApiBlueprint.make({
   params: defineParams =>
@@ -157,5 +158,6 @@ export default createFrontendPlugin({
     entityOnCallCard,
     entityHealthContent,
     entityInsightsCard,
+    ...homePageWidgets,
   ],
 });

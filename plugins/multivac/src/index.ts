@@ -14,6 +14,12 @@ export {
   EntityMultivacPostmortemsContent,
   EntityMultivacReleasesContent,
 } from './plugin';
+export {
+  MultivacActiveIncidentsCard,
+  MultivacMyActionItemsCard,
+  MultivacMyOnCallCard,
+  MultivacTeamReleasesCard,
+} from './homeCards';
 export { multivacApiRef } from './api/MultivacApi';
 export { ReleaseBlockedError } from './api/MultivacApi';
 export type {

@@ -1,0 +1,1 @@
+export { HomeActiveIncidentsCard } from './HomeActiveIncidentsCard';

@@ -1,0 +1,2 @@
+export { HomeCardList } from './HomeCardList';
+export type { HomeCardLine } from './HomeCardList';

@@ -1,0 +1,1 @@
+export { HomeMyActionItemsCard } from './HomeMyActionItemsCard';

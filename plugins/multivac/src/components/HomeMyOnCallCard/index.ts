@@ -1,0 +1,1 @@
+export { HomeMyOnCallCard } from './HomeMyOnCallCard';

@@ -1,0 +1,1 @@
+export { HomeTeamReleasesCard } from './HomeTeamReleasesCard';
