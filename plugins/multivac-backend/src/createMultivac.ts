@@ -268,6 +268,10 @@ export async function createMultivac(
     registry: scheduleRegistry,
     entities,
     people,
+    // Read when a cover is made, once both exist.
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define
+    incidentNotes: () => ({ incidents, onCall }),
+    logger,
   });
   // Modules (e.g. PagerDuty) are asked before the built-in schedules.
   const onCall = new OnCallService(cachedCatalog, auth, [

@@ -81,6 +81,56 @@ describe('Covering a shift: /oncall/schedules/:id/overrides', () => {
     expect(after.levels[0].onCall[0].person.userRef).toBe(scheduled);
   });
 
+  it('notes a cover on the timeline of open incidents whose on-call is the schedule, and its cancellation', async () => {
+    const { server } = await startBackend();
+    const declare = async (entityRef: string) => {
+      const res = await request(server)
+        .post('/api/multivac/incidents')
+        .set(asAda)
+        .send({
+          title: 'Card payments failing',
+          severity: 'SEV4',
+          entityRefs: [entityRef],
+        });
+      expect(res.status).toBe(201);
+      return res.body.reference as string;
+    };
+    const payments = await declare('payments-api');
+    // Its on-call is shop-247: no note.
+    const ledger = await declare('ledger');
+    const now = DateTime.now();
+    const made = await request(server)
+      .post(base)
+      .set(asAda)
+      .send({
+        userRef: ken,
+        start: now.plus({ hours: 1 }).toISO(),
+        end: now.plus({ hours: 9 }).toISO(),
+        reason: 'Grace is travelling',
+      });
+    expect(made.status).toBe(201);
+    await request(server).delete(`${base}/${made.body.id}`).set(asAda);
+
+    const notes = async (reference: string) =>
+      (
+        await request(server)
+          .get(`/api/multivac/incidents/${reference}/timeline`)
+          .set(asAda)
+      ).body.items
+        .filter((e: any) => e.type === 'note')
+        .map((e: any) => [e.actor, e.payload.text]);
+    const onPayments = await notes(payments);
+    expect(onPayments).toHaveLength(2);
+    expect(onPayments[0][0]).toBe('user:default/ada.lovelace');
+    expect(onPayments[0][1]).toMatch(
+      /^Shift cover: Ken Thompson covers \w{3} \d{1,2} \w{3} \d{2}:\d{2} – \w{3} \d{1,2} \w{3} \d{2}:\d{2} \(Europe\/Berlin\) on payments-primary: Grace is travelling$/,
+    );
+    expect(onPayments[1][1]).toMatch(
+      /^Shift cover: cancelled: Ken Thompson covering .* on payments-primary$/,
+    );
+    expect(await notes(ledger)).toEqual([]);
+  });
+
   it('refuses bad windows and people with 400 naming the field, unknown schedules with 404', async () => {
     const { server } = await startBackend();
     const now = DateTime.now();

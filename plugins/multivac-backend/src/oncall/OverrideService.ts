@@ -1,11 +1,17 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  INCIDENT_STATES,
   OnCallOverrideRecord,
   OverrideRequest,
 } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
+import type { IncidentService } from '../incidents/IncidentService';
 import { CatalogEntities } from '../service/CatalogEntities';
+import type { OnCallService } from './OnCallService';
 import { OverriddenScheduleRegistry } from './OverriddenScheduleRegistry';
 import { OverrideStore } from './OverrideStore';
 import { PeopleDirectory } from './PeopleDirectory';
@@ -51,6 +57,15 @@ export class OverrideService {
       registry: OverriddenScheduleRegistry;
       entities: CatalogEntities;
       people: PeopleDirectory;
+      /**
+       * A cover made or cancelled is noted on the timeline of each open
+       * incident whose entities' on-call is the schedule (read when used).
+       */
+      incidentNotes?: () => {
+        incidents: Pick<IncidentService, 'list' | 'addNote'>;
+        onCall: Pick<OnCallService, 'whoIsOnCall'>;
+      };
+      logger?: LoggerService;
       now?: () => Date;
     },
   ) {}
@@ -96,7 +111,67 @@ export class OverrideService {
       now,
     );
     this.deps.registry.invalidate();
-    return this.#withPeople([created]).then(([record]) => record);
+    const [record] = await this.#withPeople([created]);
+    await this.#noteOnIncidents(
+      schedule.id,
+      `${record.person?.name ?? userRef} covers ${this.#window(
+        record,
+        schedule.timeZone,
+      )} on ${schedule.id}${record.reason ? `: ${record.reason}` : ''}`,
+      actor,
+      credentials,
+    );
+    return record;
+  }
+
+  /** 'Sat 5 Dec 18:00 – Sun 6 Dec 09:00 (Europe/Berlin)'. */
+  #window(record: OnCallOverrideRecord, timeZone: string): string {
+    const local = (iso: string) =>
+      DateTime.fromISO(iso).setZone(timeZone).toFormat('ccc d LLL HH:mm');
+    return `${local(record.start)} – ${local(record.end)} (${timeZone})`;
+  }
+
+  /** Best effort: an override stands even when a note cannot be added. */
+  async #noteOnIncidents(
+    scheduleId: string,
+    text: string,
+    actor: string,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    const notes = this.deps.incidentNotes?.();
+    if (!notes) {
+      return;
+    }
+    try {
+      const { items } = await notes.incidents.list({
+        statuses: INCIDENT_STATES.filter(
+          s => s !== 'resolved' && s !== 'cancelled',
+        ),
+        limit: 100,
+        offset: 0,
+      });
+      for (const incident of items) {
+        for (const entityRef of incident.entityRefs) {
+          const answer = await notes.onCall
+            .whoIsOnCall(entityRef, credentials)
+            .catch(() => undefined);
+          if (
+            answer?.provider === 'builtin' &&
+            answer.schedule.id === scheduleId
+          ) {
+            await notes.incidents.addNote(incident.id, `Shift cover: ${text}`, {
+              ref: actor,
+              isUser: actor.startsWith('user:'),
+            });
+            break;
+          }
+        }
+      }
+    } catch (error) {
+      this.deps.logger?.warn(
+        `Could not note the cover of schedule ${scheduleId} on open incidents: ${error}`,
+      );
+    }
   }
 
   /**
@@ -203,6 +278,7 @@ export class OverrideService {
     scheduleId: string,
     overrideId: string,
     actor: string,
+    credentials: BackstageCredentials,
   ): Promise<void> {
     const schedule = await this.scheduleOf(scheduleId);
     const found = await this.deps.store.get(overrideId);
@@ -215,6 +291,17 @@ export class OverrideService {
       throw new NotFoundError(`Override '${overrideId}' is already cancelled`);
     }
     this.deps.registry.invalidate();
+    if (new Date(found.end) > this.#now()) {
+      const [record] = await this.#withPeople([found]);
+      await this.#noteOnIncidents(
+        schedule.id,
+        `cancelled: ${
+          record.person?.name ?? found.userRef
+        } covering ${this.#window(found, schedule.timeZone)} on ${schedule.id}`,
+        actor,
+        credentials,
+      );
+    }
   }
 
   async #withPeople(

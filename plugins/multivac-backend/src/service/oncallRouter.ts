@@ -322,6 +322,7 @@ export function createOnCallRouter(options: {
           req.params.id,
           req.params.overrideId,
           requestAuth.actorOf(credentials),
+          credentials,
         );
         res.status(204).end();
       },
