@@ -11,6 +11,7 @@ import {
   catalogPlugin,
 } from '@backstage/plugin-catalog';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
+import { HomepageCompositionRoot } from '@backstage/plugin-home';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { orgPlugin } from '@backstage/plugin-org';
 import { SearchPage } from '@backstage/plugin-search';
@@ -19,6 +20,7 @@ import { MultivacPage } from '@multivac/plugin-multivac';
 import { Navigate, Route } from 'react-router-dom';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
+import { HomePage } from './components/home';
 import { Root } from './components/Root';
 import { searchPage } from './components/search';
 
@@ -36,7 +38,10 @@ const app = createApp({
 
 const routes = (
   <FlatRoutes>
-    <Route path="/" element={<Navigate to="multivac/incidents" />} />
+    <Route path="/" element={<Navigate to="home" />} />
+    <Route path="/home" element={<HomepageCompositionRoot />}>
+      <HomePage />
+    </Route>
     <Route path="/catalog" element={<CatalogIndexPage />} />
     <Route
       path="/catalog/:namespace/:kind/:name"

@@ -15,6 +15,7 @@ import BarChartIcon from '@material-ui/icons/BarChart';
 import CategoryIcon from '@material-ui/icons/Category';
 import DescriptionIcon from '@material-ui/icons/Description';
 import EventIcon from '@material-ui/icons/Event';
+import HomeIcon from '@material-ui/icons/Home';
 import MenuIcon from '@material-ui/icons/Menu';
 import NotificationsIcon from '@material-ui/icons/Notifications';
 import GroupIcon from '@material-ui/icons/People';
@@ -32,6 +33,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
       <SidebarSearchModal />
       <SidebarDivider />
       <SidebarGroup label="Menu" icon={<MenuIcon />}>
+        <SidebarItem icon={HomeIcon} to="home" text="Home" />
         <SidebarItem
           icon={ReportProblemIcon}
           to="multivac/report"
