@@ -67,6 +67,14 @@ export function allowedReleaseTransitions(
 export const MAX_RELEASE_WINDOW_HOURS = 72;
 
 /**
+ * Who moved a release when its window started or ended, in its history
+ * (people and CI are entity refs).
+ *
+ * @public
+ */
+export const RELEASE_CLOCK_ACTOR = 'multivac:release-clock';
+
+/**
  * The longest reason for recording a past release as done, in characters.
  *
  * @public

@@ -9,6 +9,7 @@ import {
   formatReleaseReference,
   MAX_RELEASE_WINDOW_HOURS,
   parseReleaseReference,
+  RELEASE_CLOCK_ACTOR,
   referenceNumber,
   Release,
   ReleaseStatus,
@@ -33,7 +34,7 @@ const MAX_WINDOW_MS = MAX_RELEASE_WINDOW_HOURS * 3_600_000;
  * Who moves releases when their window starts or ends, in their history.
  * The status route's actors are entity refs (`user:…`, `plugin:…`).
  */
-export const CLOCK_ACTOR = 'multivac:release-clock';
+const CLOCK_ACTOR = RELEASE_CLOCK_ACTOR;
 
 type ReleaseRow = {
   id: string;

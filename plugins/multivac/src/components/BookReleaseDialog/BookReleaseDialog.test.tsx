@@ -22,6 +22,18 @@ const environments = [
 ];
 
 describe('BookReleaseDialog', () => {
+  // The windows are on 24 November 2026; it is 09:00 that morning.
+  beforeEach(() => {
+    jest.useFakeTimers({
+      now: new Date('2026-11-24T09:00'),
+      advanceTimers: true,
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+    });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   async function renderDialog(api = mockMultivacApi()) {
     const onBooked = jest.fn();
     await renderWithMultivac(
@@ -131,6 +143,46 @@ describe('BookReleaseDialog', () => {
     ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Book anyway' })).toBeDisabled();
     expect(onBooked).not.toHaveBeenCalled();
+  });
+
+  it('does not book a window that ended, but records a release that already happened as done, with a reason', async () => {
+    const done = { ...aRelease(), status: 'done' as const };
+    const { api, onBooked } = await renderDialog(
+      mockMultivacApi({ createRelease: jest.fn(async () => done) }),
+    );
+    expect(screen.queryByText(/already ended/)).not.toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText(/Start/), {
+      target: { value: '2026-11-23T15:10' },
+    });
+    fireEvent.change(screen.getByLabelText(/End/), {
+      target: { value: '2026-11-23T16:00' },
+    });
+    expect(
+      await screen.findByText(/This window has already ended/),
+    ).toBeInTheDocument();
+    const record = screen.getByRole('button', { name: 'Record as done' });
+    expect(record).toBeDisabled();
+    fireEvent.click(
+      screen.getByLabelText('Record it as done (it already happened)'),
+    );
+    expect(record).toBeDisabled();
+    fireEvent.change(screen.getByLabelText(/Why it is recorded after/), {
+      target: { value: 'Shipped during INC-4' },
+    });
+    expect(record).toBeEnabled();
+    fireEvent.click(record);
+    await waitFor(() => expect(onBooked).toHaveBeenCalledWith(done));
+    expect(api.createRelease).toHaveBeenCalledWith({
+      entityRef: 'component:default/payments-api',
+      title: 'v2.4.1',
+      environment: 'production',
+      start: new Date('2026-11-23T15:10').toISOString(),
+      end: new Date('2026-11-23T16:00').toISOString(),
+      links: [],
+      notes: '',
+      status: 'done',
+      reason: 'Shipped during INC-4',
+    });
   });
 
   it('names a bad link before sending', async () => {

@@ -13,6 +13,7 @@ import Alert from '@material-ui/lab/Alert';
 import {
   checkReleaseSchema,
   createReleaseSchema,
+  MAX_RELEASE_REASON_LENGTH,
   ReleaseCheckResult,
   ReleaseEnvironment,
   ReleaseLink,
@@ -74,6 +75,8 @@ const FIELD_LABELS = {
   end: 'End',
   notes: 'Notes',
   'force.reason': 'Why it may go ahead',
+  status: 'Record as done',
+  reason: 'Why it is recorded after the fact',
 };
 
 /**
@@ -93,6 +96,8 @@ export const BookReleaseDialog = (props: BookReleaseDialogProps) => {
   const [notes, setNotes] = useState('');
   const [forcing, setForcing] = useState(false);
   const [reason, setReason] = useState('');
+  const [recordingDone, setRecordingDone] = useState(false);
+  const [doneReason, setDoneReason] = useState('');
   const [check, setCheck] = useState<ReleaseCheckResult>();
   const [checkError, setCheckError] = useState<string>();
 
@@ -138,6 +143,8 @@ export const BookReleaseDialog = (props: BookReleaseDialogProps) => {
       setNotes('');
       setForcing(false);
       setReason('');
+      setRecordingDone(false);
+      setDoneReason('');
       setCheck(undefined);
       setCheckError(undefined);
       setError(undefined);
@@ -168,8 +175,13 @@ export const BookReleaseDialog = (props: BookReleaseDialogProps) => {
     [open, api, ...Object.values(proposal)],
   );
 
-  const blocked = check?.blocked ?? false;
-  const mayBook = !blocked || (forcing && reason.trim() !== '');
+  // A window that has ended is not booked; a release that already
+  // happened is recorded as done, with a reason.
+  const ended = proposal.end !== '' && Date.parse(proposal.end) <= Date.now();
+  const blocked = !ended && (check?.blocked ?? false);
+  const mayBook = ended
+    ? recordingDone && doneReason.trim() !== ''
+    : !blocked || (forcing && reason.trim() !== '');
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -188,6 +200,9 @@ export const BookReleaseDialog = (props: BookReleaseDialogProps) => {
       links,
       notes,
       ...(blocked && forcing ? { force: { reason } } : {}),
+      ...(ended && recordingDone
+        ? { status: 'done' as const, reason: doneReason }
+        : {}),
     });
   };
 
@@ -263,6 +278,37 @@ export const BookReleaseDialog = (props: BookReleaseDialogProps) => {
             Times are in your time zone (
             {new Intl.DateTimeFormat().resolvedOptions().timeZone}).
           </Typography>
+          {ended && (
+            <>
+              <Alert severity="warning" role="status">
+                This window has already ended, so it cannot be booked. A release
+                that already happened can be recorded as done, with a reason.
+              </Alert>
+              <FormControlLabel
+                control={
+                  <Checkbox
+                    checked={recordingDone}
+                    onChange={e => setRecordingDone(e.target.checked)}
+                  />
+                }
+                label="Record it as done (it already happened)"
+              />
+              {recordingDone && (
+                <TextField
+                  id="multivac-release-done-reason"
+                  label="Why it is recorded after the fact"
+                  helperText="Recorded with your name in its history"
+                  value={doneReason}
+                  onChange={e => setDoneReason(e.target.value)}
+                  inputProps={{ maxLength: MAX_RELEASE_REASON_LENGTH }}
+                  required
+                  fullWidth
+                  variant="outlined"
+                  margin="dense"
+                />
+              )}
+            </>
+          )}
           <section aria-label="Conflicts" aria-live="polite">
             {checkError && (
               <Alert severity="info" role="status">
@@ -334,7 +380,9 @@ export const BookReleaseDialog = (props: BookReleaseDialogProps) => {
         </DialogContent>
         <FormDialogActions
           onCancel={onClose}
-          submitLabel={blocked ? 'Book anyway' : 'Book'}
+          submitLabel={
+            (ended && 'Record as done') || (blocked ? 'Book anyway' : 'Book')
+          }
           disabled={submitting || !mayBook}
         />
       </form>

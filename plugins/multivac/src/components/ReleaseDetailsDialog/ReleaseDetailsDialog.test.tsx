@@ -74,4 +74,41 @@ describe('ReleaseDetailsDialog', () => {
       'cannot move from done',
     );
   });
+
+  it('says a status was set automatically when the window passed, and who set the others', async () => {
+    await renderWithMultivac(
+      <ReleaseDetailsDialog
+        release={aRelease({
+          status: 'done',
+          history: [
+            {
+              status: 'planned',
+              at: '2026-11-24T09:00:00.000Z',
+              by: 'user:default/ada.lovelace',
+            },
+            {
+              status: 'in_progress',
+              at: '2026-11-24T14:00:00.000Z',
+              by: 'multivac:release-clock',
+              note: 'the window started',
+            },
+            {
+              status: 'done',
+              at: '2026-11-24T14:30:00.000Z',
+              by: 'multivac:release-clock',
+              note: 'the window ended',
+            },
+          ],
+        })}
+        onClose={jest.fn()}
+        onChanged={jest.fn()}
+      />,
+    );
+    const history = screen.getAllByText(/^(Planned|In progress|Done),/);
+    expect(history.map(line => line.textContent!.split(', ').pop())).toEqual([
+      'user:default/ada.lovelace',
+      'automatically: the window started',
+      'automatically: the window ended',
+    ]);
+  });
 });

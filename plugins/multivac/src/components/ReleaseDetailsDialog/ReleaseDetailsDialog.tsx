@@ -15,6 +15,7 @@ import Alert from '@material-ui/lab/Alert';
 import {
   allowedReleaseTransitions,
   Release,
+  RELEASE_CLOCK_ACTOR,
   releaseUpdatePermission,
   ReleaseStatus,
 } from '@multivac/plugin-multivac-common';
@@ -123,7 +124,10 @@ export const ReleaseDetailsDialog = ({
                   key={`${change.status}-${change.at}`}
                 >
                   {RELEASE_STATUS_LABELS[change.status]},{' '}
-                  {new Date(change.at).toLocaleString()}, {change.by}
+                  {new Date(change.at).toLocaleString()},{' '}
+                  {change.by === RELEASE_CLOCK_ACTOR
+                    ? 'automatically'
+                    : change.by}
                   {change.note ? `: ${change.note}` : ''}
                 </Typography>
               ))}
