@@ -309,6 +309,11 @@ export function mockMultivacApi(
       throw new Error('not configured in this test');
     }),
     listSchedules: jest.fn(async () => []),
+    listOverrides: jest.fn(async () => []),
+    createOverride: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
+    cancelOverride: jest.fn(async () => {}),
     createPage: jest.fn(async () => {
       throw new Error('not configured in this test');
     }),

@@ -22,6 +22,8 @@ import {
   ListReportsQuery,
   OnCallAnswer,
   OnCallCardData,
+  OnCallOverrideRecord,
+  OverrideRequest,
   PageRecord,
   PageRequestBody,
   Postmortem,
@@ -164,6 +166,14 @@ export interface MultivacApi {
   getOnCallCard(entityRef: string): Promise<OnCallCardData>;
   /** Built-in schedules with who is on call now and the next `days` of shifts. */
   listSchedules(days?: number): Promise<ScheduleOverview[]>;
+  /** A schedule's current and upcoming covers (overrides), in the order made. */
+  listOverrides(scheduleId: string): Promise<OnCallOverrideRecord[]>;
+  /** Covers a shift: the person is on call for the schedule over the window. */
+  createOverride(
+    scheduleId: string,
+    request: OverrideRequest,
+  ): Promise<OnCallOverrideRecord>;
+  cancelOverride(scheduleId: string, overrideId: string): Promise<void>;
   /** Pages whoever is on call for the entity. */
   createPage(request: PageRequestBody): Promise<PageRecord>;
   /** Recent pages about an entity, newest first. */

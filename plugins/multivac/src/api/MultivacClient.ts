@@ -22,6 +22,8 @@ import {
   ListReportsQuery,
   OnCallAnswer,
   OnCallCardData,
+  OnCallOverrideRecord,
+  OverrideRequest,
   PageRecord,
   PageRequestBody,
   Postmortem,
@@ -167,6 +169,34 @@ export class MultivacClient implements MultivacApi {
       `/oncall/schedules?days=${days}`,
     );
     return items;
+  }
+
+  async listOverrides(scheduleId: string): Promise<OnCallOverrideRecord[]> {
+    const { items } = await this.request<{ items: OnCallOverrideRecord[] }>(
+      this.overridesPath(scheduleId),
+    );
+    return items;
+  }
+
+  createOverride(
+    scheduleId: string,
+    request: OverrideRequest,
+  ): Promise<OnCallOverrideRecord> {
+    return this.request(this.overridesPath(scheduleId), {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async cancelOverride(scheduleId: string, overrideId: string): Promise<void> {
+    await this.send(
+      `${this.overridesPath(scheduleId)}/${encodeURIComponent(overrideId)}`,
+      { method: 'DELETE' },
+    );
+  }
+
+  private overridesPath(scheduleId: string): string {
+    return `/oncall/schedules/${encodeURIComponent(scheduleId)}/overrides`;
   }
 
   createPage(request: PageRequestBody): Promise<PageRecord> {

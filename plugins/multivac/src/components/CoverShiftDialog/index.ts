@@ -1,0 +1,2 @@
+export { CoverShiftDialog } from './CoverShiftDialog';
+export type { CoverShiftDialogProps } from './CoverShiftDialog';
