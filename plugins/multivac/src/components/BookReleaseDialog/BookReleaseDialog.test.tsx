@@ -146,7 +146,7 @@ describe('BookReleaseDialog', () => {
   });
 
   it('does not book a window that ended, but records a release that already happened as done, with a reason', async () => {
-    const done = { ...aRelease(), status: 'done' as const };
+    const done = { ...aRelease(), status: 'done' as const, conflicts: [] };
     const { api, onBooked } = await renderDialog(
       mockMultivacApi({ createRelease: jest.fn(async () => done) }),
     );
