@@ -1,5 +1,5 @@
 import { ScheduleOverview } from '@multivac/plugin-multivac-common';
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { DateTime, Settings } from 'luxon';
 import { mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderWithMultivac } from '../../__testUtils__/render';
@@ -177,6 +177,70 @@ describe('OnCallPage', () => {
     expect(
       await screen.findAllByText(/Multivac backend is down/),
     ).not.toHaveLength(0);
+  });
+
+  it("lists each schedule's covers with who made them, covers a shift and cancels one", async () => {
+    const cover = {
+      id: 'o-1',
+      scheduleId: 'payments-primary',
+      userRef: 'user:default/ken.thompson',
+      person: ken,
+      start: '2026-11-23T17:00:00.000Z',
+      end: '2026-11-24T08:00:00.000Z',
+      createdBy: 'user:default/ada.lovelace',
+      createdAt: '2026-11-23T09:00:00.000Z',
+      reason: 'Grace is at the dentist',
+    };
+    const api = mockMultivacApi({
+      listSchedules: jest.fn(async () => [payments, database]),
+      listOverrides: jest.fn(async (id: string) =>
+        id === 'payments-primary' ? [cover] : [],
+      ),
+    });
+    await renderWithMultivac(<OnCallPage />, { api });
+
+    const list = await screen.findByRole('list', {
+      name: 'Payments primary covers',
+    });
+    expect(within(list).getByRole('listitem')).toHaveTextContent(
+      'Ken Thompson covers Nov 23, 2026, 5:00 PM UTC (6:00 PM CET schedule time) – Nov 24, 2026, 8:00 AM UTC (9:00 AM CET schedule time), set by ada.lovelace: Grace is at the dentist',
+    );
+    expect(
+      screen.queryByRole('list', { name: 'Database secondary covers' }),
+    ).not.toBeInTheDocument();
+
+    // The dialog names the schedule and its zone.
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Cover a shift of Payments primary' }),
+    );
+    expect(
+      await screen.findByText('Cover a shift of Payments primary'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText(/From \(Europe\/Berlin\)/),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() =>
+      expect(
+        screen.queryByText('Cover a shift of Payments primary'),
+      ).not.toBeInTheDocument(),
+    );
+
+    // Cancelling reads the covers and the schedules again.
+    expect(api.listSchedules).toHaveBeenCalledTimes(1);
+    fireEvent.click(
+      within(list).getByRole('button', {
+        name: 'Cancel the cover by Ken Thompson',
+      }),
+    );
+    await waitFor(() =>
+      expect(api.cancelOverride).toHaveBeenCalledWith(
+        'payments-primary',
+        'o-1',
+      ),
+    );
+    await waitFor(() => expect(api.listSchedules).toHaveBeenCalledTimes(2));
+    expect(api.listOverrides).toHaveBeenCalledWith('payments-primary');
   });
 
   it('shows progress while loading', async () => {

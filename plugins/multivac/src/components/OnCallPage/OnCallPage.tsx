@@ -13,10 +13,11 @@ import { Box, Grid, Typography } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import { ScheduleOverview } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { zoneAbbreviation } from '../../formatTime';
 import { OnCallNowTable } from './OnCallNowTable';
+import { ScheduleCovers } from './ScheduleCovers';
 import { ScheduleTimeline } from './ScheduleTimeline';
 
 /** How many days of shifts the page shows. */
@@ -25,9 +26,11 @@ const DAYS = 7;
 const Schedules = ({
   schedules,
   from,
+  onChanged,
 }: {
   schedules: ScheduleOverview[];
   from: number;
+  onChanged: () => void;
 }) => {
   const to = DateTime.fromMillis(from).plus({ days: DAYS }).toMillis();
   return (
@@ -62,6 +65,7 @@ const Schedules = ({
                 from={from}
                 to={to}
               />
+              <ScheduleCovers schedule={schedule} onChanged={onChanged} />
             </Box>
           ))}
         </InfoCard>
@@ -73,13 +77,13 @@ const Schedules = ({
 /** `/multivac/oncall`: who is on call now, and the next days of every built-in schedule. */
 export const OnCallPage = () => {
   const api = useApi(multivacApiRef);
-  const { value, loading, error } = useAsync(async () => {
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
     const schedules = await api.listSchedules(DAYS);
     return { schedules, from: Date.now() };
   }, [api]);
 
   let body;
-  if (loading) {
+  if (loading && !value) {
     body = <Progress />;
   } else if (error) {
     body = <ResponseErrorPanel error={error} />;
@@ -91,7 +95,13 @@ export const OnCallPage = () => {
       </Alert>
     );
   } else {
-    body = <Schedules schedules={value.schedules} from={value.from} />;
+    body = (
+      <Schedules
+        schedules={value.schedules}
+        from={value.from}
+        onChanged={retry}
+      />
+    );
   }
 
   return (
