@@ -1,7 +1,7 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { Tooltip } from '@material-ui/core';
+import { Typography } from '@material-ui/core';
 import { RelevantRelease } from '@multivac/plugin-multivac-common';
 import { ReactNode } from 'react';
 import { releaseRouteRef } from '../../routes';
@@ -40,10 +40,21 @@ export const ReleasesTable = (props: ReleasesTableProps) => {
       title: 'Version',
       render: ({ release }) => {
         const conflicts = releaseConflicts(release);
+        // Each conflict's sentence under the version, not only on hover.
         return conflicts.length > 0 ? (
-          <Tooltip title={conflicts.map(c => c.sentence).join('; ')}>
+          <>
             <span>⚠ {release.title}</span>
-          </Tooltip>
+            {conflicts.map(conflict => (
+              <Typography
+                key={conflict.sentence}
+                variant="caption"
+                color="textSecondary"
+                display="block"
+              >
+                {conflict.sentence}
+              </Typography>
+            ))}
+          </>
         ) : (
           release.title
         );
