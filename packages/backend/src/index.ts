@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { multivacScaffolderModule } from '@multivac/plugin-multivac-backend';
 import { permissionPolicyModule } from './permissionPolicy';
 import { rootLoggerServiceFactory } from './rootLogger';
 
@@ -53,5 +54,13 @@ backend.add(import('@multivac/plugin-search-backend-module-multivac'));
 // reports) as MCP tools for AI assistants at /api/mcp-actions/v1; which
 // plugins' actions it serves is `backend.actions.pluginSources`.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
+// The Scaffolder ("Create..." in the portal) with its GitHub actions
+// (publish:github:pull-request) and Multivac's actions: multivac:schedule:render
+// for the "Put a team on call" template, multivac:release:book for release
+// templates (backend plugin README, "Scaffolder actions").
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(multivacScaffolderModule);
 
 backend.start();
