@@ -79,6 +79,11 @@ export interface OnCallCardData {
      * (`multivac.page.acknowledge` on each), by id.
      */
     mayAcknowledge: string[];
+    /**
+     * May cover a shift of the built-in schedule
+     * (`multivac.oncall.override`); absent from older backends.
+     */
+    mayOverride?: boolean;
   };
 }
 

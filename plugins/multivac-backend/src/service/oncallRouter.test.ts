@@ -248,6 +248,7 @@ describe('GET /api/multivac/oncall/card', () => {
     expect(res.body.viewer).toEqual({
       mayPage: true,
       mayAcknowledge: [paged.body.id],
+      mayOverride: true,
     });
 
     // An acknowledged page is nobody's to acknowledge any more.
@@ -273,7 +274,8 @@ describe('GET /api/multivac/oncall/card', () => {
     );
     expect(res.body).toMatchObject({
       recentPages: [],
-      viewer: { mayPage: true, mayAcknowledge: [] },
+      // Nobody on call: no schedule to cover.
+      viewer: { mayPage: true, mayAcknowledge: [], mayOverride: false },
     });
     const missing = await request(server)
       .get('/api/multivac/oncall/card')
@@ -306,12 +308,14 @@ describe('GET /api/multivac/oncall/card', () => {
     expect(res.body.viewer).toEqual({
       mayPage: false,
       mayAcknowledge: [forAda],
+      // The policy decides pages only; covering is allowed.
+      mayOverride: true,
     });
     // Ada may not read alerts: no count rather than an error.
     expect(res.body).not.toHaveProperty('firingAlerts');
 
     // The policy was asked once per permission, not once per page: in one
-    // call for the basic ones (on-call read, page, alert read) and three for
+    // call for the basic ones (on-call read, page, alert read, override) and three for
     // the conditional ones (reading pages; the catalog entity, read with
     // Ada's credentials; acknowledging the pages found).
     expect(policy.asked.get(pageAcknowledgePermission.name)).toBe(1);

@@ -178,12 +178,14 @@ export function createOnCallRouter(options: {
     // Asked together: decisions not remembered yet go to the policy in one
     // call per method (CachedPermissions batches a user's checks of the
     // same moment).
-    const [credentials, mayPage, mayReadAlerts, pageRead] = await Promise.all([
-      requestAuth.authorize(req, oncallReadPermission),
-      allowed(() => requestAuth.authorize(req, oncallPagePermission)),
-      allowed(() => requestAuth.authorize(req, alertReadPermission)),
-      readablePages(req),
-    ]);
+    const [credentials, mayPage, mayReadAlerts, pageRead, mayOverride] =
+      await Promise.all([
+        requestAuth.authorize(req, oncallReadPermission),
+        allowed(() => requestAuth.authorize(req, oncallPagePermission)),
+        allowed(() => requestAuth.authorize(req, alertReadPermission)),
+        readablePages(req),
+        allowed(() => requestAuth.authorize(req, oncallOverridePermission)),
+      ]);
     const { entityRef } = parseInput(cardQuery, req.query, 'query');
     const [ref] = entities.normalize([entityRef]);
     const [answer, recentPages, firingAlerts] = await Promise.all([
@@ -204,6 +206,12 @@ export function createOnCallRouter(options: {
       viewer: {
         mayPage,
         mayAcknowledge: await acknowledgeable(req, recentPages),
+        // Shift cover (issue 19): only built-in schedules store overrides.
+        mayOverride:
+          mayOverride &&
+          Boolean(options.overrides) &&
+          'onCall' in answer &&
+          answer.onCall.provider === 'builtin',
       },
     };
     res.json(card);

@@ -1,2 +1,3 @@
 export { CoverShiftDialog } from './CoverShiftDialog';
 export type { CoverShiftDialogProps } from './CoverShiftDialog';
+export { CoverShiftButton } from './CoverShiftButton';

@@ -26,6 +26,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { useLiveRefresh } from '../../hooks/useLiveRefresh';
 import { AcknowledgeDecisionsProvider } from '../AcknowledgePageButton';
+import { CoverShiftButton } from '../CoverShiftDialog';
 import { ContactLinks, PersonName } from '../OnCallPerson';
 import { FiringAlerts } from './FiringAlerts';
 import { PageOnCallDialog } from '../PageOnCallDialog';
@@ -204,7 +205,10 @@ export const OnCallCard = () => {
           }}
         >
           Page on-call
-        </Button>
+        </Button>{' '}
+        {viewer.mayOverride && (
+          <CoverShiftButton schedule={answer.schedule} onCovered={card.retry} />
+        )}
       </Box>
       <PageOnCallDialog
         entityRef={entityRef}
