@@ -14,6 +14,7 @@ import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
 import { HomepageCompositionRoot } from '@backstage/plugin-home';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { orgPlugin } from '@backstage/plugin-org';
+import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
 import { SearchPage } from '@backstage/plugin-search';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 import { MultivacPage } from '@multivac/plugin-multivac';
@@ -29,6 +30,10 @@ const app = createApp({
   bindRoutes({ bind }) {
     bind(orgPlugin.externalRoutes, {
       catalogIndex: catalogPlugin.routes.catalogIndex,
+    });
+    // The catalog's "Create" button opens the Scaffolder.
+    bind(catalogPlugin.externalRoutes, {
+      createComponent: scaffolderPlugin.routes.root,
     });
   },
   components: {
@@ -55,6 +60,8 @@ const routes = (
       {searchPage}
     </Route>
     <Route path="/notifications" element={<NotificationsPage />} />
+    {/* The Scaffolder: templates such as "Put a team on call" (issue 19). */}
+    <Route path="/create" element={<ScaffolderPage />} />
   </FlatRoutes>
 );
 

@@ -10,6 +10,7 @@ import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import AccountCircleIcon from '@material-ui/icons/AccountCircle';
+import AddCircleOutlineIcon from '@material-ui/icons/AddCircleOutline';
 import AssignmentIcon from '@material-ui/icons/Assignment';
 import BarChartIcon from '@material-ui/icons/BarChart';
 import CategoryIcon from '@material-ui/icons/Category';
@@ -71,6 +72,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
           text="Insights"
         />
         <SidebarItem icon={CategoryIcon} to="catalog" text="Catalog" />
+        <SidebarItem icon={AddCircleOutlineIcon} to="create" text="Create..." />
         <MyGroupsSidebarItem
           singularTitle="My team"
           pluralTitle="My teams"
