@@ -14,7 +14,7 @@ import multivacPlugin, {
 } from '@multivac/plugin-multivac-backend';
 // Hoisted with the catalog backend; packages/backend does not list it (the
 // lead adds it as a devDependency).
-// eslint-disable-next-line import/no-extraneous-dependencies
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import { parseEntityYaml } from '@backstage/plugin-catalog-node';
 import fs from 'node:fs';
 import net from 'node:net';

@@ -22,6 +22,16 @@ const RESERVED = new Set([
   '~',
 ]);
 
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Plain only if it starts with a letter and holds nothing YAML reads specially. */
 function scalar(value: string | number | boolean | null): string {
   if (value === null) {
@@ -39,7 +49,7 @@ function scalar(value: string | number | boolean | null): string {
   }
   // Single quotes cannot hold line breaks or control characters; JSON's
   // double-quoted strings are valid YAML and can.
-  return /[\u0000-\u001f\u007f]/.test(value)
+  return hasControlCharacter(value)
     ? JSON.stringify(value)
     : `'${value.replace(/'/g, "''")}'`;
 }
