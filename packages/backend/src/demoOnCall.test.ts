@@ -1,31 +1,6 @@
-import { createBackend } from '@backstage/backend-defaults';
-import { rootConfigServiceFactory } from '@backstage/backend-defaults/rootConfig';
-import authPlugin from '@backstage/plugin-auth-backend';
-import guestProvider from '@backstage/plugin-auth-backend-module-guest-provider';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import permissionPlugin from '@backstage/plugin-permission-backend';
-import catalogModuleMultivacSchedules from '@multivac/plugin-catalog-backend-module-multivac';
-import multivacPlugin from '@multivac/plugin-multivac-backend';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { permissionPolicyModule } from './permissionPolicy';
+import { DemoBackend, startDemoBackend } from './__testUtils__/demoBackend';
 
 jest.setTimeout(180_000);
-
-const root = path.resolve(__dirname, '../../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The demo as `npm start` runs it (app-config.yaml, the catalog with
@@ -34,89 +9,16 @@ async function freePort(): Promise<number> {
  * on call are the same people as when they were in app-config.yaml.
  */
 describe("the demo's on-call from Schedule entities", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multivac-demo-oncall-'));
-  let backend: ReturnType<typeof createBackend>;
-  let baseUrl: string;
-  let token: string;
-
-  const get = async (url: string) => {
-    const res = await fetch(`${baseUrl}${url}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  let demo: DemoBackend;
+  const get = (url: string) => demo.get(url);
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    const override = path.join(dir, 'override.yaml');
-    fs.writeFileSync(
-      override,
-      [
-        'backend:',
-        `  baseUrl: ${baseUrl}`,
-        '  listen:',
-        `    port: ${port}`,
-        '  database:',
-        '    client: better-sqlite3',
-        "    connection: ':memory:'",
-        'auth:',
-        '  providers:',
-        '    guest:',
-        '      dangerouslyAllowOutsideDevelopment: true',
-        'multivac:',
-        '  demo:',
-        '    history: false',
-        '',
-      ].join('\n'),
-    );
-    backend = createBackend();
-    backend.add(
-      rootConfigServiceFactory({
-        argv: [
-          'node',
-          'backend',
-          '--config',
-          path.join(root, 'app-config.yaml'),
-          '--config',
-          override,
-        ],
-      }),
-    );
-    backend.add(authPlugin);
-    backend.add(guestProvider);
-    backend.add(catalogPlugin);
-    backend.add(catalogModuleMultivacSchedules);
-    backend.add(permissionPlugin);
-    backend.add(permissionPolicyModule);
-    backend.add(multivacPlugin);
-    await backend.start();
-
-    const auth = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
-      headers: { 'x-requested-with': 'XMLHttpRequest' },
-    });
-    token = (await auth.json()).backstageIdentity.token;
-    // The catalog ingests examples/ in the background.
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const found = await Promise.all(
-        ['payments-primary', 'storefront-primary', 'platform-primary'].map(
-          async name =>
-            (
-              await get(
-                `/api/catalog/entities/by-name/schedule/default/${name}`,
-              )
-            ).status === 200,
-        ),
-      );
-      if (found.every(Boolean)) {
-        break;
-      }
-      if (Date.now() > deadline) {
-        throw new Error('The demo schedules were not ingested in time');
-      }
-      await new Promise(resolve => setTimeout(resolve, 500));
-    }
+    demo = await startDemoBackend();
+    await demo.waitForEntities([
+      'schedule:default/payments-primary',
+      'schedule:default/storefront-primary',
+      'schedule:default/platform-primary',
+    ]);
     // Multivac reads the catalog's schedules again within 2 seconds of a
     // read that found none (ScheduleRegistry), not later.
     const ingested = Date.now();
@@ -137,8 +39,7 @@ describe("the demo's on-call from Schedule entities", () => {
   });
 
   afterAll(async () => {
-    await backend?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   it('pages the same people for the demo teams as the app-config schedules did', async () => {

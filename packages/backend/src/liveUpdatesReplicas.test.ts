@@ -1,93 +1,17 @@
-import { createBackend } from '@backstage/backend-defaults';
-import { rootConfigServiceFactory } from '@backstage/backend-defaults/rootConfig';
-import authPlugin from '@backstage/plugin-auth-backend';
-import guestProvider from '@backstage/plugin-auth-backend-module-guest-provider';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import permissionPlugin from '@backstage/plugin-permission-backend';
 import signalsPlugin from '@backstage/plugin-signals-backend';
-import multivacPlugin from '@multivac/plugin-multivac-backend';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { permissionPolicyModule } from './permissionPolicy';
+import { DemoBackend, startDemoBackend } from './__testUtils__/demoBackend';
 
 jest.setTimeout(180_000);
 
-const root = path.resolve(__dirname, '../../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Replica {
-  backend: ReturnType<typeof createBackend>;
-  baseUrl: string;
-  token: string;
-}
+type Replica = DemoBackend;
 
 /**
  * One backend process as the demo runs it, with the signals backend and no
  * events backend (so no events bus): `events.useEventBus` is Backstage's
  * default, `auto`.
  */
-async function startReplica(dir: string, name: string): Promise<Replica> {
-  const port = await freePort();
-  const baseUrl = `http://localhost:${port}`;
-  const override = path.join(dir, `${name}.yaml`);
-  fs.writeFileSync(
-    override,
-    [
-      'backend:',
-      `  baseUrl: ${baseUrl}`,
-      '  listen:',
-      `    port: ${port}`,
-      '  database:',
-      '    client: better-sqlite3',
-      "    connection: ':memory:'",
-      'auth:',
-      '  providers:',
-      '    guest:',
-      '      dangerouslyAllowOutsideDevelopment: true',
-      'multivac:',
-      '  demo:',
-      '    history: false',
-      '',
-    ].join('\n'),
-  );
-  const backend = createBackend();
-  backend.add(
-    rootConfigServiceFactory({
-      argv: [
-        'node',
-        'backend',
-        '--config',
-        path.join(root, 'app-config.yaml'),
-        '--config',
-        override,
-      ],
-    }),
-  );
-  backend.add(authPlugin);
-  backend.add(guestProvider);
-  backend.add(catalogPlugin);
-  backend.add(permissionPlugin);
-  backend.add(permissionPolicyModule);
-  backend.add(signalsPlugin);
-  backend.add(multivacPlugin);
-  await backend.start();
-  const auth = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  const token = (await auth.json()).backstageIdentity.token;
-  return { backend, baseUrl, token };
+function startReplica(): Promise<Replica> {
+  return startDemoBackend({ features: [signalsPlugin] });
 }
 
 /** A browser's signals connection, subscribed to `channel`. */
@@ -135,34 +59,18 @@ async function listen(replica: Replica, channel: string, token?: string) {
  * signals do not go through the database, so sharing one changes nothing.
  */
 describe('live updates across two replicas without an events bus', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multivac-signals-'));
   let a: Replica;
   let b: Replica;
 
   beforeAll(async () => {
-    a = await startReplica(dir, 'a');
-    b = await startReplica(dir, 'b');
-    // Replica A's catalog ingests examples/ in the background.
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const res = await fetch(
-        `${a.baseUrl}/api/catalog/entities/by-name/component/default/payments-api`,
-        { headers: { authorization: `Bearer ${a.token}` } },
-      );
-      if (res.status === 200) {
-        break;
-      }
-      if (Date.now() > deadline) {
-        throw new Error('payments-api was not ingested in time');
-      }
-      await new Promise(resolve => setTimeout(resolve, 500));
-    }
+    a = await startReplica();
+    b = await startReplica();
+    await a.waitForEntities(['component:default/payments-api']);
   });
 
   afterAll(async () => {
-    await a?.backend.stop();
-    await b?.backend.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await a?.stop();
+    await b?.stop();
   });
 
   it('reaches the browsers on the replica that made the change, not the others', async () => {

@@ -1,32 +1,7 @@
-import { createBackend } from '@backstage/backend-defaults';
-import { rootConfigServiceFactory } from '@backstage/backend-defaults/rootConfig';
-import authPlugin from '@backstage/plugin-auth-backend';
-import guestProvider from '@backstage/plugin-auth-backend-module-guest-provider';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import catalogModuleMultivacSchedules from '@multivac/plugin-catalog-backend-module-multivac';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
-import permissionPlugin from '@backstage/plugin-permission-backend';
-import multivacPlugin from '@multivac/plugin-multivac-backend';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { permissionPolicyModule } from './permissionPolicy';
+import { DemoBackend, startDemoBackend } from './__testUtils__/demoBackend';
 
 jest.setTimeout(180_000);
-
-const root = path.resolve(__dirname, '../../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The demo backend as `npm start` wires it (app-config.yaml with
@@ -35,18 +10,15 @@ async function freePort(): Promise<number> {
  * sign-in as Grace Hopper) lists Multivac's tools and calls them through /api/mcp-actions/v1.
  */
 describe("Multivac's actions over MCP in the demo backend", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multivac-mcp-'));
-  let backend: ReturnType<typeof createBackend>;
-  let baseUrl: string;
-  let token: string;
+  let demo: DemoBackend;
   let nextId = 1;
 
   /** One JSON-RPC request to the MCP server (stateless streamable HTTP). */
   const mcp = async (method: string, params: object = {}) => {
-    const res = await fetch(`${baseUrl}/api/mcp-actions/v1`, {
+    const res = await fetch(`${demo.baseUrl}/api/mcp-actions/v1`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${token}`,
+        authorization: `Bearer ${demo.token}`,
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
       },
@@ -65,78 +37,16 @@ describe("Multivac's actions over MCP in the demo backend", () => {
     (await mcp('tools/call', { name, arguments: args })).result;
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    const override = path.join(dir, 'override.yaml');
-    fs.writeFileSync(
-      override,
-      [
-        'backend:',
-        `  baseUrl: ${baseUrl}`,
-        '  listen:',
-        `    port: ${port}`,
-        '  database:',
-        '    client: better-sqlite3',
-        "    connection: ':memory:'",
-        'auth:',
-        '  providers:',
-        '    guest:',
-        '      dangerouslyAllowOutsideDevelopment: true',
-        // Not an admin of the sample policy, unlike the demo's Ada.
-        '      userEntityRef: user:default/grace.hopper',
-        'multivac:',
-        '  demo:',
-        '    history: false',
-        '',
-      ].join('\n'),
-    );
-    backend = createBackend();
-    backend.add(
-      rootConfigServiceFactory({
-        argv: [
-          'node',
-          'backend',
-          '--config',
-          path.join(root, 'app-config.yaml'),
-          '--config',
-          override,
-        ],
-      }),
-    );
-    backend.add(authPlugin);
-    backend.add(guestProvider);
-    backend.add(catalogPlugin);
-    backend.add(catalogModuleMultivacSchedules);
-    backend.add(permissionPlugin);
-    backend.add(permissionPolicyModule);
-    backend.add(multivacPlugin);
-    backend.add(mcpActionsPlugin);
-    await backend.start();
-
-    const auth = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
-      headers: { 'x-requested-with': 'XMLHttpRequest' },
+    demo = await startDemoBackend({
+      features: [mcpActionsPlugin],
+      // Not an admin of the sample policy, unlike the demo's Ada.
+      guestUserRef: 'user:default/grace.hopper',
     });
-    token = (await auth.json()).backstageIdentity.token;
-    // The catalog ingests examples/ in the background.
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const res = await fetch(
-        `${baseUrl}/api/catalog/entities/by-name/component/default/payments-api`,
-        { headers: { authorization: `Bearer ${token}` } },
-      );
-      if (res.status === 200) {
-        break;
-      }
-      if (Date.now() > deadline) {
-        throw new Error('The demo catalog was not ingested in time');
-      }
-      await new Promise(resolve => setTimeout(resolve, 500));
-    }
+    await demo.waitForEntities(['component:default/payments-api']);
   });
 
   afterAll(async () => {
-    await backend?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   it("lists Multivac's tools with their annotations", async () => {
@@ -204,11 +114,10 @@ describe("Multivac's actions over MCP in the demo backend", () => {
       /^NotAllowedError: You are not allowed to multivac\.release\.force on a release of component:default\/checkout-web/,
     );
     // Nothing was booked.
-    const releases = await fetch(
-      `${baseUrl}/api/multivac/releases?entityRef=component:default/checkout-web`,
-      { headers: { authorization: `Bearer ${token}` } },
+    const releases = await demo.get(
+      '/api/multivac/releases?entityRef=component:default/checkout-web',
     );
-    expect((await releases.json()).totalCount).toBe(0);
+    expect(releases.body.totalCount).toBe(0);
 
     const bad = await call('multivac.declare-incident', {
       title: 'Card payments failing',
