@@ -22,7 +22,12 @@ import WhatshotIcon from '@material-ui/icons/Whatshot';
 import { multivacApiRef } from './api/MultivacApi';
 import { MultivacClient } from './api/MultivacClient';
 import { rootRouteRef } from './routes';
-import { homePageWidgets } from './alphaHomeWidgets';
+import {
+  homeActiveIncidentsWidget,
+  homeMyActionItemsWidget,
+  homeMyOnCallWidget,
+  homeTeamReleasesWidget,
+} from './alphaHomeWidgets';
 
 const multivacApi = ApiBlueprint.make({
   params: defineParams =>
@@ -158,6 +163,9 @@ export default createFrontendPlugin({
     entityOnCallCard,
     entityHealthContent,
     entityInsightsCard,
-    ...homePageWidgets,
+    homeMyOnCallWidget,
+    homeActiveIncidentsWidget,
+    homeMyActionItemsWidget,
+    homeTeamReleasesWidget,
   ],
 });

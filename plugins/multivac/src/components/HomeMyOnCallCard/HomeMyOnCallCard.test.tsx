@@ -49,7 +49,8 @@ describe('HomeMyOnCallCard', () => {
           ['user:default/ada.lovelace', -6, 18],
           [grace, 42, 66],
         ]),
-        schedule('checkout', [[grace, -2, 22]]),
+        // The same person, as a schedule may spell her.
+        schedule('checkout', [['User:default/Grace.Hopper', -2, 22]]),
       ]),
     });
     await render(api);

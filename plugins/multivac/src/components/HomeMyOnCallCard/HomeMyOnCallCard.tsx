@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   identityApiRef,
   useApi,
@@ -14,6 +15,13 @@ export const MY_SHIFTS_DAYS = 14;
 /** Shifts the card lists at most. */
 const MAX_SHIFTS = 5;
 
+/** `ada` and `User:default/Ada` are the same person as `user:default/ada`. */
+function userKey(ref: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind: 'user', defaultNamespace: 'default' }),
+  ).toLocaleLowerCase('en-US');
+}
+
 /**
  * Home card: the signed-in user's shifts on the built-in schedules over the
  * next 14 days (the one going on now first), from `GET /oncall/schedules`.
@@ -27,13 +35,15 @@ export const HomeMyOnCallCard = () => {
       identityApi.getBackstageIdentity(),
       api.listSchedules(MY_SHIFTS_DAYS),
     ]);
+    const me = userKey(userEntityRef);
     const now = Date.now();
     return schedules
       .flatMap(schedule =>
         schedule.shifts
           .filter(
             shift =>
-              shift.person.userRef === userEntityRef &&
+              !!shift.person.userRef &&
+              userKey(shift.person.userRef) === me &&
               Date.parse(shift.end) > now,
           )
           .map(shift => ({ schedule, shift })),
