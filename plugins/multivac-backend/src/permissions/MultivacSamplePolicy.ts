@@ -44,7 +44,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * - a release is moved or cancelled by its owner or the team owning its
  *   entity; only that team forces a booking past a block (a booking names
  *   its own owner, so release ownership alone would let anyone force);
- * - any signed-in user may declare, report, page and book.
+ * - any signed-in user may declare, report, page, book and cover a shift
+ *   (`multivac.oncall.override`).
  *
  * Permissions of other plugins are allowed: combine it with your own.
  *
