@@ -15,6 +15,7 @@ import { HomepageCompositionRoot } from '@backstage/plugin-home';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { orgPlugin } from '@backstage/plugin-org';
 import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
+import { ScaffolderFieldExtensions } from '@backstage/plugin-scaffolder-react';
 import { SearchPage } from '@backstage/plugin-search';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 import { MultivacPage } from '@multivac/plugin-multivac';
@@ -23,6 +24,7 @@ import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { HomePage } from './components/home';
 import { Root } from './components/Root';
+import { SchedulePreviewFieldExtension } from './components/scaffolder';
 import { searchPage } from './components/search';
 
 const app = createApp({
@@ -61,7 +63,12 @@ const routes = (
     </Route>
     <Route path="/notifications" element={<NotificationsPage />} />
     {/* The Scaffolder: templates such as "Put a team on call" (issue 19). */}
-    <Route path="/create" element={<ScaffolderPage />} />
+    <Route path="/create" element={<ScaffolderPage />}>
+      <ScaffolderFieldExtensions>
+        {/* "Put a team on call": who is on call for the next 4 weeks. */}
+        <SchedulePreviewFieldExtension />
+      </ScaffolderFieldExtensions>
+    </Route>
   </FlatRoutes>
 );
 

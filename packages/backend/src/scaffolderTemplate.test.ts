@@ -271,6 +271,65 @@ describe('The "Put a team on call" template through the Scaffolder dry run', () 
     });
   });
 
+  it("answers the form's preview field (a one-step dry run of multivac:schedule:render)", async () => {
+    // What packages/app's SchedulePreviewField sends while the form is filled.
+    const res = await fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        template: {
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: { name: 'multivac-schedule-preview' },
+          spec: {
+            type: 'preview',
+            parameters: [],
+            steps: [
+              {
+                id: 'schedule',
+                name: 'Preview the schedule',
+                action: 'multivac:schedule:render',
+                input: {
+                  team: values.team,
+                  members: values.members,
+                  rotationType: 'daily',
+                  handoffTime: '10:00',
+                  timeZone: 'America/New_York',
+                },
+              },
+            ],
+            output: {
+              text: [
+                {
+                  title: 'Preview',
+                  content: '${{ steps.schedule.output.previewMarkdown }}',
+                },
+              ],
+            },
+          },
+        },
+        values: {},
+        directoryContents: [],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const rows = body.output.text[0].content
+      .split('\n')
+      .filter((line: string) => line.startsWith('| user:'));
+    // Daily hand-offs at 10:00 New York, rotating through the three members.
+    expect(rows).toHaveLength(28);
+    expect(rows.slice(0, 4).map((row: string) => row.split(' | ')[0])).toEqual([
+      '| user:default/ada.lovelace',
+      '| user:default/grace.hopper',
+      '| user:default/alan.turing',
+      '| user:default/ada.lovelace',
+    ]);
+  });
+
   it('renders a daily business-hours rotation', async () => {
     const { handoffDay: _day, ...daily } = values;
     const { status, body } = await dryRun({

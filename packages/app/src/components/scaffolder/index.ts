@@ -1,0 +1,4 @@
+export {
+  SchedulePreviewField,
+  SchedulePreviewFieldExtension,
+} from './SchedulePreviewField';
