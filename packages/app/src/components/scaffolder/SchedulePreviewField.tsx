@@ -1,5 +1,6 @@
 import { MarkdownContent, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { scaffolderPlugin } from '@backstage/plugin-scaffolder';
 import {
   createScaffolderFieldExtension,
   FieldExtensionComponentProps,
@@ -146,7 +147,9 @@ export const SchedulePreviewField = (
 };
 
 /** Register under the Scaffolder page (`<ScaffolderFieldExtensions>`). */
-export const SchedulePreviewFieldExtension = createScaffolderFieldExtension({
-  name: 'MultivacSchedulePreview',
-  component: SchedulePreviewField,
-});
+export const SchedulePreviewFieldExtension = scaffolderPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MultivacSchedulePreview',
+    component: SchedulePreviewField,
+  }),
+);
