@@ -17,6 +17,10 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@multivac/plugin-auth-backend-module-multivac-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
+// Lets the catalog hold Scaffolder templates (kind Template).
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
 // Multivac's on-call schedules as catalog entities (kind Schedule).
 backend.add(import('@multivac/plugin-catalog-backend-module-multivac'));
 

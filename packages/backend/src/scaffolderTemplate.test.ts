@@ -12,9 +12,6 @@ import catalogModuleMultivacSchedules, {
 import multivacPlugin, {
   multivacScaffolderModule,
 } from '@multivac/plugin-multivac-backend';
-// Hoisted with the catalog backend; packages/backend does not list it (the
-// lead adds it as a devDependency).
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { parseEntityYaml } from '@backstage/plugin-catalog-node';
 import fs from 'node:fs';
 import net from 'node:net';
