@@ -7,7 +7,11 @@ import {
 } from '@multivac/plugin-multivac-common';
 import fs from 'fs';
 
-/** What `validateScheduleFiles` found in one file. */
+/**
+ * What `validateScheduleFiles` found in one file.
+ *
+ * @public
+ */
 export interface ScheduleFileReport {
   file: string;
   /** Each Schedule entity's ref, valid ones only. */
@@ -91,9 +95,9 @@ const USAGE = 'Usage: multivac-schedule validate <file.yaml>...';
 
 /**
  * The `multivac-schedule` command: `validate <file>...` prints each valid
- * schedule to stdout and each mistake to stderr (`<file>: <ref>: <field>:
- * <message>`); the exit code is 0 when every file is valid, 1 when any has a
- * mistake, 2 for a usage error.
+ * schedule to stdout and each mistake to stderr, as
+ * `<file>: <ref>: <field>: <message>`; the exit code is 0 when every file
+ * is valid, 1 when any has a mistake, 2 for a usage error.
  *
  * @public
  */

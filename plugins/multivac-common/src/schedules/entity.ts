@@ -5,22 +5,38 @@ import {
 } from './parseSchedules';
 import { ScheduleDefinition } from './types';
 
-/** The catalog kind of an on-call schedule. */
+/**
+ * The catalog kind of an on-call schedule.
+ *
+ * @public
+ */
 export const SCHEDULE_KIND = 'Schedule';
-/** The apiVersion of Schedule entities. */
+/**
+ * The apiVersion of Schedule entities.
+ *
+ * @public
+ */
 export const SCHEDULE_API_VERSION = 'multivac.io/v1alpha1';
 
 /**
  * From an entity naming a schedule (`multivac.io/oncall-schedule`) to the
  * Schedule entity: the entity gets its on-call from the schedule.
+ *
+ * @public
  */
 export const RELATION_ONCALL_FROM = 'onCallFrom';
-/** From a Schedule entity to each entity that names it. */
+/**
+ * From a Schedule entity to each entity that names it.
+ *
+ * @public
+ */
 export const RELATION_ONCALL_FOR = 'onCallFor';
 
 /**
  * A Schedule entity as far as the schedule rules go; its `metadata` is the
  * catalog's.
+ *
+ * @public
  */
 export interface ScheduleEntityV1alpha1 {
   apiVersion: typeof SCHEDULE_API_VERSION;
@@ -34,14 +50,19 @@ export interface ScheduleEntityV1alpha1 {
   spec: ScheduleSpec;
 }
 
-interface EntityLike {
+/** @public */
+export interface EntityLike {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; title?: string };
   spec?: unknown;
 }
 
-/** Whether the entity is of the Schedule kind (any case, as the catalog compares kinds). */
+/**
+ * Whether the entity is of the Schedule kind (any case, as the catalog compares kinds).
+ *
+ * @public
+ */
 export function isScheduleEntity(entity: {
   apiVersion: string;
   kind: string;
@@ -58,6 +79,8 @@ export function isScheduleEntity(entity: {
  * namespace, `<namespace>/<name>` in any other. Entities name it in
  * `multivac.io/oncall-schedule` by this id or by the entity ref
  * (`schedule:<namespace>/<name>`).
+ *
+ * @public
  */
 export function scheduleIdOf(metadata: {
   name: string;
@@ -74,6 +97,8 @@ export function scheduleIdOf(metadata: {
  * The schedule id an `multivac.io/oncall-schedule` value names: a
  * `schedule:` entity ref becomes its id (see scheduleIdOf); anything else
  * is an id as it stands (config schedules keep their case).
+ *
+ * @public
  */
 export function scheduleIdFromAnnotation(value: string): string {
   const match = /^schedule:(?:([^/:]+)\/)?([^/:]+)$/i.exec(value.trim());
@@ -83,7 +108,11 @@ export function scheduleIdFromAnnotation(value: string): string {
   return scheduleIdOf({ name: match[2], namespace: match[1] });
 }
 
-/** The entity ref of the Schedule entity a schedule id would be. */
+/**
+ * The entity ref of the Schedule entity a schedule id would be.
+ *
+ * @public
+ */
 export function scheduleEntityRefOf(id: string): string {
   const [namespace, name] = id.includes('/')
     ? id.split('/', 2)
@@ -91,7 +120,11 @@ export function scheduleEntityRefOf(id: string): string {
   return `schedule:${namespace}/${name}`.toLocaleLowerCase('en-US');
 }
 
-/** A Schedule entity's schedule, with the spec's `effectiveFrom` if any. */
+/**
+ * A Schedule entity's schedule, with the spec's `effectiveFrom` if any.
+ *
+ * @public
+ */
 export interface EntitySchedule {
   definition: ScheduleDefinition;
   owner: string;
@@ -101,6 +134,8 @@ export interface EntitySchedule {
 /**
  * Validates a Schedule entity's spec with the same rules as config
  * schedules; problems name the field (`spec.layers[0].handoffTime: must be HH:mm`).
+ *
+ * @public
  */
 export function parseScheduleEntity(
   entity: EntityLike,

@@ -111,7 +111,11 @@ const configSchedulesSchema = z
     });
   });
 
-/** A Schedule entity's `spec`. */
+/**
+ * A Schedule entity's `spec`.
+ *
+ * @public
+ */
 export const scheduleSpecSchema = scheduleFields.extend({
   /** The owning Group, an entity ref (kind Group by default). */
   owner: z
@@ -124,10 +128,18 @@ export const scheduleSpecSchema = scheduleFields.extend({
   effectiveFrom: isoDateTime.optional(),
 });
 
-/** A valid Schedule entity's spec, defaults applied. */
+/**
+ * A valid Schedule entity's spec, defaults applied.
+ *
+ * @public
+ */
 export type ScheduleSpec = z.infer<typeof scheduleSpecSchema>;
 
-/** What a parse gives: the value, or one message per mistake naming its field. */
+/**
+ * What a parse gives: the value, or one message per mistake naming its field.
+ *
+ * @public
+ */
 export type ScheduleParseResult<T> =
   | { ok: true; value: T }
   | { ok: false; problems: string[] };
@@ -137,6 +149,8 @@ export type ScheduleParseResult<T> =
  * `multivac.onCall.schedules`). Problems name a schedule by its id rather
  * than its position where it has one:
  * `multivac.onCall.schedules[payments-primary].layers[0].handoffTime: must be HH:mm`.
+ *
+ * @public
  */
 export function parseScheduleList(
   raw: unknown,
@@ -157,6 +171,8 @@ export function parseScheduleList(
 /**
  * A Schedule entity's `spec`; problems name the field from `spec`, e.g.
  * `spec.layers[0].handoffTime: must be HH:mm`.
+ *
+ * @public
  */
 export function parseScheduleSpec(
   spec: unknown,
@@ -173,7 +189,11 @@ export function parseScheduleSpec(
   };
 }
 
-/** `prefix.a[0].b` for the path ['a', 0, 'b']. */
+/**
+ * `prefix.a[0].b` for the path ['a', 0, 'b'].
+ *
+ * @public
+ */
 export function fieldPath(
   prefix: string,
   path: ReadonlyArray<string | number>,

@@ -1,4 +1,8 @@
-/** In luxon's order: DateTime.weekday is 1 for Monday through 7 for Sunday. */
+/**
+ * In luxon's order: DateTime.weekday is 1 for Monday through 7 for Sunday.
+ *
+ * @public
+ */
 export const WEEKDAYS = [
   'monday',
   'tuesday',
@@ -9,8 +13,10 @@ export const WEEKDAYS = [
   'sunday',
 ] as const;
 
+/** @public */
 export type Weekday = (typeof WEEKDAYS)[number];
 
+/** @public */
 export interface RotationRestriction {
   days: Weekday[];
   /** Local 'HH:mm'. */
@@ -19,6 +25,7 @@ export interface RotationRestriction {
   to: string;
 }
 
+/** @public */
 export interface RotationLayer {
   name: string;
   /** Catalog user refs, e.g. 'user:default/ada.lovelace', in rotation order. */
@@ -39,17 +46,23 @@ export interface RotationLayer {
   restrictions?: RotationRestriction[];
 }
 
-/** ISO date-times with offset. */
+/**
+ * ISO date-times with offset.
+ *
+ * @public
+ */
 export interface ScheduleOverride {
   userRef: string;
   start: string;
   end: string;
 }
 
+/** @public */
 export type EscalationTarget =
   | { type: 'schedule' }
   | { type: 'user'; userRef: string };
 
+/** @public */
 export interface EscalationLevelDefinition {
   /** Minutes to wait for an acknowledgement before escalating to the next level. */
   timeoutMinutes: number;
@@ -60,6 +73,8 @@ export interface EscalationLevelDefinition {
 /**
  * One span of a schedule's history: `schedule` (a version without history
  * of its own) applies over [from, until); an open end is unbounded.
+ *
+ * @public
  */
 export interface ScheduleVersionSpan {
   /** ISO date-time; absent: since always. */
@@ -69,6 +84,7 @@ export interface ScheduleVersionSpan {
   schedule: ScheduleDefinition;
 }
 
+/** @public */
 export interface ScheduleDefinition {
   id: string;
   name: string;
