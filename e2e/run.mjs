@@ -49,21 +49,26 @@ async function waitForHttp(url, timeoutMs) {
  * The backend answers before the catalog has read the demo entities; pages
  * opened earlier would show empty pickers. Waits until `refs` are there.
  */
+/** A token of the demo's guest user (Ada), for the REST API. */
+async function guestToken() {
+  const auth = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  return (await auth.json()).backstageIdentity.token;
+}
+
 async function waitForCatalog(refs, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let missing = refs;
   while (Date.now() < deadline) {
     try {
-      const auth = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
-        headers: { 'x-requested-with': 'XMLHttpRequest' },
-      });
-      const { backstageIdentity } = await auth.json();
+      const token = await guestToken();
       const found = await Promise.all(
         missing.map(async ref => {
           const [kind, rest] = ref.split(':');
           const res = await fetch(
             `${backendUrl}/api/catalog/entities/by-name/${kind}/${rest}`,
-            { headers: { authorization: `Bearer ${backstageIdentity.token}` } },
+            { headers: { authorization: `Bearer ${token}` } },
           );
           return res.ok;
         }),
@@ -254,6 +259,23 @@ async function expectNoAppErrors(page) {
   }
 }
 
+/**
+ * Writes a post-mortem section: a section already written (pre-filled from
+ * the incident) opens on its preview, so its Edit tab comes first.
+ */
+async function writeSection(page, id, title, text) {
+  const editor = page.locator(`#multivac-section-${id}`);
+  if (!(await editor.isVisible())) {
+    await page
+      .getByRole('tablist', { name: `${title} editor` })
+      .getByRole('tab', { name: 'Edit' })
+      .click();
+  }
+  await editor.fill(text);
+  await page.getByRole('button', { name: `Save ${title}` }).click();
+  await page.getByTestId(`multivac-section-${id}-preview`).waitFor();
+}
+
 /** `days` from today at `hours`:`minutes`, as a datetime-local value. */
 function localInput(days, hours, minutes) {
   const time = new Date();
@@ -383,7 +405,7 @@ async function runFlow(page, mails) {
     await page.getByRole('button', { name: 'Declare', exact: true }).click();
     await page.waitForURL(/\/multivac\/incidents\/INC-\d+$/);
     await expectText(page, title);
-    await expectText(page, 'declared the incident (SEV2) on payments-api');
+    await expectText(page, 'declared the incident (SEV2) on Payments API');
     await expectNoAppErrors(page);
   });
 
@@ -468,13 +490,43 @@ async function runFlow(page, mails) {
     },
   );
 
-  await step('add a note to the timeline', async () => {
-    await page
-      .locator('#multivac-note')
-      .fill('Rolled back ledger-service 4.2.1');
-    await page.getByRole('button', { name: 'Add note' }).click();
-    await expectText(page, 'noted: Rolled back ledger-service 4.2.1');
-  });
+  await step(
+    'add a note; a second browser sees it without reloading',
+    async () => {
+      // Another person with the incident open, in their own browser (issue 20).
+      const other = await page
+        .context()
+        .browser()
+        .newContext({
+          viewport: { width: 1440, height: 1000 },
+        });
+      try {
+        const otherPage = await other.newPage();
+        otherPage.setDefaultTimeout(60_000);
+        await otherPage.goto(page.url());
+        await signIn(otherPage);
+        await expectText(otherPage, title);
+        let reloaded = false;
+        otherPage.on('framenavigated', frame => {
+          if (frame === otherPage.mainFrame()) reloaded = true;
+        });
+        await page
+          .locator('#multivac-note')
+          .fill('Rolled back ledger-service 4.2.1');
+        await page.getByRole('button', { name: 'Add note' }).click();
+        await expectText(page, 'noted: Rolled back ledger-service 4.2.1');
+        await otherPage
+          .getByText('noted: Rolled back ledger-service 4.2.1')
+          .first()
+          .waitFor({ timeout: 15_000 });
+        if (reloaded) {
+          throw new Error('the second browser reloaded the page');
+        }
+      } finally {
+        await other.close();
+      }
+    },
+  );
 
   await step('hand the controller role over to Grace Hopper', async () => {
     await page.locator('#multivac-role-user').fill('Grace');
@@ -482,7 +534,7 @@ async function runFlow(page, mails) {
     await page.getByRole('button', { name: 'Make controller' }).click();
     await expectText(
       page,
-      'handed controller over from ada.lovelace to grace.hopper',
+      'handed controller over from Ada Lovelace to Grace Hopper',
     );
   });
 
@@ -529,10 +581,12 @@ async function runFlow(page, mails) {
   });
 
   await step('write the summary and see it rendered', async () => {
-    await page
-      .locator('#multivac-section-summary')
-      .fill('ledger-service 4.2.1 **timed out** on Visa captures');
-    await page.getByRole('button', { name: 'Save Summary' }).click();
+    await writeSection(
+      page,
+      'summary',
+      'Summary',
+      'ledger-service 4.2.1 **timed out** on Visa captures',
+    );
     await page
       .getByTestId('multivac-section-summary-preview')
       .locator('strong', { hasText: 'timed out' })
@@ -558,29 +612,59 @@ async function runFlow(page, mails) {
       .waitFor();
   });
 
-  await step('send it for review, then publish it', async () => {
-    await page.getByRole('button', { name: 'Send for review' }).click();
-    await page.getByRole('button', { name: 'Publish' }).waitFor();
-    await expectText(page, 'In review');
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await page
-      .getByText(/Published/)
-      .first()
-      .waitFor();
-    await page
-      .getByText(/ by (ada\.lovelace|Ada Lovelace)/)
-      .first()
-      .waitFor();
-    if (await page.getByRole('button', { name: 'Back to draft' }).count()) {
-      throw new Error('a published post-mortem still offers Back to draft');
-    }
+  await step('write the required Trigger and Impact sections', async () => {
+    await writeSection(
+      page,
+      'trigger',
+      'Trigger',
+      'ledger-service 4.2.1 shipped a 2 s capture timeout',
+    );
+    await writeSection(
+      page,
+      'impact',
+      'Impact',
+      'About 30% of Visa card payments failed for 12 minutes',
+    );
     await expectNoAppErrors(page);
-    // the page scrolls inside the layout: a tall window shows all of it
-    await page.setViewportSize({ width: 1440, height: 3800 });
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: join(output, 'postmortem.png') });
-    await page.setViewportSize({ width: 1440, height: 1000 });
   });
+
+  await step(
+    'send it for review, approve it as a reviewer, publish it',
+    async () => {
+      // The owner is the controller, Grace; Ada reviews, as a member of the
+      // team owning payments-api, so her approval counts.
+      await expectText(page, 'Grace Hopper');
+      await page.getByRole('button', { name: 'Send for review' }).click();
+      await expectText(page, 'In review');
+      await page.getByRole('button', { name: 'Approve' }).click();
+      // Publish waits for the approval to come back.
+      await page
+        .locator('button:not([disabled])', { hasText: /^Publish$/ })
+        .click();
+      await page
+        .getByText(/Published/)
+        .first()
+        .waitFor();
+      await page
+        .getByText(/ by (ada\.lovelace|Ada Lovelace)/)
+        .first()
+        .waitFor();
+      for (const gone of ['Back to draft', 'Edit']) {
+        if (
+          await page.getByRole('button', { name: gone, exact: true }).count()
+        ) {
+          throw new Error(`a published post-mortem still offers ${gone}`);
+        }
+      }
+      await page.getByRole('button', { name: 'Reopen' }).waitFor();
+      await expectNoAppErrors(page);
+      // the page scrolls inside the layout: a tall window shows all of it
+      await page.setViewportSize({ width: 1440, height: 3800 });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(output, 'postmortem.png') });
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    },
+  );
 
   await step('export the post-mortem as Markdown', async () => {
     const [download] = await Promise.all([
@@ -661,9 +745,7 @@ async function runFlow(page, mails) {
       await ours.getByText(/level 1: /).waitFor();
       await page.screenshot({ path: join(output, '5-oncall-card.png') });
       await ours.getByRole('button', { name: 'Acknowledge' }).click();
-      await ours
-        .getByText(/acknowledged by user:default\/ada\.lovelace/)
-        .waitFor();
+      await ours.getByText(/acknowledged by Ada Lovelace/).waitFor();
     },
   );
 
@@ -780,6 +862,7 @@ async function runFlow(page, mails) {
   });
 
   await runAlertFlow(page);
+  await runPortalCitizenFlow(page, title);
 }
 
 /**
@@ -790,6 +873,94 @@ async function runFlow(page, mails) {
  * starts is on payments-api, and an active incident there would take later
  * alerts instead of paging.
  */
+/**
+ * Multivac in Backstage's own places (issues 18 and 20): the notification
+ * bell, the search page, the insights page and a team's Health tab.
+ */
+async function runPortalCitizenFlow(page, title) {
+  await step('the notifications page shows the declared incident', async () => {
+    await page.goto(`${appUrl}/notifications`);
+    await expectText(page, title);
+    await expectNoAppErrors(page);
+  });
+
+  await step('searching "Visa" finds INC-1 and its post-mortem', async () => {
+    // The collators run every minute in the demo.
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      await page.goto(`${appUrl}/search?query=Visa`);
+      // Each result's title links to it (isVisible would not wait).
+      const shown = name =>
+        page
+          .getByRole('link', { name })
+          .first()
+          .waitFor({ timeout: 15_000 })
+          .then(() => true)
+          .catch(() => false);
+      const found = (await shown(/^INC-1: /)) && (await shown(/^PM-1: /));
+      if (found) break;
+      if (Date.now() > deadline) {
+        throw new Error('the search page did not find INC-1 and PM-1');
+      }
+      await page.waitForTimeout(5_000);
+    }
+    await expectNoAppErrors(page);
+    await page.screenshot({ path: join(output, 'search.png') });
+  });
+
+  await step('the insights page draws its charts', async () => {
+    await page.goto(`${appUrl}/multivac/insights?period=30d`);
+    await page.locator('.recharts-surface').first().waitFor();
+    await expectNoAppErrors(page);
+    await page.screenshot({ path: join(output, 'insights.png') });
+  });
+
+  await step(
+    "the payments team's Health tab shows its report card",
+    async () => {
+      await page.goto(`${appUrl}/catalog/default/group/payments/health`);
+      await expectText(page, 'MTTA');
+      await expectNoAppErrors(page);
+      await page.screenshot({ path: join(output, 'health.png') });
+    },
+  );
+
+  await step('the home page shows the four Multivac cards', async () => {
+    await page.goto(`${appUrl}/home`);
+    for (const card of [
+      'My on-call shifts',
+      'Active incidents',
+      'My action items',
+      'Upcoming releases of my team',
+    ]) {
+      await expectText(page, card);
+    }
+    await expectNoAppErrors(page);
+    await page.screenshot({ path: join(output, 'home.png') });
+  });
+
+  await step(
+    'Radia covers a Payments shift, and the On call card shows her',
+    async () => {
+      await page.goto(`${appUrl}/multivac/oncall`);
+      await page
+        .getByRole('button', { name: /Cover a shift of Payments/ })
+        .first()
+        .click();
+      await page.locator('#multivac-cover-person').fill('Radia');
+      await page.getByRole('option', { name: /Radia Perlman/ }).click();
+      // Yesterday 00:00 to tomorrow 23:00 holds now in any zone.
+      await page.locator('#multivac-cover-start').fill(localInput(-1, 0, 0));
+      await page.locator('#multivac-cover-end').fill(localInput(1, 23, 0));
+      await page.getByRole('button', { name: 'Cover', exact: true }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await page.goto(`${appUrl}/catalog/default/component/payments-api`);
+      await expectText(page, 'Radia Perlman');
+      await expectNoAppErrors(page);
+    },
+  );
+}
+
 async function runAlertFlow(page) {
   const summary = 'Checkout error rate above 5%';
   await step('the demo integration accepts a burst of alerts', async () => {
