@@ -76,6 +76,11 @@ export async function startDemoBackend(
       '',
     ].join('\n'),
   );
+  // app-config.yaml names the demo catalog's files relative to
+  // packages/backend, where `npm start` runs the backend; `npm test` runs
+  // from the repository's root.
+  const previousDirectory = process.cwd();
+  process.chdir(path.join(root, 'packages', 'backend'));
   const backend = createBackend();
   backend.add(
     rootConfigServiceFactory({
@@ -146,6 +151,7 @@ export async function startDemoBackend(
     },
     async stop() {
       await backend.stop();
+      process.chdir(previousDirectory);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -59,6 +59,7 @@ describe('the releases command, through the chat route', () => {
     title: string,
     window: [number, number],
     environment = 'production',
+    past?: { status: 'done'; reason: string },
   ): Promise<string> {
     const res = await request(backend.server)
       .post('/api/multivac/releases')
@@ -69,8 +70,9 @@ describe('the releases command, through the chat route', () => {
         environment,
         start: at(window[0]),
         end: at(window[1]),
-      })
-      .expect(201);
+        ...past,
+      });
+    expect([res.status, res.body.error?.message]).toEqual([201, undefined]);
     return res.body.reference;
   }
 
@@ -92,13 +94,18 @@ describe('the releases command, through the chat route', () => {
     await book('ledger-service', 'v2.4.1', [0.5, 1]); // REL-1
     await move('REL-1', 'in_progress');
     await book('payments-api', 'v7.0.0', [48, 49]); // REL-2
-    await book('ledger-service', 'v2.4.0', [-5, -4]); // REL-3
-    await move('REL-3', 'in_progress');
-    await move('REL-3', 'done');
+    // A window that has ended is recorded as done, with a reason.
+    await book('ledger-service', 'v2.4.0', [-5, -4], 'production', {
+      status: 'done',
+      reason: 'Shipped this morning',
+    }); // REL-3
     await book('ledger-service', 'v2.5.0-rc1', [3, 4], 'staging'); // REL-4
     await book('search-service', 'v1.2.0', [2, 3]); // REL-5
     await book('ledger-service', 'v2.4.2', [240, 241]); // REL-6: too far ahead
-    await book('payments-api', 'v6.9.9', [-60, -59]); // REL-7: long before
+    await book('payments-api', 'v6.9.9', [-60, -59], 'production', {
+      status: 'done',
+      reason: 'Shipped two days ago',
+    }); // REL-7: long before
   });
   afterAll(() => backend.stop());
 
