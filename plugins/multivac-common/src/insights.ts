@@ -20,11 +20,23 @@ export const insightsQuerySchema = z
   .object({
     period: z
       .string()
-      .regex(/^\d{1,3}d$/, "must be a number of days such as '30d'")
-      .refine(v => {
-        const days = Number(v.slice(0, -1));
-        return days >= 1 && days <= MAX_INSIGHTS_PERIOD_DAYS;
-      }, `must be between 1d and ${MAX_INSIGHTS_PERIOD_DAYS}d`)
+      .superRefine((value, ctx) => {
+        // One message per mistake: the range is checked only on a well-formed value.
+        if (!/^\d{1,3}d$/.test(value)) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: "must be a number of days such as '30d'",
+          });
+          return;
+        }
+        const days = Number(value.slice(0, -1));
+        if (days < 1 || days > MAX_INSIGHTS_PERIOD_DAYS) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `must be between 1d and ${MAX_INSIGHTS_PERIOD_DAYS}d`,
+          });
+        }
+      })
       .default('30d'),
     end: z
       .string()
