@@ -250,6 +250,19 @@ export const oncallOverridePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Reconcile on-call schedules to PagerDuty: apply a Schedule entity to
+ * PagerDuty (schedule, escalation policy, service links) and import a
+ * PagerDuty schedule as a Schedule file. Seeing the plan and the state of a
+ * reconcile needs `multivac.oncall.read`.
+ *
+ * @public
+ */
+export const oncallReconcilePermission = createPermission({
+  name: 'multivac.oncall.reconcile',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const multivacPermissions = [
   incidentReadPermission,
@@ -274,4 +287,5 @@ export const multivacPermissions = [
   integrationManagePermission,
   insightsReadPermission,
   oncallOverridePermission,
+  oncallReconcilePermission,
 ];
