@@ -8,6 +8,7 @@ export * from './incidents';
 export * from './permissions';
 export * from './schemas';
 export * from './format';
+export * from './formatTime';
 export * from './annotations';
 export * from './oncall';
 export * from './reports';

@@ -38,7 +38,13 @@ export interface OnCallAnswer {
   resolvedFrom: string;
   /** `builtin` or the module that answered, e.g. `pagerduty`. */
   provider: string;
-  schedule: { id: string; name: string; url?: string };
+  schedule: {
+    id: string;
+    name: string;
+    url?: string;
+    /** The schedule's IANA zone, where the provider knows it. */
+    timeZone?: string;
+  };
   /** Escalation chain right now; level 1 is who gets paged first. */
   levels: EscalationLevelInfo[];
   /** Who takes over after the current level-1 shift. */

@@ -88,7 +88,11 @@ export class BuiltinOnCallProvider implements OnCallProvider {
     ]);
     return {
       provider: this.id,
-      schedule: { id: schedule.id, name: schedule.name },
+      schedule: {
+        id: schedule.id,
+        name: schedule.name,
+        timeZone: schedule.timeZone,
+      },
       levels: levels.map(l => ({
         level: l.level,
         timeoutMinutes: l.timeoutMinutes,

@@ -69,4 +69,31 @@ describe('formatTime', () => {
       'Dec 7, 2026, 8:00 AM CET',
     );
   });
+
+  it('shows times for a reader whose zone is not the runtime (the shell)', () => {
+    viewIn('UTC');
+    Settings.defaultLocale = 'de-DE';
+    expect(
+      formatDateTime(WINTER, { zone: 'Europe/Berlin', locale: 'en-US' }),
+    ).toBe('Dec 7, 2026, 8:00 AM CET');
+    expect(
+      formatDateTime(WINTER, {
+        zone: 'America/New_York',
+        locale: 'en-US',
+        seconds: true,
+      }),
+    ).toBe('Dec 7, 2026, 2:00:00 AM EST');
+    expect(
+      formatWithScheduleTime(WINTER, 'Europe/Berlin', {
+        zone: 'America/New_York',
+        locale: 'en-US',
+      }),
+    ).toBe('Dec 7, 2026, 2:00 AM EST (8:00 AM CET schedule time)');
+    expect(
+      formatWithScheduleTime(WINTER, 'Europe/Berlin', {
+        zone: 'Europe/Berlin',
+        locale: 'en-US',
+      }),
+    ).toBe('Dec 7, 2026, 8:00 AM CET');
+  });
 });
