@@ -252,6 +252,21 @@ export class PagerDutyRestClient {
   }
 
   /**
+   * An uncached REST call with the account's credentials, for what this
+   * module manages in PagerDuty (schedules, escalation policies, service
+   * links: src/reconcile). `body` is sent as JSON; no `From` header.
+   */
+  request<T extends z.ZodTypeAny>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    query: Query,
+    schema: T,
+    body?: unknown,
+  ): Promise<z.infer<T>> {
+    return this.rest(method, path, query, schema, undefined, body);
+  }
+
+  /**
    * Loaded once per cache TTL per account, path and query; concurrent
    * callers share the load.
    */
@@ -304,6 +319,8 @@ export class PagerDutyRestClient {
     query: Query,
     schema: T,
     write?: { fromEmail: string | undefined; body: unknown },
+    /** A body sent without `From`. */
+    plainBody?: unknown,
   ): Promise<z.infer<T>> {
     const call = `${method} ${path}`;
     const headers: Record<string, string> = {
@@ -328,7 +345,11 @@ export class PagerDutyRestClient {
         {
           method,
           headers: { ...headers, Authorization: authorization },
-          body: write && JSON.stringify(write.body),
+          body: write
+            ? JSON.stringify(write.body)
+            : plainBody !== undefined
+            ? JSON.stringify(plainBody)
+            : undefined,
         },
         schema,
       );
