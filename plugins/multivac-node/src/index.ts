@@ -6,6 +6,7 @@
 export * from './catalogWalk';
 export * from './contribution';
 export * from './extensions';
+export * from './interruptions';
 export * from './issueTracker';
 export * from './oncall';
 export * from './pagingChannels';
