@@ -9,6 +9,8 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { multivacPermissions } from '@multivac/plugin-multivac-common';
 import { createMultivac } from './createMultivac';
 import { MultivacContributions } from './extensions/MultivacContributions';
+import { InterruptionSources } from './insights/InterruptionSources';
+import { ReportedNotifications } from './insights/ReportedNotifications';
 import { notificationsEnabled } from './notifications';
 import { UNAUTHENTICATED_PATHS } from './service/createMultivacRouter';
 
@@ -24,6 +26,8 @@ export const multivacPlugin = createBackendPlugin({
   register(env) {
     const contributions = new MultivacContributions();
     contributions.registerExtensionPoints(env);
+    const interruptionSources = new InterruptionSources();
+    interruptionSources.registerExtensionPoint(env);
 
     env.registerInit({
       deps: {
@@ -67,6 +71,14 @@ export const multivacPlugin = createBackendPlugin({
               : undefined,
           },
           contributions,
+        );
+        // Notifications modules report (PagerDuty's pages) join the ledger.
+        await interruptionSources.connect(
+          new ReportedNotifications(
+            await services.database.getClient(),
+            services.catalog,
+            services.auth,
+          ),
         );
         services.permissionsRegistry.addPermissions(multivacPermissions);
         httpRouter.use(multivac.router);
