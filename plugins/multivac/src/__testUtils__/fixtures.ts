@@ -391,6 +391,18 @@ export function mockMultivacApi(
       secret: 'rotated-secret-shown-once',
     })),
     deleteAlertIntegration: jest.fn(async () => {}),
+    getPagerDutyPlan: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
+    getPagerDutyState: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
+    reconcilePagerDuty: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
+    importPagerDutySchedule: jest.fn(async () => {
+      throw new Error('not configured in this test');
+    }),
     ...impl,
   } as jest.Mocked<MultivacApi>;
 }

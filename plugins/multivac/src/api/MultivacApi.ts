@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   Alert,
@@ -136,6 +137,109 @@ export class ReleaseBlockedError extends Error {
   constructor(message: string, readonly conflicts: ReleaseConflict[]) {
     super(message);
   }
+}
+
+/**
+ * What a reconcile would change in PagerDuty: the schedule, its escalation
+ * policy, or a service's link to the policy.
+ *
+ * @public
+ */
+export type PagerDutyResource = 'schedule' | 'escalationPolicy' | 'serviceLink';
+
+/**
+ * One field a reconcile would change: `from` is PagerDuty's value (absent
+ * when the resource does not exist yet), `to` the file's.
+ *
+ * @public
+ */
+export interface PagerDutyFieldChange {
+  path: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+/**
+ * One PagerDuty resource in a plan; `none`: PagerDuty already matches the
+ * file.
+ *
+ * @public
+ */
+export interface PagerDutyChange {
+  resource: PagerDutyResource;
+  action: 'create' | 'update' | 'none';
+  /** PagerDuty's id, once the resource exists. */
+  id?: string;
+  fields: PagerDutyFieldChange[];
+}
+
+/**
+ * The dry run of a Schedule entity against PagerDuty: nothing is written.
+ *
+ * @public
+ */
+export interface PagerDutyPlan {
+  /** The Schedule entity's ref. */
+  schedule: string;
+  changes: PagerDutyChange[];
+}
+
+/**
+ * Where the reconcile of a Schedule entity to PagerDuty stands.
+ *
+ * @public
+ */
+export type PagerDutyReconcileStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'retrying';
+
+/**
+ * The last reconcile of a Schedule entity and the PagerDuty ids it made.
+ *
+ * @public
+ */
+export interface PagerDutyReconcileState {
+  status: PagerDutyReconcileStatus;
+  attempts: number;
+  lastError?: string;
+  /** ISO time. */
+  lastRunAt?: string;
+  /** ISO time of the next retry or scheduled run. */
+  nextAttemptAt?: string;
+  pagerDuty: {
+    scheduleId?: string;
+    escalationPolicyId?: string;
+    serviceIds: string[];
+  };
+}
+
+/**
+ * An existing PagerDuty schedule (and escalation policy) to turn into a
+ * Schedule entity file.
+ *
+ * @public
+ */
+export interface PagerDutyImportRequest {
+  scheduleId: string;
+  escalationPolicyId?: string;
+  /** The owner Group's entity ref. */
+  owner: string;
+  /** The Schedule entity's name. */
+  name: string;
+}
+
+/**
+ * The Schedule entity made from PagerDuty, as YAML for the team's
+ * repository and as the entity.
+ *
+ * @public
+ */
+export interface PagerDutyImportResult {
+  yaml: string;
+  entity: Entity;
 }
 
 /**
@@ -300,6 +404,22 @@ export interface MultivacApi {
   getChangeFailure(query?: ChangeFailureQuery): Promise<ChangeFailureInsights>;
   /** A Group's report card for a week or a month: each line a verdict and its reason. */
   getReportCard(query: ReportCardQuery): Promise<ReportCard>;
+  /**
+   * What reconciling the Schedule entity (`schedule:default/payments-primary`)
+   * would change in PagerDuty; nothing is written.
+   */
+  getPagerDutyPlan(scheduleRef: string): Promise<PagerDutyPlan>;
+  /**
+   * The Schedule entity's last reconcile to PagerDuty; a ResponseError with
+   * status 404 when it was never reconciled or is not marked for PagerDuty.
+   */
+  getPagerDutyState(scheduleRef: string): Promise<PagerDutyReconcileState>;
+  /** Starts a reconcile of the Schedule entity to PagerDuty now. */
+  reconcilePagerDuty(scheduleRef: string): Promise<PagerDutyReconcileState>;
+  /** An existing PagerDuty schedule as a Schedule entity file. */
+  importPagerDutySchedule(
+    request: PagerDutyImportRequest,
+  ): Promise<PagerDutyImportResult>;
 }
 
 /** @public */

@@ -1,3 +1,4 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
@@ -68,6 +69,10 @@ import {
   AlertRoutingSample,
   CheckedRelease,
   MultivacApi,
+  PagerDutyImportRequest,
+  PagerDutyImportResult,
+  PagerDutyPlan,
+  PagerDutyReconcileState,
   PostmortemMarkdown,
   ReleaseBlockedError,
   ReleaseFeedToken,
@@ -429,6 +434,38 @@ export class MultivacClient implements MultivacApi {
 
   getReportCard(query: ReportCardQuery): Promise<ReportCard> {
     return this.request(`/insights/report-card?${queryString(query)}`);
+  }
+
+  getPagerDutyPlan(scheduleRef: string): Promise<PagerDutyPlan> {
+    return this.request(`${this.pagerDutySchedulePath(scheduleRef)}/plan`);
+  }
+
+  getPagerDutyState(scheduleRef: string): Promise<PagerDutyReconcileState> {
+    return this.request(`${this.pagerDutySchedulePath(scheduleRef)}/state`);
+  }
+
+  reconcilePagerDuty(scheduleRef: string): Promise<PagerDutyReconcileState> {
+    return this.request(
+      `${this.pagerDutySchedulePath(scheduleRef)}/reconcile`,
+      { method: 'POST' },
+    );
+  }
+
+  importPagerDutySchedule(
+    request: PagerDutyImportRequest,
+  ): Promise<PagerDutyImportResult> {
+    return this.request('/pagerduty/import', { method: 'POST', body: request });
+  }
+
+  /** `schedule:team-a/primary` → `/pagerduty/schedules/team-a/primary`. */
+  private pagerDutySchedulePath(scheduleRef: string): string {
+    const { namespace, name } = parseEntityRef(scheduleRef, {
+      defaultKind: 'schedule',
+      defaultNamespace: 'default',
+    });
+    return `/pagerduty/schedules/${encodeURIComponent(
+      namespace,
+    )}/${encodeURIComponent(name)}`;
   }
 
   listAlerts(query: Partial<ListAlertsQuery> = {}): Promise<AlertList> {

@@ -1,0 +1,1 @@
+export { SchedulePagerDutyCard } from './SchedulePagerDutyCard';
