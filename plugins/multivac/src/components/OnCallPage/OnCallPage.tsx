@@ -16,6 +16,7 @@ import { DateTime } from 'luxon';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { zoneAbbreviation } from '../../formatTime';
+import { ImportFromPagerDutyButton } from '../ImportFromPagerDuty';
 import { OnCallNowTable } from './OnCallNowTable';
 import { ScheduleCovers } from './ScheduleCovers';
 import { ScheduleTimeline } from './ScheduleTimeline';
@@ -112,6 +113,7 @@ export const OnCallPage = () => {
       />
       <Content>
         <ContentHeader title="">
+          <ImportFromPagerDutyButton />
           <SupportButton>
             Multivac&apos;s built-in on-call schedules. Times are shown in your
             time zone ({zoneAbbreviation(Date.now())}), with the schedule&apos;s

@@ -1,0 +1,3 @@
+export { ImportFromPagerDutyButton } from './ImportFromPagerDutyButton';
+export { ImportFromPagerDutyDialog } from './ImportFromPagerDutyDialog';
+export type { ImportFromPagerDutyDialogProps } from './ImportFromPagerDutyDialog';
