@@ -27,6 +27,16 @@ export interface Config {
        * a fake Slack.
        */
       apiUrl?: string;
+      /**
+       * Where Slack's `response_url`s point. The bot answers slash commands
+       * and button clicks by posting to the `response_url` Slack sent with
+       * them, but only when it is on this origin. Default
+       * `https://hooks.slack.com/`, the only value accepted besides a
+       * loopback URL (`http://127.0.0.1:<port>/`, `localhost`, `[::1]`),
+       * where tests run a fake Slack: no setting can send the bot's replies
+       * to another server.
+       */
+      hooksUrl?: string;
       /** The slash command of the Slack app. Default `/multivac`. */
       command?: string;
       /**
@@ -74,6 +84,16 @@ export interface Config {
         cacheSeconds?: number;
         /** How many mappings are kept. Default 1000. */
         cacheSize?: number;
+      };
+      /** Channel names (`slack.com/channel` annotations) resolved to ids. */
+      channels?: {
+        /**
+         * How long the list of channels the bot can see
+         * (`conversations.list`) is reused to resolve names, in seconds; a
+         * channel created or renamed since is found after at most this long.
+         * Default 300, at most 86400.
+         */
+        cacheSeconds?: number;
       };
       /** The daily digest posted to channels (issue 18). */
       digest?: {

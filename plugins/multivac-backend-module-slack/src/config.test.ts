@@ -15,6 +15,7 @@ describe('readSlackConfig', () => {
       signingSecret: 's',
       appToken: undefined,
       apiUrl: 'https://slack.com/api/',
+      hooksUrl: 'https://hooks.slack.com/',
       command: '/multivac',
       triageChannel: undefined,
       archiveAfterMinutes: undefined,
@@ -26,7 +27,51 @@ describe('readSlackConfig', () => {
         cacheTtlSeconds: 300,
         cacheSize: 1000,
       },
+      channelCacheSeconds: 300,
     });
+  });
+
+  it.each([
+    ['https://hooks.slack.com', 'https://hooks.slack.com/'],
+    ['http://127.0.0.1:4000/', 'http://127.0.0.1:4000/'],
+    ['http://localhost:4000/anything', 'http://localhost:4000/'],
+    ['http://[::1]:4000', 'http://[::1]:4000/'],
+  ])('takes the hooks URL %s, as its origin', (hooksUrl, origin) => {
+    expect(
+      read({ botToken: 'x', signingSecret: 's', hooksUrl })?.hooksUrl,
+    ).toBe(origin);
+  });
+
+  it.each([
+    'http://hooks.slack.com/',
+    'https://hooks.slack.com.evil.example/',
+    'https://evil.example/',
+    'https://user:pw@hooks.slack.com/',
+    'ftp://127.0.0.1/',
+    'not a url',
+  ])('refuses the hooks URL %s: replies go to Slack only', hooksUrl => {
+    expect(() => read({ botToken: 'x', signingSecret: 's', hooksUrl })).toThrow(
+      `multivac.slack.hooksUrl must be https://hooks.slack.com/ or a loopback URL (a local fake Slack), got ${hooksUrl}`,
+    );
+  });
+
+  it('reads the channel cache and refuses one out of bounds', () => {
+    expect(
+      read({
+        botToken: 'x',
+        signingSecret: 's',
+        channels: { cacheSeconds: 60 },
+      })?.channelCacheSeconds,
+    ).toBe(60);
+    expect(() =>
+      read({
+        botToken: 'x',
+        signingSecret: 's',
+        channels: { cacheSeconds: 0 },
+      }),
+    ).toThrow(
+      'multivac.slack.channels.cacheSeconds must be a whole number from 1 to 86400, got 0',
+    );
   });
 
   it('reads who the bot acts for', () => {

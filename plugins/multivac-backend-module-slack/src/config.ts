@@ -20,15 +20,24 @@ export interface SlackConfig {
   appToken?: string;
   /** Ends with `/`, as the Web API client expects. */
   apiUrl: string;
+  /**
+   * Origin of the `response_url`s the bot answers through, ending with `/`:
+   * `https://hooks.slack.com/`, or a loopback URL (a local fake Slack).
+   */
+  hooksUrl: string;
   command: string;
   triageChannel?: string;
   archiveAfterMinutes?: number;
   /** Emoji name, without colons, that marks a key message for the timeline. */
   keyMessageReaction: string;
   identity: SlackIdentityConfig;
+  /** How long channel names resolved to ids are reused, in seconds. */
+  channelCacheSeconds: number;
 }
 
 export const DEFAULT_API_URL = 'https://slack.com/api/';
+export const DEFAULT_HOOKS_URL = 'https://hooks.slack.com/';
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 export const DEFAULT_COMMAND = '/multivac';
 export const DEFAULT_KEY_MESSAGE_REACTION = 'pushpin';
 
@@ -42,6 +51,7 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
     return undefined;
   }
   const apiUrl = slack.getOptionalString('apiUrl') ?? DEFAULT_API_URL;
+  const hooksUrl = readHooksUrl(slack.getOptionalString('hooksUrl'));
   const archiveAfterMinutes = slack.getOptionalNumber('archiveAfterMinutes');
   if (archiveAfterMinutes !== undefined && !(archiveAfterMinutes >= 0)) {
     throw new Error(
@@ -86,6 +96,7 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
     signingSecret: slack.getString('signingSecret'),
     appToken: slack.getOptionalString('appToken'),
     apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    hooksUrl,
     command,
     triageChannel: slack.getOptionalString('triageChannel'),
     archiveAfterMinutes,
@@ -97,5 +108,34 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
       cacheTtlSeconds: bounded('users.cacheSeconds', 300, 86_400),
       cacheSize: bounded('users.cacheSize', 1000, 100_000),
     },
+    channelCacheSeconds: bounded('channels.cacheSeconds', 300, 86_400),
   };
+}
+
+/**
+ * `multivac.slack.hooksUrl`, as an origin ending with `/`. Only Slack's
+ * hooks host, or a loopback address for a local fake Slack, so that no
+ * configuration can send the bot's replies to another server.
+ */
+function readHooksUrl(value: string | undefined): string {
+  if (value === undefined) {
+    return DEFAULT_HOOKS_URL;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const slacks =
+    url?.protocol === 'https:' && url.host === new URL(DEFAULT_HOOKS_URL).host;
+  const loopback =
+    (url?.protocol === 'http:' || url?.protocol === 'https:') &&
+    LOOPBACK_HOSTS.includes(url.hostname);
+  if (!url || !(slacks || loopback) || url.username || url.password) {
+    throw new Error(
+      `multivac.slack.hooksUrl must be ${DEFAULT_HOOKS_URL} or a loopback URL (a local fake Slack), got ${value}`,
+    );
+  }
+  return `${url.origin}/`;
 }

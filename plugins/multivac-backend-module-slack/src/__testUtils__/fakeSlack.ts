@@ -25,6 +25,22 @@ export const DEFAULT_BOT_SCOPES = [
 
 /** How long a `trigger_id` can open a view (Slack: 3 seconds). */
 const TRIGGER_LIFETIME_MS = 3000;
+/** How long a `response_url` takes messages (Slack: 30 minutes)... */
+const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
+/** ... and how many (Slack: 5). */
+const RESPONSE_URL_MAX_USES = 5;
+/** What a message posted to a `response_url` may have. */
+const RESPONSE_FIELDS = [
+  'text',
+  'blocks',
+  'attachments',
+  'response_type',
+  'replace_original',
+  'delete_original',
+  'thread_ts',
+  'mrkdwn',
+];
+const CHANNEL_TYPES = ['public_channel', 'private_channel', 'mpim', 'im'];
 const MAX_CHANNEL_NAME = 80;
 const MAX_TOPIC = 250;
 const MAX_TEXT = 40_000;
@@ -116,6 +132,19 @@ export interface FakeSlackEphemeral {
   message_ts: string;
 }
 
+/** A post to a `response_url`, as received, and what the fake answered. */
+export interface FakeSlackResponse {
+  url: string;
+  /** Who and where the URL was issued for; unset for an unknown URL. */
+  userId?: string;
+  channelId?: string;
+  /** The JSON body; empty when it was not JSON. */
+  body: Record<string, unknown>;
+  /** 200 when taken; else 400, 404 or 405 with `error`. */
+  status: number;
+  error?: string;
+}
+
 export interface FakeSlackView {
   id: string;
   hash: string;
@@ -128,6 +157,8 @@ export interface FakeSlackView {
 export interface FakeSlack {
   /** Web API base URL: `new WebClient(token, { slackApiUrl: fake.url })`. */
   url: string;
+  /** Origin of its `response_url`s (`multivac.slack.hooksUrl`), ending with `/`. */
+  hooksUrl: string;
   botToken: string;
   botUserId: string;
   /** Every call, rejected ones included, in order. */
@@ -145,6 +176,20 @@ export interface FakeSlack {
    * view for that user. Other trigger ids are `invalid_trigger_id`.
    */
   newTriggerId(userId: string): string;
+  /**
+   * A `response_url` as Slack puts in a slash command (`commands`, the
+   * default) or a click (`actions`) of `userId` in `channelId`: it takes a
+   * JSON message up to 5 times within 30 minutes.
+   */
+  newResponseUrl(options: {
+    userId: string;
+    channelId: string;
+    kind?: 'commands' | 'actions';
+  }): string;
+  /** Makes `url` answer 404 `expired_url`, as it does 30 minutes on. */
+  expireResponseUrl(url: string): void;
+  /** Every post to a response URL, rejected ones included, in order. */
+  responses(): FakeSlackResponse[];
   /** The next call of `method` answers `{ ok: false, error, ...extra }`. */
   failNext(
     method: string,
@@ -254,6 +299,12 @@ export async function startFakeSlack(
     string,
     { userId: string; issuedAt: number; used: boolean }
   >();
+  const responseUrls = new Map<
+    string,
+    { userId: string; channelId: string; issuedAt: number; uses: number }
+  >();
+  const responses: FakeSlackResponse[] = [];
+  let hooksUrl = '';
   const calls: FakeSlackCall[] = [];
   const failures = new Map<string, SlackApiError[]>();
   const stalls: Array<{
@@ -727,6 +778,43 @@ export async function startFakeSlack(
         return { channel: { id: dm.id } };
       },
     },
+    'conversations.list': {
+      required: [],
+      scopes: ['channels:read', 'groups:read'],
+      // Each kind of channel asked for needs its scope.
+      scope(args) {
+        const types = channelTypes(args);
+        const needed = [
+          ...(types.includes('public_channel') ? ['channels:read'] : []),
+          ...(types.includes('private_channel') ? ['groups:read'] : []),
+        ];
+        return needed.find(scope => !scopes.has(scope)) ?? 'channels:read';
+      },
+      handle(args) {
+        const types = channelTypes(args);
+        const excludeArchived = booleanArg(args, 'exclude_archived');
+        // Private channels only when the bot is in them; no DMs (im, mpim).
+        const listed = [...channels.values()].filter(
+          c =>
+            !c.id.startsWith('D') &&
+            (c.is_private
+              ? types.includes('private_channel') &&
+                c.members.has(FAKE_BOT_USER_ID)
+              : types.includes('public_channel')) &&
+            !(excludeArchived && c.is_archived),
+        );
+        const cursor = stringArg(args, 'cursor');
+        const offset = cursor ? cursorOffset(cursor) : 0;
+        const limit = limitArg(args, 100);
+        const more = offset + limit < listed.length;
+        return {
+          channels: listed.slice(offset, offset + limit).map(channelJson),
+          response_metadata: {
+            next_cursor: more ? cursorOf(offset + limit) : '',
+          },
+        };
+      },
+    },
     'conversations.info': {
       required: ['channel'],
       scopes: ['channels:read', 'groups:read'],
@@ -912,8 +1000,67 @@ export async function startFakeSlack(
     },
   };
 
+  /**
+   * A message posted to a response URL, checked as Slack does: a JSON
+   * object of the message fields only, with a text (or blocks), and a
+   * `response_type` of `ephemeral` or `in_channel`. Stricter than Slack,
+   * which ignores fields it does not know: a misspelt one is an error here.
+   */
+  async function respond(req: IncomingMessage, res: ServerResponse) {
+    const response: FakeSlackResponse = {
+      url: `${hooksUrl}${(req.url ?? '/').slice(1)}`,
+      body: {},
+      status: 200,
+    };
+    responses.push(response);
+    const text = await readText(req);
+    const issued = responseUrls.get(response.url);
+    const reject = (status: number, error: string) => {
+      response.status = status;
+      response.error = error;
+      send(res, status, { ok: false, error });
+    };
+    if (req.method !== 'POST') {
+      reject(405, 'invalid_method');
+      return;
+    }
+    if (!issued) {
+      reject(404, 'no_service');
+      return;
+    }
+    response.userId = issued.userId;
+    response.channelId = issued.channelId;
+    if (Date.now() - issued.issuedAt > RESPONSE_URL_LIFETIME_MS) {
+      reject(404, 'expired_url');
+      return;
+    }
+    if (issued.uses >= RESPONSE_URL_MAX_USES) {
+      reject(404, 'used_url');
+      return;
+    }
+    let body: Args;
+    try {
+      body = parseBody(req.headers['content-type'], text);
+    } catch {
+      reject(400, 'invalid_payload');
+      return;
+    }
+    response.body = body;
+    const problem = responseProblem(body, req.headers['content-type']);
+    if (problem) {
+      reject(400, problem);
+      return;
+    }
+    issued.uses += 1;
+    send(res, 200, { ok: true });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (/^\/(commands|actions)\//.test(url.pathname)) {
+      await respond(req, res);
+      return;
+    }
     const method = url.pathname.match(/^\/api\/(.+)$/)?.[1] ?? '';
     const contentType = req.headers['content-type'];
     const call: FakeSlackCall = {
@@ -1014,6 +1161,7 @@ export async function startFakeSlack(
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  hooksUrl = `http://127.0.0.1:${port}/`;
 
   const snapshotChannel = (channel: ChannelState): FakeSlackChannel => ({
     id: channel.id,
@@ -1027,7 +1175,8 @@ export async function startFakeSlack(
   });
 
   return {
-    url: `http://127.0.0.1:${port}/api/`,
+    url: `${hooksUrl}api/`,
+    hooksUrl,
     botToken,
     botUserId: FAKE_BOT_USER_ID,
     calls,
@@ -1048,6 +1197,26 @@ export async function startFakeSlack(
       })),
     ephemerals: channelId => ephemerals.filter(e => e.channel === channelId),
     views: () => [...views.values()],
+    newResponseUrl({ userId, channelId, kind = 'commands' }) {
+      const url = `${hooksUrl}${kind}/${FAKE_TEAM_ID}/${next()}/${randomBytes(
+        12,
+      ).toString('hex')}`;
+      responseUrls.set(url, {
+        userId,
+        channelId,
+        issuedAt: Date.now(),
+        uses: 0,
+      });
+      return url;
+    },
+    expireResponseUrl(url) {
+      const issued = responseUrls.get(url);
+      if (!issued) {
+        throw new Error(`The fake Slack did not issue ${url}`);
+      }
+      issued.issuedAt = Date.now() - RESPONSE_URL_LIFETIME_MS - 1;
+    },
+    responses: () => responses.map(r => ({ ...r })),
     newTriggerId(userId) {
       const id = `${next()}.${Date.now()}.${randomBytes(16).toString('hex')}`;
       triggers.set(id, { userId, issuedAt: Date.now(), used: false });
@@ -1108,6 +1277,71 @@ export async function startFakeSlack(
       );
     },
   };
+}
+
+/** What is wrong with a message posted to a response URL, if anything. */
+function responseProblem(
+  body: Args,
+  contentType: string | undefined,
+): string | undefined {
+  if (!contentType?.startsWith('application/json')) {
+    return 'invalid_payload';
+  }
+  const valid =
+    Object.keys(body).every(key => RESPONSE_FIELDS.includes(key)) &&
+    (body.response_type === undefined ||
+      body.response_type === 'ephemeral' ||
+      body.response_type === 'in_channel') &&
+    ['replace_original', 'delete_original', 'mrkdwn'].every(
+      key => body[key] === undefined || typeof body[key] === 'boolean',
+    ) &&
+    (body.text === undefined || typeof body.text === 'string') &&
+    (body.blocks === undefined ||
+      (Array.isArray(body.blocks) &&
+        body.blocks.every(
+          block => isObject(block) && typeof block.type === 'string',
+        )));
+  if (!valid) {
+    return 'invalid_payload';
+  }
+  if (
+    !body.text &&
+    !body.blocks &&
+    !body.attachments &&
+    !body.delete_original
+  ) {
+    return 'no_text';
+  }
+  if (typeof body.text === 'string' && body.text.length > MAX_TEXT) {
+    return 'msg_too_long';
+  }
+  return undefined;
+}
+
+/** `types` of `conversations.list`: default public channels only. */
+function channelTypes(args: Args): string[] {
+  const types = (stringArg(args, 'types') ?? 'public_channel')
+    .split(',')
+    .map(type => type.trim());
+  if (types.some(type => !CHANNEL_TYPES.includes(type))) {
+    throw new SlackApiError('invalid_types');
+  }
+  return types;
+}
+
+/** Slack's cursors are opaque: here, the offset in base64. */
+function cursorOf(offset: number): string {
+  return Buffer.from(`offset:${offset}`).toString('base64');
+}
+
+function cursorOffset(cursor: string): number {
+  const match = /^offset:(\d+)$/.exec(
+    Buffer.from(cursor, 'base64').toString('utf8'),
+  );
+  if (!match) {
+    throw new SlackApiError('invalid_cursor');
+  }
+  return Number(match[1]);
 }
 
 /** Slack's rules for channel names, with its error for each. */

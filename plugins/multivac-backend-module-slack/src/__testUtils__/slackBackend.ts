@@ -97,6 +97,9 @@ export async function startSlackBackend(options: {
               botToken: options.fake.botToken,
               signingSecret: SIGNING_SECRET,
               apiUrl: options.fake.url,
+              // The fake's response URLs: those in Slack's payloads
+              // (hooks.slack.com) are refused, never posted to.
+              hooksUrl: new URL('/', options.fake.url).href,
               ...(options.multivac.slack as object),
             },
           },

@@ -93,9 +93,11 @@ export async function startSlackBot(options: {
     botToken: fake.botToken,
     signingSecret: 'test-signing-secret',
     apiUrl: fake.url,
+    hooksUrl: fake.hooksUrl,
     command: '/multivac',
     keyMessageReaction: 'pushpin',
     identity: { mapping: 'email', cacheTtlSeconds: 300, cacheSize: 1000 },
+    channelCacheSeconds: 300,
     ...options.config,
   };
   const bot = createSlackBot({

@@ -22,6 +22,7 @@ import { postOrUpdate } from './postOrUpdate';
 import { SlackActors } from './SlackActors';
 import { SlackAnswers } from './SlackAnswers';
 import { SlackBotServices } from './SlackBotServices';
+import { SlackChannels, UnknownSlackChannelError } from './SlackChannels';
 import { SlackRoute } from './SlackRoutes';
 import { owningTeam, postJoining } from './teams';
 
@@ -51,6 +52,7 @@ export class AlertGroupMessages
       auth: AuthService;
       actors: SlackActors;
       answers: SlackAnswers;
+      channels: SlackChannels;
       config: SlackConfig;
       logger: LoggerService;
     },
@@ -106,10 +108,7 @@ export class AlertGroupMessages
     if (await store.getMessage(key)) {
       return; // posted by an earlier try
     }
-    const { channel = config.triageChannel } = await owningTeam(
-      this.deps,
-      group.entityRef,
-    );
+    const channel = await this.channelOf(group);
     if (!channel) {
       logger.info(
         `Alert group ${group.id}: no Slack channel for ${group.entityRef} and no triage channel, not posted`,
@@ -119,6 +118,33 @@ export class AlertGroupMessages
     const message = await this.message(group, this.workflow.get());
     const ts = await postJoining(client, channel, message);
     await store.saveMessage(key, { channelId: channel, ts });
+  }
+
+  /**
+   * The owning team's channel, resolved when the catalog names it; the
+   * triage channel when the team has none or one the bot cannot see.
+   */
+  private async channelOf(
+    group: WorkflowAlertGroup,
+  ): Promise<string | undefined> {
+    const { channels, config, logger } = this.deps;
+    const { channel } = await owningTeam(this.deps, group.entityRef);
+    if (!channel) {
+      return config.triageChannel;
+    }
+    try {
+      return await channels.idOf(channel);
+    } catch (error) {
+      if (!(error instanceof UnknownSlackChannelError)) {
+        throw error;
+      }
+      logger.warn(
+        `Alert group ${group.id} of ${group.entityRef}: ${error.message}${
+          config.triageChannel ? '; posting it to the triage channel' : ''
+        }`,
+      );
+      return config.triageChannel;
+    }
   }
 
   async onPageChange({ page }: PageChange): Promise<void> {

@@ -32,10 +32,13 @@ import {
 import { WorkflowHandle } from '../WorkflowHandle';
 import { slackErrorCode } from './slackErrors';
 import { SlackBotServices } from './SlackBotServices';
+import { SlackChannels, UnknownSlackChannelError } from './SlackChannels';
 import { SlackProblems } from './SlackProblems';
 import { owningTeam, OwningTeam, postJoining } from './teams';
 
 const ARCHIVE = 'slack.archive';
+/** Who records what the bot could not do on an incident's timeline. */
+const SLACK_ACTOR = 'service:slack';
 const TRIAGE = 'slack.triage';
 /** Tries `inc-7-title`, `inc-7-title-2`, ... before giving up. */
 const CHANNEL_NAME_ATTEMPTS = 5;
@@ -55,6 +58,7 @@ export class IncidentChannels implements IncidentSubscriber {
     private readonly deps: SlackBotServices & {
       catalog: CatalogService;
       auth: AuthService;
+      channels: SlackChannels;
       config: SlackConfig;
       logger: LoggerService;
     },
@@ -198,8 +202,11 @@ export class IncidentChannels implements IncidentSubscriber {
         client.pins.add({ channel: channel.channelId, timestamp: summaryTs }),
       ),
     );
-    if (team.channel && !(await store.getMessage(`announce:${incident.id}`))) {
-      const teamChannel = team.channel;
+    const teamChannel =
+      team.channel &&
+      !(await store.getMessage(`announce:${incident.id}`)) &&
+      (await this.teamChannelId(incident, team.channel));
+    if (teamChannel) {
       const ts = await this.step(
         incident,
         `announce it in the team channel <#${teamChannel}>`,
@@ -209,6 +216,42 @@ export class IncidentChannels implements IncidentSubscriber {
         channelId: teamChannel,
         ts,
       });
+    }
+  }
+
+  /**
+   * The id of the team channel the catalog names (an id, or a name). One
+   * the bot cannot see is not announced in: that is logged, and recorded
+   * once on the incident's timeline (which the incident channel shows), so
+   * that someone invites the bot or fixes the annotation.
+   */
+  private async teamChannelId(
+    incident: Incident,
+    channel: string,
+  ): Promise<string | undefined> {
+    const { channels, store, logger } = this.deps;
+    try {
+      return await this.step(incident, 'find the team channel', () =>
+        channels.idOf(channel),
+      );
+    } catch (error) {
+      if (!(error instanceof UnknownSlackChannelError)) {
+        throw error;
+      }
+      const text = `Could not announce ${incident.reference} in the team channel: ${error.message}.`;
+      logger.warn(text);
+      const key = `unknown-channel:${incident.id}:${error.channel}`;
+      if (await store.claimNotice(key)) {
+        try {
+          await this.workflow
+            .get()
+            .incidents.addNote(incident.id, text, SLACK_ACTOR);
+        } catch (failure) {
+          await store.releaseNotice(key);
+          throw failure;
+        }
+      }
+      return undefined;
     }
   }
 

@@ -18,6 +18,7 @@ import {
 import { SlackStore } from '../database/SlackStore';
 import { release } from '../messages/__testUtils__/fixtures';
 import { ReleaseNotices } from './ReleaseNotices';
+import { SlackChannels } from './SlackChannels';
 
 jest.setTimeout(60_000);
 
@@ -67,7 +68,11 @@ describe('ReleaseNotices', () => {
     const channel = (name: string) => fake.channel(name)!.id;
     const catalog = catalogServiceMock({
       entities: [
-        entity('Group', 'payments', { channel: channel('team-payments') }),
+        // By name, as people write it: resolved through conversations.list.
+        entity('Group', 'payments', { channel: '#team-payments' }),
+        // A channel the bot cannot see.
+        entity('Group', 'ghosts', { channel: 'payments-oncall' }),
+        entity('Component', 'ghost-api', { owner: 'ghosts' }),
         entity('Group', 'checkout', { channel: channel('team-checkout') }),
         entity('Group', 'quiet'),
         entity('Component', 'payments-api', { owner: 'payments' }),
@@ -88,18 +93,21 @@ describe('ReleaseNotices', () => {
       },
       releases: { timeZone: 'UTC' },
     } as unknown as MultivacWorkflow;
+    const client = new WebClient(fake.botToken, {
+      slackApiUrl: fake.url,
+      retryConfig: { retries: 0 },
+    });
+    const logger = mockServices.logger.mock();
     const subscriber = new ReleaseNotices({
-      client: new WebClient(fake.botToken, {
-        slackApiUrl: fake.url,
-        retryConfig: { retries: 0 },
-      }),
+      client,
+      channels: new SlackChannels({ client, cacheTtlMs: 60_000 }),
       store: await SlackStore.create({ getClient: async () => knex }),
       catalog,
       auth: mockServices.auth(),
-      logger: mockServices.logger.mock(),
+      logger,
     });
     subscriber.connect(workflow);
-    return subscriber;
+    return Object.assign(subscriber, { logger });
   }
 
   const dependents: ReleaseChange['dependents'] = [
@@ -176,6 +184,38 @@ describe('ReleaseNotices', () => {
           .callsTo('chat.postMessage')
           .filter(c => c.status === 200 && c.response.ok),
       ).toHaveLength(3);
+      // The name was resolved once, for both deliveries.
+      expect(fake.callsTo('conversations.list')).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'logs a team channel name the bot cannot see and tells the other teams, on %p',
+    async databaseId => {
+      const subscriber = await notices(databaseId);
+
+      await subscriber.onReleaseChange({
+        release: release(),
+        change: 'scheduled',
+        dependents: [
+          {
+            entityRef: 'component:default/ghost-api',
+            ownerRef: 'group:default/ghosts',
+            reason: 'ghost-api depends on ledger-service',
+          },
+          dependents[2],
+        ],
+        deliveryId: 'job-7',
+        attempt: 1,
+      });
+
+      expect(subscriber.logger.warn).toHaveBeenCalledWith(
+        'No heads-up on REL-12 for component:default/ghost-api: No Slack channel named #payments-oncall that Multivac can see; invite @Multivac or use the channel id',
+      );
+      expect(texts('team-checkout')).toEqual([
+        expect.stringContaining('checkout depends on payments-api'),
+      ]);
+      expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
     },
   );
 

@@ -9,6 +9,7 @@ import { WebClient } from '@slack/web-api';
 import { SlackStore } from '../database/SlackStore';
 import { releaseHeadsUp } from '../messages';
 import { WorkflowHandle } from '../WorkflowHandle';
+import { SlackChannels, UnknownSlackChannelError } from './SlackChannels';
 import { owningTeam, postJoining } from './teams';
 
 /** Key of the heads-up posted in `channelId` for one release delivery. */
@@ -28,6 +29,7 @@ export class ReleaseNotices implements ReleaseSubscriber {
   constructor(
     private readonly deps: {
       client: WebClient;
+      channels: SlackChannels;
       store: SlackStore;
       catalog: CatalogService;
       auth: AuthService;
@@ -51,11 +53,8 @@ export class ReleaseNotices implements ReleaseSubscriber {
     }
     const reasonsByChannel = new Map<string, string[]>();
     for (const dependent of dependents) {
-      const { channel } = await owningTeam(this.deps, dependent.entityRef);
+      const channel = await this.channelOf(dependent.entityRef, release);
       if (!channel) {
-        this.deps.logger.debug(
-          `No Slack channel for ${dependent.entityRef}, which depends on ${release.reference}`,
-        );
         continue;
       }
       reasonsByChannel.set(channel, [
@@ -82,6 +81,35 @@ export class ReleaseNotices implements ReleaseSubscriber {
         ),
       );
       await store.saveMessage(key, { channelId: channel, ts });
+    }
+  }
+
+  /**
+   * The id of the dependent's team channel; undefined (logged) when it has
+   * none, or names one the bot cannot see.
+   */
+  private async channelOf(
+    entityRef: string,
+    release: ReleaseChange['release'],
+  ): Promise<string | undefined> {
+    const { channels, logger } = this.deps;
+    const { channel } = await owningTeam(this.deps, entityRef);
+    if (!channel) {
+      logger.debug(
+        `No Slack channel for ${entityRef}, which depends on ${release.reference}`,
+      );
+      return undefined;
+    }
+    try {
+      return await channels.idOf(channel);
+    } catch (error) {
+      if (!(error instanceof UnknownSlackChannelError)) {
+        throw error;
+      }
+      logger.warn(
+        `No heads-up on ${release.reference} for ${entityRef}: ${error.message}`,
+      );
+      return undefined;
     }
   }
 }

@@ -18,6 +18,7 @@ import {
 import { SlackDelivery } from '../transport/types';
 import { RoutingInbox } from './RoutingInbox';
 import { SlackAnswers } from './SlackAnswers';
+import { ResponseUrls } from './ResponseUrls';
 import { SlackRoute, SlackRouteContext } from './SlackRoutes';
 
 const delivery = (parsed: unknown) => parsed as SlackDelivery;
@@ -41,7 +42,11 @@ describe('RoutingInbox', () => {
     });
     const routing = new RoutingInbox({
       routes,
-      answers: new SlackAnswers({ client, logger }),
+      answers: new SlackAnswers({
+        client,
+        responseUrls: new ResponseUrls({ hooksUrl: fake.hooksUrl, logger }),
+        logger,
+      }),
       logger,
     });
     const { workflow, runJobs } = fakeWorkflow();
@@ -136,6 +141,8 @@ describe('RoutingInbox', () => {
             slackUserId: ADA,
             channelId: channel,
             workspace: { teamId: 'T0001' },
+            // Answers go there first.
+            responseUrl: 'https://hooks.slack.com/commands/T0001/1234/abcd',
           },
           dedupKey: '13345224609.738474920.8088930838d88f008e0',
         }),
@@ -151,6 +158,7 @@ describe('RoutingInbox', () => {
             slackUserId: ADA,
             channelId: channel,
             workspace: { teamId: 'T0001' },
+            responseUrl: 'https://hooks.slack.com/actions/T0001/1234/abcd',
           },
         }),
       },

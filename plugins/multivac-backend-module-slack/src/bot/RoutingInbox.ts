@@ -165,6 +165,7 @@ function requestsOf(
         audience: {
           slackUserId: command.user_id,
           channelId: command.channel_id,
+          responseUrl: command.response_url,
           workspace: {
             teamId: command.team_id,
             enterpriseId: command.enterprise_id || undefined,
@@ -201,6 +202,7 @@ function requestsOf(
     slackUserId: payload.user.id,
     channelId: payload.channel?.id ?? payload.container?.channel_id,
     workspace: interactionWorkspace(payload),
+    responseUrl: payload.response_url,
   };
   return payload.actions.map(action => ({
     kind: 'action',

@@ -14,6 +14,7 @@ import {
 import { SlackUsers } from '../users/SlackUsers';
 import { SlackActors } from './SlackActors';
 import { SlackAnswers } from './SlackAnswers';
+import { ResponseUrls } from './ResponseUrls';
 
 describe('SlackActors', () => {
   let fake: FakeSlack;
@@ -31,7 +32,11 @@ describe('SlackActors', () => {
       slackApiUrl: fake.url,
       retryConfig: { retries: 0 },
     });
-    const answers = new SlackAnswers({ client, logger });
+    const answers = new SlackAnswers({
+      client,
+      responseUrls: new ResponseUrls({ hooksUrl: fake.hooksUrl, logger }),
+      logger,
+    });
     return new SlackActors({
       users: new SlackUsers(client, catalog, mockServices.auth()),
       answers,

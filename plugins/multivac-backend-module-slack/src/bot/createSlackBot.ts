@@ -13,10 +13,12 @@ import { PageDirectMessages } from './PageDirectMessages';
 import { PostmortemNotices } from './PostmortemNotices';
 import { ReleaseNotices } from './ReleaseNotices';
 import { ReportForm } from './ReportForm';
+import { ResponseUrls } from './ResponseUrls';
 import { RoutingInbox } from './RoutingInbox';
 import { SlackActors } from './SlackActors';
 import { SlackAnswers } from './SlackAnswers';
 import { SlackBotServices } from './SlackBotServices';
+import { SlackChannels } from './SlackChannels';
 import { SlackCommands } from './SlackCommands';
 import { TriageReportMessages } from './TriageReportMessages';
 
@@ -40,7 +42,15 @@ export function createSlackBot(deps: {
     store,
     users: new SlackUsers(client, catalog, auth, config.identity),
   };
-  const answers = new SlackAnswers({ client, logger });
+  const answers = new SlackAnswers({
+    client,
+    responseUrls: new ResponseUrls({ hooksUrl: config.hooksUrl, logger }),
+    logger,
+  });
+  const channels = new SlackChannels({
+    client,
+    cacheTtlMs: config.channelCacheSeconds * 1000,
+  });
   const actors = new SlackActors({ users: services.users, answers, logger });
   const reportForm = new ReportForm({
     client,
@@ -59,6 +69,7 @@ export function createSlackBot(deps: {
   });
   const alertGroupMessages = new AlertGroupMessages({
     ...services,
+    channels,
     catalog,
     auth,
     actors,
@@ -91,6 +102,7 @@ export function createSlackBot(deps: {
     clients: [inbox, reportForm, keyMessages],
     incidentChannels: new IncidentChannels({
       ...services,
+      channels,
       catalog,
       auth,
       config,
@@ -101,6 +113,7 @@ export function createSlackBot(deps: {
     postmortemNotices: new PostmortemNotices({ ...services, config, logger }),
     releaseNotices: new ReleaseNotices({
       client,
+      channels,
       store,
       catalog,
       auth,

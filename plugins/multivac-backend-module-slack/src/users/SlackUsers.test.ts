@@ -4,6 +4,7 @@ import { user } from '@multivac/plugin-multivac-node/testUtils';
 import { WebClient } from '@slack/web-api';
 import { SlackActors } from '../bot/SlackActors';
 import { SlackAnswers } from '../bot/SlackAnswers';
+import { ResponseUrls } from '../bot/ResponseUrls';
 import { SlackIdentityConfig } from '../config';
 import {
   FAKE_BOT_USER_ID,
@@ -232,7 +233,11 @@ describe('SlackUsers', () => {
       const logger = mockServices.logger.mock();
       const actors = new SlackActors({
         users: users(),
-        answers: new SlackAnswers({ client, logger }),
+        answers: new SlackAnswers({
+          client,
+          responseUrls: new ResponseUrls({ hooksUrl: fake.hooksUrl, logger }),
+          logger,
+        }),
         logger,
       });
       const triage = fake.channel('triage')!.id;
