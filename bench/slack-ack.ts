@@ -13,7 +13,12 @@
  * `chat.postEphemeral`). See plugins/multivac-backend-module-slack/README.md.
  */
 import { Entity } from '@backstage/catalog-model';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { AckTimings, recordAckTimings } from './lib/ackTimings';
 import { BenchDatabase, postgres, sqliteFile } from './lib/databases';
 import { percentile } from './lib/stats';
 import {
@@ -26,6 +31,7 @@ import {
   startSlackBackend,
 } from '../plugins/multivac-backend-module-slack/src/__testUtils__/slackBackend';
 import { slashCommand } from '../plugins/multivac-backend-module-slack/src/__testUtils__/slackPayloads';
+import { verifySlackRequest } from '../plugins/multivac-backend-module-slack/src/verification/verifySlackRequest';
 
 const COMMANDS = 500;
 /** A burst at the start of a big incident (issue 16). */
@@ -37,6 +43,11 @@ const BUDGET_MS = 3000;
 /** What should feel instant (issue 16); printed, not enforced. */
 const TARGET_P99_MS = 100;
 const POSTGRES_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+/**
+ * A folder: writes a CPU profile of the backend's thread during each
+ * measured burst there (`<database>.cpuprofile`, for Chrome's DevTools).
+ */
+const PROFILE_ENV = 'BENCH_CPU_PROFILE';
 
 const ADA = 'U2147483697';
 const entities: Entity[] = [
@@ -135,6 +146,11 @@ interface Measured {
   failures: string[];
   seconds: number;
   recorded: number;
+  /** The backend thread's CPU (user + system) during the burst, ms. */
+  cpuMs: number;
+  /** Commands the job worker had finished running when the burst ended. */
+  ranDuringBurst: number;
+  timings: AckTimings;
 }
 
 async function measure(database: BenchDatabase): Promise<Measured> {
@@ -143,12 +159,14 @@ async function measure(database: BenchDatabase): Promise<Measured> {
     channels: [{ name: 'incidents', members: [FAKE_BOT_USER_ID, ADA] }],
   });
   const channelId = fake.channel('incidents')!.id;
+  const recording = recordAckTimings();
   const { backend } = await startSlackBackend({
     fake,
     entities,
     // The job queue's production defaults, not the tests' fast polling.
     multivac: { jobs: {} },
     config: { backend: { database: database.config } },
+    features: [recording.module],
   });
   const url = `http://127.0.0.1:${backend.server.port()}/api/multivac/slack/commands`;
   /** Signed now: Slack's signatures are good for five minutes. */
@@ -178,10 +196,18 @@ async function measure(database: BenchDatabase): Promise<Measured> {
   try {
     // Warms up the JIT, the connections and the database; not measured.
     await slack.send(url, signed('warmup', WARM_UP));
-    const { latencies, failures, seconds } = await slack.send(
-      url,
-      signed('measured', COMMANDS),
-    );
+    // Lets the warm-up's commands run, so the burst starts from quiet.
+    await waitForJobs(db, 'bench.warmup.%', WARM_UP);
+    const commands = signed('measured', COMMANDS);
+    recording.timings.reset();
+    const profile = await startProfile();
+    const cpuBefore = process.threadCpuUsage();
+    const { latencies, failures, seconds } = await slack.send(url, commands);
+    const cpu = process.threadCpuUsage(cpuBefore);
+    await profile.stop(database.name);
+    const ranDuringBurst = await finishedJobs(db, 'bench.measured.%');
+    // The answers are not all out before the commands have run.
+    await waitForJobs(db, 'bench.measured.%', COMMANDS);
 
     const [{ count }] = await db('multivac_jobs')
       .where('type', 'slack.delivery')
@@ -191,8 +217,17 @@ async function measure(database: BenchDatabase): Promise<Measured> {
         'slack.delivery:command:bench.measured.%',
       )
       .count({ count: '*' });
-    return { latencies, failures, seconds, recorded: Number(count) };
+    return {
+      latencies,
+      failures,
+      seconds,
+      recorded: Number(count),
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      ranDuringBurst,
+      timings: recording.timings,
+    };
   } finally {
+    recording.timings.close();
     await slack.close();
     await db.destroy();
     await backend.stop();
@@ -200,11 +235,75 @@ async function measure(database: BenchDatabase): Promise<Measured> {
   }
 }
 
+type Db = ReturnType<BenchDatabase['connect']>;
+
+/** Delivery jobs of commands whose trigger id is like `pattern` that ended. */
+async function finishedJobs(db: Db, pattern: string): Promise<number> {
+  const [{ count }] = await db('multivac_jobs')
+    .where('idempotency_key', 'like', `slack.delivery:command:${pattern}`)
+    .whereIn('status', ['succeeded', 'failed'])
+    .count({ count: '*' });
+  return Number(count);
+}
+
+async function waitForJobs(db: Db, pattern: string, expected: number) {
+  const deadline = Date.now() + 120_000;
+  while ((await finishedJobs(db, pattern)) < expected) {
+    if (Date.now() > deadline) {
+      throw new Error(`The ${pattern} commands did not all run in 2 minutes`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+/** A CPU profile of this thread (the backend's) when PROFILE_ENV is set. */
+async function startProfile() {
+  const folder = process.env[PROFILE_ENV];
+  if (!folder) {
+    return { stop: async (_name: string) => {} };
+  }
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(name: string) {
+      const { profile } = await session.post('Profiler.stop');
+      const file = `${folder}/${name.replace(/\W+/g, '-')}.cpuprofile`;
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`${name}: CPU profile of the burst in ${file}`);
+    },
+  };
+}
+
+/** The signature check's CPU per request, timed apart (ms). */
+function signatureCheckMs(): number {
+  const body = new URLSearchParams(
+    slashCommand({ text: 'help', user_id: ADA, trigger_id: 'bench.sig' }),
+  ).toString();
+  const headers = signSlackRequest(SIGNING_SECRET, body);
+  const request = {
+    signingSecret: SIGNING_SECRET,
+    body: Buffer.from(body),
+    timestamp: headers['X-Slack-Request-Timestamp'],
+    signature: headers['X-Slack-Signature'],
+  };
+  const rounds = 20_000;
+  for (let i = 0; i < 1000; i++) verifySlackRequest(request);
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) verifySlackRequest(request);
+  return (performance.now() - started) / rounds;
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const spread = (values: number[]) =>
+  `p50 ${ms(percentile(values, 50))} p99 ${ms(percentile(values, 99))}`;
+
 /** Prints one database's figures; returns what failed, if anything. */
 function report(name: string, result: Measured): string[] {
-  const { latencies, failures, seconds, recorded } = result;
+  const { latencies, failures, seconds, recorded, cpuMs, timings } = result;
   const sorted = [...latencies].sort((a, b) => a - b);
-  const ms = (value: number) => `${value.toFixed(1)} ms`;
   const p99 = percentile(latencies, 99);
   console.log(
     `${name}: p50 ${ms(percentile(latencies, 50))}  p95 ${ms(
@@ -221,6 +320,24 @@ function report(name: string, result: Measured): string[] {
     ).toFixed(2)}× the ${TARGET_P99_MS} ms target${
       p99 < TARGET_P99_MS ? '' : ' (missed)'
     }`,
+  );
+  console.log(
+    `${name}: in the backend: request to answer ${spread(
+      timings.server,
+    )}; waiting for a connection ${spread(
+      timings.acquire,
+    )}; the insert ${spread(
+      timings.insert,
+    )}; the job worker's waits for a connection ${spread(
+      timings.otherAcquire,
+    )}; at most ${timings.peakInUse} connections in use`,
+  );
+  console.log(
+    `${name}: backend thread CPU ${ms(cpuMs)} over the burst, ${(
+      cpuMs / COMMANDS
+    ).toFixed(2)} ms per command; ${
+      result.ranDuringBurst
+    } of the ${COMMANDS} commands were run by the job worker during the burst`,
   );
   return [
     ...failures.map(failure => `${name}: ${failure}`),
@@ -244,6 +361,14 @@ async function main() {
   } else {
     console.log(`PostgreSQL skipped: ${POSTGRES_ENV} is not set`);
   }
+  console.log(
+    `the signature check alone: ${(signatureCheckMs() * 1000).toFixed(
+      1,
+    )} µs of CPU per request; load average ${os
+      .loadavg()
+      .map(load => load.toFixed(2))
+      .join(' ')} at the start`,
+  );
   const problems: string[] = [];
   for (const database of databases) {
     try {

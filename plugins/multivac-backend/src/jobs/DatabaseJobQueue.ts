@@ -5,6 +5,7 @@ import { JobStatus, JobSummary } from '@multivac/plugin-multivac-common';
 import { Duration } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
+import { GroupCommit } from '../alerts/GroupCommit';
 import { optionalIsoString, toIsoString } from '../database/util';
 import {
   EnqueueRequest,
@@ -81,6 +82,18 @@ type JobRow = {
   order_key: string | null;
   order_seq: number | string | null;
 };
+
+/** A job's row as enqueue writes it. */
+type NewJobRow = Omit<JobRow, 'locked_until' | 'last_error' | 'finished_at'>;
+
+/**
+ * How enqueues outside a transaction share inserts (see `GroupCommit`): up
+ * to 100 jobs per statement, the first one waiting at most one timer tick
+ * for others while no insert is under way, and at most 2 inserts at once,
+ * so that a burst of Slack acknowledgements holds 2 of the plugin's pooled
+ * connections instead of all of them.
+ */
+const ENQUEUE_BATCHING = { maxBatch: 100, maxWaitMs: 0, maxInFlight: 2 };
 
 /**
  * A set of slots: `paging` runs only paging-lane jobs, `default` runs jobs of
@@ -200,6 +213,11 @@ export class DatabaseJobQueue implements JobQueue {
   private repump = false;
   private stopped = true;
   private lastPrune = -Infinity;
+  /**
+   * Enqueues outside a transaction, stored together when they come at the
+   * same time: one statement (one commit) for a burst of them.
+   */
+  private readonly inserts: GroupCommit<NewJobRow, boolean>;
 
   static optionsFromConfig(config: Config): JobQueueOptions {
     const jobs = config.getOptionalConfig(CONFIG_KEY);
@@ -253,6 +271,16 @@ export class DatabaseJobQueue implements JobQueue {
     private readonly options: JobQueueOptions = DEFAULT_JOB_QUEUE_OPTIONS,
   ) {
     validate(options);
+    this.inserts = new GroupCommit({
+      ...ENQUEUE_BATCHING,
+      commit: rows => insertJobs(this.db, rows),
+      onSplit: (error, size) =>
+        this.logger.warn(
+          `Multivac: enqueueing ${size} jobs together failed, enqueueing them one by one: ${stringifyError(
+            error,
+          )}`,
+        ),
+    });
   }
 
   registerHandler(type: string, handler: JobHandler): void {
@@ -267,34 +295,28 @@ export class DatabaseJobQueue implements JobQueue {
     if (lane !== 'paging' && lane !== 'default') {
       throw new Error(`Unknown job lane '${lane}'`);
     }
-    const id = randomUUID();
+    const now = new Date().toISOString();
+    const row = (orderSeq: number | null): NewJobRow => ({
+      id: randomUUID(),
+      type: request.type,
+      idempotency_key: request.idempotencyKey,
+      incident_id: request.incidentId ?? null,
+      payload: JSON.stringify(request.payload),
+      status: 'pending',
+      attempts: 0,
+      max_attempts: request.maxAttempts ?? this.options.maxAttempts,
+      run_after: request.runAfter?.toISOString() ?? now,
+      created_at: now,
+      updated_at: now,
+      lane,
+      order_key: request.orderKey ?? null,
+      order_seq: orderSeq,
+    });
     const record = async (db: Knex | Knex.Transaction) => {
-      const now = new Date().toISOString();
-      // One statement on the request path (e.g. a Slack acknowledgement):
-      // RETURNING (SQLite 3.35+, PostgreSQL) yields the row only when this
-      // call stored it, nothing when the idempotency key was there already.
-      const inserted: Array<{ id: string }> = await db('multivac_jobs')
-        .insert({
-          id,
-          type: request.type,
-          idempotency_key: request.idempotencyKey,
-          incident_id: request.incidentId ?? null,
-          payload: JSON.stringify(request.payload),
-          status: 'pending',
-          attempts: 0,
-          max_attempts: request.maxAttempts ?? this.options.maxAttempts,
-          run_after: request.runAfter?.toISOString() ?? now,
-          created_at: now,
-          updated_at: now,
-          lane,
-          order_key: request.orderKey ?? null,
-          order_seq:
-            request.orderKey === undefined ? null : await nextOrderSeq(db),
-        })
-        .onConflict('idempotency_key')
-        .ignore()
-        .returning('id');
-      return inserted.length > 0;
+      const [stored] = await insertJobs(db, [
+        row(request.orderKey === undefined ? null : await nextOrderSeq(db)),
+      ]);
+      return stored;
     };
     let stored: boolean;
     if (tx) {
@@ -304,10 +326,12 @@ export class DatabaseJobQueue implements JobQueue {
         .catch(() => {});
     } else {
       // An order number must commit with its job: a later number committed
-      // first could let the later job overtake the earlier one.
+      // first could let the later job overtake the earlier one. Others share
+      // a statement with the enqueues of the moment, and resolve once it
+      // committed.
       stored =
         request.orderKey === undefined
-          ? await record(this.db)
+          ? await this.inserts.submit(row(null))
           : await this.db.transaction(record);
       this.wake();
     }
@@ -814,6 +838,24 @@ export class DatabaseJobQueue implements JobQueue {
     );
     return Duration.fromMillis(ms).shiftTo('seconds');
   }
+}
+
+/**
+ * Inserts jobs in one statement; for each, whether it was stored (false:
+ * its idempotency key was there already, or earlier in `rows`). RETURNING
+ * (SQLite 3.35+, PostgreSQL) yields only the rows this statement stored.
+ */
+async function insertJobs(
+  db: Knex | Knex.Transaction,
+  rows: NewJobRow[],
+): Promise<boolean[]> {
+  const inserted: Array<{ id: string }> = await db('multivac_jobs')
+    .insert(rows)
+    .onConflict('idempotency_key')
+    .ignore()
+    .returning('id');
+  const ids = new Set(inserted.map(({ id }) => id));
+  return rows.map(({ id }) => ids.has(id));
 }
 
 /**
