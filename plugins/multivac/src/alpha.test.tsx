@@ -63,4 +63,10 @@ describe('multivac plugin for the new frontend system', () => {
       multivacPlugin.getExtension('entity-card:multivac/insights'),
     ).toBeDefined();
   });
+
+  it('provides the PagerDuty card for Schedule entities', () => {
+    expect(
+      multivacPlugin.getExtension('entity-card:multivac/pagerduty'),
+    ).toBeDefined();
+  });
 });

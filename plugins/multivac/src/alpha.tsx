@@ -150,6 +150,17 @@ const entityInsightsCard = EntityCardBlueprint.make({
   },
 });
 
+const entitySchedulePagerDutyCard = EntityCardBlueprint.make({
+  name: 'pagerduty',
+  params: {
+    filter: { kind: 'schedule' },
+    loader: () =>
+      import('./components/SchedulePagerDuty').then(m =>
+        compatWrapper(<m.SchedulePagerDutyCard />),
+      ),
+  },
+});
+
 export default createFrontendPlugin({
   pluginId: 'multivac',
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
@@ -163,6 +174,7 @@ export default createFrontendPlugin({
     entityOnCallCard,
     entityHealthContent,
     entityInsightsCard,
+    entitySchedulePagerDutyCard,
     homeMyOnCallWidget,
     homeActiveIncidentsWidget,
     homeMyActionItemsWidget,

@@ -13,6 +13,7 @@ export {
   EntityMultivacOnCallCard,
   EntityMultivacPostmortemsContent,
   EntityMultivacReleasesContent,
+  EntityMultivacSchedulePagerDutyCard,
 } from './plugin';
 export {
   MultivacActiveIncidentsCard,

@@ -159,3 +159,21 @@ export const EntityMultivacInsightsCard = multivacPlugin.provide(
     },
   }),
 );
+
+/**
+ * PagerDuty card for Schedule entity pages: the last reconcile to PagerDuty,
+ * the dry run (what a reconcile would change) and **Reconcile now**.
+ *
+ * @public
+ */
+export const EntityMultivacSchedulePagerDutyCard = multivacPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMultivacSchedulePagerDutyCard',
+    component: {
+      lazy: () =>
+        import('./components/SchedulePagerDuty').then(
+          m => m.SchedulePagerDutyCard,
+        ),
+    },
+  }),
+);

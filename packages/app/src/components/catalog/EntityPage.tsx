@@ -47,6 +47,7 @@ import {
   EntityMultivacOnCallCard,
   EntityMultivacPostmortemsContent,
   EntityMultivacReleasesContent,
+  EntityMultivacSchedulePagerDutyCard,
 } from '@multivac/plugin-multivac';
 
 const entityWarningContent = (
@@ -240,6 +241,26 @@ const domainPage = (
   </EntityLayout>
 );
 
+/** On-call schedules (kind Schedule, multivac.io/v1alpha1; issue 19). */
+const schedulePage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarningContent}
+        <Grid item md={6} xs={12}>
+          <EntityAboutCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityMultivacSchedulePagerDutyCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          {graph}
+        </Grid>
+      </Grid>
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
 const defaultPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
@@ -263,6 +284,7 @@ export const entityPage = (
     <EntitySwitch.Case if={isKind('group')} children={groupPage} />
     <EntitySwitch.Case if={isKind('user')} children={userPage} />
     <EntitySwitch.Case if={isKind('domain')} children={domainPage} />
+    <EntitySwitch.Case if={isKind('schedule')} children={schedulePage} />
     <EntitySwitch.Case>{defaultPage}</EntitySwitch.Case>
   </EntitySwitch>
 );
