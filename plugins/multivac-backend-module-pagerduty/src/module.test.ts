@@ -1,6 +1,8 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  InterruptionSource,
+  multivacInterruptionsExtensionPoint,
   multivacOnCallExtensionPoint,
   multivacReleasesExtensionPoint,
   MultivacWorkflow,
@@ -22,9 +24,11 @@ describe('multivacModulePagerDuty', () => {
   let record: jest.Mock<Promise<boolean>, [PageUpdate]>;
   let logger: ReturnType<typeof mockServices.logger.mock>;
   let clients: WorkflowClient[];
+  let interruptionSources: InterruptionSource[];
 
   beforeEach(() => {
     clients = [];
+    interruptionSources = [];
     providers = [];
     releaseSubscribers = [];
     record = jest.fn<Promise<boolean>, [PageUpdate]>().mockResolvedValue(true);
@@ -53,6 +57,10 @@ describe('multivacModulePagerDuty', () => {
             addClient: client => clients.push(client),
           } as Partial<MultivacWorkflowExtensionPoint>,
         ],
+        [
+          multivacInterruptionsExtensionPoint,
+          { addSource: source => interruptionSources.push(source) },
+        ],
       ],
       features: [
         multivacModulePagerDuty,
@@ -69,6 +77,7 @@ describe('multivacModulePagerDuty', () => {
 
     expect(providers).toEqual([]);
     expect(releaseSubscribers).toEqual([]);
+    expect(interruptionSources).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith('PagerDuty not configured');
   });
 
@@ -80,8 +89,15 @@ describe('multivacModulePagerDuty', () => {
 
     expect(providers.map(p => p.id)).toEqual(['pagerduty']);
     expect(releaseSubscribers.map(s => s.id)).toEqual(['pagerduty']);
-    // Webhooks record page updates through the workflow once connected.
-    expect(clients.map(c => c.id)).toEqual(['pagerduty-webhooks']);
+    // Webhooks record page updates through the workflow once connected,
+    // and whom PagerDuty notified through its jobs into the ledger.
+    expect(clients.map(c => c.id)).toEqual([
+      'pagerduty-webhooks',
+      'pagerduty-interruptions',
+    ]);
+    expect(interruptionSources.map(s => s.id)).toEqual([
+      'pagerduty-interruptions',
+    ]);
     expect(logger.info).toHaveBeenCalledWith(
       'PagerDuty webhooks off: no multivac.pagerDuty webhookSecrets',
     );
@@ -117,6 +133,7 @@ describe('multivacModulePagerDuty', () => {
     for (const client of clients) {
       await client.connect({
         onCall: { pageUpdates: { record } },
+        jobs: { registerHandler: jest.fn(), enqueue: jest.fn() },
       } as unknown as MultivacWorkflow);
     }
 

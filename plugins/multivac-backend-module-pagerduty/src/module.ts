@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
+  multivacInterruptionsExtensionPoint,
   multivacOnCallExtensionPoint,
   multivacReleasesExtensionPoint,
   multivacWorkflowExtensionPoint,
@@ -12,6 +13,7 @@ import { pagerDutyClientsFromConfig } from './client/pagerDutyConfig';
 import { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
 import { PagerDutyReleaseSubscriber } from './releases/PagerDutyReleaseSubscriber';
 import { ConnectedPageUpdates } from './webhooks/ConnectedPageUpdates';
+import { PagerDutyInterruptions } from './webhooks/PagerDutyInterruptions';
 import {
   createWebhookRouter,
   WEBHOOK_PATH,
@@ -25,7 +27,8 @@ const PAGE_ACCOUNT_RETENTION_DAYS = 90;
 /**
  * PagerDuty for Multivac: on-call from PagerDuty escalation policies, paging
  * through Events API v2, acknowledgements and resolutions made in
- * PagerDuty from its v3 webhooks, and change events for releases. Without
+ * PagerDuty from its v3 webhooks, the people PagerDuty notified into the
+ * interruptions ledger, and change events for releases. Without
  * `multivac.pagerDuty` it does nothing.
  *
  * @public
@@ -46,6 +49,7 @@ export const multivacModulePagerDuty = createBackendModule({
         onCall: multivacOnCallExtensionPoint,
         releases: multivacReleasesExtensionPoint,
         workflow: multivacWorkflowExtensionPoint,
+        interruptions: multivacInterruptionsExtensionPoint,
       },
       async init({
         config,
@@ -58,6 +62,7 @@ export const multivacModulePagerDuty = createBackendModule({
         onCall,
         releases,
         workflow,
+        interruptions,
       }) {
         if (!config.has('multivac.pagerDuty')) {
           logger.info('PagerDuty not configured');
@@ -111,10 +116,20 @@ export const multivacModulePagerDuty = createBackendModule({
         });
         const pageUpdates = new ConnectedPageUpdates();
         workflow.addClient(pageUpdates);
+        // Whom PagerDuty notified goes into the interruptions ledger.
+        const notified = new PagerDutyInterruptions({
+          clients,
+          catalog,
+          auth,
+          logger,
+        });
+        workflow.addClient(notified);
+        interruptions.addSource(notified);
         httpRouter.use(
           createWebhookRouter({
             config: webhooks,
             pageUpdates,
+            notified,
             store,
             logger,
           }),

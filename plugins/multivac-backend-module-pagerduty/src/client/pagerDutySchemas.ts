@@ -40,6 +40,8 @@ const userSchema = z.object({
   id: z.string(),
   name: z.string(),
   email: z.string().optional(),
+  /** The user's zone, an IANA name (e.g. `Europe/Berlin`). */
+  time_zone: z.string().nullish(),
   contact_methods: z
     .array(
       z.object({

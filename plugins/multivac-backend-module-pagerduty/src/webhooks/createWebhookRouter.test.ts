@@ -13,6 +13,7 @@ import {
   WEBHOOK_PATH,
   WebhookSecret,
 } from './createWebhookRouter';
+import { NotifiedEvent } from './PagerDutyInterruptions';
 import { signatureOf } from './verifySignature';
 import { WebhookStore } from './WebhookStore';
 
@@ -21,12 +22,16 @@ const SECRET = 'subscription-secret';
 
 describe('createWebhookRouter', () => {
   let record: jest.Mock<Promise<boolean>, [PageUpdate]>;
+  let enqueue: jest.Mock<Promise<boolean>, [NotifiedEvent]>;
   let logger: ReturnType<typeof mockServices.logger.mock>;
   let backends: Array<{ stop(): Promise<void> }>;
   let store: WebhookStore;
 
   beforeEach(() => {
     record = jest.fn<Promise<boolean>, [PageUpdate]>().mockResolvedValue(true);
+    enqueue = jest
+      .fn<Promise<boolean>, [NotifiedEvent]>()
+      .mockResolvedValue(true);
     logger = mockServices.logger.mock();
     backends = [];
   });
@@ -62,6 +67,7 @@ describe('createWebhookRouter', () => {
                       maxEventAgeSeconds,
                     },
                     pageUpdates: { record },
+                    notified: { enqueue },
                     store,
                     logger: pluginLogger,
                   }),
@@ -150,7 +156,12 @@ describe('createWebhookRouter', () => {
     expect(record).not.toHaveBeenCalled();
   });
 
-  it.each(['incident.triggered', 'incident.annotated', 'service.updated'])(
+  it.each([
+    'incident.annotated',
+    'incident.priority_updated',
+    'incident.responder.replied',
+    'service.updated',
+  ])(
     'ignores %s with a 2xx, so that PagerDuty does not retry',
     async eventType => {
       const res = await signed(incidentWebhook(eventType));
@@ -158,8 +169,143 @@ describe('createWebhookRouter', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ ignored: eventType });
       expect(record).not.toHaveBeenCalled();
+      expect(enqueue).not.toHaveBeenCalled();
     },
   );
+
+  describe('people PagerDuty notified', () => {
+    const assigned = (eventType: string, ...ids: string[]) => {
+      const body = incidentWebhook(eventType);
+      return incidentWebhook(eventType, {
+        id: body.event.id,
+        data: {
+          ...body.event.data,
+          assignees: ids.map(id => ({ id, type: 'user_reference' })),
+        },
+      });
+    };
+
+    it.each([
+      'incident.triggered',
+      'incident.escalated',
+      'incident.reassigned',
+      'incident.delegated',
+      'incident.reopened',
+      'incident.unacknowledged',
+    ])(
+      'queues the assignees of %s for the interruptions ledger',
+      async type => {
+        const body = assigned(type, 'PADA', 'PGRACE');
+
+        const res = await signed(body);
+
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ queued: true });
+        expect(enqueue).toHaveBeenCalledWith({
+          eventId: body.event.id,
+          eventType: type,
+          account: 'default',
+          occurredAt: body.event.occurred_at,
+          incidentId: 'PINC1',
+          incidentKey: 'multivac-page-1',
+          serviceId: 'PSVC1',
+          userIds: ['PADA', 'PGRACE'],
+        });
+        expect(record).not.toHaveBeenCalled();
+      },
+    );
+
+    it('queues the user asked to respond', async () => {
+      const body = incidentWebhook('incident.responder.added', {
+        data: {
+          incident: { id: 'PINC7', type: 'incident_reference' },
+          user: { id: 'PALAN', type: 'user_reference' },
+          escalation_policy: null,
+          message: 'Please help',
+          state: 'pending',
+          type: 'incident_responder',
+        },
+      });
+
+      expect((await signed(body)).body).toEqual({ queued: true });
+      expect(enqueue).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventType: 'incident.responder.added',
+          incidentId: 'PINC7',
+          userIds: ['PALAN'],
+        }),
+      );
+    });
+
+    it('queues nothing when the event names nobody', async () => {
+      const res = await signed(assigned('incident.triggered'));
+
+      expect(res.body).toEqual({ queued: false });
+      expect(enqueue).not.toHaveBeenCalled();
+    });
+
+    it('refuses with 400 an event that does not say who, naming the field', async () => {
+      const body = incidentWebhook('incident.escalated');
+      const { assignees: _, ...data } = body.event.data;
+
+      const res = await signed(
+        incidentWebhook('incident.escalated', { id: body.event.id, data }),
+      );
+
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        `PagerDuty incident.escalated event ${body.event.id} does not say who was notified (event.data.assignees: Required)`,
+      );
+      expect(enqueue).not.toHaveBeenCalled();
+    });
+
+    it('still refuses an unsigned or wrongly signed event with 401', async () => {
+      const body = assigned('incident.triggered', 'PADA');
+
+      expect((await post(body)).status).toBe(401);
+      expect((await signed(body, 'guessed')).status).toBe(401);
+      expect(enqueue).not.toHaveBeenCalled();
+    });
+
+    it('queues an event id once, and again after queueing it failed', async () => {
+      const server = await start([SECRET]);
+      const body = assigned('incident.triggered', 'PADA');
+      const text = JSON.stringify(body);
+      const deliver = () =>
+        request(server)
+          .post(URL_PATH)
+          .set('Content-Type', 'application/json')
+          .set('X-PagerDuty-Signature', signatureOf(text, SECRET))
+          .send(text);
+      enqueue.mockRejectedValueOnce(new Error('database unavailable'));
+
+      expect((await deliver()).status).toBe(500);
+      expect((await deliver()).body).toEqual({ queued: true });
+      expect((await deliver()).body).toEqual({
+        queued: false,
+        duplicate: true,
+      });
+      expect(enqueue).toHaveBeenCalledTimes(2);
+    });
+
+    it("refuses with 403 a page of another account than the secret's", async () => {
+      const server = await start([
+        { account: 'default', secret: 'us-secret' },
+        { account: 'eu', secret: 'eu-secret' },
+      ]);
+      await store.recordPageAccount('multivac-page-1', 'eu');
+      const text = JSON.stringify(assigned('incident.escalated', 'PADA'));
+
+      const res = await request(server)
+        .post(URL_PATH)
+        .set('Content-Type', 'application/json')
+        .set('X-PagerDuty-Signature', signatureOf(text, 'us-secret'))
+        .send(text);
+
+      expect(res.status).toBe(403);
+      expect(enqueue).not.toHaveBeenCalled();
+    });
+  });
 
   it('accepts a delivery whose second signature matches, while secrets rotate', async () => {
     const body = incidentWebhook('incident.acknowledged');

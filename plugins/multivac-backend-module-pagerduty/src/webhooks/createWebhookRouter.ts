@@ -11,6 +11,7 @@ import Router from 'express-promise-router';
 import { describeZodError } from '@multivac/plugin-multivac-common';
 import { z } from 'zod';
 import { DEFAULT_ACCOUNT } from '../client/pagerDutyConfig';
+import { NotifiedEvent, NotifiedEvents } from './PagerDutyInterruptions';
 import { SIGNATURE_HEADER, verifySignature } from './verifySignature';
 import { WebhookStore } from './WebhookStore';
 
@@ -22,6 +23,23 @@ const PAGE_STATUS_BY_EVENT = new Map<string, PageUpdate['status']>([
   ['incident.acknowledged', 'acknowledged'],
   ['incident.resolved', 'resolved'],
 ]);
+
+/**
+ * The v3 webhook events in which PagerDuty notifies people: the incident's
+ * assignees after the change (triggered; escalated; reassigned to other
+ * users; delegated to another escalation policy; reopened; unacknowledged
+ * when the acknowledgement timed out), or the user asked to respond.
+ */
+export const NOTIFYING_EVENTS: ReadonlySet<string> = new Set([
+  'incident.triggered',
+  'incident.escalated',
+  'incident.reassigned',
+  'incident.delegated',
+  'incident.reopened',
+  'incident.unacknowledged',
+  'incident.responder.added',
+]);
+const RESPONDER_ADDED = 'incident.responder.added';
 
 /** Default of `multivac.pagerDuty.webhookMaxEventAgeSeconds`. */
 export const DEFAULT_MAX_EVENT_AGE_SECONDS = 300;
@@ -38,6 +56,28 @@ const webhookSchema = z.object({
      * of the Events API alert that opened it (`null` for grouped incidents).
      */
     data: z.object({ incident_key: z.string().nullish() }),
+  }),
+});
+
+const userReference = z.object({ id: z.string().min(1) });
+/** What notifying incident events must say: which incident, who is assigned. */
+const incidentNotifiedSchema = z.object({
+  event: z.object({
+    data: z.object({
+      id: z.string().min(1),
+      incident_key: z.string().nullish(),
+      service: z.object({ id: z.string().min(1) }).nullish(),
+      assignees: z.array(userReference),
+    }),
+  }),
+});
+/** `incident.responder.added`: a user, or an escalation policy, asked to help. */
+const responderNotifiedSchema = z.object({
+  event: z.object({
+    data: z.object({
+      incident: z.object({ id: z.string().min(1) }),
+      user: userReference.nullish(),
+    }),
   }),
 });
 
@@ -105,8 +145,9 @@ export function webhookConfigFromConfig(config: Config): WebhookConfig {
  * `POST /pagerduty/webhooks`: PagerDuty v3 webhooks, signed with the secret
  * of their subscription. Acknowledging or resolving an incident in PagerDuty
  * is recorded on the Multivac page with the incident's key as dedup key.
- * Other events are answered 2xx and ignored, since PagerDuty retries
- * anything else.
+ * Events in which PagerDuty notified people (NOTIFYING_EVENTS) are queued
+ * as durable jobs for the interruptions ledger. Other events are answered
+ * 2xx and ignored, since PagerDuty retries anything else.
  *
  * Replays have no effect: an event whose `occurred_at` is more than
  * `maxEventAgeSeconds` away from now is refused (400), an event id already
@@ -118,10 +159,12 @@ export function createWebhookRouter(options: {
   /** None turns the route off: unsigned webhooks are never accepted. */
   config: WebhookConfig;
   pageUpdates: PageUpdateReceiver;
+  /** Where the people PagerDuty notified are recorded, as durable jobs. */
+  notified: NotifiedEvents;
   store: WebhookStore;
   logger: LoggerService;
 }): express.Router {
-  const { config, pageUpdates, store, logger } = options;
+  const { config, pageUpdates, notified, store, logger } = options;
   const { secrets, maxEventAgeSeconds } = config;
   const accountOf = new Map(secrets.map(s => [s.secret, s.account]));
   const accounts = new Set(accountOf.values());
@@ -144,8 +187,49 @@ export function createWebhookRouter(options: {
       const account = accountOf.get(
         verifySignature(body, req.get(SIGNATURE_HEADER), [...accountOf.keys()]),
       )!;
-      const { event } = parseWebhook(body);
+      const { json, event } = parseWebhook(body);
       refuseStale(event.id, event.occurred_at, maxEventAgeSeconds);
+
+      if (NOTIFYING_EVENTS.has(event.event_type)) {
+        const notifiedEvent = parseNotified(json, event, account);
+        if (notifiedEvent.userIds.length === 0) {
+          logger.debug(
+            `PagerDuty ${event.event_type} (event ${event.id}, incident ` +
+              `${notifiedEvent.incidentId}) names no user: nobody to record as notified`,
+          );
+          res.json({ queued: false });
+          return;
+        }
+        const key = notifiedEvent.incidentKey;
+        const pageAccount = key && (await store.pageAccount(key));
+        if (pageAccount && pageAccount !== account) {
+          throw new NotAllowedError(
+            `PagerDuty event ${event.id} is signed with a webhook secret of ` +
+              `account '${account}', but its page was sent to account '${pageAccount}'`,
+          );
+        }
+        if (!(await store.claimEvent(event.id, account))) {
+          logger.info(
+            `PagerDuty event ${event.id} was already handled: ignored as a redelivery or replay`,
+          );
+          res.json({ queued: false, duplicate: true });
+          return;
+        }
+        try {
+          await notified.enqueue(notifiedEvent);
+        } catch (error) {
+          // Not handled: PagerDuty's retry of this event must get through.
+          await store.releaseEvent(event.id);
+          throw error;
+        }
+        logger.info(
+          `PagerDuty ${event.event_type} (event ${event.id}, account ${account}, ` +
+            `incident ${notifiedEvent.incidentId}): ${notifiedEvent.userIds.length} ` +
+            `notified, queued for the interruptions ledger`,
+        );
+        res.json({ queued: true });
+        return;
+      }
 
       const status = PAGE_STATUS_BY_EVENT.get(event.event_type);
       if (!status) {
@@ -232,5 +316,48 @@ function parseWebhook(body: Buffer) {
       )})`,
     );
   }
-  return result.data;
+  return { json, event: result.data.event };
+}
+
+/** Who a notifying event says PagerDuty notified; 400 naming the field. */
+function parseNotified(
+  json: unknown,
+  event: z.infer<typeof webhookSchema>['event'],
+  account: string,
+): NotifiedEvent {
+  const common = {
+    eventId: event.id,
+    eventType: event.event_type,
+    account,
+    occurredAt: event.occurred_at,
+  };
+  const fail = (error: z.ZodError) =>
+    new InputError(
+      `PagerDuty ${event.event_type} event ${event.id} does not say who was ` +
+        `notified (${describeZodError(error)})`,
+    );
+  if (event.event_type === RESPONDER_ADDED) {
+    const result = responderNotifiedSchema.safeParse(json);
+    if (!result.success) {
+      throw fail(result.error);
+    }
+    const { data } = result.data.event;
+    return {
+      ...common,
+      incidentId: data.incident.id,
+      userIds: data.user ? [data.user.id] : [],
+    };
+  }
+  const result = incidentNotifiedSchema.safeParse(json);
+  if (!result.success) {
+    throw fail(result.error);
+  }
+  const { data } = result.data.event;
+  return {
+    ...common,
+    incidentId: data.id,
+    incidentKey: data.incident_key ?? undefined,
+    serviceId: data.service?.id,
+    userIds: data.assignees.map(a => a.id),
+  };
 }
