@@ -244,9 +244,10 @@ describe.each(databases.eachSupportedId())(
   'OnCallLoadService on %p',
   databaseId => {
     let service: OnCallLoadService;
+    let knex: Knex;
 
     beforeAll(async () => {
-      const knex = await databases.init(databaseId);
+      knex = await databases.init(databaseId);
       await migrateDatabase(knex);
       await insertLedger(knex);
       service = new OnCallLoadService({
@@ -368,6 +369,88 @@ describe.each(databases.eachSupportedId())(
       ]);
       // The schedule's figures still cover everyone on it.
       expect(own.schedules[0].interruptions).toBe(13);
+    });
+
+    it("counts the ledger's interruptions, so the 60-second rule lives there", async () => {
+      // Ken's 10:30 (I2) no longer an interruption: 7, and no burst.
+      const i2 = knex('multivac_notifications').where({
+        user_ref: ken,
+        notified_at: new Date('2026-03-27T10:30:00Z').toISOString(),
+      });
+      await i2.clone().update({ interruption: false });
+      try {
+        const tokyo = await service.load(scope({ team: 'group:default/apac' }));
+        expect(tokyo.schedules[0].persons[0]).toMatchObject({
+          interruptions: 7,
+          bursts: 0,
+          // Still three incidents in the piece: the rule counts them all.
+          sreBreaches: 1,
+        });
+      } finally {
+        await i2.clone().update({ interruption: true });
+      }
+    });
+
+    it('dates a night west of UTC by its local evening, over a week end', async () => {
+      const ny: ScheduleDefinition = {
+        id: 'ny',
+        name: 'New York',
+        timeZone: 'America/New_York',
+        layers: [
+          {
+            name: 'always',
+            members: [grace],
+            rotation: { type: 'weekly', handoffDay: 'monday' },
+            handoffTime: '09:00',
+            start: '2026-04-06',
+          },
+        ],
+      };
+      // Sunday 3 May 22:30 EDT (Monday 02:30 UTC) and Monday 05:00 EDT:
+      // the night of Sunday 3 May. Monday 19:00 EDT is no sleep hour.
+      const times = [
+        '2026-05-04T02:30:00Z',
+        '2026-05-04T09:00:00Z',
+        '2026-05-04T23:00:00Z',
+      ];
+      await knex('multivac_notifications').insert(
+        times.map((at, k) => {
+          const local = localMoment(at, 'America/New_York');
+          return {
+            user_ref: grace,
+            notified_at: new Date(at).toISOString(),
+            source: 'page',
+            page_id: `ny${k}`,
+            level: 1,
+            incident_id: `NY${k}`,
+            entity_ref: 'component:default/api',
+            time_zone: 'America/New_York',
+            local_weekday: local.weekday,
+            local_hour: local.hour,
+            band: local.band,
+          };
+        }),
+      );
+      const load = await new OnCallLoadService({
+        store: new OnCallLoadStore(knex),
+        schedules: [ny],
+        catalog,
+        auth: mockServices.auth(),
+      }).load(
+        scope({
+          current: {
+            from: new Date('2026-05-03T00:00:00Z'),
+            to: new Date('2026-05-06T00:00:00Z'),
+          },
+        }),
+      );
+      expect(load.schedules[0].persons[0]).toMatchObject({
+        userRef: grace,
+        hours: 72,
+        interruptions: 3,
+        badNights: 1,
+        bursts: 0,
+      });
     });
 
     it('counts nothing but hours in a period without notifications', async () => {

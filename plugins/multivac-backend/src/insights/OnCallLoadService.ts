@@ -8,13 +8,12 @@ import {
   OnCallLoadSchedule,
 } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
-import { finalShifts, ScheduleDefinition, Shift } from '../oncall/schedule';
+import { ScheduleDefinition } from '../oncall/schedule';
 import { InsightsScope } from './InsightsService';
-import { NightWindow, OnCallLoadStore, ShiftPiece } from './OnCallLoadStore';
+import { LoadShift, NightWindow, OnCallLoadStore } from './OnCallLoadStore';
+import { joinedShifts, ShiftCache } from './OnCallLoadShifts';
 
 const HOUR_MS = 3_600_000;
-/** Google SRE's shift length: longer shifts are cut into pieces this long. */
-export const SRE_SHIFT_HOURS = 12;
 const LOOKUP_CHUNK = 200;
 
 /** A stretch of one person's uninterrupted on-call time on a schedule. */
@@ -27,48 +26,20 @@ export interface PersonShift {
 /**
  * The schedule's shifts in [from, to) from the schedule engine (layers,
  * restrictions and overrides applied), where a person's adjacent shifts
- * (e.g. their own override next to their turn) are one shift.
+ * (e.g. their own override next to their turn) are one shift; times in
+ * the schedule's zone.
  */
 export function personShifts(
   schedule: ScheduleDefinition,
   from: Date,
   to: Date,
 ): PersonShift[] {
-  const shifts: Shift[] = finalShifts(
-    schedule,
-    DateTime.fromJSDate(from),
-    DateTime.fromJSDate(to),
-  );
-  const joined: PersonShift[] = [];
-  for (const shift of shifts) {
-    const last = joined[joined.length - 1];
-    if (last && last.userRef === shift.userRef && +last.end === +shift.start) {
-      last.end = shift.end;
-    } else {
-      joined.push({
-        userRef: shift.userRef,
-        start: shift.start,
-        end: shift.end,
-      });
-    }
-  }
-  return joined;
-}
-
-/** A shift cut into 12-hour pieces from its start; the last may be shorter. */
-export function sreWindows(
-  shift: PersonShift,
-): Array<{ start: DateTime; end: DateTime }> {
-  const pieces: Array<{ start: DateTime; end: DateTime }> = [];
-  for (let start = shift.start; start < shift.end; ) {
-    const end = DateTime.min(
-      start.plus({ milliseconds: SRE_SHIFT_HOURS * HOUR_MS }),
-      shift.end,
-    );
-    pieces.push({ start, end });
-    start = end;
-  }
-  return pieces;
+  const zone = schedule.timeZone;
+  return joinedShifts(schedule, from.getTime(), to.getTime()).map(shift => ({
+    userRef: shift.userRef,
+    start: DateTime.fromMillis(shift.start, { zone }),
+    end: DateTime.fromMillis(shift.end, { zone }),
+  }));
 }
 
 /**
@@ -126,7 +97,8 @@ function round(value: number, digits: number): number {
 
 /**
  * On-call load per built-in schedule and person: hours from the schedule
- * engine, the rest aggregated from the interruptions ledger in SQL.
+ * engine (expanded once per schedule version and week, ShiftCache), the
+ * rest aggregated from the interruptions ledger in one SQL statement.
  */
 export class OnCallLoadService {
   private readonly schedules: ScheduleDefinition[];
@@ -144,6 +116,8 @@ export class OnCallLoadService {
   }
 
   private readonly store: OnCallLoadStore;
+  /** Expanded shifts per schedule, kept across requests. */
+  private readonly shifts = new ShiftCache();
   private readonly catalog: CatalogService;
   private readonly auth: AuthService;
 
@@ -159,27 +133,25 @@ export class OnCallLoadService {
       : this.schedules;
     const perSchedule = schedules.map(schedule => ({
       schedule,
-      shifts: personShifts(schedule, from, to),
+      shifts: this.shifts.shifts(schedule, from.getTime(), to.getTime()),
     }));
-    const pieces: ShiftPiece[] = perSchedule.flatMap(({ schedule, shifts }) =>
-      shifts.flatMap((shift, index) =>
-        sreWindows(shift).map(piece => ({
-          scheduleId: schedule.id,
-          userRef: shift.userRef,
-          shift: index,
-          start: piece.start.toJSDate(),
-          end: piece.end.toJSDate(),
-        })),
-      ),
+    const all: LoadShift[] = perSchedule.flatMap(({ schedule, shifts }) =>
+      shifts.map((shift, index) => ({
+        scheduleId: schedule.id,
+        userRef: shift.userRef,
+        shift: index,
+        start: shift.start,
+        end: shift.end,
+      })),
     );
-    const people = [...new Set(pieces.map(p => p.userRef))];
-    const zones = await this.store.timeZones(people, from, to);
-    const nights = zones.flatMap(zone => nightsIn(zone, from, to));
-    const counts = await this.store.load(pieces, nights, from, to);
+    const people = [...new Set(all.map(s => s.userRef))];
+    const [counts, names] = await Promise.all([
+      this.store.load(all),
+      this.names(people),
+    ]);
     const countsOf = new Map(
       counts.map(c => [`${c.scheduleId}\u0000${c.userRef}`, c]),
     );
-    const names = await this.names(people);
 
     return {
       period: { from: from.toISOString(), to: to.toISOString() },
@@ -187,7 +159,7 @@ export class OnCallLoadService {
         const byPerson = new Map<string, { hours: number; shifts: number }>();
         for (const shift of shifts) {
           const entry = byPerson.get(shift.userRef) ?? { hours: 0, shifts: 0 };
-          entry.hours += (+shift.end - +shift.start) / HOUR_MS;
+          entry.hours += (shift.end - shift.start) / HOUR_MS;
           entry.shifts += 1;
           byPerson.set(shift.userRef, entry);
         }

@@ -1,6 +1,5 @@
 import { Knex } from 'knex';
 import { isPostgres, toIsoString } from '../database/util';
-import { INTERRUPTION_MERGE_SECONDS } from './DatabaseInsightsStore';
 
 /** A burst: this many interruptions or more ... */
 export const BURST_SIZE = 3;
@@ -11,17 +10,14 @@ export const BAD_NIGHT_SIZE = 2;
 /** Google SRE: at most this many incidents per 12-hour shift. */
 export const SRE_MAX_INCIDENTS = 2;
 
-/**
- * A piece of a person's shift on a schedule: shifts are cut into 12-hour
- * pieces from their start (the last one shorter), for the SRE rule.
- */
-export interface ShiftPiece {
+/** One person's shift on a schedule, times in epoch milliseconds. */
+export interface LoadShift {
   scheduleId: string;
   userRef: string;
   /** The shift's number within the schedule (unique per schedule). */
   shift: number;
-  start: Date;
-  end: Date;
+  start: number;
+  end: number;
 }
 
 /** A night, 22:00–08:00 in `timeZone`, named by the date it starts on. */
@@ -44,13 +40,23 @@ export interface PersonLoadCounts {
   sreBreaches: number;
 }
 
-type Sql = { sql: string; params: unknown[] };
+/** Google SRE's shift length: shifts are cut into pieces this long. */
+export const SRE_SHIFT_MS = 12 * 3_600_000;
+const DAY_MS = 86_400_000;
 
 /**
- * On-call load aggregates in SQL over `multivac_notifications`: the shifts
- * (from the schedule engine) and the nights (from each zone's calendar) are
- * passed in as one JSON parameter each; the database returns one row per
- * schedule and person.
+ * On-call load aggregates in SQL over the interruptions ledger
+ * (`multivac_notifications`): the shifts (from the schedule engine) are
+ * passed in as one JSON parameter and each reads its person's
+ * notifications through the ledger's `(user_ref, notified_at)` index; the
+ * database returns one row per schedule and person.
+ *
+ * Interruptions are the ledger's own (`interruption`: at most one per
+ * person per 60 seconds, kept by the triggers of migration
+ * `20261205030000_insights_facts`), so the rule lives in one place. Nights
+ * come from the local hour and weekday the ledger banded each notification
+ * in (22:00–08:00 in the person's zone, named by the evening's date), so no
+ * time zone arithmetic is needed in the database.
  */
 export class OnCallLoadStore {
   private readonly pg: boolean;
@@ -59,117 +65,64 @@ export class OnCallLoadStore {
     this.pg = isPostgres(db);
   }
 
-  /** The time zones the ledger banded these people's notifications in. */
-  async timeZones(userRefs: string[], from: Date, to: Date): Promise<string[]> {
-    if (userRefs.length === 0) {
-      return [];
-    }
-    const rows: Array<{ time_zone: string }> = await this.db(
-      'multivac_notifications',
-    )
-      .distinct('time_zone')
-      .whereIn('user_ref', userRefs)
-      .where('notified_at', '>=', toIsoString(from))
-      .where('notified_at', '<', toIsoString(to));
-    return rows.map(r => r.time_zone).sort();
-  }
-
   /**
-   * Per schedule and person with pieces: interruptions inside their shifts
-   * (the first notification after 60 seconds without one, as everywhere in
-   * insights), the most in one shift, bursts, bad nights and 12-hour pieces
-   * with more than two incidents. Only notifications in [from, to) count.
+   * Per schedule and person with shifts: interruptions inside their shifts,
+   * the most in one shift, bursts, bad nights and 12-hour pieces (cut from
+   * each shift's start, the last one shorter) with more than two incidents
+   * among all their notifications.
    */
-  async load(
-    pieces: ShiftPiece[],
-    nights: NightWindow[],
-    from: Date,
-    to: Date,
-  ): Promise<PersonLoadCounts[]> {
-    if (pieces.length === 0) {
+  async load(shifts: LoadShift[]): Promise<PersonLoadCounts[]> {
+    if (shifts.length === 0) {
       return [];
     }
-    const lookBehind = new Date(
-      from.getTime() - INTERRUPTION_MERGE_SECONDS * 1000,
+    const shiftsJson = JSON.stringify(
+      shifts.map(shift => ({
+        s: shift.scheduleId,
+        u: shift.userRef,
+        sh: shift.shift,
+        a: toIsoString(new Date(shift.start)),
+        b: toIsoString(new Date(shift.end)),
+        am: shift.start,
+      })),
     );
-    // Each piece and night once per UTC day it touches (k: days since the
-    // epoch), so the database joins notifications to them on equality.
-    const piecesJson = JSON.stringify(
-      pieces.flatMap((p, i) =>
-        utcDays(p.start, p.end).map(k => ({
-          s: p.scheduleId,
-          u: p.userRef,
-          sh: p.shift,
-          pc: i,
-          k,
-          a: toIsoString(p.start),
-          b: toIsoString(p.end),
-        })),
-      ),
-    );
-    const nightsJson = JSON.stringify(
-      nights.flatMap(n =>
-        utcDays(n.start, n.end).map(k => ({
-          z: n.timeZone,
-          d: n.night,
-          k,
-          a: toIsoString(n.start),
-          b: toIsoString(n.end),
-        })),
-      ),
-    );
-    const epoch = (column: string) =>
-      this.pg
-        ? `extract(epoch from ${column})::float8`
-        : `round((julianday(${column}) - 2440587.5) * 86400.0, 3)`;
-    const pieceRows = this.pg
+    const pg = this.pg;
+    const shiftRows = pg
       ? `SELECT * FROM json_to_recordset(CAST(? AS json))
-          AS x(s text, u text, sh integer, pc integer, k integer, a timestamptz, b timestamptz)`
+          AS x(s text, u text, sh integer, a timestamptz, b timestamptz, am bigint)`
       : `SELECT json_extract(value, '$.s') AS s, json_extract(value, '$.u') AS u,
-          json_extract(value, '$.sh') AS sh, json_extract(value, '$.pc') AS pc,
-          json_extract(value, '$.k') AS k,
-          json_extract(value, '$.a') AS a, json_extract(value, '$.b') AS b
+          json_extract(value, '$.sh') AS sh, json_extract(value, '$.a') AS a,
+          json_extract(value, '$.b') AS b, json_extract(value, '$.am') AS am
           FROM json_each(?)`;
-    const nightRows = this.pg
-      ? `SELECT * FROM json_to_recordset(CAST(? AS json))
-          AS x(z text, d text, k integer, a timestamptz, b timestamptz)`
-      : `SELECT json_extract(value, '$.z') AS z, json_extract(value, '$.d') AS d,
-          json_extract(value, '$.k') AS k,
-          json_extract(value, '$.a') AS a, json_extract(value, '$.b') AS b
-          FROM json_each(?)`;
-    const text = this.pg ? 'text' : 'TEXT';
-    const day = (t: string) =>
-      this.pg
-        ? `CAST(floor(${t} / 86400) AS integer)`
-        : `CAST(${t} / 86400 AS INTEGER)`;
-    const query: Sql = {
-      sql: `WITH RECURSIVE
-        pc AS (${pieceRows}),
-        nt AS (${nightRows}),
-        led0 AS (
-          SELECT id, user_ref, notified_at, time_zone, incident_id, page_id,
-            ${epoch('notified_at')} AS t,
-            ${epoch(
-              `lag(notified_at) OVER (PARTITION BY user_ref ORDER BY notified_at, id)`,
-            )} AS prev_t
-          FROM multivac_notifications
-          WHERE user_ref IN (SELECT DISTINCT u FROM pc)
-            AND notified_at >= ? AND notified_at < ?
-        ),
-        led AS (SELECT led0.*, ${day('t')} AS k FROM led0),
+    // Epoch milliseconds, whole (the store writes times to the millisecond).
+    const ms = pg
+      ? `CAST(round(extract(epoch from n.notified_at) * 1000) AS bigint)`
+      : `CAST(round((julianday(n.notified_at) - 2440587.5) * ${DAY_MS}.0) AS INTEGER)`;
+    const bigint = (value: number) =>
+      pg ? `CAST(${value} AS bigint)` : String(value);
+    const burstMs = BURST_SECONDS * 1000;
+    // The local date of the evening a sleep-hour notification's night began,
+    // in days since the epoch: the UTC day, moved to the local day by the
+    // local weekday (a zone is less than a day from UTC), minus one before
+    // 08:00.
+    const utcDay = `(t / ${DAY_MS})`;
+    const night = `${utcDay}
+      + CASE (local_weekday - (${utcDay} + 3) % 7 - 1 + 7) % 7
+          WHEN 1 THEN 1 WHEN 6 THEN -1 ELSE 0 END
+      - CASE WHEN local_hour < 8 THEN 1 ELSE 0 END`;
+    const result = await this.db.raw(
+      `WITH RECURSIVE
+        sh AS (${shiftRows}),
         ev AS (
-          SELECT pc.s, pc.u, pc.sh, pc.pc, led.id, led.notified_at, led.t,
-            led.k, led.prev_t, led.time_zone,
-            coalesce(led.incident_id, 'page:' || led.page_id,
-              'notification:' || CAST(led.id AS ${text})) AS incident
-          FROM led JOIN pc ON pc.u = led.user_ref AND pc.k = led.k
-            AND led.notified_at >= pc.a AND led.notified_at < pc.b
-          WHERE led.notified_at >= ?
+          SELECT sh.s, sh.u, sh.sh, n.id, n.interruption AS flag,
+            n.local_weekday, n.local_hour, ${ms} AS t, sh.am,
+            coalesce(n.incident_id, 'page:' || n.page_id,
+              'notification:' || CAST(n.id AS ${
+                pg ? 'text' : 'TEXT'
+              })) AS incident
+          FROM sh JOIN multivac_notifications n ON n.user_ref = sh.u
+            AND n.notified_at >= sh.a AND n.notified_at < sh.b
         ),
-        i AS (
-          SELECT * FROM ev
-          WHERE prev_t IS NULL OR t - prev_t >= ${INTERRUPTION_MERGE_SECONDS}
-        ),
+        i AS (SELECT * FROM ev WHERE flag),
         per_shift AS (
           SELECT s, u, sh, count(*) AS n FROM i GROUP BY s, u, sh
         ),
@@ -178,48 +131,56 @@ export class OnCallLoadStore {
           GROUP BY s, u
         ),
         sre AS (
-          SELECT s, u, pc FROM ev GROUP BY s, u, pc
+          SELECT s, u FROM (
+            SELECT s, u, sh, (t - am) / ${SRE_SHIFT_MS} AS piece, incident
+            FROM ev
+          ) x
+          GROUP BY s, u, sh, piece
           HAVING count(DISTINCT incident) > ${SRE_MAX_INCIDENTS}
         ),
         sb AS (SELECT s, u, count(*) AS n FROM sre GROUP BY s, u),
-        night AS (
-          SELECT i.s, i.u, nt.d FROM i
-          JOIN nt ON nt.z = i.time_zone AND nt.k = i.k
-            AND i.notified_at >= nt.a AND i.notified_at < nt.b
-          GROUP BY i.s, i.u, nt.d HAVING count(*) >= ${BAD_NIGHT_SIZE}
+        nights AS (
+          SELECT s, u FROM (
+            SELECT s, u, ${night} AS night FROM i
+            WHERE local_hour >= 22 OR local_hour < 8
+          ) x
+          GROUP BY s, u, night HAVING count(*) >= ${BAD_NIGHT_SIZE}
         ),
-        bn AS (SELECT s, u, count(*) AS n FROM night GROUP BY s, u),
+        bn AS (SELECT s, u, count(*) AS n FROM nights GROUP BY s, u),
         ranked AS (
           SELECT s, u, t,
             row_number() OVER (PARTITION BY s, u ORDER BY t, id) AS rn,
             count(*) OVER (PARTITION BY s, u ORDER BY t
-              RANGE BETWEEN CURRENT ROW AND ${BURST_SECONDS} FOLLOWING) AS within
+              RANGE BETWEEN CURRENT ROW AND ${bigint(
+                burstMs,
+              )} FOLLOWING) AS within
           FROM i
         ),
-        cand AS (
-          SELECT s, u, rn, within, rn + within - 1 AS last_rn,
+        -- A burst starts at the first interruption with two more within the
+        -- hour after it; the next one at the first such interruption after
+        -- that hour. (A person's interruptions are at least 60 s apart.)
+        followed AS (
+          SELECT s, u, rn, within,
             min(CASE WHEN within >= ${BURST_SIZE} THEN rn END) OVER (
-              PARTITION BY s, u ORDER BY rn
-              ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_start,
-            min(CASE WHEN within >= ${BURST_SIZE} THEN rn END) OVER (
-              PARTITION BY s, u) AS first_start
+              PARTITION BY s, u ORDER BY t
+              RANGE BETWEEN ${bigint(
+                burstMs + 1,
+              )} FOLLOWING AND UNBOUNDED FOLLOWING) AS following
           FROM ranked
         ),
         starts AS (
-          SELECT c.s, c.u, c.rn, c.first_start, after.next_start AS following
-          FROM cand c
-          LEFT JOIN cand after ON after.s = c.s AND after.u = c.u
-            AND after.rn = c.last_rn + 1
-          WHERE c.within >= ${BURST_SIZE}
+          SELECT s, u, rn, following,
+            min(rn) OVER (PARTITION BY s, u) AS first_rn
+          FROM followed WHERE within >= ${BURST_SIZE}
         ),
         burst (s, u, rn, following) AS (
-          SELECT s, u, rn, following FROM starts WHERE rn = first_start
+          SELECT s, u, rn, following FROM starts WHERE rn = first_rn
           UNION ALL
           SELECT c.s, c.u, c.rn, c.following FROM burst b
           JOIN starts c ON c.s = b.s AND c.u = b.u AND c.rn = b.following
         ),
         bs AS (SELECT s, u, count(*) AS n FROM burst GROUP BY s, u),
-        people AS (SELECT DISTINCT s, u FROM pc)
+        people AS (SELECT DISTINCT s, u FROM sh)
         SELECT people.s, people.u,
           coalesce(ps.total, 0) AS interruptions,
           coalesce(ps.most, 0) AS most,
@@ -232,19 +193,9 @@ export class OnCallLoadStore {
         LEFT JOIN bn ON bn.s = people.s AND bn.u = people.u
         LEFT JOIN sb ON sb.s = people.s AND sb.u = people.u
         ORDER BY people.s, people.u`,
-      params: [
-        piecesJson,
-        nightsJson,
-        toIsoString(lookBehind),
-        toIsoString(to),
-        toIsoString(from),
-      ],
-    };
-    const result = await this.db.raw(
-      query.sql,
-      query.params as Knex.RawBinding[],
+      [shiftsJson],
     );
-    const rows: Array<Record<string, unknown>> = this.pg ? result.rows : result;
+    const rows: Array<Record<string, unknown>> = pg ? result.rows : result;
     return rows.map(row => ({
       scheduleId: String(row.s),
       userRef: String(row.u),
@@ -255,17 +206,4 @@ export class OnCallLoadStore {
       sreBreaches: Number(row.sre_breaches),
     }));
   }
-}
-
-const DAY_MS = 86_400_000;
-
-/** The UTC days (days since 1970-01-01) that [start, end) touches. */
-function utcDays(start: Date, end: Date): number[] {
-  const first = Math.floor(start.getTime() / DAY_MS);
-  const last = Math.floor((end.getTime() - 1) / DAY_MS);
-  const days: number[] = [];
-  for (let k = first; k <= last; k++) {
-    days.push(k);
-  }
-  return days;
 }
