@@ -685,4 +685,170 @@ describe('fake Slack', () => {
       });
     });
   });
+
+  describe('conversations.list', () => {
+    it('lists public channels and the private ones the bot is in, page by page with cursors', async () => {
+      await slack.conversations.create({ name: 'secret', is_private: true });
+      const listed: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await slack.conversations.list({
+          types: 'public_channel,private_channel',
+          limit: 2,
+          cursor,
+        });
+        listed.push(...page.channels!.map(c => c.name!));
+        cursor = page.response_metadata?.next_cursor || undefined;
+        pages += 1;
+      } while (cursor);
+
+      expect(listed).toEqual(['general', 'incidents', 'secret']);
+      expect(pages).toBe(2);
+      // Public channels only by default; archived ones unless excluded.
+      await slack.conversations.archive({
+        channel: fake.channel('secret')!.id,
+      });
+      expect(
+        (await slack.conversations.list()).channels!.map(c => c.name),
+      ).toEqual(['general', 'incidents']);
+      expect(
+        (
+          await slack.conversations.list({
+            types: 'private_channel',
+            exclude_archived: true,
+          })
+        ).channels,
+      ).toEqual([]);
+    });
+
+    it('needs groups:read for private channels, and refuses a cursor it did not give', async () => {
+      fake.missingScope('conversations.list', 'groups:read');
+
+      expect(
+        await slackError(
+          slack.conversations.list({ types: 'public_channel,private_channel' }),
+        ),
+      ).toMatchObject({ error: 'missing_scope', needed: 'groups:read' });
+      await expect(slack.conversations.list()).resolves.toMatchObject({
+        ok: true,
+      });
+      expect(
+        await slackError(slack.conversations.list({ cursor: 'bm9wZQ==' })),
+      ).toMatchObject({ error: 'invalid_cursor' });
+    });
+  });
+
+  describe('response URLs', () => {
+    const post = (
+      url: string,
+      body: unknown,
+      contentType = 'application/json',
+    ) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': contentType },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+
+    it('takes up to 5 messages, for the user and channel they were issued for', async () => {
+      const url = fake.newResponseUrl({ userId: ADA.id, channelId: 'D0ADA' });
+      expect(url).toMatch(
+        new RegExp(`^${fake.hooksUrl}commands/T0001/\\d+/[0-9a-f]+$`),
+      );
+
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const response = await post(url, {
+          response_type: 'ephemeral',
+          text: `Answer ${i}`,
+        });
+        statuses.push(response.status);
+      }
+
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 404]);
+      expect(fake.responses()[0]).toEqual({
+        url,
+        userId: ADA.id,
+        channelId: 'D0ADA',
+        body: { response_type: 'ephemeral', text: 'Answer 0' },
+        status: 200,
+      });
+      expect(fake.responses()[5]).toMatchObject({
+        status: 404,
+        error: 'used_url',
+      });
+    });
+
+    it.each([
+      [
+        'a form body',
+        'text=hi',
+        'application/x-www-form-urlencoded',
+        'invalid_payload',
+      ],
+      [
+        'JSON that is not an object',
+        '[1]',
+        'application/json',
+        'invalid_payload',
+      ],
+      [
+        'an unknown field',
+        { text: 'hi', responseType: 'ephemeral' },
+        undefined,
+        'invalid_payload',
+      ],
+      [
+        'another response_type',
+        { text: 'hi', response_type: 'public' },
+        undefined,
+        'invalid_payload',
+      ],
+      [
+        'a replace_original that is not a boolean',
+        { text: 'hi', replace_original: 'false' },
+        undefined,
+        'invalid_payload',
+      ],
+      [
+        'blocks without a type',
+        { blocks: [{ text: 'hi' }] },
+        undefined,
+        'invalid_payload',
+      ],
+      [
+        'neither text nor blocks',
+        { response_type: 'ephemeral' },
+        undefined,
+        'no_text',
+      ],
+    ])('refuses %s with 400', async (_what, body, contentType, error) => {
+      const url = fake.newResponseUrl({ userId: ADA.id, channelId: 'C1' });
+
+      const response = await post(url, body, contentType);
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ ok: false, error });
+      expect(fake.responses()).toEqual([
+        expect.objectContaining({ status: 400, error }),
+      ]);
+    });
+
+    it('answers 404 to an expired or unknown URL', async () => {
+      const url = fake.newResponseUrl({ userId: ADA.id, channelId: 'C1' });
+      fake.expireResponseUrl(url);
+
+      const expired = await post(url, { text: 'late' });
+      const unknown = await post(`${fake.hooksUrl}commands/T0001/1/nope`, {
+        text: 'who?',
+      });
+
+      expect([expired.status, unknown.status]).toEqual([404, 404]);
+      expect(fake.responses().map(r => r.error)).toEqual([
+        'expired_url',
+        'no_service',
+      ]);
+    });
+  });
 });

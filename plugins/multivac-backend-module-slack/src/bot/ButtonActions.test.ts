@@ -39,9 +39,10 @@ describe('ButtonActions', () => {
     return { ...started, acknowledged };
   }
 
-  const click = (userId: string) =>
+  const click = (userId: string, responseUrl?: string) =>
     toInteractionDelivery(
       blockActions({
+        ...(responseUrl && { response_url: responseUrl }),
         user: { id: userId },
         channel: { id: triage },
         container: { type: 'message', channel_id: triage },
@@ -76,6 +77,33 @@ describe('ButtonActions', () => {
     expect(answersTo(KEN)).toEqual([
       'Sorry, you are not allowed to multivac.page.acknowledge.',
     ]);
+    await close();
+  });
+
+  it('answers who clicked through the response_url of the click, as a new ephemeral message', async () => {
+    const { bot: slackBot, runJobs, close } = await bot();
+    const responseUrl = fake.newResponseUrl({
+      userId: KEN,
+      channelId: triage,
+      kind: 'actions',
+    });
+
+    await slackBot.inbox.receive(click(KEN, responseUrl));
+    expect(await runJobs()).toEqual([]);
+
+    expect(fake.responses()).toEqual([
+      expect.objectContaining({
+        url: responseUrl,
+        status: 200,
+        body: {
+          response_type: 'ephemeral',
+          text: 'Sorry, you are not allowed to multivac.page.acknowledge.',
+          // The clicked message stays as it is.
+          replace_original: false,
+        },
+      }),
+    ]);
+    expect(answersTo(KEN)).toEqual([]);
     await close();
   });
 

@@ -49,6 +49,99 @@ describe('SlackCommands', () => {
     await close();
   });
 
+  it('answers a slash command typed in a direct message through its response_url', async () => {
+    const { bot, runJobs, close } = await startSlackBot({ fake });
+    // A direct message between Ada and Grace: the bot is not in it, and
+    // Slack refuses ephemeral messages there.
+    const dm = 'D0ADAGRACE';
+    const responseUrl = fake.newResponseUrl({ userId: ADA, channelId: dm });
+
+    await bot.inbox.receive(
+      toCommandDelivery(
+        slashCommand({
+          text: 'help',
+          user_id: ADA,
+          channel_id: dm,
+          channel_name: 'directmessage',
+          response_url: responseUrl,
+        }),
+      ),
+    );
+    expect(await runJobs()).toEqual([]);
+
+    expect(fake.responses()).toEqual([
+      expect.objectContaining({
+        url: responseUrl,
+        status: 200,
+        body: {
+          response_type: 'ephemeral',
+          text: expect.stringMatching(/^\*What I can do\*/),
+          replace_original: false,
+        },
+      }),
+    ]);
+    expect(fake.callsTo('chat.postEphemeral')).toEqual([]);
+    await close();
+  });
+
+  it('answers with an ephemeral message when the response_url expired, and logs it once', async () => {
+    const { bot, runJobs, logger, close } = await startSlackBot({ fake });
+    const responseUrl = fake.newResponseUrl({ userId: ADA, channelId: triage });
+    fake.expireResponseUrl(responseUrl);
+
+    await bot.inbox.receive(
+      toCommandDelivery(
+        slashCommand({
+          text: 'dance',
+          user_id: ADA,
+          channel_id: triage,
+          response_url: responseUrl,
+        }),
+      ),
+    );
+    expect(await runJobs()).toEqual([]);
+
+    expect(fake.responses().map(r => [r.status, r.error])).toEqual([
+      [404, 'expired_url'],
+    ]);
+    expect(answersTo(ADA)).toEqual([
+      "I don't know `dance`. Try `/multivac help`.",
+    ]);
+    expect(
+      logger.warn.mock.calls.filter(([message]) =>
+        String(message).includes('response_url'),
+      ),
+    ).toHaveLength(1);
+    await close();
+  });
+
+  it('only records a slash command before Slack hears back: the job answers', async () => {
+    const { bot, runJobs, enqueued, close } = await startSlackBot({ fake });
+    const responseUrl = fake.newResponseUrl({ userId: ADA, channelId: triage });
+
+    const ack = await bot.inbox.receive(
+      toCommandDelivery(
+        slashCommand({
+          text: 'help',
+          user_id: ADA,
+          channel_id: triage,
+          trigger_id: 'T-ack',
+          response_url: responseUrl,
+        }),
+      ),
+    );
+
+    // An empty 200, one durable job, and nothing asked of Slack yet.
+    expect(ack).toBeUndefined();
+    expect(enqueued()).toEqual(['slack.delivery:command:T-ack']);
+    expect(fake.calls).toEqual([]);
+    expect(fake.responses()).toEqual([]);
+
+    expect(await runJobs()).toEqual([]);
+    expect(fake.responses()).toHaveLength(1);
+    await close();
+  });
+
   it('tells the user when the catalog does not answer while it looks them up', async () => {
     const { bot, runJobs, close } = await startSlackBot({
       fake,
