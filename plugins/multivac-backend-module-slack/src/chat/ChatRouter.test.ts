@@ -268,6 +268,10 @@ describe('POST /api/multivac/chat, without Slack config', () => {
       { text: 'status', incident: '' },
       'Invalid chat message: incident: String must contain at least 1 character(s)',
     ],
+    [
+      { text: 'help', timeZone: 'Mars/Olympus_Mons' },
+      'Invalid chat message: timeZone: unknown time zone "Mars/Olympus_Mons", e.g. Europe/Berlin',
+    ],
   ])('answers 400 for %j', async (body, message) => {
     const res = await chat(backend, token, body);
 

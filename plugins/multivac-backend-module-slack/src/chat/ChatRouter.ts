@@ -29,7 +29,24 @@ const chatRequestSchema = z.object({
     .min(1, 'type a command, e.g. help')
     .max(4000),
   incident: z.string().trim().min(1).max(100).optional(),
+  /** The reader's IANA zone (the shell's machine's): times are shown in it. */
+  timeZone: z
+    .string()
+    .max(100)
+    .refine(isTimeZone, zone => ({
+      message: `unknown time zone ${JSON.stringify(zone)}, e.g. Europe/Berlin`,
+    }))
+    .optional(),
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format(0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type ChatRequest = z.input<typeof chatRequestSchema>;
 
@@ -97,7 +114,8 @@ export class ChatRouter implements WorkflowClient {
           );
         }
         const workflow = this.workflow.get();
-        const { text } = parsed.data;
+        // Times in the reader's zone; UTC, named, for a client that gives none.
+        const { text, timeZone = 'UTC' } = parsed.data;
         const userRef = credentials.principal.userEntityRef;
         const actor = await users.byRef(userRef);
         if (!actor) {
@@ -142,6 +160,7 @@ export class ChatRouter implements WorkflowClient {
             entered = declared;
           },
           wording: shellWording,
+          timeZone,
         });
         if (outcome === 'unknown') {
           const typed = text.split(/\s+/)[0];
@@ -161,7 +180,9 @@ export class ChatRouter implements WorkflowClient {
         );
         const response: ChatResponse = {
           outcome,
-          replies: replies.map(message => mrkdwnToPlainText(message, names)),
+          replies: replies.map(message =>
+            mrkdwnToPlainText(message, { names, timeZone }),
+          ),
           incident: now && {
             id: now.id,
             reference: now.reference,

@@ -24,7 +24,7 @@ describe('mrkdwnToPlainText', () => {
     expect(
       mrkdwnToPlainText(
         `${mention('U0ADA')}, <@U0GRACE|grace> and ${mention('U0KEN')}`,
-        names,
+        { names },
       ),
     ).toBe('Ada Lovelace, grace and @U0KEN');
   });
@@ -46,7 +46,19 @@ describe('mrkdwnToPlainText', () => {
           '2026-03-05T14:03:00.000Z',
         )}`,
       ),
-    ).toBe('#inc-7-payments #C0TEAM @here @payments 2026-03-05T14:03:00.000Z');
+    ).toBe('#inc-7-payments #C0TEAM @here @payments Mar 5, 2026, 2:03 PM UTC');
+  });
+
+  it("writes dates in the reader's zone with the zone named, summer and winter", () => {
+    const text = `from ${slackDate('2026-12-07T08:00:00.000Z')} to ${slackDate(
+      '2026-07-07T17:59:47.591Z',
+    )}`;
+    expect(mrkdwnToPlainText(text, { timeZone: 'Europe/Berlin' })).toBe(
+      'from Dec 7, 2026, 9:00 AM CET to Jul 7, 2026, 7:59 PM CEST',
+    );
+    expect(mrkdwnToPlainText(text, { timeZone: 'America/New_York' })).toBe(
+      'from Dec 7, 2026, 3:00 AM EST to Jul 7, 2026, 1:59 PM EDT',
+    );
   });
 
   it('keeps formatting, code and lone angle brackets as they are', () => {

@@ -11,10 +11,12 @@ import {
   postmortemCreatePermission,
   reportCreatePermission,
   roleHolder,
+  formatDateTime,
+  formatWithScheduleTime,
   Severity,
   shortRef,
 } from '@multivac/plugin-multivac-common';
-import { escapeMrkdwn, postmortemReply } from '../messages';
+import { escapeMrkdwn, postmortemReply, slackDate } from '../messages';
 import { ChatCommand, CommandContext } from './types';
 
 const SEVERITY_WORD = /^sev([1-4])$/i;
@@ -48,14 +50,41 @@ function isPerson(target: string): boolean {
   return target.includes('@') || /^user:/i.test(target);
 }
 
-function describeOnCall(answer: OnCallAnswer): string {
+/**
+ * When a shift ends, for its reader: where their zone is known (the shell)
+ * in it, named, and in the schedule's where that clock differs; in Slack a
+ * date each reader sees in their own zone, and the schedule's time, named,
+ * since shifts change hands at the schedule's times.
+ */
+function shiftEnd(
+  iso: string,
+  scheduleZone: string | undefined,
+  readerZone: string | undefined,
+): string {
+  if (!scheduleZone) {
+    return slackDate(iso);
+  }
+  if (readerZone) {
+    return escapeMrkdwn(
+      formatWithScheduleTime(iso, scheduleZone, {
+        zone: readerZone,
+        locale: 'en-US',
+      }),
+    );
+  }
+  return `${slackDate(iso)} (${escapeMrkdwn(
+    formatDateTime(iso, { zone: scheduleZone, locale: 'en-US' }),
+  )} schedule time)`;
+}
+
+function describeOnCall(answer: OnCallAnswer, readerZone?: string): string {
   const lines = answer.levels.map(level => {
     const people = level.onCall
       .map(
         shift =>
           `${escapeMrkdwn(shift.person.name)}${
             shift.person.phone ? ` (${escapeMrkdwn(shift.person.phone)})` : ''
-          } until ${shift.end}`,
+          } until ${shiftEnd(shift.end, answer.schedule.timeZone, readerZone)}`,
       )
       .join(', ');
     return `Level ${level.level}: ${people || 'nobody'}`;
@@ -265,7 +294,7 @@ export const incidentCommands: ChatCommand[] = [
       const answer = await context.workflow.onCall.whoIsOnCall(
         requireArgs(context, 'oncall <service>'),
       );
-      await context.reply(describeOnCall(answer));
+      await context.reply(describeOnCall(answer, context.timeZone));
     },
   },
   {

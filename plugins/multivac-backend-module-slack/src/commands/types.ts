@@ -37,6 +37,11 @@ export interface CommandContext {
   enterIncident?(incident: Incident): Promise<void>;
   /** Slack's wording when absent. */
   wording?: CommandWording;
+  /**
+   * The reader's IANA zone where the platform knows it (the terminal
+   * shell); in Slack each reader sees dates in their own zone.
+   */
+  timeZone?: string;
 }
 
 /**

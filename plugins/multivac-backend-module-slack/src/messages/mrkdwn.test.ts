@@ -49,9 +49,9 @@ describe('link', () => {
 });
 
 describe('slackDate', () => {
-  it('lets Slack format the time for each reader, with the ISO time as fallback', () => {
+  it('lets Slack format the time for each reader, with the UTC time, named, as fallback', () => {
     expect(slackDate('2025-03-05T14:04:00.000Z')).toBe(
-      '<!date^1741183440^{date_short_pretty} {time}|2025-03-05T14:04:00.000Z>',
+      '<!date^1741183440^{date_short_pretty} {time}|Mar 5, 2025, 2:04 PM UTC>',
     );
   });
 

@@ -1,3 +1,5 @@
+import { formatDateTime } from '@multivac/plugin-multivac-common';
+
 /**
  * Slack mrkdwn building blocks. Slack parses `<...>` as links, mentions and
  * `<!channel>`-style broadcasts, so text from people must be escaped.
@@ -33,7 +35,9 @@ export function link(url: string, text: string): string {
 
 /**
  * A time shown in each reader's own time zone, e.g. "Mar 5, 2025 14:03";
- * clients that cannot format it show the ISO time.
+ * clients that cannot format it (and notifications) show it in UTC, named:
+ * "Mar 5, 2025, 2:03 PM UTC". The terminal shell writes it in the reader's
+ * zone (see `mrkdwnToPlainText`).
  */
 export function slackDate(iso: string): string {
   const ms = Date.parse(iso);
@@ -42,5 +46,7 @@ export function slackDate(iso: string): string {
   }
   return `<!date^${Math.floor(
     ms / 1000,
-  )}^{date_short_pretty} {time}|${escapeMrkdwn(iso)}>`;
+  )}^{date_short_pretty} {time}|${escapeMrkdwn(
+    formatDateTime(ms, { zone: 'UTC', locale: 'en-US' }),
+  )}>`;
 }

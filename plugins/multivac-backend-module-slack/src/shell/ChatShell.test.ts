@@ -119,7 +119,10 @@ describe('ChatShell', () => {
   });
 
   it('lists what is firing on a service or team', async () => {
-    const terminal = new Terminal({ baseUrl: backend.url });
+    const terminal = new Terminal({
+      baseUrl: backend.url,
+      timeZone: 'Asia/Tokyo',
+    });
     await terminal.ready();
     await request(backend.backend.server)
       .post('/api/multivac/alerts/integrations/cron')
@@ -132,11 +135,27 @@ describe('ChatShell', () => {
       return answer.startsWith('*1 alert firing on payments*') && answer;
     }, 'the alert in the list');
     const answer = await terminal.type('alerts payments');
+    // since when, in the shell's zone (Tokyo's: no abbreviation, an offset)
     expect(answer).toMatch(
-      /^\*1 alert firing on payments\*\n• \*payments-api\* — low urgency, 1 alert \(http:\/\/portal\.example\/multivac\/alerts\/groups\/[^)]+\), since [^:]+:\d\d:\d\d(\.\d+)?Z: Ledger lags 40 minutes\nall alerts in Backstage \(http:\/\/portal\.example\/multivac\/alerts\?entityRef=group%3Adefault%2Fpayments\)\nmultivac> $/,
+      /^\*1 alert firing on payments\*\n• \*payments-api\* — low urgency, 1 alert \(http:\/\/portal\.example\/multivac\/alerts\/groups\/[^)]+\), since [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d [AP]M GMT\+9: Ledger lags 40 minutes\nall alerts in Backstage \(http:\/\/portal\.example\/multivac\/alerts\?entityRef=group%3Adefault%2Fpayments\)\nmultivac> $/,
     );
     expect(await terminal.type('alerts nowhere')).toBe(
       "There is no service or team 'nowhere' in the catalog (looked for component:default/nowhere, group:default/nowhere, system:default/nowhere)\nmultivac> ",
+    );
+    terminal.input.end();
+    await terminal.done;
+  });
+
+  it("says until when someone is on call in the shell's zone, named, and the schedule's", async () => {
+    const terminal = new Terminal({
+      baseUrl: backend.url,
+      timeZone: 'America/New_York',
+    });
+    await terminal.ready();
+
+    // New York's clock, then the schedule's (UTC), each zone named
+    expect(await terminal.type('oncall payments-api')).toMatch(
+      /^\*On call for payments-api\* \(Payments primary, builtin\):\nLevel 1: Grace Hopper until [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d [AP]M E[SD]T \(([A-Z][a-z]{2} \d{1,2}, \d{4}, )?\d{1,2}:\d\d [AP]M UTC schedule time\)\nmultivac> $/,
     );
     terminal.input.end();
     await terminal.done;

@@ -25,6 +25,8 @@ export interface ChatShellOptions {
   fetch?: typeof fetch;
   /** Milliseconds since the epoch, for the guest token's expiry. */
   now?: () => number;
+  /** The IANA zone times are shown in; by default this machine's. */
+  timeZone?: string;
 }
 
 type Incident = NonNullable<ChatResponse['incident']>;
@@ -133,7 +135,13 @@ export class ChatShell {
   }
 
   private async send(text: string, incident?: string): Promise<void> {
-    const body: ChatRequest = { text, incident };
+    const body: ChatRequest = {
+      text,
+      incident,
+      timeZone:
+        this.options.timeZone ??
+        Intl.DateTimeFormat().resolvedOptions().timeZone,
+    };
     let response = await this.post(body);
     if (response.status === 401 && !this.options.token) {
       // The backend no longer takes the guest token (e.g. new signing keys).
