@@ -19,9 +19,14 @@
  */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import {
+  SPEC_API as API,
+  specError,
+  specPage,
+  specReference,
+} from '../plugins/multivac-backend-module-pagerduty/src/reconcile/__testUtils__/pagerDutySpec';
 
 const HTML = 'https://bench.pagerduty.example';
-const API = 'https://api.pagerduty.com';
 const WEEK_MS = 7 * 24 * 3600_000;
 /** A Monday 09:00 UTC: shifts hand over weekly from here. */
 const ROTATION_ANCHOR = Date.UTC(2026, 0, 5, 9);
@@ -194,13 +199,8 @@ export async function startFakePagerDutyFromSpec(options: {
   let rateLimitEvery = 0;
   let rateLimited = 0;
 
-  const ref = (type: string, id: string, summary: string, path: string) => ({
-    id,
-    type: `${type}_reference`,
-    summary,
-    self: `${API}/${path}/${id}`,
-    html_url: `${HTML}/${path}/${id}`,
-  });
+  const ref = (type: string, id: string, summary: string, path: string) =>
+    specReference(HTML, type, id, summary, path);
   const userRef = (id: string) =>
     ref('user', id, model.users.get(id)!.name, 'users');
   const policyRef = (id: string) =>
@@ -339,40 +339,18 @@ export async function startFakePagerDutyFromSpec(options: {
     };
   }
 
-  function page<T>(
-    records: T[],
-    query: URLSearchParams,
-    key: string,
-  ): Record<string, unknown> | { status: number; error: string } {
-    const limit = Number(query.get('limit') ?? 25);
-    const offset = Number(query.get('offset') ?? 0);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      return { status: 400, error: 'limit must be between 1 and 100' };
-    }
-    if (!Number.isInteger(offset) || offset < 0) {
-      return { status: 400, error: 'offset must be a positive integer' };
-    }
-    return {
-      [key]: records.slice(offset, offset + limit),
-      limit,
-      offset,
-      more: offset + limit < records.length,
-      total: null,
-    };
-  }
-
   function answer(req: IncomingMessage): { status: number; body: unknown } {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = url.searchParams;
     const includes = query.getAll('include[]');
     const parts = url.pathname.split('/').filter(Boolean);
-    const notFound = { status: 404, body: error('Not Found', 2100) };
+    const notFound = { status: 404, body: specError('Not Found', 2100) };
     if (req.method !== 'GET') {
-      return { status: 405, body: error('Method Not Allowed', 2000) };
+      return { status: 405, body: specError('Method Not Allowed', 2000) };
     }
     let result: unknown;
     if (parts[0] === 'services' && parts.length === 1) {
-      result = page(
+      result = specPage(
         model.services.map(s => serviceObject(s.id, includes)),
         query,
         'services',
@@ -383,7 +361,7 @@ export async function startFakePagerDutyFromSpec(options: {
       }
       result = { service: serviceObject(parts[1], includes) };
     } else if (parts[0] === 'users' && parts.length === 1) {
-      result = page(
+      result = specPage(
         [...model.users.keys()].map(id => userObject(id, includes)),
         query,
         'users',
@@ -400,7 +378,7 @@ export async function startFakePagerDutyFromSpec(options: {
       if (Number.isNaN(since) || Number.isNaN(until) || until < since) {
         return {
           status: 400,
-          body: error('Invalid Input Provided', 2001, ['since/until']),
+          body: specError('Invalid Input Provided', 2001, ['since/until']),
         };
       }
       const policyIds = query.has('escalation_policy_ids[]')
@@ -416,7 +394,7 @@ export async function startFakePagerDutyFromSpec(options: {
       }
       const iso = (t: number | null) =>
         t === null ? null : new Date(t).toISOString();
-      result = page(
+      result = specPage(
         records.map(r => ({
           escalation_policy: policyRef(r.policyId),
           escalation_level: r.level,
@@ -445,7 +423,10 @@ export async function startFakePagerDutyFromSpec(options: {
         status: number;
         error: string;
       };
-      return { status, body: error('Invalid Input Provided', 2001, [message]) };
+      return {
+        status,
+        body: specError('Invalid Input Provided', 2001, [message]),
+      };
     }
     return { status: 200, body: result };
   }
@@ -464,10 +445,10 @@ export async function startFakePagerDutyFromSpec(options: {
     requestsByRoute.set(route, (requestsByRoute.get(route) ?? 0) + 1);
     let reply: { status: number; body: unknown };
     if (!key || !options.apiKeys.includes(key)) {
-      reply = { status: 401, body: error('Unauthorized', 2006) };
+      reply = { status: 401, body: specError('Unauthorized', 2006) };
     } else if (rateLimitEvery > 0 && received % rateLimitEvery === 0) {
       rateLimited++;
-      reply = { status: 429, body: error('Rate Limit Exceeded', 2020) };
+      reply = { status: 429, body: specError('Rate Limit Exceeded', 2020) };
     } else {
       reply = answer(req);
     }
@@ -509,9 +490,4 @@ export async function startFakePagerDutyFromSpec(options: {
         server.close(() => resolve());
       }),
   };
-}
-
-/** The spec's generic error body. */
-function error(message: string, code: number, errors?: string[]) {
-  return { error: { message, code, ...(errors && { errors }) } };
 }

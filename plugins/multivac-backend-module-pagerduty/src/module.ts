@@ -11,6 +11,7 @@ import {
 } from '@multivac/plugin-multivac-node';
 import { pagerDutyClientsFromConfig } from './client/pagerDutyConfig';
 import { PagerDutyOnCallProvider } from './PagerDutyOnCallProvider';
+import { setUpScheduleReconcile } from './reconcile/setUpScheduleReconcile';
 import { PagerDutyReleaseSubscriber } from './releases/PagerDutyReleaseSubscriber';
 import { ConnectedPageUpdates } from './webhooks/ConnectedPageUpdates';
 import { PagerDutyInterruptions } from './webhooks/PagerDutyInterruptions';
@@ -45,6 +46,8 @@ export const multivacModulePagerDuty = createBackendModule({
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         auth: coreServices.auth,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
         catalog: catalogServiceRef,
         onCall: multivacOnCallExtensionPoint,
         releases: multivacReleasesExtensionPoint,
@@ -58,6 +61,8 @@ export const multivacModulePagerDuty = createBackendModule({
         logger,
         httpRouter,
         auth,
+        httpAuth,
+        permissions,
         catalog,
         onCall,
         releases,
@@ -113,6 +118,19 @@ export const multivacModulePagerDuty = createBackendModule({
               ),
             });
           },
+        });
+        await setUpScheduleReconcile({
+          config,
+          clients,
+          database,
+          scheduler,
+          logger,
+          httpRouter,
+          auth,
+          httpAuth,
+          permissions,
+          catalog,
+          workflow,
         });
         const pageUpdates = new ConnectedPageUpdates();
         workflow.addClient(pageUpdates);
