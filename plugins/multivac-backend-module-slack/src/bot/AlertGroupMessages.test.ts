@@ -131,6 +131,52 @@ describe('AlertGroupMessages', () => {
     }
   });
 
+  it('posts to the channel the catalog names, and to the triage channel when the bot cannot see that one', async () => {
+    const triage = fake.channel('triage')!.id;
+    const named = await start(
+      [
+        entity('Component', 'payments-api', {
+          annotations: { 'slack.com/channel': '#triage' },
+        }),
+      ],
+      undefined,
+    );
+    try {
+      await named.bot.alertGroupMessages.onAlertGroupChange({
+        group: group('component:default/payments-api'),
+        change: 'opened',
+        deliveryId: 'd-1',
+        attempt: 1,
+      });
+      expect(fake.messages(triage)).toHaveLength(1);
+    } finally {
+      await named.close();
+    }
+
+    const unknown = await start(
+      [
+        entity('Component', 'payments-api', {
+          annotations: { 'slack.com/channel': 'payments-oncall' },
+        }),
+      ],
+      triage,
+    );
+    try {
+      await unknown.bot.alertGroupMessages.onAlertGroupChange({
+        group: { ...group('component:default/payments-api'), id: 'g-2' },
+        change: 'opened',
+        deliveryId: 'd-2',
+        attempt: 1,
+      });
+      expect(fake.messages(triage)).toHaveLength(2);
+      expect(unknown.logger.warn).toHaveBeenCalledWith(
+        'Alert group g-2 of component:default/payments-api: No Slack channel named #payments-oncall that Multivac can see; invite @Multivac or use the channel id; posting it to the triage channel',
+      );
+    } finally {
+      await unknown.close();
+    }
+  });
+
   it('shows an incident started anywhere on the post, and posts nothing for a group it never posted', async () => {
     const triage = fake.channel('triage')!.id;
     const { bot, close } = await start([entity('Component', 'orphan')], triage);
