@@ -1,8 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Knex } from 'knex';
+import { DateTime } from 'luxon';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { migrateDatabase } from '../database/migrations';
+import { onCallAt, ScheduleDefinition } from '../oncall/schedule';
 import { DatabaseInsightsStore } from './DatabaseInsightsStore';
 import { DEMO_ACTOR, demoHistoryEnabled, seedDemoHistory } from './demoHistory';
 
@@ -10,6 +12,32 @@ jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 const NOW = new Date('2026-12-04T12:00:00Z');
+
+/** The demo's Payments schedule: a daily turn of its three people. */
+const PAYMENTS: ScheduleDefinition = {
+  id: 'payments-primary',
+  name: 'Payments primary',
+  timeZone: 'Europe/Berlin',
+  layers: [
+    {
+      name: 'daily',
+      members: [
+        'user:default/ada.lovelace',
+        'user:default/grace.hopper',
+        'user:default/alan.turing',
+      ],
+      rotation: { type: 'daily' },
+      handoffTime: '09:00',
+      start: '2026-01-01',
+    },
+  ],
+};
+
+const DISPLAY_NAMES: Record<string, string> = {
+  'user:default/ada.lovelace': 'Ada Lovelace',
+  'user:default/grace.hopper': 'Grace Hopper',
+  'user:default/alan.turing': 'Alan Turing',
+};
 
 describe('demoHistoryEnabled', () => {
   const config = new ConfigReader({ multivac: { demo: { history: true } } });
@@ -79,11 +107,46 @@ describe.each(databases.eachSupportedId())('seedDemoHistory on %s', id => {
     expect(heatmap.length).toBeGreaterThan(40);
   });
 
+  it("pages the schedule's on-call person by name, so the Recent pages name them", async () => {
+    await seedDemoHistory(knex, NOW, [PAYMENTS]);
+    const pages = await knex('multivac_pages')
+      .whereIn('entity_ref', [
+        'component:default/payments-api',
+        'component:default/ledger-service',
+        'component:default/fraud-detector',
+      ])
+      .select('created_at', 'level', 'targets', 'acknowledged_by');
+    const firstLevel = pages.filter(p => Number(p.level) === 1);
+    expect(firstLevel.length).toBeGreaterThan(10);
+    for (const page of firstLevel) {
+      const at = DateTime.fromJSDate(new Date(page.created_at));
+      const onCall = onCallAt(PAYMENTS, at)!.userRef;
+      const targets = JSON.parse(page.targets);
+      expect(targets).toEqual([
+        {
+          userRef: onCall,
+          name: DISPLAY_NAMES[onCall],
+          email: `${onCall.slice('user:default/'.length)}@nimbus.example`,
+        },
+      ]);
+      expect(page.acknowledged_by).toBe(onCall);
+    }
+    // every page, of every team, names whom it reached
+    for (const page of await knex('multivac_pages').select('targets')) {
+      const [target] = JSON.parse(page.targets);
+      expect(target.name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+      expect(target.userRef).toMatch(/^user:default\/[a-z]+\.[a-z]+$/);
+    }
+  });
+
   it('is the same history every time, and never touches a used database', async () => {
     const written = await seedDemoHistory(knex, NOW);
     const first = await knex('multivac_incidents')
       .orderBy('number')
       .select('title', 'severity', 'created_at');
+    const firstTargets = await knex('multivac_pages')
+      .orderBy('created_at')
+      .pluck('targets');
     expect(await seedDemoHistory(knex, NOW)).toBe(0);
 
     const other = await databases.init(id);
@@ -94,5 +157,8 @@ describe.each(databases.eachSupportedId())('seedDemoHistory on %s', id => {
         .orderBy('number')
         .select('title', 'severity', 'created_at'),
     ).toEqual(first);
+    expect(
+      await other('multivac_pages').orderBy('created_at').pluck('targets'),
+    ).toEqual(firstTargets);
   });
 });

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { OnCallPerson } from '@multivac/plugin-multivac-common';
 import { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
@@ -12,34 +13,37 @@ export const DEMO_ACTOR = 'service:multivac-demo-history';
 const DAYS = 90;
 const MINUTE = 60_000;
 
-/** The demo catalog's teams, their services and people (examples/). */
+/**
+ * The demo catalog's teams, their services and people (examples/org.yaml),
+ * each person as [User name, zone, display name].
+ */
 const TEAMS = [
   {
     schedule: 'payments-primary',
     services: ['payments-api', 'ledger-service', 'fraud-detector'],
     people: [
-      ['ada.lovelace', 'Europe/Berlin'],
-      ['grace.hopper', 'America/New_York'],
-      ['alan.turing', 'Europe/London'],
+      ['ada.lovelace', 'Europe/Berlin', 'Ada Lovelace'],
+      ['grace.hopper', 'America/New_York', 'Grace Hopper'],
+      ['alan.turing', 'Europe/London', 'Alan Turing'],
     ],
   },
   {
     schedule: 'storefront-primary',
     services: ['checkout-web', 'cart-service', 'product-catalog'],
     people: [
-      ['margaret.hamilton', 'America/Los_Angeles'],
-      ['linus.torvalds', 'Europe/Helsinki'],
-      ['barbara.liskov', 'America/New_York'],
+      ['margaret.hamilton', 'America/Los_Angeles', 'Margaret Hamilton'],
+      ['linus.torvalds', 'Europe/Helsinki', 'Linus Torvalds'],
+      ['barbara.liskov', 'America/New_York', 'Barbara Liskov'],
     ],
   },
   {
     schedule: 'platform-primary',
     services: ['identity-service', 'api-gateway', 'notification-service'],
     people: [
-      ['ken.thompson', 'Asia/Tokyo'],
-      ['radia.perlman', 'America/Chicago'],
-      ['donald.knuth', 'America/Los_Angeles'],
-      ['katherine.johnson', 'UTC'],
+      ['ken.thompson', 'Asia/Tokyo', 'Ken Thompson'],
+      ['radia.perlman', 'America/Chicago', 'Radia Perlman'],
+      ['donald.knuth', 'America/Los_Angeles', 'Donald Knuth'],
+      ['katherine.johnson', 'UTC', 'Katherine Johnson'],
     ],
   },
 ] as const;
@@ -52,6 +56,18 @@ const TROUBLES = [
   'certificate about to expire',
   'database connections exhausted',
 ];
+
+/** A demo person: User name, IANA zone, display name. */
+type Person = readonly [name: string, zone: string, displayName: string];
+
+/** A person as a page's target, as the built-in provider records them. */
+function target([name, , displayName]: Person): OnCallPerson {
+  return {
+    userRef: `user:default/${name}`,
+    name: displayName,
+    email: `${name}@nimbus.example`,
+  };
+}
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
 function random(seed: number): () => number {
@@ -134,7 +150,7 @@ export async function seedDemoHistory(
     let number = 0;
     const byId = new Map(schedules.map(s => [s.id, s]));
     /** The schedule's on-call at `at` and the next in the team, if any. */
-    const onDuty = <P extends readonly [string, string]>(
+    const onDuty = <P extends Person>(
       team: { schedule: string; people: readonly P[] },
       at: number,
       fallback: [P, P],
@@ -150,7 +166,7 @@ export async function seedDemoHistory(
     };
     const notifications: Array<Record<string, unknown>> = [];
     const notify = (
-      person: readonly [string, string],
+      person: Person,
       at: number,
       pageId: string,
       level: number,
@@ -247,6 +263,13 @@ export async function seedDemoHistory(
             const pagedAt = declared + p * (10 + next() * 15) * MINUTE;
             const acknowledgedAt = pagedAt + ackMinutes * MINUTE;
             const escalated = ackMinutes > 10;
+            // Whoever is on call when this page goes out (a storm's later
+            // pages may fall in the next shift).
+            const [first, second] =
+              p === 0
+                ? [onCall, backup]
+                : onDuty(team, pagedAt, [onCall, backup]);
+            const answered = escalated ? second : first;
             await tx('multivac_pages').insert({
               id: pageId,
               entity_ref: `component:default/${service}`,
@@ -260,24 +283,21 @@ export async function seedDemoHistory(
               dedup_key: `multivac-demo-${pageId}`,
               status: 'resolved',
               level: escalated ? 2 : 1,
-              targets: JSON.stringify([
-                { userRef: `user:default/${(escalated ? backup : onCall)[0]}` },
-              ]),
+              // Whom the page reached, as a real page records them.
+              targets: JSON.stringify([target(answered)]),
               delivery: 'demo history',
               created_by: DEMO_ACTOR,
               created_at: iso(pagedAt),
               updated_at: iso(acknowledgedAt),
               acknowledged_at: iso(acknowledgedAt),
-              acknowledged_by: `user:default/${
-                (escalated ? backup : onCall)[0]
-              }`,
+              acknowledged_by: `user:default/${answered[0]}`,
               resolved_at: iso(Math.max(acknowledgedAt, resolved)),
               history: '[]',
               incident_id: id,
             });
-            notify(onCall, pagedAt, pageId, 1, id, service);
+            notify(first, pagedAt, pageId, 1, id, service);
             if (escalated) {
-              notify(backup, pagedAt + 10 * MINUTE, pageId, 2, id, service);
+              notify(second, pagedAt + 10 * MINUTE, pageId, 2, id, service);
             }
           }
         }
