@@ -959,6 +959,94 @@ async function runPortalCitizenFlow(page, title) {
       await expectNoAppErrors(page);
     },
   );
+
+  await step(
+    '"Put a team on call": the form fills and previews the next 4 weeks',
+    async () => {
+      await page.goto(`${appUrl}/create`);
+      await page
+        .locator('.MuiCard-root')
+        .filter({ hasText: 'Put a team on call' })
+        .getByRole('button', { name: 'Choose' })
+        .click();
+      await page.waitForURL(/\/create\/templates\/default\/put-team-on-call/);
+      // Step "Team": the Group (OwnerPicker) and its repository.
+      await page.locator('#root_team').fill('Payments');
+      await page
+        .getByRole('option', { name: /Payments/ })
+        .first()
+        .click();
+      const owner = page.getByLabel('Owner').first();
+      await owner.fill('nimbus');
+      await owner.press('Tab');
+      const repository = page.getByLabel('Repository').first();
+      await repository.fill('payments');
+      await repository.press('Tab');
+      await page.getByRole('button', { name: 'Next' }).click();
+      // Step "Rotation": Ada then Grace, weekly on Wednesdays at 10:00 in London.
+      const members = [
+        ['Ada', /Ada Lovelace/],
+        ['Grace', /Grace Hopper/],
+      ];
+      for (const [i, [typed, option]] of members.entries()) {
+        const member = page.locator(`#root_members_${i}`);
+        // minItems: 1 may already have given the form an empty first member.
+        if (!(await member.count())) {
+          await page.getByRole('button', { name: 'Add Item' }).click();
+        }
+        await member.fill(typed);
+        await page.getByRole('option', { name: option }).first().click();
+      }
+      await page.getByRole('button', { name: /^Rotation/ }).click();
+      await page.getByRole('option', { name: 'Weekly', exact: true }).click();
+      await page.getByRole('button', { name: /^Hand-off day/ }).click();
+      await page
+        .getByRole('option', { name: 'Wednesday', exact: true })
+        .click();
+      await page.locator('#root_handoffTime').fill('10:00');
+      await page.locator('#root_timeZone').fill('Europe/London');
+      await page.getByRole('button', { name: 'Next' }).click();
+      // Step "Escalation": the preview is a dry run of multivac:schedule:render.
+      const preview = page.getByTestId('schedule-preview');
+      await preview
+        .getByText('Who is on call for the next 4 weeks (Europe/London):')
+        .waitFor();
+      const rows = await preview
+        .locator('tbody tr')
+        .evaluateAll(trs =>
+          trs.map(tr =>
+            [...tr.querySelectorAll('td')].map(td => td.textContent.trim()),
+          ),
+        );
+      // The rotation starts at the next hand-off: four whole weeks,
+      // Wednesday 10:00 to Wednesday 10:00, Ada and Grace in turn.
+      const expected = [
+        'user:default/ada.lovelace',
+        'user:default/grace.hopper',
+        'user:default/ada.lovelace',
+        'user:default/grace.hopper',
+      ];
+      if (rows.length !== 4 || rows.some((r, i) => r[0] !== expected[i])) {
+        throw new Error(`the preview shows ${JSON.stringify(rows)}`);
+      }
+      const handoff = /^Wed \d{1,2} \w{3} 10:00$/;
+      rows.forEach(([, from, until], i) => {
+        if (!handoff.test(from) || !handoff.test(until)) {
+          throw new Error(
+            `shift ${i + 1} is not a hand-off: ${from} to ${until}`,
+          );
+        }
+        if (i > 0 && from !== rows[i - 1][2]) {
+          throw new Error(`shift ${i + 1} does not follow shift ${i}`);
+        }
+      });
+      await expectNoAppErrors(page);
+      await page.screenshot({
+        path: join(output, 'put-team-on-call-preview.png'),
+        fullPage: true,
+      });
+    },
+  );
 }
 
 async function runAlertFlow(page) {
