@@ -11,7 +11,7 @@ import {
 } from '@material-ui/core';
 import { Alert } from '@multivac/plugin-multivac-common';
 import { AlertStatusChip, AlertUrgencyChip } from '../AlertChips';
-import { alertTime } from '../AlertsTable';
+import { formatDateTime } from '../../formatTime';
 import { DetailField } from '../DetailField';
 
 /** How the alert found its entity, in words. */
@@ -74,12 +74,12 @@ export const AlertDetails = ({ alert }: { alert: Alert }) => {
         </Grid>
         <Grid item xs={6} md={3}>
           <DetailField label="Started">
-            {alertTime(alert.startsAt ?? alert.createdAt)}
+            {formatDateTime(alert.startsAt ?? alert.createdAt)}
           </DetailField>
         </Grid>
         <Grid item xs={6} md={3}>
           <DetailField label="Resolved">
-            {alert.resolvedAt && alertTime(alert.resolvedAt)}
+            {alert.resolvedAt && formatDateTime(alert.resolvedAt)}
           </DetailField>
         </Grid>
         <Grid item xs={12} md={6}>

@@ -107,9 +107,10 @@ describe('AlertGroupPage', () => {
     await waitFor(() =>
       expect(api.acknowledgeAlertGroup).toHaveBeenCalledWith('group-1'),
     );
+    expect(await screen.findByText(/acknowledged by/)).toBeInTheDocument();
     expect(
-      await screen.findByText(/acknowledged by user:default\/grace.hopper/),
-    ).toBeInTheDocument();
+      screen.getByText('Page').parentElement?.querySelector('a'),
+    ).toHaveAttribute('href', '/catalog/default/user/grace.hopper');
     expect(screen.getByRole('button', { name: 'Acknowledge' })).toBeDisabled();
     expect(alertApi.post).not.toHaveBeenCalled();
   });

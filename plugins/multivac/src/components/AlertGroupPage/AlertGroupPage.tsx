@@ -26,9 +26,10 @@ import { multivacApiRef } from '../../api/MultivacApi';
 import { useReloadingChange } from '../../hooks/useReloadingChange';
 import { alertsRouteRef, incidentRouteRef } from '../../routes';
 import { AlertStatusChip, AlertUrgencyChip } from '../AlertChips';
-import { alertTime } from '../AlertsTable';
+import { formatDateTime } from '../../formatTime';
 import { DetailField } from '../DetailField';
 import { PageStatusChip } from '../IncidentChips';
+import { ActorName } from '../OnCallPerson';
 import { AlertDetails } from './AlertDetails';
 
 /** Who the group's page reached and where it stands, when still recent. */
@@ -38,7 +39,12 @@ const GroupPage = ({ page }: { page?: PageRecord }) =>
       <PageStatusChip status={page.status} />
       <span>
         {page.targets.map(t => t.name).join(', ') || 'nobody'}
-        {page.acknowledgedBy && ` · acknowledged by ${page.acknowledgedBy}`}
+        {page.acknowledgedBy && (
+          <>
+            {' · acknowledged by '}
+            <ActorName actor={page.acknowledgedBy} />
+          </>
+        )}
       </span>
     </Box>
   ) : (
@@ -131,10 +137,10 @@ export const AlertGroupPage = () => {
                 <AlertUrgencyChip urgency={group.urgency} />
               </DetailField>
               <DetailField label="First alert">
-                {alertTime(group.createdAt)}
+                {formatDateTime(group.createdAt)}
               </DetailField>
               <DetailField label="Last alert">
-                {alertTime(group.lastAlertAt)}
+                {formatDateTime(group.lastAlertAt)}
               </DetailField>
               <DetailField label="Page">
                 {group.pageId ? (

@@ -36,7 +36,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { useReloadingChange } from '../../hooks/useReloadingChange';
 import { alertsRouteRef } from '../../routes';
-import { alertTime } from '../AlertsTable';
+import { formatDateTime } from '../../formatTime';
 import {
   CreateIntegrationDialog,
   VENDOR_LABELS,
@@ -58,13 +58,13 @@ const SecretState = ({
       : `${integration.secretCount} secrets`}
     {integration.secretRotatedAt && (
       <Typography variant="caption" component="div">
-        rotated {alertTime(integration.secretRotatedAt)}
+        rotated {formatDateTime(integration.secretRotatedAt)}
       </Typography>
     )}
     {integration.previousSecretValidUntil && (
       <Typography variant="caption" component="div">
         previous one valid until{' '}
-        {alertTime(integration.previousSecretValidUntil)}
+        {formatDateTime(integration.previousSecretValidUntil)}
       </Typography>
     )}
   </>

@@ -7,7 +7,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { AlertDeadLetter, multivacApiRef } from '../../api/MultivacApi';
-import { alertTime } from '../AlertsTable';
+import { formatDateTime } from '../../formatTime';
 
 /** How much of a body the table shows before "show all". */
 const BODY_PREVIEW_CHARS = 300;
@@ -16,7 +16,7 @@ const columns: TableColumn<AlertDeadLetter>[] = [
   {
     title: 'Received',
     width: '200px',
-    render: letter => alertTime(letter.receivedAt),
+    render: letter => formatDateTime(letter.receivedAt),
   },
   { title: 'Integration', field: 'integrationId', width: '120px' },
   { title: 'Why it was refused', field: 'error' },

@@ -8,7 +8,7 @@ import { ReactNode } from 'react';
 import { alertGroupRouteRef } from '../../routes';
 import { AlertStatusChip, AlertUrgencyChip } from '../AlertChips';
 import { ServerPagination, ServerPaginationProps } from '../ServerPagination';
-import { alertTime } from './alertTime';
+import { formatDateTime } from '../../formatTime';
 
 export interface AlertsTableProps {
   title: string;
@@ -72,7 +72,7 @@ export const AlertsTable = (props: AlertsTableProps) => {
     {
       title: 'Last change',
       render: alert => (
-        <Tooltip title={alertTime(alert.updatedAt)}>
+        <Tooltip title={formatDateTime(alert.updatedAt)}>
           <span>{DateTime.fromISO(alert.updatedAt).toRelative()}</span>
         </Tooltip>
       ),

@@ -1,3 +1,2 @@
 export { AlertsTable } from './AlertsTable';
 export type { AlertsTableProps } from './AlertsTable';
-export { alertTime } from './alertTime';

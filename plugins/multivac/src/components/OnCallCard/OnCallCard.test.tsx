@@ -7,6 +7,7 @@ import {
   PageRecord,
 } from '@multivac/plugin-multivac-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Settings } from 'luxon';
 import { aPage, mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderWithMultivac } from '../../__testUtils__/render';
 import { OnCallCard } from './OnCallCard';
@@ -129,6 +130,49 @@ describe('OnCallCard', () => {
     expect(
       screen.getByText(/Payments primary \(builtin\)/),
     ).toBeInTheDocument();
+  });
+
+  describe('shift times', () => {
+    const savedZone = Settings.defaultZone;
+    afterEach(() => {
+      Settings.defaultZone = savedZone;
+    });
+
+    it("says until when in the viewer's zone, named, and in the schedule's where its clock differs", async () => {
+      Settings.defaultZone = 'UTC';
+      await renderCard(
+        mockMultivacApi({
+          getOnCallCard: jest.fn(async () =>
+            cardOf({
+              onCall: {
+                ...answer,
+                schedule: { ...answer.schedule, timeZone: 'Europe/Berlin' },
+              },
+            }),
+          ),
+        }),
+      );
+      expect(
+        await screen.findByText(
+          /until Nov 23, 2026, 8:00 AM UTC \(9:00 AM CET schedule time\)/,
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText(
+          /from Nov 23, 2026, 8:00 AM UTC \(9:00 AM CET schedule time\)/,
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it("names the viewer's zone when the provider gives no schedule zone", async () => {
+      Settings.defaultZone = 'Europe/Berlin';
+      await renderCard(
+        mockMultivacApi({ getOnCallCard: jest.fn(async () => cardOf()) }),
+      );
+      expect(
+        await screen.findByText(/until Nov 23, 2026, 9:00 AM CET$/),
+      ).toBeInTheDocument();
+    });
   });
 
   it('explains when nobody is configured for the entity, still counting its alerts', async () => {

@@ -20,10 +20,10 @@ import {
   OnCallPerson,
   OnCallShiftInfo,
 } from '@multivac/plugin-multivac-common';
-import { DateTime } from 'luxon';
 import { Fragment, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { formatDateTime, formatWithScheduleTime } from '../../formatTime';
 import { useLiveRefresh } from '../../hooks/useLiveRefresh';
 import { AcknowledgeDecisionsProvider } from '../AcknowledgePageButton';
 import { CoverShiftButton } from '../CoverShiftDialog';
@@ -32,8 +32,15 @@ import { FiringAlerts } from './FiringAlerts';
 import { PageOnCallDialog } from '../PageOnCallDialog';
 import { RecentPages } from '../RecentPages';
 
-function when(iso: string): string {
-  return DateTime.fromISO(iso).toLocaleString(DateTime.DATETIME_MED);
+/**
+ * When a shift starts or ends, in the viewer's zone with the zone named and,
+ * when the schedule's clock differs, in the schedule's zone too: shifts
+ * change hands at the schedule's times.
+ */
+function when(iso: string, scheduleZone?: string): string {
+  return scheduleZone
+    ? formatWithScheduleTime(iso, scheduleZone)
+    : formatDateTime(iso);
 }
 
 type PagePerson = (person: { userRef: string; name: string }) => void;
@@ -63,9 +70,11 @@ const PagePersonButton = (props: {
 const Shift = (props: {
   shift: OnCallShiftInfo;
   label: string;
+  /** The schedule's IANA zone, when the provider gives it. */
+  scheduleZone?: string;
   onPage?: PagePerson;
 }) => {
-  const { shift, label, onPage } = props;
+  const { shift, label, scheduleZone, onPage } = props;
   return (
     <Box mb={1}>
       <Typography variant="overline">{label}</Typography>
@@ -76,8 +85,8 @@ const Shift = (props: {
         <Typography variant="body2" color="textSecondary" component="span">
           &nbsp;
           {label === 'Next'
-            ? `from ${when(shift.start)}`
-            : `until ${when(shift.end)}`}
+            ? `from ${when(shift.start, scheduleZone)}`
+            : `until ${when(shift.end, scheduleZone)}`}
         </Typography>
         <PagePersonButton person={shift.person} onPage={onPage} />
       </Box>
@@ -159,6 +168,7 @@ export const OnCallCard = () => {
             key={`${shift.person.name}-${shift.start}`}
             shift={shift}
             label="Now"
+            scheduleZone={answer.schedule.timeZone}
             onPage={pagePerson}
           />
         ))
@@ -166,7 +176,12 @@ export const OnCallCard = () => {
         <Alert severity="warning">Nobody is on call right now.</Alert>
       )}
       {answer.next && (
-        <Shift shift={answer.next} label="Next" onPage={pagePerson} />
+        <Shift
+          shift={answer.next}
+          label="Next"
+          scheduleZone={answer.schedule.timeZone}
+          onPage={pagePerson}
+        />
       )}
       {escalation.length > 0 && (
         <>

@@ -17,7 +17,6 @@ import { Grid } from '@material-ui/core';
 import {
   postmortemPublishPermission,
   postmortemUpdatePermission,
-  shortRef,
 } from '@multivac/plugin-multivac-common';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
@@ -27,6 +26,7 @@ import { multivacApiRef } from '../../api/MultivacApi';
 import { useReloadingChange } from '../../hooks/useReloadingChange';
 import { postmortemsRouteRef } from '../../routes';
 import { POSTMORTEM_STATUS_LABELS } from '../IncidentChips';
+import { useDisplayNames } from '../OnCallPerson';
 import { ActionItemsCard } from './ActionItemsCard';
 import { downloadText } from './download';
 import { EditPostmortemDialog } from './EditPostmortemDialog';
@@ -71,6 +71,7 @@ export const PostmortemPage = () => {
     retry,
   } = useAsyncRetry(() => api.getPostmortem(id), [api, id]);
   const { busy, act, quietly } = useReloadingChange(retry);
+  const nameOf = useDisplayNames(postmortem ? [postmortem.ownerRef] : []);
 
   if (!postmortem) {
     return (
@@ -104,7 +105,7 @@ export const PostmortemPage = () => {
           label="Status"
           value={POSTMORTEM_STATUS_LABELS[postmortem.status]}
         />
-        <HeaderLabel label="Owner" value={shortRef(postmortem.ownerRef)} />
+        <HeaderLabel label="Owner" value={nameOf(postmortem.ownerRef)} />
       </Header>
       <Content>
         <Grid container spacing={3}>

@@ -1,4 +1,10 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { RELEASE_CLOCK_ACTOR } from '@multivac/plugin-multivac-common';
+import { Settings } from 'luxon';
+import {
+  aUser,
+  withEntityPresentation,
+} from '../../__testUtils__/entityPresentation';
 import { aRelease, mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderWithMultivac } from '../../__testUtils__/render';
 import { ReleaseDetailsDialog } from './ReleaseDetailsDialog';
@@ -29,6 +35,56 @@ describe('ReleaseDetailsDialog', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     await waitFor(() => expect(onChanged).toHaveBeenCalledWith(started));
     expect(api.setReleaseStatus).toHaveBeenCalledWith('REL-1', 'in_progress');
+  });
+
+  describe('times and people', () => {
+    const savedZone = Settings.defaultZone;
+    afterEach(() => {
+      Settings.defaultZone = savedZone;
+    });
+
+    it("shows the window and the history in the viewer's zone, named, and who changed it by display name", async () => {
+      Settings.defaultZone = 'Europe/Berlin';
+      await renderWithMultivac(
+        withEntityPresentation(
+          <ReleaseDetailsDialog
+            release={aRelease({
+              history: [
+                {
+                  status: 'planned',
+                  at: '2026-11-23T10:00:00.000Z',
+                  by: 'user:default/ada.lovelace',
+                },
+                {
+                  status: 'in_progress',
+                  at: '2026-11-24T14:00:00.000Z',
+                  by: RELEASE_CLOCK_ACTOR,
+                },
+              ],
+            })}
+            onClose={jest.fn()}
+            onChanged={jest.fn()}
+          />,
+          [aUser('ada.lovelace', 'Ada Lovelace')],
+        ),
+      );
+      // 14:00-14:30 UTC seen from Berlin
+      expect(
+        screen.getByText('Tue, Nov 24, 03:00 PM – 03:30 PM CET'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText(/^Planned, Nov 23, 2026, 11:00 AM CET,/),
+      ).toBeInTheDocument();
+      expect(
+        await screen.findByRole('link', { name: 'Ada Lovelace' }),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText(
+          'In progress, Nov 24, 2026, 3:00 PM CET, automatically',
+        ),
+      ).toBeInTheDocument();
+      expect(screen.queryByText(/user:default/)).not.toBeInTheDocument();
+    });
   });
 
   it('renders closed while no release is chosen', async () => {
@@ -106,7 +162,7 @@ describe('ReleaseDetailsDialog', () => {
     );
     const history = screen.getAllByText(/^(Planned|In progress|Done),/);
     expect(history.map(line => line.textContent!.split(', ').pop())).toEqual([
-      'user:default/ada.lovelace',
+      'ada.lovelace',
       'automatically: the window started',
       'automatically: the window ended',
     ]);

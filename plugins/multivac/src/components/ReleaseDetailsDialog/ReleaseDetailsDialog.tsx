@@ -21,7 +21,9 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { useState } from 'react';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { formatDateTime } from '../../formatTime';
 import { DetailField } from '../DetailField';
+import { ActorName } from '../OnCallPerson';
 import {
   formatWindow,
   RELEASE_STATUS_LABELS,
@@ -124,10 +126,12 @@ export const ReleaseDetailsDialog = ({
                   key={`${change.status}-${change.at}`}
                 >
                   {RELEASE_STATUS_LABELS[change.status]},{' '}
-                  {new Date(change.at).toLocaleString()},{' '}
-                  {change.by === RELEASE_CLOCK_ACTOR
-                    ? 'automatically'
-                    : change.by}
+                  {formatDateTime(change.at)},{' '}
+                  {change.by === RELEASE_CLOCK_ACTOR ? (
+                    'automatically'
+                  ) : (
+                    <ActorName actor={change.by} />
+                  )}
                   {change.note ? `: ${change.note}` : ''}
                 </Typography>
               ))}

@@ -4,6 +4,11 @@ import {
   ReleaseConflict,
   ReleaseStatus,
 } from '@multivac/plugin-multivac-common';
+import { DateTime, DateTimeFormatOptions } from 'luxon';
+import { zoneAbbreviation } from '../../formatTime';
+
+/** Intl's narrow and no-break spaces as plain ones. */
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 export const RELEASE_STATUS_LABELS: Record<ReleaseStatus, string> = {
   planned: 'Planned',
@@ -30,24 +35,30 @@ export function entityName(ref: string): string {
   }
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, {
+const DAY_AND_TIME: DateTimeFormatOptions = {
   weekday: 'short',
   day: 'numeric',
   month: 'short',
   hour: '2-digit',
   minute: '2-digit',
-});
-const time = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-});
+};
+const TIME: DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 
-/** "Tue, 24 Nov, 15:00 – 15:30" in the viewer's time zone. */
+/**
+ * "Tue, 24 Nov, 15:00 – 15:30 CET" in the viewer's time zone, named (each
+ * end its own where summer time begins or ends in between).
+ */
 export function formatWindow(start: string, end: string): string {
-  const from = new Date(start);
-  const to = new Date(end);
-  const sameDay = from.toDateString() === to.toDateString();
-  return `${dateTime.format(from)} – ${(sameDay ? time : dateTime).format(to)}`;
+  const from = DateTime.fromISO(start).toLocal();
+  const to = DateTime.fromISO(end).toLocal();
+  const zone = zoneAbbreviation(start);
+  const toZone = zoneAbbreviation(end);
+  const sameDay = from.hasSame(to, 'day');
+  return plain(
+    `${from.toLocaleString(DAY_AND_TIME)}${
+      zone === toZone ? '' : ` ${zone}`
+    } – ${to.toLocaleString(sameDay ? TIME : DAY_AND_TIME)} ${toZone}`,
+  );
 }
 
 /**
