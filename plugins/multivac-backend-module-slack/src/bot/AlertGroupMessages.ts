@@ -93,7 +93,7 @@ export class AlertGroupMessages
   }
 
   async onAlertGroupChange({ group, change }: AlertGroupChange): Promise<void> {
-    const { client, store, config, logger } = this.deps;
+    const { client, store, logger } = this.deps;
     const key = alertGroupMessageKey(group.id);
     if (change !== 'opened') {
       // E.g. an incident started in the portal: the post (if the group was
