@@ -67,7 +67,7 @@ export async function setUpScheduleReconcile(deps: {
     id: 'multivac-pagerduty-schedules-changed',
     frequency: { seconds: settings.catalogPollSeconds },
     timeout: { minutes: 5 },
-    initialDelay: { seconds: 30 },
+    initialDelay: { seconds: Math.min(30, settings.catalogPollSeconds) },
     fn: async () => {
       await reconciler.poll({ all: false });
     },
