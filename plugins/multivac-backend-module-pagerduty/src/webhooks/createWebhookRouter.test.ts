@@ -246,7 +246,10 @@ describe('createWebhookRouter', () => {
 
     it('refuses with 400 an event that does not say who, naming the field', async () => {
       const body = incidentWebhook('incident.escalated');
-      const { assignees: _, ...data } = body.event.data;
+      const { assignees: _, ...data } = body.event.data as Record<
+        string,
+        unknown
+      >;
 
       const res = await signed(
         incidentWebhook('incident.escalated', { id: body.event.id, data }),

@@ -61,12 +61,13 @@ export class ReportedNotifications implements InterruptionLedger {
     if (people.size === 0) {
       return 0;
     }
-    const page: { id: string; entity_ref: string; incident_id: string | null } =
-      notification.dedupKey
-        ? await this.db('multivac_pages')
-            .where({ dedup_key: notification.dedupKey })
-            .first('id', 'entity_ref', 'incident_id')
-        : undefined;
+    const page:
+      | { id: string; entity_ref: string; incident_id: string | null }
+      | undefined = notification.dedupKey
+      ? await this.db('multivac_pages')
+          .where({ dedup_key: notification.dedupKey })
+          .first('id', 'entity_ref', 'incident_id')
+      : undefined;
     const zones = await this.annotatedZones([...people.keys()]);
     const notifiedAt = toIsoString(at);
     const pageId = page?.id ?? externalId;
