@@ -86,6 +86,35 @@ export interface Config {
         onScheduled?: boolean;
       };
       /**
+       * Schedule entities annotated `pagerduty.com/reconcile: 'true'`
+       * carried out in PagerDuty (schedule, escalation policy, service
+       * links). The REST routes work whatever these say.
+       */
+      scheduleReconcile?: {
+        /**
+         * Reconcile on catalog change and on the interval. Default true;
+         * false leaves only the REST routes.
+         */
+        enabled?: boolean;
+        /**
+         * How often the catalog is read for marked Schedules whose spec
+         * changed since it was last applied. Default 60.
+         */
+        catalogPollSeconds?: number;
+        /**
+         * How often every marked Schedule is reconciled, changed or not
+         * (bringing back what was changed by hand in PagerDuty). Default 60.
+         */
+        intervalMinutes?: number;
+        /**
+         * Attempts of one reconcile before it fails (429, 5xx and network
+         * failures are retried with back-off from 30 seconds, doubling, at
+         * most 30 minutes, and never before PagerDuty's Retry-After).
+         * Default 8.
+         */
+        maxAttempts?: number;
+      };
+      /**
        * Further accounts, chosen by the `pagerduty.com/account` annotation.
        * Base URLs and `fromEmail` default to the top-level ones.
        */
