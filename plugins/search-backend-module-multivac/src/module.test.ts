@@ -9,6 +9,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import authPlugin from '@backstage/plugin-auth-backend';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
@@ -125,20 +126,23 @@ const servicesModule = createBackendModule({
     reg.registerInit({
       deps: {
         auth: coreServices.auth,
+        catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         discovery: coreServices.discovery,
         scheduler: coreServices.scheduler,
       },
-      async init({ auth, config, discovery, scheduler }) {
+      async init({ auth, catalog, config, discovery, scheduler }) {
         services = {
           scheduler,
           incidents: MultivacIncidentCollatorFactory.fromConfig(config, {
             auth,
             discovery,
+            catalog,
           }),
           postmortems: MultivacPostmortemCollatorFactory.fromConfig(config, {
             auth,
             discovery,
+            catalog,
           }),
         };
       },
@@ -182,7 +186,19 @@ describe('Multivac search collators', () => {
             entity('Component', 'payments-api', {
               relations: [['ownedBy', 'group:default/payments']],
             }),
-            entity('Group', 'payments'),
+            entity('Group', 'payments', {
+              spec: { profile: { displayName: 'Payments Team' } },
+            }),
+            // Owned by a Group and a User: the team is the Group.
+            entity('Component', 'checkout-web', {
+              relations: [
+                ['ownedBy', 'group:default/checkout'],
+                ['ownedBy', 'user:default/linus.torvalds'],
+              ],
+            }),
+            entity('Group', 'checkout', { title: 'Checkout' }),
+            // A Group's own incident: the team is the Group.
+            entity('Group', 'platform'),
             user('ada.lovelace'),
             user('grace.hopper'),
             user('linus.torvalds'),
@@ -231,8 +247,9 @@ describe('Multivac search collators', () => {
     );
     await expectStatus(
       api('patch', '/incidents/INC-1').send({
-        summary: 'Card authorisations time out',
-        impact: 'EU shoppers',
+        summary:
+          'Card **authorisations** time out, see [the runbook](https://wiki.example.com/visa)',
+        impact: '- *EU* shoppers\n- `checkout` users',
       }),
       200,
     );
@@ -249,13 +266,27 @@ describe('Multivac search collators', () => {
     await expectStatus(api('post', '/incidents/INC-1/postmortem'), 201);
     await expectStatus(
       api('patch', '/postmortems/PM-1').send({
-        sections: { trigger: 'An expired intermediate certificate' },
+        sections: {
+          trigger: [
+            '## What broke',
+            '',
+            'An **expired** [intermediate certificate](https://wiki.example.com/tls):',
+            '',
+            '```sh',
+            'openssl x509 -noout -dates',
+            '```',
+            '',
+            '| Region | Declined |',
+            '| ------ | -------- |',
+            '| EU     | _12%_    |',
+          ].join('\n'),
+        },
       }),
       200,
     );
     await expectStatus(
       api('post', '/postmortems/PM-1/action-items').send({
-        title: 'Alert on certificate expiry',
+        title: 'Alert on `certificate` expiry',
       }),
       201,
     );
@@ -264,7 +295,11 @@ describe('Multivac search collators', () => {
       api('post', '/incidents').send({
         title: 'Visa refunds delayed',
         severity: 'SEV4',
-        entityRefs: ['component:default/payments-api'],
+        entityRefs: [
+          'component:default/payments-api',
+          'component:default/checkout-web',
+          'group:default/platform',
+        ],
       }),
       201,
     );
@@ -277,7 +312,7 @@ describe('Multivac search collators', () => {
     );
   });
 
-  it('yields incidents page by page, with their notes and a resourceRef', async () => {
+  it('yields incidents page by page, with their notes, teams and a resourceRef, as plain text', async () => {
     const documents = await collect(await services.incidents.getCollator());
     expect(documents.map(d => d.title).sort()).toEqual([
       'INC-1: Visa payments declined',
@@ -287,8 +322,8 @@ describe('Multivac search collators', () => {
       title: 'INC-1: Visa payments declined',
       text: [
         'Checkout returns 502 for Visa cards',
-        'Card authorisations time out',
-        'EU shoppers',
+        'Card authorisations time out, see the runbook',
+        'EU shoppers\ncheckout users',
         'Acquirer confirms a faulty TLS certificate',
       ].join('\n\n'),
       location: '/multivac/incidents/INC-1',
@@ -296,35 +331,58 @@ describe('Multivac search collators', () => {
       severity: 'SEV2',
       status: 'resolved',
       entityRefs: ['component:default/payments-api'],
+      team: 'Payments Team',
+      teamRefs: ['group:default/payments'],
       owner: ada,
       createdAt: expect.any(String),
       authorization: { resourceRef: 'INC-1' },
+    });
+    // Each owning Group once, sorted by ref, named as the catalog shows it.
+    expect(documents.find(d => d.location.endsWith('INC-2'))).toMatchObject({
+      team: 'Checkout, Payments Team, platform',
+      teamRefs: [
+        'group:default/checkout',
+        'group:default/payments',
+        'group:default/platform',
+      ],
     });
     expect(services.incidents.visibilityPermission).toBe(
       incidentReadPermission,
     );
   });
 
-  it('yields post-mortems with their sections and action items', async () => {
+  it('yields post-mortems with their sections and action items as plain text, and their teams', async () => {
     const documents = await collect(await services.postmortems.getCollator());
     expect(documents).toEqual([
       {
         title: expect.stringMatching(/^PM-1: .*Visa payments declined/),
-        text: expect.stringContaining('An expired intermediate certificate'),
+        text: expect.any(String),
         location: '/multivac/postmortems/PM-1',
         reference: 'PM-1',
         incidentReference: 'INC-1',
         severity: 'SEV2',
         status: 'draft',
         entityRefs: ['component:default/payments-api'],
+        team: 'Payments Team',
+        teamRefs: ['group:default/payments'],
         owner: expect.stringMatching(/^user:default\//),
         dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
         authorization: { resourceRef: 'PM-1' },
       },
     ]);
-    expect(documents[0].text).toContain(
+    expect(documents[0].text.split('\n\n')).toEqual([
+      // The impact, from the incident.
+      'EU shoppers\ncheckout users',
+      // Each written section: its title, then its text. Summary and Impact
+      // start from the incident's.
+      'Summary\nCard authorisations time out, see the runbook',
+      'Trigger\nWhat broke',
+      'An expired intermediate certificate:',
+      'openssl x509 -noout -dates',
+      'Region\tDeclined\nEU\t12%',
+      'Impact\nEU shoppers\ncheckout users',
       'Action item: Alert on certificate expiry',
-    );
+    ]);
     expect(services.postmortems.visibilityPermission).toBe(
       postmortemReadPermission,
     );
@@ -356,6 +414,25 @@ describe('Multivac search collators', () => {
 
     it('hides incidents from a user the policy denies multivac.incident.read', async () => {
       expect(await search(grace)).toEqual(['multivac-postmortem PM-1']);
+    });
+
+    it('filters by team', async () => {
+      const searchTeam = async (team: string) => {
+        const res = await request(server)
+          .get('/api/search/query')
+          .query({ term: 'Visa', filters: { team } })
+          .set(as(ada));
+        expect(res.status).toBe(200);
+        return (res.body.results as { document: any }[])
+          .map(r => r.document.reference)
+          .sort();
+      };
+      expect(await searchTeam('Checkout')).toEqual(['INC-2']);
+      expect(await searchTeam('Payments Team')).toEqual([
+        'INC-1',
+        'INC-2',
+        'PM-1',
+      ]);
     });
 
     it('filters each incident by its resourceRef under a conditional decision', async () => {

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import { MultivacIncidentCollatorFactory } from './collators/IncidentCollatorFactory';
 import { MultivacPostmortemCollatorFactory } from './collators/PostmortemCollatorFactory';
@@ -20,21 +21,31 @@ export const searchModuleMultivacCollator = createBackendModule({
     reg.registerInit({
       deps: {
         auth: coreServices.auth,
+        catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         discovery: coreServices.discovery,
         scheduler: coreServices.scheduler,
         indexRegistry: searchIndexRegistryExtensionPoint,
       },
-      async init({ auth, config, discovery, scheduler, indexRegistry }) {
+      async init({
+        auth,
+        catalog,
+        config,
+        discovery,
+        scheduler,
+        indexRegistry,
+      }) {
         const { schedule } = readCollatorOptions(config);
         for (const factory of [
           MultivacIncidentCollatorFactory.fromConfig(config, {
             auth,
             discovery,
+            catalog,
           }),
           MultivacPostmortemCollatorFactory.fromConfig(config, {
             auth,
             discovery,
+            catalog,
           }),
         ]) {
           indexRegistry.addCollator({

@@ -1,5 +1,6 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DocumentCollatorFactory,
   IndexableDocument,
@@ -12,6 +13,8 @@ import {
 import { Readable } from 'node:stream';
 import { readCollatorOptions } from '../config';
 import { MultivacReader } from './MultivacReader';
+import { markdownToPlainText } from './plainText';
+import { TeamFields, Teams } from './Teams';
 
 /**
  * An incident in the search index.
@@ -25,6 +28,13 @@ export interface MultivacIncidentDocument extends IndexableDocument {
   status: string;
   /** Affected catalog entities, full refs. */
   entityRefs: string[];
+  /**
+   * The names of the Groups that own the affected entities (a Group is its
+   * own), `, `-separated as the catalog shows them; '' for none.
+   */
+  team: string;
+  /** Those Groups' refs, sorted. */
+  teamRefs: string[];
   /** The incident controller (catalog user ref), when there is one. */
   owner?: string;
   createdAt: string;
@@ -32,8 +42,9 @@ export interface MultivacIncidentDocument extends IndexableDocument {
 
 /**
  * Indexes Multivac's incidents (type `multivac-incident`): title; text =
- * description, summary, impact and people's notes on the timeline. Results are
- * filtered per user with `multivac.incident.read` on the incident.
+ * description, summary, impact and people's notes on the timeline, as plain
+ * text; the owning teams of the affected entities (from the catalog). Results
+ * are filtered per user with `multivac.incident.read` on the incident.
  *
  * @public
  */
@@ -45,29 +56,43 @@ export class MultivacIncidentCollatorFactory
 
   static fromConfig(
     config: Config,
-    options: { auth: AuthService; discovery: DiscoveryService },
+    options: {
+      auth: AuthService;
+      discovery: DiscoveryService;
+      catalog: CatalogService;
+    },
   ) {
     const { pageSize } = readCollatorOptions(config);
     return new MultivacIncidentCollatorFactory(
       new MultivacReader({ ...options, pageSize }),
+      () => new Teams(options.catalog, options.auth),
     );
   }
 
-  private constructor(private readonly reader: MultivacReader) {}
+  private constructor(
+    private readonly reader: MultivacReader,
+    private readonly teams: () => Teams,
+  ) {}
 
   async getCollator(): Promise<Readable> {
     return Readable.from(this.execute());
   }
 
   async *execute(): AsyncGenerator<MultivacIncidentDocument> {
+    const teams = this.teams();
     for await (const page of this.reader.pages<Incident>('/incidents', {
       status: 'all',
     })) {
       const notes = await this.reader.mapLimited(page, (incident, token) =>
         this.notes(incident, token),
       );
+      await teams.load(page.map(incident => incident.entityRefs));
       for (const [i, incident] of page.entries()) {
-        yield toIncidentDocument(incident, notes[i]);
+        yield toIncidentDocument(
+          incident,
+          notes[i],
+          teams.of(incident.entityRefs),
+        );
       }
     }
   }
@@ -88,16 +113,20 @@ export class MultivacIncidentCollatorFactory
   }
 }
 
-/** The search document of `incident`, with its timeline's notes. */
+/**
+ * The search document of `incident`, with its timeline's notes and its
+ * teams; its texts (Markdown, or plain) as plain text.
+ */
 export function toIncidentDocument(
   incident: Incident,
   notes: string[],
+  teams: TeamFields,
 ): MultivacIncidentDocument {
   const controller = incident.roles.find(r => r.role === 'controller');
   return {
     title: `${incident.reference}: ${incident.title}`,
     text: [incident.description, incident.summary, incident.impact, ...notes]
-      .map(part => part?.trim())
+      .map(part => markdownToPlainText(part ?? ''))
       .filter(Boolean)
       .join('\n\n'),
     location: `/multivac/incidents/${encodeURIComponent(incident.reference)}`,
@@ -105,6 +134,7 @@ export function toIncidentDocument(
     severity: incident.severity,
     status: incident.status,
     entityRefs: incident.entityRefs,
+    ...teams,
     ...(controller && { owner: controller.userRef }),
     createdAt: incident.createdAt,
     authorization: { resourceRef: incident.reference },
