@@ -155,8 +155,8 @@ export type PagerDutyResource = 'schedule' | 'escalationPolicy' | 'serviceLink';
  */
 export interface PagerDutyFieldChange {
   path: string;
-  from?: unknown;
-  to?: unknown;
+  from: unknown;
+  to: unknown;
 }
 
 /**
@@ -170,6 +170,7 @@ export interface PagerDutyChange {
   action: 'create' | 'update' | 'none';
   /** PagerDuty's id, once the resource exists. */
   id?: string;
+  /** Empty for `none`. */
   fields: PagerDutyFieldChange[];
 }
 
@@ -179,8 +180,14 @@ export interface PagerDutyChange {
  * @public
  */
 export interface PagerDutyPlan {
-  /** The Schedule entity's ref. */
-  schedule: string;
+  schedule: {
+    /** `schedule:default/payments-primary` */
+    entityRef: string;
+    /** Its `metadata.title`, else its name. */
+    title: string;
+    /** The PagerDuty account: `default`, or its `pagerduty.com/account`. */
+    account: string;
+  };
   changes: PagerDutyChange[];
 }
 
@@ -203,15 +210,17 @@ export type PagerDutyReconcileStatus =
  */
 export interface PagerDutyReconcileState {
   status: PagerDutyReconcileStatus;
+  /** Attempts of the latest run. */
   attempts: number;
-  lastError?: string;
+  lastError: string | null;
   /** ISO time. */
-  lastRunAt?: string;
-  /** ISO time of the next retry or scheduled run. */
-  nextAttemptAt?: string;
+  lastRunAt: string | null;
+  /** ISO time of the next attempt, while retrying. */
+  nextAttemptAt: string | null;
   pagerDuty: {
-    scheduleId?: string;
-    escalationPolicyId?: string;
+    scheduleId: string | null;
+    escalationPolicyId: string | null;
+    /** Services linked to the escalation policy. */
     serviceIds: string[];
   };
 }

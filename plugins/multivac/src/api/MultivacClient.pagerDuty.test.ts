@@ -20,7 +20,9 @@ describe('MultivacClient and PagerDuty reconcile', () => {
   const state = {
     status: 'succeeded',
     attempts: 1,
+    lastError: null,
     lastRunAt: '2026-12-05T03:00:00.000Z',
+    nextAttemptAt: null,
     pagerDuty: {
       scheduleId: 'PSCHED1',
       escalationPolicyId: 'PPOL1',

@@ -49,10 +49,21 @@ describe('entityPage for a Schedule', () => {
       getPagerDutyState: jest.fn(async () => ({
         status: 'succeeded' as const,
         attempts: 1,
-        pagerDuty: { scheduleId: 'PSCHED1', serviceIds: [] },
+        lastError: null,
+        lastRunAt: '2026-12-05T03:00:00.000Z',
+        nextAttemptAt: null,
+        pagerDuty: {
+          scheduleId: 'PSCHED1',
+          escalationPolicyId: 'PPOL1',
+          serviceIds: [],
+        },
       })),
       getPagerDutyPlan: jest.fn(async () => ({
-        schedule: 'schedule:default/payments-primary',
+        schedule: {
+          entityRef: 'schedule:default/payments-primary',
+          title: 'Payments primary',
+          account: 'default',
+        },
         changes: [],
       })),
     };

@@ -52,11 +52,12 @@ const Imported = ({ result }: { result: PagerDutyImportResult }) => (
       Save it as <code>{SCHEDULE_FILE_NAME}</code> in the team&apos;s
       repository, next to its <code>catalog-info.yaml</code>, and open a pull
       request: once merged, the catalog reads it with the rest of the
-      team&apos;s entities. Multivac keeps PagerDuty in line with the file only
-      while it has the annotation{' '}
-      <code>pagerduty.com/reconcile: &apos;true&apos;</code>. A team starting
-      without PagerDuty uses the <strong>Put a team on call</strong> template
-      instead, which opens that pull request for it.
+      team&apos;s entities. The file carries{' '}
+      <code>pagerduty.com/reconcile: &apos;true&apos;</code>, so from then on
+      Multivac keeps the same PagerDuty schedule and escalation policy in line
+      with it: change the rotation in the file, not in PagerDuty. A team
+      starting without PagerDuty uses the <strong>Put a team on call</strong>{' '}
+      template instead, which opens that pull request for it.
     </DialogContentText>
     <Box display="flex" alignItems="flex-start">
       <TextField

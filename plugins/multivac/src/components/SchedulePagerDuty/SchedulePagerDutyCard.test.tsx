@@ -23,7 +23,9 @@ const ref = 'schedule:default/payments-primary';
 const succeeded: PagerDutyReconcileState = {
   status: 'succeeded',
   attempts: 2,
+  lastError: null,
   lastRunAt: '2026-12-05T03:00:00.000Z',
+  nextAttemptAt: null,
   pagerDuty: {
     scheduleId: 'PSCHED1',
     escalationPolicyId: 'PPOL1',
@@ -31,8 +33,10 @@ const succeeded: PagerDutyReconcileState = {
   },
 };
 
+const planned = { entityRef: ref, title: 'Payments primary' };
+
 const changing: PagerDutyPlan = {
-  schedule: ref,
+  schedule: { ...planned, account: 'default' },
   changes: [
     {
       resource: 'schedule',
@@ -52,13 +56,13 @@ const changing: PagerDutyPlan = {
     {
       resource: 'serviceLink',
       action: 'create',
-      fields: [{ path: 'escalation_policy.id', to: 'PPOL1' }],
+      fields: [{ path: 'escalation_policy.id', from: null, to: 'PPOL1' }],
     },
   ],
 };
 
 const inSync: PagerDutyPlan = {
-  schedule: ref,
+  schedule: { ...planned, account: 'default' },
   changes: changing.changes.map(c => ({ ...c, action: 'none', fields: [] })),
 };
 
@@ -156,7 +160,7 @@ describe('SchedulePagerDutyCard', () => {
     expect(api.getPagerDutyPlan).toHaveBeenCalledWith(ref);
   });
 
-  it('says "In sync" when a reconcile would change nothing, and shows ids without a PagerDuty address', async () => {
+  it('says "In sync" when a reconcile would change nothing', async () => {
     await renderCard(
       marked,
       mockMultivacApi({
@@ -166,7 +170,25 @@ describe('SchedulePagerDutyCard', () => {
     );
     expect(await screen.findByText(/^In sync:/)).toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    // No PagerDuty address configured: the ids without links.
     expect(await screen.findByText('PSCHED1')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'PSCHED1' })).toBeNull();
+  });
+
+  it("does not link another account's ids to the default account's address", async () => {
+    await renderCard(
+      marked,
+      mockMultivacApi({
+        getPagerDutyState: jest.fn(async () => succeeded),
+        getPagerDutyPlan: jest.fn(async () => ({
+          ...inSync,
+          schedule: { ...planned, account: 'eu' },
+        })),
+      }),
+      { multivac: { pagerDuty: { webUrl: 'https://nimbus.pagerduty.com' } } },
+    );
+    expect(await screen.findByText(/^In sync:/)).toBeInTheDocument();
+    expect(screen.getByText('PSCHED1')).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'PSCHED1' })).toBeNull();
   });
 

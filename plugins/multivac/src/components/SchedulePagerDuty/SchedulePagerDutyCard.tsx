@@ -24,6 +24,9 @@ import { ReconcileState } from './ReconcileState';
 /** The annotation that marks a Schedule entity for PagerDuty. */
 export const PAGERDUTY_RECONCILE_ANNOTATION = 'pagerduty.com/reconcile';
 
+/** The account of schedules without `pagerduty.com/account`. */
+const DEFAULT_ACCOUNT = 'default';
+
 /** How often the state is read again while a reconcile waits or runs. */
 export const STATE_POLL_MS = 2_000;
 
@@ -87,7 +90,7 @@ const ReconcileButton = (props: {
 
 const Reconciled = ({ scheduleRef }: { scheduleRef: string }) => {
   const api = useApi(multivacApiRef);
-  const pagerDutyUrl = useApi(configApiRef)
+  const webUrl = useApi(configApiRef)
     .getOptionalString('multivac.pagerDuty.webUrl')
     ?.replace(/\/+$/, '');
   const { allowed, loading: checking } = usePermission({
@@ -139,6 +142,11 @@ const Reconciled = ({ scheduleRef }: { scheduleRef: string }) => {
     }
   };
 
+  // The configured address is the default account's; the plan says which
+  // account the schedule is in.
+  const pagerDutyUrl =
+    plan.value?.schedule.account === DEFAULT_ACCOUNT ? webUrl : undefined;
+
   let stateBody;
   if (state.loading && !state.value) {
     stateBody = <Progress />;
@@ -173,7 +181,9 @@ const Reconciled = ({ scheduleRef }: { scheduleRef: string }) => {
         <Typography variant="h6">Dry run</Typography>
         <Typography variant="body2" color="textSecondary">
           What a reconcile would change in PagerDuty now. Nothing in PagerDuty
-          is deleted unless the file says so.
+          is deleted unless the file says so: layers and escalation rules it no
+          longer has are removed only with{' '}
+          <code>pagerduty.com/reconcile-removals: &apos;true&apos;</code>.
         </Typography>
       </Box>
       {planBody}
