@@ -90,10 +90,12 @@ describe('multivacModulePagerDuty', () => {
     expect(providers.map(p => p.id)).toEqual(['pagerduty']);
     expect(releaseSubscribers.map(s => s.id)).toEqual(['pagerduty']);
     // Webhooks record page updates through the workflow once connected,
-    // and whom PagerDuty notified through its jobs into the ledger.
+    // and whom PagerDuty notified through its jobs into the ledger; the
+    // schedule reconcile runs as jobs too.
     expect(clients.map(c => c.id)).toEqual([
       'pagerduty-webhooks',
       'pagerduty-interruptions',
+      'pagerduty-schedule-reconcile',
     ]);
     expect(interruptionSources.map(s => s.id)).toEqual([
       'pagerduty-interruptions',

@@ -119,19 +119,6 @@ export const multivacModulePagerDuty = createBackendModule({
             });
           },
         });
-        await setUpScheduleReconcile({
-          config,
-          clients,
-          database,
-          scheduler,
-          logger,
-          httpRouter,
-          auth,
-          httpAuth,
-          permissions,
-          catalog,
-          workflow,
-        });
         const pageUpdates = new ConnectedPageUpdates();
         workflow.addClient(pageUpdates);
         // Whom PagerDuty notified goes into the interruptions ledger.
@@ -156,6 +143,21 @@ export const multivacModulePagerDuty = createBackendModule({
         httpRouter.addAuthPolicy({
           path: WEBHOOK_PATH,
           allow: 'unauthenticated',
+        });
+        // After the webhooks: the reconcile routes parse JSON under
+        // /pagerduty, and a webhook's signature is over its raw body.
+        await setUpScheduleReconcile({
+          config,
+          clients,
+          database,
+          scheduler,
+          logger,
+          httpRouter,
+          auth,
+          httpAuth,
+          permissions,
+          catalog,
+          workflow,
         });
       },
     });
