@@ -36,8 +36,12 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 
 // Backstage signals: live updates pushed to open browsers over a WebSocket
 // (Multivac's incident, page and report changes, the notifications bell).
-// With several replicas, add an events bus (backend README, "Live updates").
 backend.add(import('@backstage/plugin-signals-backend'));
+// Backstage's events bus, which carries each signal to every replica's
+// browsers: on PostgreSQL (production) it stores events and notifies the
+// other replicas; on SQLite (`npm start`, one process) it keeps them in
+// memory. Tested in liveUpdatesReplicas.test.ts (backend README, "Live updates").
+backend.add(import('@backstage/plugin-events-backend'));
 
 backend.add(import('@multivac/plugin-multivac-backend'));
 // Switches on when multivac.pagerDuty is configured; otherwise it logs and does nothing.

@@ -44,10 +44,15 @@ export interface DemoBackend {
  * catalog, guest sign-in, the sample policy, the Schedule catalog module,
  * Multivac), on a free port with an in-memory database and no generated
  * history; `features` adds plugins, `guestUserRef` signs the guest in as
- * someone else than the demo's Ada.
+ * someone else than the demo's Ada, `config` is read last (e.g. a PostgreSQL
+ * database that several backends share).
  */
 export async function startDemoBackend(
-  options: { features?: BackendFeature[]; guestUserRef?: string } = {},
+  options: {
+    features?: BackendFeature[];
+    guestUserRef?: string;
+    config?: Record<string, unknown>;
+  } = {},
 ): Promise<DemoBackend> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
@@ -76,6 +81,8 @@ export async function startDemoBackend(
       '',
     ].join('\n'),
   );
+  const more = path.join(dir, 'more.yaml');
+  fs.writeFileSync(more, JSON.stringify(options.config ?? {}));
   // app-config.yaml names the demo catalog's files relative to
   // packages/backend, where `npm start` runs the backend; `npm test` runs
   // from the repository's root.
@@ -91,6 +98,8 @@ export async function startDemoBackend(
         path.join(root, 'app-config.yaml'),
         '--config',
         override,
+        '--config',
+        more,
       ],
     }),
   );
