@@ -338,6 +338,8 @@ export class PagerDutyRestClient {
       headers.From = write.fromEmail;
     }
     const url = joinUrl(this.account.apiBaseUrl, path, query);
+    const body = write ? write.body : plainBody;
+    const bodyText = body === undefined ? undefined : JSON.stringify(body);
     const send = (authorization: string) =>
       this.http.send(
         call,
@@ -345,11 +347,7 @@ export class PagerDutyRestClient {
         {
           method,
           headers: { ...headers, Authorization: authorization },
-          body: write
-            ? JSON.stringify(write.body)
-            : plainBody !== undefined
-            ? JSON.stringify(plainBody)
-            : undefined,
+          body: bodyText,
         },
         schema,
       );

@@ -325,15 +325,13 @@ function scheduleInput(
   const desired = target.schedule;
   const current = layersByName(existing);
   const kept = target.removals ? [] : otherLayers(target, existing);
+  // The file's description, else PagerDuty's stays.
+  const description = desired.description ?? existing?.description;
   return {
     type: 'schedule',
     name: desired.name,
     time_zone: desired.time_zone,
-    ...(desired.description !== undefined
-      ? { description: desired.description }
-      : existing?.description
-      ? { description: existing.description }
-      : {}),
+    ...(description && { description }),
     schedule_layers: [
       ...kept.map(layer => ({
         ...(layer.id && { id: layer.id }),
