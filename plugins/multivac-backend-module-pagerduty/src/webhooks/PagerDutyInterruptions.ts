@@ -22,10 +22,16 @@ import {
   PagerDutyAccountClients,
 } from '../client/pagerDutyConfig';
 import { PagerDutyRestClient } from '../client/PagerDutyRestClient';
-import { PagerDutyUser } from '../client/pagerDutySchemas';
+import {
+  incidentBodySchema,
+  PagerDutyIncident,
+  PagerDutyUser,
+} from '../client/pagerDutySchemas';
 import { annotation } from '../entities';
 
 const NOTIFIED_JOB = 'pagerduty.notified';
+/** Its payload names the incident only, not its key or service. */
+const RESPONDER_ADDED = 'incident.responder.added';
 
 /**
  * A webhook event in which PagerDuty notified people, as the webhook route
@@ -39,7 +45,10 @@ export interface NotifiedEvent {
   account: string;
   occurredAt: string;
   incidentId: string;
-  /** The incident's key: the dedup key when Multivac opened it. */
+  /**
+   * The incident's key: the dedup key when Multivac opened it. A responder
+   * request does not say it: the job reads it from the incident.
+   */
   incidentKey?: string;
   serviceId?: string;
   userIds: string[];
@@ -136,14 +145,20 @@ export class PagerDutyInterruptions
     if (people.length === 0) {
       return;
     }
+    const incident =
+      event.eventType === RESPONDER_ADDED
+        ? await this.incident(client.rest, event)
+        : undefined;
+    const incidentKey = event.incidentKey ?? incident?.incident_key;
+    const serviceId = event.serviceId ?? incident?.service.id;
     const recorded = await this.ledger.record({
       source: 'pagerduty',
       externalId: `pagerduty:${event.account}:${event.incidentId}`,
-      dedupKey: event.incidentKey,
+      dedupKey: incidentKey ?? undefined,
       first: event.eventType === 'incident.triggered',
       at: event.occurredAt,
-      entityRef: event.serviceId
-        ? await this.serviceEntity(event.serviceId, event.account)
+      entityRef: serviceId
+        ? await this.serviceEntity(serviceId, event.account)
         : undefined,
       people,
     });
@@ -153,6 +168,33 @@ export class PagerDutyInterruptions
           people.length === 1 ? 'person' : 'people'
         } recorded in the interruptions ledger`,
     );
+  }
+
+  /**
+   * The incident (`GET /incidents/{id}`, not cached), for the key and
+   * service a responder request does not name; undefined once deleted.
+   */
+  private async incident(
+    client: PagerDutyRestClient,
+    event: NotifiedEvent,
+  ): Promise<PagerDutyIncident | undefined> {
+    try {
+      const body = await client.request(
+        'GET',
+        `/incidents/${encodeURIComponent(event.incidentId)}`,
+        [],
+        incidentBodySchema,
+      );
+      return body.incident;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) {
+        throw error;
+      }
+      this.options.logger.debug(
+        `PagerDuty incident ${event.incidentId} of account '${event.account}' no longer exists: its responder is recorded without its service`,
+      );
+      return undefined;
+    }
   }
 
   /** The users of the account's list, else read one by one; unknown ones skipped. */

@@ -246,7 +246,7 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
-    it("does not count Multivac's own page again when PagerDuty reports it triggered, and counts its reassignment", async () => {
+    it("does not count Multivac's own page again when PagerDuty reports it triggered, and counts its reassignment and responders on it", async () => {
       const backend = await startBackend();
       const { server } = backend;
       try {
@@ -293,6 +293,33 @@ describe.each(databases.eachSupportedId())(
           level: null,
           entity_ref: 'component:default/payments-api',
           time_zone: 'Europe/London',
+        });
+
+        // Grace asked Ada to help: the request names only the incident,
+        // whose key the job reads; within 60 seconds of Ada's page it is
+        // the same interruption.
+        const responder = incidentWebhook('incident.responder.added', {
+          data: {
+            incident: {
+              id: fake.incidents()[0].id,
+              type: 'incident_reference',
+            },
+            user: { id: 'PADA', type: 'user_reference' },
+            escalation_policy: null,
+            message: 'Please help',
+            state: 'pending',
+            type: 'incident_responder',
+          },
+        });
+        await deliver(server, JSON.stringify(responder));
+        await ledgerRuns(3);
+        expect((await ledger())[2]).toEqual({
+          user_ref: 'user:default/ada.lovelace',
+          source: 'pagerduty',
+          page_id: pageId,
+          level: null,
+          entity_ref: 'component:default/payments-api',
+          time_zone: 'Asia/Tokyo',
         });
 
         const interruptions = await request(server)
