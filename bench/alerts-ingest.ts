@@ -5,22 +5,32 @@
  * in-memory mock with the services the alerts name), with the plugin's
  * database in a SQLite file, and again on PostgreSQL when
  * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set (a database of
- * its own, dropped afterwards). 50 senders (on a worker thread of their
- * own) post Prometheus Alertmanager webhooks (version 4, one alert each,
+ * its own, dropped afterwards). 50 senders (in a process of their own)
+ * post Prometheus Alertmanager webhooks (version 4, one alert each,
  * bearer secret, as `http_config` sends it) at
  * POST /api/multivac/alerts/integrations/<id> for a fixed time: each
  * delivery is stored durably with its processing job before the 202
  * (concurrent deliveries share a transaction: group commit).
  * The job workers route, deduplicate, group and page meanwhile, as in
  * production. Printed per database: the acknowledgement p50/p95/p99, the
- * sustained alerts per second, how long processing took to catch up, and
- * how many deliveries shared a transaction on average.
+ * sustained alerts per second, how long processing took to catch up, how
+ * many deliveries shared a transaction on average, and, per alert, the
+ * backend's CPU time (`process.cpuUsage`, from the measured burst's start
+ * until processing caught up) and the statements the plugin sent (knex's
+ * `query` event): the two figures that do not move with the machine's
+ * load, unlike the latencies.
  */
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { ChildProcess, spawn } from 'node:child_process';
+import { Knex } from 'knex';
+import { loadavg } from 'node:os';
 import { BenchDatabase, postgres, sqliteFile } from './lib/databases';
 import { percentile } from './lib/stats';
 import { multivacPlugin } from '../plugins/multivac-backend/src/plugin';
@@ -64,16 +74,17 @@ const entities: Entity[] = [
 ];
 
 /*
- * The senders run on a thread of their own, with their own keep-alive
+ * The senders run in a process of their own, with their own keep-alive
  * connections: monitoring tools are other machines, so their CPU must not
  * queue behind the backend's event loop (they used to run in it, with
- * fetch, and took a fifth of its CPU). Plain JavaScript, as a worker thread
- * is not run through the TypeScript loader. Each body is an Alertmanager
+ * fetch, and took a fifth of its CPU), nor count in the backend's CPU time
+ * (`process.cpuUsage` counts every thread of a process, so a worker thread
+ * would). Plain JavaScript, as the child is not run through the TypeScript
+ * loader. Each body is an Alertmanager
  * v4 webhook with one alert (Prometheus' documented body), a new
  * fingerprint per delivery, spread over the SERVICES services.
  */
-const SENDERS_THREAD = `
-const { parentPort } = require('node:worker_threads');
+const SENDERS_PROCESS = `
 const http = require('node:http');
 const { performance } = require('node:perf_hooks');
 const agent = new http.Agent({ keepAlive: true, maxSockets: ${SENDERS} });
@@ -122,7 +133,7 @@ function post(url, secret, body) {
     request.end(body);
   });
 }
-parentPort.on('message', async ({ url, secret, seconds, first }) => {
+process.on('message', async ({ url, secret, seconds, first }) => {
   const latencies = [];
   const failures = [];
   let next = first;
@@ -143,13 +154,15 @@ parentPort.on('message', async ({ url, secret, seconds, first }) => {
       }
     }
   }));
-  parentPort.postMessage({ latencies, failures, next });
+  process.send({ latencies, failures, next });
 });
 `;
 
-/** SENDERS senders on their thread, each sending one after the other. */
+/** SENDERS senders in their process, each sending one after the other. */
 function startSenders() {
-  const worker = new Worker(SENDERS_THREAD, { eval: true });
+  const child: ChildProcess = spawn(process.execPath, ['-e', SENDERS_PROCESS], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return {
     run(
       url: string,
@@ -157,13 +170,51 @@ function startSenders() {
       first: number,
     ): Promise<{ latencies: number[]; failures: string[]; next: number }> {
       return new Promise((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-        worker.postMessage({ url, secret: SECRET, seconds, first });
+        child.once('message', message =>
+          resolve(
+            message as {
+              latencies: number[];
+              failures: string[];
+              next: number;
+            },
+          ),
+        );
+        child.once('error', reject);
+        child.send({ url, secret: SECRET, seconds, first });
       });
     },
-    close: () => worker.terminate(),
+    close: () => child.kill(),
   };
+}
+
+/**
+ * Counts the statements the plugin's database client sends (knex's
+ * `query` event: every statement, BEGIN and COMMIT included), from a
+ * module of the multivac plugin, which gets the plugin's own client.
+ */
+function statementCounter() {
+  const counter = { statements: 0 };
+  const module = createBackendModule({
+    pluginId: 'multivac',
+    moduleId: 'bench-statement-counter',
+    register(env) {
+      env.registerInit({
+        deps: { database: coreServices.database },
+        async init({ database }) {
+          (await database.getClient()).on('query', () => {
+            counter.statements += 1;
+          });
+        },
+      });
+    },
+  });
+  return { counter, module };
+}
+
+/** CPU time (user + system) this process used, in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 interface Measured {
@@ -175,12 +226,48 @@ interface Measured {
   alerts: number;
   pages: number;
   deliveriesPerCommit: number;
+  /** Backend CPU ms (all threads) from the measured burst's start until processing caught up. */
+  cpuMs: number;
+  /** Of which during the burst (acknowledging, and processing meanwhile). */
+  burstCpuMs: number;
+  /** Statements the plugin sent over the same span. */
+  statements: number;
+  burstStatements: number;
+  load: string;
 }
 
+/** The alert.process jobs not finished yet. */
+async function unprocessed(db: Knex): Promise<number> {
+  const [{ count }] = await db('multivac_jobs')
+    .where('type', 'alert.process')
+    .whereNot('status', 'succeeded')
+    .count({ count: '*' });
+  return Number(count);
+}
+
+/** Seconds until processing caught up, or undefined past the limit. */
+async function catchUp(db: Knex): Promise<number | undefined> {
+  const started = performance.now();
+  while (performance.now() - started < CATCH_UP_LIMIT_SECONDS * 1000) {
+    if ((await unprocessed(db)) === 0) {
+      return (performance.now() - started) / 1000;
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
+const loadAverage = () =>
+  loadavg()
+    .map(l => l.toFixed(1))
+    .join(' ');
+
 async function measure(database: BenchDatabase): Promise<Measured> {
+  const { counter, module } = statementCounter();
   const backend = await startTestBackend({
     features: [
       multivacPlugin,
+      module,
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({
         data: {
@@ -223,6 +310,14 @@ async function measure(database: BenchDatabase): Promise<Measured> {
   const db = database.connect();
   try {
     const warmUp = await senders.run(url, WARM_UP_SECONDS, 0);
+    // The warm-up's backlog is processed before the measured burst, so
+    // that its CPU and statements are not counted in it.
+    if ((await catchUp(db)) === undefined) {
+      throw new Error('processing of the warm-up did not catch up');
+    }
+    const loadBefore = loadAverage();
+    const cpuStart = cpuMs();
+    const statementsStart = counter.statements;
     const started = performance.now();
     const { latencies, failures, next } = await senders.run(
       url,
@@ -230,22 +325,15 @@ async function measure(database: BenchDatabase): Promise<Measured> {
       warmUp.next,
     );
     const seconds = (performance.now() - started) / 1000;
+    const burstCpuMs = cpuMs() - cpuStart;
+    const burstStatements = counter.statements - statementsStart;
     const sent = next - warmUp.next;
 
     // Processing (routing, grouping, paging) catches up with the backlog.
-    const caughtUp = performance.now();
-    let catchUpSeconds: number | undefined;
-    while (performance.now() - caughtUp < CATCH_UP_LIMIT_SECONDS * 1000) {
-      const [{ count }] = await db('multivac_jobs')
-        .where('type', 'alert.process')
-        .whereNot('status', 'succeeded')
-        .count({ count: '*' });
-      if (Number(count) === 0) {
-        catchUpSeconds = (performance.now() - caughtUp) / 1000;
-        break;
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
+    const catchUpSeconds = await catchUp(db);
+    const cpu = cpuMs() - cpuStart;
+    const statements = counter.statements - statementsStart;
+    const load = `${loadBefore} before, ${loadAverage()} after`;
     const [{ alerts }] = await db('multivac_alerts').count({ alerts: '*' });
     const [{ pages }] = await db('multivac_pages').count({ pages: '*' });
     // Each transaction of deliveries records one processing job.
@@ -264,6 +352,11 @@ async function measure(database: BenchDatabase): Promise<Measured> {
       alerts: Number(alerts),
       pages: Number(pages),
       deliveriesPerCommit: Number(deliveries) / Number(transactions),
+      cpuMs: cpu,
+      burstCpuMs,
+      statements,
+      burstStatements,
+      load,
     };
   } finally {
     await senders.close();
@@ -297,6 +390,16 @@ function report(name: string, result: Measured): string[] {
     } pages (one per service group); ${result.deliveriesPerCommit.toFixed(
       1,
     )} deliveries per transaction on average`,
+  );
+  const perAlert = (value: number) => (value / sent).toFixed(2);
+  console.log(
+    `${name}: backend CPU ${perAlert(result.cpuMs)} ms per alert (${perAlert(
+      result.burstCpuMs,
+    )} during the burst), ${perAlert(
+      result.statements,
+    )} statements per alert (${perAlert(
+      result.burstStatements,
+    )} during the burst); load average ${result.load}`,
   );
   return [
     ...failures.slice(0, 5).map(failure => `${name}: ${failure}`),
