@@ -170,6 +170,27 @@ describe('SlackCommands', () => {
     await close();
   });
 
+  it("names the incident's controller in status as a Slack mention, not a ref", async () => {
+    const channel = fake.channel('inc-7-checkout')!.id;
+    const { bot, store, runJobs, close } = await startSlackBot({
+      fake,
+      workflow: { incidents: { get: async () => incident() } },
+    });
+    await store.saveChannel({
+      incidentId: incident().id,
+      channelId: channel,
+      channelName: 'inc-7-checkout',
+    });
+
+    await bot.inbox.receive(command('status', ADA, channel));
+
+    expect(await runJobs()).toEqual([]);
+    expect(answersTo(ADA, channel)).toEqual([
+      expect.stringContaining(`SEV2 | investigating | controller: <@${GRACE}>`),
+    ]);
+    await close();
+  });
+
   it('tells the user when the incident of the channel cannot be read before the command runs', async () => {
     const channel = fake.channel('inc-7-checkout')!.id;
     const { bot, store, runJobs, close } = await startSlackBot({

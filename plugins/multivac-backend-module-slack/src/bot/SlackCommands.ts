@@ -2,7 +2,12 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { MultivacWorkflow } from '@multivac/plugin-multivac-node';
 import { CommandOutcome, CommandRegistry } from '../commands/CommandRegistry';
 import { SlackConfig } from '../config';
-import { COMMAND_REACTIONS, escapeMrkdwn } from '../messages';
+import { shortRef } from '@multivac/plugin-multivac-common';
+import {
+  COMMAND_REACTIONS,
+  escapeMrkdwn,
+  mention as mentionOf,
+} from '../messages';
 import { SlackAppMentionEvent, SlackMessageEvent } from '../transport/types';
 import { ReportForm } from './ReportForm';
 import { Audience, SlackAnswers } from './SlackAnswers';
@@ -108,6 +113,14 @@ export class SlackCommands {
       findUser: mention => {
         const id = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(mention.trim())?.[1];
         return id ? users.catalogUser(id) : Promise.resolve(undefined);
+      },
+      person: async userRef => {
+        const slackId = await users.slackId(userRef);
+        if (slackId) {
+          return mentionOf(slackId);
+        }
+        const names = await users.displayNames([userRef]);
+        return escapeMrkdwn(names[userRef] ?? shortRef(userRef));
       },
       openReportForm: () =>
         triggerId

@@ -77,7 +77,7 @@ describe('POST /api/multivac/chat, without Slack config', () => {
     expect(status.body.replies).toEqual([
       [
         '*INC-1: Checkout down*',
-        'SEV1 | investigating | controller: ada.lovelace',
+        'SEV1 | investigating | controller: Ada Lovelace',
         'Portal: http://portal.example/multivac/incidents/INC-1',
       ].join('\n'),
     ]);

@@ -3,6 +3,7 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   describeZodError,
   Incident,
+  shortRef,
   incidentReadPermission,
 } from '@multivac/plugin-multivac-common';
 import {
@@ -161,6 +162,8 @@ export class ChatRouter implements WorkflowClient {
           },
           wording: shellWording,
           timeZone,
+          person: async ref =>
+            escapeMrkdwn((await users.byRef(ref))?.name ?? shortRef(ref)),
         });
         if (outcome === 'unknown') {
           const typed = text.split(/\s+/)[0];

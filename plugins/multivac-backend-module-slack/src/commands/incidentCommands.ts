@@ -178,12 +178,16 @@ export const incidentCommands: ChatCommand[] = [
         return;
       }
       const controller = roleHolder(incident, 'controller');
+      let controllerText = 'nobody yet';
+      if (controller) {
+        controllerText = context.person
+          ? await context.person(controller)
+          : escapeMrkdwn(shortRef(controller));
+      }
       await context.reply(
         [
           `*${incident.reference}: ${escapeMrkdwn(incident.title)}*`,
-          `${incident.severity} | ${incident.status} | controller: ${
-            controller ? shortRef(controller) : 'nobody yet'
-          }`,
+          `${incident.severity} | ${incident.status} | controller: ${controllerText}`,
           incident.summary &&
             `Latest update: ${escapeMrkdwn(incident.summary)}`,
           `Portal: ${context.workflow.urls.incident(incident.reference)}`,

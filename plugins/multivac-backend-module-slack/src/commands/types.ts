@@ -38,6 +38,12 @@ export interface CommandContext {
   /** Slack's wording when absent. */
   wording?: CommandWording;
   /**
+   * How the platform writes a person (mrkdwn): in Slack a mention where they
+   * have an account, else their display name; in the shell their display
+   * name. Without it, their short name.
+   */
+  person?(userRef: string): Promise<string>;
+  /**
    * The reader's IANA zone where the platform knows it (the terminal
    * shell); in Slack each reader sees dates in their own zone.
    */

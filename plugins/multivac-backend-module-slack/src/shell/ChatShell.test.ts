@@ -93,7 +93,7 @@ describe('ChatShell', () => {
     expect(await terminal.type('status')).toBe(
       [
         '*INC-1: Checkout down*',
-        'SEV1 | triggered | controller: ada.lovelace',
+        'SEV1 | triggered | controller: Ada Lovelace',
         'Portal: http://portal.example/multivac/incidents/INC-1',
         'multivac INC-1> ',
       ].join('\n'),
