@@ -89,6 +89,10 @@ describe('ReleaseCalendarPage', () => {
     expect(within(event).getByText(sentence)).toBeInTheDocument();
     const list = screen.getByRole('region', { name: 'Conflicts in view' });
     expect(list).toHaveTextContent(`REL-2 payments-api v2.4.1 (production, `);
+    // when, with the viewer's zone named
+    expect(list).toHaveTextContent(
+      /\(production, \w{3} \d{1,2} \w{3} 15:10 (UTC|[A-Z]{2,5}|GMT[+-]\d+)\)/,
+    );
     expect(list).toHaveTextContent(`): ⚠ ${sentence}`);
     expect(list).not.toHaveTextContent('ledger-service v7.0.0');
     fireEvent.click(within(list).getByRole('button', { name: 'REL-2' }));

@@ -32,6 +32,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
+import { zoneAbbreviation } from '../../formatTime';
 import { releasesRouteRef } from '../../routes';
 import { BookReleaseDialog } from '../BookReleaseDialog';
 import { EntityRefPicker } from '../EntityRefPicker';
@@ -134,7 +135,8 @@ const ConflictList = ({
               </Link>{' '}
               {entityName(release.entityRef)} {release.title} (
               {release.environment},{' '}
-              {DateTime.fromISO(release.start).toFormat('ccc d LLL HH:mm')}
+              {DateTime.fromISO(release.start).toFormat('ccc d LLL HH:mm')}{' '}
+              {zoneAbbreviation(release.start)}
               ): ⚠ {conflicts.join('; ')}
             </Typography>
           </ListItem>
