@@ -1,6 +1,10 @@
 import { Digest } from '@multivac/plugin-multivac-common';
 import { configure, screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
+import {
+  aUser,
+  withEntityPresentation,
+} from '../../__testUtils__/entityPresentation';
 import { mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderWithMultivac } from '../../__testUtils__/render';
 import { MultivacPage } from '../MultivacPage';
@@ -96,9 +100,12 @@ const digest: Digest = {
 function openDigest(path: string, getDigest: jest.Mock) {
   const api = mockMultivacApi({ getDigest });
   return renderWithMultivac(
-    <Routes>
-      <Route path="/multivac/*" element={<MultivacPage />} />
-    </Routes>,
+    withEntityPresentation(
+      <Routes>
+        <Route path="/multivac/*" element={<MultivacPage />} />
+      </Routes>,
+      [aUser('ada.lovelace', 'Ada Lovelace')],
+    ),
     { api, routeEntries: [path] },
   );
 }
@@ -136,8 +143,14 @@ describe('DigestPage', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('Pages (3)')).toBeInTheDocument();
     expect(screen.getByText('3 pages, 2 acknowledged')).toBeInTheDocument();
+    // the owner by display name
     expect(
-      screen.getByText('2 days overdue (2026-03-09) · draft · ada.lovelace'),
+      await screen.findByText(
+        (_, node) =>
+          node?.tagName === 'P' &&
+          node.textContent ===
+            '2 days overdue (2026-03-09) · draft · Ada Lovelace',
+      ),
     ).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'PM-1' })).toHaveAttribute(
       'href',

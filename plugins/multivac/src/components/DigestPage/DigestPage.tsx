@@ -37,6 +37,7 @@ import {
 } from '../../routes';
 import { EntityRefPicker } from '../EntityRefPicker';
 import { FilterSelect } from '../FilterSelect';
+import { ActorName } from '../OnCallPerson';
 
 const HOURS = ['12', '24', '48', '72', '168'];
 const DEFAULT_HOURS = '24';
@@ -181,9 +182,14 @@ function DigestSections({ digest }: { digest: Digest }) {
                   {p.title}
                 </>
               }
-              secondary={`${dueWords(p.overdueDays)} (${
-                p.dueDate
-              }) · ${p.status.replace('_', ' ')} · ${shortRef(p.ownerRef)}`}
+              secondary={
+                <>
+                  {`${dueWords(p.overdueDays)} (${
+                    p.dueDate
+                  }) · ${p.status.replace('_', ' ')} · `}
+                  <ActorName actor={p.ownerRef} />
+                </>
+              }
             />
           )}
         />

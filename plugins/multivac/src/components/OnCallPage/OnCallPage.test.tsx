@@ -1,6 +1,10 @@
 import { ScheduleOverview } from '@multivac/plugin-multivac-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { DateTime, Settings } from 'luxon';
+import {
+  aUser,
+  withEntityPresentation,
+} from '../../__testUtils__/entityPresentation';
 import { mockMultivacApi } from '../../__testUtils__/fixtures';
 import { renderWithMultivac } from '../../__testUtils__/render';
 import { OnCallPage } from './OnCallPage';
@@ -197,13 +201,21 @@ describe('OnCallPage', () => {
         id === 'payments-primary' ? [cover] : [],
       ),
     });
-    await renderWithMultivac(<OnCallPage />, { api });
+    await renderWithMultivac(
+      withEntityPresentation(<OnCallPage />, [
+        aUser('ada.lovelace', 'Ada Lovelace'),
+      ]),
+      { api },
+    );
 
     const list = await screen.findByRole('list', {
       name: 'Payments primary covers',
     });
-    expect(within(list).getByRole('listitem')).toHaveTextContent(
-      'Ken Thompson covers Nov 23, 2026, 5:00 PM UTC (6:00 PM CET schedule time) – Nov 24, 2026, 8:00 AM UTC (9:00 AM CET schedule time), set by ada.lovelace: Grace is at the dentist',
+    // who set it by display name
+    await waitFor(() =>
+      expect(within(list).getByRole('listitem')).toHaveTextContent(
+        'Ken Thompson covers Nov 23, 2026, 5:00 PM UTC (6:00 PM CET schedule time) – Nov 24, 2026, 8:00 AM UTC (9:00 AM CET schedule time), set by Ada Lovelace: Grace is at the dentist',
+      ),
     );
     expect(
       screen.queryByRole('list', { name: 'Database secondary covers' }),

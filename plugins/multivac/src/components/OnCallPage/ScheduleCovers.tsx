@@ -13,6 +13,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multivacApiRef } from '../../api/MultivacApi';
 import { formatWithScheduleTime } from '../../formatTime';
 import { CoverShiftDialog } from '../CoverShiftDialog';
+import { ActorName } from '../OnCallPerson';
 
 /**
  * A schedule's current and upcoming covers (overrides) with who made them,
@@ -69,7 +70,7 @@ export const ScheduleCovers = ({
               <Typography variant="body2" component="span">
                 {cover.person?.name ?? shortRef(cover.userRef)} covers{' '}
                 {when(cover.start)} – {when(cover.end)}, set by{' '}
-                {shortRef(cover.createdBy)}
+                <ActorName actor={cover.createdBy} />
                 {cover.reason ? `: ${cover.reason}` : ''}
               </Typography>
               {mayCover && (

@@ -49,6 +49,12 @@ describe('ReleaseDetailsDialog', () => {
         withEntityPresentation(
           <ReleaseDetailsDialog
             release={aRelease({
+              forced: {
+                reason: 'ledger change is backwards compatible',
+                by: 'user:default/ada.lovelace',
+                at: '2026-11-23T10:00:00.000Z',
+                conflicts: [],
+              },
               history: [
                 {
                   status: 'planned',
@@ -75,9 +81,17 @@ describe('ReleaseDetailsDialog', () => {
       expect(
         screen.getByText(/^Planned, Nov 23, 2026, 11:00 AM CET,/),
       ).toBeInTheDocument();
+      // who booked it and who forced it past its conflicts
+      await waitFor(() =>
+        expect(
+          screen.getAllByRole('link', { name: 'Ada Lovelace' }),
+        ).toHaveLength(2),
+      );
       expect(
-        await screen.findByRole('link', { name: 'Ada Lovelace' }),
-      ).toBeInTheDocument();
+        screen.getByText(/^Forced past its conflicts by/),
+      ).toHaveTextContent(
+        'Forced past its conflicts by Ada Lovelace: ledger change is backwards compatible',
+      );
       expect(
         screen.getByText(
           'In progress, Nov 24, 2026, 3:00 PM CET, automatically',

@@ -92,7 +92,8 @@ export const ReleaseDetailsDialog = ({
             {release.forced && (
               <Box mb={2}>
                 <Alert severity="error" style={{ marginBottom: 4 }}>
-                  Forced past its conflicts by {release.forced.by}:{' '}
+                  Forced past its conflicts by{' '}
+                  <ActorName actor={release.forced.by} />:{' '}
                   {release.forced.reason}
                 </Alert>
                 <ReleaseConflictList conflicts={release.forced.conflicts} />

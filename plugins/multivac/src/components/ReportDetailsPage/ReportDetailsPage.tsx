@@ -18,7 +18,6 @@ import {
   IMPACT_SCOPE_LABELS,
   incidentCreatePermission,
   liveChannels,
-  shortRef,
   TriageReport,
   USERS_AFFECTED_LABELS,
 } from '@multivac/plugin-multivac-common';
@@ -30,6 +29,7 @@ import { useLiveRefresh } from '../../hooks/useLiveRefresh';
 import { incidentRouteRef, reportsRouteRef } from '../../routes';
 import { DetailField } from '../DetailField';
 import { ReportStatusChip, SeverityChip } from '../IncidentChips';
+import { useDisplayNames } from '../OnCallPerson';
 import { formatWhen } from '../OnCallPage/timeline';
 import { PageDetails } from './PageDetails';
 
@@ -108,6 +108,7 @@ export const ReportDetailsPage = () => {
     retry,
   } = useAsyncRetry(() => api.getReport(id), [api, id]);
   useLiveRefresh(report && liveChannels.report(report.id), retry);
+  const nameOf = useDisplayNames(report ? [report.reportedBy] : []);
   const incidentReference = report?.incidentReference ?? report?.incidentId;
   const handled = Boolean(incidentReference);
 
@@ -156,7 +157,7 @@ export const ReportDetailsPage = () => {
       >
         <HeaderLabel label="Severity" value={report.severity} />
         <HeaderLabel label="Status" value={report.status} />
-        <HeaderLabel label="Reported by" value={shortRef(report.reportedBy)} />
+        <HeaderLabel label="Reported by" value={nameOf(report.reportedBy)} />
       </Header>
       <Content>
         <Grid container spacing={3}>
