@@ -1,4 +1,9 @@
 import {
+  coreServices,
+  createBackendModule,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -29,6 +34,22 @@ const asAda = {
 };
 const BASE = '/api/multivac/pagerduty';
 const SCHEDULE = `${BASE}/schedules/default/payments-primary`;
+
+/** A module that hands the multivac plugin's scheduler to the test. */
+function captureScheduler(into: { service?: SchedulerService }) {
+  return createBackendModule({
+    pluginId: 'multivac',
+    moduleId: 'test-scheduler',
+    register(reg) {
+      reg.registerInit({
+        deps: { scheduler: coreServices.scheduler },
+        async init({ scheduler }) {
+          into.service = scheduler;
+        },
+      });
+    },
+  });
+}
 
 /** The REST routes in the real multivac backend, with its job queue. */
 describe('schedule reconcile routes', () => {
@@ -65,14 +86,18 @@ describe('schedule reconcile routes', () => {
   async function start(
     options: {
       deny?: string[];
-      reconcile?: Record<string, unknown>;
-      scheduler?: ReturnType<typeof mockServices.scheduler>;
+      reconcile?: { [key: string]: number | boolean };
+      /** The scheduler is captured here; tasks run only when triggered. */
+      scheduler?: { service?: SchedulerService };
     } = {},
   ) {
     const backend = await startTestBackend({
       features: [
         ...(options.scheduler
-          ? [options.scheduler.factory({ skipTaskRunOnStartup: true })]
+          ? [
+              mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+              captureScheduler(options.scheduler),
+            ]
           : []),
         multivacPlugin,
         multivacModulePagerDuty,
@@ -188,11 +213,12 @@ describe('schedule reconcile routes', () => {
   });
 
   it('reconciles a marked Schedule found in the catalog without being asked', async () => {
-    const scheduler = mockServices.scheduler();
+    const captured: { service?: SchedulerService } = {};
     const server = await start({
-      scheduler,
+      scheduler: captured,
       reconcile: { catalogPollSeconds: 60, intervalMinutes: 60 },
     });
+    const scheduler = captured.service!;
     expect(
       (await scheduler.getScheduledTasks())
         .map(t => t.id)

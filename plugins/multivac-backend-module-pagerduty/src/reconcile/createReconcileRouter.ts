@@ -19,9 +19,10 @@ import { DEFAULT_ACCOUNT } from '../client/pagerDutyConfig';
 import { importSchedule } from './importSchedule';
 import { ScheduleReconciler } from './ScheduleReconciler';
 
-type BasicPermission = Parameters<
-  PermissionsService['authorize']
->[0][number]['permission'];
+/** The route permissions are basic ones (no resource). */
+type BasicPermission =
+  | typeof oncallReadPermission
+  | typeof oncallReconcilePermission;
 
 const ENTITY_NAME = /^[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
 

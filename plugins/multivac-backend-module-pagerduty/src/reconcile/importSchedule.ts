@@ -93,10 +93,8 @@ export async function importSchedule(
         }),
       },
     },
-    spec: {
-      owner: request.owner,
-      ...spec,
-    },
+    // Plain data (strings, numbers, arrays): JSON as the catalog keeps it.
+    spec: { owner: request.owner, ...spec } as unknown as Entity['spec'],
   };
   const parsed = parseScheduleEntity(entity);
   if (!parsed.ok) {

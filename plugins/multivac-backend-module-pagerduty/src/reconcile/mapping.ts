@@ -164,7 +164,7 @@ export function restrictionsOf(
   restrictions: RotationRestriction[],
 ): PdRestriction[] {
   return restrictions
-    .flatMap(r => {
+    .flatMap((r): PdRestriction[] => {
       const from = minutesOf(r.from);
       const duration = ((minutesOf(r.to) - from + 1440) % 1440 || 1440) * 60;
       const startTime = `${r.from}:00`;
