@@ -964,9 +964,11 @@ async function runPortalCitizenFlow(page, title) {
     '"Put a team on call": the form fills and previews the next 4 weeks',
     async () => {
       await page.goto(`${appUrl}/create`);
+      // The innermost card with the title (a card may sit in another).
       await page
         .locator('.MuiCard-root')
         .filter({ hasText: 'Put a team on call' })
+        .last()
         .getByRole('button', { name: 'Choose' })
         .click();
       await page.waitForURL(/\/create\/templates\/default\/put-team-on-call/);
