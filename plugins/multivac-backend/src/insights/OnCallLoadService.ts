@@ -10,11 +10,22 @@ import {
 import { DateTime } from 'luxon';
 import { ScheduleDefinition } from '../oncall/schedule';
 import { InsightsScope } from './InsightsService';
-import { LoadShift, NightWindow, OnCallLoadStore } from './OnCallLoadStore';
+import {
+  BAD_NIGHT_SIZE,
+  BURST_SECONDS,
+  LoadUnit,
+  NightWindow,
+  OnCallLoadStore,
+  UnitFigures,
+} from './OnCallLoadStore';
 import { joinedShifts, ShiftCache } from './OnCallLoadShifts';
 
 const HOUR_MS = 3_600_000;
 const LOOKUP_CHUNK = 200;
+/** Shifts of a person this close on a schedule can share a burst. */
+const BURST_MS = BURST_SECONDS * 1000;
+/** Units whose figures are kept (a year of 200 teams' weekly shifts is ~10,000). */
+const MAX_KEPT_UNITS = 50_000;
 
 /** A stretch of one person's uninterrupted on-call time on a schedule. */
 export interface PersonShift {
@@ -98,7 +109,11 @@ function round(value: number, digits: number): number {
 /**
  * On-call load per built-in schedule and person: hours from the schedule
  * engine (expanded once per schedule version and week, ShiftCache), the
- * rest aggregated from the interruptions ledger in one SQL statement.
+ * rest aggregated from the interruptions ledger in SQL per unit of a
+ * person's shifts (OnCallLoadStore.figures). A unit's figures are kept and
+ * reused while the person's ledger revision is unchanged, so a request
+ * computes only what is new: the period's first and last shifts (cut by
+ * the period) and the shifts of people whose ledger changed.
  */
 export class OnCallLoadService {
   private readonly schedules: ScheduleDefinition[];
@@ -118,6 +133,11 @@ export class OnCallLoadService {
   private readonly store: OnCallLoadStore;
   /** Expanded shifts per schedule, kept across requests. */
   private readonly shifts = new ShiftCache();
+  /** Figures per unit of shifts, with the person's ledger revision. */
+  private readonly kept = new Map<
+    string,
+    { revision: number; figures: UnitFigures }
+  >();
   private readonly catalog: CatalogService;
   private readonly auth: AuthService;
 
@@ -135,23 +155,50 @@ export class OnCallLoadService {
       schedule,
       shifts: this.shifts.shifts(schedule, from.getTime(), to.getTime()),
     }));
-    const all: LoadShift[] = perSchedule.flatMap(({ schedule, shifts }) =>
-      shifts.map((shift, index) => ({
-        scheduleId: schedule.id,
-        userRef: shift.userRef,
-        shift: index,
-        start: shift.start,
-        end: shift.end,
-      })),
-    );
-    const people = [...new Set(all.map(s => s.userRef))];
-    const [counts, names] = await Promise.all([
-      this.store.load(all),
+    // Each person's shifts on a schedule, in units no burst spans.
+    const units: LoadUnit[] = [];
+    const unitsOf = new Map<string, number[]>();
+    for (const { schedule, shifts } of perSchedule) {
+      const last = new Map<string, LoadUnit>();
+      for (const shift of shifts) {
+        const unit = last.get(shift.userRef);
+        const previous = unit?.shifts[unit.shifts.length - 1];
+        if (unit && previous && shift.start - previous.end < BURST_MS) {
+          unit.shifts.push({ start: shift.start, end: shift.end });
+          continue;
+        }
+        const next: LoadUnit = {
+          userRef: shift.userRef,
+          shifts: [{ start: shift.start, end: shift.end }],
+        };
+        last.set(shift.userRef, next);
+        const key = `${schedule.id}\u0000${shift.userRef}`;
+        unitsOf.set(key, [...(unitsOf.get(key) ?? []), units.length]);
+        units.push(next);
+      }
+    }
+    const people = [...new Set(units.map(u => u.userRef))];
+    const [figures, names] = await Promise.all([
+      this.unitFigures(units, people),
       this.names(people),
     ]);
-    const countsOf = new Map(
-      counts.map(c => [`${c.scheduleId}\u0000${c.userRef}`, c]),
-    );
+    const countsOf = (scheduleId: string, userRef: string) => {
+      const own = (unitsOf.get(`${scheduleId}\u0000${userRef}`) ?? []).map(
+        index => figures[index],
+      );
+      const perShift = own.flatMap(f => f.perShift);
+      const nights = new Map<number, number>();
+      for (const [night, n] of own.flatMap(f => f.nights)) {
+        nights.set(night, (nights.get(night) ?? 0) + n);
+      }
+      return {
+        interruptions: perShift.reduce((sum, n) => sum + n, 0),
+        maxPerShift: Math.max(0, ...perShift),
+        bursts: own.reduce((sum, f) => sum + f.bursts, 0),
+        badNights: [...nights.values()].filter(n => n >= BAD_NIGHT_SIZE).length,
+        sreBreaches: own.reduce((sum, f) => sum + f.sreBreaches, 0),
+      };
+    };
 
     return {
       period: { from: from.toISOString(), to: to.toISOString() },
@@ -163,19 +210,12 @@ export class OnCallLoadService {
           entry.shifts += 1;
           byPerson.set(shift.userRef, entry);
         }
-        const rows = [...byPerson].map(([userRef, own]) => {
-          const c = countsOf.get(`${schedule.id}\u0000${userRef}`);
-          return {
-            userRef,
-            hours: own.hours,
-            shifts: own.shifts,
-            interruptions: c?.interruptions ?? 0,
-            maxPerShift: c?.maxPerShift ?? 0,
-            bursts: c?.bursts ?? 0,
-            badNights: c?.badNights ?? 0,
-            sreBreaches: c?.sreBreaches ?? 0,
-          };
-        });
+        const rows = [...byPerson].map(([userRef, own]) => ({
+          userRef,
+          hours: own.hours,
+          shifts: own.shifts,
+          ...countsOf(schedule.id, userRef),
+        }));
         const hours = rows.reduce((sum, r) => sum + r.hours, 0);
         const interruptions = rows.reduce((sum, r) => sum + r.interruptions, 0);
         const evenShare = rows.length ? round(1 / rows.length, 4) : 0;
@@ -221,6 +261,53 @@ export class OnCallLoadService {
         };
       }),
     };
+  }
+
+  /**
+   * Each unit's figures: from the figures kept across requests while the
+   * person's ledger revision is the one read before they were computed,
+   * the others from the database (and kept).
+   */
+  private async unitFigures(
+    units: LoadUnit[],
+    people: string[],
+  ): Promise<UnitFigures[]> {
+    const revisions = await this.store.revisions(people);
+    const revisionOf = (unit: LoadUnit) => revisions.get(unit.userRef) ?? 0;
+    const keys = units.map(
+      unit =>
+        `${unit.userRef}\u0000${unit.shifts
+          .map(shift => `${shift.start}-${shift.end}`)
+          .join(',')}`,
+    );
+    const figures: Array<UnitFigures | undefined> = keys.map((key, i) => {
+      const kept = this.kept.get(key);
+      if (!kept || kept.revision !== revisionOf(units[i])) {
+        return undefined;
+      }
+      // Most recently used last.
+      this.kept.delete(key);
+      this.kept.set(key, kept);
+      return kept.figures;
+    });
+    const missing = new Map<string, LoadUnit>();
+    keys.forEach((key, i) => {
+      if (!figures[i]) {
+        missing.set(key, units[i]);
+      }
+    });
+    const fresh = await this.store.figures([...missing.values()]);
+    const freshOf = new Map([...missing.keys()].map((key, i) => [key, i]));
+    for (const [key, unit] of missing) {
+      this.kept.set(key, {
+        revision: revisionOf(unit),
+        figures: fresh[freshOf.get(key)!],
+      });
+    }
+    while (this.kept.size > MAX_KEPT_UNITS) {
+      this.kept.delete(this.kept.keys().next().value!);
+    }
+    return figures.map((f, i) => f ?? fresh[freshOf.get(keys[i])!]);
   }
 
   /**
