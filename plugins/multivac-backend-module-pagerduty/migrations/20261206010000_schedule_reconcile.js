@@ -35,6 +35,10 @@ exports.up = async function up(knex) {
         .string('spec_hash', 64)
         .nullable()
         .comment('sha256 of what was last applied successfully');
+      table
+        .string('attempted_hash', 64)
+        .nullable()
+        .comment('sha256 of what the latest run worked on, succeeded or not');
       table.string('schedule_id', 64).nullable();
       table.string('escalation_policy_id', 64).nullable();
       table

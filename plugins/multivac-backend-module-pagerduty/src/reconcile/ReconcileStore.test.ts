@@ -42,6 +42,7 @@ describe('ReconcileStore', () => {
         entityRef: REF,
         account: 'default',
         specHash: null,
+        attemptedHash: null,
         status: 'pending',
         attempts: 0,
         lastError: null,
@@ -61,8 +62,8 @@ describe('ReconcileStore', () => {
     async databaseId => {
       const [a, b] = await createStores(databaseId);
       const claims = await Promise.all([
-        a.claim(REF, 'default', 'run-a', 1),
-        b.claim(REF, 'default', 'run-b', 1),
+        a.claim(REF, 'default', 'run-a', 1, 'h1'),
+        b.claim(REF, 'default', 'run-b', 1, 'h1'),
       ]);
       expect(claims.filter(Boolean)).toHaveLength(1);
       const winner = claims[0] ? 'run-a' : 'run-b';
@@ -90,7 +91,7 @@ describe('ReconcileStore', () => {
       });
 
       // Its next attempt takes it again; so could anyone, it is not running.
-      expect(await a.claim(REF, 'default', winner, 2)).toBe(true);
+      expect(await a.claim(REF, 'default', winner, 2, 'h1')).toBe(true);
       await a.finish(REF, winner, { status: 'succeeded', specHash: 'abc' });
       expect(await b.get(REF)).toMatchObject({
         status: 'succeeded',
@@ -98,12 +99,13 @@ describe('ReconcileStore', () => {
         lastError: null,
         nextAttemptAt: null,
         specHash: 'abc',
+        attemptedHash: 'h1',
       });
 
       // Asking again marks it pending; a running one stays running.
       await b.markPending(REF, 'default');
       expect((await a.get(REF))!.status).toBe('pending');
-      await a.claim(REF, 'default', 'run-c', 1);
+      await a.claim(REF, 'default', 'run-c', 1, 'h2');
       await b.markPending(REF, 'default');
       expect((await a.get(REF))!.status).toBe('running');
       expect(await a.list()).toHaveLength(1);

@@ -40,10 +40,12 @@ export interface ReconcileRecord extends ReconcileState {
   account: string;
   /** Of what was last applied successfully. */
   specHash: string | null;
+  /** Of what the latest run worked on, whatever its outcome. */
+  attemptedHash: string | null;
 }
 
 /** A running reconcile holding its schedule longer than this has died. */
-const RUN_LEASE_MS = 10 * 60_000;
+export const RUN_LEASE_MS = 10 * 60_000;
 
 /** The reconcile table, shared by every replica. */
 export class ReconcileStore {
@@ -124,6 +126,8 @@ export class ReconcileStore {
     account: string,
     runId: string,
     attempt: number,
+    /** The hash of what this run applies. */
+    specHash: string,
   ): Promise<boolean> {
     await this.recordIds(entityRef, account, {});
     const now = new Date();
@@ -143,6 +147,7 @@ export class ReconcileStore {
         status: 'running',
         run_id: runId,
         attempts: attempt,
+        attempted_hash: specHash,
         last_run_at: now.toISOString(),
         next_attempt_at: null,
         updated_at: now.toISOString(),
@@ -188,6 +193,7 @@ function toRecord(row: any): ReconcileRecord {
     entityRef: row.entity_ref,
     account: row.account,
     specHash: row.spec_hash ?? null,
+    attemptedHash: row.attempted_hash ?? null,
     status: row.status,
     attempts: Number(row.attempts),
     lastError: row.last_error ?? null,

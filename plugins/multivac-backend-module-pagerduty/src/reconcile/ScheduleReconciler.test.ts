@@ -516,6 +516,9 @@ describe('ScheduleReconciler against the fake PagerDuty', () => {
     });
     expect(second.jobs.queued).toEqual([]);
     expect(fake.writes).toEqual([]);
+    // The catalog poll leaves the failed file alone until it changes.
+    expect(await second.reconciler.poll({ all: false })).toBe(0);
+    expect(await second.reconciler.poll({ all: true })).toBe(1);
   });
 
   it('queues marked Schedules whose spec changed, once per change', async () => {
@@ -532,6 +535,26 @@ describe('ScheduleReconciler against the fake PagerDuty', () => {
     const changed = paymentsSchedule({ timeZone: 'Europe/Paris' });
     const later = reconcilerWith(changed, unmarked);
     expect(await later.reconciler.poll({ all: false })).toBe(1);
+  });
+
+  it('lets the poll start again a run that died, but not one in progress', async () => {
+    const { reconciler } = reconcilerWith(paymentsSchedule());
+    await store.claim(ref, 'default', 'run-1', 1, 'h');
+    expect(await reconciler.poll({ all: true })).toBe(0);
+
+    const tomorrow = Date.now() + 24 * 3600_000;
+    const later = new ScheduleReconciler({
+      clients: new Map([['default', { rest: rest() }]]),
+      catalog: catalogServiceMock({
+        entities: [...catalogUsers, paymentsSchedule()],
+      }),
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      store,
+      now: () => tomorrow,
+    });
+    later.connect({ jobs: new ManualJobs() } as unknown as MultivacWorkflow);
+    expect(await later.poll({ all: false })).toBe(1);
   });
 
   it('imports a PagerDuty schedule and policy into a Schedule that reconciles with zero changes', async () => {

@@ -37,6 +37,7 @@ import {
   ReconcileRecord,
   ReconcileState,
   ReconcileStore,
+  RUN_LEASE_MS,
   stateOf,
 } from './ReconcileStore';
 
@@ -221,10 +222,12 @@ export class ScheduleReconciler implements WorkflowClient {
       }
       const ref = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
       const record = records.get(ref);
-      if (record?.status === 'running' || record?.status === 'retrying') {
+      if (record && this.inProgress(record)) {
         continue;
       }
-      const changed = record?.specHash !== (await this.hashOf(entity));
+      // Compared with what the latest run worked on: a file that failed is
+      // not tried again every poll, only when it changes (or on the interval).
+      const changed = record?.attemptedHash !== (await this.hashOf(entity));
       if (!changed && !options.all) {
         continue;
       }
@@ -242,27 +245,52 @@ export class ScheduleReconciler implements WorkflowClient {
     return queued;
   }
 
+  /**
+   * A run that holds the schedule or has its next attempt queued. One that
+   * died (its attempt outlived the lease, or its next attempt is long
+   * overdue) no longer counts, so the poll starts another.
+   */
+  private inProgress(record: ReconcileRecord): boolean {
+    const now = this.now();
+    if (record.status === 'running') {
+      return (
+        record.lastRunAt !== null &&
+        Date.parse(record.lastRunAt) > now - RUN_LEASE_MS
+      );
+    }
+    if (record.status === 'retrying') {
+      return (
+        record.nextAttemptAt !== null &&
+        Date.parse(record.nextAttemptAt) > now - RUN_LEASE_MS
+      );
+    }
+    return false;
+  }
+
   /** One attempt of a run; schedules the next attempt itself. */
   async runJob(job: ReconcileJob): Promise<void> {
     const { store, logger } = this.options;
     const { entityRef, runId, attempt } = job;
-    let entity: Entity;
     let target: ReconcileTarget;
+    let specHash = '';
     try {
-      entity = await this.findSchedule(entityRef);
+      const entity = await this.findSchedule(entityRef);
+      specHash = await this.hashOf(entity);
       target = await this.target(entity);
     } catch (error) {
+      // Not something to apply (gone, invalid): recorded as failed, and
+      // not tried again until the file changes or the interval comes.
       const record = await store.get(entityRef);
       if (
         record &&
-        (await store.claim(entityRef, record.account, runId, attempt))
+        (await store.claim(entityRef, record.account, runId, attempt, specHash))
       ) {
         await this.failed(job, error);
       }
       return;
     }
     const account = target.api.accountId;
-    if (!(await store.claim(entityRef, account, runId, attempt))) {
+    if (!(await store.claim(entityRef, account, runId, attempt, specHash))) {
       logger.info(
         `PagerDuty reconcile of ${entityRef} skipped: another run holds it`,
       );
@@ -275,10 +303,7 @@ export class ScheduleReconciler implements WorkflowClient {
         record?.pagerDuty ?? {},
         ids => store.recordIds(entityRef, account, ids),
       );
-      await store.finish(entityRef, runId, {
-        status: 'succeeded',
-        specHash: await this.hashOf(entity),
-      });
+      await store.finish(entityRef, runId, { status: 'succeeded', specHash });
       const made = changes.filter(c => c.action !== 'none');
       logger.info(
         `Reconciled ${entityRef} to PagerDuty: ${
