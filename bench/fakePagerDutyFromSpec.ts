@@ -16,6 +16,10 @@
  *   spec names no Retry-After header, so none is sent).
  *
  * Every answer waits `latencyMs` first, like a PagerDuty far away.
+ *
+ * The spec's error body, references and classic pagination are shared with
+ * the PagerDuty module's writable fake for the schedule reconcile
+ * (plugins/multivac-backend-module-pagerduty/src/reconcile/__testUtils__/).
  */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
