@@ -565,11 +565,15 @@ describe('ScheduleReconciler against the fake PagerDuty', () => {
         `user:default/${u.metadata.name}`,
       ]),
     );
-    const { yaml, entity } = await importSchedule(api, usersByEmail, {
-      scheduleId: 'PEXIST',
-      owner: 'group:default/storefront',
-      name: 'storefront-primary',
-    });
+    const { yaml, entity, escalationPolicyId } = await importSchedule(
+      api,
+      usersByEmail,
+      {
+        scheduleId: 'PEXIST',
+        owner: 'group:default/storefront',
+        name: 'storefront-primary',
+      },
+    );
 
     expect(entity).toEqual({
       apiVersion: 'multivac.io/v1alpha1',
@@ -676,9 +680,17 @@ describe('ScheduleReconciler against the fake PagerDuty', () => {
       metadata: { ...entity.metadata, namespace: 'default' },
     };
     const { reconciler, jobs } = reconcilerWith(file);
-    await store.recordIds('schedule:default/storefront-primary', 'default', {
-      scheduleId: 'PEXIST',
-      escalationPolicyId: 'PEPEXIST',
+    // As the import route records them.
+    await reconciler.recordImported(
+      'schedule:default/storefront-primary',
+      'default',
+      { scheduleId: 'PEXIST', escalationPolicyId: escalationPolicyId! },
+    );
+    expect(
+      await reconciler.state('schedule:default/storefront-primary'),
+    ).toMatchObject({
+      status: 'pending',
+      pagerDuty: { scheduleId: 'PEXIST', escalationPolicyId: 'PEPEXIST' },
     });
     const plan = await reconciler.plan(file);
     expect(plan.changes).toEqual([
