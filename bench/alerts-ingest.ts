@@ -45,6 +45,8 @@ const TARGET_ALERTS_PER_SECOND = 1000;
 const POSTGRES_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 const SECRET = 'bench-secret-0123456789';
 const SERVICES = 20;
+/** `--statements`: also print the statements sent, most frequent first. */
+const SHOW_STATEMENTS = process.argv.includes('--statements');
 
 const service = (n: number) => `service-${n}`;
 const entities: Entity[] = [
@@ -193,7 +195,7 @@ function startSenders() {
  * module of the multivac plugin, which gets the plugin's own client.
  */
 function statementCounter() {
-  const counter = { statements: 0 };
+  const counter = { statements: 0, bySql: new Map<string, number>() };
   const module = createBackendModule({
     pluginId: 'multivac',
     moduleId: 'bench-statement-counter',
@@ -201,9 +203,21 @@ function statementCounter() {
       env.registerInit({
         deps: { database: coreServices.database },
         async init({ database }) {
-          (await database.getClient()).on('query', () => {
-            counter.statements += 1;
-          });
+          (await database.getClient()).on(
+            'query',
+            (query: { sql?: string }) => {
+              counter.statements += 1;
+              if (SHOW_STATEMENTS) {
+                // One line per statement shape: lists of values collapsed.
+                const sql = (query.sql ?? '')
+                  .replace(/\s+/g, ' ')
+                  .replace(/\?(, \?)+/g, '?…')
+                  .replace(/( union all select [^]*?)+$/, ' union all …')
+                  .replace(/(, \(\?…\))+/g, ', …');
+                counter.bySql.set(sql, (counter.bySql.get(sql) ?? 0) + 1);
+              }
+            },
+          );
         },
       });
     },
@@ -315,6 +329,7 @@ async function measure(database: BenchDatabase): Promise<Measured> {
     if ((await catchUp(db)) === undefined) {
       throw new Error('processing of the warm-up did not catch up');
     }
+    counter.bySql.clear();
     const loadBefore = loadAverage();
     const cpuStart = cpuMs();
     const statementsStart = counter.statements;
@@ -327,13 +342,20 @@ async function measure(database: BenchDatabase): Promise<Measured> {
     const seconds = (performance.now() - started) / 1000;
     const burstCpuMs = cpuMs() - cpuStart;
     const burstStatements = counter.statements - statementsStart;
-    const sent = next - warmUp.next;
 
     // Processing (routing, grouping, paging) catches up with the backlog.
     const catchUpSeconds = await catchUp(db);
     const cpu = cpuMs() - cpuStart;
     const statements = counter.statements - statementsStart;
     const load = `${loadBefore} before, ${loadAverage()} after`;
+    const sent = next - warmUp.next;
+    if (SHOW_STATEMENTS) {
+      for (const [sql, count] of [...counter.bySql]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 25)) {
+        console.log(`${(count / sent).toFixed(3)} per alert: ${sql}`);
+      }
+    }
     const [{ alerts }] = await db('multivac_alerts').count({ alerts: '*' });
     const [{ pages }] = await db('multivac_pages').count({ pages: '*' });
     // Each transaction of deliveries records one processing job.

@@ -33,6 +33,7 @@ import {
   LatestGroup,
 } from './AlertStore';
 import { AlertIntegrations } from './AlertIntegrations';
+import { AlertWrites } from './AlertWrites';
 import { CatalogExistence } from './CatalogExistence';
 import { GroupCommit, GroupCommitOptions } from './GroupCommit';
 import { AlertIntegration } from './integrations';
@@ -451,11 +452,14 @@ export class AlertService {
 
   /**
    * The durable job of stored deliveries (`deliveryId`, or `deliveryIds`
-   * for a batch): the alerts of one entity are grouped in one transaction
-   * (in the order they arrived), under the entity's lock. When that
-   * transaction fails, each of its alerts is ingested alone; a delivery
-   * whose alert still fails gets a job of its own (retried with back-off)
-   * instead of failing its batch-mates.
+   * for a batch): every alert is routed first (the catalog and the active
+   * incidents looked up once for the batch), then all of them are
+   * deduplicated and grouped in ONE transaction, in the order they arrived,
+   * under the locks of their entities (see `AlertWrites` for its
+   * statements). When that transaction fails, the alerts of each entity are
+   * grouped in one of their own, and when that fails too, each alert alone;
+   * a delivery whose alert still fails gets a job of its own (retried with
+   * back-off) instead of failing its batch-mates.
    */
   private async process(payload: Record<string, unknown>): Promise<void> {
     const { store, jobs, logger } = this.options;
@@ -466,7 +470,6 @@ export class AlertService {
     // Pruned deliveries are gone: nothing to do for them.
     const deliveries = await store.getDeliveries(ids);
     const integrations = new Map<string, Promise<AlertIntegration>>();
-    const incidents: ActiveIncidents = new Map();
     const now = new Date();
     const failed = new Set<string>();
     const fail = async (deliveryId: string, error: unknown) => {
@@ -488,8 +491,7 @@ export class AlertService {
       });
     };
 
-    // Routed first, then one transaction per entity.
-    const byEntity = new Map<string | undefined, Routed[]>();
+    const routed: Routed[] = [];
     for (const delivery of deliveries) {
       try {
         let integration = integrations.get(delivery.integrationId);
@@ -497,31 +499,39 @@ export class AlertService {
           integration = this.integration(delivery.integrationId);
           integrations.set(delivery.integrationId, integration);
         }
-        const routed: Routed[] = [];
         for (const alert of delivery.alerts) {
-          routed.push(
-            await this.prepare(
-              await integration,
-              alert,
-              incidents,
-              delivery.id,
-            ),
-          );
-        }
-        for (const item of routed) {
-          const list = byEntity.get(item.route?.entityRef) ?? [];
-          list.push(item);
-          byEntity.set(item.route?.entityRef, list);
+          routed.push(await this.routed(await integration, alert, delivery.id));
         }
       } catch (error) {
         await fail(delivery.id, error);
       }
     }
+    const incidents = await this.activeIncidents(routed);
+    for (const item of routed) {
+      if (!failed.has(item.deliveryId)) {
+        try {
+          item.incidentId = await this.incidentOf(item, incidents);
+        } catch (error) {
+          await fail(item.deliveryId, error);
+        }
+      }
+    }
+    const ready = routed.filter(item => !failed.has(item.deliveryId));
+    if (ready.length > 1 && (await this.ingestTogether(ready, now))) {
+      return;
+    }
+    const byEntity = new Map<string | undefined, Routed[]>();
+    for (const item of ready) {
+      const list = byEntity.get(item.route?.entityRef) ?? [];
+      list.push(item);
+      byEntity.set(item.route?.entityRef, list);
+    }
     for (const [entityRef, items] of byEntity) {
       if (
         entityRef !== undefined &&
         items.length > 1 &&
-        (await this.ingestTogether(entityRef, items, now))
+        items.length < ready.length &&
+        (await this.ingestTogether(items, now))
       ) {
         continue;
       }
@@ -530,7 +540,7 @@ export class AlertService {
           continue;
         }
         try {
-          await this.ingestPrepared(item, now);
+          await this.ingestAll([item], now);
         } catch (error) {
           await fail(item.deliveryId, error);
         }
@@ -538,26 +548,15 @@ export class AlertService {
     }
   }
 
-  /**
-   * The alerts of one entity in one transaction; false (nothing stored)
-   * when it failed.
-   */
-  private async ingestTogether(
-    entityRef: string,
-    items: Routed[],
-    now: Date,
-  ): Promise<boolean> {
+  /** Alerts in one transaction; false (nothing stored) when it failed. */
+  private async ingestTogether(items: Routed[], now: Date): Promise<boolean> {
     try {
-      await this.options.store.withEntityLock(entityRef, async (tx, latest) => {
-        let current = latest;
-        for (const item of items) {
-          current = (await this.ingestLocked(tx, item, current, now)).latest;
-        }
-      });
+      await this.ingestAll(items, now);
       return true;
     } catch (error) {
+      const entities = new Set(items.map(item => item.route?.entityRef));
       this.options.logger.warn(
-        `Grouping ${items.length} alerts on ${entityRef} together failed, each alone now: ${error}`,
+        `Grouping ${items.length} alerts on ${entities.size} entities together failed, in smaller transactions now: ${error}`,
       );
       return false;
     }
@@ -572,17 +571,19 @@ export class AlertService {
     alert: NormalizedAlert,
     now = new Date(),
   ): Promise<IngestResult> {
-    return this.ingestPrepared(
-      await this.prepare(integration, alert, new Map(), ''),
-      now,
+    const item = await this.routed(integration, alert, '');
+    item.incidentId = await this.incidentOf(
+      item,
+      await this.activeIncidents([item]),
     );
+    const [result] = await this.ingestAll([item], now);
+    return result;
   }
 
-  /** Where the alert goes, and the entity's active incident if any. */
-  private async prepare(
+  /** Where the alert goes. */
+  private async routed(
     integration: AlertIntegration,
     alert: NormalizedAlert,
-    incidents: ActiveIncidents,
     deliveryId: string,
   ): Promise<Routed> {
     const route = await this.route(alert, integration);
@@ -591,27 +592,101 @@ export class AlertService {
         `Alert ${alert.dedupKey} from integration ${integration.id} matches no catalog entity: stored, nobody paged`,
       );
     }
-    const entityRef = route?.entityRef;
-    let incidentId: string | undefined;
-    if (entityRef) {
-      let active = incidents.get(entityRef);
-      if (!active) {
-        active = this.activeIncident(entityRef);
-        incidents.set(entityRef, active);
-        // A failed look-up is not kept for the next alerts.
-        active.catch(() => incidents.delete(entityRef));
-      }
-      incidentId = (await active) || undefined;
-    }
-    return { integration, alert, route, incidentId, deliveryId };
+    return { integration, alert, route, deliveryId };
   }
 
-  /** One alert in a transaction of its own. */
-  private ingestPrepared(item: Routed, now: Date): Promise<IngestResult> {
-    return this.options.store.withEntityLock(
-      item.route?.entityRef,
-      async (tx, latest) =>
-        (await this.ingestLocked(tx, item, latest, now)).result,
+  /**
+   * The active incidents of the alerts' entities, as far as one look-up
+   * for all of them tells: none at all (the usual case), or the one of the
+   * only entity. Otherwise (or when that look-up failed) each entity is
+   * looked up on its own when asked (`incidentOf`).
+   */
+  private async activeIncidents(items: Routed[]): Promise<ActiveIncidents> {
+    const refs = [
+      ...new Set(items.flatMap(item => item.route?.entityRef ?? [])),
+    ];
+    const incidents: ActiveIncidents = new Map();
+    if (refs.length === 0) {
+      return incidents;
+    }
+    let found: { items: Incident[]; totalCount: number };
+    try {
+      found = await this.listActiveIncidents(refs);
+    } catch {
+      // e.g. the entities stand for more than a filter may hold: one by one.
+      return incidents;
+    }
+    if (found.totalCount === 0 || refs.length === 1) {
+      const answer = Promise.resolve(found.items[0]?.id);
+      refs.forEach(ref => incidents.set(ref, answer));
+    }
+    return incidents;
+  }
+
+  /** The active incident of the alert's entity, looked up once per entity. */
+  private async incidentOf(
+    item: Routed,
+    incidents: ActiveIncidents,
+  ): Promise<string | undefined> {
+    const entityRef = item.route?.entityRef;
+    if (!entityRef) {
+      return undefined;
+    }
+    let active = incidents.get(entityRef);
+    if (!active) {
+      active = this.listActiveIncidents([entityRef]).then(
+        ({ items }) => items[0]?.id,
+      );
+      incidents.set(entityRef, active);
+      // A failed look-up is not kept for the next alerts.
+      active.catch(() => incidents.delete(entityRef));
+    }
+    return (await active) || undefined;
+  }
+
+  private listActiveIncidents(entityRefs: string[]) {
+    return this.options.incidents.list({
+      entityRefs,
+      statuses: [...ACTIVE_INCIDENT_STATES],
+      limit: 1,
+      offset: 0,
+    });
+  }
+
+  /**
+   * Alerts in one transaction that holds the locks of their entities,
+   * deduplicated and grouped one after the other in the order given.
+   */
+  private ingestAll(items: Routed[], now: Date): Promise<IngestResult[]> {
+    const { store } = this.options;
+    return store.withEntityLocks(
+      items.flatMap(item => item.route?.entityRef ?? []),
+      async (tx, latest) => {
+        const writes = await AlertWrites.start(
+          store,
+          tx,
+          items.map(item => ({
+            integrationId: item.integration.id,
+            dedupKey: item.alert.dedupKey,
+          })),
+        );
+        const results: IngestResult[] = [];
+        for (const item of items) {
+          const entityRef = item.route?.entityRef;
+          const step = await this.ingestLocked(
+            writes,
+            item,
+            entityRef ? latest.get(entityRef) : undefined,
+            now,
+          );
+          if (entityRef && step.latest) {
+            latest.set(entityRef, step.latest);
+          }
+          results.push(step.result);
+        }
+        await writes.flush();
+        return results;
+      },
     );
   }
 
@@ -621,12 +696,13 @@ export class AlertService {
    * it, and the answer says what it is afterwards.
    */
   private async ingestLocked(
-    tx: Transaction,
+    writes: AlertWrites,
     item: Routed,
     latest: LatestGroup | undefined,
     now: Date,
   ): Promise<{ result: IngestResult; latest: LatestGroup | undefined }> {
     const { store, jobs } = this.options;
+    const { tx } = writes;
     const { integration, alert, route, incidentId } = item;
     const entityRef = route?.entityRef;
     const urgency = this.urgencyOf(integration, alert.severity);
@@ -638,7 +714,7 @@ export class AlertService {
       labels: alert.labels,
       links: alert.links,
     };
-    const existing = await store.findAlert(tx, integration.id, alert.dedupKey);
+    const existing = await writes.find(integration.id, alert.dedupKey);
     let after = latest;
     let group = latest;
     let groupId: string | undefined;
@@ -664,8 +740,8 @@ export class AlertService {
       groupId = group.id;
     }
     const saved = existing
-      ? await store.updateAlert(tx, existing, fields)
-      : await store.insertAlert(tx, {
+      ? await writes.update(existing, fields)
+      : writes.insert({
           ...fields,
           integrationId: integration.id,
           dedupKey: alert.dedupKey,
@@ -679,7 +755,7 @@ export class AlertService {
 
     let paged = false;
     if (groupId && changed) {
-      const regrouped = await this.regroup(tx, {
+      const regrouped = await this.regroup(writes, {
         groupId,
         alert: saved,
         group,
@@ -713,7 +789,7 @@ export class AlertService {
    * it recorded the group's page, and what it changed.
    */
   private async regroup(
-    tx: Transaction,
+    writes: AlertWrites,
     options: {
       groupId: string;
       alert: Alert;
@@ -722,14 +798,15 @@ export class AlertService {
       now: Date;
     },
   ): Promise<{ paged: boolean; changes: GroupChanges }> {
-    const { store, jobs } = this.options;
+    const { jobs } = this.options;
+    const { tx } = writes;
     const { groupId, alert, group, now } = options;
     if (alert.status === 'resolved') {
-      if ((await store.countFiring(tx, groupId)) > 0) {
+      if ((await writes.countFiring(groupId)) > 0) {
         return { paged: false, changes: {} };
       }
       const resolved: GroupChanges = { status: 'resolved' };
-      await store.updateGroup(tx, groupId, resolved);
+      writes.updateGroup(groupId, resolved);
       // Nobody needs to act any more: its page (if any) is resolved too.
       await jobs.enqueue(
         {
@@ -752,7 +829,7 @@ export class AlertService {
       incidentId: options.incidentId,
       pageRequested: pages || undefined,
     };
-    await store.updateGroup(tx, groupId, changes);
+    writes.updateGroup(groupId, changes);
     if (!pages) {
       return { paged: false, changes };
     }
@@ -767,16 +844,6 @@ export class AlertService {
       tx,
     );
     return { paged, changes };
-  }
-
-  private async activeIncident(entityRef: string): Promise<string | undefined> {
-    const { items } = await this.options.incidents.list({
-      entityRefs: [entityRef],
-      statuses: [...ACTIVE_INCIDENT_STATES],
-      limit: 1,
-      offset: 0,
-    });
-    return items[0]?.id;
   }
 
   /** Pages the group's entity once; a retry after the page was stored does nothing. */

@@ -5,6 +5,7 @@ import {
   AlertStatus,
   AlertUrgency,
 } from '@multivac/plugin-multivac-common';
+import { randomUUID } from 'node:crypto';
 import { Transaction } from '../database/Transaction';
 import { NormalizedAlert } from './types';
 
@@ -46,6 +47,18 @@ export type NewAlert = Pick<
 >;
 
 export type AlertChanges = Partial<Pick<Alert, AlertFields>>;
+
+/** The alert `insertAlerts` stores for `alert`, first delivered at `now`. */
+export function newAlert(alert: NewAlert, now: string): Alert {
+  return {
+    ...alert,
+    id: randomUUID(),
+    resolvedAt: alert.status === 'resolved' ? now : undefined,
+    deliveries: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 export interface GroupChanges {
   status?: AlertStatus;
@@ -93,22 +106,28 @@ export interface AlertStore {
   pruneBefore(time: Date): Promise<number>;
 
   /**
-   * Runs `fn` in one transaction that holds the grouping lock of the entity
-   * (a row lock on PostgreSQL, so two replicas group one after the other),
-   * with the entity's latest group (and whether its page was requested)
-   * as read under that lock.
+   * Runs `fn` in one transaction that holds the grouping locks of the
+   * entities (row locks on PostgreSQL, taken in one statement in the order
+   * of their refs, so two replicas group one after the other without
+   * deadlocks), with each entity's latest group (and whether its page was
+   * requested) as read under those locks; an entity without a group is
+   * not in the map.
    */
-  withEntityLock<T>(
-    entityRef: string | undefined,
-    fn: (tx: Transaction, latest: LatestGroup | undefined) => Promise<T>,
+  withEntityLocks<T>(
+    entityRefs: string[],
+    fn: (tx: Transaction, latest: Map<string, LatestGroup>) => Promise<T>,
   ): Promise<T>;
-  findAlert(
+  /** The integration's alerts with these dedup keys, by dedup key. */
+  findAlerts(
     tx: Transaction,
     integrationId: string,
-    dedupKey: string,
-  ): Promise<Alert | undefined>;
-  /** Fails on a second alert with the same identity (unique index). */
-  insertAlert(tx: Transaction, alert: NewAlert): Promise<Alert>;
+    dedupKeys: string[],
+  ): Promise<Map<string, Alert>>;
+  /**
+   * Stores new alerts (made by `newAlert`) in as few statements as it can;
+   * fails on a second alert with the same identity (unique index).
+   */
+  insertAlerts(tx: Transaction, alerts: Alert[]): Promise<void>;
   /**
    * Counts the delivery; `resolvedAt` follows the status. `current` is the
    * alert as read in this transaction.
@@ -126,6 +145,12 @@ export interface AlertStore {
   updateGroup(
     tx: Transaction | undefined,
     id: string,
+    changes: GroupChanges,
+  ): Promise<void>;
+  /** The same changes to several groups, in one statement. */
+  updateGroups(
+    tx: Transaction,
+    ids: string[],
     changes: GroupChanges,
   ): Promise<void>;
   countFiring(tx: Transaction, groupId: string): Promise<number>;

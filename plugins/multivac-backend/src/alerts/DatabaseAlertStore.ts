@@ -17,7 +17,6 @@ import {
   DeadLetter,
   GroupChanges,
   LatestGroup,
-  NewAlert,
   StoredDelivery,
 } from './AlertStore';
 import { NormalizedAlert } from './types';
@@ -60,6 +59,8 @@ type GroupRow = {
 
 const ALERTS = 'multivac_alerts';
 const GROUPS = 'multivac_alert_groups';
+/** Rows (or keys) per statement: well below either database's limits. */
+const CHUNK = 100;
 
 /** The alert tables (see migrations/20261126000000_alerts.js). */
 export class DatabaseAlertStore implements AlertStore {
@@ -155,70 +156,65 @@ export class DatabaseAlertStore implements AlertStore {
     return letters + deliveries;
   }
 
-  async withEntityLock<T>(
-    entityRef: string | undefined,
-    fn: (tx: Transaction, latest: LatestGroup | undefined) => Promise<T>,
+  async withEntityLocks<T>(
+    entityRefs: string[],
+    fn: (tx: Transaction, latest: Map<string, LatestGroup>) => Promise<T>,
   ): Promise<T> {
+    const refs = [...new Set(entityRefs)].sort();
     return this.db.transaction(async tx => {
-      let latest: LatestGroup | undefined;
-      if (entityRef) {
-        // One statement takes the lock and reads the pointer: an upsert
-        // locks the entity's row on PostgreSQL until the commit (SQLite has
-        // one writer at a time: the transaction is the lock).
-        const [pointer] = await tx('multivac_alert_entities')
-          .insert({ entity_ref: entityRef, current_group_id: null })
-          .onConflict('entity_ref')
-          .merge(['entity_ref'])
-          .returning('current_group_id');
-        const row: GroupRow | undefined =
-          pointer?.current_group_id &&
-          (await tx<GroupRow>(GROUPS)
-            .where({ id: pointer.current_group_id })
-            .first());
-        latest = row && {
-          ...toGroup(row, 0, 0),
-          pageRequested: Boolean(row.page_requested),
-        };
+      const latest = new Map<string, LatestGroup>();
+      if (refs.length > 0) {
+        // One statement takes the locks and reads the pointers: an upsert
+        // locks the entities' rows on PostgreSQL until the commit, in the
+        // order of the rows (sorted, so two replicas cannot deadlock);
+        // SQLite has one writer at a time: the transaction is the lock.
+        const pointers: Array<{ current_group_id: string | null }> = [];
+        for (const chunk of chunks(refs, CHUNK)) {
+          pointers.push(
+            ...(await tx('multivac_alert_entities')
+              .insert(
+                chunk.map(ref => ({ entity_ref: ref, current_group_id: null })),
+              )
+              .onConflict('entity_ref')
+              .merge(['entity_ref'])
+              .returning('current_group_id')),
+          );
+        }
+        const groupIds = pointers.flatMap(p => p.current_group_id ?? []);
+        for (const chunk of chunks(groupIds, CHUNK)) {
+          for (const row of await tx<GroupRow>(GROUPS).whereIn('id', chunk)) {
+            latest.set(row.entity_ref, {
+              ...toGroup(row, 0, 0),
+              pageRequested: Boolean(row.page_requested),
+            });
+          }
+        }
       }
       return fn(transactionOf(tx), latest);
     });
   }
 
-  async findAlert(
+  async findAlerts(
     tx: Transaction,
     integrationId: string,
-    dedupKey: string,
-  ): Promise<Alert | undefined> {
-    const row = await knexOf(tx)<AlertRow>(ALERTS)
-      .where({ integration_id: integrationId, dedup_key: dedupKey })
-      .first();
-    return row && toAlert(row);
+    dedupKeys: string[],
+  ): Promise<Map<string, Alert>> {
+    const found = new Map<string, Alert>();
+    for (const chunk of chunks([...new Set(dedupKeys)], CHUNK)) {
+      const rows = await knexOf(tx)<AlertRow>(ALERTS)
+        .where({ integration_id: integrationId })
+        .whereIn('dedup_key', chunk);
+      for (const row of rows) {
+        found.set(row.dedup_key, toAlert(row));
+      }
+    }
+    return found;
   }
 
-  async insertAlert(tx: Transaction, alert: NewAlert): Promise<Alert> {
-    const now = nowIso();
-    const row: AlertRow = {
-      id: randomUUID(),
-      integration_id: alert.integrationId,
-      dedup_key: alert.dedupKey,
-      status: alert.status,
-      summary: alert.summary,
-      severity: alert.severity ?? null,
-      urgency: alert.urgency,
-      labels: JSON.stringify(alert.labels),
-      links: JSON.stringify(alert.links),
-      entity_ref: alert.entityRef ?? null,
-      routed_by: alert.routedBy ?? null,
-      group_id: alert.groupId ?? null,
-      incident_id: alert.incidentId ?? null,
-      starts_at: alert.startsAt ?? null,
-      resolved_at: alert.status === 'resolved' ? now : null,
-      deliveries: 1,
-      created_at: now,
-      updated_at: now,
-    };
-    await knexOf(tx)(ALERTS).insert(row);
-    return toAlert(row);
+  async insertAlerts(tx: Transaction, alerts: Alert[]): Promise<void> {
+    for (const chunk of chunks(alerts, CHUNK)) {
+      await knexOf(tx)(ALERTS).insert(chunk.map(toAlertRow));
+    }
   }
 
   async updateAlert(
@@ -308,18 +304,23 @@ export class DatabaseAlertStore implements AlertStore {
     id: string,
     changes: GroupChanges,
   ): Promise<void> {
-    const update: Record<string, unknown> = {};
-    if (changes.status) {
-      update.status = changes.status;
-      update.resolved_at = changes.status === 'resolved' ? nowIso() : null;
-    }
-    if (changes.urgency) update.urgency = changes.urgency;
-    if (changes.lastAlertAt) update.last_alert_at = changes.lastAlertAt;
-    if (changes.incidentId) update.incident_id = changes.incidentId;
-    if (changes.pageId) update.page_id = changes.pageId;
-    if (changes.pageRequested) update.page_requested = true;
+    const update = groupUpdate(changes);
     if (Object.keys(update).length > 0) {
       await (tx ? knexOf(tx) : this.db)(GROUPS).where({ id }).update(update);
+    }
+  }
+
+  async updateGroups(
+    tx: Transaction,
+    ids: string[],
+    changes: GroupChanges,
+  ): Promise<void> {
+    const update = groupUpdate(changes);
+    if (Object.keys(update).length === 0) {
+      return;
+    }
+    for (const chunk of chunks(ids, CHUNK)) {
+      await knexOf(tx)(GROUPS).whereIn('id', chunk).update(update);
     }
   }
 
@@ -397,6 +398,51 @@ export class DatabaseAlertStore implements AlertStore {
       .offset(filter.offset);
     return { items: rows.map(toAlert), totalCount: Number(count) };
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+function groupUpdate(changes: GroupChanges): Record<string, unknown> {
+  const update: Record<string, unknown> = {};
+  if (changes.status) {
+    update.status = changes.status;
+    update.resolved_at = changes.status === 'resolved' ? nowIso() : null;
+  }
+  if (changes.urgency) update.urgency = changes.urgency;
+  if (changes.lastAlertAt) update.last_alert_at = changes.lastAlertAt;
+  if (changes.incidentId) update.incident_id = changes.incidentId;
+  if (changes.pageId) update.page_id = changes.pageId;
+  if (changes.pageRequested) update.page_requested = true;
+  return update;
+}
+
+function toAlertRow(alert: Alert): AlertRow {
+  return {
+    id: alert.id,
+    integration_id: alert.integrationId,
+    dedup_key: alert.dedupKey,
+    status: alert.status,
+    summary: alert.summary,
+    severity: alert.severity ?? null,
+    urgency: alert.urgency,
+    labels: JSON.stringify(alert.labels),
+    links: JSON.stringify(alert.links),
+    entity_ref: alert.entityRef ?? null,
+    routed_by: alert.routedBy ?? null,
+    group_id: alert.groupId ?? null,
+    incident_id: alert.incidentId ?? null,
+    starts_at: alert.startsAt ?? null,
+    resolved_at: alert.resolvedAt ?? null,
+    deliveries: alert.deliveries,
+    created_at: alert.createdAt,
+    updated_at: alert.updatedAt,
+  };
 }
 
 function toDelivery(row: {
