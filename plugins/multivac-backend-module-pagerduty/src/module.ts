@@ -144,8 +144,8 @@ export const multivacModulePagerDuty = createBackendModule({
           path: WEBHOOK_PATH,
           allow: 'unauthenticated',
         });
-        // After the webhooks: the reconcile routes parse JSON under
-        // /pagerduty, and a webhook's signature is over its raw body.
+        // The reconcile routes parse JSON only for their own paths; a
+        // webhook's signature is over its raw body.
         await setUpScheduleReconcile({
           config,
           clients,

@@ -10,8 +10,11 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import multivacPlugin from '@multivac/plugin-multivac-backend';
+import express from 'express';
 import request from 'supertest';
 import { multivacModulePagerDuty } from '../module';
+import { createReconcileRouter } from './createReconcileRouter';
+import { ScheduleReconciler } from './ScheduleReconciler';
 import {
   FakePagerDutySchedules,
   startFakePagerDutySchedules,
@@ -360,5 +363,32 @@ describe('schedule reconcile routes', () => {
     expect(
       (await request(server).post(`${SCHEDULE}/reconcile`).set(asAda)).status,
     ).toBe(403);
+  });
+
+  it('leaves the raw body of other /pagerduty routes (the webhooks) alone', async () => {
+    const app = express();
+    app.use(
+      createReconcileRouter({
+        reconciler: {} as ScheduleReconciler,
+        catalog: {} as any,
+        auth: mockServices.auth(),
+        httpAuth: mockServices.httpAuth(),
+        permissions: mockServices.permissions(),
+      }),
+    );
+    app.post(
+      '/pagerduty/webhooks',
+      express.raw({ type: '*/*' }),
+      (req, res) => {
+        res.json({
+          raw: Buffer.isBuffer(req.body) ? req.body.toString() : null,
+        });
+      },
+    );
+    const answer = await request(app)
+      .post('/pagerduty/webhooks')
+      .set('Content-Type', 'application/json')
+      .send('{"event":{}}');
+    expect(answer.body).toEqual({ raw: '{"event":{}}' });
   });
 });

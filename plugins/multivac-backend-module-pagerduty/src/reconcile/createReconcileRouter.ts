@@ -63,7 +63,9 @@ export function createReconcileRouter(
 ): express.Router {
   const { reconciler, catalog, auth, httpAuth, permissions } = options;
   const router = Router();
-  router.use('/pagerduty', express.json({ limit: '64kb' }));
+  // JSON is parsed for the import only: other routes under /pagerduty (the
+  // webhooks) need their raw body.
+  const json = express.json({ limit: '64kb' });
 
   async function authorized(
     req: Request,
@@ -126,7 +128,7 @@ export function createReconcileRouter(
     },
   );
 
-  router.post('/pagerduty/import', async (req, res) => {
+  router.post('/pagerduty/import', json, async (req, res) => {
     await authorized(req, oncallReconcilePermission);
     const parsed = importSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
