@@ -8,6 +8,7 @@ import { localMoment } from './bands';
 import { gini, nightsIn, OnCallLoadService } from './OnCallLoadService';
 import { OnCallLoadStore } from './OnCallLoadStore';
 import { InsightsScope } from './InsightsService';
+import { OnCallLoad } from '@multivac/plugin-multivac-common';
 
 jest.setTimeout(60_000);
 
@@ -369,6 +370,52 @@ describe.each(databases.eachSupportedId())(
       ]);
       // The schedule's figures still cover everyone on it.
       expect(own.schedules[0].interruptions).toBe(13);
+    });
+
+    it('gives what a fresh service gives as the period ends later and pages arrive', async () => {
+      const fresh = () =>
+        new OnCallLoadService({
+          store: new OnCallLoadStore(knex),
+          schedules,
+          catalog,
+          auth: mockServices.auth(),
+        });
+      const ending = (hours: number) =>
+        scope({
+          current: { from, to: new Date(+to + hours * 3_600_000) },
+        });
+      const kenOf = (load: OnCallLoad) =>
+        load.schedules[1].persons[0].interruptions;
+      // 0 h: the golden week; 1 h: Ken's 00:00 (I13) counts too.
+      expect(kenOf(await service.load(ending(0)))).toBe(8);
+      expect(kenOf(await service.load(ending(1)))).toBe(9);
+      await knex('multivac_notifications').insert({
+        user_ref: ken,
+        notified_at: '2026-04-03T01:30:00.000Z',
+        source: 'page',
+        page_id: 'k9',
+        level: 1,
+        incident_id: 'I14',
+        entity_ref: 'component:default/api',
+        time_zone: ZONES[ken],
+        ...(({ weekday, hour, band }) => ({
+          local_weekday: weekday,
+          local_hour: hour,
+          band,
+        }))(localMoment('2026-04-03T01:30:00Z', ZONES[ken])),
+      });
+      try {
+        for (const hours of [1, 2, 3]) {
+          const load = await service.load(ending(hours));
+          expect(load).toEqual(await fresh().load(ending(hours)));
+          expect(kenOf(load)).toBe(hours === 1 ? 9 : 10);
+        }
+      } finally {
+        await knex('multivac_notifications').where({ page_id: 'k9' }).delete();
+      }
+      expect(await service.load(ending(3))).toEqual(
+        await fresh().load(ending(3)),
+      );
     });
 
     it("counts the ledger's interruptions, so the 60-second rule lives there, and sees the ledger change", async () => {

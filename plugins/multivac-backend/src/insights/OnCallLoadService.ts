@@ -106,6 +106,22 @@ function round(value: number, digits: number): number {
   return Math.round(value * factor) / factor;
 }
 
+/** One person's figures on one schedule. */
+type PersonCounts = Pick<
+  OnCallLoadPerson,
+  'interruptions' | 'maxPerShift' | 'bursts' | 'badNights' | 'sreBreaches'
+>;
+
+/** A unit's figures as computed, with what they were computed for. */
+interface KeptFigures {
+  /** The unit's key but its end. */
+  prefix: string;
+  end: number;
+  /** The person's ledger revision read before they were computed. */
+  revision: number;
+  figures: UnitFigures;
+}
+
 /**
  * On-call load per built-in schedule and person: hours from the schedule
  * engine (expanded once per schedule version and week, ShiftCache), the
@@ -134,10 +150,9 @@ export class OnCallLoadService {
   /** Expanded shifts per schedule, kept across requests. */
   private readonly shifts = new ShiftCache();
   /** Figures per unit of shifts, with the person's ledger revision. */
-  private readonly kept = new Map<
-    string,
-    { revision: number; figures: UnitFigures }
-  >();
+  private readonly kept = new Map<string, KeptFigures>();
+  /** The unit kept last for each unit but its end. */
+  private readonly latest = new Map<string, string>();
   private readonly catalog: CatalogService;
   private readonly auth: AuthService;
 
@@ -173,7 +188,9 @@ export class OnCallLoadService {
         };
         last.set(shift.userRef, next);
         const key = `${schedule.id}\u0000${shift.userRef}`;
-        unitsOf.set(key, [...(unitsOf.get(key) ?? []), units.length]);
+        const own = unitsOf.get(key) ?? [];
+        own.push(units.length);
+        unitsOf.set(key, own);
         units.push(next);
       }
     }
@@ -182,23 +199,36 @@ export class OnCallLoadService {
       this.unitFigures(units, people),
       this.names(people),
     ]);
-    const countsOf = (scheduleId: string, userRef: string) => {
-      const own = (unitsOf.get(`${scheduleId}\u0000${userRef}`) ?? []).map(
-        index => figures[index],
-      );
-      const perShift = own.flatMap(f => f.perShift);
-      const nights = new Map<number, number>();
-      for (const [night, n] of own.flatMap(f => f.nights)) {
-        nights.set(night, (nights.get(night) ?? 0) + n);
-      }
-      return {
-        interruptions: perShift.reduce((sum, n) => sum + n, 0),
-        maxPerShift: Math.max(0, ...perShift),
-        bursts: own.reduce((sum, f) => sum + f.bursts, 0),
-        badNights: [...nights.values()].filter(n => n >= BAD_NIGHT_SIZE).length,
-        sreBreaches: own.reduce((sum, f) => sum + f.sreBreaches, 0),
+    // Per schedule and person: the sums of their units' figures.
+    const counts = new Map<string, PersonCounts>();
+    for (const [key, indexes] of unitsOf) {
+      const sum: PersonCounts = {
+        interruptions: 0,
+        maxPerShift: 0,
+        bursts: 0,
+        badNights: 0,
+        sreBreaches: 0,
       };
-    };
+      const nights = new Map<number, number>();
+      for (const index of indexes) {
+        const unit = figures[index];
+        for (const n of unit.perShift) {
+          sum.interruptions += n;
+          sum.maxPerShift = Math.max(sum.maxPerShift, n);
+        }
+        sum.bursts += unit.bursts;
+        sum.sreBreaches += unit.sreBreaches;
+        for (const [night, n] of unit.nights) {
+          nights.set(night, (nights.get(night) ?? 0) + n);
+        }
+      }
+      for (const n of nights.values()) {
+        sum.badNights += n >= BAD_NIGHT_SIZE ? 1 : 0;
+      }
+      counts.set(key, sum);
+    }
+    const countsOf = (scheduleId: string, userRef: string) =>
+      counts.get(`${scheduleId}\u0000${userRef}`)!;
 
     return {
       period: { from: from.toISOString(), to: to.toISOString() },
@@ -265,8 +295,10 @@ export class OnCallLoadService {
 
   /**
    * Each unit's figures: from the figures kept across requests while the
-   * person's ledger revision is the one read before they were computed,
-   * the others from the database (and kept).
+   * person's ledger revision is the one read before they were computed, the
+   * others from the database (and kept). A unit that only grew at its end
+   * (the shift going on as the period ends later) keeps its figures when
+   * the person had no notification in what it grew by.
    */
   private async unitFigures(
     units: LoadUnit[],
@@ -274,22 +306,52 @@ export class OnCallLoadService {
   ): Promise<UnitFigures[]> {
     const revisions = await this.store.revisions(people);
     const revisionOf = (unit: LoadUnit) => revisions.get(unit.userRef) ?? 0;
-    const keys = units.map(
+    const endOf = (unit: LoadUnit) => unit.shifts[unit.shifts.length - 1].end;
+    // The unit but its end, and the unit.
+    const prefixes = units.map(
       unit =>
         `${unit.userRef}\u0000${unit.shifts
           .map(shift => `${shift.start}-${shift.end}`)
-          .join(',')}`,
+          .join(',')
+          .replace(/\d+$/, '')}`,
     );
-    const figures: Array<UnitFigures | undefined> = keys.map((key, i) => {
-      const kept = this.kept.get(key);
-      if (!kept || kept.revision !== revisionOf(units[i])) {
-        return undefined;
+    const keys = units.map((unit, i) => `${prefixes[i]}${endOf(unit)}`);
+    const figures: Array<UnitFigures | undefined> = units.map(() => undefined);
+    const grown: Array<{ index: number; kept: KeptFigures }> = [];
+    units.forEach((unit, i) => {
+      const exact = this.kept.get(keys[i]);
+      if (exact && exact.revision === revisionOf(unit)) {
+        figures[i] = exact.figures;
+        this.keep(keys[i], exact);
+        return;
       }
-      // Most recently used last.
-      this.kept.delete(key);
-      this.kept.set(key, kept);
-      return kept.figures;
+      const shorter = this.kept.get(this.latest.get(prefixes[i]) ?? '');
+      if (
+        shorter &&
+        shorter.revision === revisionOf(unit) &&
+        shorter.end < endOf(unit)
+      ) {
+        grown.push({ index: i, kept: shorter });
+      }
     });
+    if (grown.length > 0) {
+      const notified = await this.store.notifiedIn(
+        grown.map(({ index, kept }) => ({
+          userRef: units[index].userRef,
+          start: kept.end,
+          end: endOf(units[index]),
+        })),
+      );
+      grown.forEach(({ index, kept }, j) => {
+        if (!notified[j]) {
+          figures[index] = kept.figures;
+          this.keep(keys[index], {
+            ...kept,
+            end: endOf(units[index]),
+          });
+        }
+      });
+    }
     const missing = new Map<string, LoadUnit>();
     keys.forEach((key, i) => {
       if (!figures[i]) {
@@ -299,15 +361,28 @@ export class OnCallLoadService {
     const fresh = await this.store.figures([...missing.values()]);
     const freshOf = new Map([...missing.keys()].map((key, i) => [key, i]));
     for (const [key, unit] of missing) {
-      this.kept.set(key, {
+      this.keep(key, {
+        prefix: key.slice(0, key.length - String(endOf(unit)).length),
+        end: endOf(unit),
         revision: revisionOf(unit),
         figures: fresh[freshOf.get(key)!],
       });
     }
-    while (this.kept.size > MAX_KEPT_UNITS) {
-      this.kept.delete(this.kept.keys().next().value!);
-    }
     return figures.map((f, i) => f ?? fresh[freshOf.get(keys[i])!]);
+  }
+
+  /** Keeps a unit's figures, most recently used last, within the limit. */
+  private keep(key: string, kept: KeptFigures) {
+    this.kept.delete(key);
+    this.kept.set(key, kept);
+    this.latest.set(kept.prefix, key);
+    while (this.kept.size > MAX_KEPT_UNITS) {
+      const [oldest, { prefix }] = this.kept.entries().next().value!;
+      this.kept.delete(oldest);
+      if (this.latest.get(prefix) === oldest) {
+        this.latest.delete(prefix);
+      }
+    }
   }
 
   /**

@@ -88,6 +88,44 @@ export class OnCallLoadStore {
     return revisions;
   }
 
+  /** For each range, whether the person had any notification in it. */
+  async notifiedIn(
+    ranges: Array<{ userRef: string; start: number; end: number }>,
+  ): Promise<boolean[]> {
+    if (ranges.length === 0) {
+      return [];
+    }
+    const json = JSON.stringify(
+      ranges.map((range, i) => ({
+        i,
+        u: range.userRef,
+        a: toIsoString(new Date(range.start)),
+        b: toIsoString(new Date(range.end)),
+      })),
+    );
+    const pg = this.pg;
+    const rangeRows = pg
+      ? `SELECT * FROM json_to_recordset(CAST(? AS json))
+          AS x(i integer, u text, a timestamptz, b timestamptz)`
+      : `SELECT json_extract(value, '$.i') AS i, json_extract(value, '$.u') AS u,
+          json_extract(value, '$.a') AS a, json_extract(value, '$.b') AS b
+          FROM json_each(?)`;
+    // LIMIT 1 keeps each range one probe of the person's index.
+    const result = await this.db.raw(
+      `SELECT r.i FROM (${rangeRows}) r
+       WHERE EXISTS (SELECT 1 FROM multivac_notifications n
+         WHERE n.user_ref = r.u AND n.notified_at >= r.a AND n.notified_at < r.b
+         LIMIT 1)`,
+      [json],
+    );
+    const rows: Array<{ i: number | string }> = pg ? result.rows : result;
+    const notified = ranges.map(() => false);
+    rows.forEach(row => {
+      notified[Number(row.i)] = true;
+    });
+    return notified;
+  }
+
   /**
    * Per unit: interruptions inside each shift, bursts, sleep-hour
    * interruptions per night and 12-hour pieces (cut from each shift's
