@@ -113,7 +113,8 @@ export interface ReleaseConflict {
   kind: ReleaseConflictKind;
   /**
    * e.g. "payments-api depends on ledger-service, which releases
-   * 14:00–14:30, overlapping by 20 minutes".
+   * 14:00–14:30 UTC, overlapping by 20 minutes" (times in the calendar's
+   * zone, named).
    */
   sentence: string;
   /** The other entity involved (the other release's, or the incident's). */

@@ -49,7 +49,7 @@ const booking = {
   links: [{ kind: 'ci', url: 'https://ci.example.com/runs/7' }],
 };
 const ledgerSentence =
-  'payments-api depends on ledger-service, which releases 14:00–14:30, overlapping by 20 minutes';
+  'payments-api depends on ledger-service, which releases 14:00–14:30 UTC, overlapping by 20 minutes';
 
 /**
  * A real Multivac backend; the action gets the test backend's own auth and

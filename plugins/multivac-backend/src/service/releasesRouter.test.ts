@@ -80,7 +80,7 @@ const ledgerRelease = {
   end: '2026-11-24T14:30:00Z',
 };
 const ledgerSentence =
-  'payments-api depends on ledger-service, which releases 14:00–14:30, overlapping by 20 minutes';
+  'payments-api depends on ledger-service, which releases 14:00–14:30 UTC, overlapping by 20 minutes';
 
 /**
  * The tests book windows on 24 November 2026: the clock says it is 09:00
@@ -304,7 +304,7 @@ describe('/api/multivac/releases', () => {
     const blocked = await patch({ start: '2026-11-24T14:10:00Z' });
     expect(blocked.status).toBe(409);
     expect(blocked.body.conflicts[0].sentence).toBe(
-      'payments-api depends on ledger-service, which releases 14:00–14:30, overlapping by 20 minutes',
+      'payments-api depends on ledger-service, which releases 14:00–14:30 UTC, overlapping by 20 minutes',
     );
     const backwards = await patch({ start: '2026-11-24T17:00:00Z' });
     expect(backwards.status).toBe(400);
@@ -979,7 +979,7 @@ describe('release calendar feeds and CI, with the real auth and permission servi
     expect(withConflict.description.split('\n').slice(0, 3)).toEqual([
       'REL-3: planned',
       'Owner: payments',
-      'Conflict: payments-api depends on ledger-service, which releases 10:00–11:00, overlapping by 30 minutes',
+      'Conflict: payments-api depends on ledger-service, which releases 10:00–11:00 UTC, overlapping by 30 minutes',
     ]);
 
     // An entity's feed

@@ -135,7 +135,7 @@ describe('ConflictChecker', () => {
         {
           kind: 'dependency',
           sentence:
-            'payments-api depends on ledger-service, which releases 14:00–14:30, overlapping by 20 minutes',
+            'payments-api depends on ledger-service, which releases 14:00–14:30 UTC, overlapping by 20 minutes',
           entityRef: ref('ledger-service'),
           releaseId: ledger.id,
           releaseReference: 'REL-1',
@@ -169,7 +169,7 @@ describe('ConflictChecker', () => {
       entityRef: ref('accounts-db', 'resource'),
     });
     expect(await sentences(checker(), proposal('payments-api'))).toEqual([
-      'dependency: payments-api depends on ledger-service, which depends on accounts-db, which releases 14:30–16:00, overlapping by 30 minutes',
+      'dependency: payments-api depends on ledger-service, which depends on accounts-db, which releases 14:30–16:00 UTC, overlapping by 30 minutes',
     ]);
     expect(
       await sentences(
@@ -188,8 +188,8 @@ describe('ConflictChecker', () => {
     );
     await book('mobile-bff', '2026-11-24T14:00:00Z', '2026-11-24T15:00:00Z'); // 3 links away
     expect(await sentences(checker(), proposal('payments-api'))).toEqual([
-      'dependent: checkout depends on payments-api and releases 14:00–14:15, overlapping by 5 minutes',
-      'dependent: storefront-web depends on checkout, which depends on payments-api; storefront-web releases 14:50–15:50, overlapping by 10 minutes',
+      'dependent: checkout depends on payments-api and releases 14:00–14:15 UTC, overlapping by 5 minutes',
+      'dependent: storefront-web depends on checkout, which depends on payments-api; storefront-web releases 14:50–15:50 UTC, overlapping by 10 minutes',
       // checkout is also in the shop system, but the dependency says more
     ]);
   });
@@ -197,13 +197,13 @@ describe('ConflictChecker', () => {
   it('follows APIs from consumer to provider and back', async () => {
     await book('fx-service', '2026-11-24T14:00:00Z', '2026-11-24T16:00:00Z');
     expect(await sentences(checker(), proposal('payments-api'))).toEqual([
-      'api: payments-api uses the fx-api API of fx-service, which releases 14:00–16:00, overlapping by 50 minutes',
+      'api: payments-api uses the fx-api API of fx-service, which releases 14:00–16:00 UTC, overlapping by 50 minutes',
     ]);
     const fx = await checker().check(
       proposal('fx-service', '2026-11-24T13:00:00Z', '2026-11-24T14:30:00Z'),
     );
     expect(fx.conflicts.map(c => `${c.kind}: ${c.sentence}`)).toEqual([
-      'same-entity: fx-service already releases v1 (REL-1) 14:00–16:00, overlapping by 30 minutes',
+      'same-entity: fx-service already releases v1 (REL-1) 14:00–16:00 UTC, overlapping by 30 minutes',
     ]);
     await book('payments-api', '2026-11-24T09:00:00Z', '2026-11-24T09:30:00Z');
     expect(
@@ -212,7 +212,7 @@ describe('ConflictChecker', () => {
         proposal('fx-service', '2026-11-24T09:15:00Z', '2026-11-24T09:45:00Z'),
       ),
     ).toEqual([
-      'api: payments-api uses the fx-api API of fx-service and releases 09:00–09:30, overlapping by 15 minutes',
+      'api: payments-api uses the fx-api API of fx-service and releases 09:00–09:30 UTC, overlapping by 15 minutes',
     ]);
   });
 
@@ -220,7 +220,7 @@ describe('ConflictChecker', () => {
     await book('cart', '2026-11-24T14:40:00Z', '2026-11-24T15:40:00Z');
     await book('lonely', '2026-11-24T14:00:00Z', '2026-11-24T15:00:00Z');
     expect(await sentences(checker(), proposal('payments-api'))).toEqual([
-      'system: cart is also part of the shop system and releases 14:40–15:40, overlapping by 20 minutes',
+      'system: cart is also part of the shop system and releases 14:40–15:40 UTC, overlapping by 20 minutes',
     ]);
     expect(
       await sentences(checker({ sameSystem: false }), proposal('payments-api')),
@@ -287,8 +287,8 @@ describe('ConflictChecker', () => {
         ),
       ),
     ).toEqual([
-      'dependency: payments-api depends on ledger-service, which releases 01:30–02:30, overlapping by 90 minutes',
-      'dependent: checkout depends on payments-api and releases 23:30–2026-11-02 00:30, overlapping by 30 minutes',
+      'dependency: payments-api depends on ledger-service, which releases 01:30 EDT–02:30 EST, overlapping by 90 minutes',
+      'dependent: checkout depends on payments-api and releases 23:30–2026-11-02 00:30 EST, overlapping by 30 minutes',
     ]);
     await book('cart', '2026-11-25T09:00:00Z', '2026-11-25T09:30:00Z');
     expect(
@@ -301,7 +301,7 @@ describe('ConflictChecker', () => {
         ),
       ),
     ).toEqual([
-      'system: cart is also part of the shop system and releases 2026-11-25 10:00–10:30, overlapping by 30 minutes',
+      'system: cart is also part of the shop system and releases 2026-11-25 10:00–10:30 CET, overlapping by 30 minutes',
     ]);
   });
 
@@ -347,7 +347,7 @@ describe('ConflictChecker', () => {
           overlapMinutes: 30,
           blocking: true,
           sentence:
-            'The Black Friday freeze (peak sales) covers all releases 2026-11-27 00:00–2026-11-30 08:00, overlapping by 30 minutes',
+            'The Black Friday freeze (peak sales) covers all releases 2026-11-27 00:00–2026-11-30 08:00 CET, overlapping by 30 minutes',
         },
       ]);
       expect(
@@ -371,7 +371,7 @@ describe('ConflictChecker', () => {
           ),
         ),
       ).toEqual([
-        'freeze: The weekend freeze covers the shop system 16:00–2026-10-26 07:00, overlapping by 30 minutes',
+        'freeze: The weekend freeze covers the shop system 16:00 CEST–2026-10-26 07:00 CET, overlapping by 30 minutes',
       ]);
       // ... and 15:00Z a week after the clocks went back (CET).
       expect(
@@ -394,7 +394,7 @@ describe('ConflictChecker', () => {
           ),
         ),
       ).toEqual([
-        'freeze: The weekend freeze covers the shop system 16:00–2026-11-02 08:00, overlapping by 30 minutes',
+        'freeze: The weekend freeze covers the shop system 16:00–2026-11-02 08:00 CET, overlapping by 30 minutes',
       ]);
     });
 
@@ -413,7 +413,7 @@ describe('ConflictChecker', () => {
           proposal('checkout', '2026-12-02T16:00:00Z', '2026-12-02T18:00:00Z'),
         ),
       ).toEqual([
-        'freeze: The storefront offsite freeze covers the storefront team 09:00–18:00, overlapping by 60 minutes',
+        'freeze: The storefront offsite freeze covers the storefront team 09:00–18:00 CET, overlapping by 60 minutes',
       ]);
     });
   });

@@ -1,4 +1,4 @@
-import { shortRef } from '@multivac/plugin-multivac-common';
+import { shortRef, zoneAbbreviation } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 import { DependencyLink, DependencyPath } from './CatalogGraph';
 import { Interval } from './freezes';
@@ -40,8 +40,9 @@ const capitalize = (text: string) =>
 
 /**
  * The sentences that explain conflicts with one proposed window, with times
- * as people in `timeZone` read them: HH:mm, with the date when it is not the
- * proposed start's day.
+ * as people in `timeZone` read them and the zone named: HH:mm, with the date
+ * when it is not the proposed start's day, then the zone's abbreviation
+ * ("14:00–14:30 UTC", "09:00–10:00 CET").
  */
 export class ConflictSentences {
   private readonly day: string;
@@ -50,7 +51,11 @@ export class ConflictSentences {
     this.day = this.local(proposed.start).toISODate()!;
   }
 
-  /** "14:00–14:30", "2026-11-25 09:00–10:00", "23:30–2026-11-25 00:30" */
+  /**
+   * "14:00–14:30 UTC", "2026-11-25 09:00–10:00 CET", "23:30–2026-11-25
+   * 00:30 UTC"; across a change of the zone's offset, each end with its own
+   * ("01:30 CEST–02:30 CET").
+   */
   window(period: Interval): string {
     const start = this.local(period.start);
     const end = this.local(period.end);
@@ -62,7 +67,11 @@ export class ConflictSentences {
       end.toISODate() === start.toISODate()
         ? end.toFormat('HH:mm')
         : end.toFormat('yyyy-MM-dd HH:mm');
-    return `${startText}–${endText}`;
+    const startZone = zoneAbbreviation(period.start, this.timeZone);
+    const endZone = zoneAbbreviation(period.end, this.timeZone);
+    return startZone === endZone
+      ? `${startText}–${endText} ${endZone}`
+      : `${startText} ${startZone}–${endText} ${endZone}`;
   }
 
   sameEntity(
