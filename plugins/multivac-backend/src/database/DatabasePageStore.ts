@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import {
   OnCallPerson,
   PageRecord,
@@ -7,7 +7,12 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { isPostgres, nowIso, optionalIsoString, toIsoString } from './util';
-import { NewPage, PageListFilter, PageStore } from './PageStore';
+import {
+  NewPage,
+  PageAlreadyHandledError,
+  PageListFilter,
+  PageStore,
+} from './PageStore';
 import {
   wherePagePermitted,
   wherePermitted,
@@ -142,7 +147,7 @@ export class DatabasePageStore implements PageStore {
     return rows.map(toRecord);
   }
 
-  /** Acknowledges a triggered page; 409 if it already was. */
+  /** Acknowledges a triggered page; a `PageAlreadyHandledError` if it already was. */
   async acknowledge(
     id: string,
     by: string,
@@ -150,11 +155,7 @@ export class DatabasePageStore implements PageStore {
   ): Promise<PageRecord> {
     await this.change(id, async (tx, page) => {
       if (page.status !== 'triggered') {
-        throw new ConflictError(
-          page.status === 'resolved'
-            ? `The page was already resolved at ${page.resolvedAt}`
-            : `The page was already acknowledged by ${page.acknowledgedBy} at ${page.acknowledgedAt}`,
-        );
+        throw new PageAlreadyHandledError(page);
       }
       const now = nowIso();
       await tx('multivac_pages')

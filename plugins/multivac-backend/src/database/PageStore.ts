@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import { OnCallPerson, PageRecord } from '@multivac/plugin-multivac-common';
 import { PermissionFilter } from '../permissions/permissionFilter';
 import { Transaction } from './Transaction';
@@ -23,6 +24,17 @@ export type PageListFilter = {
   permission?: PermissionFilter;
 };
 
+/**
+ * A 409: the page to acknowledge was already acknowledged or resolved. It
+ * carries the page, so that the service can say who acknowledged it (by
+ * display name) and when (zone named), which the store cannot.
+ */
+export class PageAlreadyHandledError extends ConflictError {
+  constructor(readonly page: PageRecord) {
+    super(`The page was already ${page.status}`);
+  }
+}
+
 /** Pages and their escalation state. */
 export interface PageStore {
   /** Records a page at level 1, calling `andThen` inside the same transaction. */
@@ -42,7 +54,10 @@ export interface PageStore {
   ): Promise<void>;
   /** Newest first; `permission` keeps only what a conditional decision allows. */
   list(filter: PageListFilter): Promise<PageRecord[]>;
-  /** Acknowledges a triggered page; 409 if it already was. */
+  /**
+   * Acknowledges a triggered page; a {@link PageAlreadyHandledError} (409)
+   * if it already was acknowledged or resolved.
+   */
   acknowledge(
     id: string,
     by: string,

@@ -3,7 +3,11 @@ import {
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
-import { NotFoundError, stringifyError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  stringifyError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   OnCallAnswer,
@@ -15,8 +19,13 @@ import {
   PagingOnCallProvider,
   PersonPaging,
 } from '@multivac/plugin-multivac-node';
-import { PageListFilter, PageStore } from '../database/PageStore';
+import {
+  PageAlreadyHandledError,
+  PageListFilter,
+  PageStore,
+} from '../database/PageStore';
 import { JobQueue } from '../jobs/JobQueue';
+import { alreadyHandled } from '../paging/alreadyHandled';
 import { ChannelPaging } from '../paging/ChannelPaging';
 import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';
@@ -269,7 +278,22 @@ export class PagingService {
     );
   }
 
+  /**
+   * Acknowledges a triggered page; 409 when it already was acknowledged
+   * (saying by whom, by display name, and when, zone named) or resolved.
+   */
   async acknowledge(id: string, actor: string): Promise<PageRecord> {
+    try {
+      return await this.acknowledgeTriggered(id, actor);
+    } catch (error) {
+      if (error instanceof PageAlreadyHandledError) {
+        throw new ConflictError(await alreadyHandled(error.page, this.people));
+      }
+      throw error;
+    }
+  }
+
+  private acknowledgeTriggered(id: string, actor: string) {
     return this.store.acknowledge(id, actor, async (tx, page) => {
       await deliverPageChange(this.deliveries, page, 'acknowledged', '', tx);
       if (page.provider !== 'builtin') {

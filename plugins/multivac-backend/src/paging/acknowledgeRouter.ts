@@ -1,5 +1,5 @@
 import { ConflictError, isError, NotFoundError } from '@backstage/errors';
-import { actorName, PageRecord } from '@multivac/plugin-multivac-common';
+import { PageRecord } from '@multivac/plugin-multivac-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import {
   AcknowledgeLinks,
   MAX_TOKEN_LENGTH,
 } from './AcknowledgeLinks';
+import { alreadyHandled, personName } from './alreadyHandled';
 import { escapeHtml, pageFacts } from './pageFacts';
 
 const tokenInput = z
@@ -40,22 +41,7 @@ export function createAcknowledgeRouter(options: {
 }): express.Router {
   const { links, paging, people } = options;
   /** A person as people read them: display name, never a ref. */
-  const nameOf = async (ref: string): Promise<string> => {
-    if (!ref.startsWith('user:') || !people) {
-      return actorName(ref);
-    }
-    try {
-      return (await people.lookup([ref])).get(ref)?.name ?? actorName(ref);
-    } catch {
-      return actorName(ref);
-    }
-  };
-  const already = async (page: PageRecord): Promise<string> =>
-    page.status === 'acknowledged' && page.acknowledgedBy
-      ? `This page was already acknowledged by ${await nameOf(
-          page.acknowledgedBy,
-        )}`
-      : `This page was already ${page.status}`;
+  const nameOf = (ref: string) => personName(people, ref);
   const router = Router();
   router.use(ACKNOWLEDGE_PATH, (_req, res, next) => {
     // The answers hold a token and the page's details.
@@ -83,7 +69,7 @@ export function createAcknowledgeRouter(options: {
     try {
       const { page, token } = await verified(req.query);
       if (page.status !== 'triggered') {
-        throw new ConflictError(await already(page));
+        throw new ConflictError(await alreadyHandled(page, people));
       }
       res.send(
         html(
@@ -107,7 +93,7 @@ export function createAcknowledgeRouter(options: {
       try {
         const { claims, page } = await verified(req.body);
         if (page.status !== 'triggered') {
-          throw new ConflictError(await already(page));
+          throw new ConflictError(await alreadyHandled(page, people));
         }
         const acknowledged = await paging.acknowledge(page.id, claims.userRef);
         res.send(

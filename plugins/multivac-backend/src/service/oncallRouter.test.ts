@@ -374,6 +374,17 @@ describe('/api/multivac/pages', () => {
       .post(`/api/multivac/pages/${created.body.id}/acknowledge`)
       .set(asAda);
     expect(again.status).toBe(409);
+    // Who by display name, when with its zone named: not a ref, not ISO.
+    const at = new Date(ack.body.acknowledgedAt);
+    const month = at.toLocaleString('en-US', {
+      month: 'short',
+      timeZone: 'UTC',
+    });
+    expect(again.body.error.message).toMatch(
+      new RegExp(
+        `^The page was already acknowledged by Ada Lovelace at ${month} ${at.getUTCDate()}, ${at.getUTCFullYear()}, \\d{1,2}:\\d{2}:\\d{2} [AP]M UTC$`,
+      ),
+    );
   });
 
   it('pages one person directly, listed with the entity it is about, without escalation', async () => {

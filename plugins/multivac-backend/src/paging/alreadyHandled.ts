@@ -1,0 +1,56 @@
+import {
+  actorName,
+  formatDateTime,
+  PageRecord,
+} from '@multivac/plugin-multivac-common';
+import { PeopleDirectory } from '../oncall/PeopleDirectory';
+
+/**
+ * Who did something to a page, as people read it: a catalog user by display
+ * name, a service by its product name; never a ref. Without the directory,
+ * or when the catalog cannot answer, the short name.
+ */
+export async function personName(
+  people: Pick<PeopleDirectory, 'lookup'> | undefined,
+  ref: string,
+): Promise<string> {
+  if (!ref.startsWith('user:') || !people) {
+    return actorName(ref);
+  }
+  try {
+    return (await people.lookup([ref])).get(ref)?.name ?? actorName(ref);
+  } catch {
+    return actorName(ref);
+  }
+}
+
+/**
+ * A time in an answer of the API, whose reader's zone is not known: in UTC,
+ * named ("Dec 5, 2026, 3:44:23 AM UTC").
+ */
+function inUtc(at: string): string {
+  return formatDateTime(at, { zone: 'UTC', locale: 'en-US', seconds: true });
+}
+
+/**
+ * Why a page that is no longer triggered cannot be acknowledged: by whom
+ * (display name) and when (zone named) it was acknowledged, or when it was
+ * resolved.
+ */
+export async function alreadyHandled(
+  page: PageRecord,
+  people: Pick<PeopleDirectory, 'lookup'> | undefined,
+): Promise<string> {
+  if (page.status === 'acknowledged') {
+    const by = page.acknowledgedBy
+      ? ` by ${await personName(people, page.acknowledgedBy)}`
+      : '';
+    const at = page.acknowledgedAt ? ` at ${inUtc(page.acknowledgedAt)}` : '';
+    return `The page was already acknowledged${by}${at}`;
+  }
+  if (page.status === 'resolved') {
+    const at = page.resolvedAt ? ` at ${inUtc(page.resolvedAt)}` : '';
+    return `The page was already resolved${at}`;
+  }
+  return `The page is ${page.status}`;
+}
