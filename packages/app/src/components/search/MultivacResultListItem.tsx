@@ -9,8 +9,10 @@ import {
   ListItem,
   ListItemIcon,
   ListItemText,
+  Typography,
 } from '@material-ui/core';
 import DescriptionIcon from '@material-ui/icons/Description';
+import GroupIcon from '@material-ui/icons/Group';
 import WhatshotIcon from '@material-ui/icons/Whatshot';
 
 /** The fields Multivac's collators put on a document, beyond title and text. */
@@ -21,6 +23,12 @@ interface MultivacDocument {
   reference?: string;
   severity?: string;
   status?: string;
+  /**
+   * The names of the Groups that own the document's entities, `, `-separated
+   * (`''` when no Group owns them; absent from documents indexed before the
+   * collators knew teams).
+   */
+  team?: string;
 }
 
 export type MultivacResultListItemProps = Pick<
@@ -34,7 +42,7 @@ export type MultivacResultListItemProps = Pick<
 
 /**
  * A search result for an incident or a post-mortem: its title linking to it,
- * the matching text, and its reference, severity and status.
+ * the matching text, its reference, severity and status, and its team.
  */
 export const MultivacResultListItem = ({
   type,
@@ -44,7 +52,7 @@ export const MultivacResultListItem = ({
   if (!result) {
     return null;
   }
-  const field = (name: 'title' | 'text') =>
+  const field = (name: 'title' | 'text' | 'team') =>
     highlight?.fields[name] ? (
       <HighlightedSearchResultText
         text={highlight.fields[name]}
@@ -73,6 +81,16 @@ export const MultivacResultListItem = ({
               <Chip key={label} label={label} size="small" />
             ))}
         </Box>
+        {result.team ? (
+          <Box display="flex" alignItems="center" marginTop={1}>
+            <GroupIcon fontSize="small" titleAccess="Team" />
+            <Box component="span" marginLeft={0.5}>
+              <Typography variant="body2" component="span">
+                {field('team')}
+              </Typography>
+            </Box>
+          </Box>
+        ) : null}
       </Box>
     </ListItem>
   );

@@ -11,14 +11,21 @@ import { Grid, List, makeStyles, Paper, Theme } from '@material-ui/core';
 import DescriptionIcon from '@material-ui/icons/Description';
 import WhatshotIcon from '@material-ui/icons/Whatshot';
 import { MultivacResultListItem } from './MultivacResultListItem';
+import { MultivacTeamFilter } from './MultivacTeamFilter';
 
 const useStyles = makeStyles((theme: Theme) => ({
   bar: {
     padding: theme.spacing(1, 0),
   },
+  filter: {
+    marginTop: theme.spacing(2),
+  },
 }));
 
-/** Search across the catalog and Multivac's incidents and post-mortems. */
+/**
+ * Search across the catalog and Multivac's incidents and post-mortems; with
+ * Incidents or Post-mortems selected, results can be filtered by team.
+ */
 export const SearchPage = () => {
   const classes = useStyles();
   return (
@@ -52,6 +59,7 @@ export const SearchPage = () => {
                 },
               ]}
             />
+            <MultivacTeamFilter className={classes.filter} />
           </Grid>
           <Grid item xs={9}>
             <SearchPagination />

@@ -1,2 +1,3 @@
 export { searchPage, SearchPage } from './SearchPage';
 export { MultivacResultListItem } from './MultivacResultListItem';
+export { MultivacTeamFilter } from './MultivacTeamFilter';
