@@ -82,7 +82,7 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
         blockers: [
           'the required sections Summary, Trigger are empty',
           'it has no action items (add at least one)',
-          'no reviewer has approved it (ada.lovelace, grace.hopper)',
+          'no reviewer has approved it (Ada Lovelace, Grace Hopper)',
         ],
       },
       history: [{ type: 'created', actor: ken }],
@@ -105,8 +105,8 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
         '- Users affected: 101–1,000 users',
         '- Where: One region (eu-west-1)',
         '- Customer-facing: yes',
-        '- Started, as reported: 2026-11-27T14:40:00.000Z',
-        `- Reported in ${report.reference} by ${grace}`,
+        '- Started, as reported: 2026-11-27 14:40 UTC',
+        `- Reported in ${report.reference} by Grace Hopper`,
       ].join('\n'),
       report: {
         reference: report.reference,
@@ -123,11 +123,11 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     ).toEqual(
       [
         `incident ${ada}: declared the incident (SEV2) on payments-api, ledger from triage report ${report.reference}`,
-        `incident ${ada}: made ada.lovelace controller`,
-        `incident ${ada}: made grace.hopper reporter`,
+        `incident ${ada}: made ${ada} controller`,
+        `incident ${ada}: made ${grace} reporter`,
         `incident ${ken}: moved it from triggered to investigating`,
         `incident ${ken}: noted: Rolled back | release 42\nfor now`,
-        `incident ${ada}: handed controller over from ada.lovelace to grace.hopper`,
+        `incident ${ada}: handed controller over from ${ada} to ${grace}`,
         `incident ${grace}: moved it from investigating to resolved: Fixed by the rollback`,
         `page ${grace}: page (Payments primary): paged level 1: Ken Thompson`,
         `page -: page (Payments primary): acknowledged by ${ken}`,
@@ -387,18 +387,18 @@ describe.each(databases.eachSupportedId())('PostmortemService on %s', id => {
     const publish = () => postmortems.setStatus(ref, 'published', grace);
     await expect(publish()).rejects.toThrow(
       new ConflictError(
-        `${ref} cannot be published yet: the required sections Summary, Trigger are empty; it has no action items (add at least one); no reviewer has approved it (ada.lovelace, grace.hopper)`,
+        `${ref} cannot be published yet: the required sections Summary, Trigger are empty; it has no action items (add at least one); no reviewer has approved it (Ada Lovelace, Grace Hopper)`,
       ),
     );
     // Only reviewers approve, only in review, and the owner not alone.
     await expect(postmortems.approve(ref, ken)).rejects.toThrow(
       new NotAllowedError(
-        `You are not a reviewer of ${ref}; its reviewers are ${ada}, ${grace}`,
+        `You are not a reviewer of ${ref}; its reviewers are Ada Lovelace, Grace Hopper`,
       ),
     );
     await expect(postmortems.approve(ref, grace)).rejects.toThrow(
       new ConflictError(
-        `${ref} is yours to write: another of its reviewers (${ada}) must approve it`,
+        `${ref} is yours to write: another of its reviewers (Ada Lovelace) must approve it`,
       ),
     );
     // Whitespace is not writing.

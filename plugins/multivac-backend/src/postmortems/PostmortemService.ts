@@ -20,6 +20,7 @@ import { PostmortemDeliveries } from '../deliveries/kinds';
 import { ActionItemChanges, ActionItemStore } from './ActionItemStore';
 import { businessDaysAfter, localDate } from './calendar';
 import { postmortemMarkdown } from './markdown';
+import { NameOf, PeopleNames, refsInText, shortNames } from './names';
 import { PostmortemFollowUpStore } from './PostmortemFollowUpStore';
 import {
   PostmortemChanges,
@@ -82,6 +83,12 @@ export class PostmortemService {
        */
       defaultReviewers?: (entityRefs: string[]) => Promise<string[]>;
       /**
+       * Names the people the backend's own texts mention (review blockers,
+       * refusals, the Markdown export, the pre-filled Impact) by display
+       * name; without it, by short name.
+       */
+      names?: PeopleNames;
+      /**
        * Today's date (YYYY-MM-DD), which decides what is overdue; by default
        * the day in the configured time zone.
        */
@@ -113,8 +120,13 @@ export class PostmortemService {
       );
     }
     const [{ facts, sections }, reviewerRefs] = await Promise.all([
-      this.recordOf(incident).then(record =>
-        prefillPostmortem(record, settings.template),
+      this.recordOf(incident).then(async record =>
+        prefillPostmortem(record, settings.template, {
+          nameOf: await this.names(
+            record.report ? [record.report.reportedBy] : [],
+          ),
+          timeZone: settings.timeZone,
+        }),
       ),
       this.options.defaultReviewers?.(incident.entityRefs) ?? [],
     ]);
@@ -213,6 +225,7 @@ export class PostmortemService {
   ): Promise<Postmortem> {
     const postmortem = await this.get(idOrReference);
     const { store } = this.options;
+    const nameOf = await this.names(postmortem.reviewerRefs);
     const stored = await store.transition(
       postmortem.id,
       to,
@@ -223,6 +236,7 @@ export class PostmortemService {
             before,
             before.actionItemCount,
             this.rules(),
+            nameOf,
           );
           if (blockers.length > 0) {
             throw new ConflictError(
@@ -245,6 +259,8 @@ export class PostmortemService {
    */
   async approve(idOrReference: string, actor: string): Promise<Postmortem> {
     const postmortem = await this.get(idOrReference);
+    const nameOf = await this.names(postmortem.reviewerRefs);
+    const names = (refs: string[]) => refs.map(nameOf).join(', ');
     const stored = await this.options.store.approve(
       postmortem.id,
       actor,
@@ -254,7 +270,7 @@ export class PostmortemService {
           throw new NotAllowedError(
             `You are not a reviewer of ${reference}; ${
               before.reviewerRefs.length
-                ? `its reviewers are ${before.reviewerRefs.join(', ')}`
+                ? `its reviewers are ${names(before.reviewerRefs)}`
                 : 'it has no reviewers yet'
             }`,
           );
@@ -266,9 +282,9 @@ export class PostmortemService {
         }
         if (!approvalCounts(before, actor)) {
           throw new ConflictError(
-            `${reference} is yours to write: another of its reviewers (${before.reviewerRefs
-              .filter(r => r !== actor)
-              .join(', ')}) must approve it`,
+            `${reference} is yours to write: another of its reviewers (${names(
+              before.reviewerRefs.filter(r => r !== actor),
+            )}) must approve it`,
           );
         }
       },
@@ -306,6 +322,10 @@ export class PostmortemService {
       `${to}:${new Date().toISOString()}`,
       tx,
     );
+  }
+
+  private names(refs: string[]): Promise<NameOf> {
+    return (this.options.names ?? shortNames)(refs);
   }
 
   private rules() {
@@ -364,9 +384,25 @@ export class PostmortemService {
     idOrReference: string,
   ): Promise<{ filename: string; text: string }> {
     const postmortem = await this.get(idOrReference);
+    const { facts } = postmortem;
+    const nameOf = await this.names([
+      ...(facts.controllerRef ? [facts.controllerRef] : []),
+      ...facts.participantRefs,
+      ...(facts.report ? [facts.report.reportedBy] : []),
+      postmortem.ownerRef,
+      ...postmortem.reviewerRefs,
+      ...(postmortem.publishedBy ? [postmortem.publishedBy] : []),
+      ...postmortem.actionItems.flatMap(item =>
+        item.ownerRef ? [item.ownerRef] : [],
+      ),
+      ...facts.timeline.flatMap(entry => [
+        ...(entry.actor ? [entry.actor] : []),
+        ...refsInText(entry.text),
+      ]),
+    ]);
     return {
       filename: `${postmortem.reference}.md`,
-      text: postmortemMarkdown(postmortem, this.timeZone),
+      text: postmortemMarkdown(postmortem, this.timeZone, nameOf),
     };
   }
 
@@ -410,7 +446,12 @@ export class PostmortemService {
         })),
       },
       actionItems,
-      reviewOf(stored, actionItems.length, this.rules()),
+      reviewOf(
+        stored,
+        actionItems.length,
+        this.rules(),
+        await this.names(stored.reviewerRefs),
+      ),
       this.view(),
     );
   }

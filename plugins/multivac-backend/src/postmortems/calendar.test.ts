@@ -44,5 +44,12 @@ describe('localDate and formatLocalTime', () => {
     expect(formatLocalTime('2026-11-27T23:30:00Z', 'Asia/Tokyo')).toBe(
       '2026-11-28 08:30 GMT+9',
     );
+    // The zone as people abbreviate it, winter and summer.
+    expect(formatLocalTime('2026-11-27T23:30:00Z', 'Europe/Berlin')).toBe(
+      '2026-11-28 00:30 CET',
+    );
+    expect(formatLocalTime('2026-07-01T12:00:00Z', 'Europe/Berlin')).toBe(
+      '2026-07-01 14:00 CEST',
+    );
   });
 });

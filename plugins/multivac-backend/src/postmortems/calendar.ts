@@ -1,3 +1,4 @@
+import { zoneAbbreviation } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 
 /**
@@ -25,7 +26,12 @@ export function localDate(zone: string, at: Date = new Date()): string {
   return DateTime.fromJSDate(at, { zone }).toISODate()!;
 }
 
-/** `2026-11-23 09:15 CET`: a time as people in `zone` read it. */
+/**
+ * `2026-11-23 09:15 CET`: a time as people in `zone` read it, the zone
+ * named as people abbreviate it (`zoneAbbreviation`).
+ */
 export function formatLocalTime(instant: string, zone: string): string {
-  return DateTime.fromISO(instant, { zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+  return `${DateTime.fromISO(instant, { zone }).toFormat(
+    'yyyy-MM-dd HH:mm',
+  )} ${zoneAbbreviation(instant, zone)}`;
 }

@@ -1,5 +1,13 @@
-import { Postmortem } from '@multivac/plugin-multivac-common';
+import { actorName, Postmortem } from '@multivac/plugin-multivac-common';
 import { postmortemMarkdown } from './markdown';
+
+/** Display names, as the catalog gives them. */
+const NAMES: Record<string, string> = {
+  'user:default/ada.lovelace': 'Ada Lovelace',
+  'user:default/grace.hopper': 'Grace Hopper',
+  'user:default/ken.thompson': 'Ken Thompson',
+};
+const nameOf = (ref: string) => NAMES[ref] ?? actorName(ref);
 
 const postmortem: Postmortem = {
   id: 'b7d0',
@@ -64,6 +72,12 @@ const postmortem: Postmortem = {
         actor: 'user:default/ken.thompson',
         text: 'noted: Rolled back | release 42\n## not a heading',
       },
+      {
+        at: '2026-11-27T15:30:00.000Z',
+        source: 'incident',
+        actor: 'service:multivac',
+        text: 'handed controller over from user:default/ada.lovelace to user:default/grace.hopper',
+      },
     ],
   },
   sections: [
@@ -106,7 +120,7 @@ const postmortem: Postmortem = {
 
 describe('postmortemMarkdown', () => {
   it('writes the facts, the sections as written, action items and the timeline', () => {
-    expect(postmortemMarkdown(postmortem, 'Europe/Berlin')).toBe(
+    expect(postmortemMarkdown(postmortem, 'Europe/Berlin', nameOf)).toBe(
       [
         '# Post-mortem: Card | payments fail',
         '',
@@ -115,15 +129,15 @@ describe('postmortemMarkdown', () => {
         '| Incident | [INC-7](http://portal/multivac/incidents/INC-7) Card \\| payments fail |',
         '| Status | In review |',
         '| Severity | SEV2 |',
-        '| Started | 2026-11-27 15:55 GMT+1 |',
-        '| Resolved | 2026-11-27 17:00 GMT+1 |',
+        '| Started | 2026-11-27 15:55 CET |',
+        '| Resolved | 2026-11-27 17:00 CET |',
         '| Duration | 1 hour 5 minutes |',
-        '| Controller | grace.hopper |',
-        '| Participants | ada.lovelace, grace.hopper, ken.thompson |',
+        '| Controller | Grace Hopper |',
+        '| Participants | Ada Lovelace, Grace Hopper, Ken Thompson |',
         '| Affected | payments-api |',
-        '| Triage report | RPT-3 by grace.hopper |',
-        '| Owner | grace.hopper |',
-        '| Reviewers | ken.thompson, ada.lovelace |',
+        '| Triage report | RPT-3 by Grace Hopper |',
+        '| Owner | Grace Hopper |',
+        '| Reviewers | Ken Thompson, Ada Lovelace |',
         '| Due | 2026-12-04 (overdue) |',
         '| Tracking issue | [OPS-1](https://jira.example/browse/OPS-1) (In Review) |',
         '',
@@ -143,16 +157,17 @@ describe('postmortemMarkdown', () => {
         '',
         '| Action | Owner | Due | Status | Issue |',
         '| --- | --- | --- | --- | --- |',
-        '| Alert on \\| declines | ken.thompson | 2026-12-11 | open | not filed yet (failed) |',
+        '| Alert on \\| declines | Ken Thompson | 2026-12-11 | open | not filed yet (failed) |',
         '| Load test |  |  | done |  |',
         '',
         '## Timeline',
         '',
         '| Time | Who | What |',
         '| --- | --- | --- |',
-        '| 2026-11-27 15:55 GMT+1 | ada.lovelace | declared the incident (SEV2) on payments-api |',
-        '| 2026-11-27 16:10 GMT+1 |  | page (Payments primary): acknowledged by Ken in PagerDuty |',
-        '| 2026-11-27 16:20 GMT+1 | ken.thompson | noted: Rolled back \\| release 42 ## not a heading |',
+        '| 2026-11-27 15:55 CET | Ada Lovelace | declared the incident (SEV2) on payments-api |',
+        '| 2026-11-27 16:10 CET |  | page (Payments primary): acknowledged by Ken in PagerDuty |',
+        '| 2026-11-27 16:20 CET | Ken Thompson | noted: Rolled back \\| release 42 ## not a heading |',
+        '| 2026-11-27 16:30 CET | Multivac | handed controller over from Ada Lovelace to Grace Hopper |',
         '',
         '[Open in Multivac](http://portal/multivac/postmortems/PM-7)',
         '',
@@ -177,11 +192,12 @@ describe('postmortemMarkdown', () => {
         },
       },
       'UTC',
+      nameOf,
     );
     expect(text).toContain('| Status | Published |');
     expect(text).toContain('| Due | 2026-12-04 |');
     expect(text).toContain(
-      '| Published | 2026-12-01 09:00 UTC by ken.thompson |',
+      '| Published | 2026-12-01 09:00 UTC by Ken Thompson |',
     );
     expect(text).toContain(
       '| Tracking issue | [OPS-\\[1\\]](https://jira.example/browse/OPS-1) |',

@@ -5,6 +5,7 @@ import {
   shortRef,
 } from '@multivac/plugin-multivac-common';
 import { formatLocalTime } from './calendar';
+import { NameOf, nameRefsIn } from './names';
 
 const STATUS_LABELS: Record<PostmortemStatus, string> = {
   draft: 'Draft',
@@ -16,15 +17,18 @@ const STATUS_LABELS: Record<PostmortemStatus, string> = {
  * The post-mortem as a Markdown document. Sections are people's Markdown and
  * go in as written; everything that comes from data (titles, names, notes)
  * is kept on one line and out of the table syntax, so it cannot break the
- * document's structure. Times are shown in `timeZone`.
+ * document's structure. Times are shown in `timeZone`, with the zone named;
+ * people (also those written out by ref in the timeline's texts) as
+ * `nameOf` names them, by display name; affected entities by short name.
  */
 export function postmortemMarkdown(
   postmortem: Postmortem,
   timeZone: string,
+  nameOf: NameOf,
 ): string {
   const { facts } = postmortem;
   const time = (instant: string) => formatLocalTime(instant, timeZone);
-  const people = (refs: string[]) => refs.map(shortRef).join(', ');
+  const people = (refs: string[]) => refs.map(nameOf).join(', ');
   const rows: Array<[string, string | undefined]> = [
     [
       'Incident',
@@ -37,24 +41,22 @@ export function postmortemMarkdown(
     ['Started', time(facts.startedAt)],
     ['Resolved', time(facts.resolvedAt)],
     ['Duration', facts.duration],
-    ['Controller', facts.controllerRef && cell(shortRef(facts.controllerRef))],
+    ['Controller', facts.controllerRef && cell(nameOf(facts.controllerRef))],
     ['Participants', cell(people(facts.participantRefs))],
-    ['Affected', cell(people(facts.entityRefs))],
+    ['Affected', cell(facts.entityRefs.map(shortRef).join(', '))],
     [
       'Triage report',
       facts.report &&
-        cell(
-          `${facts.report.reference} by ${shortRef(facts.report.reportedBy)}`,
-        ),
+        cell(`${facts.report.reference} by ${nameOf(facts.report.reportedBy)}`),
     ],
-    ['Owner', cell(shortRef(postmortem.ownerRef))],
+    ['Owner', cell(nameOf(postmortem.ownerRef))],
     ['Reviewers', cell(people(postmortem.reviewerRefs))],
     ['Due', `${postmortem.dueDate}${postmortem.overdue ? ' (overdue)' : ''}`],
     [
       'Published',
       postmortem.publishedAt &&
         cell(
-          `${time(postmortem.publishedAt)} by ${shortRef(
+          `${time(postmortem.publishedAt)} by ${nameOf(
             postmortem.publishedBy ?? '',
           )}`,
         ),
@@ -91,7 +93,7 @@ export function postmortemMarkdown(
         item =>
           `| ${[
             cell(item.title),
-            item.ownerRef ? cell(shortRef(item.ownerRef)) : '',
+            item.ownerRef ? cell(nameOf(item.ownerRef)) : '',
             item.dueDate ?? '',
             item.status,
             item.tracking ? issue(item.tracking) : '',
@@ -109,8 +111,8 @@ export function postmortemMarkdown(
     ...facts.timeline.map(
       entry =>
         `| ${time(entry.at)} | ${
-          entry.actor ? cell(shortRef(entry.actor)) : ''
-        } | ${cell(entry.text)} |`,
+          entry.actor ? cell(nameOf(entry.actor)) : ''
+        } | ${cell(nameRefsIn(entry.text, nameOf))} |`,
     ),
     '',
     `${link('Open in Multivac', postmortem.url)}`,

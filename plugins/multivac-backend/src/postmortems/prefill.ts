@@ -1,4 +1,5 @@
 import {
+  actorName,
   describeTimelineEvent,
   formatDuration,
   IMPACT_SCOPE_LABELS,
@@ -13,6 +14,8 @@ import {
   TriageReport,
   USERS_AFFECTED_LABELS,
 } from '@multivac/plugin-multivac-common';
+import { formatLocalTime } from './calendar';
+import { NameOf } from './names';
 
 /** What is known about a resolved incident when its post-mortem starts. */
 export interface IncidentRecord {
@@ -24,18 +27,31 @@ export interface IncidentRecord {
   report?: TriageReport;
 }
 
+/** How the text people edit names people and times. */
+export interface PrefillReaders {
+  /** People by display name (the sections are people's own text). */
+  nameOf: NameOf;
+  /** The zone of times in the text, named (`multivac.postmortems.timeZone`). */
+  timeZone: string;
+}
+
 /**
  * The facts of the post-mortem and its sections, Summary pre-filled from the
- * incident's summary and Impact from the report (else the incident).
+ * incident's summary and Impact from the report (else the incident). People
+ * in the facts (and in its timeline's texts) stay refs, which each reader
+ * names; in the sections, which people edit, they are written by name.
  */
 export function prefillPostmortem(
   record: IncidentRecord,
   template: PostmortemSectionTemplate[],
+  readers: PrefillReaders,
 ): { facts: PostmortemFacts; sections: PostmortemSection[] } {
   const { incident, timeline, pages, report } = record;
   const resolvedAt = incident.stateTimestamps.resolved ?? incident.updatedAt;
   const durationMs = Date.parse(resolvedAt) - Date.parse(incident.createdAt);
-  const impact = report ? describeReportImpact(report) : incident.impact;
+  const impact = report
+    ? describeReportImpact(report, readers)
+    : incident.impact;
   const facts: PostmortemFacts = {
     incidentTitle: incident.title,
     startedAt: incident.createdAt,
@@ -95,6 +111,17 @@ function participants(incident: Incident, timeline: TimelineEvent[]) {
   return [...new Set(refs)].sort();
 }
 
+const PERSON_REF = /^(user|group):/i;
+
+/**
+ * How the story's texts mention what an event names: people (and teams) by
+ * ref, as page histories do ("acknowledged by user:default/ken.thompson"),
+ * for each reader to name (the portal by display name, the Markdown export
+ * too); services by product name and entities by short name.
+ */
+const mentionOf = (ref: string) =>
+  PERSON_REF.test(ref) ? ref : actorName(ref);
+
 /** Timeline events and what happened to pages, oldest first. */
 function storyOf(
   timeline: TimelineEvent[],
@@ -105,7 +132,7 @@ function storyOf(
       at: event.createdAt,
       source: 'incident' as const,
       actor: event.actor,
-      text: describeTimelineEvent(event),
+      text: describeTimelineEvent(event, mentionOf),
     })),
     ...pages.flatMap(page =>
       page.history.map((step, i) => ({
@@ -121,7 +148,10 @@ function storyOf(
 }
 
 /** The reporter's view of the impact, as Markdown bullets. */
-function describeReportImpact(report: TriageReport): string {
+function describeReportImpact(
+  report: TriageReport,
+  { nameOf, timeZone }: PrefillReaders,
+): string {
   const where = report.region ?? report.customer;
   return [
     `- Users affected: ${USERS_AFFECTED_LABELS[report.usersAffected]}`,
@@ -129,8 +159,9 @@ function describeReportImpact(report: TriageReport): string {
       where ? ` (${where})` : ''
     }`,
     `- Customer-facing: ${report.customerFacing ? 'yes' : 'no'}`,
-    report.startedAt && `- Started, as reported: ${report.startedAt}`,
-    `- Reported in ${report.reference} by ${report.reportedBy}`,
+    report.startedAt &&
+      `- Started, as reported: ${formatLocalTime(report.startedAt, timeZone)}`,
+    `- Reported in ${report.reference} by ${nameOf(report.reportedBy)}`,
   ]
     .filter(Boolean)
     .join('\n');

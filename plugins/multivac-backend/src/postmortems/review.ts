@@ -1,5 +1,5 @@
-import { parseEntityRef } from '@backstage/catalog-model';
 import { PostmortemReview } from '@multivac/plugin-multivac-common';
+import { NameOf } from './names';
 import { StoredPostmortem } from './PostmortemStore';
 
 /** What publishing needs, from `multivac.postmortems`. */
@@ -8,16 +8,6 @@ export interface ReviewRules {
   requiredSections: string[];
   /** At least one action item. */
   requireActionItems: boolean;
-}
-
-/** `user:default/grace.hopper` → `grace.hopper`, as people type it. */
-function shortRef(ref: string): string {
-  try {
-    const { kind, namespace, name } = parseEntityRef(ref);
-    return kind === 'user' && namespace === 'default' ? name : ref;
-  } catch {
-    return ref;
-  }
 }
 
 /**
@@ -38,7 +28,8 @@ export function approvalCounts(
 
 /**
  * What stands between the post-mortem and publishing it: empty required
- * sections, no action item (when required), no approval that counts.
+ * sections, no action item (when required), no approval that counts. The
+ * reviewers are named by `nameOf` (display names).
  */
 export function reviewOf(
   postmortem: Pick<
@@ -47,6 +38,7 @@ export function reviewOf(
   >,
   actionItemCount: number,
   rules: ReviewRules,
+  nameOf: NameOf,
 ): PostmortemReview {
   const emptySections = postmortem.sections
     .filter(s => rules.requiredSections.includes(s.id) && !s.text.trim())
@@ -82,10 +74,10 @@ export function reviewOf(
       blockers.push(
         postmortem.approvals.length > 0
           ? `a reviewer other than its owner must approve it (${others
-              .map(shortRef)
+              .map(nameOf)
               .join(', ')})`
           : `no reviewer has approved it (${postmortem.reviewerRefs
-              .map(shortRef)
+              .map(nameOf)
               .join(', ')})`,
       );
     }

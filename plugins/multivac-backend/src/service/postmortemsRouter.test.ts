@@ -232,7 +232,7 @@ describe('/api/multivac/postmortems', () => {
     expect(unready.body.error).toEqual({
       name: 'ConflictError',
       message:
-        'PM-1 cannot be published yet: the required sections Trigger, Impact are empty; no reviewer has approved it (grace.hopper, ada.lovelace)',
+        'PM-1 cannot be published yet: the required sections Trigger, Impact are empty; no reviewer has approved it (Grace Hopper, Ada Lovelace)',
     });
     const inReview = await api().get('/postmortems/PM-1');
     expect(inReview.body.review).toEqual({
@@ -242,7 +242,7 @@ describe('/api/multivac/postmortems', () => {
       approvals: [],
       blockers: [
         'the required sections Trigger, Impact are empty',
-        'no reviewer has approved it (grace.hopper, ada.lovelace)',
+        'no reviewer has approved it (Grace Hopper, Ada Lovelace)',
       ],
     });
     await api(asKen).patch('/postmortems/PM-1', {
@@ -251,7 +251,7 @@ describe('/api/multivac/postmortems', () => {
     const notReviewer = await api(asKen).post('/postmortems/PM-1/approve');
     expect(notReviewer.status).toBe(403);
     expect(notReviewer.body.error.message).toBe(
-      `You are not a reviewer of PM-1; its reviewers are ${grace}, ${ada}`,
+      'You are not a reviewer of PM-1; its reviewers are Grace Hopper, Ada Lovelace',
     );
     const approved = await api(asGrace).post('/postmortems/PM-1/approve');
     expect(approved.status).toBe(200);
@@ -304,8 +304,10 @@ describe('/api/multivac/postmortems', () => {
       '## Summary\n\nVisa payments were **declined**.\n',
     );
     expect(markdown.text).toContain(
-      '| Alert on declined payments | ken.thompson |  | done |  |',
+      '| Alert on declined payments | Ken Thompson |  | done |  |',
     );
+    // People by display name everywhere, also in the timeline's texts.
+    expect(markdown.text).not.toMatch(/user:default\/|ken\.thompson/);
     expect(markdown.text.indexOf('## What went well')).toBeLessThan(
       markdown.text.indexOf('## What went wrong'),
     );

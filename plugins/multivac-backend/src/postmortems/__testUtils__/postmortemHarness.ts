@@ -46,9 +46,15 @@ export const catalogEntities = [
     ],
   }),
   entity('System', 'shop'),
-  user('ada.lovelace', { email: 'ada@nimbus.example' }),
-  user('grace.hopper', { email: 'grace@nimbus.example' }),
-  user('ken.thompson'),
+  user('ada.lovelace', {
+    displayName: 'Ada Lovelace',
+    email: 'ada@nimbus.example',
+  }),
+  user('grace.hopper', {
+    displayName: 'Grace Hopper',
+    email: 'grace@nimbus.example',
+  }),
+  user('ken.thompson', { displayName: 'Ken Thompson' }),
 ];
 
 /** When the incidents made here started and were resolved (a Friday). */
