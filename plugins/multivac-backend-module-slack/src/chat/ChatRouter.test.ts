@@ -295,6 +295,22 @@ describe('POST /api/multivac/chat, without Slack config', () => {
       'The chat route runs commands as a signed-in Backstage user; send a user token, not a service token',
     );
   });
+
+  it('says who the signed-in user is by display name (GET /chat/me)', async () => {
+    const me = (bearer?: string) => {
+      const req = request(backend.server).get('/api/multivac/chat/me');
+      return bearer ? req.set('Authorization', `Bearer ${bearer}`) : req;
+    };
+
+    const res = await me(token);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      userRef: 'user:default/ada.lovelace',
+      name: 'Ada Lovelace',
+    });
+    expect((await me()).status).toBe(401);
+    expect((await me(SERVICE_TOKEN)).status).toBe(403);
+  });
 });
 
 describe('POST /api/multivac/chat for users the bot may not act for', () => {
@@ -344,6 +360,11 @@ describe('POST /api/multivac/chat for users the bot may not act for', () => {
           'Sorry, I cannot find you (user:default/nobody) in the Backstage catalog, so I cannot act for you. Ask your Backstage admins to add your User to the catalog.',
         ],
       });
+      // No name to give: the ref alone.
+      const me = await request(backend.server)
+        .get('/api/multivac/chat/me')
+        .set('Authorization', `Bearer ${token}`);
+      expect(me.body).toEqual({ userRef: 'user:default/nobody' });
     } finally {
       await backend.stop();
     }

@@ -59,6 +59,13 @@ export interface ChatResponse {
   incident?: Pick<Incident, 'id' | 'reference' | 'title' | 'status'>;
 }
 
+/** `GET /api/multivac/chat/me`: who the signed-in user is, to greet them. */
+export interface ChatIdentity {
+  userRef: string;
+  /** The catalog's display name; absent when the user is not in the catalog. */
+  name?: string;
+}
+
 const notInCatalog = (userRef: string) =>
   `Sorry, I cannot find you (${userRef}) in the Backstage catalog, so I cannot act for you. Ask your Backstage admins to add your User to the catalog.`;
 
@@ -97,6 +104,22 @@ export class ChatRouter implements WorkflowClient {
     portalUrl,
   }: ChatRouterOptions): express.Router {
     const router = Router();
+
+    router.get(`${CHAT_PATH}/me`, async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      if (!auth.isPrincipal(credentials, 'user')) {
+        throw new NotAllowedError(
+          'Only a signed-in Backstage user has a name here; send a user token, not a service token',
+        );
+      }
+      const { userEntityRef } = credentials.principal;
+      const user = await users.byRef(userEntityRef);
+      const identity: ChatIdentity = {
+        userRef: userEntityRef,
+        ...(user && { name: user.name }),
+      };
+      res.json(identity);
+    });
 
     router.post(
       CHAT_PATH,

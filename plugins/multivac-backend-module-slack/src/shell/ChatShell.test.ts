@@ -82,7 +82,7 @@ describe('ChatShell', () => {
     expect(await terminal.ready()).toBe(
       [
         `Multivac at ${backend.url}. Type "help" for the bot's commands, ":help" for the shell's.`,
-        'Signed in as guest: user:default/ada.lovelace.',
+        'Signed in as guest: Ada Lovelace.',
         'multivac> ',
       ].join('\n'),
     );
@@ -211,7 +211,9 @@ describe('ChatShell', () => {
     const withToken = new Terminal({ baseUrl: backend.url, token });
     const withBadToken = new Terminal({ baseUrl: backend.url, token: 'nope' });
 
-    expect(await withToken.ready()).toContain('Using MULTIVAC_TOKEN.');
+    expect(await withToken.ready()).toContain(
+      'Using MULTIVAC_TOKEN: signed in as Ada Lovelace.',
+    );
     expect(await withToken.type('help')).toContain('What I can do');
     await withBadToken.ready();
     expect(await withBadToken.type('help')).toMatch(

@@ -1,5 +1,9 @@
 import { createInterface } from 'node:readline';
-import type { ChatRequest, ChatResponse } from '../chat/ChatRouter';
+import type {
+  ChatIdentity,
+  ChatRequest,
+  ChatResponse,
+} from '../chat/ChatRouter';
 
 /** Signs in again this long before the guest token expires. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -75,9 +79,14 @@ export class ChatShell {
       `Multivac at ${this.baseUrl}. Type "help" for the bot's commands, ":help" for the shell's.`,
     );
     if (this.options.token) {
-      this.print('Using MULTIVAC_TOKEN.');
+      await this.attempt(async () =>
+        this.print(`Using MULTIVAC_TOKEN: signed in as ${await this.me()}.`),
+      );
     } else {
-      await this.attempt(() => this.signIn());
+      await this.attempt(async () => {
+        await this.signIn();
+        this.print(`Signed in as guest: ${await this.me()}.`);
+      });
     }
     prompt();
     for (let line = await typed.next(); !line.done; line = await typed.next()) {
@@ -203,7 +212,6 @@ export class ChatShell {
       );
     }
     const { backstageIdentity } = await response.json();
-    const first = !this.guest;
     this.guest = {
       token: backstageIdentity.token,
       refreshAt:
@@ -211,11 +219,29 @@ export class ChatShell {
         (backstageIdentity.expiresInSeconds ?? 0) * 1000 -
         REFRESH_MARGIN_MS,
     };
-    if (first) {
-      this.print(
-        `Signed in as guest: ${backstageIdentity.identity.userEntityRef}.`,
+  }
+
+  /**
+   * The signed-in user as people read them: their display name in the
+   * catalog (the ref only for a user the catalog does not have).
+   */
+  private async me(): Promise<string> {
+    const response = await this.request('/api/multivac/chat/me', {
+      headers: { Authorization: `Bearer ${await this.token()}` },
+    });
+    if (!response.ok) {
+      throw new ShellError(
+        response.status === 401 && this.options.token
+          ? `MULTIVAC_TOKEN was refused (${await errorMessage(
+              response,
+            )}): it may have expired; set a fresh one.`
+          : `Cannot tell who you are signed in as (${await errorMessage(
+              response,
+            )}).`,
       );
     }
+    const identity: ChatIdentity = await response.json();
+    return identity.name ?? `${identity.userRef} (not in the catalog)`;
   }
 
   private async request(path: string, init: RequestInit): Promise<Response> {
