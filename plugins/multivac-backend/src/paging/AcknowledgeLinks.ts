@@ -2,6 +2,7 @@ import { DiscoveryService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { utcTime } from './alreadyHandled';
 
 /** Where the links point: GET shows a confirmation, POST acknowledges. */
 export const ACKNOWLEDGE_PATH = '/paging/acknowledge';
@@ -113,9 +114,9 @@ export class AcknowledgeLinks {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     if (now > claims.e) {
       throw new NotAllowedError(
-        `This acknowledge link expired at ${new Date(
+        `This acknowledge link expired at ${utcTime(
           claims.e,
-        ).toISOString()}: acknowledge the page in the portal instead`,
+        )}: acknowledge the page in the portal instead`,
       );
     }
     return { pageId: claims.p, userRef: claims.u };

@@ -2,6 +2,7 @@ import {
   actorName,
   formatDateTime,
   PageRecord,
+  TimeInput,
 } from '@multivac/plugin-multivac-common';
 import { PeopleDirectory } from '../oncall/PeopleDirectory';
 
@@ -28,7 +29,7 @@ export async function personName(
  * A time in an answer of the API, whose reader's zone is not known: in UTC,
  * named ("Dec 5, 2026, 3:44:23 AM UTC").
  */
-function inUtc(at: string): string {
+export function utcTime(at: TimeInput): string {
   return formatDateTime(at, { zone: 'UTC', locale: 'en-US', seconds: true });
 }
 
@@ -45,11 +46,11 @@ export async function alreadyHandled(
     const by = page.acknowledgedBy
       ? ` by ${await personName(people, page.acknowledgedBy)}`
       : '';
-    const at = page.acknowledgedAt ? ` at ${inUtc(page.acknowledgedAt)}` : '';
+    const at = page.acknowledgedAt ? ` at ${utcTime(page.acknowledgedAt)}` : '';
     return `The page was already acknowledged${by}${at}`;
   }
   if (page.status === 'resolved') {
-    const at = page.resolvedAt ? ` at ${inUtc(page.resolvedAt)}` : '';
+    const at = page.resolvedAt ? ` at ${utcTime(page.resolvedAt)}` : '';
     return `The page was already resolved${at}`;
   }
   return `The page is ${page.status}`;

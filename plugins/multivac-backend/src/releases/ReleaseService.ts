@@ -1,6 +1,7 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   ACTIVE_RELEASE_STATUSES,
+  formatDateTime,
   Release,
   ReleaseCheckResult,
   ReleaseConflict,
@@ -71,6 +72,11 @@ export class ReleaseService {
       graph: CatalogGraphSource;
       deliveries: ReleaseDeliveries;
       dependencyDepth: number;
+      /**
+       * The calendar's IANA zone (`multivac.releases.timeZone`), in which
+       * refusals name times, with the zone: "Nov 23, 2026, 3:00 PM UTC".
+       */
+      timeZone: string;
       /** Default: the system clock. */
       now?: () => Date;
     },
@@ -87,14 +93,18 @@ export class ReleaseService {
    */
   private checkNotPast(window: { end: string }, recordsDone: boolean) {
     const ended = Date.parse(window.end) <= this.now().getTime();
+    const end = formatDateTime(window.end, {
+      zone: this.options.timeZone,
+      locale: 'en-US',
+    });
     if (recordsDone && !ended) {
       throw new InputError(
-        `Invalid release: status: only a release whose window has ended can be recorded as done; this one ends ${window.end}`,
+        `Invalid release: status: only a release whose window has ended can be recorded as done; this one ends ${end}`,
       );
     }
     if (!recordsDone && ended) {
       throw new InputError(
-        `Invalid release: end: the window ended at ${window.end}; book a window that has not ended, or record a release that already happened with status 'done' and a reason`,
+        `Invalid release: end: the window ended at ${end}; book a window that has not ended, or record a release that already happened with status 'done' and a reason`,
       );
     }
   }

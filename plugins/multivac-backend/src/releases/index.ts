@@ -61,6 +61,7 @@ export async function createReleases(options: {
     graph,
     deliveries,
     dependencyDepth: settings.dependencyDepth,
+    timeZone: settings.timeZone,
     checker: new ConflictChecker({
       graph,
       releases: store,

@@ -457,7 +457,7 @@ describe('/api/multivac/releases', () => {
     const refused: Array<[object, string]> = [
       [
         yesterday,
-        "Invalid release: end: the window ended at 2026-11-23T15:00:00Z; book a window that has not ended, or record a release that already happened with status 'done' and a reason",
+        "Invalid release: end: the window ended at Nov 23, 2026, 3:00 PM UTC; book a window that has not ended, or record a release that already happened with status 'done' and a reason",
       ],
       [
         { ...yesterday, status: 'done' },
@@ -477,7 +477,7 @@ describe('/api/multivac/releases', () => {
       ],
       [
         { ...base, status: 'done', reason: 'Booked late' },
-        'Invalid release: status: only a release whose window has ended can be recorded as done; this one ends 2026-11-24T15:00:00Z',
+        'Invalid release: status: only a release whose window has ended can be recorded as done; this one ends Nov 24, 2026, 3:00 PM UTC',
       ],
     ];
     for (const [body, message] of refused) {
