@@ -290,7 +290,7 @@ describe('NotificationsPagingChannel', () => {
     );
     expect(result).toEqual({
       status: 'delivered',
-      detail: 'sent as a Backstage notification to user:default/ken.thompson',
+      detail: 'sent as a Backstage notification to Ken',
     });
     expect(sent).toEqual([
       {

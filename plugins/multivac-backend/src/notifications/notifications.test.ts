@@ -298,7 +298,7 @@ describe('Backstage notifications', () => {
       expect.objectContaining({
         channel: 'notifications',
         status: 'delivered',
-        detail: `sent as a Backstage notification to ${ken}`,
+        detail: 'sent as a Backstage notification to Ken Thompson',
       }),
     ]);
     const received = await eventually(

@@ -73,7 +73,7 @@ export class NotificationsPagingChannel implements PagingChannel {
     }
     return {
       status: 'delivered',
-      detail: `sent as a Backstage notification to ${person.userRef}`,
+      detail: `sent as a Backstage notification to ${person.name}`,
     };
   }
 }
