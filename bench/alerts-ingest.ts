@@ -47,6 +47,8 @@ const SECRET = 'bench-secret-0123456789';
 const SERVICES = 20;
 /** `--statements`: also print the statements sent, most frequent first. */
 const SHOW_STATEMENTS = process.argv.includes('--statements');
+/** `--postgres-only`: skip the SQLite run. */
+const POSTGRES_ONLY = process.argv.includes('--postgres-only');
 
 const service = (n: number) => `service-${n}`;
 const entities: Entity[] = [
@@ -195,7 +197,12 @@ function startSenders() {
  * module of the multivac plugin, which gets the plugin's own client.
  */
 function statementCounter() {
-  const counter = { statements: 0, bySql: new Map<string, number>() };
+  const counter = {
+    statements: 0,
+    /** Per statement shape: how many, and their total time in ms. */
+    bySql: new Map<string, { count: number; ms: number }>(),
+  };
+  const started = new Map<string, { sql: string; at: number }>();
   const module = createBackendModule({
     pluginId: 'multivac',
     moduleId: 'bench-statement-counter',
@@ -203,21 +210,40 @@ function statementCounter() {
       env.registerInit({
         deps: { database: coreServices.database },
         async init({ database }) {
-          (await database.getClient()).on(
+          const client = await database.getClient();
+          client.on(
             'query',
-            (query: { sql?: string }) => {
+            (query: { sql?: string; __knexQueryUid?: string }) => {
               counter.statements += 1;
-              if (SHOW_STATEMENTS) {
+              if (SHOW_STATEMENTS && query.__knexQueryUid) {
                 // One line per statement shape: lists of values collapsed.
                 const sql = (query.sql ?? '')
                   .replace(/\s+/g, ' ')
+                  .replace(/\$\d+/g, '?')
                   .replace(/\?(, \?)+/g, '?…')
                   .replace(/( union all select [^]*?)+$/, ' union all …')
                   .replace(/(, \(\?…\))+/g, ', …');
-                counter.bySql.set(sql, (counter.bySql.get(sql) ?? 0) + 1);
+                started.set(query.__knexQueryUid, {
+                  sql,
+                  at: performance.now(),
+                });
               }
             },
           );
+          const finished = (_: unknown, query: { __knexQueryUid?: string }) => {
+            const start = query.__knexQueryUid
+              ? started.get(query.__knexQueryUid)
+              : undefined;
+            if (start) {
+              started.delete(query.__knexQueryUid!);
+              const entry = counter.bySql.get(start.sql) ?? { count: 0, ms: 0 };
+              entry.count += 1;
+              entry.ms += performance.now() - start.at;
+              counter.bySql.set(start.sql, entry);
+            }
+          };
+          client.on('query-response', finished);
+          client.on('query-error', finished);
         },
       });
     },
@@ -350,10 +376,14 @@ async function measure(database: BenchDatabase): Promise<Measured> {
     const load = `${loadBefore} before, ${loadAverage()} after`;
     const sent = next - warmUp.next;
     if (SHOW_STATEMENTS) {
-      for (const [sql, count] of [...counter.bySql]
-        .sort((a, b) => b[1] - a[1])
+      for (const [sql, { count, ms }] of [...counter.bySql]
+        .sort((a, b) => b[1].count - a[1].count)
         .slice(0, 25)) {
-        console.log(`${(count / sent).toFixed(3)} per alert: ${sql}`);
+        console.log(
+          `${(count / sent).toFixed(3)} per alert, ${(ms / count).toFixed(
+            1,
+          )} ms each: ${sql}`,
+        );
       }
     }
     const [{ alerts }] = await db('multivac_alerts').count({ alerts: '*' });
@@ -435,7 +465,7 @@ async function main() {
   console.log(
     `Alert ingest: ${SENDERS} concurrent senders posting Alertmanager webhooks (one alert each) for ${MEASURED_SECONDS} s after ${WARM_UP_SECONDS} s of warm-up; targets on PostgreSQL: p99 < ${TARGET_P99_MS} ms, >= ${TARGET_ALERTS_PER_SECOND} alerts/s`,
   );
-  const databases = [sqliteFile('alerts-ingest')];
+  const databases = POSTGRES_ONLY ? [] : [sqliteFile('alerts-ingest')];
   const connectionString = process.env[POSTGRES_ENV];
   if (connectionString) {
     databases.push(postgres(connectionString, 'alerts-ingest'));

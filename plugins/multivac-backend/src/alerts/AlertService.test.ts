@@ -66,7 +66,12 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
   let alerts: AlertService;
   let catalogByRefs: jest.SpyInstance;
 
-  function build(db: Knex) {
+  function build(
+    db: Knex,
+    ingestBatching?: ConstructorParameters<
+      typeof AlertService
+    >[0]['ingestBatching'],
+  ) {
     const catalogService = catalogServiceMock({ entities: catalog });
     const catalogCalls = jest.spyOn(catalogService, 'getEntitiesByRefs');
     const auth = mockServices.auth();
@@ -110,6 +115,7 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
       catalog: catalogService,
       auth,
       logger: mockServices.logger.mock(),
+      ingestBatching,
     });
     return {
       queue,
@@ -458,6 +464,203 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     const { items } = await alerts.list({ limit: 10, offset: 0 });
     expect(items).toHaveLength(3);
     expect(new Set(items.map(a => a.groupId)).size).toBe(1);
+    expect(await pagesFor('component:default/payments-api')).toHaveLength(1);
+  });
+  /** Alertmanager deliveries on two entities and none, with repeats and a recovery. */
+  const mixed = () => {
+    const one = (
+      n: number,
+      service: string,
+      options: { status?: string; severity?: string } = {},
+    ) => ({
+      status: options.status ?? 'firing',
+      alerts: [
+        {
+          status: options.status ?? 'firing',
+          labels: { service, severity: options.severity ?? 'critical' },
+          annotations: { summary: `${service} ${n}` },
+          startsAt: '2026-11-26T09:00:00Z',
+          fingerprint: `fp${n}`,
+        },
+      ],
+    });
+    return [
+      one(1, 'payments-api'),
+      one(2, 'checkout', { severity: 'warning' }),
+      one(3, 'payments-api'),
+      one(1, 'payments-api'),
+      one(4, 'nowhere'),
+      one(3, 'payments-api', { status: 'resolved' }),
+      one(5, 'checkout', { severity: 'warning' }),
+      one(2, 'checkout', { severity: 'warning', status: 'resolved' }),
+      one(5, 'checkout', { severity: 'warning', status: 'resolved' }),
+      one(6, 'payments-api', { severity: 'warning' }),
+      one(4, 'nowhere'),
+    ];
+  };
+
+  /** What the alert tables hold, without ids and times. */
+  async function storedState(db: Knex) {
+    const groups = await db('multivac_alert_groups').orderBy('entity_ref');
+    const groupOf = new Map(
+      groups.map(g => [g.id, `${g.entity_ref} #${groups.indexOf(g)}`]),
+    );
+    const stored = await db('multivac_alerts').orderBy('dedup_key');
+    return {
+      alerts: stored.map(a => ({
+        dedupKey: a.dedup_key,
+        status: a.status,
+        summary: a.summary,
+        urgency: a.urgency,
+        entityRef: a.entity_ref,
+        routedBy: a.routed_by,
+        group: a.group_id && groupOf.get(a.group_id),
+        deliveries: Number(a.deliveries),
+        resolved: Boolean(a.resolved_at),
+      })),
+      groups: groups.map(g => ({
+        entityRef: g.entity_ref,
+        status: g.status,
+        urgency: g.urgency,
+        pageRequested: Boolean(g.page_requested),
+        paged: Boolean(g.page_id),
+        resolved: Boolean(g.resolved_at),
+      })),
+      entities: (await db('multivac_alert_entities').orderBy('entity_ref')).map(
+        e => [
+          e.entity_ref,
+          e.current_group_id && groupOf.get(e.current_group_id),
+        ],
+      ),
+      pages: (await db('multivac_pages')).length,
+      jobs: (
+        await db('multivac_jobs')
+          .whereNot('type', 'alert.process')
+          .orderBy('idempotency_key')
+      ).map(j => `${j.type} ${j.status}`),
+    };
+  }
+
+  it('N deliveries processed in one batch leave the same stored state as N single deliveries', async () => {
+    await Promise.all(mixed().map(d => alerts.receive('prom', d)));
+    expect(alerts.deliveries.stats.batches).toBe(1);
+    await runJobs();
+
+    const singleDb = await databases.init(id);
+    await migrateDatabase(singleDb);
+    const single = build(singleDb, { maxBatch: 1 });
+    for (const d of mixed()) {
+      await single.service.receive('prom', d);
+      await runJobs(single.queue);
+    }
+    expect(single.service.deliveries.stats.largestBatch).toBe(1);
+
+    const batched = await storedState(knex);
+    expect(batched).toEqual(await storedState(singleDb));
+    // And it is the state the rules say.
+    expect(
+      batched.alerts.map(a => [a.dedupKey, a.status, a.deliveries]),
+    ).toEqual([
+      ['fp1:2026-11-26T09:00:00.000Z', 'firing', 2],
+      ['fp2:2026-11-26T09:00:00.000Z', 'resolved', 2],
+      ['fp3:2026-11-26T09:00:00.000Z', 'resolved', 2],
+      ['fp4:2026-11-26T09:00:00.000Z', 'firing', 2],
+      ['fp5:2026-11-26T09:00:00.000Z', 'resolved', 2],
+      ['fp6:2026-11-26T09:00:00.000Z', 'firing', 1],
+    ]);
+    expect(batched.groups).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/checkout',
+        status: 'resolved',
+        urgency: 'low',
+        pageRequested: false,
+      }),
+      expect.objectContaining({
+        entityRef: 'component:default/payments-api',
+        status: 'firing',
+        urgency: 'high',
+        pageRequested: true,
+        paged: true,
+      }),
+    ]);
+    expect(batched.pages).toBe(1);
+  });
+
+  it('a batch is grouped in a bounded number of statements, however many alerts it has', async () => {
+    const statements: string[] = [];
+    const count = (query: { sql: string }) => {
+      if (/multivac_(alert|incident)/.test(query.sql)) {
+        statements.push(query.sql);
+      }
+    };
+    const many = Array.from({ length: 80 }, (_, n) => ({
+      status: 'firing',
+      alerts: [
+        {
+          status: 'firing',
+          labels: {
+            service: ['payments-api', 'checkout', 'nowhere'][n % 3],
+            severity: 'warning',
+          },
+          annotations: { summary: `Alert ${n}` },
+          startsAt: '2026-11-26T09:00:00Z',
+          fingerprint: `fp${n}`,
+        },
+      ],
+    }));
+    await Promise.all(many.map(d => alerts.receive('prom', d)));
+    expect(alerts.deliveries.stats.batches).toBe(1);
+    knex.on('query', count);
+    try {
+      await runJobs();
+    } finally {
+      knex.off('query', count);
+    }
+    expect((await alerts.list({ limit: 1, offset: 0 })).totalCount).toBe(80);
+    // Read the deliveries; the active incidents of both entities (count
+    // and page); lock both entities and read their groups; read the 80
+    // alerts; open a group per entity (insert, pointer); insert the 80
+    // alerts; write both groups' changes. One at a time it was 7 per alert.
+    expect(statements.length).toBeLessThanOrEqual(13);
+  });
+
+  it('two replicas processing overlapping batches on several entities at once: one alert each, one group per entity, one page', async () => {
+    const replica = build(knex);
+    const batch = (first: number) =>
+      Array.from({ length: 12 }, (_, i) => ({
+        status: 'firing',
+        alerts: [
+          {
+            status: 'firing',
+            labels: {
+              service: ['payments-api', 'checkout', 'nowhere'][i % 3],
+              severity: 'critical',
+            },
+            annotations: { summary: `Alert ${first + i}` },
+            startsAt: '2026-11-26T09:00:00Z',
+            fingerprint: `fp${first + i}`,
+          },
+        ],
+      }));
+    // The same alerts reach both replicas (fp6 to fp11 in both batches).
+    await Promise.all([
+      ...batch(0).map(d => alerts.receive('prom', d)),
+      ...batch(6).map(d => replica.service.receive('prom', d)),
+    ]);
+    await Promise.all([runJobs(jobs), runJobs(replica.queue)]);
+    const { items } = await alerts.list({ limit: 50, offset: 0 });
+    expect(items).toHaveLength(18);
+    const groupsByEntity = new Map<
+      string | undefined,
+      Set<string | undefined>
+    >();
+    for (const a of items) {
+      const set = groupsByEntity.get(a.entityRef) ?? new Set();
+      set.add(a.groupId);
+      groupsByEntity.set(a.entityRef, set);
+    }
+    expect(groupsByEntity.get('component:default/payments-api')?.size).toBe(1);
+    expect(groupsByEntity.get('component:default/checkout')?.size).toBe(1);
     expect(await pagesFor('component:default/payments-api')).toHaveLength(1);
   });
 });
