@@ -27,7 +27,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -42,6 +42,25 @@ const TARGET_RSS_MB = 400;
  * dist by bench/lib/resolveDist.cjs; no TypeScript loader.
  */
 const FROM_DIST = process.env.BENCH_BACKEND === 'dist';
+/**
+ * BENCH_BACKEND=stock: the baseline, the same Backstage plugins without
+ * Multivac (bench/lib/stockBackend.cjs), from their installed dist.
+ */
+const STOCK = process.env.BENCH_BACKEND === 'stock';
+/**
+ * BENCH_PRECOMPILED_SCHEMA=1: the config schema compiled before the start
+ * (as a build step would), not by the root logger at start
+ * (bench/lib/precompiledSchema.cjs).
+ */
+const PRECOMPILED_SCHEMA = Boolean(process.env.BENCH_PRECOMPILED_SCHEMA);
+/** What each kind of backend is called in the output. */
+const BACKEND_NAME =
+  (PRECOMPILED_SCHEMA ? 'config schema precompiled, ' : '') +
+  (STOCK
+    ? 'stock Backstage (the same plugins, no Multivac)'
+    : FROM_DIST
+    ? 'as built (dist, no TypeScript loader)'
+    : 'from source');
 
 const mb = bytes => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
@@ -51,6 +70,15 @@ async function freePort() {
   const { port } = server.address();
   await new Promise(res => server.close(res));
   return port;
+}
+
+/** The process's CPU time so far (user + system), from /proc. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function rssBytes(pid) {
@@ -80,10 +108,29 @@ async function startBackend() {
       },
     }),
   );
+  const memoryReport = join(data, 'memory.json');
+  const schema = join(data, 'config-schema.json');
+  if (PRECOMPILED_SCHEMA) {
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'bench/lib/precompiledSchema.cjs'), schema],
+      { cwd: join(ROOT, 'packages/backend'), stdio: 'inherit' },
+    );
+  }
   const child = spawn(
     process.execPath,
     [
-      ...(FROM_DIST
+      // Where the memory is, on request (see readMemory); --expose-gc lets
+      // it tell live objects from garbage not yet collected.
+      '--expose-gc',
+      '--require',
+      join(ROOT, 'bench/lib/memoryProbe.cjs'),
+      ...(PRECOMPILED_SCHEMA
+        ? ['--require', join(ROOT, 'bench/lib/precompiledSchema.cjs')]
+        : []),
+      ...(STOCK
+        ? [join(ROOT, 'bench/lib/stockBackend.cjs')]
+        : FROM_DIST
         ? [
             '--require',
             join(ROOT, 'bench/lib/resolveDist.cjs'),
@@ -101,7 +148,13 @@ async function startBackend() {
     ],
     {
       cwd: join(ROOT, 'packages/backend'),
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'error',
+        BENCH_MEMORY_REPORT: memoryReport,
+        ...(PRECOMPILED_SCHEMA ? { BENCH_CONFIG_SCHEMA: schema } : {}),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
@@ -109,6 +162,20 @@ async function startBackend() {
   return {
     url,
     pid: child.pid,
+    /** The backend's own account of its memory (bench/lib/memoryProbe.cjs). */
+    async readMemory() {
+      rmSync(memoryReport, { force: true });
+      child.kill('SIGUSR2');
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        try {
+          return JSON.parse(readFileSync(memoryReport, 'utf8'));
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise(res => setTimeout(res, 200));
+        }
+      }
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise(res => child.once('exit', res));
@@ -193,17 +260,55 @@ async function load(backend, token, refs) {
   return { seconds: (performance.now() - started) / 1000, statuses };
 }
 
+/** One line: where the memory is, as the backend sees it. */
+function describeMemory(memory) {
+  const { memoryUsage: use, heapSpaces, modules, afterGc } = memory;
+  const space = name =>
+    heapSpaces.find(s => s.space_name === name)?.space_used_size ?? 0;
+  const top = modules.packages
+    .slice(0, 8)
+    .map(p => `${p.name} ${mb(p.sourceBytes)}`)
+    .join(', ');
+  return [
+    `  V8 heap used ${mb(use.heapUsed)} of ${mb(use.heapTotal)} (code ${mb(
+      space('code_space'),
+    )}, old ${mb(space('old_space'))}, large objects ${mb(
+      space('large_object_space'),
+    )}); outside the heap: external ${mb(use.external)} (array buffers ${mb(
+      use.arrayBuffers,
+    )}), the rest of RSS ${mb(use.rss - use.heapTotal - use.external)}`,
+    ...(afterGc
+      ? [
+          `  after a full garbage collection: heap used ${mb(
+            afterGc.memoryUsage.heapUsed,
+          )} (old ${mb(
+            afterGc.heapSpaces.find(s => s.space_name === 'old_space')
+              ?.space_used_size ?? 0,
+          )}), RSS ${mb(afterGc.memoryUsage.rss)}`,
+        ]
+      : []),
+    `  ${modules.count} CommonJS modules loaded, ${mb(
+      modules.sourceBytes,
+    )} of source; largest: ${top}`,
+  ].join('\n');
+}
+
 async function measureBackend() {
   const backend = await startBackend();
   try {
     const { token, refs } = await waitForDemo(backend);
     const afterStart = rssBytes(backend.pid);
     console.log(
-      `backend ${
-        FROM_DIST ? 'as built (dist, no TypeScript loader)' : 'from source'
-      }: RSS after start (demo catalog read): ${mb(afterStart)}`,
+      `backend ${BACKEND_NAME}: RSS after start (demo catalog read): ${mb(
+        afterStart,
+      )}; load average ${loadavg()
+        .map(l => l.toFixed(2))
+        .join(' ')}`,
     );
+    console.log(describeMemory(await backend.readMemory()));
+    const cpuBefore = cpuSeconds(backend.pid);
     const { seconds, statuses } = await load(backend, token, refs);
+    const cpu = cpuSeconds(backend.pid) - cpuBefore;
     const afterLoad = rssBytes(backend.pid);
     console.log(
       `backend RSS after ${REQUESTS.toLocaleString('en-US')} requests over ${
@@ -219,8 +324,9 @@ async function measureBackend() {
         TARGET_RSS_MB
       ).toFixed(2)}× the ${TARGET_RSS_MB} MB target${
         afterLoad / 2 ** 20 < TARGET_RSS_MB ? '' : ' (missed)'
-      }`,
+      }; backend CPU ${((cpu / REQUESTS) * 1000).toFixed(2)} ms per request`,
     );
+    console.log(describeMemory(await backend.readMemory()));
     return afterLoad / 2 ** 20 < TARGET_RSS_MB;
   } finally {
     await backend.stop();
