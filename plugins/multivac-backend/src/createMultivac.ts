@@ -331,6 +331,7 @@ export async function createMultivac(
     rubric: readSeverityRubric(config),
     fallbackScheduleId: fallbackSchedule(config, builtin, logger),
     reportUrl: reference => urls.report(reference),
+    people,
   });
   const [tracker] = contributions.issueTrackers.list();
   const postmortems = await createPostmortems({

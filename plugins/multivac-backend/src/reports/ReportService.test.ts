@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConflictError, InputError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DEFAULT_SEVERITY_RUBRIC } from '@multivac/plugin-multivac-common';
-import { entity } from '@multivac/plugin-multivac-node/testUtils';
+import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import { Duration } from 'luxon';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -65,6 +65,7 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
   let paging: PagingService;
   let deliveries: PageChangeDeliveries;
   let changes: string[];
+  let people: PeopleDirectory;
 
   async function createService(fallbackScheduleId?: string) {
     return new ReportService({
@@ -78,6 +79,7 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
       rubric: DEFAULT_SEVERITY_RUBRIC,
       fallbackScheduleId,
       reportUrl: reference => `http://portal/multivac/reports/${reference}`,
+      people,
     });
   }
 
@@ -94,9 +96,14 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
     await migrateDatabase(knex);
     incidents = new DatabaseIncidentStore(knex);
     const catalog = catalogServiceMock({
-      entities: [...catalogEntities, entity('Component', 'legacy-batch')],
+      entities: [
+        ...catalogEntities,
+        entity('Component', 'legacy-batch'),
+        user('ada.lovelace', { displayName: 'Ada Lovelace' }),
+      ],
     });
     const auth = mockServices.auth();
+    people = new PeopleDirectory(catalog, auth);
     incidentService = new IncidentService({
       store: incidents,
       entities: new CatalogEntities(catalog, auth),
@@ -325,7 +332,11 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
   it('starts an incident from a report: reporter, responder, severity and impact carried over, once', async () => {
     const reports = await createService();
     const stored = await reports.submit(
-      report({ severity: 'SEV3', severityReason: 'one card type only' }),
+      report({
+        severity: 'SEV3',
+        severityReason: 'one card type only',
+        startedAt: '2026-11-27T14:40:00.000Z',
+      }),
       ada,
     );
     await paging.acknowledge(stored.pages[0].id, grace);
@@ -338,13 +349,19 @@ describe.each(databases.eachSupportedId())('ReportService on %s', id => {
       title: 'Card payments fail',
       severity: 'SEV3',
       entityRefs: ['component:default/payments-api'],
-      impact: '11–100 users, One region (eu-west-1), customer-facing',
+      // When it started with the zone named, not an ISO time.
+      impact:
+        '11–100 users, One region (eu-west-1), customer-facing, since Nov 27, 2026, 2:40 PM UTC',
       createdBy: grace,
     });
     expect(incident.description).toContain('Every card payment ends');
     expect(incident.description).toContain('- https://status.example.com/1');
     expect(incident.description).toContain(
       'Severity lowered from SEV2: one card type only',
+    );
+    // The reporter by display name, not by ref.
+    expect(incident.description).toContain(
+      'From triage report RPT-1 by Ada Lovelace.',
     );
     expect(incident.roles.map(r => [r.role, r.userRef])).toEqual(
       expect.arrayContaining([

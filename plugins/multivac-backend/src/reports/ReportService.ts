@@ -1,6 +1,7 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, stringifyError } from '@backstage/errors';
 import {
+  formatDateTime,
   Incident,
   IncidentRole,
   IMPACT_SCOPE_LABELS,
@@ -19,6 +20,8 @@ import { Transaction } from '../database/Transaction';
 import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { PageInput, PagingService } from '../oncall/PagingService';
+import { PeopleDirectory } from '../oncall/PeopleDirectory';
+import { personName } from '../paging/alreadyHandled';
 import { ReportDeliveries } from '../deliveries/kinds';
 
 const PAGE_REPORT = 'report.page';
@@ -48,6 +51,11 @@ export class ReportService {
       fallbackScheduleId?: string;
       /** The report's page in the portal. */
       reportUrl: (reference: string) => string;
+      /**
+       * Names the reporter by display name in the incident's description;
+       * without it, by short name.
+       */
+      people?: Pick<PeopleDirectory, 'lookup'>;
     },
   ) {
     options.jobs.registerHandler(PAGE_REPORT, job =>
@@ -158,7 +166,10 @@ export class ReportService {
     return incidents.declare(
       {
         title: report.title,
-        description: describeReport(report),
+        description: describeReport(
+          report,
+          await personName(this.options.people, report.reportedBy),
+        ),
         severity: report.severity,
         entityRefs: [report.entityRef],
         impact: describeImpact(report),
@@ -289,20 +300,25 @@ function describeImpact(report: TriageReport): string {
     USERS_AFFECTED_LABELS[report.usersAffected],
     describeWhere(report),
     report.customerFacing ? 'customer-facing' : 'internal',
-    report.startedAt && `since ${report.startedAt}`,
+    // The reporter's zone is not known: UTC, named.
+    report.startedAt &&
+      `since ${formatDateTime(report.startedAt, {
+        zone: 'UTC',
+        locale: 'en-US',
+      })}`,
   ]
     .filter(Boolean)
     .join(', ');
 }
 
-function describeReport(report: TriageReport): string {
+function describeReport(report: TriageReport, reporter: string): string {
   return [
     report.description,
     report.links.length > 0 &&
       `Links:\n${report.links.map(l => `- ${l}`).join('\n')}`,
     report.severityReason &&
       `Severity lowered from ${report.rubricSeverity}: ${report.severityReason}`,
-    `From triage report ${report.reference} by ${report.reportedBy}.`,
+    `From triage report ${report.reference} by ${reporter}.`,
   ]
     .filter(Boolean)
     .join('\n\n');
