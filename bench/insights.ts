@@ -21,33 +21,72 @@ import {
   IncidentGrouping,
   InsightsFilter,
 } from '../plugins/multivac-backend/src/insights/InsightsStore';
+import { ScheduleDefinition } from '../plugins/multivac-backend/src/oncall/schedule';
 import { percentile } from './lib/stats';
 
 const POSTGRES_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
-const TEAMS = 200;
+export const TEAMS = 200;
 const SERVICES_PER_TEAM = 3;
-const PEOPLE = 1_600;
+export const PEOPLE_PER_TEAM = 8;
+const PEOPLE = TEAMS * PEOPLE_PER_TEAM;
 const INCIDENTS = 100_000;
 const NOTIFICATIONS = 1_000_000;
-const RUNS = 20;
-const BUDGET_P95_MS = 500;
+const RELEASES = 20_000;
+export const RUNS = 20;
+export const BUDGET_P95_MS = 500;
+/** The teams' (and their people's) time zones, in turn. */
+export const ZONES = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Tokyo',
+  'UTC',
+] as const;
 /** The generated year ends here. */
 const END = new Date('2026-12-01T00:00:00Z');
 /**
  * The periods end here, off the hour as a page opened at any moment is (the
  * store reads the partial first and last hours from the notifications).
  */
-const PERIOD_END = new Date(END.getTime() - 1_043_000);
-const DAY_MS = 86_400_000;
+export const PERIOD_END = new Date(END.getTime() - 1_043_000);
+export const DAY_MS = 86_400_000;
 
-function connect(url: URL, database: string): Knex {
+/**
+ * The built-in schedule of each team that the notifications follow: its 8
+ * people (p-8t … p-8t+7) in weekly turns, handing off on Mondays at 09:00
+ * in the team's zone.
+ */
+export const ONCALL_SCHEDULES: ScheduleDefinition[] = Array.from(
+  { length: TEAMS },
+  (_, team) => ({
+    id: `team-${team}`,
+    name: `Team ${team}`,
+    timeZone: ZONES[team % ZONES.length],
+    layers: [
+      {
+        name: 'weekly',
+        members: Array.from(
+          { length: PEOPLE_PER_TEAM },
+          (__, i) => `user:default/p-${team * PEOPLE_PER_TEAM + i}`,
+        ),
+        rotation: { type: 'weekly', handoffDay: 'monday' },
+        handoffTime: '09:00',
+        start: '2025-01-06',
+      },
+    ],
+  }),
+);
+
+export function connect(url: URL, database: string): Knex {
   const target = new URL(url);
   target.pathname = `/${database}`;
   return knexFactory({ client: 'pg', connection: target.toString() });
 }
 
-/** Incidents, pages, roles, notifications and owners over the last year. */
-async function generate(knex: Knex) {
+/**
+ * Incidents, pages, roles, notifications, production releases and owners
+ * over the last year.
+ */
+export async function generate(knex: Knex) {
   const yearStart = new Date(END.getTime() - 365 * DAY_MS).toISOString();
   await knex.raw(
     `INSERT INTO multivac_incidents (id, number, title, severity, status,
@@ -86,19 +125,52 @@ async function generate(knex: Knex) {
      CROSS JOIN (VALUES ('controller', 0), ('responder', 1)) AS r(role, k)`,
     [PEOPLE],
   );
+  // Pages reach whoever is on call: 200,000 pages (one every 158 s, round
+  // robin over the teams), each notifying its team's weekly on-call person
+  // (hand-off Monday 09:00 in the team's zone, as in ONCALL_SCHEDULES)
+  // five times over up to 96 minutes (levels and re-pages; some at the
+  // same moment, merged into one interruption), the fifth time the next
+  // person in the rotation (the escalation). Two in three pages belong to
+  // an incident of the same moment. Bands in the person's own zone.
   await knex.raw(
     `INSERT INTO multivac_notifications (user_ref, notified_at, source,
        page_id, level, incident_id, entity_ref, time_zone, local_weekday,
        local_hour, band)
-     SELECT 'user:default/p-' || (n % ?), at, 'page', 'n-' || n, 1, NULL,
-       'component:default/svc-' || (n % ?), 'UTC',
-       extract(isodow from at)::int, extract(hour from at)::int,
-       CASE WHEN extract(hour from at) >= 22 OR extract(hour from at) < 8 THEN 'sleep'
-            WHEN extract(isodow from at) >= 6 THEN 'weekend'
-            WHEN extract(hour from at) >= 18 THEN 'evening' ELSE 'business' END
-     FROM (SELECT n, ?::timestamptz + (n * 31.536) * interval '1 second' AS at
-           FROM generate_series(1, ?) n) s`,
-    [PEOPLE, TEAMS * SERVICES_PER_TEAM, yearStart, NOTIFICATIONS],
+     SELECT 'user:default/p-' || (team * ? + (turn + CASE WHEN j = 4 THEN 1 ELSE 0 END) % ?),
+       at, 'page', 'n-' || n, 1 + j,
+       CASE WHEN k % 3 = 0 THEN NULL ELSE 'inc-' || (k / 2 + 1) END,
+       'component:default/svc-' || (team + ? * (k % ?)), zone,
+       extract(isodow from local)::int, extract(hour from local)::int,
+       CASE WHEN extract(hour from local) >= 22 OR extract(hour from local) < 8 THEN 'sleep'
+            WHEN extract(isodow from local) >= 6 THEN 'weekend'
+            WHEN extract(hour from local) >= 18 THEN 'evening' ELSE 'business' END
+     FROM (
+       SELECT n, k, j, team, zone, at, at AT TIME ZONE zone AS local,
+         -- Weeks since the rotation's first hand-off (Monday 5 Jan 2025
+         -- 09:00 local), counted in local time.
+         floor(extract(epoch from ((page_at AT TIME ZONE zone) - timestamp '2025-01-06 09:00')) / 604800)::int AS turn
+       FROM (
+         SELECT n, k, j, team, zones[1 + team % 4] AS zone, page_at,
+           page_at + (j * (k % 7) * 4) * interval '1 minute' AS at
+         FROM (
+           SELECT n, n / 5 AS k, n % 5 AS j, (n / 5) % ? AS team,
+             ?::timestamptz + ((n / 5) * CAST(? AS float8)) * interval '1 second' AS page_at,
+             ARRAY[?, ?, ?, ?] AS zones
+           FROM generate_series(0, ? - 1) n
+         ) a
+       ) b
+     ) c`,
+    [
+      PEOPLE_PER_TEAM,
+      PEOPLE_PER_TEAM,
+      TEAMS,
+      SERVICES_PER_TEAM,
+      TEAMS,
+      yearStart,
+      (365 * 86_400 * 5) / NOTIFICATIONS,
+      ...ZONES,
+      NOTIFICATIONS,
+    ],
   );
   await knex.raw(
     `INSERT INTO multivac_entity_owners (entity_ref, owner_ref, refreshed_at)
@@ -106,16 +178,40 @@ async function generate(knex: Knex) {
      FROM generate_series(0, ? - 1) s`,
     [TEAMS, TEAMS * SERVICES_PER_TEAM],
   );
+  // A production release every 26 minutes (a twentieth still planned),
+  // round robin over the services, for the change failure rate.
+  await knex.raw(
+    `INSERT INTO multivac_releases (id, number, entity_ref, title,
+       environment, start_at, end_at, status, owner_ref, links, created_by,
+       created_at, updated_at, status_history)
+     SELECT 'rel-' || n, n, 'component:default/svc-' || (n % ?),
+       'Bench release', 'production', at, at + interval '1 hour',
+       CASE WHEN n % 20 = 0 THEN 'planned' WHEN n % 50 = 0 THEN 'rolled_back' ELSE 'done' END,
+       'group:default/team-' || (n % ?), '[]', 'user:default/bench', at, at, '[]'
+     FROM (SELECT n, ?::timestamptz + (n * CAST(? AS float8)) * interval '1 second' AS at
+           FROM generate_series(1, ?) n) s`,
+    [
+      TEAMS * SERVICES_PER_TEAM,
+      TEAMS,
+      yearStart,
+      (365 * 86_400) / RELEASES,
+      RELEASES,
+    ],
+  );
   // What autovacuum does after a bulk load: statistics, and the visibility
   // map that lets the insights indexes answer without reading the table.
   await knex.raw('VACUUM ANALYZE');
 }
 
 /** What the insights page asks for one period pair (InsightsService). */
-async function page(store: DatabaseInsightsStore, team?: string) {
+export async function page(
+  store: DatabaseInsightsStore,
+  end: Date = PERIOD_END,
+  team?: string,
+) {
   const current: InsightsFilter = {
-    from: new Date(PERIOD_END.getTime() - 90 * DAY_MS),
-    to: PERIOD_END,
+    from: new Date(end.getTime() - 90 * DAY_MS),
+    to: end,
     team,
   };
   const previous: InsightsFilter = {
@@ -239,7 +335,7 @@ async function main() {
       ],
       [
         'insights page, 90 days + previous 90, one team',
-        () => page(store, 'group:default/team-7'),
+        () => page(store, PERIOD_END, 'group:default/team-7'),
       ],
       [
         "a team's report card, 90 days (insights store part)",
@@ -274,7 +370,10 @@ async function main() {
   }
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+// bench/oncall-load.ts imports the generator and the page's queries.
+if (require.main === module) {
+  main().catch(error => {
+    console.error(error);
+    process.exit(1);
+  });
+}
