@@ -174,7 +174,7 @@ describe('NotificationsSubscriber', () => {
         payload: {
           title:
             'REL-3 booked past a blocking conflict: payments-api v2.4.1 in production',
-          description: `2026-12-07T14:10:00Z to 2026-12-07T14:40:00Z. ${conflict.sentence}. Reason: hotfix for the Visa outage`,
+          description: `Dec 7, 2026, 2:10 PM UTC to 2:40 PM UTC. ${conflict.sentence}. Reason: hotfix for the Visa outage`,
           link: '/multivac/releases/REL-3',
           severity: 'high',
           topic: 'release',

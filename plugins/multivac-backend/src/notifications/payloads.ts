@@ -1,6 +1,8 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import {
+  formatDateTime,
+  formatTimeOfDay,
   Incident,
   PageRecord,
   Postmortem,
@@ -203,6 +205,22 @@ export function actionItemPayload(
   };
 }
 
+/**
+ * A release window as its readers (anywhere) read it: in UTC, named, the
+ * end's date left out on the same day ("Dec 7, 2026, 2:10 PM UTC to 2:40 PM
+ * UTC").
+ */
+function describeWindow(release: Release): string {
+  const options = { zone: 'UTC', locale: 'en-US' };
+  const utcDay = (at: string) => new Date(at).toISOString().slice(0, 10);
+  const sameDay = utcDay(release.start) === utcDay(release.end);
+  return `${formatDateTime(release.start, options)} to ${
+    sameDay
+      ? formatTimeOfDay(release.end, 'UTC', 'en-US')
+      : formatDateTime(release.end, options)
+  }`;
+}
+
 export function releasePayload(
   release: Release,
   link: string,
@@ -213,7 +231,7 @@ export function releasePayload(
       release.entityRef,
     )} ${release.title} in ${release.environment}`,
     description: [
-      `${release.start} to ${release.end}.`,
+      `${describeWindow(release)}.`,
       ...forced.conflicts.map(conflict => asSentence(conflict.sentence)),
       `Reason: ${forced.reason}`,
     ].join(' '),
