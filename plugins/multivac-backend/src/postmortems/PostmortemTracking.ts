@@ -16,6 +16,7 @@ import { Transaction } from '../database/Transaction';
 import { JobContext, JobQueue } from '../jobs/JobQueue';
 import { ActionItemStore } from './ActionItemStore';
 import { formatLocalTime } from './calendar';
+import { NameOf, PeopleNames, shortNames } from './names';
 import {
   PostmortemFollowUpStore,
   TrackedRecord,
@@ -48,6 +49,8 @@ export class PostmortemTracking {
       timeZone: string;
       /** The links to the portal that issues carry. */
       urls: PostmortemUrls;
+      /** Names people by display name in issues; by default short names. */
+      names?: PeopleNames;
     },
   ) {
     options.jobs.registerHandler(TRACK_POSTMORTEM, job =>
@@ -121,12 +124,18 @@ export class PostmortemTracking {
       job,
       async () => {
         const { entities, ownerEmail } = await this.lookUp(postmortem);
+        const nameOf = await this.names([
+          postmortem.ownerRef,
+          ...(postmortem.facts.controllerRef
+            ? [postmortem.facts.controllerRef]
+            : []),
+        ]);
         return tracker.createIssue({
           externalId: `multivac-postmortem-${postmortem.id}`,
           kind: 'postmortem',
           entities,
           title: postmortem.title,
-          description: this.describePostmortem(postmortem),
+          description: this.describePostmortem(postmortem, nameOf),
           link: this.linkTo(postmortem),
           dueDate: postmortem.dueDate,
           assigneeEmail: ownerEmail,
@@ -167,12 +176,13 @@ export class PostmortemTracking {
     }
     await this.attempt({ actionItemId: item.id }, job, async () => {
       const { entities, ownerEmail } = await this.lookUp(postmortem, item);
+      const nameOf = await this.names(item.ownerRef ? [item.ownerRef] : []);
       return tracker.createIssue({
         externalId: `multivac-action-${item.id}`,
         kind: 'action-item',
         entities,
         title: item.title,
-        description: this.describeActionItem(postmortem, item),
+        description: this.describeActionItem(postmortem, item, nameOf),
         link: this.linkTo(postmortem),
         parentKey,
         dueDate: item.dueDate,
@@ -252,7 +262,14 @@ export class PostmortemTracking {
     return items.filter((e): e is Entity => Boolean(e));
   }
 
-  private describePostmortem(postmortem: StoredPostmortem): TrackerBlock[] {
+  private names(refs: string[]): Promise<NameOf> {
+    return (this.options.names ?? shortNames)(refs);
+  }
+
+  private describePostmortem(
+    postmortem: StoredPostmortem,
+    nameOf: NameOf,
+  ): TrackerBlock[] {
     const { facts } = postmortem;
     const { urls } = this.options;
     const time = (instant: string) =>
@@ -270,13 +287,13 @@ export class PostmortemTracking {
           { label: 'Resolved', value: time(facts.resolvedAt) },
           { label: 'Duration', value: facts.duration },
           ...(facts.controllerRef
-            ? [{ label: 'Controller', value: shortRef(facts.controllerRef) }]
+            ? [{ label: 'Controller', value: nameOf(facts.controllerRef) }]
             : []),
           {
             label: 'Affected',
             value: facts.entityRefs.map(shortRef).join(', '),
           },
-          { label: 'Owner', value: shortRef(postmortem.ownerRef) },
+          { label: 'Owner', value: nameOf(postmortem.ownerRef) },
           { label: 'Due', value: postmortem.dueDate },
         ],
       },
@@ -302,6 +319,7 @@ export class PostmortemTracking {
   private describeActionItem(
     postmortem: StoredPostmortem,
     item: PostmortemActionItem,
+    nameOf: NameOf,
   ): TrackerBlock[] {
     return [
       {
@@ -313,7 +331,7 @@ export class PostmortemTracking {
         items: [
           { label: 'Severity', value: postmortem.severity },
           ...(item.ownerRef
-            ? [{ label: 'Owner', value: shortRef(item.ownerRef) }]
+            ? [{ label: 'Owner', value: nameOf(item.ownerRef) }]
             : []),
           ...(item.dueDate ? [{ label: 'Due', value: item.dueDate }] : []),
         ],

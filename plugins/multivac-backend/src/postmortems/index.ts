@@ -18,7 +18,7 @@ import { DatabasePostmortemStore } from './DatabasePostmortemStore';
 import { PostmortemService } from './PostmortemService';
 import { PostmortemTracking } from './PostmortemTracking';
 import { PostmortemUrls } from './present';
-import { catalogNames, shortNames } from './names';
+import { catalogNames, PeopleNames, shortNames } from './names';
 import { owningTeamMembers } from './reviewers';
 import { readPostmortemSettings } from './settings';
 
@@ -55,7 +55,16 @@ export async function createPostmortems(options: {
   const store = new DatabasePostmortemStore(db);
   const actionItems = new DatabaseActionItemStore(db);
   const followUp = new DatabasePostmortemFollowUpStore(db);
-  const names = catalogNames(options.catalog, options.auth);
+  const catalogPeople = catalogNames(options.catalog, options.auth);
+  const names: PeopleNames = async refs => {
+    try {
+      return await catalogPeople(refs);
+    } catch (error) {
+      // The answer still comes, with people by their short names.
+      logger.warn(`Could not read people's names from the catalog: ${error}`);
+      return shortNames(refs);
+    }
+  };
   const tracking =
     tracker &&
     new PostmortemTracking({
@@ -68,6 +77,7 @@ export async function createPostmortems(options: {
       auth: options.auth,
       timeZone: settings.timeZone,
       urls,
+      names,
     });
   const service = new PostmortemService({
     store,
@@ -82,15 +92,7 @@ export async function createPostmortems(options: {
     actionItemAssigned: options.actionItemAssigned,
     urls,
     today: options.today,
-    names: async refs => {
-      try {
-        return await names(refs);
-      } catch (error) {
-        // The answer still comes, with people by their short names.
-        logger.warn(`Could not read people's names from the catalog: ${error}`);
-        return shortNames(refs);
-      }
-    },
+    names,
     defaultReviewers: async entityRefs => {
       try {
         return await owningTeamMembers(
