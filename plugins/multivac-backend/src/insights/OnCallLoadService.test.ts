@@ -418,6 +418,89 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('gives what a fresh service gives as the period moves on', async () => {
+      const fresh = new OnCallLoadService({
+        store: new OnCallLoadStore(knex),
+        schedules,
+        catalog,
+        auth: mockServices.auth(),
+      });
+      // Across Alan's night of 27 March (02:00-04:05) and the pieces' ends.
+      for (const minutes of [0, 30, 90, 120, 121, 300, 301, 1080, 1081]) {
+        const moved = scope({
+          current: {
+            from: new Date(+from + minutes * 60_000),
+            to: new Date(+to + minutes * 60_000),
+          },
+        });
+        // A fresh service each time: nothing kept.
+        const expected = await new OnCallLoadService({
+          store: new OnCallLoadStore(knex),
+          schedules,
+          catalog,
+          auth: mockServices.auth(),
+        }).load(moved);
+        expect(await fresh.load(moved)).toEqual(expected);
+      }
+    });
+
+    it('cuts the 12-hour pieces from where the period starts, as it moves', async () => {
+      const solo = 'user:default/solo';
+      const schedule: ScheduleDefinition = {
+        id: 'solo',
+        name: 'Solo',
+        timeZone: 'UTC',
+        layers: [
+          {
+            name: 'always',
+            members: [solo],
+            rotation: { type: 'weekly', handoffDay: 'monday' },
+            handoffTime: '00:00',
+            start: '2026-05-04',
+          },
+        ],
+      };
+      // Three incidents from 12:05 to 12:40: in the second piece from
+      // 00:00, but 12:05 is in the first piece from 00:10.
+      await knex('multivac_notifications').insert(
+        ['12:05', '12:20', '12:40'].map((time, k) => ({
+          user_ref: solo,
+          notified_at: `2026-05-10T${time}:00.000Z`,
+          source: 'page',
+          page_id: `solo${k}`,
+          level: 1,
+          incident_id: `S${k}`,
+          entity_ref: 'component:default/api',
+          time_zone: 'UTC',
+          local_weekday: 7,
+          local_hour: 12,
+          band: 'weekend',
+        })),
+      );
+      const soloService = new OnCallLoadService({
+        store: new OnCallLoadStore(knex),
+        schedules: [schedule],
+        catalog,
+        auth: mockServices.auth(),
+      });
+      const starting = (minutes: number) =>
+        scope({
+          current: {
+            from: new Date(
+              Date.parse('2026-05-10T00:00:00Z') + minutes * 60_000,
+            ),
+            to: new Date('2026-05-11T00:00:00Z'),
+          },
+        });
+      const breaches = async (minutes: number) =>
+        (await soloService.load(starting(minutes))).schedules[0].persons[0]
+          .sreBreaches;
+      expect(await breaches(0)).toBe(1);
+      expect(await breaches(10)).toBe(0);
+      // From 05:00 all three are in the first piece again.
+      expect(await breaches(300)).toBe(1);
+    });
+
     it("counts the ledger's interruptions, so the 60-second rule lives there, and sees the ledger change", async () => {
       const apac = () => service.load(scope({ team: 'group:default/apac' }));
       // Kept from this load, and not reused once Ken's ledger changes.

@@ -16,6 +16,7 @@ import {
   LoadUnit,
   NightWindow,
   OnCallLoadStore,
+  SRE_SHIFT_MS,
   UnitFigures,
 } from './OnCallLoadStore';
 import { joinedShifts, ShiftCache } from './OnCallLoadShifts';
@@ -112,14 +113,41 @@ type PersonCounts = Pick<
   'interruptions' | 'maxPerShift' | 'bursts' | 'badNights' | 'sreBreaches'
 >;
 
-/** A unit's figures as computed, with what they were computed for. */
-interface KeptFigures {
-  /** The unit's key but its end. */
+/** A unit as the kept figures know it. */
+interface UnitShape {
+  /** The person and every shift's times. */
+  key: string;
+  /** The key but the last shift's end. */
   prefix: string;
+  /** The key but the first shift's start. */
+  suffix: string;
+  /** The first shift's start and the last one's end. */
+  start: number;
   end: number;
-  /** The person's ledger revision read before they were computed. */
+  /** The person's ledger revision read before computing. */
   revision: number;
+}
+
+/** A unit's figures as computed, with what they were computed for. */
+interface KeptFigures extends UnitShape {
   figures: UnitFigures;
+}
+
+function shapeOf(unit: LoadUnit, revision: number): UnitShape {
+  const times = unit.shifts.map(shift => `${shift.start}-${shift.end}`);
+  const start = unit.shifts[0].start;
+  const end = unit.shifts[unit.shifts.length - 1].end;
+  const key = `${unit.userRef}\u0000${times.join(',')}`;
+  return {
+    key,
+    prefix: key.slice(0, key.length - String(end).length),
+    suffix: `${unit.userRef}\u0000${key.slice(
+      unit.userRef.length + 1 + String(start).length,
+    )}`,
+    start,
+    end,
+    revision,
+  };
 }
 
 /**
@@ -151,8 +179,9 @@ export class OnCallLoadService {
   private readonly shifts = new ShiftCache();
   /** Figures per unit of shifts, with the person's ledger revision. */
   private readonly kept = new Map<string, KeptFigures>();
-  /** The unit kept last for each unit but its end. */
-  private readonly latest = new Map<string, string>();
+  /** The unit kept last for each unit but its end, and but its start. */
+  private readonly byPrefix = new Map<string, string>();
+  private readonly bySuffix = new Map<string, string>();
   private readonly catalog: CatalogService;
   private readonly auth: AuthService;
 
@@ -296,9 +325,15 @@ export class OnCallLoadService {
   /**
    * Each unit's figures: from the figures kept across requests while the
    * person's ledger revision is the one read before they were computed, the
-   * others from the database (and kept). A unit that only grew at its end
-   * (the shift going on as the period ends later) keeps its figures when
-   * the person had no notification in what it grew by.
+   * others from the database (and kept). A unit that only changed at one
+   * end keeps its figures when the person had no notification where that
+   * could change them (one index probe per range):
+   *
+   * - grown at its end (the shift going on as the period ends later): none
+   *   in what it grew by;
+   * - started later (the first shift, cut where the period starts, as the
+   *   period moves on by less than 12 hours): none in what it lost, nor
+   *   where the first shift's 12-hour pieces (cut from its start) moved.
    */
   private async unitFigures(
     units: LoadUnit[],
@@ -306,81 +341,98 @@ export class OnCallLoadService {
   ): Promise<UnitFigures[]> {
     const revisions = await this.store.revisions(people);
     const revisionOf = (unit: LoadUnit) => revisions.get(unit.userRef) ?? 0;
-    const endOf = (unit: LoadUnit) => unit.shifts[unit.shifts.length - 1].end;
-    // The unit but its end, and the unit.
-    const prefixes = units.map(
-      unit =>
-        `${unit.userRef}\u0000${unit.shifts
-          .map(shift => `${shift.start}-${shift.end}`)
-          .join(',')
-          .replace(/\d+$/, '')}`,
-    );
-    const keys = units.map((unit, i) => `${prefixes[i]}${endOf(unit)}`);
+    const shapes = units.map(unit => shapeOf(unit, revisionOf(unit)));
     const figures: Array<UnitFigures | undefined> = units.map(() => undefined);
-    const grown: Array<{ index: number; kept: KeptFigures }> = [];
+    const candidates: Array<{
+      index: number;
+      kept: KeptFigures;
+      ranges: Array<{ start: number; end: number }>;
+    }> = [];
     units.forEach((unit, i) => {
-      const exact = this.kept.get(keys[i]);
-      if (exact && exact.revision === revisionOf(unit)) {
+      const shape = shapes[i];
+      const exact = this.kept.get(shape.key);
+      if (exact && exact.revision === shape.revision) {
         figures[i] = exact.figures;
-        this.keep(keys[i], exact);
+        this.keep(exact);
         return;
       }
-      const shorter = this.kept.get(this.latest.get(prefixes[i]) ?? '');
-      if (
-        shorter &&
-        shorter.revision === revisionOf(unit) &&
-        shorter.end < endOf(unit)
-      ) {
-        grown.push({ index: i, kept: shorter });
-      }
-    });
-    if (grown.length > 0) {
-      const notified = await this.store.notifiedIn(
-        grown.map(({ index, kept }) => ({
-          userRef: units[index].userRef,
-          start: kept.end,
-          end: endOf(units[index]),
-        })),
+      const first = unit.shifts[0];
+      const sameRevision = (kept: KeptFigures | undefined) =>
+        kept && kept.revision === shape.revision ? kept : undefined;
+      const shorter = sameRevision(
+        this.kept.get(this.byPrefix.get(shape.prefix) ?? ''),
       );
-      grown.forEach(({ index, kept }, j) => {
-        if (!notified[j]) {
-          figures[index] = kept.figures;
-          this.keep(keys[index], {
-            ...kept,
-            end: endOf(units[index]),
+      const longer = sameRevision(
+        this.kept.get(this.bySuffix.get(shape.suffix) ?? ''),
+      );
+      if (shorter && shorter.end < shape.end) {
+        candidates.push({
+          index: i,
+          kept: shorter,
+          ranges: [{ start: shorter.end, end: shape.end }],
+        });
+      } else if (
+        longer &&
+        longer.start < shape.start &&
+        shape.start - longer.start < SRE_SHIFT_MS
+      ) {
+        const ranges = [];
+        for (let from = longer.start; from < first.end; from += SRE_SHIFT_MS) {
+          ranges.push({
+            start: from,
+            end: Math.min(from + (shape.start - longer.start), first.end),
           });
         }
-      });
-    }
-    const missing = new Map<string, LoadUnit>();
-    keys.forEach((key, i) => {
-      if (!figures[i]) {
-        missing.set(key, units[i]);
+        candidates.push({ index: i, kept: longer, ranges });
       }
     });
-    const fresh = await this.store.figures([...missing.values()]);
-    const freshOf = new Map([...missing.keys()].map((key, i) => [key, i]));
-    for (const [key, unit] of missing) {
-      this.keep(key, {
-        prefix: key.slice(0, key.length - String(endOf(unit)).length),
-        end: endOf(unit),
-        revision: revisionOf(unit),
-        figures: fresh[freshOf.get(key)!],
-      });
+    if (candidates.length > 0) {
+      const notified = await this.store.notifiedIn(
+        candidates.flatMap(({ index, ranges }) =>
+          ranges.map(range => ({ userRef: units[index].userRef, ...range })),
+        ),
+      );
+      let at = 0;
+      for (const { index, kept, ranges } of candidates) {
+        const touched = notified.slice(at, at + ranges.length).some(Boolean);
+        at += ranges.length;
+        if (!touched) {
+          figures[index] = kept.figures;
+          this.keep({ ...shapes[index], figures: kept.figures });
+        }
+      }
     }
-    return figures.map((f, i) => f ?? fresh[freshOf.get(keys[i])!]);
+    const missing = new Map<string, number>();
+    shapes.forEach((shape, i) => {
+      if (!figures[i] && !missing.has(shape.key)) {
+        missing.set(shape.key, i);
+      }
+    });
+    const fresh = await this.store.figures(
+      [...missing.values()].map(i => units[i]),
+    );
+    const freshOf = new Map<string, UnitFigures>();
+    [...missing.values()].forEach((i, j) => {
+      freshOf.set(shapes[i].key, fresh[j]);
+      this.keep({ ...shapes[i], figures: fresh[j] });
+    });
+    return figures.map((f, i) => f ?? freshOf.get(shapes[i].key)!);
   }
 
   /** Keeps a unit's figures, most recently used last, within the limit. */
-  private keep(key: string, kept: KeptFigures) {
-    this.kept.delete(key);
-    this.kept.set(key, kept);
-    this.latest.set(kept.prefix, key);
+  private keep(kept: KeptFigures) {
+    this.kept.delete(kept.key);
+    this.kept.set(kept.key, kept);
+    this.byPrefix.set(kept.prefix, kept.key);
+    this.bySuffix.set(kept.suffix, kept.key);
     while (this.kept.size > MAX_KEPT_UNITS) {
-      const [oldest, { prefix }] = this.kept.entries().next().value!;
+      const [oldest, { prefix, suffix }] = this.kept.entries().next().value!;
       this.kept.delete(oldest);
-      if (this.latest.get(prefix) === oldest) {
-        this.latest.delete(prefix);
+      if (this.byPrefix.get(prefix) === oldest) {
+        this.byPrefix.delete(prefix);
+      }
+      if (this.bySuffix.get(suffix) === oldest) {
+        this.bySuffix.delete(suffix);
       }
     }
   }
