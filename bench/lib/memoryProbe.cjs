@@ -13,8 +13,45 @@ const { join } = require('node:path');
 const v8 = require('node:v8');
 
 const report = process.env.BENCH_MEMORY_REPORT;
+
+/*
+ * BENCH_HEAP_SAMPLING=<folder>: V8's sampling heap profiler runs from the
+ * start, counting also what was collected since, and the first report
+ * writes what was allocated where until then to <folder>/start.heapprofile
+ * (for Chrome's DevTools, Memory tab): what the start allocates, garbage
+ * included, which the heap's size after start follows.
+ */
+const samplingFolder = process.env.BENCH_HEAP_SAMPLING;
+let sampling;
+if (samplingFolder) {
+  const { Session } = require('node:inspector');
+  sampling = new Session();
+  sampling.connect();
+  sampling.post('HeapProfiler.startSampling', {
+    samplingInterval: 32768,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+}
+function writeSampling() {
+  if (!sampling) {
+    return;
+  }
+  const session = sampling;
+  sampling = undefined;
+  session.post('HeapProfiler.stopSampling', (error, result) => {
+    if (!error) {
+      writeFileSync(
+        join(samplingFolder, 'start.heapprofile'),
+        JSON.stringify(result.profile),
+      );
+    }
+    session.disconnect();
+  });
+}
 if (report) {
   process.on('SIGUSR2', () => {
+    writeSampling();
     const before = {
       memoryUsage: process.memoryUsage(),
       heapSpaces: v8.getHeapSpaceStatistics(),
