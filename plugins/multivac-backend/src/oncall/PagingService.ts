@@ -25,7 +25,7 @@ import {
   PageStore,
 } from '../database/PageStore';
 import { JobQueue } from '../jobs/JobQueue';
-import { alreadyHandled } from '../paging/alreadyHandled';
+import { alreadyHandled } from '../paging/readable';
 import { ChannelPaging } from '../paging/ChannelPaging';
 import { BuiltinOnCallProvider } from './BuiltinOnCallProvider';
 import { OnCallService } from './OnCallService';

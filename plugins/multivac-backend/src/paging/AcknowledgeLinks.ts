@@ -2,7 +2,7 @@ import { DiscoveryService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { utcTime } from './alreadyHandled';
+import { utcTime } from './readable';
 
 /** Where the links point: GET shows a confirmation, POST acknowledges. */
 export const ACKNOWLEDGE_PATH = '/paging/acknowledge';

@@ -5,7 +5,9 @@ import {
   PagingDeliveryResult,
 } from '@multivac/plugin-multivac-node';
 import nodemailer, { Transporter } from 'nodemailer';
-import { escapeHtml, pageFacts } from './pageFacts';
+import { PeopleDirectory } from '../oncall/PeopleDirectory';
+import { namesOf } from './readable';
+import { escapeHtml, pageFacts, userRefsInDetails } from './pageFacts';
 
 const CONFIG_KEY = 'multivac.paging.email';
 /** A sender: `pager@example.com` or `Multivac <pager@example.com>`. */
@@ -79,14 +81,22 @@ export function readEmailSettings(
 export class EmailPagingChannel implements PagingChannel {
   readonly id = 'email';
 
-  /** Undefined when `multivac.paging.email` is not configured. */
-  static fromConfig(config: Config): EmailPagingChannel | undefined {
+  /**
+   * Undefined when `multivac.paging.email` is not configured. `people`
+   * names the users the page's details mention (the reporter) by display
+   * name.
+   */
+  static fromConfig(
+    config: Config,
+    people?: Pick<PeopleDirectory, 'lookup'>,
+  ): EmailPagingChannel | undefined {
     const settings = readEmailSettings(config);
     return (
       settings &&
       new EmailPagingChannel(
         nodemailer.createTransport({ ...settings.smtp, ...TIMEOUTS }),
         settings.from,
+        people,
       )
     );
   }
@@ -94,6 +104,7 @@ export class EmailPagingChannel implements PagingChannel {
   constructor(
     private readonly transport: Transporter,
     private readonly from: string,
+    private readonly people?: Pick<PeopleDirectory, 'lookup'>,
   ) {}
 
   async deliver(
@@ -107,12 +118,13 @@ export class EmailPagingChannel implements PagingChannel {
         error: `${person.name} has no email address in the catalog (spec.profile.email)`,
       };
     }
+    const names = await namesOf(this.people, userRefsInDetails(delivery.page));
     const sent = this.transport.sendMail({
       from: this.from,
       to: { name: person.name, address: person.email },
       messageId: `<${delivery.deliveryId}@multivac.paging>`,
       priority: delivery.page.urgency === 'high' ? 'high' : 'normal',
-      ...pageEmail(delivery),
+      ...pageEmail(delivery, names),
     });
     const info = await Promise.race([sent, aborted(signal)]);
     if (info.rejected.length > 0) {
@@ -126,12 +138,15 @@ export class EmailPagingChannel implements PagingChannel {
 }
 
 /** Subject, text and HTML of the email to a person paged. */
-export function pageEmail({ page, acknowledgeUrl }: PagingDelivery): {
+export function pageEmail(
+  { page, acknowledgeUrl }: PagingDelivery,
+  nameOf?: (ref: string) => string,
+): {
   subject: string;
   text: string;
   html: string;
 } {
-  const facts = pageFacts(page);
+  const facts = pageFacts(page, nameOf);
   const heading = `You are paged (${page.urgency} urgency): ${page.summary}`;
   const text = [
     heading,

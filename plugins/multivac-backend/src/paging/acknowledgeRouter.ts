@@ -12,8 +12,8 @@ import {
   AcknowledgeLinks,
   MAX_TOKEN_LENGTH,
 } from './AcknowledgeLinks';
-import { alreadyHandled, personName } from './alreadyHandled';
-import { escapeHtml, pageFacts } from './pageFacts';
+import { alreadyHandled, namesOf, personName } from './readable';
+import { escapeHtml, pageFacts, userRefsInDetails } from './pageFacts';
 
 const tokenInput = z
   .object({ token: z.string().min(1).max(MAX_TOKEN_LENGTH) })
@@ -74,7 +74,7 @@ export function createAcknowledgeRouter(options: {
       res.send(
         html(
           'Acknowledge this page?',
-          `${factsTable(page)}
+          `${factsTable(page, await namesOf(people, userRefsInDetails(page)))}
 <form method="post">
   <input type="hidden" name="token" value="${escapeHtml(token)}">
   <button type="submit">Acknowledge</button>
@@ -114,9 +114,9 @@ export function createAcknowledgeRouter(options: {
   return router;
 }
 
-function factsTable(page: PageRecord): string {
+function factsTable(page: PageRecord, nameOf: (ref: string) => string): string {
   return `<h2>${escapeHtml(page.summary)}</h2>
-<table>${pageFacts(page)
+<table>${pageFacts(page, nameOf)
     .map(
       f =>
         `<tr><th align="left" valign="top">${escapeHtml(

@@ -39,7 +39,12 @@ describe('paging by email', () => {
         scheduleId: 'shop-247',
         entityRef: 'component:default/ledger',
         summary: 'Ledger writes fail',
-        details: { incident: 'INC-7', region: 'eu-central-1' },
+        details: {
+          incident: 'INC-7',
+          region: 'eu-central-1',
+          reportedBy: 'user:default/grace.hopper',
+          startedAt: '2026-11-27T14:40:00.000Z',
+        },
       });
 
   it('emails the page with its details and a signed link that acknowledges it after a confirmation', async () => {
@@ -64,6 +69,10 @@ describe('paging by email', () => {
     expect(mail.text).toContain('Schedule: Shop 24/7 (level 1)');
     expect(mail.text).toContain('incident: INC-7');
     expect(mail.text).toContain('region: eu-central-1');
+    // People by display name, times with the zone named.
+    expect(mail.text).toContain('reportedBy: Grace Hopper');
+    expect(mail.text).toContain('startedAt: Nov 27, 2026, 2:40 PM UTC');
+    expect(mail.text).not.toContain('user:default/');
     const link = /Acknowledge: (\S+)/.exec(mail.text)![1];
     expect(link).toMatch(
       /^http:\/\/localhost:\d+\/api\/multivac\/paging\/acknowledge\?token=/,
@@ -98,6 +107,7 @@ describe('paging by email', () => {
     expect(shown.headers['cache-control']).toBe('no-store');
     expect(shown.text).toContain('Acknowledge this page?');
     expect(shown.text).toContain('Ledger writes fail');
+    expect(shown.text).toContain('<td>Grace Hopper</td>');
     expect(shown.text).toContain('<form method="post">');
     const pageNow = () =>
       request(server).get(`/api/multivac/pages/${paged.body.id}`).set(asAda);

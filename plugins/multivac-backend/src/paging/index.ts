@@ -43,7 +43,7 @@ export function createChannelPaging(options: {
 }): { channels: ChannelPaging; links: AcknowledgeLinks } {
   const { config, logger } = options;
   const builtin: PagingChannel[] = [
-    EmailPagingChannel.fromConfig(config),
+    EmailPagingChannel.fromConfig(config, options.people),
     WebhookPagingChannel.fromConfig(config),
     // Last: it rings nothing, so it is the default order's last resort.
     options.notifications,

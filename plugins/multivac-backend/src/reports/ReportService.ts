@@ -21,7 +21,7 @@ import { IncidentActor, IncidentService } from '../incidents/IncidentService';
 import { JobQueue } from '../jobs/JobQueue';
 import { PageInput, PagingService } from '../oncall/PagingService';
 import { PeopleDirectory } from '../oncall/PeopleDirectory';
-import { personName } from '../paging/alreadyHandled';
+import { personName } from '../paging/readable';
 import { ReportDeliveries } from '../deliveries/kinds';
 
 const PAGE_REPORT = 'report.page';

@@ -15,14 +15,29 @@ export async function personName(
   people: Pick<PeopleDirectory, 'lookup'> | undefined,
   ref: string,
 ): Promise<string> {
-  if (!ref.startsWith('user:') || !people) {
-    return actorName(ref);
+  const users = ref.startsWith('user:') ? [ref] : [];
+  return (await namesOf(people, users))(ref);
+}
+
+/**
+ * Names for these users (display names), for text built at once; short
+ * names without the directory or when the catalog cannot answer.
+ */
+export async function namesOf(
+  people: Pick<PeopleDirectory, 'lookup'> | undefined,
+  refs: string[],
+): Promise<(ref: string) => string> {
+  let found = new Map<string, string>();
+  if (people && refs.length > 0) {
+    try {
+      found = new Map(
+        [...(await people.lookup(refs))].map(([ref, p]) => [ref, p.name]),
+      );
+    } catch {
+      // Short names.
+    }
   }
-  try {
-    return (await people.lookup([ref])).get(ref)?.name ?? actorName(ref);
-  } catch {
-    return actorName(ref);
-  }
+  return ref => found.get(ref) ?? actorName(ref);
 }
 
 /**
