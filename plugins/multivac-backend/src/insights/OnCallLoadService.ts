@@ -353,7 +353,6 @@ export class OnCallLoadService {
       const exact = this.kept.get(shape.key);
       if (exact && exact.revision === shape.revision) {
         figures[i] = exact.figures;
-        this.keep(exact);
         return;
       }
       const first = unit.shifts[0];
@@ -419,7 +418,7 @@ export class OnCallLoadService {
     return figures.map((f, i) => f ?? freshOf.get(shapes[i].key)!);
   }
 
-  /** Keeps a unit's figures, most recently used last, within the limit. */
+  /** Keeps a unit's figures, the oldest computed dropped beyond the limit. */
   private keep(kept: KeptFigures) {
     this.kept.delete(kept.key);
     this.kept.set(kept.key, kept);
