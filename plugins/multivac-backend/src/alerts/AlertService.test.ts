@@ -430,6 +430,48 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     expect(idOf(b)).not.toBe('');
   });
 
+  it('an alert that fails in its batch transaction fails alone: the rest of the batch is stored, its delivery retried by a job of its own', async () => {
+    const insertAlerts = DatabaseAlertStore.prototype.insertAlerts;
+    const spy = jest
+      .spyOn(DatabaseAlertStore.prototype, 'insertAlerts')
+      .mockImplementation(async function failFp3(
+        this: DatabaseAlertStore,
+        tx,
+        batch,
+      ) {
+        if (batch.some(a => a.dedupKey.startsWith('fp3:'))) {
+          throw new Error('fp3 cannot be stored');
+        }
+        return insertAlerts.call(this, tx, batch);
+      });
+    const received = await Promise.all(
+      [1, 2, 3, 4].map(n => alerts.receive('prom', delivery(n))),
+    );
+    expect(alerts.deliveries.stats.batches).toBe(1);
+    try {
+      await runJobs();
+    } finally {
+      spy.mockRestore();
+    }
+    const { items } = await alerts.list({ limit: 50, offset: 0 });
+    expect(items.map(a => a.dedupKey.split(':')[0]).sort()).toEqual([
+      'fp1',
+      'fp2',
+      'fp4',
+    ]);
+    expect(new Set(items.map(a => a.groupId)).size).toBe(1);
+    expect(await pagesFor('component:default/payments-api')).toHaveLength(1);
+    const idOf = (r: (typeof received)[number]) =>
+      'deliveryId' in r ? r.deliveryId : '';
+    const jobsByKey = Object.fromEntries(
+      (await processJobs()).map(j => [j.idempotency_key, j.status]),
+    );
+    expect(jobsByKey).toEqual({
+      [`alert.process:batch:${idOf(received[0])}`]: 'succeeded',
+      [`alert.process:${idOf(received[2])}`]: 'failed',
+    });
+  });
+
   it('a failed transaction answers every delivery with an error and stores none', async () => {
     jest
       .spyOn(jobs, 'enqueue')
