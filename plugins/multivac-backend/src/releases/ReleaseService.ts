@@ -13,6 +13,7 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { RelevantRelease } from '@multivac/plugin-multivac-node';
 import { nowIso } from '../database/util';
+import { NameOf, PeopleNames, shortNames } from '../postmortems/names';
 import { CatalogGraph } from './conflicts/CatalogGraph';
 import { CatalogGraphSource } from './conflicts/CatalogGraphCache';
 import { ConflictChecker, ReleaseProposal } from './conflicts/ConflictChecker';
@@ -79,11 +80,18 @@ export class ReleaseService {
       timeZone: string;
       /** Default: the system clock. */
       now?: () => Date;
+      /** Names owners (people, teams) by display name; else short names. */
+      names?: PeopleNames;
     },
   ) {}
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
+  }
+
+  /** How the releases' owners are named to people (the iCalendar feed). */
+  ownerNames(releases: Release[]): Promise<NameOf> {
+    return (this.options.names ?? shortNames)(releases.map(r => r.ownerRef));
   }
 
   /**

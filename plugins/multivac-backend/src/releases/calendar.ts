@@ -43,14 +43,21 @@ function bounded(description: string, url: string): string {
 /**
  * Releases as an iCalendar (RFC 5545) feed: one event per release with a
  * stable UID, so that calendar clients update events when releases move.
- * Times are written in UTC; each description (status, owner, the
+ * Times are written in UTC; each description (status, owner by display
+ * name, the
  * `conflicts` the release has, the reason it was forced, links, notes) is
  * at most {@link FEED_MAX_DESCRIPTION} characters.
  */
 export function releaseCalendar(
   releases: Release[],
-  options: { name: string; releaseUrl(reference: string): string },
+  options: {
+    name: string;
+    releaseUrl(reference: string): string;
+    /** Names owners (people, teams) by display name; by default short names. */
+    nameOf?: (ref: string) => string;
+  },
 ): string {
+  const nameOf = options.nameOf ?? shortRef;
   const calendar = ical({
     name: options.name,
     prodId: { company: 'Multivac', product: 'Release calendar' },
@@ -60,7 +67,7 @@ export function releaseCalendar(
   for (const release of releases) {
     const description = [
       `${release.reference}: ${STATUS_LABELS[release.status]}`,
-      `Owner: ${shortRef(release.ownerRef)}`,
+      `Owner: ${nameOf(release.ownerRef)}`,
       // Before links and notes, so that a long description keeps them.
       ...(release.conflicts ?? []).map(
         conflict =>

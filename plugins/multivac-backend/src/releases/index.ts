@@ -17,6 +17,7 @@ import { DatabaseReleaseStore } from './DatabaseReleaseStore';
 import { releaseDependents } from './releaseDependents';
 import { ReleaseService } from './ReleaseService';
 import { readReleaseSettings } from './settings';
+import { catalogNames, shortNames } from '../postmortems/names';
 
 export { ReleaseService, ReleaseBlockedError } from './ReleaseService';
 export type { FeedTokenStore } from './ReleaseStore';
@@ -45,6 +46,7 @@ export async function createReleases(options: {
   const { db, logger } = options;
   const settings = readReleaseSettings(options.config);
   const store = new DatabaseReleaseStore(db);
+  const people = catalogNames(options.catalog, options.auth);
   const graph = new CatalogGraphCache({
     catalog: options.catalog,
     auth: options.auth,
@@ -62,6 +64,14 @@ export async function createReleases(options: {
     deliveries,
     dependencyDepth: settings.dependencyDepth,
     timeZone: settings.timeZone,
+    names: async refs => {
+      try {
+        return await people(refs);
+      } catch (error) {
+        logger.warn(`Could not read owners' names from the catalog: ${error}`);
+        return shortNames(refs);
+      }
+    },
     checker: new ConflictChecker({
       graph,
       releases: store,

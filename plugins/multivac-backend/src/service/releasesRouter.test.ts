@@ -61,7 +61,10 @@ const catalog = [
     ],
   }),
   entity('Component', 'unowned'),
-  user('ada.lovelace', { memberOf: ['group:default/payments'] }),
+  user('ada.lovelace', {
+    displayName: 'Ada Lovelace',
+    memberOf: ['group:default/payments'],
+  }),
   user('grace.hopper', { memberOf: ['group:default/storefront'] }),
 ];
 
@@ -968,6 +971,7 @@ describe('release calendar feeds and CI, with the real auth and permission servi
         environment: 'staging',
         start: `${day(10)}T10:15:00Z`,
         end: `${day(10)}T10:45:00Z`,
+        ownerRef: 'user:default/ada.lovelace',
       });
     expect(overlapping.status).toBe(201);
     const withConflict = new ICAL.Component(
@@ -978,7 +982,8 @@ describe('release calendar feeds and CI, with the real auth and permission servi
       .find(e => e.summary === 'payments-api v2.4.1 (staging)')!;
     expect(withConflict.description.split('\n').slice(0, 3)).toEqual([
       'REL-3: planned',
-      'Owner: payments',
+      // A person owning it by display name.
+      'Owner: Ada Lovelace',
       'Conflict: payments-api depends on ledger-service, which releases 10:00–11:00 UTC, overlapping by 30 minutes',
     ]);
 

@@ -304,6 +304,7 @@ export function createReleasesRouter(options: {
     return releaseCalendar(await releases.withCurrentConflicts(items), {
       name: `Releases${scope}`,
       releaseUrl: options.releaseUrl,
+      nameOf: await releases.ownerNames(items),
     });
   }
 
