@@ -7,7 +7,11 @@
  * the demo catalog, guest sign-in) and NODE_ENV=production, on a free port
  * with its SQLite files in a temporary directory, loaded the way `npm start`
  * loads it (the CLI's SWC transform of the TypeScript sources, no bundle),
- * or with BENCH_BACKEND=dist as built for production (see FROM_DIST).
+ * or with BENCH_BACKEND=dist as built for production (see FROM_DIST), or
+ * with BENCH_BACKEND=stock the same Backstage plugins without Multivac, the
+ * baseline (see STOCK). Where the memory is comes from the backend itself
+ * (bench/lib/memoryProbe.cjs): V8's heap, the live heap after a full
+ * collection, and the modules loaded per package.
  * RSS is read from `ps` once the catalog has the demo entities, then after
  * 10,000 requests, 16 at a time, of what the entity pages call (On-call
  * card, recent pages, Incidents, Releases and Post-mortems tabs, the
