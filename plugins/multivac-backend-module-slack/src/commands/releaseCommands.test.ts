@@ -211,7 +211,9 @@ describe('the releases command, through the chat route', () => {
       '_What changed?_ Under way in the 24 hours before it started:',
     );
     expect(lines[2]).toMatch(
-      /^• REL-3 \(.*\) ledger-service v2\.4\.0, [a-z]+ \d\d:\d\d–\d\d:\d\d UTC \(done\) — payments-api depends on ledger-service$/,
+      new RegExp(
+        `^• REL-3 \\(.*\\) ledger-service v2\\.4\\.0, ${WINDOW} \\(done\\) — payments-api depends on ledger-service$`,
+      ),
     );
     expect(lines[3]).toBe('Now and in the next 7 days:');
     expect(lines.slice(4)).toEqual([
