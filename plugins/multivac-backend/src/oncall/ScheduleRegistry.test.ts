@@ -198,6 +198,7 @@ describe.each(databases.eachSupportedId())('ScheduleRegistry on %s', id => {
     expect(answer.schedule).toEqual({
       id: 'payments-primary',
       name: 'Payments primary',
+      timeZone: 'Europe/Berlin',
     });
     // 9 March is the tenth week from 5 January: Ada's again.
     expect(answer.levels[0].onCall[0].person.userRef).toBe(
