@@ -418,6 +418,7 @@ export async function createMultivac(
     onCallLoad: new OnCallLoadService({
       store: new OnCallLoadStore(db),
       schedules: scheduleRegistry.list,
+      overrides: overrideStore,
       catalog,
       auth,
     }),
@@ -465,6 +466,7 @@ export async function createMultivac(
     store: new OnCallLoadStore(db),
     // Updated in place as the catalog's schedules are read.
     schedules: scheduleRegistry.list,
+    overrides: overrideStore,
     catalog,
     auth,
   });

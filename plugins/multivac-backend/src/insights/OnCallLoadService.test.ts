@@ -4,6 +4,7 @@ import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { migrateDatabase } from '../database/migrations';
 import { ScheduleDefinition } from '../oncall/schedule';
+import { DatabaseOverrideStore } from '../oncall/OverrideStore';
 import { localMoment } from './bands';
 import { gini, nightsIn, OnCallLoadService } from './OnCallLoadService';
 import { OnCallLoadStore } from './OnCallLoadStore';
@@ -587,6 +588,57 @@ describe.each(databases.eachSupportedId())(
         badNights: 1,
         bursts: 0,
       });
+    });
+
+    it('gives the hours of a shift covered in the portal to whoever covered it', async () => {
+      // 1 May 2026 (UTC): Ada until 07:00 (09:00 CEST), then Alan; Grace
+      // covers Alan from 12:00 to 18:00, and a cancelled cover changes nothing.
+      const overrides = new DatabaseOverrideStore(knex);
+      const made = new Date('2026-04-30T10:00:00Z');
+      await overrides.create(
+        {
+          scheduleId: 'eu',
+          userRef: grace,
+          start: '2026-05-01T12:00:00Z',
+          end: '2026-05-01T18:00:00Z',
+          createdBy: alan,
+        },
+        made,
+      );
+      const cancelled = await overrides.create(
+        {
+          scheduleId: 'eu',
+          userRef: ken,
+          start: '2026-05-01T00:00:00Z',
+          end: '2026-05-01T06:00:00Z',
+          createdBy: alan,
+        },
+        made,
+      );
+      await overrides.cancel(cancelled.id, alan, made);
+      const covered = new OnCallLoadService({
+        store: new OnCallLoadStore(knex),
+        schedules,
+        overrides,
+        catalog,
+        auth: mockServices.auth(),
+      });
+      const load = await covered.load(
+        scope({
+          current: {
+            from: new Date('2026-05-01T00:00:00Z'),
+            to: new Date('2026-05-02T00:00:00Z'),
+          },
+        }),
+      );
+      const eu = load.schedules.find(s => s.id === 'eu')!;
+      expect(
+        Object.fromEntries(
+          eu.persons.map(p => [p.userRef, [p.hours, p.shifts]]),
+        ),
+      ).toEqual({ [ada]: [7, 1], [alan]: [11, 2], [grace]: [6, 1] });
+      expect(eu.hours).toBe(24);
+      await knex('multivac_oncall_overrides').delete();
     });
 
     it('counts nothing but hours in a period without notifications', async () => {

@@ -9,6 +9,8 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { DateTime } from 'luxon';
 import { ScheduleDefinition } from '../oncall/schedule';
+import { OverrideStore } from '../oncall/OverrideStore';
+import { withOverrides } from '../oncall/OverriddenScheduleRegistry';
 import { InsightsScope } from './InsightsService';
 import {
   BAD_NIGHT_SIZE,
@@ -161,15 +163,19 @@ function shapeOf(unit: LoadUnit, revision: number): UnitShape {
  */
 export class OnCallLoadService {
   private readonly schedules: ScheduleDefinition[];
+  private readonly overrides?: Pick<OverrideStore, 'listActive'>;
 
   constructor(options: {
     store: OnCallLoadStore;
     schedules: ScheduleDefinition[];
+    /** Covers made in the portal, Slack or the shell, applied over the schedules. */
+    overrides?: Pick<OverrideStore, 'listActive'>;
     catalog: CatalogService;
     auth: AuthService;
   }) {
     this.store = options.store;
     this.schedules = options.schedules;
+    this.overrides = options.overrides;
     this.catalog = options.catalog;
     this.auth = options.auth;
   }
@@ -192,13 +198,18 @@ export class OnCallLoadService {
    */
   async load(scope: InsightsScope): Promise<OnCallLoad> {
     const { from, to } = scope.current;
-    const schedules = scope.team
-      ? await this.schedulesOf(scope.team)
-      : this.schedules;
-    const perSchedule = schedules.map(schedule => ({
-      schedule,
-      shifts: this.shifts.shifts(schedule, from.getTime(), to.getTime()),
-    }));
+    const [schedules, covers] = await Promise.all([
+      scope.team ? this.schedulesOf(scope.team) : this.schedules,
+      this.overrides?.listActive({ after: from }) ?? [],
+    ]);
+    const perSchedule = schedules.map(plain => {
+      // Whoever covered a shift carries its load, as on the On call page.
+      const schedule = withOverrides(plain, covers);
+      return {
+        schedule,
+        shifts: this.shifts.shifts(schedule, from.getTime(), to.getTime()),
+      };
+    });
     // Each person's shifts on a schedule, in units no burst spans.
     const units: LoadUnit[] = [];
     const unitsOf = new Map<string, number[]>();
