@@ -6,7 +6,7 @@ import { Duration } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { GroupCommit } from '../alerts/GroupCommit';
-import { optionalIsoString, toIsoString } from '../database/util';
+import { isPostgres, optionalIsoString, toIsoString } from '../database/util';
 import {
   EnqueueRequest,
   JobContext,
@@ -527,18 +527,30 @@ export class DatabaseJobQueue implements JobQueue {
   }
 
   /**
-   * Claims a due job for every free slot and starts it. `only`: claim only
-   * these jobs (each is tried once and removed).
+   * Claims due jobs for the free slots and starts them: one statement claims
+   * as many as a pool has free slots. `only`: claim only these jobs (each is
+   * removed once claimed).
    */
   private async fillSlots(only?: Set<string>): Promise<Run[]> {
     const started: Run[] = [];
     for (const pool of POOLS) {
-      while (this.free(pool) > 0 && (only ? only.size > 0 : !this.stopped)) {
-        const job = await this.claimNext(pool, only);
-        if (!job) {
+      let free = this.free(pool);
+      while (free > 0 && (only ? only.size > 0 : !this.stopped)) {
+        const claimed = await this.claim(pool, free, only);
+        if (claimed.length === 0) {
           break;
         }
-        started.push(this.runInSlot(job, pool));
+        for (const job of claimed) {
+          only?.delete(job.id);
+          if (job.status === 'failed') {
+            this.logger.error(
+              `Multivac job ${job.type} (${job.id}): ${job.last_error}`,
+            );
+          } else {
+            started.push(this.runInSlot(job, pool));
+            free -= 1;
+          }
+        }
       }
     }
     return started;
@@ -547,101 +559,113 @@ export class DatabaseJobQueue implements JobQueue {
   /**
    * Due: pending and past its run time, or running with an expired lease
    * (its worker died); and no earlier job with its order key is unfinished.
+   * `j` is the job; `multivac_jobs_claim_idx` holds the jobs of the first
+   * condition, literally as written here (SQLite uses a partial index only
+   * for a query that repeats its condition).
    */
   private dueJobs(now: string, pool: Pool) {
     return this.db<JobRow>('multivac_jobs as j')
-      .where(q =>
-        q
-          .where(p =>
-            p.where('j.status', 'pending').where('j.run_after', '<=', now),
-          )
-          .orWhere(r =>
-            r.where('j.status', 'running').where('j.locked_until', '<', now),
-          ),
-      )
+      .whereRaw(`j.status in ('pending', 'running')`)
+      .where(isDue('j', now))
       .modify(q => {
         if (pool === 'paging') {
           q.where('j.lane', 'paging');
         }
       })
-      .whereNotExists(earlier =>
-        earlier
-          .select('e.id')
-          .from('multivac_jobs as e')
-          .whereRaw('e.order_key = j.order_key')
-          .whereRaw('e.order_seq < j.order_seq')
-          .whereIn('e.status', ['pending', 'running']),
+      .where(q =>
+        q
+          .whereNull('j.order_key')
+          .orWhereNotExists(earlier =>
+            earlier
+              .select('e.id')
+              .from('multivac_jobs as e')
+              .whereRaw('e.order_key = j.order_key')
+              .whereRaw('e.order_seq < j.order_seq')
+              .whereIn('e.status', ['pending', 'running']),
+          ),
       );
   }
 
   /**
-   * Claims the next due job for a slot of the pool. An expired job that used
-   * up its attempts is marked failed on the way instead: it may have crashed
-   * its worker, or have had its effect already.
+   * Claims up to `limit` due jobs for slots of the pool, in ONE statement
+   * that starts them (running, leased, one more attempt) and returns them:
+   * paging lane first (for the default pool), then by run time and age.
+   * An expired job that used up its attempts is marked failed by the same
+   * statement instead (returned with status `failed`, not to be run): it
+   * may have crashed its worker, or have had its effect already.
+   *
+   * On PostgreSQL the jobs are picked FOR UPDATE SKIP LOCKED, so claims of
+   * other workers neither wait for nor take the same jobs; on SQLite the
+   * statement runs alone (SQLite has one writer at a time). On both, the
+   * update repeats the due condition, so a job is only claimed while due.
    */
-  private async claimNext(
+  private async claim(
     pool: Pool,
+    limit: number,
     only?: Set<string>,
-  ): Promise<JobRow | undefined> {
+  ): Promise<JobRow[]> {
     const now = new Date().toISOString();
-    const candidates: JobRow[] = await this.dueJobs(now, pool)
+    const lockedUntil = new Date(
+      Date.now() + this.options.lease.toMillis(),
+    ).toISOString();
+    const postgres = isPostgres(this.db);
+    const next = this.dueJobs(now, pool)
       .modify(q => {
         if (only) {
           q.whereIn('j.id', [...only]);
         }
-        if (pool === 'default') {
-          q.orderByRaw("case when j.lane = 'paging' then 0 else 1 end");
+        if (postgres) {
+          q.forUpdate('j').skipLocked();
         }
       })
-      .orderBy('j.run_after', 'asc')
-      .orderBy('j.created_at', 'asc')
-      .limit(8)
-      .select('j.*');
-    const lockedUntil = new Date(
-      Date.now() + this.options.lease.toMillis(),
-    ).toISOString();
-    for (const job of candidates) {
-      only?.delete(job.id);
-      const unchanged = this.db('multivac_jobs')
-        .where({ id: job.id, status: job.status, attempts: job.attempts })
-        .where(
-          job.status === 'pending' ? 'run_after' : 'locked_until',
-          job.status === 'pending' ? '<=' : '<',
-          now,
-        );
-      if (job.status === 'running' && job.attempts >= job.max_attempts) {
-        await this.giveUpOnExpired(unchanged, job, now);
-        continue;
-      }
-      const won = await unchanged.update({
-        status: 'running',
-        locked_until: lockedUntil,
-        attempts: job.attempts + 1,
+      // 'paging' > 'default': paging lane first, as the index is ordered
+      .orderBy([
+        { column: 'j.lane', order: 'desc' },
+        { column: 'j.run_after', order: 'asc' },
+        { column: 'j.created_at', order: 'asc' },
+      ])
+      .limit(limit)
+      .select('j.id');
+    // An expired job that used up its attempts; `?::timestamptz` on
+    // PostgreSQL: a parameter alone in a CASE would be text.
+    const spent = `status = 'running' and attempts >= max_attempts`;
+    const timestamp = postgres ? '?::timestamptz' : '?';
+    // On PostgreSQL the pick is a materialized CTE: as a subquery it may be
+    // run again for each row the update looks at, and pick further jobs
+    // then, as it skips those the update already changed.
+    const claimed: JobRow[] = await (postgres
+      ? this.db.withMaterialized('next', next).table('multivac_jobs')
+      : this.db('multivac_jobs')
+    )
+      .whereIn('id', postgres ? this.db('next').select('id') : next)
+      .where(isDue('multivac_jobs', now))
+      .update({
+        status: this.db.raw(
+          `case when ${spent} then 'failed' else 'running' end`,
+        ),
+        attempts: this.db.raw(
+          `case when ${spent} then attempts else attempts + 1 end`,
+        ),
+        locked_until: this.db.raw(
+          `case when ${spent} then null else ${timestamp} end`,
+          [lockedUntil],
+        ),
+        last_error: this.db.raw(
+          `case when ${spent} then 'Lease expired after ' || attempts || ' attempt(s) of ' || max_attempts || ' without a result (the worker died or stalled); not run again' else last_error end`,
+        ),
+        finished_at: this.db.raw(
+          `case when ${spent} then ${timestamp} else null end`,
+          [now],
+        ),
         updated_at: now,
-      });
-      if (won === 1) {
-        return { ...job, status: 'running', attempts: job.attempts + 1 };
-      }
-    }
-    return undefined;
-  }
-
-  private async giveUpOnExpired(
-    unchanged: Knex.QueryBuilder,
-    job: JobRow,
-    now: string,
-  ) {
-    const message = `Lease expired after ${job.attempts} attempt(s) of ${job.max_attempts} without a result (the worker died or stalled); not run again`;
-    const marked = await unchanged.update({
-      status: 'failed',
-      last_error: message,
-      locked_until: null,
-      finished_at: now,
-      updated_at: now,
-    });
-    if (marked === 1) {
-      this.logger.error(`Multivac job ${job.type} (${job.id}): ${message}`);
-    }
+      })
+      .returning('*');
+    return claimed.sort(
+      (a, b) =>
+        Number(b.lane === 'paging') - Number(a.lane === 'paging') ||
+        toIsoString(a.run_after).localeCompare(toIsoString(b.run_after)) ||
+        toIsoString(a.created_at).localeCompare(toIsoString(b.created_at)),
+    );
   }
 
   private runInSlot(job: JobRow, pool: Pool): Run {
@@ -871,6 +895,25 @@ async function nextOrderSeq(db: Knex | Knex.Transaction): Promise<number> {
     .where({ name: 'job_order' })
     .first('value');
   return Number(value);
+}
+
+/**
+ * The due condition on a job row of `table`: pending and past its run time,
+ * or running with an expired lease.
+ */
+function isDue(table: string, now: string) {
+  return (q: Knex.QueryBuilder) =>
+    q
+      .where(p =>
+        p
+          .where(`${table}.status`, 'pending')
+          .where(`${table}.run_after`, '<=', now),
+      )
+      .orWhere(r =>
+        r
+          .where(`${table}.status`, 'running')
+          .where(`${table}.locked_until`, '<', now),
+      );
 }
 
 function toSummary(row: JobRow): JobSummary {
