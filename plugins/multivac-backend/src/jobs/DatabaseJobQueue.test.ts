@@ -759,6 +759,90 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
       await queue.stop();
     }
   });
+
+  it('claims and starts jobs for all its free slots in one statement, never more jobs than it has free slots', async () => {
+    const queue = new DatabaseJobQueue(knex, logger, slots(3, 1));
+    const held = gate();
+    const ran: number[] = [];
+    queue.registerHandler('work', async job => {
+      ran.push(job.payload.n);
+      await held.promise;
+    });
+    for (let n = 1; n <= 5; n++) {
+      await queue.enqueue({
+        type: 'work',
+        idempotencyKey: `work:${n}`,
+        payload: { n },
+      });
+    }
+    const statements: string[] = [];
+    const onQuery = (query: { sql: string }) => statements.push(query.sql);
+    knex.on('query', onQuery);
+    let running: Promise<number> | undefined;
+    try {
+      running = queue.runDueJobs();
+      await waitFor(() => ran.length === 3);
+      // One statement claimed and started all three (the paging slot's
+      // claims, which find nothing, name the lane).
+      const claims = statements.filter(sql => /attempts \+ 1/.test(sql));
+      expect(claims.filter(sql => !/.lane. = /.test(sql))).toHaveLength(1);
+      expect(statements).not.toContainEqual(
+        expect.stringMatching(/^select .j.\.\* /),
+      );
+      const byStatus = await knex('multivac_jobs')
+        .groupBy('status')
+        .select('status')
+        .count({ jobs: '*' });
+      expect(
+        Object.fromEntries(byStatus.map(r => [r.status, Number(r.jobs)])),
+      ).toEqual({ running: 3, pending: 2 });
+    } finally {
+      knex.off('query', onQuery);
+      held.open();
+    }
+    expect(await running).toBe(5);
+    expect(ran.sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('runs each job of a burst once across two started replicas, each attempt counted once', async () => {
+    const runs = new Map<number, string[]>();
+    const replicas = ['a', 'b'].map(name => {
+      const queue = new DatabaseJobQueue(knex, logger, slots(4, 2));
+      for (const type of ['burst', 'burst.page']) {
+        queue.registerHandler(type, async job => {
+          runs.set(job.payload.n, [...(runs.get(job.payload.n) ?? []), name]);
+          await new Promise(resolve => setTimeout(resolve, job.payload.n % 5));
+        });
+      }
+      return queue;
+    });
+    replicas.forEach(queue => queue.start());
+    try {
+      await Promise.all(
+        Array.from({ length: 80 }, (_, n) =>
+          replicas[n % 2].enqueue({
+            type: n % 3 === 0 ? 'burst.page' : 'burst',
+            idempotencyKey: `burst:${n}`,
+            payload: { n },
+            lane: n % 3 === 0 ? 'paging' : 'default',
+          }),
+        ),
+      );
+      await waitFor(
+        async () =>
+          (
+            await knex('multivac_jobs').where({ status: 'succeeded' })
+          ).length === 80,
+      );
+    } finally {
+      await Promise.all(replicas.map(queue => queue.stop()));
+    }
+    expect(runs.size).toBe(80);
+    expect([...runs.values()].filter(by => by.length !== 1)).toEqual([]);
+    expect(
+      await knex('multivac_jobs').whereNot({ attempts: 1 }).select('id'),
+    ).toEqual([]);
+  });
 });
 
 describe('DatabaseJobQueue.optionsFromConfig', () => {
