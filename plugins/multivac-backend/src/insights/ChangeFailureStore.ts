@@ -96,6 +96,30 @@ export class DatabaseChangeFailureStore implements ChangeFailureStore {
     this.pg = isPostgres(db);
   }
 
+  /**
+   * Joins each (release `rel`, affected entity `a`) with its incidents in
+   * the window as `i` (id, number, title, severity, created_at,
+   * entity_ref), found through `multivac_incident_entity_facts` (entity
+   * key, declared). On PostgreSQL only the first by declaration, number and
+   * entity (a `LATERAL` probe of that index per pair, which reads the first
+   * few entries, instead of matching every release with every incident of
+   * the period); SQLite probes the same index in its nested loop.
+   */
+  private firstIncident(inWindow: (at: string) => string): string {
+    const columns = `x.id, x.number, x.title, x.severity, x.created_at,
+      f.entity_ref`;
+    const matching = `multivac_incident_entity_facts f
+      JOIN multivac_incidents x ON x.id = f.incident_id
+      WHERE f.status <> 'cancelled'`;
+    return this.pg
+      ? `CROSS JOIN LATERAL (SELECT ${columns} FROM ${matching}
+          AND f.entity_key = a.entity_key AND ${inWindow('f.created_at')}
+          ORDER BY f.created_at, x.number, f.entity_ref LIMIT 1) i`
+      : `JOIN (SELECT ${columns}, f.entity_key, f.created_at AS declared
+          FROM ${matching}) i
+        ON i.entity_key = a.entity_key AND ${inWindow('i.declared')}`;
+  }
+
   async releasedEntities(
     from: Date,
     to: Date,
@@ -134,45 +158,41 @@ export class DatabaseChangeFailureStore implements ChangeFailureStore {
       : `SELECT json_extract(value, '$[0]') AS release_entity,
            json_extract(value, '$[1]') AS entity_key
          FROM json_each(?)`;
-    // From the release's start to windowSeconds after its end.
-    const inWindow = this.pg
-      ? `inc.created_at >= rel.start_at AND inc.created_at <
-           rel.end_at + ${filter.windowSeconds} * interval '1 second'`
-      : `julianday(inc.created_at) >= julianday(rel.start_at) AND
-           julianday(inc.created_at) <
-           julianday(rel.end_at) + ${filter.windowSeconds} / 86400.0`;
+    // From the release's start to windowSeconds after its end (and within
+    // the incidents' bounds below).
+    const inWindow = (at: string) =>
+      this.pg
+        ? `${at} >= rel.start_at AND ${at} < rel.until
+           AND ${at} >= CAST(? AS timestamptz) AND ${at} < CAST(? AS timestamptz)`
+        : `julianday(${at}) >= julianday(rel.start_at)
+           AND julianday(${at}) < rel.until AND ${at} >= ? AND ${at} < ?`;
+    const until = this.pg
+      ? `r.end_at + ${filter.windowSeconds} * interval '1 second'`
+      : `julianday(r.end_at) + ${filter.windowSeconds} / 86400.0`;
     const statuses = SHIPPED_RELEASE_STATUSES.map(s => `'${s}'`).join(', ');
     const sql = `WITH affected AS (${affected}),
       rel AS (
         SELECT r.id, r.number, r.entity_ref, r.title, r.status, r.start_at,
-          r.end_at
+          r.end_at, ${until} AS until
         FROM multivac_releases r
         WHERE r.environment = ? AND r.status IN (${statuses})
           AND r.start_at >= ? AND r.start_at < ?
           AND lower(r.entity_ref) IN (SELECT release_entity FROM affected)
       ),
-      inc AS (
-        SELECT i.id, i.number, i.title, i.severity, i.created_at,
-          e.entity_ref, lower(e.entity_ref) AS entity_key
-        FROM multivac_incidents i
-        JOIN multivac_incident_entities e ON e.incident_id = i.id
-        WHERE i.created_at >= ? AND i.created_at < ?
-          AND i.status <> 'cancelled'
-      ),
       hit AS (
-        SELECT rel.id AS release_id, inc.id AS incident_id,
-          inc.number AS incident_number, inc.title AS incident_title,
-          inc.severity AS incident_severity, inc.created_at AS incident_at,
-          inc.entity_ref AS incident_entity,
+        SELECT rel.id AS release_id, i.id AS incident_id,
+          i.number AS incident_number, i.title AS incident_title,
+          i.severity AS incident_severity, i.created_at AS incident_at,
+          i.entity_ref AS incident_entity,
           row_number() OVER (PARTITION BY rel.id
-            ORDER BY inc.created_at, inc.number, inc.entity_ref) AS n
+            ORDER BY i.created_at, i.number, i.entity_ref) AS n
         FROM rel
         JOIN affected a ON a.release_entity = lower(rel.entity_ref)
-        JOIN inc ON inc.entity_key = a.entity_key
-        WHERE ${inWindow}
+        ${this.firstIncident(inWindow)}
       ),
       judged AS (
-        SELECT rel.*, h.incident_id, h.incident_number, h.incident_title,
+        SELECT rel.id, rel.number, rel.entity_ref, rel.title, rel.status,
+          rel.start_at, rel.end_at, h.incident_id, h.incident_number, h.incident_title,
           h.incident_severity, h.incident_at, h.incident_entity,
           CASE WHEN rel.status = 'rolled_back' OR h.incident_id IS NOT NULL
             THEN 1 ELSE 0 END AS is_failed

@@ -111,9 +111,10 @@ export class DatabaseInsightsStore implements InsightsStore {
   ): Promise<Array<IncidentMetrics & { key: string }>> {
     const scope = this.incidentScope(filter);
     const keyed = this.keyed(grouping, filter);
-    const aggregate = this.aggregate();
+    const aggregate = this.aggregate(keyed.text);
+    const perEntity = grouping.by === 'service' || grouping.by === 'team';
     const rows: Array<Record<string, unknown>> = await this.rows({
-      sql: `WITH ${this.facts(scope.sql)}, g AS (${keyed.sql})${
+      sql: `WITH ${this.facts(scope.sql, perEntity)}, g AS (${keyed.sql})${
         aggregate.ctes ? `, ${aggregate.ctes}` : ''
       } ${aggregate.select}`,
       params: [...scope.params, ...keyed.params],
@@ -135,7 +136,10 @@ export class DatabaseInsightsStore implements InsightsStore {
     grouping: InterruptionGrouping,
   ): Promise<Array<InterruptionCounts & { key: string }>> {
     const byPerson = grouping === 'person';
-    const counted = this.countedInterruptions(filter, !byPerson);
+    const counted = this.countedInterruptions(
+      filter,
+      byPerson ? 'person-days' : 'hours',
+    );
     const rows: Array<Record<string, unknown>> = await this.rows({
       sql: `WITH ${counted.sql}
         SELECT ${byPerson ? 'user_ref' : "'all'"} AS k, sum(c) AS total,
@@ -164,7 +168,7 @@ export class DatabaseInsightsStore implements InsightsStore {
   async interruptionHeatmap(
     filter: InsightsFilter,
   ): Promise<Array<{ weekday: number; hour: number; count: number }>> {
-    const counted = this.countedInterruptions(filter, true);
+    const counted = this.countedInterruptions(filter, 'hours');
     const rows: Array<Record<string, unknown>> = await this.rows({
       sql: `WITH ${counted.sql}
         SELECT local_weekday AS weekday, local_hour AS hour, sum(c) AS count
@@ -299,42 +303,75 @@ export class DatabaseInsightsStore implements InsightsStore {
    * which triggers on incidents, pages and roles keep up to date in the
    * transaction that changes them (migration `20261205030000_insights_facts`).
    */
-  private facts(scope: string): string {
-    return `facts AS (
+  private facts(scope: string, perEntity: boolean): string {
+    // Per entity: one row per incident and entity it names, from
+    // `multivac_incident_entity_facts` (the same facts, copied by triggers
+    // of migration `20261206030000_insights_rollups`): one index range, no
+    // join of the period's incidents with their entities.
+    return perEntity
+      ? `facts AS (
+        SELECT i.incident_id AS id, i.entity_ref, i.severity, i.created_at,
+          i.tta, i.ttr, i.ttm
+        FROM multivac_incident_entity_facts i WHERE ${scope}
+      )`
+      : `facts AS (
         SELECT i.incident_id AS id, i.severity, i.created_at, i.tta, i.ttr, i.ttm
         FROM multivac_incident_facts i WHERE ${scope}
       )`;
   }
 
-  /** `g`: (k, id, tta, ttr, ttm), one row per key and incident. */
-  private keyed(grouping: IncidentGrouping, filter: InsightsFilter): Sql {
+  /**
+   * A text key for grouping. On PostgreSQL in the "C" collation (bytes):
+   * grouping sorts the period's rows by key, which the database's
+   * linguistic collation makes several times slower; the groups are the
+   * same (a deterministic collation only equates identical strings) and
+   * the result is ordered in the database's collation as before.
+   */
+  private textKey(expression: string): string {
+    return this.pg ? `${expression} COLLATE "C"` : expression;
+  }
+
+  /**
+   * `g`: (k, id, tta, ttr, ttm), one row per key and incident; `text`
+   * when k is text.
+   */
+  private keyed(
+    grouping: IncidentGrouping,
+    filter: InsightsFilter,
+  ): Sql & { text: boolean } {
     const durations = 'f.id, f.tta, f.ttr, f.ttm';
     switch (grouping.by) {
       case 'all':
         return {
           sql: `SELECT 'all' AS k, ${durations} FROM facts f`,
           params: [],
+          text: false,
         };
       case 'severity':
         return {
           sql: `SELECT f.severity AS k, ${durations} FROM facts f`,
           params: [],
+          text: false,
         };
       case 'service':
-        // (incident_id, entity_ref) is the entities' primary key: no
-        // duplicates to remove.
+        // facts per entity: (incident_id, entity_ref) is their primary
+        // key, no duplicates to remove.
         return {
-          sql: `SELECT e.entity_ref AS k, ${durations} FROM facts f
-            JOIN multivac_incident_entities e ON e.incident_id = f.id`,
+          sql: `SELECT ${this.textKey('f.entity_ref')} AS k, ${durations}
+            FROM facts f`,
           params: [],
+          text: true,
         };
       case 'team':
+        // An incident on two entities of one team counts once for it.
         return {
-          sql: `SELECT DISTINCT coalesce(o.owner_ref, '') AS k, ${durations}
+          sql: `SELECT DISTINCT ${this.textKey(
+            "coalesce(o.owner_ref, '')",
+          )} AS k, ${this.textKey('f.id')} AS id, f.tta, f.ttr, f.ttm
             FROM facts f
-            JOIN multivac_incident_entities e ON e.incident_id = f.id
-            LEFT JOIN multivac_entity_owners o ON o.entity_ref = e.entity_ref`,
+            LEFT JOIN multivac_entity_owners o ON o.entity_ref = f.entity_ref`,
           params: [],
+          text: true,
         };
       case 'bucket': {
         const offset = this.seconds(this.time(), 'f.created_at');
@@ -344,6 +381,7 @@ export class DatabaseInsightsStore implements InsightsStore {
         return {
           sql: `SELECT ${bucket} AS k, ${durations} FROM facts f`,
           params: [toIsoString(filter.from), grouping.seconds],
+          text: false,
         };
       }
       default:
@@ -351,8 +389,13 @@ export class DatabaseInsightsStore implements InsightsStore {
     }
   }
 
-  /** The final SELECT over `g`: count, and mean, n, p50, p90 per duration. */
-  private aggregate(): { ctes?: string; select: string } {
+  /**
+   * The final SELECT over `g`: count, and mean, n, p50, p90 per duration;
+   * ordered by k, text keys in the database's collation.
+   */
+  private aggregate(text: boolean): { ctes?: string; select: string } {
+    const order = (k: string) =>
+      text && this.pg ? `${k} COLLATE "default"` : k;
     const means = DURATIONS.map(
       ([d]) => `avg(${d}) AS ${d}_mean, count(${d}) AS ${d}_n`,
     ).join(', ');
@@ -369,7 +412,7 @@ export class DatabaseInsightsStore implements InsightsStore {
       return {
         ctes: `a AS (SELECT k, count(*) AS count, ${means}, ${quantiles}
           FROM g GROUP BY k)`,
-        select: `SELECT a.*, ${spread} FROM a ORDER BY k`,
+        select: `SELECT a.*, ${spread} FROM a ORDER BY ${order('k')}`,
       };
     }
     const float = this.pg ? 'double precision' : 'REAL';
@@ -402,7 +445,7 @@ export class DatabaseInsightsStore implements InsightsStore {
         FROM base ${DURATIONS.map(
           ([d]) => `LEFT JOIN q_${d} ON q_${d}.k = base.k`,
         ).join(' ')}
-        ORDER BY base.k`,
+        ORDER BY ${order('base.k')}`,
     };
   }
 
@@ -414,32 +457,44 @@ export class DatabaseInsightsStore implements InsightsStore {
    * so a stream of them counts once). Which notifications start one is
    * `multivac_notifications.interruption`, kept by triggers as notifications
    * are recorded (migration `20261205030000_insights_facts`), so a period
-   * reads only its interruptions, through an index. With `byHour` and no
-   * filter, the whole UTC hours of the period come from
-   * `multivac_interruption_hours` (counts per hour, band and local hour;
-   * no person) and only the partial first and last hours from the
-   * notifications.
+   * reads only its interruptions, through an index. With no filter, the
+   * whole UTC hours of the period come from `multivac_interruption_hours`
+   * (counts per hour, band and local hour; no person), or for counts by
+   * person the whole UTC days from `multivac_interruption_person_days`
+   * (counts per person, day and band; no local time; migration
+   * `20261206030000_insights_rollups`), and only the partial first and last
+   * hours or days from the notifications.
    */
-  private countedInterruptions(filter: InsightsFilter, byHour: boolean): Sql {
+  private countedInterruptions(
+    filter: InsightsFilter,
+    rollup: 'hours' | 'person-days',
+  ): Sql {
     const columns = 'n.user_ref, n.band, n.local_weekday, n.local_hour, 1 AS c';
     const unfiltered =
       !filter.person && !filter.service && !filter.team && !filter.severity;
-    const hour = 3_600_000;
-    const firstHour = Math.ceil(filter.from.getTime() / hour) * hour;
-    const lastHour = Math.floor(filter.to.getTime() / hour) * hour;
-    if (byHour && unfiltered && firstHour < lastHour) {
+    const unit = rollup === 'hours' ? 3_600_000 : 86_400_000;
+    const firstWhole = Math.ceil(filter.from.getTime() / unit) * unit;
+    const lastWhole = Math.floor(filter.to.getTime() / unit) * unit;
+    if (unfiltered && firstWhole < lastWhole) {
       const [from, first, last, to] = [
         filter.from,
-        new Date(firstHour),
-        new Date(lastHour),
+        new Date(firstWhole),
+        new Date(lastWhole),
         filter.to,
       ].map(toIsoString);
-      return {
-        sql: `i AS (
-            SELECT NULL AS user_ref, h.band, h.local_weekday, h.local_hour,
+      const whole =
+        rollup === 'hours'
+          ? `SELECT NULL AS user_ref, h.band, h.local_weekday, h.local_hour,
               h.interruptions AS c
             FROM multivac_interruption_hours h
-            WHERE h.hour >= ? AND h.hour < ?
+            WHERE h.hour >= ? AND h.hour < ?`
+          : `SELECT d.user_ref, d.band, NULL AS local_weekday,
+              NULL AS local_hour, d.interruptions AS c
+            FROM multivac_interruption_person_days d
+            WHERE d.day >= ? AND d.day < ?`;
+      return {
+        sql: `i AS (
+            ${whole}
             UNION ALL
             SELECT ${columns} FROM multivac_notifications n
             WHERE n.interruption AND n.notified_at >= ? AND n.notified_at < ?
