@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { migrateDatabase } from '../database/migrations';
@@ -575,6 +576,228 @@ describe.each(databases.eachSupportedId())(
       await knex('multivac_incidents').where({ id: 'I1' }).delete();
       expect(await store.incidentMetrics(day, { by: 'all' })).toEqual([]);
       expect(await knex('multivac_incident_facts')).toEqual([]);
+    });
+
+    // Migration 20261206030000_insights_rollups: by service and by team read
+    // each incident's facts copied per entity.
+    it('follows the entities an incident names, by service and by team', async () => {
+      await store.setOwners([
+        { entityRef: paymentsApi, ownerRef: payments },
+        { entityRef: cart, ownerRef: storefront },
+      ]);
+      await declare(knex, 'I1', 1);
+      await page(knex, 'I1', 'I1-a', '2026-05-04T10:01:00.000Z');
+      await knex('multivac_incident_entities').insert([
+        { incident_id: 'I1', entity_ref: paymentsApi },
+        { incident_id: 'I1', entity_ref: cart },
+      ]);
+      const keyed = async (by: 'service' | 'team') =>
+        (await store.incidentMetrics(day, { by })).map(m => [
+          m.key,
+          m.count,
+          m.mtta.mean,
+        ]);
+      expect(await keyed('service')).toEqual([
+        [cart, 1, null],
+        [paymentsApi, 1, null],
+      ]);
+      expect(await keyed('team')).toEqual([
+        [payments, 1, null],
+        [storefront, 1, null],
+      ]);
+
+      // The facts change (acknowledged after 3 minutes): every entity's copy.
+      await knex('multivac_pages')
+        .where({ id: 'I1-a' })
+        .update({ acknowledged_at: '2026-05-04T10:04:00.000Z' });
+      expect(await keyed('service')).toEqual([
+        [cart, 1, 180],
+        [paymentsApi, 1, 180],
+      ]);
+
+      // An entity removed, one renamed (no owner known: the empty team).
+      await knex('multivac_incident_entities')
+        .where({ incident_id: 'I1', entity_ref: cart })
+        .delete();
+      expect(await keyed('team')).toEqual([[payments, 1, 180]]);
+      await knex('multivac_incident_entities')
+        .where({ incident_id: 'I1', entity_ref: paymentsApi })
+        .update({ entity_ref: ledger });
+      expect(await keyed('service')).toEqual([[ledger, 1, 180]]);
+      expect(await keyed('team')).toEqual([['', 1, 180]]);
+
+      // Two entities of one team count the incident once for it.
+      await store.setOwners([{ entityRef: ledger, ownerRef: payments }]);
+      await knex('multivac_incident_entities').insert({
+        incident_id: 'I1',
+        entity_ref: paymentsApi,
+      });
+      expect(await keyed('team')).toEqual([[payments, 1, 180]]);
+
+      await knex('multivac_pages').where({ incident_id: 'I1' }).delete();
+      await knex('multivac_incidents').where({ id: 'I1' }).delete();
+      expect(await keyed('service')).toEqual([]);
+      expect(await knex('multivac_incident_entity_facts')).toEqual([]);
+    });
+
+    // Migration 20261206030000_insights_rollups: by person adds whole UTC
+    // days from multivac_interruption_person_days.
+    it('counts interruptions by person from whole days as notifications move, change band or go', async () => {
+      /** From noon on 3 May (part day) over 4 May to noon on 5 May (part day). */
+      const days: InsightsFilter = {
+        from: new Date('2026-05-03T12:00:00Z'),
+        to: new Date('2026-05-05T12:00:00Z'),
+      };
+      const notification = (
+        pageId: string,
+        userRef: string,
+        notifiedAt: string,
+        band: 'business' | 'evening' | 'sleep' | 'weekend',
+      ) => ({
+        userRef,
+        notifiedAt,
+        source: 'page' as const,
+        pageId,
+        level: 1,
+        entityRef: paymentsApi,
+        timeZone: 'UTC',
+        localWeekday: 1,
+        localHour: 0,
+        band,
+      });
+      await knex.transaction(tx =>
+        store.recordNotifications(transactionOf(tx), [
+          notification('n1', ada, '2026-05-04T10:00:00.000Z', 'business'),
+          // 30 s after n1: the same interruption.
+          notification('n2', ada, '2026-05-04T10:00:30.000Z', 'business'),
+          notification('n3', ada, '2026-05-05T03:00:00.000Z', 'sleep'),
+          notification('n4', grace, '2026-05-04T23:00:00.000Z', 'evening'),
+          notification('n5', grace, '2026-05-03T13:00:00.000Z', 'weekend'),
+          // Before the period.
+          notification('n6', grace, '2026-05-03T11:00:00.000Z', 'weekend'),
+        ]),
+      );
+      const counts = (
+        key: string,
+        total: number,
+        bands: Partial<
+          Record<'business' | 'evening' | 'sleep' | 'weekend', number>
+        >,
+      ) => ({
+        key,
+        total,
+        business: 0,
+        evening: 0,
+        sleep: 0,
+        weekend: 0,
+        ...bands,
+      });
+      const byPerson = async () => {
+        const rows = await store.interruptions(days, 'person');
+        const [all] = await store.interruptions(days, 'all');
+        expect(rows.reduce((sum, r) => sum + r.total, 0)).toBe(all.total);
+        return rows;
+      };
+      expect(await byPerson()).toEqual([
+        counts(ada, 2, { business: 1, sleep: 1 }),
+        counts(grace, 2, { evening: 1, weekend: 1 }),
+      ]);
+
+      // n1 was Grace's: n2 now starts Ada's interruption.
+      await knex('multivac_notifications')
+        .where({ page_id: 'n1' })
+        .update({ user_ref: grace });
+      expect(await byPerson()).toEqual([
+        counts(grace, 3, { business: 1, evening: 1, weekend: 1 }),
+        counts(ada, 2, { business: 1, sleep: 1 }),
+      ]);
+
+      // n3 a day earlier (now in the whole day), n4 banded again, n2 gone.
+      await knex('multivac_notifications')
+        .where({ page_id: 'n3' })
+        .update({ notified_at: '2026-05-04T03:00:00.000Z' });
+      await knex('multivac_notifications')
+        .where({ page_id: 'n4' })
+        .update({ band: 'sleep' });
+      await knex('multivac_notifications').where({ page_id: 'n2' }).delete();
+      expect(await byPerson()).toEqual([
+        counts(grace, 3, { business: 1, sleep: 1, weekend: 1 }),
+        counts(ada, 1, { sleep: 1 }),
+      ]);
+      expect(
+        await store.interruptions({ ...days, person: ada }, 'person'),
+      ).toEqual([counts(ada, 1, { sleep: 1 })]);
+    });
+
+    it('keeps the figures when the rollups migration goes down and up again', async () => {
+      await insertIncidents(knex);
+      await store.setOwners([
+        { entityRef: paymentsApi, ownerRef: payments },
+        { entityRef: cart, ownerRef: storefront },
+        { entityRef: ledger, ownerRef: payments },
+      ]);
+      await knex.transaction(tx =>
+        store.recordNotifications(
+          transactionOf(tx),
+          [0, 1, 2, 3].map(i => ({
+            userRef: i % 2 ? ada : grace,
+            notifiedAt: new Date(
+              Date.parse('2026-03-02T10:00:00Z') + i * 86_400_000,
+            ).toISOString(),
+            source: 'page' as const,
+            pageId: `p-${i}`,
+            level: 1,
+            entityRef: paymentsApi,
+            timeZone: 'UTC',
+            localWeekday: 1,
+            localHour: 10,
+            band: 'business' as const,
+          })),
+        ),
+      );
+      const figures = async () => ({
+        service: await store.incidentMetrics(march, { by: 'service' }),
+        team: await store.incidentMetrics(march, { by: 'team' }),
+        person: await store.interruptions(march, 'person'),
+      });
+      const before = await figures();
+      expect(before.service).toHaveLength(3);
+      expect(before.person).toHaveLength(2);
+      const migrations = {
+        directory: resolvePackagePath(
+          '@multivac/plugin-multivac-backend',
+          'migrations',
+        ),
+        tableName: 'multivac_knex_migrations',
+      };
+      await knex.migrate.down({
+        ...migrations,
+        name: '20261206030000_insights_rollups.js',
+      });
+      expect(await knex.schema.hasTable('multivac_incident_entity_facts')).toBe(
+        false,
+      );
+      expect(
+        await knex.schema.hasTable('multivac_interruption_person_days'),
+      ).toBe(false);
+      // Changes while it is down are picked up when it comes back.
+      await knex('multivac_incident_entities').insert({
+        incident_id: 'I4',
+        entity_ref: cart,
+      });
+      await migrateDatabase(knex);
+      const after = await figures();
+      expect(after.person).toEqual(before.person);
+      const team = (figures: typeof before, key: string) =>
+        figures.team.find(t => t.key === key);
+      expect(team(after, payments)).toEqual(team(before, payments));
+      expect(team(before, storefront)?.count).toBe(2);
+      expect(team(after, storefront)?.count).toBe(3);
+      expect(after.service.map(s => [s.key, s.count])).toEqual([
+        [cart, 3],
+        [ledger, 1],
+        [paymentsApi, 2],
+      ]);
     });
 
     it('lists entities with an unknown or stale owner only when named in the period', async () => {
