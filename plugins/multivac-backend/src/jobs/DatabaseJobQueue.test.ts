@@ -765,7 +765,7 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     const held = gate();
     const ran: number[] = [];
     queue.registerHandler('work', async job => {
-      ran.push(job.payload.n);
+      ran.push(job.payload.n as number);
       await held.promise;
     });
     for (let n = 1; n <= 5; n++) {
@@ -791,8 +791,7 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
       );
       const byStatus = await knex('multivac_jobs')
         .groupBy('status')
-        .select('status')
-        .count({ jobs: '*' });
+        .select('status', knex.raw('count(*) as jobs'));
       expect(
         Object.fromEntries(byStatus.map(r => [r.status, Number(r.jobs)])),
       ).toEqual({ running: 3, pending: 2 });
@@ -810,8 +809,9 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
       const queue = new DatabaseJobQueue(knex, logger, slots(4, 2));
       for (const type of ['burst', 'burst.page']) {
         queue.registerHandler(type, async job => {
-          runs.set(job.payload.n, [...(runs.get(job.payload.n) ?? []), name]);
-          await new Promise(resolve => setTimeout(resolve, job.payload.n % 5));
+          const n = job.payload.n as number;
+          runs.set(n, [...(runs.get(n) ?? []), name]);
+          await new Promise(resolve => setTimeout(resolve, n % 5));
         });
       }
       return queue;

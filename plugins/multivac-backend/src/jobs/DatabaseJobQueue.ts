@@ -633,11 +633,14 @@ export class DatabaseJobQueue implements JobQueue {
     // On PostgreSQL the pick is a materialized CTE: as a subquery it may be
     // run again for each row the update looks at, and pick further jobs
     // then, as it skips those the update already changed.
-    const claimed: JobRow[] = await (postgres
+    const jobs: Knex.QueryBuilder = postgres
       ? this.db.withMaterialized('next', next).table('multivac_jobs')
-      : this.db('multivac_jobs')
-    )
-      .whereIn('id', postgres ? this.db('next').select('id') : next)
+      : this.db('multivac_jobs');
+    const picked: Knex.QueryBuilder = postgres
+      ? this.db('next').select('id')
+      : next;
+    const claimed: JobRow[] = await jobs
+      .whereIn('id', picked)
       .where(isDue('multivac_jobs', now))
       .update({
         status: this.db.raw(
