@@ -803,6 +803,40 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     expect(ran.sort()).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('records attempts that succeed together in one statement', async () => {
+    const queue = new DatabaseJobQueue(knex, logger, slots(4, 1));
+    const held = gate();
+    let started = 0;
+    queue.registerHandler('together', async () => {
+      started += 1;
+      await held.promise;
+    });
+    for (let n = 1; n <= 4; n++) {
+      await queue.enqueue({
+        type: 'together',
+        idempotencyKey: `together:${n}`,
+        payload: {},
+      });
+    }
+    const statements: string[] = [];
+    const onQuery = (query: { sql: string }) => statements.push(query.sql);
+    const running = queue.runDueJobs();
+    try {
+      await waitFor(() => started === 4);
+      knex.on('query', onQuery);
+      held.open();
+      expect(await running).toBe(4);
+    } finally {
+      knex.off('query', onQuery);
+    }
+    expect(statements).toEqual([
+      expect.stringMatching(/^update .multivac_jobs. set .status. = /),
+    ]);
+    expect(
+      await knex('multivac_jobs').where({ status: 'succeeded' }).select('id'),
+    ).toHaveLength(4);
+  });
+
   it('runs each job of a burst once across two started replicas, each attempt counted once', async () => {
     const runs = new Map<number, string[]>();
     const replicas = ['a', 'b'].map(name => {

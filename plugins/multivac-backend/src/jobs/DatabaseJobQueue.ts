@@ -96,6 +96,13 @@ type NewJobRow = Omit<JobRow, 'locked_until' | 'last_error' | 'finished_at'>;
 const ENQUEUE_BATCHING = { maxBatch: 100, maxWaitMs: 0, maxInFlight: 2 };
 
 /**
+ * How succeeded attempts are recorded (see `GroupCommit`): those that end
+ * while another such update is under way, or in the same timer tick, share
+ * one statement of up to 100 jobs.
+ */
+const SUCCESS_BATCHING = { maxBatch: 100, maxWaitMs: 0, maxInFlight: 1 };
+
+/**
  * A set of slots: `paging` runs only paging-lane jobs, `default` runs jobs of
  * any lane, paging ones first. Filled in this order.
  */
@@ -218,6 +225,8 @@ export class DatabaseJobQueue implements JobQueue {
    * same time: one statement (one commit) for a burst of them.
    */
   private readonly inserts: GroupCommit<NewJobRow, boolean>;
+  /** Succeeded attempts, recorded together when they end together. */
+  private readonly successes: GroupCommit<JobRow, void>;
 
   static optionsFromConfig(config: Config): JobQueueOptions {
     const jobs = config.getOptionalConfig(CONFIG_KEY);
@@ -277,6 +286,16 @@ export class DatabaseJobQueue implements JobQueue {
       onSplit: (error, size) =>
         this.logger.warn(
           `Multivac: enqueueing ${size} jobs together failed, enqueueing them one by one: ${stringifyError(
+            error,
+          )}`,
+        ),
+    });
+    this.successes = new GroupCommit({
+      ...SUCCESS_BATCHING,
+      commit: jobs => recordSucceeded(this.db, jobs),
+      onSplit: (error, size) =>
+        this.logger.warn(
+          `Multivac: recording ${size} succeeded jobs together failed, recording them one by one: ${stringifyError(
             error,
           )}`,
         ),
@@ -741,7 +760,7 @@ export class DatabaseJobQueue implements JobQueue {
         `Multivac job ${job.type} (${job.id}): the outcome of attempt ${job.attempts} is dropped, ${run.dropped}`,
       );
     } else if (succeeded) {
-      await this.finish(job, { status: 'succeeded', last_error: null });
+      await this.successes.submit(job);
     } else {
       await this.failed(job, error);
     }
@@ -846,7 +865,7 @@ export class DatabaseJobQueue implements JobQueue {
 
   private async finish(
     job: JobRow,
-    result: { status: JobStatus; last_error: string | null },
+    result: { status: 'failed'; last_error: string },
   ) {
     const now = new Date().toISOString();
     await this.ours(job).update({
@@ -883,6 +902,28 @@ async function insertJobs(
     .returning('id');
   const ids = new Set(inserted.map(({ id }) => id));
   return rows.map(({ id }) => ids.has(id));
+}
+
+/**
+ * Records the attempts of `jobs` as succeeded in one statement; a job whose
+ * attempt no longer holds it (its lease was taken over) is left alone.
+ */
+async function recordSucceeded(db: Knex, jobs: JobRow[]): Promise<void[]> {
+  const now = new Date().toISOString();
+  await db('multivac_jobs')
+    .where('status', 'running')
+    .whereIn(
+      ['id', 'attempts'],
+      jobs.map(job => [job.id, job.attempts]),
+    )
+    .update({
+      status: 'succeeded',
+      last_error: null,
+      locked_until: null,
+      finished_at: now,
+      updated_at: now,
+    });
+  return jobs.map(() => undefined);
 }
 
 /**
