@@ -788,8 +788,8 @@ describe.each(databases.eachSupportedId())(
       await migrateDatabase(knex);
       const after = await figures();
       expect(after.person).toEqual(before.person);
-      const team = (figures: typeof before, key: string) =>
-        figures.team.find(t => t.key === key);
+      const team = (of: typeof before, key: string) =>
+        of.team.find(t => t.key === key);
       expect(team(after, payments)).toEqual(team(before, payments));
       expect(team(before, storefront)?.count).toBe(2);
       expect(team(after, storefront)?.count).toBe(3);
