@@ -2,12 +2,18 @@ import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { ConfigReader } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import request from 'supertest';
 /* eslint-enable @backstage/no-undeclared-imports */
 
 type JsonObject = Parameters<LoggerService['child']>[0];
 import {
+  createRootLogger,
   CredentialRedactingLogger,
+  loadBuiltConfigSchema,
   redactCredentialQueries,
 } from './rootLogger';
 
@@ -145,6 +151,121 @@ describe('CredentialRedactingLogger', () => {
       ),
     ).toBe(
       '/calendar.ics?entityRef=component:default/a&TOKEN=***&environment=prod',
+    );
+  });
+});
+
+const SIGNING_SECRET = 'example-signing-secret-8f3a1c9e';
+
+/** A config schema as `backstage-cli config:schema --format json --no-merge` writes it. */
+const SERIALIZED_SCHEMA = {
+  backstageConfigSchemaVersion: 1,
+  schemas: [
+    {
+      // A key no workspace config.d.ts declares: only this schema makes it secret.
+      path: 'plugins/example/config.d.ts',
+      value: {
+        type: 'object',
+        properties: {
+          example: {
+            type: 'object',
+            properties: {
+              signingSecret: { type: 'string', visibility: 'secret' },
+              channel: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  ],
+};
+
+/** The formatted lines Winston would write, after its redaction. */
+function capturedTransport() {
+  const lines: string[] = [];
+  const transport = Object.assign(
+    new Writable({
+      objectMode: true,
+      write(info, _encoding, done) {
+        lines.push(String(info[Symbol.for('message')]));
+        done();
+      },
+    }),
+    { log: (_info: unknown, next: () => void) => next() },
+  );
+  return { lines, transports: [transport as never] };
+}
+
+describe('createRootLogger', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'root-logger-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const config = new ConfigReader({
+    example: { signingSecret: SIGNING_SECRET, channel: '#ops' },
+  });
+
+  it('redacts the secrets of the schema built with the backend', async () => {
+    const schemaFile = join(dir, 'config-schema.json');
+    writeFileSync(schemaFile, JSON.stringify(SERIALIZED_SCHEMA));
+    const { lines, transports } = capturedTransport();
+
+    const logger = await createRootLogger(config, { schemaFile, transports });
+    logger.info(`verifying requests with ${SIGNING_SECRET} for #ops`);
+
+    expect(lines.join('\n')).toContain(
+      `from the schema built with the backend, ${schemaFile}`,
+    );
+    expect(lines.at(-1)).toContain('verifying requests with *** for #ops');
+    expect(lines.join('\n')).not.toContain(SIGNING_SECRET);
+  });
+
+  it('compiles the schema at start without a built one', async () => {
+    const { lines, transports } = capturedTransport();
+
+    await createRootLogger(new ConfigReader({}), {
+      schemaFile: join(dir, 'config-schema.json'),
+      transports,
+    });
+
+    expect(lines.join('\n')).toContain(
+      'from the config schema compiled at start',
+    );
+  }, 60_000);
+
+  it('reads the built schema when the file is there, nothing when not', async () => {
+    const schemaFile = join(dir, 'config-schema.json');
+    await expect(loadBuiltConfigSchema(schemaFile)).resolves.toBeUndefined();
+
+    writeFileSync(schemaFile, JSON.stringify(SERIALIZED_SCHEMA));
+    const schema = await loadBuiltConfigSchema(schemaFile);
+
+    expect(schema?.serialize()).toEqual(SERIALIZED_SCHEMA);
+  });
+
+  it.each([
+    ['is not JSON', '{"backstageConfigSchemaVersion": 1,'],
+    ['is not a serialized schema', JSON.stringify({ type: 'object' })],
+  ])('fails the start when the built schema %s', async (_name, text) => {
+    const schemaFile = join(dir, 'config-schema.json');
+    writeFileSync(schemaFile, text);
+
+    await expect(
+      createRootLogger(config, {
+        schemaFile,
+        transports: capturedTransport().transports,
+      }),
+    ).rejects.toThrow(
+      `The config schema built with the backend, ${schemaFile}, is not a serialized config schema`,
+    );
+  });
+
+  it('fails the start when the built schema cannot be read', async () => {
+    // A folder where the file should be: EISDIR, not a missing file.
+    await expect(loadBuiltConfigSchema(dir)).rejects.toThrow(
+      `Could not read the config schema built with the backend, ${dir}`,
     );
   });
 });

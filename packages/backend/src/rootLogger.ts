@@ -2,15 +2,31 @@ import { createConfigSecretEnumerator } from '@backstage/backend-defaults/rootCo
 import {
   WinstonLogger,
   WinstonLoggerLevelOverride,
+  WinstonLoggerOptions,
 } from '@backstage/backend-defaults/rootLogger';
 import {
   coreServices,
   createServiceFactory,
   LoggerService,
+  RootConfigService,
   RootLoggerService,
 } from '@backstage/backend-plugin-api';
+import { ConfigSchema, loadConfigSchema } from '@backstage/config-loader';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 type JsonObject = Parameters<LoggerService['child']>[0];
+
+/**
+ * The config schema `npm run build:all` serializes beside the built backend
+ * (`packages/backend/dist/config-schema.json`, in the bundle too). From
+ * source (`npm start`) there is none.
+ */
+// The backend's build keeps one module per source file, so __dirname is
+// dist/ as built and src/ from source (not resolvePackagePath, which would
+// find a built schema from source too).
+// eslint-disable-next-line no-restricted-syntax
+export const BUILT_CONFIG_SCHEMA = join(__dirname, 'config-schema.json');
 
 /**
  * Query parameters that carry a credential: calendar apps can only send the
@@ -81,35 +97,85 @@ export class CredentialRedactingLogger implements RootLoggerService {
 }
 
 /**
- * Backstage's root logger (Winston, `backend.logger.*`, config secrets
- * redacted) wrapped in {@link CredentialRedactingLogger}.
+ * The config schema serialized in `file`, or undefined when there is no
+ * such file. A file that cannot be read or is not a serialized schema
+ * fails: a broken build must not start without redacting secrets.
  */
+export async function loadBuiltConfigSchema(
+  file: string,
+): Promise<ConfigSchema | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
+    throw new Error(
+      `Could not read the config schema built with the backend, ${file}: ${error}`,
+    );
+  }
+  try {
+    return await loadConfigSchema({ serialized: JSON.parse(text) });
+  } catch (error) {
+    throw new Error(
+      `The config schema built with the backend, ${file}, is not a serialized config schema ` +
+        `(rebuild with \`npm run build:all\`): ${error}`,
+    );
+  }
+}
+
+/**
+ * Backstage's root logger (Winston, `backend.logger.*`, config secrets
+ * redacted) wrapped in {@link CredentialRedactingLogger}. The secrets come
+ * from the config schema in `schemaFile` when there is one (the built
+ * backend), otherwise from the workspace's `config.d.ts` files compiled
+ * now, as Backstage's default does; the compile costs about 200 MB of
+ * memory for as long as the backend runs (bench/README.md).
+ */
+export async function createRootLogger(
+  config: RootConfigService,
+  options: {
+    schemaFile: string;
+    transports?: WinstonLoggerOptions['transports'];
+  },
+): Promise<CredentialRedactingLogger> {
+  const logger = WinstonLogger.create({
+    meta: {
+      service: 'backstage',
+      ...config.getOptionalConfig('backend.logger.meta')?.get<JsonObject>(),
+    },
+    level:
+      process.env.LOG_LEVEL ||
+      config.getOptionalString('backend.logger.level') ||
+      'info',
+    transports: options.transports,
+  });
+  const schema = await loadBuiltConfigSchema(options.schemaFile);
+  logger.info(
+    schema
+      ? `Config secrets to redact from the schema built with the backend, ${options.schemaFile}`
+      : `Config secrets to redact from the config schema compiled at start (no ${options.schemaFile})`,
+  );
+  const secrets = await createConfigSecretEnumerator({ logger, schema });
+  logger.addRedactions(secrets(config));
+  config.subscribe?.(() => logger.addRedactions(secrets(config)));
+  const overrides = config
+    .getOptionalConfigArray('backend.logger.overrides')
+    ?.map(
+      (override): WinstonLoggerLevelOverride => ({
+        level: override.getString('level'),
+        matchers: override.getConfig('matchers').get(),
+      }),
+    );
+  logger.setLevelOverrides(overrides ?? []);
+  return new CredentialRedactingLogger(logger);
+}
+
+/** {@link createRootLogger} with the schema built beside the backend. */
 export const rootLoggerServiceFactory = createServiceFactory({
   service: coreServices.rootLogger,
   deps: { config: coreServices.rootConfig },
-  async factory({ config }) {
-    const logger = WinstonLogger.create({
-      meta: {
-        service: 'backstage',
-        ...config.getOptionalConfig('backend.logger.meta')?.get<JsonObject>(),
-      },
-      level:
-        process.env.LOG_LEVEL ||
-        config.getOptionalString('backend.logger.level') ||
-        'info',
-    });
-    const secrets = await createConfigSecretEnumerator({ logger });
-    logger.addRedactions(secrets(config));
-    config.subscribe?.(() => logger.addRedactions(secrets(config)));
-    const overrides = config
-      .getOptionalConfigArray('backend.logger.overrides')
-      ?.map(
-        (override): WinstonLoggerLevelOverride => ({
-          level: override.getString('level'),
-          matchers: override.getConfig('matchers').get(),
-        }),
-      );
-    logger.setLevelOverrides(overrides ?? []);
-    return new CredentialRedactingLogger(logger);
-  },
+  factory: ({ config }) =>
+    createRootLogger(config, { schemaFile: BUILT_CONFIG_SCHEMA }),
 });
