@@ -258,3 +258,93 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+/**
+ * A release's first incident found through the incidents' facts per entity
+ * (migration 20261206030000_insights_rollups), as the incidents change.
+ */
+describe.each(databases.eachSupportedId())(
+  'DatabaseChangeFailureStore first incident on %s',
+  databaseId => {
+    it('names the lowest number among incidents declared at once, whatever the letter case, and follows entities and cancellation', async () => {
+      const knex = await databases.init(databaseId);
+      await migrateDatabase(knex);
+      const store = new DatabaseChangeFailureStore(knex);
+      await knex('multivac_releases').insert({
+        id: 'rel-1',
+        number: 1,
+        entity_ref: cart,
+        title: 'Release 1',
+        environment: 'production',
+        start_at: '2026-04-01T10:00:00.000Z',
+        end_at: '2026-04-01T11:00:00.000Z',
+        status: 'done',
+        owner_ref: 'user:default/ada.lovelace',
+        links: '[]',
+        notes: '',
+        created_by: 'user:default/ada.lovelace',
+        created_at: '2026-04-01T10:00:00.000Z',
+        updated_at: '2026-04-01T10:00:00.000Z',
+        status_history: '[]',
+      });
+      const incident = async (
+        number: number,
+        declared: string,
+        entityRef?: string,
+      ) => {
+        await knex('multivac_incidents').insert({
+          id: `inc-${number}`,
+          number,
+          title: `Incident ${number}`,
+          severity: 'SEV2',
+          status: 'investigating',
+          created_by: 'user:default/ada.lovelace',
+          created_at: declared,
+          updated_at: declared,
+          state_timestamps: JSON.stringify({ triggered: declared }),
+        });
+        if (entityRef) {
+          await knex('multivac_incident_entities').insert({
+            incident_id: `inc-${number}`,
+            entity_ref: entityRef,
+          });
+        }
+      };
+      await incident(12, '2026-04-01T12:00:00.000Z', 'component:default/Cart');
+      await incident(11, '2026-04-01T12:00:00.000Z', cart);
+      await incident(10, '2026-04-01T12:30:00.000Z', cart);
+      // No entity yet.
+      await incident(9, '2026-04-01T11:30:00.000Z');
+      const first = async () => {
+        const [row] = await store.changeFailure({
+          from: new Date('2026-04-01T00:00:00Z'),
+          to: new Date('2026-05-01T00:00:00Z'),
+          environment: 'production',
+          windowSeconds: 24 * 3600,
+          affected: new Map([[cart, [cart]]]),
+        });
+        return [
+          row.releases,
+          row.failed,
+          row.failedReleases[0]?.incident?.reference,
+          row.failedReleases[0]?.incident?.entityRef,
+        ];
+      };
+      expect(await first()).toEqual([1, 1, 'INC-11', cart]);
+
+      await knex('multivac_incident_entities').insert({
+        incident_id: 'inc-9',
+        entity_ref: 'component:default/CART',
+      });
+      expect(await first()).toEqual([1, 1, 'INC-9', 'component:default/CART']);
+
+      await knex('multivac_incidents')
+        .where({ id: 'inc-9' })
+        .update({ status: 'cancelled' });
+      await knex('multivac_incidents')
+        .where({ id: 'inc-11' })
+        .update({ status: 'cancelled' });
+      expect(await first()).toEqual([1, 1, 'INC-12', 'component:default/Cart']);
+    });
+  },
+);
