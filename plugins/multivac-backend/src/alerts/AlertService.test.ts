@@ -321,6 +321,35 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     ]);
   });
 
+  it("processes an integration's deliveries in the order they came, with every slot free", async () => {
+    const incident = await incidents.declare(
+      {
+        title: 'Card payments flap',
+        severity: 'SEV2',
+        entityRefs: ['payments-api'],
+      },
+      { ref: 'user:default/ada', isUser: true },
+    );
+    // Four alerts that fire and resolve: each delivery is its own commit
+    // and its own job.
+    for (let n = 1; n <= 4; n++) {
+      await alerts.ingest(integration, alert(n));
+      await alerts.ingest(integration, alert(n, { status: 'resolved' }));
+    }
+    await runJobs();
+    const notes = (await incidentStore.getTimeline(incident.id))
+      .filter(e => e.type === 'note')
+      .map(e => e.payload.text);
+    expect(notes).toEqual(
+      [1, 2, 3, 4].flatMap(n => [
+        `Alert firing: Pod ${n} crash-looping (critical)`,
+        `Alert resolved: Pod ${n} crash-looping (critical)`,
+      ]),
+    );
+    const { items } = await alerts.list({ limit: 10, offset: 0 });
+    expect(items.map(a => a.status)).toEqual(Array(4).fill('resolved'));
+  });
+
   const delivery = (n: number) => ({
     status: 'firing',
     alerts: [

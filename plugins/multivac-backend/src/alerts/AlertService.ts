@@ -207,26 +207,38 @@ export class AlertService {
   }
 
   /**
-   * Stores a batch of deliveries and ONE processing job for all of them, in
-   * one transaction.
+   * Stores a batch of deliveries and ONE processing job per integration in
+   * it, in one transaction. An integration's jobs run one at a time in the
+   * order stored (their order key), so a resolve never overtakes its firing.
    */
   private recordDeliveries(batch: Incoming[]): Promise<string[]> {
     const { store, jobs } = this.options;
     return store.recordDeliveries(batch, async (tx, ids) => {
-      await jobs.enqueue(
-        {
-          type: PROCESS,
-          idempotencyKey:
-            ids.length === 1
-              ? `${PROCESS}:${ids[0]}`
-              : `${PROCESS}:batch:${ids[0]}`,
-          payload:
-            ids.length === 1 ? { deliveryId: ids[0] } : { deliveryIds: ids },
-          // Processing leads to the page: chat traffic must not delay it.
-          lane: 'paging',
-        },
-        tx,
-      );
+      const byIntegration = new Map<string, string[]>();
+      batch.forEach(({ integrationId }, i) => {
+        const same = byIntegration.get(integrationId) ?? [];
+        same.push(ids[i]);
+        byIntegration.set(integrationId, same);
+      });
+      for (const [integrationId, deliveryIds] of byIntegration) {
+        await jobs.enqueue(
+          {
+            type: PROCESS,
+            idempotencyKey:
+              deliveryIds.length === 1
+                ? `${PROCESS}:${deliveryIds[0]}`
+                : `${PROCESS}:batch:${deliveryIds[0]}`,
+            payload:
+              deliveryIds.length === 1
+                ? { deliveryId: deliveryIds[0] }
+                : { deliveryIds },
+            // Processing leads to the page: chat traffic must not delay it.
+            lane: 'paging',
+            orderKey: `${PROCESS}:${integrationId}`,
+          },
+          tx,
+        );
+      }
     });
   }
 
@@ -774,6 +786,8 @@ export class AlertService {
           idempotencyKey: `${NOTE}:${saved.id}:${saved.status}`,
           incidentId,
           payload: { text: noteText(saved) },
+          // The incident's timeline tells the alerts' changes in order.
+          orderKey: `${NOTE}:${incidentId}`,
         },
         tx,
       );
