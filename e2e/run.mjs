@@ -964,9 +964,10 @@ async function runPortalCitizenFlow(page, title) {
     '"Put a team on call": the form fills and previews the next 4 weeks',
     async () => {
       await page.goto(`${appUrl}/create`);
-      // The innermost card with the title (a card may sit in another).
+      // The innermost card with the title (a card may sit in another); the
+      // app's class names carry a suffix (MuiCard-root-123).
       await page
-        .locator('.MuiCard-root')
+        .locator('[class*="MuiCard-root"]')
         .filter({ hasText: 'Put a team on call' })
         .last()
         .getByRole('button', { name: 'Choose' })
