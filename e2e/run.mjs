@@ -1024,10 +1024,10 @@ async function runPortalCitizenFlow(page, title) {
       // The rotation starts at the next hand-off: four whole weeks,
       // Wednesday 10:00 to Wednesday 10:00, Ada and Grace in turn.
       const expected = [
-        'user:default/ada.lovelace',
-        'user:default/grace.hopper',
-        'user:default/ada.lovelace',
-        'user:default/grace.hopper',
+        'Ada Lovelace',
+        'Grace Hopper',
+        'Ada Lovelace',
+        'Grace Hopper',
       ];
       if (rows.length !== 4 || rows.some((r, i) => r[0] !== expected[i])) {
         throw new Error(`the preview shows ${JSON.stringify(rows)}`);

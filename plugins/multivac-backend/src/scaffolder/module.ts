@@ -3,6 +3,8 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogNames } from '../postmortems/names';
 import { PortalUrls } from '../service/PortalUrls';
 import { createBookReleaseAction } from './bookReleaseAction';
 import { createRenderScheduleAction } from './renderScheduleAction';
@@ -33,15 +35,16 @@ export const multivacScaffolderModule = createBackendModule({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, auth, discovery, config }) {
+      async init({ scaffolder, auth, discovery, config, catalog }) {
         scaffolder.addActions(
           createBookReleaseAction({
             auth,
             discovery,
             portalUrls: PortalUrls.fromConfig(config),
           }),
-          createRenderScheduleAction(),
+          createRenderScheduleAction({ names: catalogNames(catalog, auth) }),
         );
       },
     });

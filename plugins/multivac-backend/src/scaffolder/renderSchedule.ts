@@ -278,20 +278,7 @@ export function renderSchedule(
     end: shift.end.toISO()!,
     layer: shift.source,
   }));
-  const when = (iso: string) =>
-    DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL HH:mm');
-  const previewMarkdown = [
-    `Who is on call for the next ${PREVIEW_DAYS / 7} weeks (${
-      definition.timeZone
-    }):`,
-    '',
-    '| On call | From | Until |',
-    '| --- | --- | --- |',
-    ...preview.map(
-      shift =>
-        `| ${shift.userRef} | ${when(shift.start)} | ${when(shift.end)} |`,
-    ),
-  ].join('\n');
+  const previewMarkdown = previewMarkdownOf(definition.timeZone, preview);
   return {
     ok: true,
     entityRef: `schedule:default/${entity.metadata.name}`,
@@ -300,4 +287,29 @@ export function renderSchedule(
     preview,
     previewMarkdown,
   };
+}
+
+/**
+ * The preview as a Markdown table in the schedule's zone, each person named
+ * by `nameOf` (the ref itself by default).
+ */
+export function previewMarkdownOf(
+  timeZone: string,
+  preview: Array<{ userRef: string; start: string; end: string }>,
+  nameOf: (ref: string) => string = ref => ref,
+): string {
+  const when = (iso: string) =>
+    DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL HH:mm');
+  return [
+    `Who is on call for the next ${PREVIEW_DAYS / 7} weeks (${timeZone}):`,
+    '',
+    '| On call | From | Until |',
+    '| --- | --- | --- |',
+    ...preview.map(
+      shift =>
+        `| ${nameOf(shift.userRef)} | ${when(shift.start)} | ${when(
+          shift.end,
+        )} |`,
+    ),
+  ].join('\n');
 }

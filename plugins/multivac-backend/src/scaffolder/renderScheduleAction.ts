@@ -4,7 +4,12 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { DateTime } from 'luxon';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { renderSchedule, ScheduleForm } from './renderSchedule';
+import { PeopleNames } from '../postmortems/names';
+import {
+  previewMarkdownOf,
+  renderSchedule,
+  ScheduleForm,
+} from './renderSchedule';
 
 /** Where the file goes in the workspace unless the step says otherwise. */
 export const DEFAULT_SCHEDULE_PATH = 'catalog-info-oncall.yaml';
@@ -21,7 +26,11 @@ export const DEFAULT_SCHEDULE_PATH = 'catalog-info-oncall.yaml';
  * request.
  */
 export function createRenderScheduleAction(
-  options: { now?: () => DateTime } = {},
+  options: {
+    now?: () => DateTime;
+    /** How the preview names people (display names from the catalog). */
+    names?: PeopleNames;
+  } = {},
 ) {
   const now = options.now ?? (() => DateTime.now());
   return createTemplateAction({
@@ -160,17 +169,24 @@ export function createRenderScheduleAction(
           `The schedule is not valid: ${rendered.problems.join('; ')}`,
         );
       }
+      const previewMarkdown = options.names
+        ? previewMarkdownOf(
+            rendered.definition.timeZone,
+            rendered.preview,
+            await options.names(rendered.preview.map(shift => shift.userRef)),
+          )
+        : rendered.previewMarkdown;
       const target = resolveSafeChildPath(ctx.workspacePath, filePath);
       await fs.mkdir(path.dirname(target), { recursive: true });
       await fs.writeFile(target, rendered.yaml, 'utf8');
       ctx.logger.info(
-        `Wrote ${rendered.entityRef} to ${filePath}\n${rendered.previewMarkdown}`,
+        `Wrote ${rendered.entityRef} to ${filePath}\n${previewMarkdown}`,
       );
       ctx.output('filePath', filePath);
       ctx.output('entityRef', rendered.entityRef);
       ctx.output('content', rendered.yaml);
       ctx.output('preview', rendered.preview);
-      ctx.output('previewMarkdown', rendered.previewMarkdown);
+      ctx.output('previewMarkdown', previewMarkdown);
     },
   });
 }
