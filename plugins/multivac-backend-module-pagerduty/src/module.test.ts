@@ -1,4 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   InterruptionSource,
@@ -79,6 +83,25 @@ describe('multivacModulePagerDuty', () => {
     expect(releaseSubscribers).toEqual([]);
     expect(interruptionSources).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith('PagerDuty not configured');
+  });
+
+  it('answers its routes without multivac.pagerDuty with why they are missing', async () => {
+    const backend = await startBackend({ multivac: {} });
+    try {
+      const res = await request(backend.server)
+        .post('/api/multivac/pagerduty/import')
+        .set('authorization', mockCredentials.user.header())
+        .send({ scheduleId: 'P1' });
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: expect.stringContaining(
+          'PagerDuty is not configured: set multivac.pagerDuty',
+        ),
+      });
+    } finally {
+      await backend.stop();
+    }
   });
 
   it('registers the PagerDuty provider when configured', async () => {

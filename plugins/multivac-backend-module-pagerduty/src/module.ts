@@ -2,7 +2,9 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import Router from 'express-promise-router';
 import {
   multivacInterruptionsExtensionPoint,
   multivacOnCallExtensionPoint,
@@ -71,6 +73,14 @@ export const multivacModulePagerDuty = createBackendModule({
       }) {
         if (!config.has('multivac.pagerDuty')) {
           logger.info('PagerDuty not configured');
+          // The portal's PagerDuty views say why instead of a bare 404.
+          const unconfigured = Router();
+          unconfigured.use('/pagerduty', () => {
+            throw new NotFoundError(
+              'PagerDuty is not configured: set multivac.pagerDuty in app-config.yaml (see the PagerDuty module README)',
+            );
+          });
+          httpRouter.use(unconfigured);
           return;
         }
         const clients = pagerDutyClientsFromConfig(config);
