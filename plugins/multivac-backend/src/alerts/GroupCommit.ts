@@ -10,7 +10,8 @@ export interface GroupCommitOptions<T, R> {
   maxBatch: number;
   /**
    * How long the first item of a batch waits for others while no commit is
-   * under way (while one is, items gather until it ends anyway).
+   * under way (while one is, items gather until it ends anyway); 0 waits
+   * for the rest of the event loop's turn (setImmediate).
    */
   maxWaitMs: number;
   /** At most this many transactions at once. */
@@ -38,7 +39,8 @@ interface Waiting<T, R> {
 export class GroupCommit<T, R> {
   private queue: Waiting<T, R>[] = [];
   private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the wait of the first queued item, while it waits. */
+  private cancelWait: (() => void) | undefined;
   /** What was committed so far: for tests and benchmarks. */
   readonly stats = { batches: 0, items: 0, largestBatch: 0 };
 
@@ -67,19 +69,26 @@ export class GroupCommit<T, R> {
     ) {
       // Full, or the items waited for a commit already: go now.
       this.flush();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
+    } else if (!this.cancelWait) {
+      const go = () => {
+        this.cancelWait = undefined;
         this.flush();
-      }, this.options.maxWaitMs);
+      };
+      // A zero wait is the event loop's turn, not a timer: timers can be
+      // faked or delayed (and a commit must never wait on a fake clock).
+      if (this.options.maxWaitMs === 0) {
+        const immediate = setImmediate(go);
+        this.cancelWait = () => clearImmediate(immediate);
+      } else {
+        const timer = setTimeout(go, this.options.maxWaitMs);
+        this.cancelWait = () => clearTimeout(timer);
+      }
     }
   }
 
   private flush() {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.cancelWait?.();
+    this.cancelWait = undefined;
     if (this.queue.length === 0 || this.inFlight >= this.options.maxInFlight) {
       return;
     }
