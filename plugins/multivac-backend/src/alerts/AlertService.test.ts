@@ -497,8 +497,67 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     );
     expect(jobsByKey).toEqual({
       [`alert.process:batch:${idOf(received[0])}`]: 'succeeded',
-      [`alert.process:${idOf(received[2])}`]: 'failed',
+      [`alert.process:alone:${idOf(received[2])}`]: 'failed',
     });
+  });
+
+  it("works off a backlog of an integration's processing jobs 20 at a time, in order, and retries a delivery that fails among them alone", async () => {
+    // one delivery per transaction, so one processing job per delivery
+    const oneByOne = build(knex, { maxBatch: 1, maxInFlight: 1 });
+    const getDeliveries = jest.spyOn(
+      DatabaseAlertStore.prototype,
+      'getDeliveries',
+    );
+    const insertAlerts = DatabaseAlertStore.prototype.insertAlerts;
+    const failing = jest
+      .spyOn(DatabaseAlertStore.prototype, 'insertAlerts')
+      .mockImplementation(async function failFp7(
+        this: DatabaseAlertStore,
+        tx,
+        batch,
+      ) {
+        if (batch.some(a => a.dedupKey.startsWith('fp7:'))) {
+          throw new Error('fp7 cannot be stored');
+        }
+        return insertAlerts.call(this, tx, batch);
+      });
+    const received: Array<Awaited<ReturnType<AlertService['receive']>>> = [];
+    for (let n = 0; n < 45; n++) {
+      received.push(await oneByOne.service.receive('prom', delivery(n)));
+    }
+    // the last one resolves the first: it must not overtake its firing
+    received.push(
+      await oneByOne.service.receive('prom', {
+        ...delivery(0),
+        status: 'resolved',
+        alerts: [{ ...delivery(0).alerts[0], status: 'resolved' }],
+      }),
+    );
+    expect(await processJobs()).toHaveLength(46);
+    try {
+      await runJobs(oneByOne.queue);
+    } finally {
+      failing.mockRestore();
+    }
+    // 20 + 20 + 6 jobs, then fp7's delivery alone (failing for good)
+    const attempts = getDeliveries.mock.calls.map(([ids]) => ids.length);
+    getDeliveries.mockRestore();
+    expect(attempts.sort((a, b) => b - a)).toEqual([20, 20, 6, 1, 1, 1]);
+    const { items } = await alerts.list({ limit: 100, offset: 0 });
+    expect(items).toHaveLength(44);
+    expect(items.find(a => a.dedupKey.startsWith('fp0:'))?.status).toBe(
+      'resolved',
+    );
+    const idOf = (r: (typeof received)[number]) =>
+      'deliveryId' in r ? r.deliveryId : '';
+    const retried = await processJobs();
+    expect(retried.filter(j => j.idempotency_key.includes(':alone:'))).toEqual([
+      expect.objectContaining({
+        idempotency_key: `alert.process:alone:${idOf(received[7])}`,
+        status: 'failed',
+      }),
+    ]);
+    expect(retried.filter(j => j.status === 'succeeded')).toHaveLength(46);
   });
 
   it('a failed transaction answers every delivery with an error and stores none', async () => {

@@ -52,6 +52,11 @@ const ACTOR = 'service:multivac';
 export const ALERT_RETENTION_DAYS = 7;
 /** Alerts written on the timeline of an incident started from a group. */
 const MAX_TIMELINE_ALERTS = 20;
+/**
+ * Processing jobs of an integration that run together when a backlog has
+ * built up (a burst): their deliveries are grouped in one transaction.
+ */
+const PROCESS_JOBS_TOGETHER = 20;
 
 /**
  * Group commit of deliveries: up to 100 in one transaction, the first
@@ -147,7 +152,11 @@ export class AlertService {
           `Storing ${size} alert deliveries together failed, storing them one by one: ${error}`,
         ),
     });
-    options.jobs.registerHandler(PROCESS, job => this.process(job.payload));
+    options.jobs.registerBatchHandler(
+      PROCESS,
+      jobs => this.process(jobs.flatMap(job => deliveryIdsOf(job.payload))),
+      { maxJobs: PROCESS_JOBS_TOGETHER },
+    );
     options.jobs.registerHandler(PAGE_GROUP, job =>
       this.pageGroup(String(job.payload.groupId)),
     );
@@ -473,12 +482,9 @@ export class AlertService {
    * a delivery whose alert still fails gets a job of its own (retried with
    * back-off) instead of failing its batch-mates.
    */
-  private async process(payload: Record<string, unknown>): Promise<void> {
+  private async process(ids: string[]): Promise<void> {
     const { store, jobs, logger } = this.options;
-    const batch = Array.isArray(payload.deliveryIds);
-    const ids = batch
-      ? (payload.deliveryIds as unknown[]).map(String)
-      : [String(payload.deliveryId)];
+    const batch = ids.length > 1;
     // Pruned deliveries are gone: nothing to do for them.
     const deliveries = await store.getDeliveries(ids);
     const integrations = new Map<string, Promise<AlertIntegration>>();
@@ -495,9 +501,10 @@ export class AlertService {
       logger.warn(
         `Alert delivery ${deliveryId} failed in its batch, retried alone: ${error}`,
       );
+      // Not the key of a job of that delivery alone: it may be this one.
       await jobs.enqueue({
         type: PROCESS,
-        idempotencyKey: `${PROCESS}:${deliveryId}`,
+        idempotencyKey: `${PROCESS}:alone:${deliveryId}`,
         payload: { deliveryId },
         lane: 'paging',
       });
@@ -994,4 +1001,11 @@ function resolvedAt(
     return group.resolvedAt;
   }
   return changes.status === 'resolved' ? new Date().toISOString() : undefined;
+}
+
+/** The deliveries a processing job is for. */
+function deliveryIdsOf(payload: Record<string, unknown>): string[] {
+  return Array.isArray(payload.deliveryIds)
+    ? payload.deliveryIds.map(String)
+    : [String(payload.deliveryId)];
 }

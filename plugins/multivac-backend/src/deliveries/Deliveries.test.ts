@@ -9,6 +9,9 @@ function recordingQueue() {
     registerHandler: (type, handler) => {
       handlers.set(type, handler);
     },
+    registerBatchHandler: () => {
+      throw new Error('Deliveries registers no batch handler');
+    },
     enqueue: async request => {
       enqueued.push(request);
       return true;

@@ -837,6 +837,197 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     ).toHaveLength(4);
   });
 
+  /** Jobs of `orderKey`, enqueued in this order in one transaction. */
+  async function enqueueInRow(
+    queue: DatabaseJobQueue,
+    jobs: Array<{ type: string; n: number; orderKey?: string }>,
+  ) {
+    await knex.transaction(async tx => {
+      for (const { type, n, orderKey = 'integration-1' } of jobs) {
+        await queue.enqueue(
+          { type, idempotencyKey: `${type}:${n}`, payload: { n }, orderKey },
+          transactionOf(tx),
+        );
+      }
+    });
+  }
+
+  it('runs a backlog of ordered jobs of a batch handler together, in order, up to maxJobs per attempt', async () => {
+    const queue = new DatabaseJobQueue(knex, logger, noWait);
+    const attempts: number[][] = [];
+    queue.registerBatchHandler(
+      'process',
+      async jobs => {
+        attempts.push(jobs.map(job => job.payload.n as number));
+        expect(jobs.every(job => job.attempt === 1)).toBe(true);
+      },
+      { maxJobs: 4 },
+    );
+    await enqueueInRow(
+      queue,
+      Array.from({ length: 10 }, (_, n) => ({ type: 'process', n })),
+    );
+
+    expect(await queue.runDueJobs()).toBe(1);
+    expect(await queue.runDueJobs()).toBe(1);
+    expect(await queue.runDueJobs()).toBe(1);
+    expect(attempts).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
+    const rows = await knex('multivac_jobs').select('status', 'attempts');
+    expect(rows).toHaveLength(10);
+    expect(
+      rows.every(r => r.status === 'succeeded' && Number(r.attempts) === 1),
+    ).toBe(true);
+  });
+
+  it('takes only the jobs right after in a batch: it stops at another type, a job not due yet and the end of its order key', async () => {
+    const queue = new DatabaseJobQueue(knex, logger, noWait);
+    const attempts: number[][] = [];
+    queue.registerBatchHandler(
+      'process',
+      async jobs => {
+        attempts.push(jobs.map(job => job.payload.n as number));
+      },
+      { maxJobs: 10 },
+    );
+    queue.registerHandler('note', async job => {
+      attempts.push([job.payload.n as number]);
+    });
+    await enqueueInRow(queue, [
+      { type: 'process', n: 1 },
+      { type: 'process', n: 2 },
+      { type: 'note', n: 3 },
+      { type: 'process', n: 4 },
+      { type: 'process', n: 5, orderKey: 'integration-2' },
+    ]);
+    await queue.enqueue({
+      type: 'process',
+      idempotencyKey: 'process:6',
+      payload: { n: 6 },
+      orderKey: 'integration-1',
+      runAfter: new Date(Date.now() + 3600_000),
+    });
+    await queue.enqueue({
+      type: 'process',
+      idempotencyKey: 'process:7',
+      payload: { n: 7 },
+      orderKey: 'integration-1',
+    });
+    // no order key: always alone
+    await queue.enqueue({
+      type: 'process',
+      idempotencyKey: 'process:8',
+      payload: { n: 8 },
+    });
+    await queue.enqueue({
+      type: 'process',
+      idempotencyKey: 'process:9',
+      payload: { n: 9 },
+    });
+
+    while ((await queue.runDueJobs()) > 0) {
+      // until only the job that is not due yet (and the one held by it) remain
+    }
+    expect(attempts.sort((a, b) => a[0] - b[0])).toEqual([
+      [1, 2],
+      [3],
+      [4],
+      [5],
+      [8],
+      [9],
+    ]);
+    expect((await row(knex, 'process:6')).status).toBe('pending');
+    expect((await row(knex, 'process:7')).status).toBe('pending');
+  });
+
+  it('retries the jobs of a failed batch together, each attempt counted, and gives up on all at maxAttempts', async () => {
+    const queue = new DatabaseJobQueue(knex, logger, noWait); // 3 attempts
+    const attempts: string[] = [];
+    queue.registerBatchHandler(
+      'process',
+      async jobs => {
+        attempts.push(
+          jobs.map(job => `${job.payload.n}@${job.attempt}`).join(' '),
+        );
+        throw new Error('PostgreSQL went away');
+      },
+      { maxJobs: 5 },
+    );
+    await enqueueInRow(
+      queue,
+      [1, 2, 3].map(n => ({ type: 'process', n })),
+    );
+    while ((await queue.runDueJobs()) > 0) {
+      // each retry is due at once (no back-off)
+    }
+    expect(attempts).toEqual(['1@1 2@1 3@1', '1@2 2@2 3@2', '1@3 2@3 3@3']);
+    const rows = await knex('multivac_jobs').select('status', 'last_error');
+    expect(rows).toEqual(
+      [1, 2, 3].map(() => ({
+        status: 'failed',
+        last_error: expect.stringContaining('PostgreSQL went away'),
+      })),
+    );
+  });
+
+  it('refuses a second handler for a type, batch or not, and a batch size that is not a positive integer', () => {
+    const queue = new DatabaseJobQueue(knex, logger, noWait);
+    queue.registerHandler('process', async () => {});
+    expect(() =>
+      queue.registerBatchHandler('process', async () => {}, { maxJobs: 5 }),
+    ).toThrow("A handler for job type 'process' is already registered");
+    queue.registerBatchHandler('other', async () => {}, { maxJobs: 5 });
+    expect(() => queue.registerHandler('other', async () => {})).toThrow(
+      "A handler for job type 'other' is already registered",
+    );
+    expect(() =>
+      queue.registerBatchHandler('third', async () => {}, { maxJobs: 0 }),
+    ).toThrow("maxJobs of job type 'third' must be a positive integer, got 0");
+  });
+
+  it('runs each ordered job of a batch handler once, in order, across two started replicas', async () => {
+    const seen: number[] = [];
+    const replicas = ['a', 'b'].map(() => {
+      const queue = new DatabaseJobQueue(knex, logger, slots(4, 2));
+      queue.registerBatchHandler(
+        'process',
+        async jobs => {
+          seen.push(...jobs.map(job => job.payload.n as number));
+          await new Promise(resolve => setTimeout(resolve, 2));
+        },
+        { maxJobs: 7 },
+      );
+      return queue;
+    });
+    replicas.forEach(queue => queue.start());
+    try {
+      for (let n = 0; n < 60; n++) {
+        await replicas[n % 2].enqueue({
+          type: 'process',
+          idempotencyKey: `process:${n}`,
+          payload: { n },
+          orderKey: 'integration-1',
+          lane: 'paging',
+        });
+      }
+      await waitFor(
+        async () =>
+          (
+            await knex('multivac_jobs').where({ status: 'succeeded' })
+          ).length === 60,
+      );
+    } finally {
+      await Promise.all(replicas.map(queue => queue.stop()));
+    }
+    expect(seen).toEqual(Array.from({ length: 60 }, (_, n) => n));
+    expect(
+      await knex('multivac_jobs').whereNot({ attempts: 1 }).select('id'),
+    ).toEqual([]);
+  });
+
   it('runs each job of a burst once across two started replicas, each attempt counted once', async () => {
     const runs = new Map<number, string[]>();
     const replicas = ['a', 'b'].map(name => {

@@ -8,6 +8,7 @@ import { Knex } from 'knex';
 import { GroupCommit } from '../alerts/GroupCommit';
 import { isPostgres, optionalIsoString, toIsoString } from '../database/util';
 import {
+  BatchJobHandler,
   EnqueueRequest,
   JobContext,
   JobHandler,
@@ -109,9 +110,17 @@ const SUCCESS_BATCHING = { maxBatch: 100, maxWaitMs: 0, maxInFlight: 1 };
 type Pool = 'paging' | 'default';
 const POOLS: Pool[] = ['paging', 'default'];
 
-/** One attempt of a job in a slot. */
+/** A job type's handler: for one job, or for jobs in a row. */
+type Registered =
+  | { handler: JobHandler; maxJobs?: undefined }
+  | { handler: BatchJobHandler; maxJobs: number };
+
+/**
+ * One attempt in a slot: of one job, or of jobs in a row of a batch handler
+ * (the first is the one whose turn it was).
+ */
 interface Run {
-  job: JobRow;
+  jobs: [JobRow, ...JobRow[]];
   pool: Pool;
   controller: AbortController;
   /** The attempt ended; its outcome is being written (or dropped). */
@@ -212,7 +221,7 @@ function aborted(signal: AbortSignal): Promise<never> {
  * holds up the others. Paging-lane jobs have slots of their own.
  */
 export class DatabaseJobQueue implements JobQueue {
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, Registered>();
   private readonly runs = new Set<Run>();
   private timer?: NodeJS.Timeout;
   private waking?: NodeJS.Immediate;
@@ -303,10 +312,27 @@ export class DatabaseJobQueue implements JobQueue {
   }
 
   registerHandler(type: string, handler: JobHandler): void {
+    this.register(type, { handler });
+  }
+
+  registerBatchHandler(
+    type: string,
+    handler: BatchJobHandler,
+    options: { maxJobs: number },
+  ): void {
+    if (!Number.isInteger(options.maxJobs) || options.maxJobs < 1) {
+      throw new Error(
+        `maxJobs of job type '${type}' must be a positive integer, got ${options.maxJobs}`,
+      );
+    }
+    this.register(type, { handler, maxJobs: options.maxJobs });
+  }
+
+  private register(type: string, registered: Registered) {
     if (this.handlers.has(type)) {
       throw new Error(`A handler for job type '${type}' is already registered`);
     }
-    this.handlers.set(type, handler);
+    this.handlers.set(type, registered);
   }
 
   async enqueue(request: EnqueueRequest, tx?: Transaction): Promise<boolean> {
@@ -566,7 +592,9 @@ export class DatabaseJobQueue implements JobQueue {
               `Multivac job ${job.type} (${job.id}): ${job.last_error}`,
             );
           } else {
-            started.push(this.runInSlot(job, pool));
+            started.push(
+              this.runInSlot([job, ...(await this.followers(job))], pool),
+            );
             free -= 1;
           }
         }
@@ -579,8 +607,9 @@ export class DatabaseJobQueue implements JobQueue {
    * Due: pending and past its run time, or running with an expired lease
    * (its worker died); and no earlier job with its order key is unfinished.
    * `j` is the job; `multivac_jobs_claim_idx` holds the jobs of the first
-   * condition, literally as written here (SQLite uses a partial index only
-   * for a query that repeats its condition).
+   * condition and `multivac_jobs_order_unfinished_idx` the unfinished jobs
+   * of the last, each literally as written here (SQLite uses a partial
+   * index only for a query that repeats its condition).
    */
   private dueJobs(now: string, pool: Pool) {
     return this.db<JobRow>('multivac_jobs as j')
@@ -600,7 +629,7 @@ export class DatabaseJobQueue implements JobQueue {
               .from('multivac_jobs as e')
               .whereRaw('e.order_key = j.order_key')
               .whereRaw('e.order_seq < j.order_seq')
-              .whereIn('e.status', ['pending', 'running']),
+              .whereRaw(`e.status in ('pending', 'running')`),
           ),
       );
   }
@@ -690,9 +719,90 @@ export class DatabaseJobQueue implements JobQueue {
     );
   }
 
-  private runInSlot(job: JobRow, pool: Pool): Run {
+  /**
+   * For a job of a batch handler with an order key: the jobs right after it
+   * with its key, claimed (running, leased, one more attempt) while they
+   * are of its type, due and not used up, up to the handler's `maxJobs`
+   * with the job. No other claim can take them meanwhile: the job, which
+   * this worker holds, is unfinished and comes first.
+   */
+  private async followers(job: JobRow): Promise<JobRow[]> {
+    const maxJobs = this.handlers.get(job.type)?.maxJobs;
+    if (!maxJobs || maxJobs < 2 || job.order_key === null) {
+      return [];
+    }
+    const now = new Date().toISOString();
+    const next: JobRow[] = await this.db<JobRow>('multivac_jobs')
+      .whereRaw(`status in ('pending', 'running')`)
+      .where('order_key', job.order_key)
+      .where('order_seq', '>', job.order_seq!)
+      .orderBy('order_seq', 'asc')
+      .limit(maxJobs - 1);
+    const row: JobRow[] = [];
+    for (const candidate of next) {
+      const due =
+        candidate.status === 'pending'
+          ? toIsoString(candidate.run_after) <= now
+          : toIsoString(candidate.locked_until!) < now;
+      if (
+        candidate.type !== job.type ||
+        !due ||
+        candidate.attempts >= candidate.max_attempts
+      ) {
+        break;
+      }
+      row.push(candidate);
+    }
+    if (row.length === 0) {
+      return [];
+    }
+    const claimed = new Map<string, JobRow>(
+      (
+        (await this.db<JobRow>('multivac_jobs')
+          .whereIn('status', ['pending', 'running'])
+          .whereIn(
+            ['id', 'attempts'],
+            row.map(r => [r.id, r.attempts]),
+          )
+          .update({
+            status: 'running',
+            attempts: this.db.raw('attempts + 1'),
+            locked_until: job.locked_until,
+            updated_at: now,
+          })
+          .returning('*')) as JobRow[]
+      ).map(r => [r.id, r]),
+    );
+    // Only jobs in a row: should one have changed since it was read, those
+    // after it are handed back as they were.
+    const taken: JobRow[] = [];
+    for (const { id } of row) {
+      const claimedJob = claimed.get(id);
+      if (!claimedJob) {
+        break;
+      }
+      taken.push(claimedJob);
+      claimed.delete(id);
+    }
+    if (claimed.size > 0) {
+      await this.db('multivac_jobs')
+        .whereIn(
+          ['id', 'attempts'],
+          [...claimed.values()].map(r => [r.id, r.attempts]),
+        )
+        .update({
+          status: 'pending',
+          attempts: this.db.raw('attempts - 1'),
+          locked_until: null,
+        });
+    }
+    return taken;
+  }
+
+  private runInSlot(jobs: [JobRow, ...JobRow[]], pool: Pool): Run {
+    const [job] = jobs;
     const run: Run = {
-      job,
+      jobs,
       pool,
       controller: new AbortController(),
       over: false,
@@ -703,9 +813,9 @@ export class DatabaseJobQueue implements JobQueue {
     run.settled = this.execute(run)
       .catch(error =>
         this.logger.error(
-          `Multivac job ${job.type} (${
-            job.id
-          }): could not record the outcome of attempt ${
+          `Multivac job ${job.type} (${job.id}${together(
+            jobs,
+          )}): could not record the outcome of attempt ${
             job.attempts
           }, it is left to its lease: ${stringifyError(error)}`,
         ),
@@ -722,7 +832,8 @@ export class DatabaseJobQueue implements JobQueue {
    * whichever comes first ends the attempt and frees the slot.
    */
   private async execute(run: Run): Promise<void> {
-    const { job, controller } = run;
+    const { jobs, controller } = run;
+    const [job] = jobs;
     const { timeout, lease } = this.options;
     const deadline = new Date(Date.now() + timeout.toMillis());
     const deadlineTimer = setTimeout(
@@ -744,7 +855,7 @@ export class DatabaseJobQueue implements JobQueue {
     let succeeded = false;
     try {
       await Promise.race([
-        this.invoke(job, controller.signal, deadline),
+        this.invoke(jobs, controller.signal, deadline),
         aborted(controller.signal),
       ]);
       succeeded = true;
@@ -757,36 +868,47 @@ export class DatabaseJobQueue implements JobQueue {
     }
     if (run.dropped) {
       this.logger.warn(
-        `Multivac job ${job.type} (${job.id}): the outcome of attempt ${job.attempts} is dropped, ${run.dropped}`,
+        `Multivac job ${job.type} (${job.id}${together(
+          jobs,
+        )}): the outcome of attempt ${job.attempts} is dropped, ${run.dropped}`,
       );
     } else if (succeeded) {
-      await this.successes.submit(job);
+      await Promise.all(jobs.map(done => this.successes.submit(done)));
     } else {
-      await this.failed(job, error);
+      for (const failedJob of jobs) {
+        await this.failed(failedJob, error);
+      }
     }
   }
 
   /** The handler's promise; what it does after its attempt ended is ignored. */
   private invoke(
-    job: JobRow,
+    jobs: [JobRow, ...JobRow[]],
     signal: AbortSignal,
     deadline: Date,
   ): Promise<void> {
     const handling = (async () => {
-      const handler = this.handlers.get(job.type);
-      if (!handler) {
+      const [job] = jobs;
+      const registered = this.handlers.get(job.type);
+      if (!registered) {
         throw new Error(`No handler is registered for job type '${job.type}'`);
       }
-      const context: JobContext = {
-        id: job.id,
-        type: job.type,
-        incidentId: job.incident_id ?? undefined,
-        payload: JSON.parse(job.payload),
-        attempt: job.attempts,
-        signal,
-        deadline,
-      };
-      await handler(context);
+      const contexts = jobs.map(
+        (row): JobContext => ({
+          id: row.id,
+          type: row.type,
+          incidentId: row.incident_id ?? undefined,
+          payload: JSON.parse(row.payload),
+          attempt: row.attempts,
+          signal,
+          deadline,
+        }),
+      );
+      if (registered.maxJobs === undefined) {
+        await registered.handler(contexts[0]);
+      } else {
+        await registered.handler(contexts);
+      }
     })();
     handling.catch(() => {});
     return handling;
@@ -802,16 +924,23 @@ export class DatabaseJobQueue implements JobQueue {
       return;
     }
     run.renewing = true;
-    const { job } = run;
+    const { jobs } = run;
+    const [job] = jobs;
     try {
       const now = Date.now();
-      const kept = await this.ours(job).update({
-        locked_until: new Date(
-          now + this.options.lease.toMillis(),
-        ).toISOString(),
-        updated_at: new Date(now).toISOString(),
-      });
-      if (kept === 0 && !run.over) {
+      const kept = await this.db('multivac_jobs')
+        .where('status', 'running')
+        .whereIn(
+          ['id', 'attempts'],
+          jobs.map(held => [held.id, held.attempts]),
+        )
+        .update({
+          locked_until: new Date(
+            now + this.options.lease.toMillis(),
+          ).toISOString(),
+          updated_at: new Date(now).toISOString(),
+        });
+      if (kept < jobs.length && !run.over) {
         run.dropped = 'its lease was lost to another worker';
         run.controller.abort(
           new Error(
@@ -973,4 +1102,9 @@ function toSummary(row: JobRow): JobSummary {
     createdAt: toIsoString(row.created_at),
     finishedAt: optionalIsoString(row.finished_at),
   };
+}
+
+/** For messages about an attempt: the jobs that run with its first one. */
+function together(jobs: JobRow[]): string {
+  return jobs.length > 1 ? ` with the ${jobs.length - 1} after it` : '';
 }

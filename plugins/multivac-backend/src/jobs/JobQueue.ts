@@ -51,11 +51,30 @@ export interface JobContext {
 export type JobHandler = (job: JobContext) => Promise<void>;
 
 /**
+ * Runs jobs that come in a row as one attempt: the jobs in the order they
+ * were enqueued; they succeed or fail together.
+ */
+export type BatchJobHandler = (jobs: JobContext[]) => Promise<void>;
+
+/**
  * Durable side effects: recorded (optionally inside the transaction of the
  * change that caused them), then run by a worker with retries and back-off.
  */
 export interface JobQueue {
   registerHandler(type: string, handler: JobHandler): void;
+  /**
+   * A handler for jobs with an order key that may run together: when a
+   * job's turn comes, the jobs enqueued right after it with the same order
+   * key and type (due, not used up) come with it, up to `maxJobs` in all,
+   * so a backlog is worked off in a few attempts instead of one per job.
+   * Jobs without an order key run alone. One registry with
+   * `registerHandler`: a type has one handler.
+   */
+  registerBatchHandler(
+    type: string,
+    handler: BatchJobHandler,
+    options: { maxJobs: number },
+  ): void;
   /** False when a job with the same idempotency key already exists. */
   enqueue(request: EnqueueRequest, tx?: Transaction): Promise<boolean>;
   listForIncident(incidentId: string): Promise<JobSummary[]>;
