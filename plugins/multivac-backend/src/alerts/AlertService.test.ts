@@ -363,6 +363,23 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
     ],
   });
 
+  /** Storing fails for any batch of alerts with this fingerprint. */
+  function failInsertsOf(fingerprint: string) {
+    const insertAlerts = DatabaseAlertStore.prototype.insertAlerts;
+    return jest
+      .spyOn(DatabaseAlertStore.prototype, 'insertAlerts')
+      .mockImplementation(async function failing(
+        this: DatabaseAlertStore,
+        tx,
+        batch,
+      ) {
+        if (batch.some(a => a.dedupKey.startsWith(`${fingerprint}:`))) {
+          throw new Error(`${fingerprint} cannot be stored`);
+        }
+        return insertAlerts.call(this, tx, batch);
+      });
+  }
+
   const processJobs = () =>
     knex('multivac_jobs')
       .where('type', 'alert.process')
@@ -460,19 +477,7 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
   });
 
   it('an alert that fails in its batch transaction fails alone: the rest of the batch is stored, its delivery retried by a job of its own', async () => {
-    const insertAlerts = DatabaseAlertStore.prototype.insertAlerts;
-    const spy = jest
-      .spyOn(DatabaseAlertStore.prototype, 'insertAlerts')
-      .mockImplementation(async function failFp3(
-        this: DatabaseAlertStore,
-        tx,
-        batch,
-      ) {
-        if (batch.some(a => a.dedupKey.startsWith('fp3:'))) {
-          throw new Error('fp3 cannot be stored');
-        }
-        return insertAlerts.call(this, tx, batch);
-      });
+    const spy = failInsertsOf('fp3');
     const received = await Promise.all(
       [1, 2, 3, 4].map(n => alerts.receive('prom', delivery(n))),
     );
@@ -508,19 +513,7 @@ describe.each(databases.eachSupportedId())('AlertService on %s', id => {
       DatabaseAlertStore.prototype,
       'getDeliveries',
     );
-    const insertAlerts = DatabaseAlertStore.prototype.insertAlerts;
-    const failing = jest
-      .spyOn(DatabaseAlertStore.prototype, 'insertAlerts')
-      .mockImplementation(async function failFp7(
-        this: DatabaseAlertStore,
-        tx,
-        batch,
-      ) {
-        if (batch.some(a => a.dedupKey.startsWith('fp7:'))) {
-          throw new Error('fp7 cannot be stored');
-        }
-        return insertAlerts.call(this, tx, batch);
-      });
+    const failing = failInsertsOf('fp7');
     const received: Array<Awaited<ReturnType<AlertService['receive']>>> = [];
     for (let n = 0; n < 45; n++) {
       received.push(await oneByOne.service.receive('prom', delivery(n)));
