@@ -20,7 +20,12 @@ import { PostmortemDeliveries } from '../deliveries/kinds';
 import { ActionItemChanges, ActionItemStore } from './ActionItemStore';
 import { businessDaysAfter, localDate } from './calendar';
 import { postmortemMarkdown } from './markdown';
-import { NameOf, PeopleNames, refsInText, shortNames } from './names';
+import {
+  NameOf,
+  PeopleNames,
+  refsInText,
+  shortNames,
+} from '../service/peopleNames';
 import { PostmortemFollowUpStore } from './PostmortemFollowUpStore';
 import {
   PostmortemChanges,

@@ -16,7 +16,7 @@ import { Transaction } from '../database/Transaction';
 import { JobContext, JobQueue } from '../jobs/JobQueue';
 import { ActionItemStore } from './ActionItemStore';
 import { formatLocalTime } from './calendar';
-import { NameOf, PeopleNames, shortNames } from './names';
+import { NameOf, PeopleNames, shortNames } from '../service/peopleNames';
 import {
   PostmortemFollowUpStore,
   TrackedRecord,

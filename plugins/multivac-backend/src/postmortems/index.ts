@@ -18,7 +18,7 @@ import { DatabasePostmortemStore } from './DatabasePostmortemStore';
 import { PostmortemService } from './PostmortemService';
 import { PostmortemTracking } from './PostmortemTracking';
 import { PostmortemUrls } from './present';
-import { catalogNames, PeopleNames, shortNames } from './names';
+import { catalogNames, PeopleNames, shortNames } from '../service/peopleNames';
 import { owningTeamMembers } from './reviewers';
 import { readPostmortemSettings } from './settings';
 

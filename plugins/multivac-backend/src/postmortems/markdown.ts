@@ -5,7 +5,7 @@ import {
   shortRef,
 } from '@multivac/plugin-multivac-common';
 import { formatLocalTime } from './calendar';
-import { NameOf, nameRefsIn } from './names';
+import { NameOf, nameRefsIn } from '../service/peopleNames';
 
 const STATUS_LABELS: Record<PostmortemStatus, string> = {
   draft: 'Draft',

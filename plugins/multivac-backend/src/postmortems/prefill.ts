@@ -15,7 +15,7 @@ import {
   USERS_AFFECTED_LABELS,
 } from '@multivac/plugin-multivac-common';
 import { formatLocalTime } from './calendar';
-import { NameOf } from './names';
+import { NameOf } from '../service/peopleNames';
 
 /** What is known about a resolved incident when its post-mortem starts. */
 export interface IncidentRecord {

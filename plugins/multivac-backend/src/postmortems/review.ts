@@ -1,5 +1,5 @@
 import { PostmortemReview } from '@multivac/plugin-multivac-common';
-import { NameOf } from './names';
+import { NameOf } from '../service/peopleNames';
 import { StoredPostmortem } from './PostmortemStore';
 
 /** What publishing needs, from `multivac.postmortems`. */

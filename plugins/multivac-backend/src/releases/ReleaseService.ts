@@ -13,7 +13,7 @@ import {
 } from '@multivac/plugin-multivac-common';
 import { RelevantRelease } from '@multivac/plugin-multivac-node';
 import { nowIso } from '../database/util';
-import { NameOf, PeopleNames, shortNames } from '../postmortems/names';
+import { NameOf, PeopleNames, shortNames } from '../service/peopleNames';
 import { CatalogGraph } from './conflicts/CatalogGraph';
 import { CatalogGraphSource } from './conflicts/CatalogGraphCache';
 import { ConflictChecker, ReleaseProposal } from './conflicts/ConflictChecker';

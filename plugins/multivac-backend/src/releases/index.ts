@@ -17,7 +17,7 @@ import { DatabaseReleaseStore } from './DatabaseReleaseStore';
 import { releaseDependents } from './releaseDependents';
 import { ReleaseService } from './ReleaseService';
 import { readReleaseSettings } from './settings';
-import { catalogNames, shortNames } from '../postmortems/names';
+import { catalogNames, shortNames } from '../service/peopleNames';
 
 export { ReleaseService, ReleaseBlockedError } from './ReleaseService';
 export type { FeedTokenStore } from './ReleaseStore';

@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogNames } from '../postmortems/names';
+import { catalogNames } from '../service/peopleNames';
 import { PortalUrls } from '../service/PortalUrls';
 import { createBookReleaseAction } from './bookReleaseAction';
 import { createRenderScheduleAction } from './renderScheduleAction';

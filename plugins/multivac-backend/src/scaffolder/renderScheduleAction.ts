@@ -4,7 +4,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { DateTime } from 'luxon';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PeopleNames } from '../postmortems/names';
+import { PeopleNames } from '../service/peopleNames';
 import {
   previewMarkdownOf,
   renderSchedule,
