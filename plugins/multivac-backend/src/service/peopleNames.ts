@@ -16,8 +16,12 @@ export const shortNames: PeopleNames = async () => actorName;
 
 const PERSON_REF = /^(user|group):/i;
 
-/** People (Users, Groups) and services written out by ref in a text. */
-const REFS_IN_TEXT = /\b(?:user|group|service):[\w.-]+(?:\/[\w.-]+)?/gi;
+/**
+ * People (Users, Groups) and services written out by ref in a text. A name
+ * may hold dots, but a dot that ends it ends the sentence.
+ */
+const REFS_IN_TEXT =
+  /\b(?:user|group|service):[\w-]+(?:\.[\w-]+)*(?:\/[\w-]+(?:\.[\w-]+)*)?/gi;
 
 /** The refs written out in `text` ("acknowledged by user:default/ken"). */
 export function refsInText(text: string): string[] {
