@@ -1061,12 +1061,10 @@ async function recordSucceeded(db: Knex, jobs: JobRow[]): Promise<void[]> {
  * commits, so order numbers commit in order.
  */
 async function nextOrderSeq(db: Knex | Knex.Transaction): Promise<number> {
-  await db('multivac_counters')
+  const [{ value }] = await db('multivac_counters')
     .where({ name: 'job_order' })
-    .increment('value', 1);
-  const { value } = await db('multivac_counters')
-    .where({ name: 'job_order' })
-    .first('value');
+    .increment('value', 1)
+    .returning('value');
   return Number(value);
 }
 
