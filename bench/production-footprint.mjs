@@ -57,8 +57,25 @@ const STOCK = process.env.BENCH_BACKEND === 'stock';
  * (bench/lib/precompiledSchema.cjs).
  */
 const PRECOMPILED_SCHEMA = Boolean(process.env.BENCH_PRECOMPILED_SCHEMA);
+/**
+ * BENCH_NODE_FLAGS='--max-old-space-size=256 ...': Node flags for the
+ * backend's process only (not for this script, as NODE_OPTIONS would be),
+ * as a production image's command line would set them. MALLOC_ARENA_MAX
+ * (glibc) reaches the backend through the environment; both are named in
+ * the output.
+ */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '')
+  .split(/\s+/)
+  .filter(Boolean);
+const RUNTIME_NAME = [
+  ...NODE_FLAGS,
+  ...(process.env.MALLOC_ARENA_MAX
+    ? [`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}`]
+    : []),
+].join(' ');
 /** What each kind of backend is called in the output. */
 const BACKEND_NAME =
+  (RUNTIME_NAME ? `with ${RUNTIME_NAME}, ` : '') +
   (PRECOMPILED_SCHEMA ? 'config schema precompiled, ' : '') +
   (STOCK
     ? 'stock Backstage (the same plugins, no Multivac)'
@@ -127,6 +144,7 @@ async function startBackend() {
       // Where the memory is, on request (see readMemory); --expose-gc lets
       // it tell live objects from garbage not yet collected.
       '--expose-gc',
+      ...NODE_FLAGS,
       '--require',
       join(ROOT, 'bench/lib/memoryProbe.cjs'),
       ...(PRECOMPILED_SCHEMA

@@ -11,9 +11,13 @@ import {
   RootConfigService,
   RootLoggerService,
 } from '@backstage/backend-plugin-api';
-import { ConfigSchema, loadConfigSchema } from '@backstage/config-loader';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  asSerializedConfigSchema,
+  ConfigSecretPaths,
+  SerializedConfigSchema,
+} from './configSecrets';
 
 type JsonObject = Parameters<LoggerService['child']>[0];
 
@@ -99,11 +103,12 @@ export class CredentialRedactingLogger implements RootLoggerService {
 /**
  * The config schema serialized in `file`, or undefined when there is no
  * such file. A file that cannot be read or is not a serialized schema
- * fails: a broken build must not start without redacting secrets.
+ * fails: a broken build must not start without redacting secrets. It is
+ * read, not compiled (see {@link ConfigSecretPaths}).
  */
 export async function loadBuiltConfigSchema(
   file: string,
-): Promise<ConfigSchema | undefined> {
+): Promise<SerializedConfigSchema | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -116,7 +121,7 @@ export async function loadBuiltConfigSchema(
     );
   }
   try {
-    return await loadConfigSchema({ serialized: JSON.parse(text) });
+    return asSerializedConfigSchema(JSON.parse(text));
   } catch (error) {
     throw new Error(
       `The config schema built with the backend, ${file}, is not a serialized config schema ` +
@@ -126,12 +131,47 @@ export async function loadBuiltConfigSchema(
 }
 
 /**
+ * How the config's secrets are found from the schema built with the
+ * backend: the paths it marks secret ({@link ConfigSecretPaths}), with no
+ * ajv compile of the whole workspace's schema (which is what Backstage's
+ * `createConfigSecretEnumerator({ schema })` does: about 200 MB allocated
+ * at start and 50–80 MB more RSS kept, bench/README.md). A schema the walk
+ * cannot follow fails here.
+ */
+function builtSchemaSecrets(
+  schema: SerializedConfigSchema,
+  file: string,
+  logger: LoggerService,
+): (config: RootConfigService) => Iterable<string> {
+  let paths: ConfigSecretPaths;
+  try {
+    paths = ConfigSecretPaths.fromSerializedSchema(schema);
+  } catch (error) {
+    throw new Error(
+      `The config schema built with the backend, ${file}, cannot be read for its secrets ` +
+        `(rebuild with \`npm run build:all\`): ${error}`,
+    );
+  }
+  return config => {
+    const secrets = paths.secretsOf(config);
+    logger.info(
+      `Found ${secrets.size} new secrets in config that will be redacted`,
+    );
+    return secrets;
+  };
+}
+
+/**
  * Backstage's root logger (Winston, `backend.logger.*`, config secrets
  * redacted) wrapped in {@link CredentialRedactingLogger}. The secrets come
  * from the config schema in `schemaFile` when there is one (the built
- * backend), otherwise from the workspace's `config.d.ts` files compiled
- * now, as Backstage's default does; the compile costs about 200 MB of
- * memory for as long as the backend runs (bench/README.md).
+ * backend), walked for the paths it marks secret without compiling it
+ * ({@link ConfigSecretPaths}); otherwise (from source) from the
+ * workspace's `config.d.ts` files compiled now by Backstage's
+ * `createConfigSecretEnumerator`, as Backstage's default does, which costs
+ * a few hundred MB of memory for as long as the backend runs
+ * (bench/README.md). Either way they are enumerated again whenever the
+ * config changes.
  */
 export async function createRootLogger(
   config: RootConfigService,
@@ -157,7 +197,9 @@ export async function createRootLogger(
       ? `Config secrets to redact from the schema built with the backend, ${options.schemaFile}`
       : `Config secrets to redact from the config schema compiled at start (no ${options.schemaFile})`,
   );
-  const secrets = await createConfigSecretEnumerator({ logger, schema });
+  const secrets = schema
+    ? builtSchemaSecrets(schema, options.schemaFile, logger)
+    : await createConfigSecretEnumerator({ logger });
   logger.addRedactions(secrets(config));
   config.subscribe?.(() => logger.addRedactions(secrets(config)));
   const overrides = config
