@@ -34,6 +34,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { productionRuntimeEnv } from '../scripts/production-runtime.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const REQUESTS = 10_000;
@@ -64,14 +65,29 @@ const PRECOMPILED_SCHEMA = Boolean(process.env.BENCH_PRECOMPILED_SCHEMA);
  * (glibc) reaches the backend through the environment; both are named in
  * the output.
  */
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '')
+/**
+ * As built (BENCH_BACKEND=dist) and without either of those, the backend
+ * runs as the production image runs it: the Dockerfile's NODE_OPTIONS and
+ * MALLOC_ARENA_MAX (scripts/production-runtime.mjs).
+ */
+const IMAGE_RUNTIME =
+  FROM_DIST &&
+  process.env.BENCH_NODE_FLAGS === undefined &&
+  process.env.MALLOC_ARENA_MAX === undefined
+    ? productionRuntimeEnv()
+    : {};
+const NODE_FLAGS = (
+  process.env.BENCH_NODE_FLAGS ??
+  IMAGE_RUNTIME.NODE_OPTIONS ??
+  ''
+)
   .split(/\s+/)
   .filter(Boolean);
+const MALLOC_ARENA_MAX =
+  process.env.MALLOC_ARENA_MAX ?? IMAGE_RUNTIME.MALLOC_ARENA_MAX;
 const RUNTIME_NAME = [
   ...NODE_FLAGS,
-  ...(process.env.MALLOC_ARENA_MAX
-    ? [`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}`]
-    : []),
+  ...(MALLOC_ARENA_MAX ? [`MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX}`] : []),
 ].join(' ');
 /** What each kind of backend is called in the output. */
 const BACKEND_NAME =
@@ -172,6 +188,7 @@ async function startBackend() {
       cwd: join(ROOT, 'packages/backend'),
       env: {
         ...process.env,
+        ...(MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX } : {}),
         NODE_ENV: 'production',
         LOG_LEVEL: 'error',
         BENCH_MEMORY_REPORT: memoryReport,

@@ -30,6 +30,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { productionRuntimeEnv } from './production-runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'node_modules', '.bin');
@@ -172,6 +173,7 @@ async function smoke(dir) {
       cwd: dir,
       env: {
         ...process.env,
+        ...productionRuntimeEnv(),
         NODE_ENV: 'production',
         APP_BASE_URL: base,
         BACKEND_BASE_URL: base,
