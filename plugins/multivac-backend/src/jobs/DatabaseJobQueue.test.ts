@@ -973,6 +973,45 @@ describe.each(databases.eachSupportedId())('DatabaseJobQueue on %s', id => {
     );
   });
 
+  it('runs a batch again, whole and in order, after its worker died, once the lease expires', async () => {
+    const dying = new DatabaseJobQueue(knex, logger, longDeadline);
+    dying.registerBatchHandler('process', () => new Promise(() => {}), {
+      maxJobs: 10,
+    });
+    await enqueueInRow(
+      dying,
+      [1, 2, 3].map(n => ({ type: 'process', n })),
+    );
+    const dyingRun = dying.runDueJobs();
+    await waitFor(
+      async () =>
+        (await knex('multivac_jobs').where({ status: 'running' })).length === 3,
+    );
+    await dying.stop(); // dies: abandons its batch without a word
+    expect(await dyingRun).toBe(1);
+
+    const successor = new DatabaseJobQueue(knex, logger, noWait);
+    const attempts: string[] = [];
+    successor.registerBatchHandler(
+      'process',
+      async jobs => {
+        attempts.push(
+          jobs.map(job => `${job.payload.n}@${job.attempt}`).join(' '),
+        );
+      },
+      { maxJobs: 10 },
+    );
+    expect(await successor.runDueJobs()).toBe(0); // leases still held
+    for (const n of [1, 2, 3]) {
+      await expireLease(knex, `process:${n}`);
+    }
+    expect(await successor.runDueJobs()).toBe(1);
+    expect(attempts).toEqual(['1@2 2@2 3@2']);
+    expect(
+      (await knex('multivac_jobs').select('status')).map(r => r.status),
+    ).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
   it('refuses a second handler for a type, batch or not, and a batch size that is not a positive integer', () => {
     const queue = new DatabaseJobQueue(knex, logger, noWait);
     queue.registerHandler('process', async () => {});
