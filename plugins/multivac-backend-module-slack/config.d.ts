@@ -40,11 +40,15 @@ export interface Config {
       /** The slash command of the Slack app. Default `/multivac`. */
       command?: string;
       /**
-       * Channel ID (`C...`) where every triage report, from Slack or the
-       * portal, is posted with the on-call person and Acknowledge / Start
-       * incident buttons, every declared incident is announced, and Slack
-       * problems the bot cannot fix itself are reported. The bot must be a
-       * member. Unset: none of these are posted to Slack.
+       * Channel where every triage report, from Slack or the portal, is
+       * posted with the on-call person and Acknowledge / Start incident
+       * buttons, every declared incident is announced, and Slack problems
+       * the bot cannot fix itself are reported: a channel ID (`C...`) or a
+       * name (`#triage` or `triage`; lowercase letters, digits, `-` and
+       * `_`, up to 80 characters), else the start fails. A name is resolved
+       * when a message is posted (see `channels.cacheSeconds`); one Slack
+       * does not know is logged as a warning and the post retried. The bot
+       * must be a member. Unset: none of these are posted to Slack.
        */
       triageChannel?: string;
       /**
@@ -85,7 +89,10 @@ export interface Config {
         /** How many mappings are kept. Default 1000. */
         cacheSize?: number;
       };
-      /** Channel names (`slack.com/channel` annotations) resolved to ids. */
+      /**
+       * Channel names resolved to ids: of `slack.com/channel` annotations,
+       * `triageChannel` and `digest.channels[].channel`.
+       */
       channels?: {
         /**
          * How long the list of channels the bot can see
@@ -104,7 +111,14 @@ export interface Config {
          * channel and local date in the database).
          */
         channels?: Array<{
-          /** Channel ID (`C...`); the bot must be a member. Listed once. */
+          /**
+           * Channel ID (`C...`) or name (`#sre-digest` or `sre-digest`;
+           * lowercase letters, digits, `-` and `_`, up to 80 characters),
+           * else the start fails; the bot must be a member. Listed once. A
+           * name is resolved when the digest is due, and the digest claimed
+           * by the channel's ID; a name Slack does not know is logged as a
+           * warning and tried again at the next check.
+           */
           channel: string;
           /** A Group (ref or name): that team's digest. Unset: the company's. */
           team?: string;

@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { entity, user } from '@multivac/plugin-multivac-node/testUtils';
 import {
   FakeSlack,
@@ -6,6 +7,7 @@ import {
 } from './__testUtils__/fakeSlack';
 import { eventually, startSlackBackend } from './__testUtils__/slackBackend';
 import { slashCommand } from './__testUtils__/slackPayloads';
+import { createSlackWebClient } from './slackWebClient';
 
 jest.setTimeout(90_000);
 
@@ -81,5 +83,66 @@ describe('team channels named in the catalog, end to end', () => {
     // Both lookups answered from one read of the channel list.
     expect(fake.callsTo('conversations.list')).toHaveLength(1);
     await backend.stop();
+  });
+
+  it('announces incidents in a triage channel given by name, warning and retrying while Slack does not know it', async () => {
+    const logger = mockServices.rootLogger.mock();
+    logger.child.mockReturnValue(logger);
+    const { backend, slack } = await startSlackBackend({
+      fake,
+      entities: [
+        user('ada.lovelace', {
+          displayName: 'Ada Lovelace',
+          annotations: { 'slack.com/user-id': ADA },
+        }),
+        ...team('payments', '#team-payments'),
+      ],
+      multivac: {
+        jobs: {
+          pollIntervalSeconds: 0.1,
+          initialBackoffSeconds: 0.2,
+          maxBackoffSeconds: 0.5,
+        },
+        slack: { triageChannel: '#war-room', channels: { cacheSeconds: 1 } },
+      },
+      features: [logger.factory],
+    });
+    try {
+      const warned = () =>
+        logger.warn.mock.calls
+          .map(([message]) => String(message))
+          .find(message => message.startsWith('multivac.slack.triageChannel'));
+      expect(
+        (
+          await slack.command(
+            slashCommand({
+              text: 'start payments-api sev2 checkout down',
+              user_id: ADA,
+              channel_id: fake.channel('triage')!.id,
+              trigger_id: 'T-start',
+            }),
+          )
+        ).status,
+      ).toBe(200);
+      expect(await eventually(warned, 'the warning about #war-room')).toBe(
+        'multivac.slack.triageChannel: No Slack channel named #war-room that Multivac can see; invite @Multivac or use the channel id; will try again',
+      );
+
+      const created = await createSlackWebClient(fake.botToken, {
+        apiUrl: fake.url,
+      }).conversations.create({ name: 'war-room' });
+      const announcement = await eventually(
+        () => fake.messages(created.channel!.id!)[0],
+        'the announcement in #war-room, by its id',
+      );
+      expect(announcement.text).toContain('INC-1');
+      expect(
+        fake
+          .callsTo('chat.postMessage')
+          .filter(call => String(call.args.channel).includes('war-room')),
+      ).toEqual([]);
+    } finally {
+      await backend.stop();
+    }
   });
 });

@@ -133,6 +133,29 @@ describe('readSlackConfig', () => {
     });
   });
 
+  it.each([
+    ['C0TRIAGE', 'C0TRIAGE'],
+    ['#triage', '#triage'],
+    ['sre-triage', '#sre-triage'],
+  ])('takes the triage channel %j as %j', (triageChannel, expected) => {
+    expect(
+      read({ botToken: 'x', signingSecret: 's', triageChannel })?.triageChannel,
+    ).toBe(expected);
+  });
+
+  it.each(['#Triage', 'triage room', 'c0triage!'])(
+    'refuses the triage channel %j, naming the key and the value',
+    triageChannel => {
+      expect(() =>
+        read({ botToken: 'x', signingSecret: 's', triageChannel }),
+      ).toThrow(
+        `multivac.slack.triageChannel must be a Slack channel id (C0123456789) or a channel name (#name: lowercase letters, digits, - and _, up to 80 characters), got ${JSON.stringify(
+          triageChannel,
+        )}`,
+      );
+    },
+  );
+
   it('takes the key message reaction with or without colons', () => {
     expect(
       read({

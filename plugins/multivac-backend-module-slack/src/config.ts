@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { readChannelSetting } from './bot/SlackChannels';
 import { COMMAND_REACTIONS } from './messages/actions';
 
 /** Who the bot acts for: `multivac.slack.{teamId, enterpriseId, users}`. */
@@ -26,6 +27,10 @@ export interface SlackConfig {
    */
   hooksUrl: string;
   command: string;
+  /**
+   * A channel id (`C...`) or name (`#triage`), resolved when a message is
+   * posted (SlackChannels.idOfSetting).
+   */
   triageChannel?: string;
   archiveAfterMinutes?: number;
   /** Emoji name, without colons, that marks a key message for the timeline. */
@@ -35,6 +40,8 @@ export interface SlackConfig {
   channelCacheSeconds: number;
 }
 
+/** The key of the triage channel, for messages. */
+export const TRIAGE_CHANNEL_KEY = 'multivac.slack.triageChannel';
 export const DEFAULT_API_URL = 'https://slack.com/api/';
 export const DEFAULT_HOOKS_URL = 'https://hooks.slack.com/';
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
@@ -98,7 +105,7 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
     apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
     hooksUrl,
     command,
-    triageChannel: slack.getOptionalString('triageChannel'),
+    triageChannel: readOptionalChannel(slack, 'triageChannel'),
     archiveAfterMinutes,
     keyMessageReaction,
     identity: {
@@ -110,6 +117,14 @@ export function readSlackConfig(config: Config): SlackConfig | undefined {
     },
     channelCacheSeconds: bounded('channels.cacheSeconds', 300, 86_400),
   };
+}
+
+/** A channel id or `#name` (readChannelSetting), when set. */
+function readOptionalChannel(slack: Config, key: string): string | undefined {
+  const value = slack.getOptionalString(key);
+  return value === undefined
+    ? undefined
+    : readChannelSetting(`multivac.slack.${key}`, value);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   multivacWorkflowExtensionPoint,
 } from '@multivac/plugin-multivac-node';
 import { createSlackBot } from './bot/createSlackBot';
+import { SlackChannels } from './bot/SlackChannels';
 import { alertCommands } from './commands/alertCommands';
 import { coverCommands } from './commands/coverCommands';
 import { digestCommands } from './commands/digestCommands';
@@ -111,8 +112,14 @@ export const multivacModuleSlack = createBackendModule({
         // Read before Slack is used: a bad digest entry fails the start-up.
         const digestChannels = readDigestChannels(config);
         const burnoutNudge = readBurnoutNudge(config);
+        // One cache of channel names, for the catalog's and the config's.
+        const channels = new SlackChannels({
+          client,
+          cacheTtlMs: slack.channelCacheSeconds * 1000,
+        });
         const bot = createSlackBot({
           client,
+          channels,
           store,
           catalog,
           auth,
@@ -136,8 +143,9 @@ export const multivacModuleSlack = createBackendModule({
         if (digestChannels.length > 0) {
           const poster = new DigestPoster({
             client,
+            channels,
             claims: new DigestClaims(await database.getClient()),
-            channels: digestChannels,
+            targets: digestChannels,
             logger,
             portalUrl: config.getOptionalString('app.baseUrl'),
           });

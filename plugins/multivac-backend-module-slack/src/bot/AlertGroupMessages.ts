@@ -15,7 +15,7 @@ import {
   PageSubscriber,
   WorkflowAlertGroup,
 } from '@multivac/plugin-multivac-node';
-import { SlackConfig } from '../config';
+import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
 import { ACTIONS, alertGroupMessage, SlackMessage } from '../messages';
 import { WorkflowHandle } from '../WorkflowHandle';
 import { postOrUpdate } from './postOrUpdate';
@@ -130,7 +130,7 @@ export class AlertGroupMessages
     const { channels, config, logger } = this.deps;
     const { channel } = await owningTeam(this.deps, group.entityRef);
     if (!channel) {
-      return config.triageChannel;
+      return this.triageChannel();
     }
     try {
       return await channels.idOf(channel);
@@ -143,8 +143,19 @@ export class AlertGroupMessages
           config.triageChannel ? '; posting it to the triage channel' : ''
         }`,
       );
-      return config.triageChannel;
+      return this.triageChannel();
     }
+  }
+
+  /**
+   * The triage channel's id, if one is set; an unknown name throws, so that
+   * the delivery is retried.
+   */
+  private async triageChannel(): Promise<string | undefined> {
+    const { channels, config, logger } = this.deps;
+    return config.triageChannel
+      ? channels.idOfSetting(TRIAGE_CHANNEL_KEY, config.triageChannel, logger)
+      : undefined;
   }
 
   async onPageChange({ page }: PageChange): Promise<void> {

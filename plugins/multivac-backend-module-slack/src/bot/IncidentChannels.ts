@@ -11,7 +11,7 @@ import {
   IncidentSubscriber,
   MultivacWorkflow,
 } from '@multivac/plugin-multivac-node';
-import { SlackConfig } from '../config';
+import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
 import {
   IncidentChannel,
   reportMessageKey,
@@ -273,18 +273,25 @@ export class IncidentChannels implements IncidentSubscriber {
             ),
           )
         : undefined;
-      const where = reportMessage ?? { channelId: config.triageChannel! };
+      let channelId = reportMessage?.channelId;
       const ts = await this.step(
         incident,
         'announce it in the triage channel',
-        async () =>
-          this.post(
-            where.channelId,
+        async () => {
+          // An unknown triage channel name throws: the job is retried.
+          channelId ??= await this.deps.channels.idOfSetting(
+            TRIAGE_CHANNEL_KEY,
+            config.triageChannel!,
+            this.deps.logger,
+          );
+          return this.post(
+            channelId,
             await this.triageMessage(incident, channel?.channelId),
             reportMessage?.ts,
-          ),
+          );
+        },
       );
-      await store.saveMessage(key, { channelId: where.channelId, ts });
+      await store.saveMessage(key, { channelId: channelId!, ts });
       if (channel) {
         return;
       }

@@ -3,7 +3,7 @@ import {
   PostmortemChange,
   PostmortemSubscriber,
 } from '@multivac/plugin-multivac-node';
-import { SlackConfig } from '../config';
+import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
 import {
   escapeMrkdwn,
   mention,
@@ -12,6 +12,7 @@ import {
 } from '../messages';
 import { sendDirectMessage } from './directMessage';
 import { SlackBotServices } from './SlackBotServices';
+import { SlackChannels } from './SlackChannels';
 
 /**
  * Tells Slack about post-mortems: a new one is announced where its incident
@@ -24,6 +25,7 @@ export class PostmortemNotices implements PostmortemSubscriber {
 
   constructor(
     private readonly deps: SlackBotServices & {
+      channels: SlackChannels;
       config: SlackConfig;
       logger: LoggerService;
     },
@@ -42,11 +44,18 @@ export class PostmortemNotices implements PostmortemSubscriber {
     const ownerSlackId = await users.slackId(postmortem.ownerRef);
     if (change === 'created') {
       const channel = await store.channelForIncident(postmortem.incidentId);
-      const target =
-        channel && !channel.archived ? channel.channelId : config.triageChannel;
-      if (!target) {
+      if ((!channel || channel.archived) && !config.triageChannel) {
         return;
       }
+      // An unknown triage channel name throws: the delivery is retried.
+      const target =
+        channel && !channel.archived
+          ? channel.channelId
+          : await this.deps.channels.idOfSetting(
+              TRIAGE_CHANNEL_KEY,
+              config.triageChannel!,
+              this.deps.logger,
+            );
       const owner = ownerSlackId
         ? mention(ownerSlackId)
         : escapeMrkdwn(postmortem.ownerRef);

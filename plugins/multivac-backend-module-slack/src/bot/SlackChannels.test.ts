@@ -1,10 +1,15 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { WebClient } from '@slack/web-api';
 import {
   FakeSlack,
   FAKE_BOT_USER_ID,
   startFakeSlack,
 } from '../__testUtils__/fakeSlack';
-import { SlackChannels, UnknownSlackChannelError } from './SlackChannels';
+import {
+  readChannelSetting,
+  SlackChannels,
+  UnknownSlackChannelError,
+} from './SlackChannels';
 
 describe('SlackChannels', () => {
   let fake: FakeSlack;
@@ -105,6 +110,88 @@ describe('SlackChannels', () => {
     );
     await expect(directory.idOf('payments-oncall')).resolves.toBe(
       fake.channel('payments-oncall')!.id,
+    );
+  });
+
+  describe('idOfSetting', () => {
+    const KEY = 'multivac.slack.triageChannel';
+
+    it('resolves a #name, and takes an id as it is without asking Slack', async () => {
+      const logger = mockServices.logger.mock();
+      const directory = channels();
+
+      await expect(
+        directory.idOfSetting(KEY, 'C0TRIAGE', logger),
+      ).resolves.toBe('C0TRIAGE');
+      expect(fake.callsTo('conversations.list')).toEqual([]);
+      await expect(
+        directory.idOfSetting(KEY, '#payments-oncall', logger),
+      ).resolves.toBe(fake.channel('payments-oncall')!.id);
+      expect(logger.warn).not.toHaveBeenCalled();
+    });
+
+    it('warns naming the key and the channel when Slack does not know the name, and throws', async () => {
+      const logger = mockServices.logger.mock();
+
+      await expect(
+        channels().idOfSetting(KEY, '#not-yet', logger),
+      ).rejects.toBeInstanceOf(UnknownSlackChannelError);
+      expect(logger.warn).toHaveBeenCalledWith(
+        'multivac.slack.triageChannel: No Slack channel named #not-yet that Multivac can see; invite @Multivac or use the channel id; will try again',
+      );
+    });
+
+    it('finds a channel created after the first lookup once the cache expired', async () => {
+      const logger = mockServices.logger.mock();
+      const directory = channels();
+      await expect(
+        directory.idOfSetting(KEY, '#created-later', logger),
+      ).rejects.toBeInstanceOf(UnknownSlackChannelError);
+      const created = await new WebClient(fake.botToken, {
+        slackApiUrl: fake.url,
+      }).conversations.create({ name: 'created-later' });
+
+      await expect(
+        directory.idOfSetting(KEY, '#created-later', logger),
+      ).rejects.toBeInstanceOf(UnknownSlackChannelError);
+      now += 60_000;
+      await expect(
+        directory.idOfSetting(KEY, '#created-later', logger),
+      ).resolves.toBe(created.channel!.id);
+    });
+  });
+});
+
+describe('readChannelSetting', () => {
+  const KEY = 'multivac.slack.digest.channels[0].channel';
+
+  it.each([
+    ['C0123456789', 'C0123456789'],
+    ['C0123ABC', 'C0123ABC'],
+    ['G0PRIVATE1', 'G0PRIVATE1'],
+    [' C0123456789 ', 'C0123456789'],
+    ['#sre-digest', '#sre-digest'],
+    ['sre-digest', '#sre-digest'],
+    ['team_payments-2', '#team_payments-2'],
+    [`#${'a'.repeat(80)}`, `#${'a'.repeat(80)}`],
+  ])('takes %j as %j', (value, expected) => {
+    expect(readChannelSetting(KEY, value)).toBe(expected);
+  });
+
+  it.each([
+    '#SRE-digest',
+    'sre digest',
+    '#sre.digest',
+    '##sre',
+    '#',
+    'a'.repeat(81),
+    '<#C0123456789|sre>',
+    'https://example.slack.com/archives/C0123456789',
+  ])('refuses %j, naming the key and the value', value => {
+    expect(() => readChannelSetting(KEY, value)).toThrow(
+      `multivac.slack.digest.channels[0].channel must be a Slack channel id (C0123456789) or a channel name (#name: lowercase letters, digits, - and _, up to 80 characters), got ${JSON.stringify(
+        value,
+      )}`,
     );
   });
 });

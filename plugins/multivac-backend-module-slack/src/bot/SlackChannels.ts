@@ -1,8 +1,16 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { WebClient } from '@slack/web-api';
 
 /** A channel id: `C...` (public or private), `G...` (older private ones). */
 const CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
+/**
+ * What a config key takes for a channel id: Slack's ids are `C` or `G` and
+ * then capitals and digits (channel names have no capitals).
+ */
+const SETTING_ID = /^[CG][A-Z0-9]+$/;
+/** A channel name as Slack allows it, with or without `#`. */
+const CHANNEL_NAME = /^#?[a-z0-9_-]{1,80}$/;
 const PAGE_SIZE = 200;
 
 /** A `slack.com/channel` that names no channel the bot can see. */
@@ -12,6 +20,28 @@ export class UnknownSlackChannelError extends NotFoundError {
       `No Slack channel named #${channel} that Multivac can see; invite @Multivac or use the channel id`,
     );
   }
+}
+
+/**
+ * A config key that names a Slack channel (`multivac.slack.triageChannel`,
+ * `multivac.slack.digest.channels[].channel`): the channel id as it is, or
+ * the name as `#name`. Throws, naming `key` and the value, when it is
+ * neither a channel id nor a name Slack allows (lowercase letters, digits,
+ * `-` and `_`, up to 80 characters).
+ */
+export function readChannelSetting(key: string, value: string): string {
+  const trimmed = value.trim();
+  if (SETTING_ID.test(trimmed)) {
+    return trimmed;
+  }
+  if (CHANNEL_NAME.test(trimmed)) {
+    return `#${trimmed.replace(/^#/, '')}`;
+  }
+  throw new Error(
+    `${key} must be a Slack channel id (C0123456789) or a channel name (#name: lowercase letters, digits, - and _, up to 80 characters), got ${JSON.stringify(
+      value,
+    )}`,
+  );
 }
 
 /**
@@ -48,6 +78,32 @@ export class SlackChannels {
       throw new UnknownSlackChannelError(name);
     }
     return id;
+  }
+
+  /**
+   * The id of the channel config key `key` names (as read by
+   * readChannelSetting): an id as it is, a `#name` resolved now, so that a
+   * channel created or renamed since the start is found once the cache is
+   * renewed. A name the bot cannot see is logged as a warning naming the
+   * key and the channel, and thrown (UnknownSlackChannelError) so that the
+   * caller tries again later.
+   */
+  async idOfSetting(
+    key: string,
+    value: string,
+    logger: LoggerService,
+  ): Promise<string> {
+    if (!value.startsWith('#')) {
+      return value;
+    }
+    try {
+      return await this.idOf(value);
+    } catch (error) {
+      if (error instanceof UnknownSlackChannelError) {
+        logger.warn(`${key}: ${error.message}; will try again`);
+      }
+      throw error;
+    }
   }
 
   /** Channel names to ids, from the cache while it is fresh. */

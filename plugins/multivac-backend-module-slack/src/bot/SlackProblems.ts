@@ -1,9 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Incident, roleHolder } from '@multivac/plugin-multivac-common';
-import { SlackConfig } from '../config';
+import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
 import { sendDirectMessage } from './directMessage';
 import { describeSlackError, slackProblem } from './slackErrors';
 import { SlackBotServices } from './SlackBotServices';
+import { SlackChannels } from './SlackChannels';
 
 /**
  * Tells people when Slack refuses an incident's channel work for a reason
@@ -15,6 +16,7 @@ import { SlackBotServices } from './SlackBotServices';
 export class SlackProblems {
   constructor(
     private readonly deps: SlackBotServices & {
+      channels: SlackChannels;
       config: SlackConfig;
       logger: LoggerService;
     },
@@ -59,7 +61,9 @@ export class SlackProblems {
       if (
         config.triageChannel &&
         (await this.attempt('tell the triage channel', () =>
-          client.chat.postMessage({ channel: config.triageChannel!, text }),
+          this.deps.channels
+            .idOfSetting(TRIAGE_CHANNEL_KEY, config.triageChannel!, logger)
+            .then(channel => client.chat.postMessage({ channel, text })),
         ))
       ) {
         told.push('the triage channel');

@@ -1,14 +1,16 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   MultivacWorkflow,
   ReportChange,
   ReportSubscriber,
 } from '@multivac/plugin-multivac-node';
-import { SlackConfig } from '../config';
+import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
 import { reportMessageKey } from '../database/SlackStore';
 import { triageMessage } from '../messages';
 import { WorkflowHandle } from '../WorkflowHandle';
 import { postOrUpdate } from './postOrUpdate';
 import { SlackBotServices } from './SlackBotServices';
+import { SlackChannels } from './SlackChannels';
 
 /**
  * Every report, from Slack or the portal, in the triage channel: one
@@ -20,7 +22,11 @@ export class TriageReportMessages implements ReportSubscriber {
   private readonly workflow = new WorkflowHandle();
 
   constructor(
-    private readonly deps: SlackBotServices & { config: SlackConfig },
+    private readonly deps: SlackBotServices & {
+      channels: SlackChannels;
+      config: SlackConfig;
+      logger: LoggerService;
+    },
   ) {}
 
   connect(workflow: MultivacWorkflow): void {
@@ -61,7 +67,12 @@ export class TriageReportMessages implements ReportSubscriber {
       change === 'submitted'
         ? async () => {
             const result = await client.chat.postMessage({
-              channel: triageChannel,
+              // An unknown name throws: the delivery is retried.
+              channel: await this.deps.channels.idOfSetting(
+                TRIAGE_CHANNEL_KEY,
+                triageChannel,
+                this.deps.logger,
+              ),
               ...message,
             });
             return { channelId: result.channel!, ts: result.ts! };

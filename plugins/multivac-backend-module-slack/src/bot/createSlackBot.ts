@@ -35,6 +35,8 @@ export function createSlackBot(deps: {
   commands: CommandRegistry;
   config: SlackConfig;
   logger: LoggerService;
+  /** Resolves channel names; default: its own, with `channelCacheSeconds`. */
+  channels?: SlackChannels;
 }) {
   const { client, store, catalog, auth, commands, config, logger } = deps;
   const services: SlackBotServices = {
@@ -47,10 +49,12 @@ export function createSlackBot(deps: {
     responseUrls: new ResponseUrls({ hooksUrl: config.hooksUrl, logger }),
     logger,
   });
-  const channels = new SlackChannels({
-    client,
-    cacheTtlMs: config.channelCacheSeconds * 1000,
-  });
+  const channels =
+    deps.channels ??
+    new SlackChannels({
+      client,
+      cacheTtlMs: config.channelCacheSeconds * 1000,
+    });
   const actors = new SlackActors({ users: services.users, answers, logger });
   const reportForm = new ReportForm({
     client,
@@ -108,9 +112,19 @@ export function createSlackBot(deps: {
       config,
       logger,
     }),
-    triageReportMessages: new TriageReportMessages({ ...services, config }),
+    triageReportMessages: new TriageReportMessages({
+      ...services,
+      channels,
+      config,
+      logger,
+    }),
     pageDirectMessages: new PageDirectMessages(services),
-    postmortemNotices: new PostmortemNotices({ ...services, config, logger }),
+    postmortemNotices: new PostmortemNotices({
+      ...services,
+      channels,
+      config,
+      logger,
+    }),
     releaseNotices: new ReleaseNotices({
       client,
       channels,

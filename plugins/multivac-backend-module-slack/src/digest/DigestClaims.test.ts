@@ -90,8 +90,19 @@ describe('readDigestChannels', () => {
         { channel: 'C2', team: 'payments', hour: 8, timeZone: 'Europe/Berlin' },
       ]),
     ).toEqual([
-      { channel: 'C1', hour: 9, timeZone: 'UTC' },
-      { channel: 'C2', team: 'payments', hour: 8, timeZone: 'Europe/Berlin' },
+      {
+        channel: 'C1',
+        key: 'multivac.slack.digest.channels[0].channel',
+        hour: 9,
+        timeZone: 'UTC',
+      },
+      {
+        channel: 'C2',
+        key: 'multivac.slack.digest.channels[1].channel',
+        team: 'payments',
+        hour: 8,
+        timeZone: 'Europe/Berlin',
+      },
     ]);
     expect(readDigestChannels(new ConfigReader({}))).toEqual([]);
   });

@@ -1,9 +1,15 @@
 import { Config } from '@backstage/config';
+import { readChannelSetting } from '../bot/SlackChannels';
 
 /** One channel's digest: `multivac.slack.digest.channels[]`. */
 export interface DigestChannelConfig {
-  /** Slack channel id (e.g. C0123456789) the bot is a member of. */
+  /**
+   * Slack channel id (e.g. C0123456789) or name (`#sre-digest`, resolved
+   * when the digest is posted); the bot must be a member.
+   */
   channel: string;
+  /** The config key of `channel`, for messages. */
+  key: string;
   /** A Group (ref or name): only its incidents, pages, releases and on-call. */
   team?: string;
   /** Local hour (0–23) at which it is posted. */
@@ -16,18 +22,20 @@ const KEY = 'multivac.slack.digest.channels';
 
 /**
  * Reads `multivac.slack.digest.channels` (none when absent); throws naming
- * the key of a bad value. A channel appears once: its digest is claimed per
- * channel and day.
+ * the key of a bad value. A channel appears once (`#ops` and `ops` are the
+ * same); its digest is claimed per channel id and day, so a channel listed
+ * once by name and once by id is still posted once a day.
  */
 export function readDigestChannels(config: Config): DigestChannelConfig[] {
   const entries = config.getOptionalConfigArray(KEY) ?? [];
   const seen = new Set<string>();
   return entries.map((entry, i) => {
     const key = `${KEY}[${i}]`;
-    const channel = entry.getString('channel').trim();
-    if (!channel) {
+    const raw = entry.getString('channel');
+    if (!raw.trim()) {
       throw new Error(`${key}.channel must not be empty`);
     }
+    const channel = readChannelSetting(`${key}.channel`, raw);
     if (seen.has(channel)) {
       throw new Error(
         `${key}.channel: ${channel} is listed twice; one digest per channel`,
@@ -47,7 +55,13 @@ export function readDigestChannels(config: Config): DigestChannelConfig[] {
       );
     }
     const team = entry.getOptionalString('team')?.trim();
-    return { channel, hour, timeZone, ...(team && { team }) };
+    return {
+      channel,
+      key: `${key}.channel`,
+      hour,
+      timeZone,
+      ...(team && { team }),
+    };
   });
 }
 
