@@ -2,6 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { pageAcknowledgePermission } from '@multivac/plugin-multivac-common';
 import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
 import { asAda, startBackend } from '../__testUtils__/testBackend';
 import alertmanagerFixture from './__fixtures__/alertmanager.json';
 import datadogFixture from './__fixtures__/datadog.json';
@@ -697,3 +698,102 @@ describe('/api/multivac/alerts', () => {
       .expect(202);
   });
 });
+
+describe.each(createTestDatabases().eachSupportedId())(
+  'unreadable deliveries kept as dead letters (%s)',
+  databaseId => {
+    const databases = createTestDatabases();
+
+    it('a body with NUL bytes or half a surrogate pair: 400, kept as a dead letter with U+FFFD in their place', async () => {
+      const knex = await databases.init(databaseId);
+      const { server } = await startBackend(undefined, alertsConfig, [
+        mockServices.database.factory({ knex }),
+      ]);
+      const deliver = (raw: Buffer) =>
+        request(server)
+          .post('/api/multivac/alerts/integrations/generic')
+          .set(bearer)
+          .set('Content-Type', 'application/json')
+          .serialize(bytes => bytes)
+          .send(raw);
+      // Found by routes.fuzz.test.ts: PostgreSQL cannot store a NUL byte
+      // (500), and JSON.parse's message quotes half of a 4-byte character.
+      const withNul = await deliver(Buffer.from('{"summary":\u0000}'));
+      expect(withNul.status).toBe(400);
+      expect(withNul.body.error.message).toMatch(/^Body is not JSON: /);
+      expect(withNul.body.error.message).not.toContain('\u0000');
+      const halfPair = await deliver(
+        Buffer.from([241, 168, 166, 183, 243, 185, 158, 176]),
+      );
+      expect(halfPair.status).toBe(400);
+      expect(halfPair.body.error.message).toBe(
+        `Body is not JSON: Unexpected token '\uFFFD', "\u{689B7}\u{F97B0}" is not valid JSON`,
+      );
+
+      const letters = await request(server)
+        .get('/api/multivac/alerts/dead-letters')
+        .set(asAda);
+      expect(letters.body.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            integrationId: 'generic',
+            error: withNul.body.error.message,
+            body: '{"summary":\uFFFD}',
+          }),
+          expect.objectContaining({
+            integrationId: 'generic',
+            error: halfPair.body.error.message,
+            body: '\u{689B7}\u{F97B0}',
+          }),
+        ]),
+      );
+      expect((await listAlerts(server)).totalCount).toBe(0);
+    });
+
+    it('a NUL byte in an integration or group id: 400 on every route, nothing stored', async () => {
+      const knex = await databases.init(databaseId);
+      const { server } = await startBackend(undefined, alertsConfig, [
+        mockServices.database.factory({ knex }),
+      ]);
+      // Found by routes.fuzz.test.ts: on PostgreSQL these were 500s.
+      const attempts = [
+        request(server)
+          .post('/api/multivac/alerts/integrations/generic%00')
+          .set(bearer)
+          .send(genericFixture),
+        request(server)
+          .post('/api/multivac/alerts/integrations/a%00b/rotate-secret')
+          .set(asAda)
+          .send({}),
+        request(server)
+          .post('/api/multivac/alerts/integrations/a%00b/preview')
+          .set(asAda)
+          .send({ last: 3 }),
+        request(server)
+          .delete('/api/multivac/alerts/integrations/a%00b')
+          .set(asAda),
+        request(server).get('/api/multivac/alerts/groups/a%00b').set(asAda),
+        request(server)
+          .post('/api/multivac/alerts/groups/a%00b/incident')
+          .set(asAda)
+          .send({}),
+        request(server)
+          .post('/api/multivac/alerts/groups/INC-1%00/acknowledge')
+          .set(asAda)
+          .send({}),
+      ];
+      for (const [i, attempt] of attempts.entries()) {
+        const res = await attempt;
+        expect([i, res.status]).toEqual([i, 400]);
+        expect(res.body.error.message).toBe(
+          'Invalid id: must be at most 255 characters without NUL bytes',
+        );
+      }
+      expect((await listAlerts(server)).totalCount).toBe(0);
+      const letters = await request(server)
+        .get('/api/multivac/alerts/dead-letters')
+        .set(asAda);
+      expect(letters.body.items).toEqual([]);
+    });
+  },
+);

@@ -15,7 +15,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { CatalogEntities } from '../service/CatalogEntities';
 import { RequestAuth } from '../service/RequestAuth';
-import { parseInput } from '../service/validation';
+import { checkIdParams, parseInput } from '../service/validation';
 import { AlertService } from './AlertService';
 
 /** Where monitoring tools deliver alerts; signed by the integration, not signed in. */
@@ -54,6 +54,8 @@ export function createAlertsRouter(options: {
 }): express.Router {
   const { alerts, entities, requestAuth, logger, discovery } = options;
   const router = Router();
+  // An integration's or group's id: a NUL byte is a 400, not a database error.
+  checkIdParams(router, 'id');
   const jsonBody = express.json({ limit: '64kb' });
 
   router.post(
@@ -81,15 +83,21 @@ export function createAlertsRouter(options: {
         res.status(202).json(result);
       } catch (error) {
         if (error instanceof InputError) {
+          // What the sender sent, quoted or kept, without what neither
+          // database nor JSON text can hold (NUL bytes, lone surrogates).
+          const message = storableText(error.message);
           const id = await alerts.deadLetter({
             integrationId: integration.id,
-            error: error.message,
-            contentType: req.headers['content-type']?.slice(0, 200),
-            body: body.toString('utf8'),
+            error: message,
+            contentType: storableText(
+              req.headers['content-type']?.slice(0, 200),
+            ),
+            body: storableText(body.toString('utf8')),
           });
           logger.warn(
-            `Alert delivery to integration ${integration.id} kept as dead letter ${id}: ${error.message}`,
+            `Alert delivery to integration ${integration.id} kept as dead letter ${id}: ${message}`,
           );
+          throw message === error.message ? error : new InputError(message);
         }
         throw error;
       }
@@ -237,6 +245,18 @@ export function createAlertsRouter(options: {
   });
 
   return router;
+}
+
+/** NUL bytes and lone surrogates (a JSON error can quote half a pair) as U+FFFD. */
+function storableText(text: string): string;
+function storableText(text: string | undefined): string | undefined;
+function storableText(text: string | undefined): string | undefined {
+  return text
+    ?.replace(/\0/g, '\uFFFD')
+    .replace(
+      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      '\uFFFD',
+    );
 }
 
 function parseJson(body: Buffer): unknown {

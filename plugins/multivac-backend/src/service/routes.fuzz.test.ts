@@ -1,9 +1,18 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
 import { Server } from 'http';
+import { Knex } from 'knex';
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { asAda, startBackend } from '../__testUtils__/testBackend';
+import { eventually } from '../__testUtils__/waitFor';
+import alertmanagerFixture from '../alerts/__fixtures__/alertmanager.json';
+import datadogFixture from '../alerts/__fixtures__/datadog.json';
+import genericFixture from '../alerts/__fixtures__/generic.json';
+import grafanaFixture from '../alerts/__fixtures__/grafana.json';
+import sumologicFixture from '../alerts/__fixtures__/sumologic.json';
+import zendeskFixture from '../alerts/__fixtures__/zendesk.json';
 
 /**
  * Bad input never gets a 5xx (issue 14): property-based requests over every
@@ -17,6 +26,10 @@ jest.setTimeout(180_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 14);
 /** Requests per database, over all routes. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
+/** Requests per database to the routes added since (issue 20). */
+const NEWER_RUNS = Number(process.env.FUZZ_NEWER_RUNS ?? 1500);
+/** Signed alert deliveries per database (issue 20). */
+const INGEST_RUNS = Number(process.env.FUZZ_INGEST_RUNS ?? 300);
 
 const databases = createTestDatabases();
 
@@ -44,6 +57,37 @@ const page = {
   entityRef: 'payments-api',
   summary: 'Checkout is failing',
   details: { region: 'eu', errors: [1, 2] },
+};
+
+/** Each vendor's documented payload (`src/alerts/__fixtures__`). */
+const FIXTURES = {
+  alertmanager: alertmanagerFixture,
+  grafana: grafanaFixture,
+  generic: genericFixture,
+  datadog: datadogFixture,
+  sumologic: sumologicFixture,
+  zendesk: zendeskFixture,
+} as const;
+type Vendor = keyof typeof FIXTURES;
+const VENDORS = Object.keys(FIXTURES) as Vendor[];
+
+/** The secret of every configured integration below. */
+const SECRET = 'fuzz-secret-0123456789';
+const integrationOf = (vendor: Vendor) => `fuzz-${vendor}`;
+
+/** One configured (app-config) integration per vendor, routed to payments-api. */
+const alertsConfig = {
+  jobs: { pollIntervalSeconds: 0.1, initialBackoffSeconds: 0.1 },
+  alerts: {
+    integrations: VENDORS.map(vendor => ({
+      id: integrationOf(vendor),
+      name: `Fuzzed ${vendor}`,
+      vendor,
+      secrets: [SECRET],
+      defaultEntityRef: 'component:default/payments-api',
+      ...(vendor === 'zendesk' && { zendeskUrl: 'https://acme.zendesk.com' }),
+    })),
+  },
 };
 
 /** A JSON text nested `depth` levels deep, built without recursion. */
@@ -129,7 +173,10 @@ const body = (valid: Record<string, unknown>) => {
       weight: 4,
       arbitrary: fc
         .tuple(
-          fc.subarray(keys, { minLength: 1, maxLength: 2 }),
+          fc.subarray(keys, {
+            minLength: 1,
+            maxLength: Math.min(2, keys.length),
+          }),
           fc.array(fc.option(anyValue, { freq: 8 }), {
             minLength: keys.length,
             maxLength: keys.length,
@@ -213,6 +260,8 @@ interface Call {
   method: Method;
   path: string;
   body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` instead of JSON. */
+  form?: string;
 }
 
 const call = (
@@ -229,16 +278,24 @@ const under = (prefix: string, ids: fc.Arbitrary<string>, suffix = '') =>
   ids.map(v => `${prefix}/${v}${suffix}`);
 const withQuery = (path: string, keys: string[]) =>
   query(keys).map(q => `${path}?${q}`);
+/** An urlencoded form body over `keys` (and one unknown key). */
+const form = (keys: string[]) => query(keys);
 
-/** Every state-changing and listing route, with inputs for it. */
-function routes(ids: {
+interface Ids {
   incident: string[];
   report: string[];
   release: string[];
   postmortem: string[];
   page: string[];
   actionItem: string[];
-}): fc.Arbitrary<Call> {
+  schedule: string[];
+  override: string[];
+  integration: string[];
+  alertGroup: string[];
+}
+
+/** The state-changing and listing routes of issue 14, with inputs for them. */
+function routes(ids: Ids): fc.Arbitrary<Call> {
   const incidentId = id(ids.incident);
   const postmortemId = id(ids.postmortem);
   const listKeys = ['limit', 'offset'];
@@ -368,10 +425,325 @@ function routes(ids: {
   );
 }
 
+/** The routes added since issue 14 (the audit of issue 20). */
+function newerRoutes(ids: Ids): fc.Arbitrary<Call> {
+  const incidentId = id(ids.incident);
+  const postmortemId = id(ids.postmortem);
+  const scheduleId = id(ids.schedule);
+  const integrationId = id(ids.integration);
+  const groupId = id(ids.alertGroup);
+  const listKeys = ['limit', 'offset'];
+  const insightsKeys = ['period', 'end', 'team', 'service', 'severity'];
+  return fc.oneof(
+    call('get', fixed('/health')),
+    call('get', under('/incidents', incidentId, '/postmortem')),
+    call('get', under('/postmortems', postmortemId)),
+    call('get', under('/postmortems', postmortemId, '/markdown')),
+    call('post', under('/postmortems', postmortemId, '/approve'), body({})),
+    call(
+      'post',
+      under('/postmortems', postmortemId, '/reopen'),
+      body({ reason: 'Missed a cause' }),
+    ),
+    call('get', withQuery('/action-items', ['owner', 'status', 'limit'])),
+    call('get', fixed('/action-items?owner=me')),
+    call('get', under('/pages', id(ids.page))),
+    call('get', withQuery('/oncall/card', ['entityRef'])),
+    call('get', under('/oncall/schedules', scheduleId, '/overrides')),
+    call(
+      'post',
+      under('/oncall/schedules', scheduleId, '/overrides'),
+      body({
+        userRef: 'user:default/grace.hopper',
+        start: '2030-11-24T09:00:00Z',
+        end: '2030-11-24T17:00:00Z',
+        reason: 'Covering',
+      }),
+    ),
+    call(
+      'delete',
+      fc
+        .tuple(scheduleId, id(ids.override))
+        .map(([s, o]) => `/oncall/schedules/${s}/overrides/${o}`),
+    ),
+    call('get', fixed('/reports/rubric')),
+    call('get', under('/releases', id(ids.release))),
+    call('get', fixed('/releases/environments')),
+    call('post', fixed('/releases/feed-token'), body({ expiresInDays: 30 })),
+    call('get', fixed('/releases/feed-token')),
+    call('delete', fixed('/releases/feed-token')),
+    call('get', withQuery('/insights/incidents', insightsKeys)),
+    call(
+      'get',
+      withQuery('/insights/interruptions', [...insightsKeys, 'person']),
+    ),
+    call('get', withQuery('/insights/digest', ['team', 'hours'])),
+    call(
+      'get',
+      withQuery('/insights/oncall-load', ['period', 'end', 'team', 'person']),
+    ),
+    call(
+      'get',
+      withQuery('/insights/change-failure', [
+        'period',
+        'end',
+        'team',
+        'service',
+      ]),
+    ),
+    call('get', withQuery('/insights/report-card', ['team', 'period', 'end'])),
+    call('get', withQuery('/paging/acknowledge', ['token'])),
+    form(['token']).map(
+      (f): Call => ({ method: 'post', path: '/paging/acknowledge', form: f }),
+    ),
+    call('get', fixed('/alerts/integrations')),
+    call(
+      'post',
+      fixed('/alerts/integrations'),
+      body({
+        id: 'fuzzed',
+        name: 'Fuzzed',
+        vendor: 'generic',
+        defaultEntityRef: 'payments-api',
+        urgency: { critical: 'high' },
+        groupWindowMinutes: 5,
+      }),
+    ),
+    call(
+      'post',
+      under('/alerts/integrations', integrationId, '/rotate-secret'),
+      body({ graceMinutes: 5 }),
+    ),
+    call(
+      'post',
+      under('/alerts/integrations', integrationId, '/preview'),
+      fc.oneof(
+        body({ payload: { summary: 'Disk full', severity: 'critical' } }),
+        body({ last: 3 }),
+      ),
+    ),
+    // Signed in but unsigned deliveries, to any id; signed ones: below.
+    call('post', under('/alerts/integrations', integrationId), body({})),
+    call('delete', under('/alerts/integrations', integrationId)),
+    call(
+      'get',
+      withQuery('/alerts', [
+        ...listKeys,
+        'status',
+        'urgency',
+        'entityRef',
+        'integration',
+      ]),
+    ),
+    call('get', under('/alerts/groups', groupId)),
+    call(
+      'post',
+      under('/alerts/groups', groupId, '/incident'),
+      body({ title: 'Disk full', severity: 'SEV3' }),
+    ),
+    call('post', under('/alerts/groups', groupId, '/acknowledge'), body({})),
+    call('get', fixed('/alerts/dead-letters')),
+  );
+}
+
+// ---------------------------------------------------------------- deliveries
+
+type JsonPath = Array<string | number>;
+
+/** Every path into a JSON value, the root's (`[]`) first. */
+function pathsOf(value: unknown, at: JsonPath = []): JsonPath[] {
+  const paths: JsonPath[] = [at];
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => paths.push(...pathsOf(v, [...at, i])));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      paths.push(...pathsOf(v, [...at, key]));
+    }
+  }
+  return paths;
+}
+
+/** `root` with the value at `path` replaced, or removed (`undefined`). */
+function replaceAt(root: unknown, path: JsonPath, value: unknown): unknown {
+  if (path.length === 0) {
+    return value;
+  }
+  let parent: any = root;
+  for (const step of path.slice(0, -1)) {
+    if (parent === null || typeof parent !== 'object') {
+      return root; // an earlier change removed the way there
+    }
+    parent = parent[step];
+  }
+  if (parent === null || typeof parent !== 'object') {
+    return root;
+  }
+  const last = path[path.length - 1];
+  if (value === undefined) {
+    if (Array.isArray(parent) && typeof last === 'number') {
+      parent.splice(last, 1);
+    } else {
+      delete parent[last];
+    }
+  } else {
+    parent[last] = value;
+  }
+  return root;
+}
+
+/** The vendor's payload with one to three values changed or removed. */
+const almostLike = (fixture: unknown) => {
+  const paths = pathsOf(fixture);
+  // Mostly below the root: a replaced root is merely random JSON.
+  const inner = paths.length > 1 ? paths.slice(1) : paths;
+  return fc
+    .tuple(
+      fc.array(fc.constantFrom(...inner), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.option(anyValue, { freq: 3, nil: undefined }), {
+        minLength: 3,
+        maxLength: 3,
+      }),
+    )
+    .map(([changed, values]) =>
+      changed.reduce<unknown>(
+        (root, path, i) => replaceAt(root, path, values[i]),
+        structuredClone(fixture),
+      ),
+    );
+};
+
+const json = (value: unknown) => JSON.stringify(value) ?? '';
+
+/** A raw delivery body for `vendor`: its payload, almost it, or anything. */
+const deliveryBody = (vendor: Vendor): fc.Arbitrary<Buffer> =>
+  fc
+    .oneof(
+      { weight: 1, arbitrary: fc.constant(json(FIXTURES[vendor])) },
+      { weight: 5, arbitrary: almostLike(FIXTURES[vendor]).map(json) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom(...VENDORS)
+          .filter(other => other !== vendor)
+          .map(other => json(FIXTURES[other])),
+      },
+      { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map(json) },
+      { weight: 1, arbitrary: scalar.map(json) },
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 100 }) },
+      { weight: 1, arbitrary: fc.constantFrom('', ' ', '{', '[]', 'null') },
+      {
+        weight: 1,
+        arbitrary: fc.integer({ min: 6, max: 6000 }).map(deeplyNested),
+      },
+    )
+    .map(raw => Buffer.from(raw as string | Uint8Array));
+
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/octet-stream',
+  undefined,
+);
+
+const basic = (password: string) =>
+  `Basic ${Buffer.from(`grafana:${password}`).toString('base64')}`;
+
+/** What each vendor's sender can send to prove it knows the secret. */
+function validAuth(vendor: Vendor, raw: Buffer): Array<Record<string, string>> {
+  const ways: Array<Record<string, string>> = [
+    { Authorization: `Bearer ${SECRET}` },
+  ];
+  if (vendor === 'alertmanager' || vendor === 'grafana') {
+    ways.push({ Authorization: basic(SECRET) });
+  }
+  if (vendor === 'datadog' || vendor === 'sumologic') {
+    ways.push({ 'X-Multivac-Secret': SECRET });
+  }
+  if (vendor === 'grafana') {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    ways.push({
+      'X-Grafana-Alerting-Timestamp': timestamp,
+      'X-Grafana-Alerting-Signature': createHmac('sha256', SECRET)
+        .update(`${timestamp}:`)
+        .update(raw)
+        .digest('hex'),
+    });
+  }
+  if (vendor === 'zendesk') {
+    const timestamp = new Date().toISOString();
+    ways.push({
+      'X-Zendesk-Webhook-Signature-Timestamp': timestamp,
+      'X-Zendesk-Webhook-Signature': createHmac('sha256', SECRET)
+        .update(timestamp)
+        .update(raw)
+        .digest('base64'),
+    });
+  }
+  return ways;
+}
+
+/** Header text a client can send (visible ASCII and spaces). */
+const headerText = fc.stringMatching(/^[\x20-\x7e]{0,60}$/);
+
+/** Credentials that are not the integration's: none, wrong, or badly signed. */
+const badAuth = fc.oneof(
+  fc.constant({}),
+  fc.constant({ Authorization: '' }),
+  fc.constant({ Authorization: `Bearer ${SECRET.slice(0, -1)}` }),
+  fc.constant({ Authorization: `Bearer ${SECRET}x` }),
+  fc.constant({ Authorization: `Bearer ${SECRET.toUpperCase()}` }),
+  fc.constant({ Authorization: `${SECRET}` }),
+  fc.constant({ Authorization: basic(`${SECRET}x`) }),
+  fc.constant({ Authorization: `Basic ${SECRET}` }),
+  fc.constant({ 'X-Multivac-Secret': `${SECRET}x` }),
+  headerText.map(v => ({ Authorization: `Bearer ${v}` })),
+  headerText.map(v => ({ Authorization: v })),
+  headerText.map(v => ({ Authorization: basic(v) })),
+  headerText.map(v => ({ 'X-Multivac-Secret': v })),
+  // A signature that is sent must be valid, even beside a valid secret.
+  fc
+    .tuple(headerText, fc.constantFrom('now', '', 'stale', 'junk'))
+    .map(([signature, when]) => ({
+      Authorization: `Bearer ${SECRET}`,
+      'X-Grafana-Alerting-Signature': signature,
+      'X-Grafana-Alerting-Timestamp': {
+        now: String(Math.floor(Date.now() / 1000)),
+        '': '',
+        stale: String(Math.floor(Date.now() / 1000) - 3600),
+        junk: '1e9',
+      }[when]!,
+      'X-Zendesk-Webhook-Signature': signature,
+      'X-Zendesk-Webhook-Signature-Timestamp':
+        when === 'now' ? new Date().toISOString() : when,
+    })),
+);
+
+/** Whether `auth` can be valid for `vendor` (only the secret itself is). */
+const isBadFor = (vendor: Vendor, auth: Record<string, string>) =>
+  !validAuth(vendor, Buffer.alloc(0)).some(
+    good => JSON.stringify(good) === JSON.stringify(auth),
+  ) &&
+  // Grafana and Zendesk: their signature headers decide; others ignore them.
+  !(
+    !['grafana', 'zendesk'].includes(vendor) &&
+    auth.Authorization === `Bearer ${SECRET}`
+  );
+
 // ---------------------------------------------------------------- helpers
 
-async function send(server: Server, { method, path, body: payload }: Call) {
+async function send(
+  server: Server,
+  { method, path, body: payload, form: formBody }: Call,
+) {
   const req = request(server)[method](`/api/multivac${path}`).set(asAda);
+  if (formBody !== undefined) {
+    return req
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(formBody);
+  }
   if (payload === undefined) {
     return req;
   }
@@ -394,6 +766,21 @@ function created201(res: request.Response) {
   return res;
 }
 
+/**
+ * Inside a property: throws (with what was sent and answered) when `actual`
+ * is not `expected`, so that fast-check reports the input.
+ */
+function same(said: string, actual: unknown, expected: unknown) {
+  // As JSON: rows of a driver loaded in another realm have other prototypes.
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(
+      `${said}\n  expected ${JSON.stringify(expected)}, got ${JSON.stringify(
+        actual,
+      )}`,
+    );
+  }
+}
+
 const describeCall = (c: Call) =>
   `${c.method.toUpperCase()} ${c.path.slice(0, 300)} ${
     c.body === undefined ? '' : JSON.stringify(c.body)?.slice(0, 300)
@@ -405,6 +792,7 @@ describe.each(databases.eachSupportedId())(
   'bad input never gets a 5xx (%s)',
   databaseId => {
     let server: Server;
+    let knex: Knex;
     let stop: () => Promise<void>;
     const api = {
       get: (path: string) => send(server, { method: 'get', path }),
@@ -420,11 +808,54 @@ describe.each(databases.eachSupportedId())(
       postmortem: [] as string[],
       page: [] as string[],
       actionItem: [] as string[],
+      schedule: ['payments-primary', 'shop-247', 'no-such-schedule'],
+      override: [] as string[],
+      integration: [
+        ...VENDORS.map(integrationOf),
+        'portal-generic',
+        'no-such-integration',
+      ],
+      alertGroup: [] as string[],
+    };
+
+    /** Rows that deliveries can leave behind. */
+    const stored = async () => {
+      const count = async (table: string) =>
+        Number((await knex(table).count({ n: '*' }))[0].n);
+      return {
+        deliveries: await count('multivac_alert_deliveries'),
+        reports: await count('multivac_reports'),
+        deadLetters: (await knex('multivac_alert_dead_letters')
+          .orderBy('id')
+          .pluck('id')) as string[],
+      };
+    };
+
+    /** The dead letters kept since `before` was read. */
+    const lettersSince = (before: string[]) =>
+      knex('multivac_alert_dead_letters')
+        .whereNotIn('id', before)
+        .select('integration_id', 'error');
+
+    /** A delivery to the configured integration of `vendor`. */
+    const deliver = (
+      vendor: Vendor,
+      raw: Buffer,
+      headers: Record<string, string>,
+      type?: string,
+    ) => {
+      const req = request(server)
+        .post(`/api/multivac/alerts/integrations/${integrationOf(vendor)}`)
+        .set(headers);
+      // The bytes as they are, whatever the content type says.
+      return (type ? req.set('Content-Type', type) : req)
+        .serialize(bytes => bytes)
+        .send(raw);
     };
 
     beforeAll(async () => {
-      const knex = await databases.init(databaseId);
-      const backend = await startBackend(undefined, {}, [
+      knex = await databases.init(databaseId);
+      const backend = await startBackend(undefined, alertsConfig, [
         mockServices.database.factory({ knex }),
       ]);
       server = backend.server;
@@ -446,6 +877,36 @@ describe.each(databases.eachSupportedId())(
       const triage = created201(await api.post('/reports', report));
       const booked = created201(await api.post('/releases', release));
       const paged = created201(await api.post('/pages', page));
+      const cover = created201(
+        await api.post('/oncall/schedules/payments-primary/overrides', {
+          userRef: 'user:default/grace.hopper',
+          start: '2030-11-25T09:00:00Z',
+          end: '2030-11-25T17:00:00Z',
+        }),
+      );
+      created201(
+        await api.post('/alerts/integrations', {
+          id: 'portal-generic',
+          name: 'Portal generic',
+          vendor: 'generic',
+        }),
+      );
+      const delivered = await deliver(
+        'generic',
+        Buffer.from(json(genericFixture)),
+        { Authorization: `Bearer ${SECRET}` },
+        'application/json',
+      );
+      if (delivered.status !== 202) {
+        throw new Error(`setup failed: ${delivered.status} ${delivered.text}`);
+      }
+      const grouped = await eventually(
+        async () =>
+          (
+            await api.get(`/alerts?integration=${integrationOf('generic')}`)
+          ).body.items as Array<{ groupId?: string }>,
+        items => items.some(alert => alert.groupId),
+      );
       created.incident.push(
         declared.body.id,
         declared.body.reference,
@@ -456,32 +917,170 @@ describe.each(databases.eachSupportedId())(
       created.report.push(triage.body.id, triage.body.reference);
       created.release.push(booked.body.id, booked.body.reference);
       created.page.push(paged.body.id);
+      created.override.push(cover.body.id);
+      created.alertGroup.push(
+        ...grouped.flatMap(alert => (alert.groupId ? [alert.groupId] : [])),
+      );
+      if (created.alertGroup.length === 0) {
+        throw new Error('setup failed: the delivered alert has no group');
+      }
     });
 
     afterAll(async () => {
       await stop?.();
     });
 
-    it(`answers every generated request below 500 (${RUNS} requests, seed ${SEED})`, async () => {
+    /**
+     * Sends `runs` generated requests: never a 5xx, and a 4xx says what is
+     * wrong. The statuses answered, counted.
+     */
+    async function neverA5xx(calls: fc.Arbitrary<Call>, runs: number) {
       const statuses = new Map<number, number>();
       await fc.assert(
-        fc.asyncProperty(routes(created), async c => {
+        fc.asyncProperty(calls, async c => {
           const res = await send(server, c);
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          const said = `${describeCall(c)} → ${res.status} ${
+            JSON.stringify(res.body) ?? res.text?.slice(0, 300)
+          }`;
           if (res.status >= 500) {
-            throw new Error(
-              `${describeCall(c)} → ${res.status} ${JSON.stringify(res.body)}`,
-            );
+            throw new Error(said);
+          }
+          // 431: Node's own answer to a URL over 16 KB, before any router.
+          if (res.status >= 400 && res.status !== 431) {
+            // JSON errors; the acknowledge links answer people in HTML.
+            const message: unknown = res.type.includes('html')
+              ? /<p>(.+?)<\/p>/s.exec(res.text)?.[1]
+              : res.body?.error?.message;
+            same(said, typeof message === 'string' && message.length > 0, true);
           }
         }),
-        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+        { numRuns: runs, seed: SEED, endOnFailure: true },
       );
-      // Not only refused at the door: some requests reach the stores.
-      const succeeded = [...statuses]
+      return statuses;
+    }
+
+    /** How many requests got through to the stores (2xx). */
+    const succeeded = (statuses: Map<number, number>) =>
+      [...statuses]
         .filter(([status]) => status < 300)
         .reduce((sum, [, count]) => sum + count, 0);
-      expect(succeeded).toBeGreaterThan(RUNS / 20);
+
+    it(`answers every generated request below 500 (${RUNS} requests, seed ${SEED})`, async () => {
+      const statuses = await neverA5xx(routes(created), RUNS);
+      // Not only refused at the door: some requests reach the stores.
+      expect(succeeded(statuses)).toBeGreaterThan(RUNS / 20);
       expect(Math.max(...statuses.keys())).toBeLessThan(500);
+    });
+
+    it(`answers every generated request to the routes added since below 500 (${NEWER_RUNS} requests, seed ${SEED})`, async () => {
+      const statuses = await neverA5xx(newerRoutes(created), NEWER_RUNS);
+      expect(succeeded(statuses)).toBeGreaterThan(NEWER_RUNS / 20);
+      expect(Math.max(...statuses.keys())).toBeLessThan(500);
+    });
+
+    it(`answers every signed alert delivery below 500, storing only what it accepts (${INGEST_RUNS} deliveries, seed ${SEED})`, async () => {
+      const statuses = new Map<number, number>();
+      const delivery = fc
+        .constantFrom(...VENDORS)
+        .chain(vendor =>
+          fc.tuple(
+            fc.constant(vendor),
+            deliveryBody(vendor),
+            fc.nat(),
+            contentType,
+          ),
+        );
+      await fc.assert(
+        fc.asyncProperty(delivery, async ([vendor, raw, way, type]) => {
+          const ways = validAuth(vendor, raw);
+          const auth = ways[way % ways.length];
+          const before = await stored();
+          const res = await deliver(vendor, raw, auth, type);
+          const after = await stored();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          const said = `${vendor} ${JSON.stringify(auth)} ${type} ${raw
+            .toString('utf8')
+            .slice(0, 300)} → ${res.status} ${JSON.stringify(res.body)}`;
+          if (res.status >= 500) {
+            throw new Error(said);
+          }
+          if (res.status === 202) {
+            if (vendor === 'zendesk') {
+              // Tickets become reports (or find the one they became).
+              same(said, after.deliveries, before.deliveries);
+              const filed = await api.get(`/reports/${res.body.reportId}`);
+              same(said, filed.status, 200);
+            } else {
+              same(said, after.deliveries, before.deliveries + 1);
+              const row = await knex('multivac_alert_deliveries')
+                .where({ id: res.body.deliveryId })
+                .first();
+              same(said, row?.integration_id, integrationOf(vendor));
+            }
+            same(said, after.deadLetters, before.deadLetters);
+            return;
+          }
+          // Refused: nothing stored but, for a 400, a dead letter saying why.
+          const message: unknown = res.body?.error?.message;
+          same(said, res.status >= 400 && res.status < 500, true);
+          same(said, typeof message === 'string' && message.length > 0, true);
+          same(
+            said,
+            [after.deliveries, after.reports],
+            [before.deliveries, before.reports],
+          );
+          same(
+            said,
+            await lettersSince(before.deadLetters),
+            res.status === 400
+              ? [{ integration_id: integrationOf(vendor), error: message }]
+              : [],
+          );
+        }),
+        { numRuns: INGEST_RUNS, seed: SEED, endOnFailure: true },
+      );
+      // The vendors' own payloads get through, and unreadable ones are refused.
+      expect(statuses.get(202)).toBeGreaterThan(INGEST_RUNS / 20);
+      expect(statuses.get(400)).toBeGreaterThan(INGEST_RUNS / 4);
+      const letters = await api.get('/alerts/dead-letters');
+      expect(letters.status).toBe(200);
+      expect(letters.body.items.length).toBeGreaterThan(0);
+    });
+
+    it(`refuses deliveries without the integration's secret with a 401, storing nothing (${
+      INGEST_RUNS / 2
+    } deliveries)`, async () => {
+      const refused = fc
+        .tuple(fc.constantFrom(...VENDORS), badAuth, contentType)
+        .filter(([vendor, auth]) => isBadFor(vendor, auth))
+        .chain(([vendor, auth, type]) =>
+          fc.tuple(
+            fc.constant(vendor),
+            fc.constant(auth),
+            fc.constant(type),
+            fc.oneof(
+              fc.constant(Buffer.from(json(FIXTURES[vendor]))),
+              deliveryBody(vendor),
+            ),
+          ),
+        );
+      await fc.assert(
+        fc.asyncProperty(refused, async ([vendor, auth, type, raw]) => {
+          const before = await stored();
+          const res = await deliver(vendor, raw, auth, type);
+          const after = await stored();
+          const said = `${vendor} ${JSON.stringify(auth)} → ${
+            res.status
+          } ${JSON.stringify(res.body)}`;
+          expect([said, res.status]).toEqual([said, 401]);
+          expect(res.body.error.message).toBe(
+            'Not signed by a secret of this integration',
+          );
+          expect([said, after]).toEqual([said, before]);
+        }),
+        { numRuns: INGEST_RUNS / 2, seed: SEED, endOnFailure: true },
+      );
     });
 
     it('offset=1e20 (and 1e21, -1, 0.5) → 400 on every list', async () => {
@@ -567,6 +1166,11 @@ describe.each(databases.eachSupportedId())(
         '/incidents?entityRef=payments-api%00',
         '/releases?environment=%00',
         '/postmortems?q=a%00b',
+        '/alerts/groups/a%00b',
+        '/alerts?integration=a%00b',
+        '/oncall/schedules/a%00b/overrides',
+        '/insights/digest?team=a%00b',
+        '/action-items?owner=a%00b',
       ]) {
         const res = await api.get(path);
         expect([path, res.status]).toEqual([path, 400]);
@@ -605,6 +1209,45 @@ describe.each(databases.eachSupportedId())(
         'Invalid action item: dueDate: the year must be from 1970 to 9999',
       );
     });
+
+    // Known defects found by the properties above (seeds 3 and 4, and the
+    // year-0000 inputs), whose fix is outside the routers: `it.failing`
+    // until then. When one of these fails, the defect is fixed: make it `it`.
+    it.failing(
+      'an Alertmanager or Grafana alert whose startsAt is no date → 400 (adapters/alertmanager.ts: RangeError, a 500)',
+      async () => {
+        for (const [vendor, fixture] of [
+          ['alertmanager', alertmanagerFixture],
+          ['grafana', grafanaFixture],
+        ] as const) {
+          const payload = structuredClone(fixture) as { alerts: any[] };
+          payload.alerts[0].startsAt = 'yesterday';
+          const res = await deliver(
+            vendor,
+            Buffer.from(json(payload)),
+            { Authorization: `Bearer ${SECRET}` },
+            'application/json',
+          );
+          expect([vendor, res.status]).toEqual([vendor, 400]);
+        }
+      },
+    );
+
+    it.failing(
+      'insights with end in year 0000 or 0001 → 400 (insights query schemas: a 500 on PostgreSQL, a 200 on SQLite)',
+      async () => {
+        for (const path of [
+          '/insights/incidents?end=0000-01-01T00:00:00Z',
+          '/insights/interruptions?end=0000-01-01T00:00:00Z',
+          '/insights/oncall-load?end=0000-01-01T00:00:00Z',
+          '/insights/change-failure?end=0001-01-01T00:00:00Z',
+          '/insights/report-card?team=payments&end=0000-01-01T00:00:00Z',
+        ]) {
+          const res = await api.get(path);
+          expect([path, res.status]).toEqual([path, 400]);
+        }
+      },
+    );
 
     it('report links other than http(s) → 400', async () => {
       for (const link of [
