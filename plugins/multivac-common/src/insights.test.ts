@@ -29,4 +29,14 @@ describe('insightsQuerySchema', () => {
     ]);
     expect(messages({ period: '366d' })).toEqual([]);
   });
+
+  it('takes an end in the accepted years only, and says so', () => {
+    expect(messages({ end: '0000-01-01T00:00:00Z' })).toEqual([
+      'end: the year must be from 1970 to 9999',
+    ]);
+    expect(messages({ end: 'yesterday' })).toEqual([
+      'end: must be an ISO date-time',
+    ]);
+    expect(messages({ end: '2026-12-05T09:00:00+01:00' })).toEqual([]);
+  });
 });

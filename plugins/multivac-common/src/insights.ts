@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from './incidents';
-import { refSchema } from './limits';
+import { isoDateTimeSchema, refSchema } from './limits';
 
 /**
  * Longest insights period in days.
@@ -38,10 +38,7 @@ export const insightsQuerySchema = z
         }
       })
       .default('30d'),
-    end: z
-      .string()
-      .datetime({ offset: true, message: 'must be an ISO date-time' })
-      .optional(),
+    end: isoDateTimeSchema('must be an ISO date-time').optional(),
     team: refSchema().optional(),
     service: refSchema().optional(),
     severity: z.enum(SEVERITIES).optional(),

@@ -5,7 +5,7 @@ import {
   InsightsPeriod,
 } from './insights';
 import { Severity } from './incidents';
-import { refSchema } from './limits';
+import { isoDateTimeSchema, refSchema } from './limits';
 import { ReleaseStatus } from './releases';
 
 /**
@@ -92,10 +92,7 @@ export const reportCardQuerySchema = z
     period: z
       .enum(['7d', '30d'], { message: "must be '7d' or '30d'" })
       .default('7d'),
-    end: z
-      .string()
-      .datetime({ offset: true, message: 'must be an ISO date-time' })
-      .optional(),
+    end: isoDateTimeSchema('must be an ISO date-time').optional(),
   })
   .strict();
 

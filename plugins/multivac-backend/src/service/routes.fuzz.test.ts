@@ -1210,44 +1210,37 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
-    // Known defects found by the properties above (seeds 3 and 4, and the
-    // year-0000 inputs), whose fix is outside the routers: `it.failing`
-    // until then. When one of these fails, the defect is fixed: make it `it`.
-    it.failing(
-      'an Alertmanager or Grafana alert whose startsAt is no date → 400 (adapters/alertmanager.ts: RangeError, a 500)',
-      async () => {
-        for (const [vendor, fixture] of [
-          ['alertmanager', alertmanagerFixture],
-          ['grafana', grafanaFixture],
-        ] as const) {
-          const payload = structuredClone(fixture) as { alerts: any[] };
-          payload.alerts[0].startsAt = 'yesterday';
-          const res = await deliver(
-            vendor,
-            Buffer.from(json(payload)),
-            { Authorization: `Bearer ${SECRET}` },
-            'application/json',
-          );
-          expect([vendor, res.status]).toEqual([vendor, 400]);
-        }
-      },
-    );
+    // Defects found by the properties above (seeds 3 and 4, and the
+    // year-0000 inputs), fixed in the adapters and the insights schemas.
+    it('an Alertmanager or Grafana alert whose startsAt is no date → 400 (was a RangeError, a 500)', async () => {
+      for (const [vendor, fixture] of [
+        ['alertmanager', alertmanagerFixture],
+        ['grafana', grafanaFixture],
+      ] as const) {
+        const payload = structuredClone(fixture) as { alerts: any[] };
+        payload.alerts[0].startsAt = 'yesterday';
+        const res = await deliver(
+          vendor,
+          Buffer.from(json(payload)),
+          { Authorization: `Bearer ${SECRET}` },
+          'application/json',
+        );
+        expect([vendor, res.status]).toEqual([vendor, 400]);
+      }
+    });
 
-    it.failing(
-      'insights with end in year 0000 or 0001 → 400 (insights query schemas: a 500 on PostgreSQL, a 200 on SQLite)',
-      async () => {
-        for (const path of [
-          '/insights/incidents?end=0000-01-01T00:00:00Z',
-          '/insights/interruptions?end=0000-01-01T00:00:00Z',
-          '/insights/oncall-load?end=0000-01-01T00:00:00Z',
-          '/insights/change-failure?end=0001-01-01T00:00:00Z',
-          '/insights/report-card?team=payments&end=0000-01-01T00:00:00Z',
-        ]) {
-          const res = await api.get(path);
-          expect([path, res.status]).toEqual([path, 400]);
-        }
-      },
-    );
+    it('insights with end in year 0000 or 0001 → 400 (was a 500 on PostgreSQL, a 200 on SQLite)', async () => {
+      for (const path of [
+        '/insights/incidents?end=0000-01-01T00:00:00Z',
+        '/insights/interruptions?end=0000-01-01T00:00:00Z',
+        '/insights/oncall-load?end=0000-01-01T00:00:00Z',
+        '/insights/change-failure?end=0001-01-01T00:00:00Z',
+        '/insights/report-card?team=payments&end=0000-01-01T00:00:00Z',
+      ]) {
+        const res = await api.get(path);
+        expect([path, res.status]).toEqual([path, 400]);
+      }
+    });
 
     it('report links other than http(s) → 400', async () => {
       for (const link of [

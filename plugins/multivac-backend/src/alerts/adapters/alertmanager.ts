@@ -11,7 +11,11 @@ export const alertmanagerAlertSchema = z.object({
   status: z.enum(['firing', 'resolved']),
   labels: z.record(z.string()),
   annotations: z.record(z.string()).default({}),
-  startsAt: z.string().min(1),
+  // A time Date can read: it is stored, and part of the dedup key.
+  startsAt: z
+    .string()
+    .min(1)
+    .refine(value => !Number.isNaN(Date.parse(value)), 'must be a date-time'),
   endsAt: z.string().optional(),
   generatorURL: z.string().optional(),
   fingerprint: z.string().min(1),
