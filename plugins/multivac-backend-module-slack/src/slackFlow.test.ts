@@ -1,10 +1,5 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import knexFactory from 'knex';
 import {
   FakeSlack,
   FakeSlackMessage,
@@ -21,6 +16,7 @@ import {
   slashCommand,
 } from './__testUtils__/slackPayloads';
 import { ACTIONS } from './messages';
+import { sharedMultivacDatabase } from './__testUtils__/sharedMultivacDatabase';
 
 jest.setTimeout(120_000);
 
@@ -676,21 +672,7 @@ describe('the Slack incident workflow, end to end', () => {
     it('opens one channel when two backends sharing one PostgreSQL receive the same command', async () => {
       const shared = await databases.init('POSTGRES_15');
       // The multivac plugin of both replicas on one PostgreSQL database.
-      const database = createServiceFactory({
-        service: coreServices.database,
-        deps: { plugin: coreServices.pluginMetadata },
-        factory: ({ plugin }) =>
-          mockServices.database({
-            knex:
-              plugin.getId() === 'multivac'
-                ? shared
-                : knexFactory({
-                    client: 'better-sqlite3',
-                    connection: ':memory:',
-                    useNullAsDefault: true,
-                  }),
-          }),
-      });
+      const database = sharedMultivacDatabase(shared);
       const replicas = [];
       for (let i = 0; i < 2; i++) {
         replicas.push(

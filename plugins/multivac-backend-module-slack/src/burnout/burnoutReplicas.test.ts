@@ -1,12 +1,10 @@
 import {
-  coreServices,
-  createServiceFactory,
   SchedulerService,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import {
   FAKE_BOT_USER_ID,
   FakeSlack,
@@ -14,6 +12,7 @@ import {
 } from '../__testUtils__/fakeSlack';
 import { startSlackBackend } from '../__testUtils__/slackBackend';
 import { BURNOUT_NUDGE_TASK_ID } from './BurnoutNudger';
+import { sharedMultivacDatabase } from '../__testUtils__/sharedMultivacDatabase';
 
 jest.setTimeout(120_000);
 
@@ -148,21 +147,7 @@ describeOnPostgres(
      * only the claim in the database stands between them and a second DM.
      */
     async function startReplicas() {
-      const database = createServiceFactory({
-        service: coreServices.database,
-        deps: { plugin: coreServices.pluginMetadata },
-        factory: ({ plugin }) =>
-          mockServices.database({
-            knex:
-              plugin.getId() === 'multivac'
-                ? shared
-                : knexFactory({
-                    client: 'better-sqlite3',
-                    connection: ':memory:',
-                    useNullAsDefault: true,
-                  }),
-          }),
-      });
+      const database = sharedMultivacDatabase(shared);
       const replicas = [];
       for (let i = 0; i < 2; i++) {
         // The mock runs tasks when triggered; its type does not show `factory`.

@@ -1,11 +1,8 @@
 import {
-  coreServices,
-  createServiceFactory,
   SchedulerService,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import knexFactory from 'knex';
 import {
   FAKE_BOT_USER_ID,
   FakeSlack,
@@ -15,6 +12,7 @@ import { startSlackBackend } from '../__testUtils__/slackBackend';
 import { createSlackWebClient } from '../slackWebClient';
 import { localDayAndHour } from './digestConfig';
 import { DIGEST_TASK_ID } from './DigestPoster';
+import { sharedMultivacDatabase } from '../__testUtils__/sharedMultivacDatabase';
 
 jest.setTimeout(120_000);
 
@@ -39,21 +37,7 @@ describe('digest channels given by name, through the module', () => {
     'posts to the id of a #name once a day however it is listed, and warns about and retries a name Slack does not know yet, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const database = createServiceFactory({
-        service: coreServices.database,
-        deps: { plugin: coreServices.pluginMetadata },
-        factory: ({ plugin }) =>
-          mockServices.database({
-            knex:
-              plugin.getId() === 'multivac'
-                ? knex
-                : knexFactory({
-                    client: 'better-sqlite3',
-                    connection: ':memory:',
-                    useNullAsDefault: true,
-                  }),
-          }),
-      });
+      const database = sharedMultivacDatabase(knex);
       // Runs the digest task only when the test triggers it.
       const scheduler = mockServices.scheduler() as SchedulerService & {
         factory(options: { skipTaskRunOnStartup: boolean }): ServiceFactory;
