@@ -440,7 +440,8 @@ export class DatabaseJobQueue implements JobQueue {
 
   /**
    * Runs the jobs that are due when it is called, through the slots, and
-   * waits for them; returns how many ran. A job that becomes due meanwhile
+   * waits for them; returns how many attempts ran (the jobs a batch
+   * handler runs together count once). A job that becomes due meanwhile
    * (a retry, a job enqueued by a handler) waits for the next call. Tests
    * call it to step through time; the worker loop does not use it.
    */
