@@ -104,7 +104,10 @@ async function startReplica(settings: ReplicaSettings): Promise<Replica> {
   return { child, url: `http://127.0.0.1:${port}`, exited };
 }
 
-describe('two replicas on one PostgreSQL database', () => {
+// PostgreSQL only: skipped without one (outside CI, which requires it).
+const describeOnPostgres = process.env[POSTGRES_ENV] ? describe : describe.skip;
+
+describeOnPostgres('two replicas on one PostgreSQL database', () => {
   const databases = TestDatabases.create({
     ids: ['POSTGRES_15'],
     disableDocker: true,
