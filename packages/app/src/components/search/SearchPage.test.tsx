@@ -174,13 +174,13 @@ describe('SearchPage', () => {
       ),
     );
     await user.click(within(filter).getByRole('button'));
-    const options = await screen.findAllByRole('option');
-    expect(options.map(option => option.textContent)).toEqual([
-      'All',
-      'Checkout',
-      'Payments Team',
-      'sre',
-    ]);
+    // The Groups may still be on their way when the list opens (CI saw
+    // only "All"): the open list shows them once they are there.
+    await waitFor(() =>
+      expect(
+        screen.getAllByRole('option').map(option => option.textContent),
+      ).toEqual(['All', 'Checkout', 'Payments Team', 'sre']),
+    );
     await user.click(screen.getByRole('option', { name: 'Payments Team' }));
     await waitFor(() =>
       expect(lastQuery(query)).toEqual(
