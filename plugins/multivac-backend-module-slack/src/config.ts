@@ -40,8 +40,6 @@ export interface SlackConfig {
   channelCacheSeconds: number;
 }
 
-/** The key of the triage channel, for messages. */
-export const TRIAGE_CHANNEL_KEY = 'multivac.slack.triageChannel';
 export const DEFAULT_API_URL = 'https://slack.com/api/';
 export const DEFAULT_HOOKS_URL = 'https://hooks.slack.com/';
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];

@@ -15,14 +15,18 @@ import {
   PageSubscriber,
   WorkflowAlertGroup,
 } from '@multivac/plugin-multivac-node';
-import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
+import { SlackConfig } from '../config';
 import { ACTIONS, alertGroupMessage, SlackMessage } from '../messages';
 import { WorkflowHandle } from '../WorkflowHandle';
 import { postOrUpdate } from './postOrUpdate';
 import { SlackActors } from './SlackActors';
 import { SlackAnswers } from './SlackAnswers';
 import { SlackBotServices } from './SlackBotServices';
-import { SlackChannels, UnknownSlackChannelError } from './SlackChannels';
+import {
+  SlackChannels,
+  triageChannelId,
+  UnknownSlackChannelError,
+} from './SlackChannels';
 import { SlackRoute } from './SlackRoutes';
 import { owningTeam, postJoining } from './teams';
 
@@ -130,7 +134,7 @@ export class AlertGroupMessages
     const { channels, config, logger } = this.deps;
     const { channel } = await owningTeam(this.deps, group.entityRef);
     if (!channel) {
-      return this.triageChannel();
+      return triageChannelId(this.deps);
     }
     try {
       return await channels.idOf(channel);
@@ -143,19 +147,8 @@ export class AlertGroupMessages
           config.triageChannel ? '; posting it to the triage channel' : ''
         }`,
       );
-      return this.triageChannel();
+      return triageChannelId(this.deps);
     }
-  }
-
-  /**
-   * The triage channel's id, if one is set; an unknown name throws, so that
-   * the delivery is retried.
-   */
-  private async triageChannel(): Promise<string | undefined> {
-    const { channels, config, logger } = this.deps;
-    return config.triageChannel
-      ? channels.idOfSetting(TRIAGE_CHANNEL_KEY, config.triageChannel, logger)
-      : undefined;
   }
 
   async onPageChange({ page }: PageChange): Promise<void> {

@@ -11,7 +11,7 @@ import {
   IncidentSubscriber,
   MultivacWorkflow,
 } from '@multivac/plugin-multivac-node';
-import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
+import { SlackConfig } from '../config';
 import {
   IncidentChannel,
   reportMessageKey,
@@ -32,7 +32,11 @@ import {
 import { WorkflowHandle } from '../WorkflowHandle';
 import { slackErrorCode } from './slackErrors';
 import { SlackBotServices } from './SlackBotServices';
-import { SlackChannels, UnknownSlackChannelError } from './SlackChannels';
+import {
+  SlackChannels,
+  triageChannelId,
+  UnknownSlackChannelError,
+} from './SlackChannels';
 import { SlackProblems } from './SlackProblems';
 import { owningTeam, OwningTeam, postJoining } from './teams';
 
@@ -260,7 +264,7 @@ export class IncidentChannels implements IncidentSubscriber {
    * report it was started from when the bot posted that report; once.
    */
   private async announceInTriage(incident: Incident, fromReport?: string) {
-    const { store, config } = this.deps;
+    const { store } = this.deps;
     const key = triageAnnouncementKey(incident.id);
     if (!(await store.getMessage(key))) {
       const channel = await store.channelForIncident(incident.id);
@@ -279,11 +283,7 @@ export class IncidentChannels implements IncidentSubscriber {
         'announce it in the triage channel',
         async () => {
           // An unknown triage channel name throws: the job is retried.
-          channelId ??= await this.deps.channels.idOfSetting(
-            TRIAGE_CHANNEL_KEY,
-            config.triageChannel!,
-            this.deps.logger,
-          );
+          channelId ??= (await triageChannelId(this.deps))!;
           return this.post(
             channelId,
             await this.triageMessage(incident, channel?.channelId),

@@ -3,7 +3,7 @@ import {
   PostmortemChange,
   PostmortemSubscriber,
 } from '@multivac/plugin-multivac-node';
-import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
+import { SlackConfig } from '../config';
 import {
   escapeMrkdwn,
   mention,
@@ -12,7 +12,7 @@ import {
 } from '../messages';
 import { sendDirectMessage } from './directMessage';
 import { SlackBotServices } from './SlackBotServices';
-import { SlackChannels } from './SlackChannels';
+import { SlackChannels, triageChannelId } from './SlackChannels';
 
 /**
  * Tells Slack about post-mortems: a new one is announced where its incident
@@ -51,11 +51,7 @@ export class PostmortemNotices implements PostmortemSubscriber {
       const target =
         channel && !channel.archived
           ? channel.channelId
-          : await this.deps.channels.idOfSetting(
-              TRIAGE_CHANNEL_KEY,
-              config.triageChannel!,
-              this.deps.logger,
-            );
+          : (await triageChannelId(this.deps))!;
       const owner = ownerSlackId
         ? mention(ownerSlackId)
         : escapeMrkdwn(postmortem.ownerRef);

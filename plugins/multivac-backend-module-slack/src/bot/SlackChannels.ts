@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { WebClient } from '@slack/web-api';
+import type { SlackConfig } from '../config';
 
 /** A channel id: `C...` (public or private), `G...` (older private ones). */
 const CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
@@ -141,4 +142,24 @@ export class SlackChannels {
     } while (cursor);
     return names;
   }
+}
+
+/**
+ * The triage channel's id (`multivac.slack.triageChannel`), undefined when
+ * none is set; a name the bot cannot see is warned about and thrown
+ * (`idOfSetting`), so that the delivery that wanted it is retried.
+ */
+export function triageChannelId(deps: {
+  channels: SlackChannels;
+  config: Pick<SlackConfig, 'triageChannel'>;
+  logger: LoggerService;
+}): Promise<string | undefined> {
+  const { triageChannel } = deps.config;
+  return triageChannel === undefined
+    ? Promise.resolve(undefined)
+    : deps.channels.idOfSetting(
+        'multivac.slack.triageChannel',
+        triageChannel,
+        deps.logger,
+      );
 }

@@ -1,10 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Incident, roleHolder } from '@multivac/plugin-multivac-common';
-import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
+import { SlackConfig } from '../config';
 import { sendDirectMessage } from './directMessage';
 import { describeSlackError, slackProblem } from './slackErrors';
 import { SlackBotServices } from './SlackBotServices';
-import { SlackChannels } from './SlackChannels';
+import { SlackChannels, triageChannelId } from './SlackChannels';
 
 /**
  * Tells people when Slack refuses an incident's channel work for a reason
@@ -61,9 +61,9 @@ export class SlackProblems {
       if (
         config.triageChannel &&
         (await this.attempt('tell the triage channel', () =>
-          this.deps.channels
-            .idOfSetting(TRIAGE_CHANNEL_KEY, config.triageChannel!, logger)
-            .then(channel => client.chat.postMessage({ channel, text })),
+          triageChannelId(this.deps).then(channel =>
+            client.chat.postMessage({ channel: channel!, text }),
+          ),
         ))
       ) {
         told.push('the triage channel');

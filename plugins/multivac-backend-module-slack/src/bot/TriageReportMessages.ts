@@ -4,13 +4,13 @@ import {
   ReportChange,
   ReportSubscriber,
 } from '@multivac/plugin-multivac-node';
-import { SlackConfig, TRIAGE_CHANNEL_KEY } from '../config';
+import { SlackConfig } from '../config';
 import { reportMessageKey } from '../database/SlackStore';
 import { triageMessage } from '../messages';
 import { WorkflowHandle } from '../WorkflowHandle';
 import { postOrUpdate } from './postOrUpdate';
 import { SlackBotServices } from './SlackBotServices';
-import { SlackChannels } from './SlackChannels';
+import { SlackChannels, triageChannelId } from './SlackChannels';
 
 /**
  * Every report, from Slack or the portal, in the triage channel: one
@@ -68,11 +68,7 @@ export class TriageReportMessages implements ReportSubscriber {
         ? async () => {
             const result = await client.chat.postMessage({
               // An unknown name throws: the delivery is retried.
-              channel: await this.deps.channels.idOfSetting(
-                TRIAGE_CHANNEL_KEY,
-                triageChannel,
-                this.deps.logger,
-              ),
+              channel: (await triageChannelId(this.deps))!,
               ...message,
             });
             return { channelId: result.channel!, ts: result.ts! };
